@@ -1,0 +1,2 @@
+//! DuckDB's semantics: identifier folding, type names, coercions and the
+//! function catalog.

@@ -1,0 +1,47 @@
+//! `fusion-dialects`: one SQL front end per warehouse.
+//!
+//! Each dialect module holds its logos lexer, its hooks into the shared
+//! recursive-descent parser, the lowering of its syntax tree into
+//! `fusion_ir::query`, and its semantics (type names, coercions, function
+//! catalog) behind `fusion_ir::semantics::DialectSemantics`.
+//!
+//! Architecture invariant: parsing never fails. [`Dialect::parse`] always
+//! returns statements (possibly holding `Error` nodes) and the diagnostics
+//! that explain them.
+
+pub mod duckdb;
+
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::query::Statement;
+use fusion_ir::semantics::DialectSemantics;
+use fusion_ir::span::FileId;
+
+/// The result of parsing and lowering one SQL text.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Every statement of the text, lowered into the IR, in order.
+    pub statements: Vec<Statement>,
+    /// Syntax errors and warnings, with spans into the parsed text.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A SQL dialect: how to read it, and what it means.
+pub trait Dialect: Send + Sync {
+    /// The adapter type that selects it in a profile (`duckdb`).
+    fn name(&self) -> &'static str;
+
+    /// Lexes, parses and lowers `sql`. Spans in the result are byte offsets
+    /// into `sql`, and diagnostics point into `file`.
+    fn parse(&self, sql: &str, file: FileId) -> Parsed;
+
+    /// The dialect's semantics, for the passes.
+    fn semantics(&self) -> &dyn DialectSemantics;
+}
+
+/// The dialect that a profile's adapter `type` selects, if fusionc has one.
+pub fn dialect_for_adapter(adapter_type: &str) -> Option<&'static dyn Dialect> {
+    match adapter_type.to_ascii_lowercase().as_str() {
+        "duckdb" => Some(&duckdb::DuckDb),
+        _ => None,
+    }
+}

@@ -1,0 +1,1 @@
+//! `fusion-driver`: the fusionc command line.

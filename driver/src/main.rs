@@ -1,0 +1,2 @@
+//! The `fusionc` binary.
+fn main() {}

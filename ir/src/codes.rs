@@ -1,0 +1,180 @@
+//! The registry of diagnostic codes. Every code fusionc can emit is declared
+//! here, once, with its default severity, a one-line summary and an example
+//! input that triggers it. Codes are stable: never renumber, only add.
+//!
+//! Ranges: `FC0xxx` project loading and configuration, `FC1xxx` Jinja,
+//! `FC2xxx` the project graph, `FC3xxx` SQL syntax, `FC4xxx` binding and types.
+
+use crate::diagnostic::Severity;
+
+macro_rules! define_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $severity:ident, $summary:literal, example: $example:literal; )*) => {
+        /// A stable diagnostic code. See [`Code::info`] for its documentation.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every registered code, in declaration order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            pub fn info(self) -> &'static CodeInfo {
+                match self {
+                    $( Code::$variant => &CodeInfo {
+                        code: $code,
+                        name: stringify!($variant),
+                        default_severity: Severity::$severity,
+                        summary: $summary,
+                        example: $example,
+                    }, )*
+                }
+            }
+        }
+    };
+}
+
+/// The documentation of one code.
+#[derive(Debug)]
+pub struct CodeInfo {
+    /// The stable text of the code, such as `FC4002`.
+    pub code: &'static str,
+    /// The variant name, for people reading Rust.
+    pub name: &'static str,
+    pub default_severity: Severity,
+    pub summary: &'static str,
+    /// A minimal input that triggers the code (file contents, or a command line).
+    pub example: &'static str,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        self.info().code
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+define_codes! {
+    // ---- FC0xxx: project loading and configuration ----
+    ProjectFileMissing = "FC0001", Error, "the project folder holds no dbt_project.yml",
+        example: "fusionc compile --project-dir /tmp/empty";
+    YamlSyntax = "FC0002", Error, "a YAML file is not valid YAML",
+        example: "models:\n  - name: orders\n    columns: [unclosed";
+    YamlShape = "FC0003", Error, "a YAML value has the wrong shape or type for its key",
+        example: "models: \"orders\"   # a list of models was expected";
+    ProfileNotFound = "FC0004", Error, "no profiles.yml, or the profile or target it names is missing",
+        example: "dbt_project.yml: profile: shop   # and no profiles.yml defines `shop`";
+    EnvVarMissing = "FC0005", Error, "env_var() names an unset variable and gives no default",
+        example: "path: \"{{ env_var('DUCKDB_PATH') }}\"   # with DUCKDB_PATH unset";
+    SeedCsv = "FC0006", Error, "a seed CSV file is malformed",
+        example: "id,name\n1,alice,extra";
+    UnsupportedAdapter = "FC0007", Error, "the profile's adapter type is not one fusionc supports",
+        example: "type: oracle";
+    InvalidVarsArgument = "FC0008", Error, "the --vars argument is not a YAML mapping",
+        example: "fusionc compile --vars '[1, 2]'";
+    InvalidConfig = "FC0009", Error, "a config value is not one the key accepts",
+        example: "{{ config(materialized='tabel') }}";
+    FileUnreadable = "FC0010", Error, "a project file could not be read",
+        example: "models/orders.sql with permissions 000";
+    UnknownConfigKey = "FC0011", Warning, "a config key is not one fusionc knows; it is kept but unused",
+        example: "models:\n  shop:\n    +materialise: table";
+
+    // ---- FC1xxx: Jinja ----
+    JinjaSyntax = "FC1001", Error, "a template is not valid Jinja",
+        example: "select {{ ref('orders' }}";
+    JinjaRender = "FC1002", Error, "rendering a template failed",
+        example: "select {{ 1 / 0 }}";
+    UndefinedVar = "FC1003", Error, "var() names a variable that is not defined and gives no default",
+        example: "select {{ var('start_date') }}   # with no vars: in dbt_project.yml";
+    UndefinedMacro = "FC1004", Error, "a template calls a macro or function that does not exist",
+        example: "select {{ cents_to_dollar('amount') }}   # the macro is cents_to_dollars";
+    CompilerError = "FC1005", Error, "the project raised an error with exceptions.raise_compiler_error",
+        example: "{{ exceptions.raise_compiler_error('unsupported') }}";
+
+    // ---- FC2xxx: the project graph ----
+    RefNotFound = "FC2001", Error, "ref() names a node that does not exist",
+        example: "select * from {{ ref('stg_ordres') }}";
+    SourceNotFound = "FC2002", Error, "source() names a source or table that is not declared",
+        example: "select * from {{ source('shop', 'ordres') }}";
+    DependencyCycle = "FC2003", Error, "nodes depend on each other in a cycle",
+        example: "a.sql: select * from {{ ref('b') }}\nb.sql: select * from {{ ref('a') }}";
+    DuplicateNode = "FC2004", Error, "two nodes of the project have the same name",
+        example: "models/a/orders.sql and models/b/orders.sql";
+
+    // ---- FC3xxx: SQL syntax ----
+    UnexpectedToken = "FC3001", Error, "the SQL has a token where the grammar expects something else",
+        example: "select a b c from t";
+    UnterminatedLiteral = "FC3002", Error, "a string, quoted identifier or comment is not closed",
+        example: "select 'abc from t";
+    InvalidCharacter = "FC3003", Error, "the SQL holds a character that no token starts with",
+        example: "select a ? b from t";
+    UnexpectedEnd = "FC3004", Error, "the SQL ends in the middle of a clause or expression",
+        example: "select a from t where";
+    NotAQuery = "FC3005", Error, "a model's SQL is not a single query",
+        example: "models/orders.sql: delete from orders";
+    UnsupportedStatement = "FC3006", Warning, "a statement is kept as opaque text: fusionc does not analyse it",
+        example: "grant select on orders to analyst";
+    InvalidLiteral = "FC3007", Error, "a literal is malformed",
+        example: "select date 'yesterday-ish'";
+
+    // ---- FC4xxx: binding and types ----
+    UnknownTable = "FC4001", Error, "a table, CTE or alias is not defined",
+        example: "select * from ordres";
+    UnknownColumn = "FC4002", Error, "a column is not defined by any table in scope",
+        example: "select amout from orders";
+    AmbiguousColumn = "FC4003", Error, "a column name matches columns of more than one table in scope",
+        example: "select id from orders join customers using (customer_id)";
+    UnknownFunction = "FC4004", Error, "a function is not in the dialect's catalog nor declared by the project",
+        example: "select frobnicate(a) from t";
+    WrongArgumentCount = "FC4005", Error, "a function is called with a number of arguments it does not take",
+        example: "select coalesce() from t";
+    ArgumentType = "FC4006", Error, "an argument has a type the function does not accept and the dialect would not coerce",
+        example: "select sum(name) from customers   # name is VARCHAR";
+    IncomparableTypes = "FC4007", Error, "two values of types that cannot be compared or combined",
+        example: "select * from orders where order_date = 42";
+    InvalidCast = "FC4008", Error, "a cast between types the dialect cannot convert",
+        example: "select cast(order_date as boolean) from orders";
+    NotGrouped = "FC4009", Error, "a column is neither grouped nor aggregated",
+        example: "select customer_id, status, count(*) from orders group by customer_id";
+    MisplacedAggregate = "FC4010", Error, "an aggregate or window function where the clause forbids it",
+        example: "select * from orders where sum(amount) > 10";
+    SetOperationWidth = "FC4011", Error, "the sides of a set operation have different numbers of columns",
+        example: "select a, b from t union all select a from u";
+    DuplicateOutputColumn = "FC4012", Warning, "a query outputs two columns with the same name",
+        example: "select id, id from orders";
+    UnknownSchema = "FC4013", Warning, "a relation's columns are unknown, so checks that need them are skipped",
+        example: "a source declared in YAML without columns";
+    InvalidOrdinal = "FC4014", Error, "a GROUP BY or ORDER BY position is outside the select list",
+        example: "select a from t order by 2";
+    SetOperationTypes = "FC4015", Error, "a set operation combines columns of incompatible types",
+        example: "select 1 union all select date '2024-01-01'";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Code;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_well_formed_and_documented() {
+        let mut seen = HashSet::new();
+        for code in Code::ALL {
+            let info = code.info();
+            assert!(seen.insert(info.code), "duplicate code {}", info.code);
+            assert!(info.code.len() == 6 && info.code.starts_with("FC"), "bad code {}", info.code);
+            assert!(info.code[2..].bytes().all(|byte| byte.is_ascii_digit()));
+            assert!(!info.summary.is_empty() && !info.example.is_empty());
+        }
+    }
+}

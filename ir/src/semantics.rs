@@ -1,0 +1,155 @@
+//! `DialectSemantics`: everything dialect-specific that the passes need.
+//!
+//! Architecture invariant: `fusion-passes` never names a dialect. Name
+//! folding, type spelling, implicit coercion and the function catalog reach
+//! it only through this trait, which `fusion-dialects` implements once per
+//! warehouse.
+
+use crate::name::Name;
+use crate::query::{BinaryOp, FunctionKind, Ident};
+use crate::types::SqlType;
+
+/// A constraint on one argument of a function signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParamType {
+    /// Exactly this type, or one the dialect implicitly coerces to it.
+    Exact(SqlType),
+    /// Any type at all.
+    Any,
+    /// Any numeric type.
+    Numeric,
+    /// Any character type.
+    String,
+    /// Date, time or timestamp.
+    Temporal,
+    /// Any array.
+    AnyArray,
+    /// A type variable: every parameter with the same variable must unify to
+    /// one common supertype, which a return type may name.
+    Var(u8),
+    /// An array whose element type is the type variable.
+    ArrayOf(u8),
+    /// A date part keyword or string (`'day'`, `month`).
+    DatePart,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Param {
+    pub name: Option<Name>,
+    pub ty: ParamType,
+    /// May be left out (only trailing parameters are optional).
+    pub optional: bool,
+    /// Repeats any number of times (at most the last parameter).
+    pub variadic: bool,
+}
+
+/// How a signature's result type is derived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReturnType {
+    Exact(SqlType),
+    /// The type the variable unified to.
+    Var(u8),
+    /// An array of the type the variable unified to.
+    ArrayOf(u8),
+    /// The element type of the array the variable unified to.
+    ElementOf(u8),
+    /// The dialect's sum rule applied to the first argument (integers widen,
+    /// decimals keep their scale).
+    SumOf,
+    /// The dialect's average rule applied to the first argument.
+    AverageOf,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signature {
+    pub params: Vec<Param>,
+    pub returns: ReturnType,
+}
+
+/// A function of a dialect's catalog, with its overloads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionDef {
+    pub name: Name,
+    pub kind: FunctionKind,
+    pub signatures: Vec<Signature>,
+}
+
+/// The semantics of one SQL dialect, as the passes see it.
+pub trait DialectSemantics: Send + Sync {
+    /// The dialect's name as profiles spell the adapter type (`duckdb`).
+    fn name(&self) -> &'static str;
+
+    /// The key under which an identifier is compared to others: for
+    /// example lower-cased when unquoted in Postgres, upper-cased in
+    /// Snowflake, kept as written when quoted.
+    ///
+    /// Example (DuckDB): `Amount` and `amount` fold to the same key.
+    fn fold_identifier(&self, ident: &Ident) -> Name;
+
+    /// Whether two column names, as stored in schemas, name the same column.
+    ///
+    /// Example (DuckDB, case-insensitive): `names_match("ID", "id")` is true.
+    fn names_match(&self, left: Name, right: Name) -> bool;
+
+    /// The dialect's spelling of a type, for messages and artifacts.
+    ///
+    /// Example (DuckDB): `SqlType::Int { bits: 64 }` prints as `BIGINT`.
+    fn type_name(&self, ty: &SqlType) -> String;
+
+    /// Parses a type name as a user writes it in YAML (`data_type: varchar(20)`).
+    /// Returns `None` when the text is not a type of this dialect.
+    fn parse_type_name(&self, text: &str) -> Option<SqlType>;
+
+    /// Looks a function up in the catalog, by its name as written
+    /// (the dialect decides whether function names are case-sensitive).
+    fn function(&self, name: &str) -> Option<&FunctionDef>;
+
+    /// Whether a value of type `from` is accepted where `to` is expected
+    /// without an explicit cast.
+    ///
+    /// Example (DuckDB): `INTEGER` coerces to `DOUBLE`; `VARCHAR` does not
+    /// coerce to `INTEGER`.
+    fn can_coerce(&self, from: &SqlType, to: &SqlType) -> bool;
+
+    /// Whether `CAST(x AS to)` is allowed for `x` of type `from`.
+    ///
+    /// Example (DuckDB): `DATE` to `BOOLEAN` is not.
+    fn can_cast(&self, from: &SqlType, to: &SqlType) -> bool;
+
+    /// The type both sides unify to, for `CASE`, `COALESCE`, `UNION` and
+    /// comparisons; `None` when the dialect would reject the combination.
+    ///
+    /// Example (DuckDB): `INTEGER` and `BIGINT` unify to `BIGINT`.
+    fn common_supertype(&self, left: &SqlType, right: &SqlType) -> Option<SqlType>;
+
+    /// The result type of an arithmetic or string operator, or `None` when
+    /// the operand types are not accepted.
+    ///
+    /// Example (DuckDB): `DATE - DATE` is `BIGINT`; `DATE + INTERVAL` is `TIMESTAMP`.
+    fn binary_result(&self, op: BinaryOp, left: &SqlType, right: &SqlType) -> Option<SqlType>;
+
+    /// The type of an integer literal with this text.
+    ///
+    /// Example (DuckDB): `42` is `INTEGER`, `3000000000` is `BIGINT`.
+    fn integer_literal_type(&self, text: &str) -> SqlType;
+
+    /// The type of a decimal or float literal with this text.
+    ///
+    /// Example (DuckDB): `1.50` is `DECIMAL(3,2)`, `1e3` is `DOUBLE`.
+    fn decimal_literal_type(&self, text: &str) -> SqlType;
+
+    /// The type of a string literal (VARCHAR in most dialects).
+    fn string_literal_type(&self) -> SqlType {
+        SqlType::STRING
+    }
+
+    /// The result type of `SUM` over a value of this type.
+    fn sum_type(&self, input: &SqlType) -> SqlType;
+
+    /// The result type of `AVG` over a value of this type.
+    fn average_type(&self, input: &SqlType) -> SqlType;
+
+    /// Whether `WHERE` and `GROUP BY` may name select-list aliases
+    /// (DuckDB yes, Postgres only in GROUP BY/ORDER BY).
+    fn aliases_visible_in_where(&self) -> bool;
+}

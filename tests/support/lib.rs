@@ -1,0 +1,1 @@
+//! Shared helpers for the root test suite (fixture discovery, corpus paths).
