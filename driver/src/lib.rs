@@ -1,1 +1,4 @@
-//! `fusion-driver`: the fusionc command line.
+//! `fusion-driver`: the fusionc command line. The only crate that writes to
+//! the terminal, sets exit codes, or (later) talks to warehouses.
+
+pub mod select;
