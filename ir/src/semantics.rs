@@ -66,12 +66,33 @@ pub struct Signature {
     pub returns: ReturnType,
 }
 
+/// When a function's result may be NULL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultNullability {
+    /// NULL when any argument may be NULL (most scalar functions).
+    FromArguments,
+    /// NULL only when every argument may be NULL (`coalesce`, `concat`).
+    AllArguments,
+    /// Never NULL (`count`, `row_number`, `current_date`).
+    Never,
+    /// May be NULL whatever the arguments (most aggregates: an empty group).
+    Always,
+}
+
 /// A function of a dialect's catalog, with its overloads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunctionDef {
     pub name: Name,
     pub kind: FunctionKind,
     pub signatures: Vec<Signature>,
+    pub nullability: ResultNullability,
+}
+
+/// One output column of a table function whose columns the dialect knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableFunctionColumn {
+    pub name: Name,
+    pub ty: SqlType,
 }
 
 /// The semantics of one SQL dialect, as the passes see it.
@@ -152,4 +173,39 @@ pub trait DialectSemantics: Send + Sync {
     /// Whether `WHERE` and `GROUP BY` may name select-list aliases
     /// (DuckDB yes, Postgres only in GROUP BY/ORDER BY).
     fn aliases_visible_in_where(&self) -> bool;
+
+    /// The type two sides of a comparison (`=`, `<`, `IN`, `BETWEEN`) are
+    /// compared as, or `None` when the dialect rejects the comparison.
+    /// Defaults to [`DialectSemantics::common_supertype`].
+    ///
+    /// Example (DuckDB): `VARCHAR` compared with `DATE` is compared as `DATE`;
+    /// `DATE` compared with `INTEGER` is rejected.
+    fn comparison_type(&self, left: &SqlType, right: &SqlType) -> Option<SqlType> {
+        self.common_supertype(left, right)
+    }
+
+    /// Whether an untyped string literal (`'2024-01-01'`) is accepted where a
+    /// value of type `to` is expected, the text being converted when the
+    /// query runs.
+    ///
+    /// Example (DuckDB): yes for `DATE`, `INTEGER`, `INTERVAL`; Postgres
+    /// behaves the same for its `unknown`-typed literals.
+    fn string_literal_coerces_to(&self, to: &SqlType) -> bool {
+        to.is_string()
+    }
+
+    /// The names of every function in the catalog, for "did you mean" help.
+    fn function_names(&self) -> Vec<&str> {
+        Vec::new()
+    }
+
+    /// The columns of a table function called in `FROM`, when the dialect
+    /// knows them from its name and argument types alone; `None` otherwise
+    /// (the relation then has an unknown schema).
+    ///
+    /// Example (DuckDB): `range(10)` has one column `range BIGINT`.
+    fn table_function_columns(&self, name: &str, argument_types: &[SqlType]) -> Option<Vec<TableFunctionColumn>> {
+        let _ = (name, argument_types);
+        None
+    }
 }
