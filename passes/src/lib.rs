@@ -1,1 +1,12 @@
-//! `fusion-passes`: analysis passes over the IR. Never names a dialect: all dialect knowledge comes through `DialectSemantics`.
+//! `fusion-passes`: analysis passes over the IR. Never names a dialect: all
+//! dialect knowledge comes through `DialectSemantics`.
+//!
+//! The passes, in the order the driver runs them:
+//! 1. [`bind::bind_query`] per query: names, types, output schema. Needs the
+//!    output schemas of the relations the query reads, hence
+//! 2. [`infer::infer_schemas`] over the project graph, which runs binding in
+//!    dependency order so each model sees its parents' inferred schemas.
+
+pub mod bind;
+pub mod infer;
+pub mod lookup;

@@ -15,7 +15,9 @@
 
 use fusion_ir::name::Name;
 use fusion_ir::query::FunctionKind;
-use fusion_ir::semantics::{FunctionDef, Param, ParamType, ResultNullability, ReturnType, Signature};
+use fusion_ir::semantics::{
+    FunctionDef, Param, ParamType, ResultNullability, ReturnType, Signature,
+};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
@@ -192,7 +194,11 @@ fn catalog() -> &'static Catalog {
     CATALOG_CELL.get_or_init(|| {
         let mut functions: FxHashMap<String, FunctionDef> = FxHashMap::default();
         let mut names: Vec<&'static str> = Vec::new();
-        for line in CATALOG.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#')) {
+        for line in CATALOG
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        {
             let Some(parsed) = parse_line(line) else {
                 // The table is a constant checked by `every_catalog_line_parses`.
                 continue;
@@ -218,7 +224,9 @@ fn catalog() -> &'static Catalog {
 /// Looks a function up by name, case-insensitively.
 pub fn lookup(name: &str) -> Option<&'static FunctionDef> {
     let functions = &catalog().functions;
-    functions.get(name).or_else(|| functions.get(&name.to_ascii_lowercase()))
+    functions
+        .get(name)
+        .or_else(|| functions.get(&name.to_ascii_lowercase()))
 }
 
 pub fn names() -> Vec<&'static str> {
@@ -244,7 +252,10 @@ fn parse_type_token(token: &str) -> Option<ParamType> {
         "U" => ParamType::Var(1),
         "T[]" => ParamType::ArrayOf(0),
         "U[]" => ParamType::ArrayOf(1),
-        other => ParamType::Exact(fusion_ir::semantics::DialectSemantics::parse_type_name(&super::DUCKDB_SEMANTICS, other)?),
+        other => ParamType::Exact(fusion_ir::semantics::DialectSemantics::parse_type_name(
+            &super::DUCKDB_SEMANTICS,
+            other,
+        )?),
     })
 }
 
@@ -259,7 +270,10 @@ fn parse_return(token: &str) -> Option<ReturnType> {
         // from arguments): unknown, which skips checks rather than failing them.
         "any" => ReturnType::Exact(fusion_ir::types::SqlType::Unknown),
         "map(T, ubigint)" => ReturnType::Exact(fusion_ir::types::SqlType::Unknown),
-        other => ReturnType::Exact(fusion_ir::semantics::DialectSemantics::parse_type_name(&super::DUCKDB_SEMANTICS, other)?),
+        other => ReturnType::Exact(fusion_ir::semantics::DialectSemantics::parse_type_name(
+            &super::DUCKDB_SEMANTICS,
+            other,
+        )?),
     })
 }
 
@@ -287,14 +301,28 @@ fn parse_line(line: &'static str) -> Option<ParsedLine> {
                 Some(stripped) => (stripped, true),
                 None => (token, false),
             };
-            params.push(Param { name: None, ty: parse_type_token(token)?, optional, variadic });
+            params.push(Param {
+                name: None,
+                ty: parse_type_token(token)?,
+                optional,
+                variadic,
+            });
         }
     }
     let result_text = result_text.trim();
     let (result_text, nullability) = match result_text.chars().last() {
-        Some('!') => (&result_text[..result_text.len() - 1], ResultNullability::Never),
-        Some('*') => (&result_text[..result_text.len() - 1], ResultNullability::AllArguments),
-        Some('~') => (&result_text[..result_text.len() - 1], ResultNullability::Always),
+        Some('!') => (
+            &result_text[..result_text.len() - 1],
+            ResultNullability::Never,
+        ),
+        Some('*') => (
+            &result_text[..result_text.len() - 1],
+            ResultNullability::AllArguments,
+        ),
+        Some('~') => (
+            &result_text[..result_text.len() - 1],
+            ResultNullability::Always,
+        ),
         _ => (
             result_text,
             match kind {
@@ -303,7 +331,15 @@ fn parse_line(line: &'static str) -> Option<ParsedLine> {
             },
         ),
     };
-    Some(ParsedLine { kind, names, signature: Signature { params, returns: parse_return(result_text)? }, nullability })
+    Some(ParsedLine {
+        kind,
+        names,
+        signature: Signature {
+            params,
+            returns: parse_return(result_text)?,
+        },
+        nullability,
+    })
 }
 
 #[cfg(test)]
@@ -312,8 +348,15 @@ mod tests {
 
     #[test]
     fn every_catalog_line_parses() {
-        for line in CATALOG.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#')) {
-            assert!(parse_line(line).is_some(), "catalog line does not parse: {line}");
+        for line in CATALOG
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        {
+            assert!(
+                parse_line(line).is_some(),
+                "catalog line does not parse: {line}"
+            );
         }
     }
 
@@ -321,7 +364,13 @@ mod tests {
     fn overloads_accumulate() {
         let trim = lookup("TRIM").map(|def| def.signatures.len());
         assert_eq!(trim, Some(2));
-        assert_eq!(lookup("count").map(|def| def.nullability), Some(ResultNullability::Never));
-        assert_eq!(lookup("row_number").map(|def| def.kind), Some(FunctionKind::Window));
+        assert_eq!(
+            lookup("count").map(|def| def.nullability),
+            Some(ResultNullability::Never)
+        );
+        assert_eq!(
+            lookup("row_number").map(|def| def.kind),
+            Some(FunctionKind::Window)
+        );
     }
 }

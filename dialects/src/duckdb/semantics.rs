@@ -55,7 +55,10 @@ fn decimal_of(ty: &SqlType) -> Option<(u8, u8)> {
 }
 
 fn make_decimal(precision: u8, scale: u8) -> SqlType {
-    SqlType::Decimal { precision: Some(precision), scale: Some(scale) }
+    SqlType::Decimal {
+        precision: Some(precision),
+        scale: Some(scale),
+    }
 }
 
 /// The decimal holding both: the larger integer part plus the larger scale,
@@ -72,13 +75,20 @@ fn merge_decimals(left: (u8, u8), right: (u8, u8)) -> SqlType {
 /// the same width go to the next wider signed type, up to HUGEINT).
 fn merge_integers(left: &SqlType, right: &SqlType) -> SqlType {
     match (left, right) {
-        (SqlType::Int { bits: left_bits }, SqlType::Int { bits: right_bits }) => SqlType::Int { bits: *left_bits.max(right_bits) },
-        (SqlType::UInt { bits: left_bits }, SqlType::UInt { bits: right_bits }) => SqlType::UInt { bits: *left_bits.max(right_bits) },
-        (SqlType::Int { bits: signed }, SqlType::UInt { bits: unsigned }) | (SqlType::UInt { bits: unsigned }, SqlType::Int { bits: signed }) => {
+        (SqlType::Int { bits: left_bits }, SqlType::Int { bits: right_bits }) => SqlType::Int {
+            bits: *left_bits.max(right_bits),
+        },
+        (SqlType::UInt { bits: left_bits }, SqlType::UInt { bits: right_bits }) => SqlType::UInt {
+            bits: *left_bits.max(right_bits),
+        },
+        (SqlType::Int { bits: signed }, SqlType::UInt { bits: unsigned })
+        | (SqlType::UInt { bits: unsigned }, SqlType::Int { bits: signed }) => {
             if signed > unsigned {
                 SqlType::Int { bits: *signed }
             } else {
-                SqlType::Int { bits: unsigned.saturating_mul(2).min(128) }
+                SqlType::Int {
+                    bits: unsigned.saturating_mul(2).min(128),
+                }
             }
         }
         _ => SqlType::INT64,
@@ -116,19 +126,25 @@ impl DuckDbSemantics {
                 SqlType::Decimal { .. } | SqlType::Float32 | SqlType::Float64 => SqlType::Float64,
                 integer => integer,
             },
-            BinaryOp::Add | BinaryOp::Subtract => match (&common, decimal_of(left), decimal_of(right)) {
-                (SqlType::Decimal { .. }, Some(left_parts), Some(right_parts)) => {
-                    // One more integer digit for the carry.
-                    let scale = left_parts.1.max(right_parts.1);
-                    let integer_digits = (left_parts.0 - left_parts.1).max(right_parts.0 - right_parts.1) + 1;
-                    make_decimal((integer_digits + scale).min(MAX_DECIMAL_PRECISION), scale)
+            BinaryOp::Add | BinaryOp::Subtract => {
+                match (&common, decimal_of(left), decimal_of(right)) {
+                    (SqlType::Decimal { .. }, Some(left_parts), Some(right_parts)) => {
+                        // One more integer digit for the carry.
+                        let scale = left_parts.1.max(right_parts.1);
+                        let integer_digits =
+                            (left_parts.0 - left_parts.1).max(right_parts.0 - right_parts.1) + 1;
+                        make_decimal((integer_digits + scale).min(MAX_DECIMAL_PRECISION), scale)
+                    }
+                    _ => common,
                 }
-                _ => common,
-            },
+            }
             BinaryOp::Multiply => match (&common, decimal_of(left), decimal_of(right)) {
                 (SqlType::Decimal { .. }, Some(left_parts), Some(right_parts)) => {
                     let scale = (left_parts.1 + right_parts.1).min(MAX_DECIMAL_PRECISION);
-                    make_decimal((left_parts.0 + right_parts.0).min(MAX_DECIMAL_PRECISION), scale)
+                    make_decimal(
+                        (left_parts.0 + right_parts.0).min(MAX_DECIMAL_PRECISION),
+                        scale,
+                    )
                 }
                 _ => common,
             },
@@ -145,39 +161,64 @@ impl DuckDbSemantics {
             if !size.is_empty() && size.parse::<u32>().is_err() {
                 return None;
             }
-            return Some(SqlType::Array(Box::new(self.parse_type_inner(&stripped[..open])?)));
+            return Some(SqlType::Array(Box::new(
+                self.parse_type_inner(&stripped[..open])?,
+            )));
         }
         let lower = text.to_ascii_lowercase();
         let (base, modifiers) = match lower.find('(') {
             Some(open) => {
                 let inner = lower[open + 1..].strip_suffix(')')?;
-                (lower[..open].trim().to_owned(), Some((open, inner.to_owned())))
+                (
+                    lower[..open].trim().to_owned(),
+                    Some((open, inner.to_owned())),
+                )
             }
             None => (lower.split_whitespace().collect::<Vec<_>>().join(" "), None),
         };
-        let numbers = |inner: &str| -> Option<Vec<u32>> { inner.split(',').map(|part| part.trim().parse::<u32>().ok()).collect() };
+        let numbers = |inner: &str| -> Option<Vec<u32>> {
+            inner
+                .split(',')
+                .map(|part| part.trim().parse::<u32>().ok())
+                .collect()
+        };
         match (base.as_str(), modifiers) {
             ("decimal" | "numeric" | "dec", Some((_, inner))) => {
                 let parts = numbers(&inner)?;
                 let precision = u8::try_from(*parts.first()?).ok()?;
                 let scale = u8::try_from(parts.get(1).copied().unwrap_or(0)).ok()?;
-                if precision == 0 || precision > MAX_DECIMAL_PRECISION || scale > precision || parts.len() > 2 {
+                if precision == 0
+                    || precision > MAX_DECIMAL_PRECISION
+                    || scale > precision
+                    || parts.len() > 2
+                {
                     return None;
                 }
                 Some(make_decimal(precision, scale))
             }
-            ("varchar" | "char" | "bpchar" | "text" | "string" | "nvarchar" | "character varying" | "character", Some((_, inner))) => {
+            (
+                "varchar" | "char" | "bpchar" | "text" | "string" | "nvarchar"
+                | "character varying" | "character",
+                Some((_, inner)),
+            ) => {
                 let parts = numbers(&inner)?;
-                Some(SqlType::String { max_len: parts.first().copied() })
+                Some(SqlType::String {
+                    max_len: parts.first().copied(),
+                })
             }
-            ("list", Some((_, inner))) => Some(SqlType::Array(Box::new(self.parse_type_inner(&inner)?))),
+            ("list", Some((_, inner))) => {
+                Some(SqlType::Array(Box::new(self.parse_type_inner(&inner)?)))
+            }
             ("map", Some((open, _))) => {
                 let inner = text[open + 1..text.len() - 1].to_owned();
                 let parts = split_top_level(&inner);
                 if parts.len() != 2 {
                     return None;
                 }
-                Some(SqlType::Map(Box::new((self.parse_type_inner(&parts[0])?, self.parse_type_inner(&parts[1])?))))
+                Some(SqlType::Map(Box::new((
+                    self.parse_type_inner(&parts[0])?,
+                    self.parse_type_inner(&parts[1])?,
+                ))))
             }
             ("struct" | "row", Some((open, _))) => {
                 let inner = text[open + 1..text.len() - 1].to_owned();
@@ -185,13 +226,16 @@ impl DuckDbSemantics {
                 for part in split_top_level(&inner) {
                     let part = part.trim();
                     let (name, rest) = split_field_name(part)?;
-                    fields.push(StructField { name: Name::new(&name), ty: self.parse_type_inner(rest)? });
+                    fields.push(StructField {
+                        name: Name::new(&name),
+                        ty: self.parse_type_inner(rest)?,
+                    });
                 }
                 Some(SqlType::Struct(fields))
             }
             (
-                "timestamp" | "datetime" | "time" | "float" | "double" | "integer" | "int" | "bigint" | "smallint" | "tinyint" | "blob"
-                | "bytea" | "varbinary" | "binary",
+                "timestamp" | "datetime" | "time" | "float" | "double" | "integer" | "int"
+                | "bigint" | "smallint" | "tinyint" | "blob" | "bytea" | "varbinary" | "binary",
                 Some(_),
             ) => self.parse_type_inner(&base),
             (name, None) => simple_type(name),
@@ -250,14 +294,21 @@ fn simple_type(name: &str) -> Option<SqlType> {
         "double" | "float8" | "double precision" => SqlType::Float64,
         "float" | "float4" | "real" => SqlType::Float32,
         "decimal" | "numeric" | "dec" => make_decimal(DEFAULT_DECIMAL.0, DEFAULT_DECIMAL.1),
-        "varchar" | "text" | "string" | "char" | "bpchar" | "nvarchar" | "character varying" | "character" => SqlType::STRING,
+        "varchar" | "text" | "string" | "char" | "bpchar" | "nvarchar" | "character varying"
+        | "character" => SqlType::STRING,
         "blob" | "bytea" | "binary" | "varbinary" => SqlType::Binary { max_len: None },
         "date" => SqlType::Date,
         "time" | "time without time zone" => SqlType::Time,
-        "timestamp" | "datetime" | "timestamp without time zone" | "timestamp_us" | "timestamp_ms" | "timestamp_s" | "timestamp_ns" => {
-            SqlType::TIMESTAMP
-        }
-        "timestamptz" | "timestamp with time zone" => SqlType::Timestamp { zone: TimeZoneKind::Local },
+        "timestamp"
+        | "datetime"
+        | "timestamp without time zone"
+        | "timestamp_us"
+        | "timestamp_ms"
+        | "timestamp_s"
+        | "timestamp_ns" => SqlType::TIMESTAMP,
+        "timestamptz" | "timestamp with time zone" => SqlType::Timestamp {
+            zone: TimeZoneKind::Local,
+        },
         "interval" => SqlType::Interval,
         "uuid" => SqlType::Uuid,
         "json" => SqlType::Json,
@@ -305,17 +356,26 @@ impl DialectSemantics for DuckDbSemantics {
             SqlType::Binary { .. } => "BLOB".into(),
             SqlType::Date => "DATE".into(),
             SqlType::Time => "TIME".into(),
-            SqlType::Timestamp { zone: TimeZoneKind::Without } => "TIMESTAMP".into(),
+            SqlType::Timestamp {
+                zone: TimeZoneKind::Without,
+            } => "TIMESTAMP".into(),
             SqlType::Timestamp { .. } => "TIMESTAMP WITH TIME ZONE".into(),
             SqlType::Interval => "INTERVAL".into(),
             SqlType::Uuid => "UUID".into(),
             SqlType::Json | SqlType::Variant => "JSON".into(),
             SqlType::Array(element) => format!("{}[]", self.type_name(element)),
             SqlType::Struct(fields) => {
-                let fields: Vec<String> = fields.iter().map(|field| format!("{} {}", field.name, self.type_name(&field.ty))).collect();
+                let fields: Vec<String> = fields
+                    .iter()
+                    .map(|field| format!("{} {}", field.name, self.type_name(&field.ty)))
+                    .collect();
                 format!("STRUCT({})", fields.join(", "))
             }
-            SqlType::Map(key_value) => format!("MAP({}, {})", self.type_name(&key_value.0), self.type_name(&key_value.1)),
+            SqlType::Map(key_value) => format!(
+                "MAP({}, {})",
+                self.type_name(&key_value.0),
+                self.type_name(&key_value.1)
+            ),
             SqlType::Geography => "GEOMETRY".into(),
             SqlType::Null => "NULL".into(),
             SqlType::Other(name) => name.as_str().to_ascii_uppercase(),
@@ -340,51 +400,92 @@ impl DialectSemantics for DuckDbSemantics {
             return true;
         }
         match (from, to) {
-            (SqlType::Int { bits: from_bits }, SqlType::Int { bits: to_bits }) => from_bits <= to_bits,
-            (SqlType::UInt { bits: from_bits }, SqlType::UInt { bits: to_bits }) => from_bits <= to_bits,
-            (SqlType::UInt { bits: from_bits }, SqlType::Int { bits: to_bits }) => from_bits < to_bits,
-            (from, SqlType::Decimal { precision, scale }) if from.is_integer() || matches!(from, SqlType::Decimal { .. }) => {
-                let (Some(from_parts), (to_precision, to_scale)) = (decimal_of(from), decimal_parts(*precision, *scale)) else {
+            (SqlType::Int { bits: from_bits }, SqlType::Int { bits: to_bits }) => {
+                from_bits <= to_bits
+            }
+            (SqlType::UInt { bits: from_bits }, SqlType::UInt { bits: to_bits }) => {
+                from_bits <= to_bits
+            }
+            (SqlType::UInt { bits: from_bits }, SqlType::Int { bits: to_bits }) => {
+                from_bits < to_bits
+            }
+            (from, SqlType::Decimal { precision, scale })
+                if from.is_integer() || matches!(from, SqlType::Decimal { .. }) =>
+            {
+                let (Some(from_parts), (to_precision, to_scale)) =
+                    (decimal_of(from), decimal_parts(*precision, *scale))
+                else {
                     return false;
                 };
                 from_parts.0 - from_parts.1 <= to_precision - to_scale && from_parts.1 <= to_scale
             }
-            (from, SqlType::Float32 | SqlType::Float64) if from.is_numeric() => !matches!((from, to), (SqlType::Float64, SqlType::Float32)),
+            (from, SqlType::Float32 | SqlType::Float64) if from.is_numeric() => {
+                !matches!((from, to), (SqlType::Float64, SqlType::Float32))
+            }
             (SqlType::String { .. }, SqlType::String { .. }) => true,
             (SqlType::Binary { .. }, SqlType::Binary { .. }) => true,
             (SqlType::Date, SqlType::Timestamp { .. }) => true,
-            (SqlType::Timestamp { zone: TimeZoneKind::Without }, SqlType::Timestamp { .. }) => true,
-            (SqlType::Json, SqlType::String { .. }) | (SqlType::String { .. }, SqlType::Json) => true,
-            (SqlType::Array(from_element), SqlType::Array(to_element)) => self.can_coerce(from_element, to_element),
+            (
+                SqlType::Timestamp {
+                    zone: TimeZoneKind::Without,
+                },
+                SqlType::Timestamp { .. },
+            ) => true,
+            (SqlType::Json, SqlType::String { .. }) | (SqlType::String { .. }, SqlType::Json) => {
+                true
+            }
+            (SqlType::Array(from_element), SqlType::Array(to_element)) => {
+                self.can_coerce(from_element, to_element)
+            }
             (SqlType::Struct(from_fields), SqlType::Struct(to_fields)) => {
                 from_fields.len() == to_fields.len()
                     && from_fields
                         .iter()
                         .zip(to_fields)
-                        .all(|(from_field, to_field)| from_field.name.eq_ignore_ascii_case(to_field.name) && self.can_coerce(&from_field.ty, &to_field.ty))
+                        .all(|(from_field, to_field)| {
+                            from_field.name.eq_ignore_ascii_case(to_field.name)
+                                && self.can_coerce(&from_field.ty, &to_field.ty)
+                        })
             }
-            (SqlType::Map(from_pair), SqlType::Map(to_pair)) => self.can_coerce(&from_pair.0, &to_pair.0) && self.can_coerce(&from_pair.1, &to_pair.1),
+            (SqlType::Map(from_pair), SqlType::Map(to_pair)) => {
+                self.can_coerce(&from_pair.0, &to_pair.0)
+                    && self.can_coerce(&from_pair.1, &to_pair.1)
+            }
             _ => false,
         }
     }
 
     fn can_cast(&self, from: &SqlType, to: &SqlType) -> bool {
         use SqlType as T;
-        let opaque = |ty: &SqlType| matches!(ty, T::Null | T::Unknown | T::Other(_) | T::Json | T::Variant);
+        let opaque = |ty: &SqlType| {
+            matches!(
+                ty,
+                T::Null | T::Unknown | T::Other(_) | T::Json | T::Variant
+            )
+        };
         if from == to || opaque(from) || opaque(to) || from.is_string() || to.is_string() {
             return true;
         }
         match (from, to) {
             (from, to) if from.is_numeric() && to.is_numeric() => true,
             (T::Boolean, to) | (to, T::Boolean) if to.is_numeric() => true,
-            (T::Date, T::Timestamp { .. }) | (T::Timestamp { .. }, T::Date | T::Time | T::Timestamp { .. }) => true,
+            (T::Date, T::Timestamp { .. })
+            | (T::Timestamp { .. }, T::Date | T::Time | T::Timestamp { .. }) => true,
             (T::Time, T::Timestamp { .. }) => false,
             (T::Binary { .. }, T::Uuid) | (T::Uuid, T::Binary { .. }) => true,
-            (T::Array(from_element), T::Array(to_element)) => self.can_cast(from_element, to_element),
-            (T::Struct(from_fields), T::Struct(to_fields)) => {
-                from_fields.len() == to_fields.len() && from_fields.iter().zip(to_fields).all(|(from_field, to_field)| self.can_cast(&from_field.ty, &to_field.ty))
+            (T::Array(from_element), T::Array(to_element)) => {
+                self.can_cast(from_element, to_element)
             }
-            (T::Map(from_pair), T::Map(to_pair)) => self.can_cast(&from_pair.0, &to_pair.0) && self.can_cast(&from_pair.1, &to_pair.1),
+            (T::Struct(from_fields), T::Struct(to_fields)) => {
+                from_fields.len() == to_fields.len()
+                    && from_fields
+                        .iter()
+                        .zip(to_fields)
+                        .all(|(from_field, to_field)| self.can_cast(&from_field.ty, &to_field.ty))
+            }
+            (T::Map(from_pair), T::Map(to_pair)) => {
+                self.can_cast(&from_pair.0, &to_pair.0) && self.can_cast(&from_pair.1, &to_pair.1)
+            }
             // Everything else DuckDB refuses at bind time: DATE to BOOLEAN,
             // INTEGER to DATE, INTERVAL to numbers, lists to scalars.
             _ => false,
@@ -399,17 +500,28 @@ impl DialectSemantics for DuckDbSemantics {
             _ if left == right => Some(left.clone()),
             (T::String { .. }, T::String { .. }) => Some(T::STRING),
             (T::Binary { .. }, T::Binary { .. }) => Some(T::Binary { max_len: None }),
-            (T::Date, T::Timestamp { zone }) | (T::Timestamp { zone }, T::Date) => Some(T::Timestamp { zone: *zone }),
-            (T::Timestamp { .. }, T::Timestamp { .. }) => Some(T::Timestamp { zone: TimeZoneKind::Local }),
+            (T::Date, T::Timestamp { zone }) | (T::Timestamp { zone }, T::Date) => {
+                Some(T::Timestamp { zone: *zone })
+            }
+            (T::Timestamp { .. }, T::Timestamp { .. }) => Some(T::Timestamp {
+                zone: TimeZoneKind::Local,
+            }),
             (T::Json, T::String { .. }) | (T::String { .. }, T::Json) => Some(T::Json),
-            (T::Array(left_element), T::Array(right_element)) => Some(T::Array(Box::new(self.common_supertype(left_element, right_element)?))),
-            (T::Struct(left_fields), T::Struct(right_fields)) if left_fields.len() == right_fields.len() => {
+            (T::Array(left_element), T::Array(right_element)) => Some(T::Array(Box::new(
+                self.common_supertype(left_element, right_element)?,
+            ))),
+            (T::Struct(left_fields), T::Struct(right_fields))
+                if left_fields.len() == right_fields.len() =>
+            {
                 let mut fields = Vec::with_capacity(left_fields.len());
                 for (left_field, right_field) in left_fields.iter().zip(right_fields) {
                     if !left_field.name.eq_ignore_ascii_case(right_field.name) {
                         return None;
                     }
-                    fields.push(StructField { name: left_field.name, ty: self.common_supertype(&left_field.ty, &right_field.ty)? });
+                    fields.push(StructField {
+                        name: left_field.name,
+                        ty: self.common_supertype(&left_field.ty, &right_field.ty)?,
+                    });
                 }
                 Some(T::Struct(fields))
             }
@@ -427,10 +539,15 @@ impl DialectSemantics for DuckDbSemantics {
         }
         // DuckDB compares a VARCHAR with a scalar of another type by
         // converting the string to that type.
-        let scalar = |ty: &SqlType| !matches!(ty, SqlType::Array(_) | SqlType::Struct(_) | SqlType::Map(_));
+        let scalar =
+            |ty: &SqlType| !matches!(ty, SqlType::Array(_) | SqlType::Struct(_) | SqlType::Map(_));
         match (left, right) {
-            (SqlType::String { .. }, other) | (other, SqlType::String { .. }) if scalar(other) => Some(other.clone()),
-            (SqlType::Boolean, other) | (other, SqlType::Boolean) if other.is_numeric() => Some(SqlType::Boolean),
+            (SqlType::String { .. }, other) | (other, SqlType::String { .. }) if scalar(other) => {
+                Some(other.clone())
+            }
+            (SqlType::Boolean, other) | (other, SqlType::Boolean) if other.is_numeric() => {
+                Some(SqlType::Boolean)
+            }
             _ => None,
         }
     }
@@ -445,14 +562,21 @@ impl DialectSemantics for DuckDbSemantics {
         use BinaryOp as Op;
         use SqlType as T;
         if left.is_unknown() || right.is_unknown() || left.is_dynamic() || right.is_dynamic() {
-            return Some(if matches!(op, Op::Concat) { T::STRING } else { T::Unknown });
+            return Some(if matches!(op, Op::Concat) {
+                T::STRING
+            } else {
+                T::Unknown
+            });
         }
         match op {
-            Op::Eq | Op::NotEq | Op::Lt | Op::LtEq | Op::Gt | Op::GtEq | Op::And | Op::Or => return Some(T::Boolean),
+            Op::Eq | Op::NotEq | Op::Lt | Op::LtEq | Op::Gt | Op::GtEq | Op::And | Op::Or => {
+                return Some(T::Boolean)
+            }
             Op::Other(spelling) => {
                 return Some(match spelling.as_str() {
                     "<->" | "<=>" | "<#>" => T::Float64,
-                    "~" | "!~" | "~~" | "!~~" | "~~*" | "!~~*" | "~~~" | "&&" | "@>" | "<@" | "^@" | "~*" | "!~*" => T::Boolean,
+                    "~" | "!~" | "~~" | "!~~" | "~~*" | "!~~*" | "~~~" | "&&" | "@>" | "<@"
+                    | "^@" | "~*" | "!~*" => T::Boolean,
                     "->>" => T::STRING,
                     "->" => T::Json,
                     _ => T::Unknown,
@@ -462,7 +586,13 @@ impl DialectSemantics for DuckDbSemantics {
         }
         // NULL takes the type of the other operand.
         let (left, right) = match (left, right) {
-            (T::Null, T::Null) => return Some(if matches!(op, Op::Concat) { T::STRING } else { T::INT32 }),
+            (T::Null, T::Null) => {
+                return Some(if matches!(op, Op::Concat) {
+                    T::STRING
+                } else {
+                    T::INT32
+                })
+            }
             (T::Null, other) => (other, other),
             (other, T::Null) => (other, other),
             pair => pair,
@@ -478,7 +608,9 @@ impl DialectSemantics for DuckDbSemantics {
                 (T::Date, integer) | (integer, T::Date) if integer.is_integer() => Some(T::Date),
                 (T::Date, T::Interval) | (T::Interval, T::Date) => Some(T::TIMESTAMP),
                 (T::Date, T::Time) | (T::Time, T::Date) => Some(T::TIMESTAMP),
-                (T::Timestamp { zone }, T::Interval) | (T::Interval, T::Timestamp { zone }) => Some(T::Timestamp { zone: *zone }),
+                (T::Timestamp { zone }, T::Interval) | (T::Interval, T::Timestamp { zone }) => {
+                    Some(T::Timestamp { zone: *zone })
+                }
                 (T::Time, T::Interval) | (T::Interval, T::Time) => Some(T::Time),
                 (T::Interval, T::Interval) => Some(T::Interval),
                 _ => self.arithmetic_numeric(op, left, right),
@@ -488,14 +620,17 @@ impl DialectSemantics for DuckDbSemantics {
                 (T::Date, integer) if integer.is_integer() => Some(T::Date),
                 (T::Date, T::Interval) => Some(T::TIMESTAMP),
                 (T::Timestamp { zone }, T::Interval) => Some(T::Timestamp { zone: *zone }),
-                (T::Timestamp { .. } | T::Date, T::Timestamp { .. }) | (T::Timestamp { .. }, T::Date) => Some(T::Interval),
+                (T::Timestamp { .. } | T::Date, T::Timestamp { .. })
+                | (T::Timestamp { .. }, T::Date) => Some(T::Interval),
                 (T::Time, T::Interval) => Some(T::Time),
                 (T::Time, T::Time) => Some(T::Interval),
                 (T::Interval, T::Interval) => Some(T::Interval),
                 _ => self.arithmetic_numeric(op, left, right),
             },
             Op::Multiply => match (left, right) {
-                (T::Interval, number) | (number, T::Interval) if number.is_numeric() => Some(T::Interval),
+                (T::Interval, number) | (number, T::Interval) if number.is_numeric() => {
+                    Some(T::Interval)
+                }
                 _ => self.arithmetic_numeric(op, left, right),
             },
             Op::Divide => match (left, right) {
@@ -504,11 +639,15 @@ impl DialectSemantics for DuckDbSemantics {
             },
             Op::IntegerDivide | Op::Modulo | Op::Power => self.arithmetic_numeric(op, left, right),
             Op::BitwiseAnd | Op::BitwiseOr | Op::BitwiseXor => match (left, right) {
-                (left, right) if left.is_integer() && right.is_integer() => Some(merge_integers(left, right)),
+                (left, right) if left.is_integer() && right.is_integer() => {
+                    Some(merge_integers(left, right))
+                }
                 (T::Binary { .. }, T::Binary { .. }) => Some(T::Binary { max_len: None }),
                 _ => None,
             },
-            Op::ShiftLeft | Op::ShiftRight => (left.is_integer() && right.is_integer()).then(|| left.clone()),
+            Op::ShiftLeft | Op::ShiftRight => {
+                (left.is_integer() && right.is_integer()).then(|| left.clone())
+            }
             _ => None,
         }
     }
@@ -536,7 +675,9 @@ impl DialectSemantics for DuckDbSemantics {
         let scale = fraction.len();
         let precision = (integer_digits + scale).max(1).max(scale);
         match (u8::try_from(precision), u8::try_from(scale)) {
-            (Ok(precision), Ok(scale)) if precision <= MAX_DECIMAL_PRECISION => make_decimal(precision, scale),
+            (Ok(precision), Ok(scale)) if precision <= MAX_DECIMAL_PRECISION => {
+                make_decimal(precision, scale)
+            }
             _ => SqlType::Float64,
         }
     }
@@ -544,8 +685,12 @@ impl DialectSemantics for DuckDbSemantics {
     fn sum_type(&self, input: &SqlType) -> SqlType {
         match input {
             // DuckDB sums every integer type into a HUGEINT (INT128).
-            SqlType::Int { .. } | SqlType::UInt { .. } | SqlType::Boolean => SqlType::Int { bits: 128 },
-            SqlType::Decimal { precision, scale } => make_decimal(MAX_DECIMAL_PRECISION, decimal_parts(*precision, *scale).1),
+            SqlType::Int { .. } | SqlType::UInt { .. } | SqlType::Boolean => {
+                SqlType::Int { bits: 128 }
+            }
+            SqlType::Decimal { precision, scale } => {
+                make_decimal(MAX_DECIMAL_PRECISION, decimal_parts(*precision, *scale).1)
+            }
             SqlType::Float32 | SqlType::Float64 => SqlType::Float64,
             SqlType::Interval => SqlType::Interval,
             SqlType::Null => SqlType::Int { bits: 128 },
@@ -555,7 +700,9 @@ impl DialectSemantics for DuckDbSemantics {
 
     fn average_type(&self, input: &SqlType) -> SqlType {
         match input {
-            SqlType::Date | SqlType::Timestamp { .. } | SqlType::Time | SqlType::Interval => input.clone(),
+            SqlType::Date | SqlType::Timestamp { .. } | SqlType::Time | SqlType::Interval => {
+                input.clone()
+            }
             // DuckDB averages integers, decimals and floats as DOUBLE.
             _ => SqlType::Float64,
         }
@@ -565,17 +712,27 @@ impl DialectSemantics for DuckDbSemantics {
         true
     }
 
-    fn table_function_columns(&self, name: &str, argument_types: &[SqlType]) -> Option<Vec<TableFunctionColumn>> {
+    fn table_function_columns(
+        &self,
+        name: &str,
+        argument_types: &[SqlType],
+    ) -> Option<Vec<TableFunctionColumn>> {
         let name = name.to_ascii_lowercase();
         match name.as_str() {
             "range" | "generate_series" => {
                 // Over timestamps the series holds timestamps, otherwise BIGINTs.
-                let ty = if argument_types.iter().any(|ty| matches!(ty, SqlType::Timestamp { .. } | SqlType::Date)) {
+                let ty = if argument_types
+                    .iter()
+                    .any(|ty| matches!(ty, SqlType::Timestamp { .. } | SqlType::Date))
+                {
                     SqlType::TIMESTAMP
                 } else {
                     SqlType::INT64
                 };
-                Some(vec![TableFunctionColumn { name: Name::new(&name), ty }])
+                Some(vec![TableFunctionColumn {
+                    name: Name::new(&name),
+                    ty,
+                }])
             }
             _ => None,
         }
@@ -587,7 +744,9 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> SqlType {
-        DUCKDB_SEMANTICS.parse_type_name(text).unwrap_or(SqlType::Unknown)
+        DUCKDB_SEMANTICS
+            .parse_type_name(text)
+            .unwrap_or(SqlType::Unknown)
     }
 
     fn print(ty: &SqlType) -> String {
@@ -631,29 +790,81 @@ mod tests {
         let semantics = &DUCKDB_SEMANTICS;
         assert_eq!(semantics.integer_literal_type("42"), SqlType::INT32);
         assert_eq!(semantics.integer_literal_type("3000000000"), SqlType::INT64);
-        assert_eq!(semantics.integer_literal_type("30000000000000000000"), SqlType::Int { bits: 128 });
-        assert_eq!(print(&semantics.decimal_literal_type("1.50")), "DECIMAL(3,2)");
-        assert_eq!(print(&semantics.decimal_literal_type("0.5")), "DECIMAL(1,1)");
+        assert_eq!(
+            semantics.integer_literal_type("30000000000000000000"),
+            SqlType::Int { bits: 128 }
+        );
+        assert_eq!(
+            print(&semantics.decimal_literal_type("1.50")),
+            "DECIMAL(3,2)"
+        );
+        assert_eq!(
+            print(&semantics.decimal_literal_type("0.5")),
+            "DECIMAL(1,1)"
+        );
         assert_eq!(semantics.decimal_literal_type("1e3"), SqlType::Float64);
     }
 
     #[test]
     fn arithmetic() {
         let semantics = &DUCKDB_SEMANTICS;
-        let result = |op, left: &str, right: &str| semantics.binary_result(op, &parse(left), &parse(right)).map(|ty| print(&ty));
-        assert_eq!(result(BinaryOp::Add, "INTEGER", "INTEGER").as_deref(), Some("INTEGER"));
-        assert_eq!(result(BinaryOp::Add, "INTEGER", "BIGINT").as_deref(), Some("BIGINT"));
-        assert_eq!(result(BinaryOp::Divide, "INTEGER", "INTEGER").as_deref(), Some("DOUBLE"));
-        assert_eq!(result(BinaryOp::IntegerDivide, "INTEGER", "BIGINT").as_deref(), Some("BIGINT"));
-        assert_eq!(result(BinaryOp::Subtract, "DATE", "DATE").as_deref(), Some("BIGINT"));
-        assert_eq!(result(BinaryOp::Add, "DATE", "INTEGER").as_deref(), Some("DATE"));
-        assert_eq!(result(BinaryOp::Add, "DATE", "INTERVAL").as_deref(), Some("TIMESTAMP"));
-        assert_eq!(result(BinaryOp::Subtract, "TIMESTAMP", "INTERVAL").as_deref(), Some("TIMESTAMP"));
-        assert_eq!(result(BinaryOp::Concat, "VARCHAR", "INTEGER").as_deref(), Some("VARCHAR"));
-        assert_eq!(result(BinaryOp::Add, "DECIMAL(10,2)", "DECIMAL(5,3)").as_deref(), Some("DECIMAL(12,3)"));
-        assert_eq!(result(BinaryOp::Multiply, "DECIMAL(10,2)", "DECIMAL(5,3)").as_deref(), Some("DECIMAL(15,5)"));
-        assert_eq!(result(BinaryOp::Add, "INTEGER", "DECIMAL(5,2)").as_deref(), Some("DECIMAL(13,2)"));
-        assert_eq!(result(BinaryOp::Add, "DECIMAL(5,2)", "DOUBLE").as_deref(), Some("DOUBLE"));
+        let result = |op, left: &str, right: &str| {
+            semantics
+                .binary_result(op, &parse(left), &parse(right))
+                .map(|ty| print(&ty))
+        };
+        assert_eq!(
+            result(BinaryOp::Add, "INTEGER", "INTEGER").as_deref(),
+            Some("INTEGER")
+        );
+        assert_eq!(
+            result(BinaryOp::Add, "INTEGER", "BIGINT").as_deref(),
+            Some("BIGINT")
+        );
+        assert_eq!(
+            result(BinaryOp::Divide, "INTEGER", "INTEGER").as_deref(),
+            Some("DOUBLE")
+        );
+        assert_eq!(
+            result(BinaryOp::IntegerDivide, "INTEGER", "BIGINT").as_deref(),
+            Some("BIGINT")
+        );
+        assert_eq!(
+            result(BinaryOp::Subtract, "DATE", "DATE").as_deref(),
+            Some("BIGINT")
+        );
+        assert_eq!(
+            result(BinaryOp::Add, "DATE", "INTEGER").as_deref(),
+            Some("DATE")
+        );
+        assert_eq!(
+            result(BinaryOp::Add, "DATE", "INTERVAL").as_deref(),
+            Some("TIMESTAMP")
+        );
+        assert_eq!(
+            result(BinaryOp::Subtract, "TIMESTAMP", "INTERVAL").as_deref(),
+            Some("TIMESTAMP")
+        );
+        assert_eq!(
+            result(BinaryOp::Concat, "VARCHAR", "INTEGER").as_deref(),
+            Some("VARCHAR")
+        );
+        assert_eq!(
+            result(BinaryOp::Add, "DECIMAL(10,2)", "DECIMAL(5,3)").as_deref(),
+            Some("DECIMAL(12,3)")
+        );
+        assert_eq!(
+            result(BinaryOp::Multiply, "DECIMAL(10,2)", "DECIMAL(5,3)").as_deref(),
+            Some("DECIMAL(15,5)")
+        );
+        assert_eq!(
+            result(BinaryOp::Add, "INTEGER", "DECIMAL(5,2)").as_deref(),
+            Some("DECIMAL(13,2)")
+        );
+        assert_eq!(
+            result(BinaryOp::Add, "DECIMAL(5,2)", "DOUBLE").as_deref(),
+            Some("DOUBLE")
+        );
         assert_eq!(result(BinaryOp::Add, "VARCHAR", "INTEGER"), None);
         assert_eq!(result(BinaryOp::Add, "DATE", "DATE"), None);
     }
@@ -672,28 +883,53 @@ mod tests {
         assert!(!semantics.can_cast(&parse("INTEGER"), &parse("DATE")));
         assert!(semantics.can_cast(&parse("VARCHAR"), &parse("DATE")));
         assert!(semantics.can_cast(&parse("TIMESTAMP"), &parse("DATE")));
-        let supertype = |left: &str, right: &str| semantics.common_supertype(&parse(left), &parse(right)).map(|ty| print(&ty));
+        let supertype = |left: &str, right: &str| {
+            semantics
+                .common_supertype(&parse(left), &parse(right))
+                .map(|ty| print(&ty))
+        };
         assert_eq!(supertype("INTEGER", "BIGINT").as_deref(), Some("BIGINT"));
         assert_eq!(supertype("BIGINT", "UBIGINT").as_deref(), Some("HUGEINT"));
-        assert_eq!(supertype("DECIMAL(10,2)", "DECIMAL(5,4)").as_deref(), Some("DECIMAL(12,4)"));
-        assert_eq!(supertype("INTEGER", "DECIMAL(5,2)").as_deref(), Some("DECIMAL(12,2)"));
+        assert_eq!(
+            supertype("DECIMAL(10,2)", "DECIMAL(5,4)").as_deref(),
+            Some("DECIMAL(12,4)")
+        );
+        assert_eq!(
+            supertype("INTEGER", "DECIMAL(5,2)").as_deref(),
+            Some("DECIMAL(12,2)")
+        );
         assert_eq!(supertype("INTEGER", "DOUBLE").as_deref(), Some("DOUBLE"));
         assert_eq!(supertype("DATE", "TIMESTAMP").as_deref(), Some("TIMESTAMP"));
-        assert_eq!(supertype("INTEGER[]", "BIGINT[]").as_deref(), Some("BIGINT[]"));
+        assert_eq!(
+            supertype("INTEGER[]", "BIGINT[]").as_deref(),
+            Some("BIGINT[]")
+        );
         assert_eq!(supertype("NULL", "DATE").as_deref(), Some("DATE"));
         assert_eq!(supertype("DATE", "INTEGER"), None);
         assert_eq!(supertype("VARCHAR", "INTEGER"), None);
-        assert_eq!(semantics.comparison_type(&parse("VARCHAR"), &parse("DATE")), Some(SqlType::Date));
-        assert_eq!(semantics.comparison_type(&parse("DATE"), &parse("INTEGER")), None);
+        assert_eq!(
+            semantics.comparison_type(&parse("VARCHAR"), &parse("DATE")),
+            Some(SqlType::Date)
+        );
+        assert_eq!(
+            semantics.comparison_type(&parse("DATE"), &parse("INTEGER")),
+            None
+        );
     }
 
     #[test]
     fn aggregates() {
         let semantics = &DUCKDB_SEMANTICS;
         assert_eq!(print(&semantics.sum_type(&parse("INTEGER"))), "HUGEINT");
-        assert_eq!(print(&semantics.sum_type(&parse("DECIMAL(10,2)"))), "DECIMAL(38,2)");
+        assert_eq!(
+            print(&semantics.sum_type(&parse("DECIMAL(10,2)"))),
+            "DECIMAL(38,2)"
+        );
         assert_eq!(print(&semantics.sum_type(&parse("DOUBLE"))), "DOUBLE");
-        assert_eq!(print(&semantics.average_type(&parse("DECIMAL(10,2)"))), "DOUBLE");
+        assert_eq!(
+            print(&semantics.average_type(&parse("DECIMAL(10,2)"))),
+            "DOUBLE"
+        );
         assert!(semantics.aliases_visible_in_where());
     }
 
