@@ -745,18 +745,15 @@ impl ProjectGenerator {
         let mut attribute_count = 0;
         let mut selected = Vec::new();
         for (index, column) in columns.iter().enumerate() {
-            let keep = if column.is_key() {
-                true
-            } else if Some(index) == first_temporal || Some(index) == first_measure {
+            // Keys are always kept (joins need them), as are the first temporal and measure
+            // columns (windows, aggregates and incremental filters need them).
+            let must_keep = Some(index) == first_temporal || Some(index) == first_measure;
+            if column.is_key() {
+                selected.push(column.clone());
+            } else if must_keep
+                || (attribute_count < MAXIMUM_BASE_ATTRIBUTES && self.random.percent_chance(60))
+            {
                 attribute_count += 1;
-                true
-            } else if attribute_count < MAXIMUM_BASE_ATTRIBUTES && self.random.percent_chance(60) {
-                attribute_count += 1;
-                true
-            } else {
-                false
-            };
-            if keep {
                 selected.push(column.clone());
             }
         }
@@ -860,7 +857,24 @@ impl ProjectGenerator {
             let mut joined_from_lines = vec!["from base".to_string()];
             for (lookup_number, (lookup_model, key_name)) in lookups.iter().enumerate() {
                 let lookup_name = format!("lookup_{}", lookup_number + 1);
-                let attributes = self.choose_lookup_attributes(*lookup_model);
+                let mut attributes = self.choose_lookup_attributes(*lookup_model);
+                // Bringing along a key the input lacks keeps joins possible further down a
+                // chain, after aggregates have reduced the keys to one.
+                let new_foreign_key = self.models[*lookup_model]
+                    .columns
+                    .iter()
+                    .find(|column| {
+                        column.role == ColumnRole::ForeignKey
+                            && !joined_columns
+                                .iter()
+                                .any(|existing| existing.name == column.name)
+                    })
+                    .cloned();
+                if let Some(foreign_key) = new_foreign_key {
+                    if self.random.percent_chance(50) {
+                        attributes.insert(0, foreign_key);
+                    }
+                }
                 let mut lookup_items = vec![key_name.clone()];
                 for attribute in &attributes {
                     lookup_items.push(attribute.name.clone());
@@ -900,7 +914,17 @@ impl ProjectGenerator {
         }
 
         let mut entity = self.model_entities[primary];
-        let (final_expression, final_columns) = match plan.transform {
+        // Grouping by the grain itself would be a no-op: without a foreign key to group by,
+        // an aggregate becomes an enrichment.
+        let has_foreign_key = relation_columns
+            .iter()
+            .any(|column| column.role == ColumnRole::ForeignKey);
+        let transform = if plan.transform == Transform::Aggregate && !has_foreign_key {
+            Transform::Enrich
+        } else {
+            plan.transform
+        };
+        let (final_expression, final_columns) = match transform {
             Transform::Enrich => self.enrich(
                 &relation_name,
                 &relation_columns,
@@ -968,7 +992,7 @@ impl ProjectGenerator {
             width = self.number_width
         );
         let plural = ENTITIES[entity].plural;
-        let name = match (plan.layer, plan.transform) {
+        let name = match (plan.layer, transform) {
             (ModelLayer::Marts, Transform::Aggregate) => format!("agg_{plural}_{number}"),
             (ModelLayer::Marts, _) if self.random.percent_chance(30) => {
                 format!("dim_{plural}_{number}")
@@ -988,7 +1012,7 @@ impl ProjectGenerator {
             .iter()
             .map(|&index| format!("`{}`", self.models[index].name))
             .collect();
-        let what_it_does = match plan.transform {
+        let what_it_does = match transform {
             Transform::Enrich => "adds derived bands, ratios and flags, one row per input row",
             Transform::Aggregate => "aggregates to one row per key",
             Transform::Window => "adds running totals and sequence numbers with window functions",
@@ -1380,8 +1404,10 @@ impl ProjectGenerator {
         let expression = CommonTableExpression {
             name: "aggregated".to_string(),
             select_items: items,
+            // Keys from left-joined lookups can be null; the grain of the result must not be.
             from_lines: vec![
                 format!("from {relation}"),
+                format!("where {relation}.{} is not null", group_key.name),
                 format!("group by {relation}.{}", group_key.name),
             ],
         };
