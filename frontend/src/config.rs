@@ -1,0 +1,234 @@
+//! Node configs and dbt's precedence: `config()` in the file over the YAML
+//! `config:` over `dbt_project.yml`'s `models:`/`seeds:`/`tests:` tree (with
+//! `+` keys and folder nesting, deeper folders winning).
+
+use serde_json::{Map, Value};
+
+/// A node's resolved config, with typed accessors for the keys fusionc uses.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeConfig {
+    pub values: Map<String, Value>,
+}
+
+/// Keys whose mapping values are configs, not folders, in the project tree.
+const MAPPING_CONFIG_KEYS: &[&str] = &[
+    "meta",
+    "column_types",
+    "persist_docs",
+    "contract",
+    "docs",
+    "grants",
+    "freshness",
+    "quoting",
+    "labels",
+    "partition_by",
+    "snapshot_meta_column_names",
+];
+
+impl NodeConfig {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.values.get(key)
+    }
+
+    fn get_str(&self, key: &str) -> Option<&str> {
+        self.values.get(key).and_then(Value::as_str)
+    }
+
+    /// `view` unless configured (dbt's default for models).
+    pub fn materialized(&self) -> &str {
+        self.get_str("materialized").unwrap_or("view")
+    }
+
+    /// The custom schema, if any (`None` when unset or null).
+    pub fn schema(&self) -> Option<&str> {
+        self.get_str("schema")
+    }
+
+    pub fn alias(&self) -> Option<&str> {
+        self.get_str("alias")
+    }
+
+    pub fn database(&self) -> Option<&str> {
+        self.get_str("database")
+    }
+
+    pub fn tags(&self) -> Vec<String> {
+        string_list(self.values.get("tags"))
+    }
+
+    /// True unless `enabled: false`.
+    pub fn enabled(&self) -> bool {
+        self.values.get("enabled").and_then(Value::as_bool).unwrap_or(true)
+    }
+
+    /// A string or a list of column names.
+    pub fn unique_key(&self) -> Vec<String> {
+        string_list(self.values.get("unique_key"))
+    }
+
+    pub fn incremental_strategy(&self) -> Option<&str> {
+        self.get_str("incremental_strategy")
+    }
+
+    pub fn on_schema_change(&self) -> Option<&str> {
+        self.get_str("on_schema_change")
+    }
+
+    pub fn full_refresh(&self) -> Option<bool> {
+        self.values.get("full_refresh").and_then(Value::as_bool)
+    }
+
+    /// `column_types` for seeds: column name → type as written.
+    pub fn column_types(&self) -> Map<String, Value> {
+        self.values
+            .get("column_types")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn contract_enforced(&self) -> bool {
+        self.values
+            .get("contract")
+            .and_then(|contract| contract.get("enforced"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    pub fn severity(&self) -> Option<&str> {
+        self.get_str("severity")
+    }
+
+    pub fn pre_hooks(&self) -> Vec<String> {
+        string_list(self.values.get("pre-hook").or_else(|| self.values.get("pre_hook")))
+    }
+
+    pub fn post_hooks(&self) -> Vec<String> {
+        string_list(self.values.get("post-hook").or_else(|| self.values.get("post_hook")))
+    }
+
+    /// Applies one layer of configs over this one, the way dbt merges them:
+    /// `tags` accumulate, `meta` merges key by key, hooks append, and every
+    /// other key is replaced.
+    pub fn apply(&mut self, layer: &Map<String, Value>) {
+        for (key, value) in layer {
+            let key = normalize_key(key);
+            match key.as_str() {
+                "tags" | "pre-hook" | "post-hook" => {
+                    let mut merged = string_list(self.values.get(&key));
+                    for item in string_list(Some(value)) {
+                        if !merged.contains(&item) {
+                            merged.push(item);
+                        }
+                    }
+                    self.values
+                        .insert(key, Value::Array(merged.into_iter().map(Value::String).collect()));
+                }
+                "meta" => {
+                    let mut merged = self
+                        .values
+                        .get("meta")
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default();
+                    if let Some(object) = value.as_object() {
+                        for (meta_key, meta_value) in object {
+                            merged.insert(meta_key.clone(), meta_value.clone());
+                        }
+                    }
+                    self.values.insert(key, Value::Object(merged));
+                }
+                _ => {
+                    self.values.insert(key, value.clone());
+                }
+            }
+        }
+    }
+}
+
+/// dbt accepts `pre_hook` and `pre-hook`; keep one spelling.
+fn normalize_key(key: &str) -> String {
+    match key {
+        "pre_hook" => "pre-hook".to_string(),
+        "post_hook" => "post-hook".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A string, or a list of strings, as a list.
+pub fn string_list(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::String(text)) => vec![text.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|item| match item {
+                Value::String(text) => Some(text.clone()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The configs that a `models:`-style tree of dbt_project.yml gives the node
+/// at `fqn` (`[project, folder..., name]`): each level's configs apply in
+/// order from the root, so deeper levels win.
+pub fn project_tree_configs(tree: &Value, fqn: &[String]) -> Vec<Map<String, Value>> {
+    let mut layers = Vec::new();
+    let mut level = tree;
+    let mut remaining = fqn;
+    loop {
+        let Some(object) = level.as_object() else {
+            break;
+        };
+        let mut layer = Map::new();
+        for (key, value) in object {
+            if let Some(config_key) = key.strip_prefix('+') {
+                layer.insert(config_key.to_string(), value.clone());
+            } else if !value.is_object() || MAPPING_CONFIG_KEYS.contains(&key.as_str()) {
+                layer.insert(key.clone(), value.clone());
+            }
+        }
+        layers.push(layer);
+        let Some((first, rest)) = remaining.split_first() else {
+            break;
+        };
+        match object.get(first.as_str()) {
+            Some(next) if next.is_object() => {
+                level = next;
+                remaining = rest;
+            }
+            _ => break,
+        }
+    }
+    layers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn deeper_folders_win_and_tags_accumulate() {
+        let tree = json!({
+            "+materialized": "view",
+            "+tags": ["all"],
+            "shop": {
+                "+schema": "analytics",
+                "staging": { "+materialized": "table", "tags": "staging", "meta": {"owner": "a"} },
+                "marts": { "+materialized": "incremental" }
+            }
+        });
+        let fqn = ["shop", "staging", "stg_orders"].map(String::from);
+        let mut config = NodeConfig::default();
+        for layer in project_tree_configs(&tree, &fqn) {
+            config.apply(&layer);
+        }
+        assert_eq!(config.materialized(), "table");
+        assert_eq!(config.schema(), Some("analytics"));
+        assert_eq!(config.tags(), vec!["all", "staging"]);
+        assert_eq!(config.values["meta"], json!({"owner": "a"}));
+    }
+}

@@ -1,0 +1,1150 @@
+//! The load pipeline: project file, profile, discovery, schema YAML, macros,
+//! the parse render (collects `config()`, `ref()`, `source()`), relation
+//! naming, the compile render (with real relations), and the graph.
+
+use crate::checksum::sha256_hex;
+use crate::config::{project_tree_configs, NodeConfig};
+use crate::profiles::load_target;
+use crate::project_file::{render_strings_in, ProjectSettings};
+use crate::render::{
+    build_environment, error_message, failure_of, prepare_macro_file, render_node, MacroEntry, RefTable,
+    RelationParts, RenderInput, RenderShared,
+};
+use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl, TestSpec};
+use crate::seeds::{duckdb_type_name, infer_column_type, parse_csv};
+use crate::source_map::SourceMap;
+use crate::tests_generic::{referenced_model_name, referenced_source, test_node_name, test_sql};
+use crate::yaml::parse_yaml;
+use crate::{
+    LoadOptions, LoadResult, MacroInfo, NodeDetails, Project, RefCall, Rendered, SeedColumn, SourceDetails,
+    TestDetails,
+};
+use fusion_ir::codes::Code;
+use fusion_ir::diagnostic::{closest_name, Diagnostic};
+use fusion_ir::graph::{Dependency, Node, NodeId, NodeKind, ProjectGraph};
+use fusion_ir::name::Name;
+use fusion_ir::schema::RelationName;
+use fusion_ir::span::{FileId, SourceFiles, Span};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A file found under one of the project's resource folders.
+struct FoundFile {
+    /// Path from the project root, with `/` separators.
+    original_file_path: String,
+    /// Path relative to its resource folder.
+    path: String,
+    absolute: PathBuf,
+}
+
+/// Lists files with one of `extensions` under `root_dir/folder`, sorted so
+/// loads are deterministic.
+fn discover(root_dir: &Path, folders: &[String], extensions: &[&str]) -> Vec<FoundFile> {
+    let mut found = Vec::new();
+    for folder in folders {
+        let base = root_dir.join(folder);
+        let mut stack = vec![base.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let file_name = entry.file_name().to_string_lossy().into_owned();
+                if file_name.starts_with('.') {
+                    continue;
+                }
+                if path.is_dir() {
+                    stack.push(path);
+                } else if extensions
+                    .iter()
+                    .any(|extension| path.extension().is_some_and(|found| found == *extension))
+                {
+                    let relative = |from: &Path| {
+                        path.strip_prefix(from)
+                            .map(|relative| {
+                                relative
+                                    .components()
+                                    .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                                    .collect::<Vec<_>>()
+                                    .join("/")
+                            })
+                            .unwrap_or_else(|_| file_name.clone())
+                    };
+                    found.push(FoundFile {
+                        original_file_path: relative(root_dir),
+                        path: relative(&base),
+                        absolute: path.clone(),
+                    });
+                }
+            }
+        }
+    }
+    found.sort_by(|left, right| left.original_file_path.cmp(&right.original_file_path));
+    found
+}
+
+/// Reads a file into the source table, or reports FC0010.
+fn read_file(found: &FoundFile, files: &mut SourceFiles, diagnostics: &mut Vec<Diagnostic>) -> Option<(FileId, Arc<str>)> {
+    match std::fs::read(&found.absolute) {
+        Ok(bytes) => {
+            let text: Arc<str> = match String::from_utf8(bytes) {
+                Ok(text) => text.into(),
+                Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned().into(),
+            };
+            Some((files.add(found.original_file_path.clone(), text.clone()), text))
+        }
+        Err(error) => {
+            diagnostics.push(Diagnostic::new(
+                Code::FileUnreadable,
+                format!("cannot read {}: {error}", found.original_file_path),
+            ));
+            None
+        }
+    }
+}
+
+/// A node that is rendered from a SQL template.
+struct TemplateNode {
+    kind: NodeKind,
+    name: String,
+    fqn: Vec<String>,
+    original_file_path: String,
+    path: String,
+    file: FileId,
+    raw: Arc<str>,
+    checksum: String,
+}
+
+/// One line of a file as a span (for errors that only know their line).
+fn line_span(text: &str, line: usize) -> Span {
+    let mut offset = 0usize;
+    for (index, line_text) in text.split_inclusive('\n').enumerate() {
+        if index + 1 == line {
+            let trimmed = line_text.trim_end_matches(['\n', '\r']);
+            return Span::from_range(offset..offset + trimmed.len());
+        }
+        offset += line_text.len();
+    }
+    Span::from_range(text.len()..text.len())
+}
+
+/// The span of the first call `function('name'` (either quote) in `text`.
+fn call_span(text: &str, function: &str, first_argument: &str) -> Option<Span> {
+    let mut search_from = 0usize;
+    while let Some(found) = text[search_from..].find(function) {
+        let start = search_from + found;
+        let after = text[start + function.len()..].trim_start();
+        let preceded_ok = start == 0 || !text.as_bytes()[start - 1].is_ascii_alphanumeric() && text.as_bytes()[start - 1] != b'_';
+        if preceded_ok {
+            if let Some(arguments) = after.strip_prefix('(') {
+                let arguments = arguments.trim_start();
+                for quote in ['\'', '"'] {
+                    let needle = format!("{quote}{first_argument}{quote}");
+                    if arguments.starts_with(&needle) {
+                        let end = text[start..].find(')').map_or(text.len(), |close| start + close + 1);
+                        return Some(Span::from_range(start..end));
+                    }
+                }
+            }
+        }
+        search_from = start + function.len();
+    }
+    None
+}
+
+struct JinjaContext<'a> {
+    template_files: &'a FxHashMap<String, FileId>,
+    macro_templates: &'a FxHashMap<String, FileId>,
+    known_callables: &'a [String],
+}
+
+/// Turns a minijinja error into a diagnostic pointing into the right file.
+fn jinja_diagnostic(error: &minijinja::Error, context: &JinjaContext, files: &SourceFiles, fallback_file: FileId) -> Diagnostic {
+    let (code, mut message) = match failure_of(error) {
+        Some(failure) => (failure.code, failure.message.clone()),
+        None => match error.kind() {
+            minijinja::ErrorKind::SyntaxError => (Code::JinjaSyntax, format!("Jinja syntax error: {}", error.detail().unwrap_or("invalid syntax"))),
+            minijinja::ErrorKind::UnknownFunction => (Code::UndefinedMacro, error_message(error)),
+            _ => (Code::JinjaRender, format!("rendering failed: {}", error_message(error))),
+        },
+    };
+    let template_name = error.name().unwrap_or_default();
+    let (file, span) = if let Some(&file) = context.macro_templates.get(template_name) {
+        // Macro files are rewritten before compiling; their lines still match.
+        let span = error.line().map_or(Span::EMPTY, |line| line_span(&files.get(file).text, line));
+        (file, span)
+    } else {
+        let file = context.template_files.get(template_name).copied().unwrap_or(fallback_file);
+        let text = &files.get(file).text;
+        let span = match (error.range(), error.line()) {
+            (Some(range), _) if range.end <= text.len() => Span::from_range(range),
+            (_, Some(line)) => line_span(text, line),
+            _ => Span::EMPTY,
+        };
+        (file, span)
+    };
+    let mut diagnostic = Diagnostic::new(code, String::new()).with_primary(file, span, "");
+    if code == Code::UndefinedMacro && failure_of(error).is_none() {
+        // minijinja's message is "unknown function: <name> is unknown".
+        let detail = error.detail().unwrap_or_default();
+        let called = detail.split_whitespace().next().unwrap_or_default().trim_matches('`').to_string();
+        message = format!("`{called}` is not a macro or function of this project");
+        if let Some(close) = closest_name(&called, context.known_callables.iter().map(String::as_str)) {
+            diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+        }
+    }
+    diagnostic.message = message;
+    diagnostic
+}
+
+const BUILTIN_CALLABLES: &[&str] = &[
+    "ref", "source", "config", "var", "env_var", "is_incremental", "return", "log", "run_query", "statement",
+    "load_result", "adapter", "exceptions", "fromjson", "zip", "range", "dict", "namespace", "debug",
+];
+
+pub fn load(options: &LoadOptions) -> LoadResult {
+    let mut files = SourceFiles::default();
+    let mut diagnostics = Vec::new();
+    let project = load_inner(options, &mut files, &mut diagnostics);
+    LoadResult {
+        project,
+        files,
+        diagnostics,
+    }
+}
+
+fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut Vec<Diagnostic>) -> Option<Project> {
+    let root_dir = options.project_dir.clone();
+    let project_path = root_dir.join("dbt_project.yml");
+    if !project_path.is_file() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ProjectFileMissing,
+                format!("no dbt_project.yml in {}", root_dir.display()),
+            )
+            .with_help("run fusionc from a dbt project folder, or pass --project-dir"),
+        );
+        return None;
+    }
+    let project_found = FoundFile {
+        original_file_path: "dbt_project.yml".into(),
+        path: "dbt_project.yml".into(),
+        absolute: project_path,
+    };
+    let (project_file, project_text) = read_file(&project_found, files, diagnostics)?;
+    let mut project_value = match parse_yaml(&project_text, project_file) {
+        Ok(value) => value,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    let cli_vars = match options.vars.as_deref().map(|text| parse_yaml(text, project_file)) {
+        None => Map::new(),
+        Some(Ok(Value::Object(vars))) => vars,
+        Some(Ok(Value::Null)) => Map::new(),
+        Some(_) => {
+            diagnostics.push(
+                Diagnostic::new(Code::InvalidVarsArgument, "--vars must be a YAML mapping")
+                    .with_help("pass --vars '{key: value}'"),
+            );
+            Map::new()
+        }
+    };
+    // Render env_var()/var() in the project file; hooks stay as written.
+    let mut raw_vars = project_value.get("vars").and_then(Value::as_object).cloned().unwrap_or_default();
+    raw_vars.extend(cli_vars.clone());
+    let mut render_errors = Vec::new();
+    render_strings_in(
+        &mut project_value,
+        &raw_vars,
+        &["on-run-start", "on-run-end", "pre-hook", "post-hook", "vars"],
+        &mut render_errors,
+    );
+    for error in render_errors {
+        diagnostics.push(Diagnostic::new(error.code, error.message).at(project_file, Span::EMPTY));
+    }
+    let settings = ProjectSettings::from_yaml(&project_value, &project_text, project_file, diagnostics);
+    if settings.name.is_empty() {
+        return None;
+    }
+    let project_name = settings.name.clone();
+    let vars = settings.effective_vars(&project_name, &cli_vars);
+    let Some(profile_name) = settings.profile.clone() else {
+        diagnostics.push(
+            Diagnostic::new(Code::ProfileNotFound, "dbt_project.yml names no `profile`")
+                .at(project_file, Span::EMPTY)
+                .with_help(format!("add `profile: {project_name}` to dbt_project.yml")),
+        );
+        return None;
+    };
+    let target = load_target(
+        &root_dir,
+        options.profiles_dir.as_deref(),
+        &profile_name,
+        options.target.as_deref(),
+        &vars,
+        files,
+        diagnostics,
+    )?;
+
+    // ---- discovery ----
+    let mut schema_files: Vec<SchemaFile> = Vec::new();
+    let mut yaml_folders = settings.model_paths.clone();
+    yaml_folders.extend(settings.seed_paths.iter().cloned());
+    yaml_folders.extend(settings.snapshot_paths.iter().cloned());
+    yaml_folders.extend(settings.macro_paths.iter().cloned());
+    yaml_folders.extend(settings.test_paths.iter().cloned());
+    yaml_folders.extend(settings.analysis_paths.iter().cloned());
+    let mut seen_yaml = rustc_hash::FxHashSet::default();
+    for found in discover(&root_dir, &yaml_folders, &["yml", "yaml"]) {
+        if !seen_yaml.insert(found.original_file_path.clone()) {
+            continue;
+        }
+        let Some((file, text)) = read_file(&found, files, diagnostics) else {
+            continue;
+        };
+        match parse_yaml(&text, file) {
+            Ok(value) => schema_files.push(read_schema_file(&value, &text, file, &found.original_file_path, diagnostics)),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    let mut model_patches: FxHashMap<String, NodePatch> = FxHashMap::default();
+    let mut seed_patches: FxHashMap<String, NodePatch> = FxHashMap::default();
+    let mut source_decls: Vec<SourceDecl> = Vec::new();
+    for schema_file in schema_files {
+        for patch in schema_file.models.into_iter().chain(schema_file.snapshots) {
+            model_patches.entry(patch.name.clone()).or_insert(patch);
+        }
+        for patch in schema_file.seeds {
+            seed_patches.entry(patch.name.clone()).or_insert(patch);
+        }
+        source_decls.extend(schema_file.sources);
+    }
+
+    // ---- macros ----
+    let mut macros: Vec<MacroInfo> = Vec::new();
+    let mut macro_sources: Vec<(String, String)> = Vec::new();
+    let mut macro_templates: FxHashMap<String, FileId> = FxHashMap::default();
+    let mut macro_entries: FxHashMap<String, MacroEntry> = FxHashMap::default();
+    for found in discover(&root_dir, &settings.macro_paths, &["sql", "jinja", "j2"]) {
+        let Some((file, text)) = read_file(&found, files, diagnostics) else {
+            continue;
+        };
+        let (rewritten, scanned) = prepare_macro_file(&text);
+        for scanned_macro in scanned {
+            let unique_id = format!("macro.{project_name}.{}", scanned_macro.name);
+            macro_entries.insert(
+                scanned_macro.name.clone(),
+                MacroEntry {
+                    template_name: found.original_file_path.clone(),
+                    internal_name: format!("__fusion_macro__{}", scanned_macro.name),
+                    unique_id: unique_id.clone(),
+                },
+            );
+            macros.push(MacroInfo {
+                name: scanned_macro.name.clone(),
+                unique_id,
+                package_name: project_name.clone(),
+                original_file_path: found.original_file_path.clone(),
+                path: found.path.clone(),
+                file,
+                macro_sql: text[scanned_macro.start..scanned_macro.end].to_string(),
+                arguments: scanned_macro.arguments,
+            });
+        }
+        macro_templates.insert(found.original_file_path.clone(), file);
+        macro_sources.push((found.original_file_path, rewritten));
+    }
+
+    // ---- sources ----
+    let mut source_relations: FxHashMap<(String, String), RelationParts> = FxHashMap::default();
+    for source in &source_decls {
+        for table in &source.tables {
+            source_relations.insert(
+                (source.name.clone(), table.name.clone()),
+                RelationParts {
+                    database: Some(source.database.clone().unwrap_or_else(|| target.database.clone())),
+                    schema: Some(source.schema.clone()),
+                    identifier: table.identifier.clone(),
+                },
+            );
+        }
+    }
+
+    let shared = Arc::new(RenderShared {
+        project_name: project_name.clone(),
+        adapter_type: target.adapter_type.clone(),
+        target: crate::render::to_value(target.to_context_value()),
+        target_database: target.database.clone(),
+        target_schema: target.schema.clone(),
+        vars: vars.clone(),
+        macros: macro_entries,
+        sources: source_relations,
+        refs: std::sync::OnceLock::new(),
+    });
+    let (environment, macro_failures) = build_environment(&shared, macro_sources);
+    let mut known_callables: Vec<String> = shared.macros.keys().cloned().collect();
+    known_callables.sort();
+    known_callables.extend(BUILTIN_CALLABLES.iter().map(|name| name.to_string()));
+    let mut template_files: FxHashMap<String, FileId> = FxHashMap::default();
+
+    // ---- template nodes: models, analyses, singular tests ----
+    let mut template_nodes: Vec<TemplateNode> = Vec::new();
+    for (kind, folders) in [
+        (NodeKind::Model, &settings.model_paths),
+        (NodeKind::Analysis, &settings.analysis_paths),
+        (NodeKind::Test, &settings.test_paths),
+    ] {
+        for found in discover(&root_dir, folders, &["sql"]) {
+            let Some((file, text)) = read_file(&found, files, diagnostics) else {
+                continue;
+            };
+            let name = found
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(".sql")
+                .to_string();
+            let mut fqn = vec![project_name.clone()];
+            if kind == NodeKind::Analysis {
+                fqn.push("analysis".into());
+            }
+            let folders_of_path: Vec<&str> = found.path.split('/').collect();
+            fqn.extend(folders_of_path[..folders_of_path.len() - 1].iter().map(|part| part.to_string()));
+            fqn.push(name.clone());
+            template_files.insert(found.original_file_path.clone(), file);
+            template_nodes.push(TemplateNode {
+                kind,
+                name,
+                fqn,
+                original_file_path: found.original_file_path,
+                path: found.path,
+                file,
+                checksum: sha256_hex(text.as_bytes()),
+                raw: text,
+            });
+        }
+    }
+    let jinja_context = JinjaContext {
+        template_files: &template_files,
+        macro_templates: &macro_templates,
+        known_callables: &known_callables,
+    };
+    for (name, error) in &macro_failures {
+        let fallback = macro_templates.get(name).copied().unwrap_or(project_file);
+        diagnostics.push(jinja_diagnostic(error, &jinja_context, files, fallback));
+    }
+
+    // ---- parse phase: collect config(), ref(), source() ----
+    let model_value = |node: &TemplateNode| {
+        crate::render::to_value(serde_json::json!({
+            "name": node.name,
+            "unique_id": unique_id_of(node.kind, &project_name, &node.name),
+            "original_file_path": node.original_file_path,
+            "path": node.path,
+            "package_name": project_name,
+            "resource_type": node.kind.resource_type(),
+            "fqn": node.fqn,
+        }))
+    };
+    let parse_outputs: Vec<_> = template_nodes
+        .par_iter()
+        .enumerate()
+        .map(|(index, node)| {
+            render_node(
+                &environment,
+                &RenderInput {
+                    template_name: &node.original_file_path,
+                    source: &node.raw,
+                    node_index: index,
+                    this: RelationParts {
+                        database: Some(target.database.clone()),
+                        schema: Some(target.schema.clone()),
+                        identifier: node.name.clone(),
+                    },
+                    model: model_value(node),
+                    execute: false,
+                },
+            )
+        })
+        .collect();
+
+    // ---- configs ----
+    let configs: Vec<NodeConfig> = template_nodes
+        .iter()
+        .zip(&parse_outputs)
+        .map(|(node, output)| {
+            let (tree, default_materialized) = match node.kind {
+                NodeKind::Test => (&settings.tests, "test"),
+                NodeKind::Analysis => (&Value::Null, "view"),
+                _ => (&settings.models, "view"),
+            };
+            let mut config = NodeConfig::default();
+            config
+                .values
+                .insert("materialized".into(), Value::String(default_materialized.into()));
+            for layer in project_tree_configs(tree, &node.fqn) {
+                config.apply(&layer);
+            }
+            if let Some(patch) = model_patches.get(&node.name).filter(|_| node.kind == NodeKind::Model) {
+                config.apply(&patch.config);
+            }
+            config.apply(&output.recorded.config);
+            config
+        })
+        .collect();
+
+    // ---- seeds ----
+    let mut seed_nodes: Vec<NodeDetails> = Vec::new();
+    for found in discover(&root_dir, &settings.seed_paths, &["csv"]) {
+        let Some((file, text)) = read_file(&found, files, diagnostics) else {
+            continue;
+        };
+        let name = found.path.rsplit('/').next().unwrap_or_default().trim_end_matches(".csv").to_string();
+        let mut fqn = vec![project_name.clone()];
+        let parts: Vec<&str> = found.path.split('/').collect();
+        fqn.extend(parts[..parts.len() - 1].iter().map(|part| part.to_string()));
+        fqn.push(name.clone());
+        let mut config = NodeConfig::default();
+        config.values.insert("materialized".into(), Value::String("seed".into()));
+        for layer in project_tree_configs(&settings.seeds, &fqn) {
+            config.apply(&layer);
+        }
+        let patch = seed_patches.get(&name);
+        if let Some(patch) = patch {
+            config.apply(&patch.config);
+        }
+        let column_types = config.column_types();
+        let seed_columns = match parse_csv(&text) {
+            Ok(table) => table
+                .header
+                .iter()
+                .enumerate()
+                .map(|(index, column)| match column_types.get(column).and_then(Value::as_str) {
+                    Some(declared) => SeedColumn {
+                        name: column.clone(),
+                        sql_type: fusion_ir::types::SqlType::Other(Name::new(declared)),
+                        type_name: declared.to_string(),
+                    },
+                    None => {
+                        let sql_type = infer_column_type(table.rows.iter().map(|row| row[index].as_str()));
+                        SeedColumn {
+                            name: column.clone(),
+                            type_name: duckdb_type_name(&sql_type).to_string(),
+                            sql_type,
+                        }
+                    }
+                })
+                .collect(),
+            Err(error) => {
+                diagnostics.push(
+                    Diagnostic::new(Code::SeedCsv, format!("malformed seed CSV: {}", error.message))
+                        .with_primary(file, Span::from_range(error.offset..error.offset), format!("line {}", error.line)),
+                );
+                Vec::new()
+            }
+        };
+        if !config.enabled() {
+            continue;
+        }
+        seed_nodes.push(NodeDetails {
+            kind: NodeKind::Seed,
+            unique_id: format!("seed.{project_name}.{name}"),
+            package_name: project_name.clone(),
+            fqn,
+            original_file_path: found.original_file_path.clone(),
+            path: found.path.clone(),
+            file: Some(file),
+            checksum: sha256_hex(text.as_bytes()),
+            raw_code: Arc::from(""),
+            config,
+            description: patch.map(|patch| patch.description.clone()).unwrap_or_default(),
+            patch_path: patch.map(|patch| format!("{project_name}://{}", patch.yaml_path)),
+            columns: patch.map(|patch| patch.columns.clone()).unwrap_or_default(),
+            refs: Vec::new(),
+            sources: Vec::new(),
+            macros_called: Vec::new(),
+            rendered: None,
+            introspective: false,
+            database: None,
+            schema: None,
+            alias: name.clone(),
+            seed_columns,
+            source: None,
+            test: None,
+            name,
+        });
+    }
+
+    // ---- relation naming ----
+    let naming = RelationNaming::new(&environment, &shared, &target);
+    let mut ref_table = RefTable::default();
+    let mut template_relations: Vec<Option<RelationParts>> = Vec::with_capacity(template_nodes.len());
+    for (node, config) in template_nodes.iter().zip(&configs) {
+        if node.kind == NodeKind::Test {
+            template_relations.push(None);
+            continue;
+        }
+        let relation = naming.relation(node.kind, &node.name, config, &node.fqn, diagnostics, node.file);
+        if node.kind == NodeKind::Model && config.enabled() {
+            ref_table.relations.entry(node.name.clone()).or_insert_with(|| relation.clone());
+        }
+        template_relations.push(Some(relation));
+    }
+    for seed in &mut seed_nodes {
+        let relation = naming.relation(NodeKind::Seed, &seed.name, &seed.config, &seed.fqn, diagnostics, seed.file.unwrap_or(project_file));
+        seed.database = relation.database.clone();
+        seed.schema = relation.schema.clone();
+        seed.alias = relation.identifier.clone();
+        ref_table.relations.entry(seed.name.clone()).or_insert(relation);
+    }
+    let refable_names: Vec<String> = {
+        let mut names: Vec<String> = ref_table.relations.keys().cloned().collect();
+        names.sort();
+        names
+    };
+    let _ = shared.refs.set(ref_table);
+
+    // ---- compile phase ----
+    let compile_outputs: Vec<_> = template_nodes
+        .par_iter()
+        .enumerate()
+        .map(|(index, node)| {
+            if parse_outputs[index].result.is_err() || !configs[index].enabled() {
+                return None;
+            }
+            let this = template_relations[index].clone().unwrap_or(RelationParts {
+                database: Some(target.database.clone()),
+                schema: Some(target.schema.clone()),
+                identifier: node.name.clone(),
+            });
+            let output = render_node(
+                &environment,
+                &RenderInput {
+                    template_name: &node.original_file_path,
+                    source: &node.raw,
+                    node_index: index,
+                    this,
+                    model: model_value(node),
+                    execute: true,
+                },
+            );
+            let source_map = match &output.result {
+                Ok(sql) => SourceMap::build(&node.raw, sql),
+                Err(_) => SourceMap::default(),
+            };
+            Some((output, source_map))
+        })
+        .collect();
+
+    // ---- graph ----
+    let mut graph = ProjectGraph::default();
+    let mut nodes: Vec<NodeDetails> = Vec::new();
+    let mut ids_by_name: FxHashMap<String, NodeId> = FxHashMap::default();
+    let mut source_ids: FxHashMap<(String, String), NodeId> = FxHashMap::default();
+    let add_node = |graph: &mut ProjectGraph, nodes: &mut Vec<NodeDetails>, details: NodeDetails| -> NodeId {
+        let relation = match (details.kind, &details.database, &details.schema) {
+            (NodeKind::Test, _, _) => None,
+            (_, database, schema) => Some(RelationName {
+                database: database.as_deref().map(Name::new),
+                schema: schema.as_deref().map(Name::new),
+                identifier: Name::new(&details.alias),
+            }),
+        };
+        let id = graph.add_node(Node {
+            unique_id: details.unique_id.clone(),
+            kind: details.kind,
+            name: Name::new(&details.name),
+            package_name: Name::new(&details.package_name),
+            relation,
+            file: details.file,
+        });
+        nodes.push(details);
+        id
+    };
+    for source in &source_decls {
+        for table in &source.tables {
+            let details = NodeDetails {
+                kind: NodeKind::Source,
+                name: table.name.clone(),
+                unique_id: format!("source.{project_name}.{}.{}", source.name, table.name),
+                package_name: project_name.clone(),
+                fqn: vec![project_name.clone(), source.name.clone(), table.name.clone()],
+                original_file_path: source.yaml_path.clone(),
+                path: source.yaml_path.clone(),
+                file: Some(source.file),
+                raw_code: Arc::from(""),
+                checksum: String::new(),
+                config: NodeConfig {
+                    values: table.config.clone(),
+                },
+                description: table.description.clone(),
+                patch_path: None,
+                columns: table.columns.clone(),
+                refs: Vec::new(),
+                sources: Vec::new(),
+                macros_called: Vec::new(),
+                rendered: None,
+                introspective: false,
+                database: Some(source.database.clone().unwrap_or_else(|| target.database.clone())),
+                schema: Some(source.schema.clone()),
+                alias: table.identifier.clone(),
+                seed_columns: Vec::new(),
+                source: Some(SourceDetails {
+                    source_name: source.name.clone(),
+                    table_name: table.name.clone(),
+                    identifier: table.identifier.clone(),
+                    loader: source.loader.clone(),
+                    source_description: source.description.clone(),
+                }),
+                test: None,
+            };
+            let id = add_node(&mut graph, &mut nodes, details);
+            source_ids.insert((source.name.clone(), table.name.clone()), id);
+        }
+    }
+    for seed in seed_nodes {
+        let name = seed.name.clone();
+        let file = seed.file;
+        let id = add_node(&mut graph, &mut nodes, seed);
+        if let Some(&previous) = ids_by_name.get(&name) {
+            diagnostics.push(duplicate_diagnostic(&name, &nodes[previous.index()], file));
+        } else {
+            ids_by_name.insert(name, id);
+        }
+    }
+    // Template nodes, remembering their id to add edges once all exist.
+    let mut template_ids: Vec<Option<NodeId>> = Vec::with_capacity(template_nodes.len());
+    for (index, node) in template_nodes.iter().enumerate() {
+        let config = configs[index].clone();
+        if !config.enabled() {
+            template_ids.push(None);
+            continue;
+        }
+        let parse_output = &parse_outputs[index];
+        let mut refs = parse_output.recorded.refs.clone();
+        let mut sources = parse_output.recorded.sources.clone();
+        let mut macros_called = parse_output.recorded.macros.clone();
+        let mut introspective = parse_output.recorded.introspective;
+        let mut rendered = None;
+        match (&parse_output.result, &compile_outputs[index]) {
+            (Err(error), _) => diagnostics.push(jinja_diagnostic(error, &jinja_context, files, node.file)),
+            (Ok(_), Some((output, source_map))) => {
+                for call in &output.recorded.refs {
+                    if !refs.contains(call) {
+                        refs.push(call.clone());
+                    }
+                }
+                for call in &output.recorded.sources {
+                    if !sources.contains(call) {
+                        sources.push(call.clone());
+                    }
+                }
+                for unique_id in &output.recorded.macros {
+                    if !macros_called.contains(unique_id) {
+                        macros_called.push(unique_id.clone());
+                    }
+                }
+                introspective |= output.recorded.introspective;
+                for missing in &output.recorded.missing_refs {
+                    diagnostics.push(missing_ref_diagnostic(missing, node, &refable_names));
+                }
+                for missing in &output.recorded.missing_sources {
+                    diagnostics.push(missing_source_diagnostic(missing, node, &source_decls));
+                }
+                match &output.result {
+                    Ok(sql) => {
+                        let sql: Arc<str> = Arc::from(sql.as_str());
+                        let compiled_path = format!(
+                            "{}/compiled/{project_name}/{}",
+                            settings.target_path, node.original_file_path
+                        );
+                        let file = files.add(compiled_path, sql.clone());
+                        rendered = Some(Rendered {
+                            sql,
+                            file,
+                            source_map: source_map.clone(),
+                        });
+                    }
+                    Err(error) => {
+                        diagnostics.push(jinja_diagnostic(error, &jinja_context, files, node.file))
+                    }
+                }
+            }
+            (Ok(_), None) => {}
+        }
+        let patch = model_patches.get(&node.name).filter(|_| node.kind == NodeKind::Model);
+        let relation = template_relations[index].clone();
+        let details = NodeDetails {
+            kind: node.kind,
+            name: node.name.clone(),
+            unique_id: unique_id_of(node.kind, &project_name, &node.name),
+            package_name: project_name.clone(),
+            fqn: node.fqn.clone(),
+            original_file_path: node.original_file_path.clone(),
+            path: node.path.clone(),
+            file: Some(node.file),
+            raw_code: node.raw.clone(),
+            checksum: node.checksum.clone(),
+            config,
+            description: patch.map(|patch| patch.description.clone()).unwrap_or_default(),
+            patch_path: patch.map(|patch| format!("{project_name}://{}", patch.yaml_path)),
+            columns: patch.map(|patch| patch.columns.clone()).unwrap_or_default(),
+            refs,
+            sources,
+            macros_called,
+            rendered,
+            introspective,
+            database: relation.as_ref().and_then(|relation| relation.database.clone()),
+            schema: relation.as_ref().and_then(|relation| relation.schema.clone()),
+            alias: relation.map_or_else(|| node.name.clone(), |relation| relation.identifier),
+            seed_columns: Vec::new(),
+            source: None,
+            test: None,
+        };
+        let id = add_node(&mut graph, &mut nodes, details);
+        if node.kind == NodeKind::Model {
+            if let Some(&previous) = ids_by_name.get(&node.name) {
+                diagnostics.push(duplicate_diagnostic(&node.name, &nodes[previous.index()], Some(node.file)));
+            } else {
+                ids_by_name.insert(node.name.clone(), id);
+            }
+        }
+        template_ids.push(Some(id));
+    }
+    for (index, node) in template_nodes.iter().enumerate() {
+        let Some(child) = template_ids[index] else {
+            continue;
+        };
+        let details = &nodes[child.index()];
+        let mut parents = Vec::new();
+        for call in &details.refs {
+            if let Some(&parent) = ids_by_name.get(&call.name) {
+                let span = call_span(&node.raw, "ref", call.package.as_deref().unwrap_or(&call.name)).unwrap_or(Span::EMPTY);
+                parents.push((parent, span));
+            }
+        }
+        for call in &details.sources {
+            if let Some(&parent) = source_ids.get(&(call.source_name.clone(), call.table_name.clone())) {
+                let span = call_span(&node.raw, "source", &call.source_name).unwrap_or(Span::EMPTY);
+                parents.push((parent, span));
+            }
+        }
+        for (parent, span) in parents {
+            graph.add_dependency(parent, child, Dependency { file: Some(node.file), span });
+        }
+    }
+
+    // ---- generic tests from YAML ----
+    let mut test_requests: Vec<(TestSpec, NodeId, String, FileId, String)> = Vec::new();
+    for patch in model_patches.values().chain(seed_patches.values()) {
+        if let Some(&attached) = ids_by_name.get(&patch.name) {
+            for spec in &patch.tests {
+                test_requests.push((spec.clone(), attached, patch.name.clone(), patch.file, patch.yaml_path.clone()));
+            }
+        }
+    }
+    for source in &source_decls {
+        for table in &source.tables {
+            if let Some(&attached) = source_ids.get(&(source.name.clone(), table.name.clone())) {
+                for spec in &table.tests {
+                    test_requests.push((
+                        spec.clone(),
+                        attached,
+                        format!("source_{}_{}", source.name, table.name),
+                        source.file,
+                        source.yaml_path.clone(),
+                    ));
+                }
+            }
+        }
+    }
+    test_requests.sort_by(|left, right| (left.4.as_str(), left.1, &left.2).cmp(&(right.4.as_str(), right.1, &right.2)));
+    let mut test_names_seen = rustc_hash::FxHashSet::default();
+    for (spec, attached, attached_name, file, yaml_path) in test_requests {
+        let name = test_node_name(&spec, &attached_name);
+        if !test_names_seen.insert(name.clone()) {
+            continue;
+        }
+        let attached_relation = graph.node(attached).relation.as_ref().map(relation_quoted).unwrap_or_default();
+        let mut to_parent = None;
+        let to_relation = spec.kwargs.get("to").and_then(Value::as_str).and_then(|to| {
+            let parent = match (referenced_model_name(to), referenced_source(to)) {
+                (Some(model), _) => ids_by_name.get(&model).copied(),
+                (None, Some(source)) => source_ids.get(&source).copied(),
+                (None, None) => ids_by_name.get(to).copied(),
+            };
+            to_parent = parent;
+            parent.and_then(|parent| graph.node(parent).relation.as_ref().map(relation_quoted))
+        });
+        if spec.test_name == "relationships" && spec.namespace.is_none() && to_parent.is_none() {
+            let to = spec.kwargs.get("to").and_then(Value::as_str).unwrap_or_default();
+            let wanted = referenced_model_name(to).unwrap_or_else(|| to.to_string());
+            let mut diagnostic = Diagnostic::new(
+                Code::RefNotFound,
+                format!("relationships test `{name}` refers to `{wanted}`, which does not exist"),
+            )
+            .with_primary(file, crate::yaml::find_key_span(&files.get(file).text, "to", 0), "");
+            if let Some(close) = closest_name(&wanted, refable_names.iter().map(String::as_str)) {
+                diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+            }
+            diagnostics.push(diagnostic);
+        }
+        let sql = test_sql(&spec, &attached_relation, to_relation.as_deref());
+        let hash = &sha256_hex(format!("{name}:{}", serde_json::Value::Object(spec.kwargs.clone())).as_bytes())[..10];
+        let mut config = NodeConfig::default();
+        config.values.insert("materialized".into(), Value::String("test".into()));
+        config.values.insert("severity".into(), Value::String("ERROR".into()));
+        for layer in project_tree_configs(&settings.tests, &[project_name.clone(), name.clone()]) {
+            config.apply(&layer);
+        }
+        config.apply(&spec.config);
+        let rendered = sql.map(|sql| {
+            let sql: Arc<str> = Arc::from(sql.as_str());
+            let file = files.add(
+                format!("{}/compiled/{project_name}/{yaml_path}/{name}.sql", settings.target_path),
+                sql.clone(),
+            );
+            Rendered {
+                sql,
+                file,
+                source_map: SourceMap::default(),
+            }
+        });
+        let attached_details = &nodes[attached.index()];
+        let (refs, sources) = match &attached_details.source {
+            Some(source) => (
+                Vec::new(),
+                vec![crate::SourceCall {
+                    source_name: source.source_name.clone(),
+                    table_name: source.table_name.clone(),
+                }],
+            ),
+            None => (
+                vec![RefCall {
+                    package: None,
+                    name: attached_details.name.clone(),
+                    version: None,
+                }],
+                Vec::new(),
+            ),
+        };
+        let details = NodeDetails {
+            kind: NodeKind::Test,
+            unique_id: format!("test.{project_name}.{name}.{hash}"),
+            package_name: project_name.clone(),
+            fqn: vec![project_name.clone(), name.clone()],
+            original_file_path: yaml_path.clone(),
+            path: format!("{name}.sql"),
+            file: Some(file),
+            raw_code: Arc::from(""),
+            checksum: String::new(),
+            config,
+            description: String::new(),
+            patch_path: None,
+            columns: Vec::new(),
+            refs,
+            sources,
+            macros_called: Vec::new(),
+            rendered,
+            introspective: false,
+            database: None,
+            schema: None,
+            alias: name.clone(),
+            seed_columns: Vec::new(),
+            source: None,
+            test: Some(TestDetails {
+                test_name: spec.test_name.clone(),
+                namespace: spec.namespace.clone(),
+                column_name: spec.column_name.clone(),
+                attached_node: Some(attached),
+                kwargs: spec.kwargs.clone(),
+            }),
+            name,
+        };
+        let id = add_node(&mut graph, &mut nodes, details);
+        let span = files_span_of_name(&files.get(file).text, &attached_name);
+        graph.add_dependency(attached, id, Dependency { file: Some(file), span });
+        if let Some(parent) = to_parent {
+            graph.add_dependency(parent, id, Dependency { file: Some(file), span });
+        }
+    }
+
+    if let Err(cycles) = graph.topological_order() {
+        diagnostics.extend(cycles);
+    }
+
+    Some(Project {
+        name: project_name,
+        root_dir,
+        settings,
+        target,
+        vars,
+        graph,
+        nodes,
+        macros,
+    })
+}
+
+fn files_span_of_name(text: &str, name: &str) -> Span {
+    text.find(name)
+        .map_or(Span::EMPTY, |start| Span::from_range(start..start + name.len()))
+}
+
+fn relation_quoted(relation: &RelationName) -> String {
+    RelationParts {
+        database: relation.database.map(|name| name.as_str().to_string()),
+        schema: relation.schema.map(|name| name.as_str().to_string()),
+        identifier: relation.identifier.as_str().to_string(),
+    }
+    .quoted()
+}
+
+fn unique_id_of(kind: NodeKind, project_name: &str, name: &str) -> String {
+    format!("{}.{project_name}.{name}", kind.resource_type())
+}
+
+fn duplicate_diagnostic(name: &str, previous: &NodeDetails, file: Option<FileId>) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(
+        Code::DuplicateNode,
+        format!("two nodes are named `{name}`: {} and this one", previous.original_file_path),
+    )
+    .with_help("rename one of them: ref() needs names to be unique");
+    if let Some(file) = file {
+        diagnostic = diagnostic.at(file, Span::EMPTY);
+    }
+    if let Some(previous_file) = previous.file {
+        diagnostic = diagnostic.with_secondary(previous_file, Span::EMPTY, "first defined here");
+    }
+    diagnostic
+}
+
+fn missing_ref_diagnostic(call: &RefCall, node: &TemplateNode, refable_names: &[String]) -> Diagnostic {
+    let span = call_span(&node.raw, "ref", call.package.as_deref().unwrap_or(&call.name)).unwrap_or(Span::EMPTY);
+    let mut diagnostic = Diagnostic::new(
+        Code::RefNotFound,
+        format!("`{}` refers to `{}`, which is not a model, seed or snapshot of the project", node.name, call.name),
+    )
+    .with_primary(node.file, span, "no node with this name");
+    match closest_name(&call.name, refable_names.iter().map(String::as_str)) {
+        Some(close) => diagnostic = diagnostic.with_help(format!("did you mean `{close}`?")),
+        None => diagnostic = diagnostic.with_help("check the model name, or add the model"),
+    }
+    diagnostic
+}
+
+fn missing_source_diagnostic(call: &crate::SourceCall, node: &TemplateNode, sources: &[SourceDecl]) -> Diagnostic {
+    let span = call_span(&node.raw, "source", &call.source_name).unwrap_or(Span::EMPTY);
+    let mut diagnostic = Diagnostic::new(
+        Code::SourceNotFound,
+        format!(
+            "`{}` reads source `{}.{}`, which is not declared",
+            node.name, call.source_name, call.table_name
+        ),
+    )
+    .with_primary(node.file, span, "no such source table");
+    let declared: Vec<String> = sources
+        .iter()
+        .flat_map(|source| source.tables.iter().map(move |table| format!("{}.{}", source.name, table.name)))
+        .collect();
+    let wanted = format!("{}.{}", call.source_name, call.table_name);
+    match closest_name(&wanted, declared.iter().map(String::as_str)) {
+        Some(close) => diagnostic = diagnostic.with_help(format!("did you mean `{close}`?")),
+        None => {
+            diagnostic = diagnostic.with_help(format!(
+                "declare it in a schema file under `sources:` (name: {}, tables: [{}])",
+                call.source_name, call.table_name
+            ))
+        }
+    }
+    diagnostic
+}
+
+/// Schema and alias naming: dbt's defaults, or the project's own
+/// `generate_schema_name` / `generate_alias_name` / `generate_database_name`.
+struct RelationNaming<'a> {
+    environment: &'a minijinja::Environment<'static>,
+    shared: &'a RenderShared,
+    target: &'a crate::Target,
+}
+
+impl<'a> RelationNaming<'a> {
+    fn new(environment: &'a minijinja::Environment<'static>, shared: &'a RenderShared, target: &'a crate::Target) -> Self {
+        RelationNaming {
+            environment,
+            shared,
+            target,
+        }
+    }
+
+    fn call_override(
+        &self,
+        macro_name: &str,
+        custom: Option<&str>,
+        node_value: &Value,
+        diagnostics: &mut Vec<Diagnostic>,
+        file: FileId,
+    ) -> Option<String> {
+        if !self.shared.macros.contains_key(macro_name) {
+            return None;
+        }
+        let template = format!("{{{{ {macro_name}(custom_name, node) }}}}");
+        let context = minijinja::context! {
+            custom_name => custom.map(minijinja::Value::from).unwrap_or(minijinja::Value::from(())),
+            node => crate::render::to_value(node_value),
+        };
+        match self.environment.render_str(&template, context) {
+            Ok(text) => Some(text.trim().to_string()),
+            Err(error) => {
+                let message = match failure_of(&error) {
+                    Some(failure) => failure.message.clone(),
+                    None => error_message(&error),
+                };
+                diagnostics.push(
+                    Diagnostic::new(Code::JinjaRender, format!("{macro_name}() failed: {message}")).at(file, Span::EMPTY),
+                );
+                None
+            }
+        }
+    }
+
+    fn relation(
+        &self,
+        kind: NodeKind,
+        name: &str,
+        config: &NodeConfig,
+        fqn: &[String],
+        diagnostics: &mut Vec<Diagnostic>,
+        file: FileId,
+    ) -> RelationParts {
+        let node_value = serde_json::json!({
+            "name": name,
+            "resource_type": kind.resource_type(),
+            "fqn": fqn,
+            "config": Value::Object(config.values.clone()),
+        });
+        let schema = self
+            .call_override("generate_schema_name", config.schema(), &node_value, diagnostics, file)
+            .unwrap_or_else(|| match config.schema() {
+                Some(custom) => format!("{}_{}", self.target.schema, custom.trim()),
+                None => self.target.schema.clone(),
+            });
+        let identifier = self
+            .call_override("generate_alias_name", config.alias(), &node_value, diagnostics, file)
+            .unwrap_or_else(|| config.alias().unwrap_or(name).to_string());
+        let database = self
+            .call_override("generate_database_name", config.database(), &node_value, diagnostics, file)
+            .unwrap_or_else(|| config.database().unwrap_or(&self.target.database).to_string());
+        RelationParts {
+            database: Some(database),
+            schema: Some(schema),
+            identifier,
+        }
+    }
+}

@@ -1,0 +1,845 @@
+//! Jinja rendering with dbt's context on minijinja.
+//!
+//! One [`minijinja::Environment`] holds every project macro file (compiled
+//! once) and the dbt globals (`ref`, `source`, `config`, `var`, `env_var`,
+//! `adapter`, `return`, ...). It is shared by all rayon workers; what differs
+//! per node lives in the render context under `__fusion_node`, a
+//! [`NodeRenderState`] that records the `ref`/`source`/`config` calls.
+//!
+//! Project macros are not called directly as minijinja macros: every macro
+//! name is a global [`ProjectMacro`] object that renders the macro's file
+//! into a fresh state with the caller's context and calls the macro there.
+//! That wrapper is what makes `return(x)` work (it raises an error carrying
+//! `x`, which the wrapper catches) and lets a macro in one file call a macro
+//! in another. Macros are renamed inside their files (`__fusion_macro__x`)
+//! so that calls between macros of the same file also go through the
+//! wrapper.
+
+use crate::project_file::env_var_function;
+use fusion_ir::codes::Code;
+use minijinja::value::{Enumerator, Kwargs, Object, ObjectRepr, Rest};
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+use rustc_hash::FxHashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The prefix given to project macros inside their compiled files.
+const INTERNAL_MACRO_PREFIX: &str = "__fusion_macro__";
+/// The key of the per-node render state in the render context.
+const NODE_STATE_KEY: &str = "__fusion_node";
+/// How deep project macros may call each other before rendering stops.
+const MACRO_DEPTH_LIMIT: u32 = 200;
+
+/// A failure with a fusionc code, carried as the source of a minijinja error
+/// so that it survives the trip through the template engine.
+#[derive(Debug, Clone)]
+pub struct FusionFailure {
+    pub code: Code,
+    pub message: String,
+}
+
+impl fmt::Display for FusionFailure {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FusionFailure {}
+
+/// The value of `return(x)`, carried as an error source up to the
+/// [`ProjectMacro`] wrapper that called the macro.
+#[derive(Debug)]
+struct MacroReturn(Value);
+
+impl fmt::Display for MacroReturn {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("return() called")
+    }
+}
+
+impl std::error::Error for MacroReturn {}
+
+fn error_sources(error: &Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    let first: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
+    std::iter::successors(first, |current| current.source())
+}
+
+/// The fusionc failure inside a minijinja error, if one caused it.
+pub fn failure_of(error: &Error) -> Option<&FusionFailure> {
+    error_sources(error).find_map(|source| source.downcast_ref::<FusionFailure>())
+}
+
+fn return_value_of(error: &Error) -> Option<Value> {
+    error_sources(error).find_map(|source| source.downcast_ref::<MacroReturn>().map(|ret| ret.0.clone()))
+}
+
+/// Converts any serializable value (JSON from YAML, configs) to a template value.
+pub fn to_value<T: serde::Serialize>(value: T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}
+
+/// A minijinja error as one line for a diagnostic message.
+pub fn error_message(error: &Error) -> String {
+    match error.detail() {
+        Some(detail) => format!("{}: {detail}", error.kind()),
+        None => error.kind().to_string(),
+    }
+}
+
+/// Where a relation lives; rendered DuckDB-style as `"db"."schema"."id"`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RelationParts {
+    pub database: Option<String>,
+    pub schema: Option<String>,
+    pub identifier: String,
+}
+
+impl RelationParts {
+    pub fn quoted(&self) -> String {
+        let mut text = String::new();
+        for part in [self.database.as_deref(), self.schema.as_deref(), Some(self.identifier.as_str())]
+            .into_iter()
+            .flatten()
+        {
+            if !text.is_empty() {
+                text.push('.');
+            }
+            text.push('"');
+            text.push_str(&part.replace('"', "\"\""));
+            text.push('"');
+        }
+        text
+    }
+}
+
+/// A relation as templates see it (`ref()`, `source()`, `this`).
+#[derive(Debug)]
+struct RelationObject(RelationParts);
+
+impl Object for RelationObject {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let parts = &self.0;
+        Some(match key.as_str()? {
+            "database" => Value::from(parts.database.clone()),
+            "schema" => Value::from(parts.schema.clone()),
+            "identifier" | "name" | "table" => Value::from(parts.identifier.clone()),
+            "is_table" | "is_view" | "is_cte" => Value::from(false),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&["database", "schema", "identifier"])
+    }
+
+    fn call_method(self: &Arc<Self>, _state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+        match method {
+            "render" | "render_pretty" => Ok(Value::from(self.0.quoted())),
+            "quote" | "incorporate" | "without_identifier" => Ok(Value::from_dyn_object(self.clone())),
+            "include" => {
+                let (_, kwargs): (Rest<Value>, Kwargs) = minijinja::value::from_args(args)?;
+                let keep = |key: &str| kwargs.get::<Option<bool>>(key).ok().flatten().unwrap_or(true);
+                let parts = RelationParts {
+                    database: self.0.database.clone().filter(|_| keep("database")),
+                    schema: self.0.schema.clone().filter(|_| keep("schema")),
+                    identifier: self.0.identifier.clone(),
+                };
+                Ok(Value::from_object(RelationObject(parts)))
+            }
+            _ => Err(Error::new(ErrorKind::UnknownMethod, format!("relation has no method `{method}`"))),
+        }
+    }
+
+    fn render(self: &Arc<Self>, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0.quoted())
+    }
+}
+
+/// What rendering one node recorded.
+#[derive(Debug, Default, Clone)]
+pub struct Recorded {
+    pub config: serde_json::Map<String, serde_json::Value>,
+    pub refs: Vec<crate::RefCall>,
+    pub sources: Vec<crate::SourceCall>,
+    pub macros: Vec<String>,
+    pub introspective: bool,
+    /// `ref()` calls to names that do not exist (rendering continues).
+    pub missing_refs: Vec<crate::RefCall>,
+    pub missing_sources: Vec<crate::SourceCall>,
+}
+
+/// The per-node render state, reachable from functions through the context.
+#[derive(Debug, Default)]
+pub struct NodeRenderState {
+    pub node_index: usize,
+    recorded: Mutex<Recorded>,
+    macro_depth: Mutex<u32>,
+}
+
+impl NodeRenderState {
+    pub fn new(node_index: usize) -> NodeRenderState {
+        NodeRenderState {
+            node_index,
+            ..NodeRenderState::default()
+        }
+    }
+
+    fn with_recorded<R>(&self, action: impl FnOnce(&mut Recorded) -> R) -> R {
+        let mut guard = self.recorded.lock().unwrap_or_else(|poison| poison.into_inner());
+        action(&mut guard)
+    }
+
+    pub fn take_recorded(&self) -> Recorded {
+        self.with_recorded(std::mem::take)
+    }
+}
+
+impl Object for NodeRenderState {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+}
+
+fn node_state(state: &State) -> Option<Arc<NodeRenderState>> {
+    state
+        .lookup(NODE_STATE_KEY)
+        .and_then(|value| value.downcast_object::<NodeRenderState>())
+}
+
+fn fail(code: Code, message: String) -> Error {
+    Error::new(ErrorKind::InvalidOperation, message.clone()).with_source(FusionFailure { code, message })
+}
+
+/// A project macro known to the environment.
+#[derive(Clone, Debug)]
+pub struct MacroEntry {
+    pub template_name: String,
+    pub internal_name: String,
+    pub unique_id: String,
+}
+
+/// The relation of every node `ref()` can name, known after the parse phase.
+#[derive(Debug, Default)]
+pub struct RefTable {
+    pub relations: FxHashMap<String, RelationParts>,
+}
+
+/// What every render shares: project-wide facts, read-only while rendering.
+#[derive(Debug)]
+pub struct RenderShared {
+    pub project_name: String,
+    pub adapter_type: String,
+    pub target: Value,
+    pub target_database: String,
+    pub target_schema: String,
+    pub vars: serde_json::Map<String, serde_json::Value>,
+    pub macros: FxHashMap<String, MacroEntry>,
+    pub sources: FxHashMap<(String, String), RelationParts>,
+    /// Set once between the parse and the compile phase.
+    pub refs: OnceLock<RefTable>,
+}
+
+impl RenderShared {
+    fn resolve_ref(&self, name: &str) -> Option<RelationParts> {
+        match self.refs.get() {
+            Some(table) => table.relations.get(name).cloned(),
+            // During the parse phase every name resolves to a placeholder in
+            // the target schema; missing names are reported at compile time.
+            None => Some(RelationParts {
+                database: Some(self.target_database.clone()),
+                schema: Some(self.target_schema.clone()),
+                identifier: name.to_string(),
+            }),
+        }
+    }
+}
+
+/// A project macro callable from templates by its name.
+#[derive(Debug)]
+struct ProjectMacro {
+    name: String,
+    shared: Arc<RenderShared>,
+}
+
+impl Object for ProjectMacro {
+    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
+        call_project_macro(&self.shared, state, &self.name, args)
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        match key.as_str()? {
+            "name" => Some(Value::from(self.name.clone())),
+            _ => None,
+        }
+    }
+}
+
+fn call_project_macro(shared: &RenderShared, state: &mut State, name: &str, args: &[Value]) -> Result<Value, Error> {
+    let Some(entry) = shared.macros.get(name) else {
+        return Err(fail(Code::UndefinedMacro, format!("macro `{name}` is not defined")));
+    };
+    let node = node_state(state);
+    if let Some(node) = &node {
+        node.with_recorded(|recorded| {
+            if !recorded.macros.contains(&entry.unique_id) {
+                recorded.macros.push(entry.unique_id.clone());
+            }
+        });
+        let mut depth = node.macro_depth.lock().unwrap_or_else(|poison| poison.into_inner());
+        if *depth >= MACRO_DEPTH_LIMIT {
+            return Err(fail(
+                Code::JinjaRender,
+                format!("macro `{name}` recursed more than {MACRO_DEPTH_LIMIT} levels deep"),
+            ));
+        }
+        *depth += 1;
+    }
+    let result = call_in_macro_file(state, entry, args);
+    if let Some(node) = &node {
+        let mut depth = node.macro_depth.lock().unwrap_or_else(|poison| poison.into_inner());
+        *depth = depth.saturating_sub(1);
+    }
+    match result {
+        Ok(value) => Ok(value),
+        Err(error) => match return_value_of(&error) {
+            Some(value) => Ok(value),
+            None => Err(error),
+        },
+    }
+}
+
+fn call_in_macro_file(state: &mut State, entry: &MacroEntry, args: &[Value]) -> Result<Value, Error> {
+    let template = state.env().get_template(&entry.template_name)?;
+    let lookup = |key: &str| state.lookup(key).unwrap_or_default();
+    let context = minijinja::context! {
+        this => lookup("this"),
+        model => lookup("model"),
+        execute => lookup("execute"),
+        __fusion_node => lookup(NODE_STATE_KEY),
+    };
+    let mut captured = template.render_captured(context)?;
+    captured.with_state_mut(|macro_state| {
+        let Some(macro_value) = macro_state.lookup(&entry.internal_name) else {
+            return Err(fail(
+                Code::UndefinedMacro,
+                format!("macro `{}` vanished from its file", entry.internal_name),
+            ));
+        };
+        macro_value.call(macro_state, args)
+    })
+}
+
+/// `adapter`: dispatch and quoting; introspection returns nothing and marks
+/// the node introspective.
+#[derive(Debug)]
+struct AdapterObject {
+    shared: Arc<RenderShared>,
+}
+
+impl Object for AdapterObject {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        match key.as_str()? {
+            "type" => Some(Value::from(self.shared.adapter_type.clone())),
+            _ => None,
+        }
+    }
+
+    fn call_method(self: &Arc<Self>, state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+        match method {
+            "dispatch" => {
+                let (macro_name, _package, _kwargs): (String, Option<String>, Kwargs) =
+                    minijinja::value::from_args(args)?;
+                let candidates = [
+                    format!("{}__{macro_name}", self.shared.adapter_type),
+                    format!("default__{macro_name}"),
+                ];
+                for candidate in &candidates {
+                    if self.shared.macros.contains_key(candidate) {
+                        return Ok(Value::from_object(ProjectMacro {
+                            name: candidate.clone(),
+                            shared: self.shared.clone(),
+                        }));
+                    }
+                }
+                Err(fail(
+                    Code::UndefinedMacro,
+                    format!(
+                        "adapter.dispatch('{macro_name}') found no implementation: define `{}` or `{}`",
+                        candidates[0], candidates[1]
+                    ),
+                ))
+            }
+            "quote" => {
+                let (identifier,): (String,) = minijinja::value::from_args(args)?;
+                Ok(Value::from(format!("\"{}\"", identifier.replace('"', "\"\""))))
+            }
+            "get_relation" | "get_columns_in_relation" | "get_relations_by_pattern" | "list_relations_without_caching"
+            | "execute" | "get_missing_columns" | "list_schemas" | "check_schema_exists" => {
+                mark_introspective(state);
+                Ok(match method {
+                    "get_relation" => Value::from(()),
+                    _ => Value::from(Vec::<Value>::new()),
+                })
+            }
+            _ => Err(Error::new(ErrorKind::UnknownMethod, format!("adapter has no method `{method}`"))),
+        }
+    }
+}
+
+fn mark_introspective(state: &State) {
+    if let Some(node) = node_state(state) {
+        node.with_recorded(|recorded| recorded.introspective = true);
+    }
+}
+
+/// `exceptions`: `raise_compiler_error` (FC1005) and `warn`.
+#[derive(Debug)]
+struct ExceptionsObject;
+
+impl Object for ExceptionsObject {
+    fn call_method(self: &Arc<Self>, _state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+        let message = args.first().map(|value| value.to_string()).unwrap_or_default();
+        match method {
+            "raise_compiler_error" | "raise_not_implemented" | "raise_database_error" => {
+                Err(fail(Code::CompilerError, message))
+            }
+            "warn" => Ok(Value::from("")),
+            _ => Err(Error::new(ErrorKind::UnknownMethod, format!("exceptions has no method `{method}`"))),
+        }
+    }
+}
+
+/// `config`: callable to record configs, with `get` and `require`.
+#[derive(Debug)]
+struct ConfigObject;
+
+impl Object for ConfigObject {
+    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
+        let mut layer = serde_json::Map::new();
+        for argument in args {
+            // `config(materialized='table')` passes kwargs; `config({...})` a mapping.
+            if let Ok(serde_json::Value::Object(object)) = serde_json::to_value(argument) {
+                layer.extend(object);
+            }
+        }
+        if let Some(node) = node_state(state) {
+            node.with_recorded(|recorded| {
+                let mut config = crate::config::NodeConfig {
+                    values: std::mem::take(&mut recorded.config),
+                };
+                config.apply(&layer);
+                recorded.config = config.values;
+            });
+        }
+        Ok(Value::from(""))
+    }
+
+    fn call_method(self: &Arc<Self>, state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+        match method {
+            "get" | "require" => {
+                let (key, default): (String, Option<Value>) = minijinja::value::from_args(args)?;
+                let found = node_state(state).and_then(|node| {
+                    node.with_recorded(|recorded| recorded.config.get(&key).map(crate::render::to_value))
+                });
+                match (found, default) {
+                    (Some(value), _) => Ok(value),
+                    (None, Some(default)) => Ok(default),
+                    (None, None) if method == "require" => {
+                        Err(fail(Code::CompilerError, format!("config `{key}` is required")))
+                    }
+                    (None, None) => Ok(Value::from(())),
+                }
+            }
+            "set" => Ok(Value::from("")),
+            _ => Err(Error::new(ErrorKind::UnknownMethod, format!("config has no method `{method}`"))),
+        }
+    }
+}
+
+/// `statement` blocks and `run_query` read the warehouse: at compile time
+/// they return empty results and mark the node introspective.
+#[derive(Debug)]
+struct StatementObject;
+
+impl Object for StatementObject {
+    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, _args: &[Value]) -> Result<Value, Error> {
+        mark_introspective(state);
+        Ok(Value::from(""))
+    }
+}
+
+fn empty_query_result() -> Value {
+    crate::render::to_value(serde_json::json!({ "columns": [], "rows": [], "column_names": [] }))
+}
+
+/// Builds the shared environment: dbt globals, project macros, filters.
+/// `macro_files` are `(template name, rewritten source)` pairs; a file that
+/// does not compile is returned with its error instead of stopping the load.
+pub fn build_environment(
+    shared: &Arc<RenderShared>,
+    macro_files: Vec<(String, String)>,
+) -> (Environment<'static>, Vec<(String, Error)>) {
+    let mut environment = Environment::new();
+    environment.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+    environment.set_recursion_limit(500);
+    let mut failures = Vec::new();
+    for (name, source) in macro_files {
+        if let Err(error) = environment.add_template_owned(name.clone(), source) {
+            failures.push((name, error));
+        }
+    }
+    for name in shared.macros.keys() {
+        environment.add_global(
+            name.clone(),
+            Value::from_object(ProjectMacro {
+                name: name.clone(),
+                shared: shared.clone(),
+            }),
+        );
+    }
+    let ref_shared = shared.clone();
+    environment.add_function("ref", move |state: &State, args: Rest<Value>| -> Result<Value, Error> {
+        let mut positional = Vec::new();
+        let mut version = None;
+        for argument in args.iter() {
+            if argument.is_kwargs() {
+                let kwargs = Kwargs::try_from(argument.clone())?;
+                version = kwargs
+                    .get::<Option<Value>>("version")
+                    .ok()
+                    .flatten()
+                    .or_else(|| kwargs.get::<Option<Value>>("v").ok().flatten())
+                    .map(|value| value.to_string());
+            } else {
+                positional.push(argument.as_str().map(String::from).ok_or_else(|| {
+                    Error::new(ErrorKind::InvalidOperation, "ref() takes model names as strings")
+                })?);
+            }
+        }
+        let (package, name) = match positional.as_slice() {
+            [name] => (None, name.clone()),
+            [package, name] => (Some(package.clone()), name.clone()),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    "ref() takes one or two names: ref('model') or ref('package', 'model')",
+                ))
+            }
+        };
+        let call = crate::RefCall { package, name: name.clone(), version };
+        let relation = ref_shared.resolve_ref(&name);
+        if let Some(node) = node_state(state) {
+            node.with_recorded(|recorded| {
+                if relation.is_none() {
+                    if !recorded.missing_refs.contains(&call) {
+                        recorded.missing_refs.push(call.clone());
+                    }
+                } else if !recorded.refs.contains(&call) {
+                    recorded.refs.push(call);
+                }
+            });
+        }
+        // A missing ref still renders (as the bare name) so the rest of the
+        // model renders and every other problem is found in the same run.
+        let parts = relation.unwrap_or(RelationParts {
+            database: None,
+            schema: None,
+            identifier: name,
+        });
+        Ok(Value::from_object(RelationObject(parts)))
+    });
+    let source_shared = shared.clone();
+    environment.add_function(
+        "source",
+        move |state: &State, source_name: String, table_name: String| -> Result<Value, Error> {
+            let call = crate::SourceCall {
+                source_name: source_name.clone(),
+                table_name: table_name.clone(),
+            };
+            let relation = source_shared.sources.get(&(source_name.clone(), table_name.clone())).cloned();
+            if let Some(node) = node_state(state) {
+                node.with_recorded(|recorded| {
+                    let list = if relation.is_some() {
+                        &mut recorded.sources
+                    } else {
+                        &mut recorded.missing_sources
+                    };
+                    if !list.contains(&call) {
+                        list.push(call);
+                    }
+                });
+            }
+            let parts = relation.unwrap_or(RelationParts {
+                database: None,
+                schema: Some(source_name),
+                identifier: table_name,
+            });
+            Ok(Value::from_object(RelationObject(parts)))
+        },
+    );
+    environment.add_global("config", Value::from_object(ConfigObject));
+    let var_shared = shared.clone();
+    environment.add_function(
+        "var",
+        move |name: String, default: Option<Value>| -> Result<Value, Error> {
+            match var_shared.vars.get(&name) {
+                Some(value) => Ok(crate::render::to_value(value)),
+                None => default.ok_or_else(|| {
+                    fail(
+                        Code::UndefinedVar,
+                        format!("var('{name}') is not defined and no default is given"),
+                    )
+                }),
+            }
+        },
+    );
+    environment.add_function("env_var", env_var_function);
+    environment.add_function("is_incremental", || false);
+    environment.add_function("should_full_refresh", || false);
+    environment.add_function("return", |value: Option<Value>| -> Result<Value, Error> {
+        Err(
+            Error::new(ErrorKind::InvalidOperation, "return() may only be called inside a project macro")
+                .with_source(MacroReturn(value.unwrap_or_default())),
+        )
+    });
+    environment.add_function("log", |_args: Rest<Value>| "");
+    environment.add_function("print", |_args: Rest<Value>| "");
+    environment.add_function("run_query", |state: &State, _sql: Rest<Value>| {
+        mark_introspective(state);
+        empty_query_result()
+    });
+    environment.add_function("load_result", |state: &State, _name: Rest<Value>| {
+        mark_introspective(state);
+        crate::render::to_value(serde_json::json!({ "table": null, "data": [], "response": null }))
+    });
+    environment.add_global("statement", Value::from_object(StatementObject));
+    environment.add_function("fromjson", |text: String, default: Option<Value>| -> Result<Value, Error> {
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(value) => Ok(crate::render::to_value(value)),
+            Err(error) => default.ok_or_else(|| Error::new(ErrorKind::InvalidOperation, error.to_string())),
+        }
+    });
+    environment.add_function("zip", |lists: Rest<Value>| -> Result<Value, Error> {
+        let lists: Vec<Vec<Value>> = lists
+            .iter()
+            .map(|list| list.try_iter().map(|items| items.collect()))
+            .collect::<Result<_, _>>()?;
+        let length = lists.iter().map(Vec::len).min().unwrap_or(0);
+        Ok(Value::from(
+            (0..length)
+                .map(|index| Value::from(lists.iter().map(|list| list[index].clone()).collect::<Vec<_>>()))
+                .collect::<Vec<_>>(),
+        ))
+    });
+    environment.add_global("adapter", Value::from_object(AdapterObject { shared: shared.clone() }));
+    environment.add_global("exceptions", Value::from_object(ExceptionsObject));
+    environment.add_global("target", shared.target.clone());
+    environment.add_global("project_name", Value::from(shared.project_name.clone()));
+    environment.add_global("dbt_version", Value::from("1.10.0"));
+    environment.add_global("flags", crate::render::to_value(serde_json::json!({ "FULL_REFRESH": false, "WHICH": "compile" })));
+    environment.add_global(
+        "modules",
+        crate::render::to_value(serde_json::json!({ "datetime": {}, "re": {}, "itertools": {} })),
+    );
+    (environment, failures)
+}
+
+/// One render of one node.
+pub struct RenderInput<'a> {
+    pub template_name: &'a str,
+    pub source: &'a str,
+    pub node_index: usize,
+    pub this: RelationParts,
+    pub model: Value,
+    pub execute: bool,
+}
+
+/// The result of one render: the output or the error, and what was recorded.
+pub struct RenderOutput {
+    pub result: Result<String, Error>,
+    pub recorded: Recorded,
+}
+
+/// Renders one node's template with the dbt context.
+pub fn render_node(environment: &Environment<'static>, input: &RenderInput) -> RenderOutput {
+    let node = Arc::new(NodeRenderState::new(input.node_index));
+    let context = minijinja::context! {
+        this => Value::from_object(RelationObject(input.this.clone())),
+        model => input.model.clone(),
+        execute => input.execute,
+        __fusion_node => Value::from_dyn_object(node.clone()),
+    };
+    let result = environment
+        .template_from_named_str(input.template_name, input.source)
+        .and_then(|template| template.render(context));
+    RenderOutput {
+        result,
+        recorded: node.take_recorded(),
+    }
+}
+
+/// A macro found in a macro file.
+#[derive(Clone, Debug)]
+pub struct ScannedMacro {
+    pub name: String,
+    pub arguments: Vec<String>,
+    /// Byte range of `{% macro %}` ... `{% endmacro %}` in the original file.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Rewrites a macro file for the shared environment: project macros are
+/// renamed (see the module docs), and dbt's custom block tags become macros
+/// (`{% test x(...) %}` → `test_x`, `{% materialization m, adapter='a' %}` →
+/// `materialization_m_a`). Line structure is kept so error lines still match.
+pub fn prepare_macro_file(text: &str) -> (String, Vec<ScannedMacro>) {
+    let mut output = String::with_capacity(text.len() + 64);
+    let mut macros: Vec<ScannedMacro> = Vec::new();
+    let mut open_macro: Option<ScannedMacro> = None;
+    let mut copied_up_to = 0usize;
+    let mut search_from = 0usize;
+    while let Some(found) = text[search_from..].find("{%") {
+        let tag_start = search_from + found;
+        let Some(close) = text[tag_start..].find("%}") else {
+            break;
+        };
+        let tag_end = tag_start + close + 2;
+        let inner_with_markers = &text[tag_start + 2..tag_end - 2];
+        let leading_marker = inner_with_markers.starts_with(['-', '+']);
+        let trailing_marker = inner_with_markers.ends_with(['-', '+']);
+        let inner = inner_with_markers.trim_matches(|character: char| character == '-' || character == '+').trim();
+        let keyword: String = inner
+            .chars()
+            .take_while(|character| character.is_ascii_alphanumeric() || *character == '_')
+            .collect();
+        let rest = inner[keyword.len()..].trim_start();
+        let open = format!("{{%{}", if leading_marker { &inner_with_markers[..1] } else { "" });
+        let close_text = format!("{}%}}", if trailing_marker { &inner_with_markers[inner_with_markers.len() - 1..] } else { "" });
+        let replacement = match keyword.as_str() {
+            "macro" | "test" | "materialization" => {
+                let name: String = rest
+                    .chars()
+                    .take_while(|character| character.is_ascii_alphanumeric() || *character == '_')
+                    .collect();
+                let after_name = &rest[name.len()..];
+                let (public_name, signature) = match keyword.as_str() {
+                    "macro" => (name.clone(), after_name.to_string()),
+                    "test" => (format!("test_{name}"), after_name.to_string()),
+                    _ => {
+                        let adapter = after_name
+                            .split("adapter")
+                            .nth(1)
+                            .map(|text| {
+                                text.trim_start_matches([' ', '=', '\'', '"'])
+                                    .chars()
+                                    .take_while(|character| character.is_ascii_alphanumeric() || *character == '_')
+                                    .collect::<String>()
+                            })
+                            .unwrap_or_else(|| "default".to_string());
+                        (format!("materialization_{name}_{adapter}"), "()".to_string())
+                    }
+                };
+                if name.is_empty() {
+                    None
+                } else {
+                    open_macro = Some(ScannedMacro {
+                        name: public_name.clone(),
+                        arguments: macro_arguments(&signature),
+                        start: tag_start,
+                        end: tag_end,
+                    });
+                    Some(format!("{open} macro {INTERNAL_MACRO_PREFIX}{public_name}{signature} {close_text}"))
+                }
+            }
+            "endmacro" | "endtest" | "endmaterialization" => {
+                if let Some(mut scanned) = open_macro.take() {
+                    scanned.end = tag_end;
+                    macros.push(scanned);
+                }
+                Some(format!("{open} endmacro {close_text}"))
+            }
+            _ => None,
+        };
+        if let Some(replacement) = replacement {
+            output.push_str(&text[copied_up_to..tag_start]);
+            output.push_str(&replacement);
+            copied_up_to = tag_end;
+        }
+        search_from = tag_end;
+    }
+    output.push_str(&text[copied_up_to..]);
+    (output, macros)
+}
+
+/// Argument names of a macro signature `(a, b=1, c='x')`.
+fn macro_arguments(signature: &str) -> Vec<String> {
+    let inner = signature.trim();
+    let inner = inner.strip_prefix('(').unwrap_or(inner);
+    let inner = inner.rfind(')').map_or(inner, |end| &inner[..end]);
+    let mut arguments = Vec::new();
+    let mut depth = 0i32;
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    for character in inner.chars() {
+        match quote {
+            Some(open) => {
+                if character == open {
+                    quote = None;
+                }
+                current.push(character);
+            }
+            None => match character {
+                '\'' | '"' => {
+                    quote = Some(character);
+                    current.push(character);
+                }
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    current.push(character);
+                }
+                ')' | ']' | '}' => {
+                    depth -= 1;
+                    current.push(character);
+                }
+                ',' if depth == 0 => arguments.push(std::mem::take(&mut current)),
+                _ => current.push(character),
+            },
+        }
+    }
+    arguments.push(current);
+    arguments
+        .into_iter()
+        .filter_map(|argument| {
+            let name = argument.split('=').next().unwrap_or_default().trim().to_string();
+            (!name.is_empty()).then_some(name)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macro_files_are_renamed_and_custom_tags_rewritten() {
+        let text = "{% macro cents(col, scale=2) -%}\n{{ col }}\n{%- endmacro %}\n{% test positive(model, column_name) %}select 1{% endtest %}";
+        let (rewritten, macros) = prepare_macro_file(text);
+        assert!(rewritten.contains("{% macro __fusion_macro__cents(col, scale=2) -%}"));
+        assert!(rewritten.contains("{% macro __fusion_macro__test_positive(model, column_name) %}"));
+        assert_eq!(rewritten.lines().count(), text.lines().count());
+        let names: Vec<&str> = macros.iter().map(|scanned| scanned.name.as_str()).collect();
+        assert_eq!(names, ["cents", "test_positive"]);
+        assert_eq!(macros[0].arguments, ["col", "scale"]);
+        assert_eq!(&text[macros[0].start..macros[0].end], "{% macro cents(col, scale=2) -%}\n{{ col }}\n{%- endmacro %}");
+    }
+
+    #[test]
+    fn relations_quote_like_duckdb() {
+        let parts = RelationParts {
+            database: Some("dev".into()),
+            schema: Some("main".into()),
+            identifier: "or\"ders".into(),
+        };
+        assert_eq!(parts.quoted(), "\"dev\".\"main\".\"or\"\"ders\"");
+    }
+}

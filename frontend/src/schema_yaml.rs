@@ -1,0 +1,360 @@
+//! Schema YAML files (`models/**/*.yml`): model, seed and source
+//! declarations with descriptions, columns, configs and generic tests.
+//! Unknown keys are accepted; wrong shapes become FC0003 diagnostics.
+
+use crate::yaml::{describe_kind, find_key_span};
+use crate::ColumnInfo;
+use fusion_ir::codes::Code;
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::span::{FileId, Span};
+use serde_json::{Map, Value};
+
+/// A generic test as declared in YAML.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestSpec {
+    /// `not_null`, `accepted_values`, ... (without the namespace).
+    pub test_name: String,
+    /// `dbt_utils` in `dbt_utils.expression_is_true`.
+    pub namespace: Option<String>,
+    pub column_name: Option<String>,
+    /// Arguments, inline or from `arguments:`.
+    pub kwargs: Map<String, Value>,
+    pub config: Map<String, Value>,
+}
+
+/// The YAML declaration of a model, seed, snapshot or analysis.
+#[derive(Clone, Debug)]
+pub struct NodePatch {
+    pub name: String,
+    pub description: String,
+    pub columns: Vec<ColumnInfo>,
+    pub config: Map<String, Value>,
+    /// Model-level and column-level tests, in file order.
+    pub tests: Vec<TestSpec>,
+    pub file: FileId,
+    pub yaml_path: String,
+    /// Where `name: <name>` is written.
+    pub name_span: Span,
+}
+
+/// A table of a declared source.
+#[derive(Clone, Debug)]
+pub struct SourceTableDecl {
+    pub name: String,
+    pub identifier: String,
+    pub description: String,
+    pub columns: Vec<ColumnInfo>,
+    pub tests: Vec<TestSpec>,
+    pub config: Map<String, Value>,
+}
+
+/// A `sources:` entry.
+#[derive(Clone, Debug)]
+pub struct SourceDecl {
+    pub name: String,
+    pub database: Option<String>,
+    pub schema: String,
+    pub loader: String,
+    pub description: String,
+    pub tables: Vec<SourceTableDecl>,
+    pub file: FileId,
+    pub yaml_path: String,
+    pub name_span: Span,
+}
+
+/// Everything one schema file declares.
+#[derive(Clone, Debug, Default)]
+pub struct SchemaFile {
+    pub models: Vec<NodePatch>,
+    pub seeds: Vec<NodePatch>,
+    pub snapshots: Vec<NodePatch>,
+    pub sources: Vec<SourceDecl>,
+}
+
+struct ShapeChecker<'a> {
+    text: &'a str,
+    file: FileId,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl ShapeChecker<'_> {
+    fn error(&mut self, key: &str, expected: &str, found: &Value, near: usize) {
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::YamlShape,
+                format!("`{key}` must be {expected}, found {}", describe_kind(found)),
+            )
+            .with_primary(self.file, find_key_span(self.text, key, near), ""),
+        );
+    }
+
+    fn string(&mut self, object: &Map<String, Value>, key: &str, near: usize) -> Option<String> {
+        match object.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(text)) => Some(text.clone()),
+            Some(value @ (Value::Number(_) | Value::Bool(_))) => Some(value.to_string()),
+            Some(other) => {
+                self.error(key, "a string", other, near);
+                None
+            }
+        }
+    }
+
+    fn mapping(&mut self, object: &Map<String, Value>, key: &str, near: usize) -> Map<String, Value> {
+        match object.get(key) {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(map)) => map.clone(),
+            Some(other) => {
+                self.error(key, "a mapping", other, near);
+                Map::new()
+            }
+        }
+    }
+
+    fn list<'v>(&mut self, object: &'v Map<String, Value>, key: &str, near: usize) -> &'v [Value] {
+        match object.get(key) {
+            Some(Value::Array(items)) => items,
+            None | Some(Value::Null) => &[],
+            Some(other) => {
+                self.error(key, "a list", other, near);
+                &[]
+            }
+        }
+    }
+}
+
+/// Reads a schema file's parsed YAML.
+pub fn read_schema_file(
+    value: &Value,
+    text: &str,
+    file: FileId,
+    yaml_path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> SchemaFile {
+    let mut schema_file = SchemaFile::default();
+    let mut checker = ShapeChecker { text, file, diagnostics };
+    let Some(object) = value.as_object() else {
+        if !value.is_null() {
+            checker.diagnostics.push(
+                Diagnostic::new(
+                    Code::YamlShape,
+                    format!("a schema file must be a mapping, found {}", describe_kind(value)),
+                )
+                .at(file, Span::EMPTY),
+            );
+        }
+        return schema_file;
+    };
+    for (key, slot) in [("models", 0), ("seeds", 1), ("snapshots", 2)] {
+        let patches = read_node_patches(&mut checker, object, key, yaml_path);
+        match slot {
+            0 => schema_file.models = patches,
+            1 => schema_file.seeds = patches,
+            _ => schema_file.snapshots = patches,
+        }
+    }
+    let mut cursor = 0usize;
+    for source in checker.list(object, "sources", 0).to_vec() {
+        let Some(source_object) = source.as_object() else {
+            checker.error("sources", "a list of mappings", &source, 0);
+            continue;
+        };
+        let Some(name) = checker.string(source_object, "name", cursor) else {
+            checker.diagnostics.push(
+                Diagnostic::new(Code::YamlShape, "a source has no `name`")
+                    .with_primary(file, find_key_span(text, "sources", 0), ""),
+            );
+            continue;
+        };
+        let name_span = name_span_of(text, &name, cursor);
+        cursor = name_span.end as usize;
+        let schema = checker.string(source_object, "schema", cursor).unwrap_or_else(|| name.clone());
+        let mut tables = Vec::new();
+        for table in checker.list(source_object, "tables", cursor).to_vec() {
+            let Some(table_object) = table.as_object() else {
+                checker.error("tables", "a list of mappings", &table, cursor);
+                continue;
+            };
+            let Some(table_name) = checker.string(table_object, "name", cursor) else {
+                checker.error("tables", "a list of tables with a `name`", &table, cursor);
+                continue;
+            };
+            let (columns, tests) = read_columns(&mut checker, table_object, cursor);
+            let mut all_tests = tests;
+            all_tests.extend(read_tests(&mut checker, table_object, None, cursor));
+            tables.push(SourceTableDecl {
+                identifier: checker
+                    .string(table_object, "identifier", cursor)
+                    .unwrap_or_else(|| table_name.clone()),
+                description: checker.string(table_object, "description", cursor).unwrap_or_default(),
+                config: checker.mapping(table_object, "config", cursor),
+                name: table_name,
+                columns,
+                tests: all_tests,
+            });
+        }
+        schema_file.sources.push(SourceDecl {
+            database: checker.string(source_object, "database", cursor),
+            loader: checker.string(source_object, "loader", cursor).unwrap_or_default(),
+            description: checker.string(source_object, "description", cursor).unwrap_or_default(),
+            name,
+            schema,
+            tables,
+            file,
+            yaml_path: yaml_path.to_string(),
+            name_span,
+        });
+    }
+    schema_file
+}
+
+fn name_span_of(text: &str, name: &str, from: usize) -> Span {
+    let key_span = find_key_span(text, "name", from);
+    let after_key = key_span.end as usize;
+    match text.get(after_key..).and_then(|rest| rest.find(name)) {
+        Some(found) if !key_span.is_empty() => Span::from_range(after_key + found..after_key + found + name.len()),
+        _ => key_span,
+    }
+}
+
+fn read_node_patches(
+    checker: &mut ShapeChecker,
+    object: &Map<String, Value>,
+    key: &str,
+    yaml_path: &str,
+) -> Vec<NodePatch> {
+    let mut patches = Vec::new();
+    let mut cursor = find_key_span(checker.text, key, 0).start as usize;
+    for entry in checker.list(object, key, 0).to_vec() {
+        let Some(entry_object) = entry.as_object() else {
+            checker.error(key, "a list of mappings", &entry, cursor);
+            continue;
+        };
+        let Some(name) = checker.string(entry_object, "name", cursor) else {
+            checker.diagnostics.push(
+                Diagnostic::new(Code::YamlShape, format!("an entry of `{key}` has no `name`"))
+                    .with_primary(checker.file, find_key_span(checker.text, key, 0), ""),
+            );
+            continue;
+        };
+        let name_span = name_span_of(checker.text, &name, cursor);
+        cursor = name_span.end as usize;
+        let (columns, mut tests) = read_columns(checker, entry_object, cursor);
+        let mut node_tests = read_tests(checker, entry_object, None, cursor);
+        node_tests.append(&mut tests);
+        patches.push(NodePatch {
+            description: checker.string(entry_object, "description", cursor).unwrap_or_default(),
+            config: checker.mapping(entry_object, "config", cursor),
+            name,
+            columns,
+            tests: node_tests,
+            file: checker.file,
+            yaml_path: yaml_path.to_string(),
+            name_span,
+        });
+    }
+    patches
+}
+
+fn read_columns(checker: &mut ShapeChecker, object: &Map<String, Value>, near: usize) -> (Vec<ColumnInfo>, Vec<TestSpec>) {
+    let mut columns = Vec::new();
+    let mut tests = Vec::new();
+    for column in checker.list(object, "columns", near).to_vec() {
+        let Some(column_object) = column.as_object() else {
+            checker.error("columns", "a list of mappings", &column, near);
+            continue;
+        };
+        let Some(name) = checker.string(column_object, "name", near) else {
+            checker.error("columns", "a list of columns with a `name`", &column, near);
+            continue;
+        };
+        let column_tests = read_tests(checker, column_object, Some(&name), near);
+        let constraints = checker.list(column_object, "constraints", near).to_vec();
+        columns.push(ColumnInfo {
+            data_type: checker
+                .string(column_object, "data_type", near)
+                .or_else(|| checker.string(column_object, "type", near)),
+            description: checker.string(column_object, "description", near).unwrap_or_default(),
+            tests: column_tests.iter().map(|test| test.test_name.clone()).collect(),
+            constraints,
+            meta: checker.mapping(column_object, "meta", near),
+            name,
+        });
+        tests.extend(column_tests);
+    }
+    (columns, tests)
+}
+
+/// Reads `tests:` and `data_tests:` of a node or column.
+fn read_tests(
+    checker: &mut ShapeChecker,
+    object: &Map<String, Value>,
+    column_name: Option<&str>,
+    near: usize,
+) -> Vec<TestSpec> {
+    let mut specs = Vec::new();
+    for key in ["data_tests", "tests"] {
+        for entry in checker.list(object, key, near).to_vec() {
+            let (full_name, arguments) = match &entry {
+                Value::String(name) => (name.clone(), Map::new()),
+                Value::Object(map) if map.len() == 1 || map.contains_key("name") || map.contains_key("test_name") => {
+                    match map.iter().find(|(_, value)| value.is_object() || value.is_null()) {
+                        Some((name, Value::Object(arguments))) => (name.clone(), arguments.clone()),
+                        Some((name, _)) => (name.clone(), Map::new()),
+                        None => match map.get("test_name").and_then(Value::as_str) {
+                            Some(name) => (name.to_string(), map.clone()),
+                            None => {
+                                checker.error(key, "a list of test names or `test_name: {arguments}` mappings", &entry, near);
+                                continue;
+                            }
+                        },
+                    }
+                }
+                other => {
+                    checker.error(key, "a list of test names or `test_name: {arguments}` mappings", other, near);
+                    continue;
+                }
+            };
+            let (namespace, test_name) = match full_name.split_once('.') {
+                Some((namespace, name)) => (Some(namespace.to_string()), name.to_string()),
+                None => (None, full_name.clone()),
+            };
+            let mut kwargs = Map::new();
+            let mut config = Map::new();
+            for (argument, value) in arguments {
+                match argument.as_str() {
+                    "arguments" => {
+                        if let Value::Object(nested) = value {
+                            kwargs.extend(nested);
+                        }
+                    }
+                    "config" => {
+                        if let Value::Object(nested) = value {
+                            config.extend(nested);
+                        }
+                    }
+                    // Configs dbt accepts at the top of a test entry.
+                    "severity" | "where" | "limit" | "tags" | "enabled" | "warn_if" | "error_if" | "store_failures" => {
+                        config.insert(argument, value);
+                    }
+                    "name" | "test_name" => {}
+                    _ => {
+                        kwargs.insert(argument, value);
+                    }
+                }
+            }
+            let column_name = kwargs
+                .remove("column_name")
+                .and_then(|value| value.as_str().map(String::from))
+                .or_else(|| column_name.map(String::from));
+            specs.push(TestSpec {
+                test_name,
+                namespace,
+                column_name,
+                kwargs,
+                config,
+            });
+        }
+    }
+    specs
+}

@@ -1,0 +1,164 @@
+//! Generic data tests declared in YAML (`not_null`, `unique`,
+//! `accepted_values`, `relationships`): their dbt-style names and the SQL
+//! that selects the failing rows.
+
+use crate::schema_yaml::TestSpec;
+use serde_json::Value;
+
+/// dbt's test node name: `<test>_<model>_<column>` plus the arguments that
+/// distinguish it (`accepted_values_orders_status__placed__shipped`).
+pub fn test_node_name(spec: &TestSpec, attached_name: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(namespace) = &spec.namespace {
+        parts.push(namespace.clone());
+    }
+    parts.push(spec.test_name.clone());
+    parts.push(attached_name.to_string());
+    if let Some(column) = &spec.column_name {
+        parts.push(column.clone());
+    }
+    let mut name = parts.join("_");
+    // dbt appends the argument values sorted by argument name.
+    let mut arguments: Vec<(&String, &Value)> = spec.kwargs.iter().collect();
+    arguments.sort_by(|left, right| left.0.cmp(right.0));
+    for (key, value) in arguments {
+        if key == "model" {
+            continue;
+        }
+        let text = match value {
+            Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join("__"),
+            other => value_text(other),
+        };
+        name.push_str("__");
+        name.push_str(&text);
+    }
+    // Runs of other characters become one underscore, as dbt cleans names.
+    let mut cleaned = String::with_capacity(name.len());
+    let mut in_run = false;
+    for character in name.chars() {
+        if character.is_ascii_alphanumeric() || character == '_' {
+            cleaned.push(character);
+            in_run = false;
+        } else if !in_run {
+            cleaned.push('_');
+            in_run = true;
+        }
+    }
+    cleaned
+}
+
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The model named by a `to: ref('customers')` argument, or a plain name.
+pub fn referenced_model_name(text: &str) -> Option<String> {
+    let text = text.trim();
+    let inner = text.strip_prefix("ref(")?.strip_suffix(')')?;
+    let last = inner.split(',').next_back()?;
+    let name = last.trim().trim_matches(['\'', '"']);
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// `(source, table)` named by `to: source('shop', 'orders')`.
+pub fn referenced_source(text: &str) -> Option<(String, String)> {
+    let inner = text.trim().strip_prefix("source(")?.strip_suffix(')')?;
+    let mut parts = inner.split(',').map(|part| part.trim().trim_matches(['\'', '"']).to_string());
+    Some((parts.next()?, parts.next()?))
+}
+
+fn sql_literal(value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("'{}'", text.replace('\'', "''")),
+        Value::Null => "null".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The SQL selecting the rows that fail the test, or `None` for a test
+/// fusionc does not know (a package's or the project's own generic test).
+/// `relation` and `to_relation` are already quoted.
+pub fn test_sql(spec: &TestSpec, relation: &str, to_relation: Option<&str>) -> Option<String> {
+    let column = spec.column_name.as_deref();
+    let where_clause = spec
+        .config
+        .get("where")
+        .and_then(Value::as_str)
+        .map(|condition| format!("(select * from {relation} where {condition}) as dbt_subquery"));
+    let relation = where_clause.as_deref().unwrap_or(relation);
+    match (spec.namespace.as_deref(), spec.test_name.as_str()) {
+        (None, "not_null") => Some(format!("select {}\nfrom {relation}\nwhere {} is null", column?, column?)),
+        (None, "unique") => Some(format!(
+            "select\n    {column} as unique_field,\n    count(*) as n_records\nfrom {relation}\nwhere {column} is not null\ngroup by {column}\nhaving count(*) > 1",
+            column = column?
+        )),
+        (None, "accepted_values") => {
+            let values = spec.kwargs.get("values")?.as_array()?;
+            let quote = spec.kwargs.get("quote").and_then(Value::as_bool).unwrap_or(true);
+            let listed: Vec<String> = values
+                .iter()
+                .map(|value| if quote { sql_literal(&Value::String(value_text(value))) } else { value_text(value) })
+                .collect();
+            Some(format!(
+                "with all_values as (\n    select {column} as value_field, count(*) as n_records\n    from {relation}\n    group by {column}\n)\nselect *\nfrom all_values\nwhere value_field not in ({})",
+                listed.join(", "),
+                column = column?
+            ))
+        }
+        (None, "relationships") => {
+            let field = spec.kwargs.get("field").and_then(Value::as_str)?;
+            Some(format!(
+                "with child as (\n    select {column} as from_field\n    from {relation}\n    where {column} is not null\n),\nparent as (\n    select {field} as to_field\n    from {}\n)\nselect from_field\nfrom child\nleft join parent on child.from_field = parent.to_field\nwhere parent.to_field is null",
+                to_relation?,
+                column = column?
+            ))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Map};
+
+    fn spec(name: &str, column: &str, kwargs: Value) -> TestSpec {
+        TestSpec {
+            test_name: name.into(),
+            namespace: None,
+            column_name: Some(column.into()),
+            kwargs: kwargs.as_object().cloned().unwrap_or_default(),
+            config: Map::new(),
+        }
+    }
+
+    #[test]
+    fn names_follow_dbt() {
+        assert_eq!(test_node_name(&spec("not_null", "id", json!({})), "orders"), "not_null_orders_id");
+        let accepted = spec("accepted_values", "status", json!({"values": ["placed", "shipped"]}));
+        assert_eq!(
+            test_node_name(&accepted, "orders"),
+            "accepted_values_orders_status__placed__shipped"
+        );
+        let relationships = spec("relationships", "customer_id", json!({"to": "ref('customers')", "field": "id"}));
+        assert_eq!(
+            test_node_name(&relationships, "orders"),
+            "relationships_orders_customer_id__id__ref_customers_"
+        );
+        assert_eq!(referenced_model_name("ref('customers')").as_deref(), Some("customers"));
+        assert_eq!(
+            referenced_source("source('shop', 'orders')"),
+            Some(("shop".to_string(), "orders".to_string()))
+        );
+    }
+
+    #[test]
+    fn accepted_values_sql_quotes_values() {
+        let accepted = spec("accepted_values", "status", json!({"values": ["a'b", 1]}));
+        let sql = test_sql(&accepted, "\"t\"", None).unwrap_or_default();
+        assert!(sql.contains("not in ('a''b', '1')"), "{sql}");
+    }
+}

@@ -1,0 +1,161 @@
+//! Data-driven tests of the frontend: every folder under `tests/frontend/`
+//! is a small dbt project; loading it yields a readable summary (nodes,
+//! relations, configs, refs, rendered SQL, columns, diagnostics) that is
+//! snapshotted with insta.
+
+use fusion_frontend::{load_project, LoadOptions, LoadResult};
+use fusion_ir::span::SourceFiles;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+fn fixture_dir(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/frontend").join(case)
+}
+
+/// `line:column` (1-based) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |line_text| line_text.chars().count()) + 1;
+    (line, column)
+}
+
+fn render_diagnostics(result: &LoadResult, files: &SourceFiles, output: &mut String) {
+    for diagnostic in &result.diagnostics {
+        let location = match &diagnostic.primary {
+            Some(label) => {
+                let file = files.get(label.location.file);
+                let (line, column) = line_column(&file.text, label.location.span.start as usize);
+                format!("{}:{line}:{column}", file.path)
+            }
+            None => "-".to_string(),
+        };
+        let severity = format!("{:?}", diagnostic.severity).to_lowercase();
+        let _ = writeln!(output, "{} {severity} {location} {}", diagnostic.code, diagnostic.message);
+        if let Some(help) = &diagnostic.help {
+            let _ = writeln!(output, "    help: {help}");
+        }
+    }
+}
+
+fn summarize(result: &LoadResult) -> String {
+    let mut output = String::new();
+    if let Some(project) = &result.project {
+        let target = &project.target;
+        let _ = writeln!(
+            output,
+            "project {} (profile {}, target {}, {} database {} schema {} threads {})",
+            project.name,
+            target.profile_name,
+            target.target_name,
+            target.adapter_type,
+            target.database,
+            target.schema,
+            target.threads
+        );
+        let _ = writeln!(output, "vars {}", serde_json::Value::Object(project.vars.clone()));
+        for macro_info in &project.macros {
+            let _ = writeln!(
+                output,
+                "macro {} ({}) args {:?}",
+                macro_info.unique_id, macro_info.original_file_path, macro_info.arguments
+            );
+        }
+        for (index, details) in project.nodes.iter().enumerate() {
+            let node = &project.graph.nodes[index];
+            let id = fusion_ir::graph::NodeId(index as u32);
+            let _ = writeln!(output, "\n== {} [{}]", details.unique_id, details.original_file_path);
+            if let Some(relation) = &node.relation {
+                let _ = writeln!(output, "relation: {relation}");
+            }
+            if !details.config.values.is_empty() {
+                let _ = writeln!(output, "config: {}", serde_json::Value::Object(details.config.values.clone()));
+            }
+            if !details.description.is_empty() {
+                let _ = writeln!(output, "description: {}", details.description);
+            }
+            let parents: Vec<String> = project
+                .graph
+                .parents(id)
+                .into_iter()
+                .map(|parent| project.graph.node(parent).unique_id.clone())
+                .collect();
+            if !parents.is_empty() {
+                let _ = writeln!(output, "parents: {}", parents.join(", "));
+            }
+            for call in &details.refs {
+                let _ = writeln!(
+                    output,
+                    "ref: {}{}{}",
+                    call.package.as_deref().map(|package| format!("{package}.")).unwrap_or_default(),
+                    call.name,
+                    call.version.as_deref().map(|version| format!(" v{version}")).unwrap_or_default()
+                );
+            }
+            for call in &details.sources {
+                let _ = writeln!(output, "source: {}.{}", call.source_name, call.table_name);
+            }
+            if !details.macros_called.is_empty() {
+                let _ = writeln!(output, "macros: {}", details.macros_called.join(", "));
+            }
+            if details.introspective {
+                let _ = writeln!(output, "introspective");
+            }
+            for column in &details.columns {
+                let _ = writeln!(
+                    output,
+                    "column {}: {} {:?} tests {:?}",
+                    column.name,
+                    column.data_type.as_deref().unwrap_or("-"),
+                    column.description,
+                    column.tests
+                );
+            }
+            for column in &details.seed_columns {
+                let _ = writeln!(output, "seed column {}: {} ({:?})", column.name, column.type_name, column.sql_type);
+            }
+            if let Some(source) = &details.source {
+                let _ = writeln!(output, "loader: {:?}", source.loader);
+            }
+            if let Some(test) = &details.test {
+                let _ = writeln!(
+                    output,
+                    "test: {} column {:?} kwargs {}",
+                    test.test_name,
+                    test.column_name,
+                    serde_json::Value::Object(test.kwargs.clone())
+                );
+            }
+            if let Some(rendered) = &details.rendered {
+                let _ = writeln!(
+                    output,
+                    "rendered ({}):\n{}",
+                    result.files.get(rendered.file).path,
+                    rendered.sql
+                );
+            }
+        }
+    } else {
+        let _ = writeln!(output, "no project");
+    }
+    let _ = writeln!(output, "\n-- diagnostics");
+    render_diagnostics(result, &result.files, &mut output);
+    output
+}
+
+fn check(case: &str, vars: Option<&str>, target: Option<&str>) {
+    let options = LoadOptions {
+        project_dir: fixture_dir(case),
+        profiles_dir: None,
+        target: target.map(String::from),
+        vars: vars.map(String::from),
+    };
+    let result = load_project(&options);
+    insta::assert_snapshot!(case, summarize(&result));
+}
+
+#[test]
+fn basic() {
+    check("basic", None, None);
+}
