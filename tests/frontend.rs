@@ -159,3 +159,8 @@ fn check(case: &str, vars: Option<&str>, target: Option<&str>) {
 fn basic() {
     check("basic", None, None);
 }
+
+#[test]
+fn jinja() {
+    check("jinja", Some("{limit_rows: 99, extra: yes}"), None);
+}

@@ -58,7 +58,10 @@ impl NodeConfig {
 
     /// True unless `enabled: false`.
     pub fn enabled(&self) -> bool {
-        self.values.get("enabled").and_then(Value::as_bool).unwrap_or(true)
+        self.values
+            .get("enabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(true)
     }
 
     /// A string or a list of column names.
@@ -100,11 +103,19 @@ impl NodeConfig {
     }
 
     pub fn pre_hooks(&self) -> Vec<String> {
-        string_list(self.values.get("pre-hook").or_else(|| self.values.get("pre_hook")))
+        string_list(
+            self.values
+                .get("pre-hook")
+                .or_else(|| self.values.get("pre_hook")),
+        )
     }
 
     pub fn post_hooks(&self) -> Vec<String> {
-        string_list(self.values.get("post-hook").or_else(|| self.values.get("post_hook")))
+        string_list(
+            self.values
+                .get("post-hook")
+                .or_else(|| self.values.get("post_hook")),
+        )
     }
 
     /// Applies one layer of configs over this one, the way dbt merges them:
@@ -121,8 +132,10 @@ impl NodeConfig {
                             merged.push(item);
                         }
                     }
-                    self.values
-                        .insert(key, Value::Array(merged.into_iter().map(Value::String).collect()));
+                    self.values.insert(
+                        key,
+                        Value::Array(merged.into_iter().map(Value::String).collect()),
+                    );
                 }
                 "meta" => {
                     let mut merged = self

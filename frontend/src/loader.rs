@@ -7,8 +7,8 @@ use crate::config::{project_tree_configs, NodeConfig};
 use crate::profiles::load_target;
 use crate::project_file::{render_strings_in, ProjectSettings};
 use crate::render::{
-    build_environment, error_message, failure_of, prepare_macro_file, render_node, MacroEntry, RefTable,
-    RelationParts, RenderInput, RenderShared,
+    build_environment, error_message, failure_of, prepare_macro_file, render_node, MacroEntry,
+    RefTable, RelationParts, RenderInput, RenderShared,
 };
 use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl, TestSpec};
 use crate::seeds::{duckdb_type_name, infer_column_type, parse_csv};
@@ -16,8 +16,8 @@ use crate::source_map::SourceMap;
 use crate::tests_generic::{referenced_model_name, referenced_source, test_node_name, test_sql};
 use crate::yaml::parse_yaml;
 use crate::{
-    LoadOptions, LoadResult, MacroInfo, NodeDetails, Project, RefCall, Rendered, SeedColumn, SourceDetails,
-    TestDetails,
+    LoadOptions, LoadResult, MacroInfo, NodeDetails, Project, RefCall, Rendered, SeedColumn,
+    SourceDetails, TestDetails,
 };
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::{closest_name, Diagnostic};
@@ -88,14 +88,23 @@ fn discover(root_dir: &Path, folders: &[String], extensions: &[&str]) -> Vec<Fou
 }
 
 /// Reads a file into the source table, or reports FC0010.
-fn read_file(found: &FoundFile, files: &mut SourceFiles, diagnostics: &mut Vec<Diagnostic>) -> Option<(FileId, Arc<str>)> {
+fn read_file(
+    found: &FoundFile,
+    files: &mut SourceFiles,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(FileId, Arc<str>)> {
     match std::fs::read(&found.absolute) {
         Ok(bytes) => {
             let text: Arc<str> = match String::from_utf8(bytes) {
                 Ok(text) => text.into(),
-                Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned().into(),
+                Err(error) => String::from_utf8_lossy(error.as_bytes())
+                    .into_owned()
+                    .into(),
             };
-            Some((files.add(found.original_file_path.clone(), text.clone()), text))
+            Some((
+                files.add(found.original_file_path.clone(), text.clone()),
+                text,
+            ))
         }
         Err(error) => {
             diagnostics.push(Diagnostic::new(
@@ -138,14 +147,18 @@ fn call_span(text: &str, function: &str, first_argument: &str) -> Option<Span> {
     while let Some(found) = text[search_from..].find(function) {
         let start = search_from + found;
         let after = text[start + function.len()..].trim_start();
-        let preceded_ok = start == 0 || !text.as_bytes()[start - 1].is_ascii_alphanumeric() && text.as_bytes()[start - 1] != b'_';
+        let preceded_ok = start == 0
+            || !text.as_bytes()[start - 1].is_ascii_alphanumeric()
+                && text.as_bytes()[start - 1] != b'_';
         if preceded_ok {
             if let Some(arguments) = after.strip_prefix('(') {
                 let arguments = arguments.trim_start();
                 for quote in ['\'', '"'] {
                     let needle = format!("{quote}{first_argument}{quote}");
                     if arguments.starts_with(&needle) {
-                        let end = text[start..].find(')').map_or(text.len(), |close| start + close + 1);
+                        let end = text[start..]
+                            .find(')')
+                            .map_or(text.len(), |close| start + close + 1);
                         return Some(Span::from_range(start..end));
                     }
                 }
@@ -163,22 +176,42 @@ struct JinjaContext<'a> {
 }
 
 /// Turns a minijinja error into a diagnostic pointing into the right file.
-fn jinja_diagnostic(error: &minijinja::Error, context: &JinjaContext, files: &SourceFiles, fallback_file: FileId) -> Diagnostic {
+fn jinja_diagnostic(
+    error: &minijinja::Error,
+    context: &JinjaContext,
+    files: &SourceFiles,
+    fallback_file: FileId,
+) -> Diagnostic {
     let (code, mut message) = match failure_of(error) {
         Some(failure) => (failure.code, failure.message.clone()),
         None => match error.kind() {
-            minijinja::ErrorKind::SyntaxError => (Code::JinjaSyntax, format!("Jinja syntax error: {}", error.detail().unwrap_or("invalid syntax"))),
+            minijinja::ErrorKind::SyntaxError => (
+                Code::JinjaSyntax,
+                format!(
+                    "Jinja syntax error: {}",
+                    error.detail().unwrap_or("invalid syntax")
+                ),
+            ),
             minijinja::ErrorKind::UnknownFunction => (Code::UndefinedMacro, error_message(error)),
-            _ => (Code::JinjaRender, format!("rendering failed: {}", error_message(error))),
+            _ => (
+                Code::JinjaRender,
+                format!("rendering failed: {}", error_message(error)),
+            ),
         },
     };
     let template_name = error.name().unwrap_or_default();
     let (file, span) = if let Some(&file) = context.macro_templates.get(template_name) {
         // Macro files are rewritten before compiling; their lines still match.
-        let span = error.line().map_or(Span::EMPTY, |line| line_span(&files.get(file).text, line));
+        let span = error
+            .line()
+            .map_or(Span::EMPTY, |line| line_span(&files.get(file).text, line));
         (file, span)
     } else {
-        let file = context.template_files.get(template_name).copied().unwrap_or(fallback_file);
+        let file = context
+            .template_files
+            .get(template_name)
+            .copied()
+            .unwrap_or(fallback_file);
         let text = &files.get(file).text;
         let span = match (error.range(), error.line()) {
             (Some(range), _) if range.end <= text.len() => Span::from_range(range),
@@ -191,9 +224,16 @@ fn jinja_diagnostic(error: &minijinja::Error, context: &JinjaContext, files: &So
     if code == Code::UndefinedMacro && failure_of(error).is_none() {
         // minijinja's message is "unknown function: <name> is unknown".
         let detail = error.detail().unwrap_or_default();
-        let called = detail.split_whitespace().next().unwrap_or_default().trim_matches('`').to_string();
+        let called = detail
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .trim_matches('`')
+            .to_string();
         message = format!("`{called}` is not a macro or function of this project");
-        if let Some(close) = closest_name(&called, context.known_callables.iter().map(String::as_str)) {
+        if let Some(close) =
+            closest_name(&called, context.known_callables.iter().map(String::as_str))
+        {
             diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
         }
     }
@@ -202,8 +242,25 @@ fn jinja_diagnostic(error: &minijinja::Error, context: &JinjaContext, files: &So
 }
 
 const BUILTIN_CALLABLES: &[&str] = &[
-    "ref", "source", "config", "var", "env_var", "is_incremental", "return", "log", "run_query", "statement",
-    "load_result", "adapter", "exceptions", "fromjson", "zip", "range", "dict", "namespace", "debug",
+    "ref",
+    "source",
+    "config",
+    "var",
+    "env_var",
+    "is_incremental",
+    "return",
+    "log",
+    "run_query",
+    "statement",
+    "load_result",
+    "adapter",
+    "exceptions",
+    "fromjson",
+    "zip",
+    "range",
+    "dict",
+    "namespace",
+    "debug",
 ];
 
 pub fn load(options: &LoadOptions) -> LoadResult {
@@ -217,7 +274,11 @@ pub fn load(options: &LoadOptions) -> LoadResult {
     }
 }
 
-fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut Vec<Diagnostic>) -> Option<Project> {
+fn load_inner(
+    options: &LoadOptions,
+    files: &mut SourceFiles,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Project> {
     let root_dir = options.project_dir.clone();
     let project_path = root_dir.join("dbt_project.yml");
     if !project_path.is_file() {
@@ -243,7 +304,11 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
             return None;
         }
     };
-    let cli_vars = match options.vars.as_deref().map(|text| parse_yaml(text, project_file)) {
+    let cli_vars = match options
+        .vars
+        .as_deref()
+        .map(|text| parse_yaml(text, project_file))
+    {
         None => Map::new(),
         Some(Ok(Value::Object(vars))) => vars,
         Some(Ok(Value::Null)) => Map::new(),
@@ -256,19 +321,30 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
         }
     };
     // Render env_var()/var() in the project file; hooks stay as written.
-    let mut raw_vars = project_value.get("vars").and_then(Value::as_object).cloned().unwrap_or_default();
+    let mut raw_vars = project_value
+        .get("vars")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     raw_vars.extend(cli_vars.clone());
     let mut render_errors = Vec::new();
     render_strings_in(
         &mut project_value,
         &raw_vars,
-        &["on-run-start", "on-run-end", "pre-hook", "post-hook", "vars"],
+        &[
+            "on-run-start",
+            "on-run-end",
+            "pre-hook",
+            "post-hook",
+            "vars",
+        ],
         &mut render_errors,
     );
     for error in render_errors {
         diagnostics.push(Diagnostic::new(error.code, error.message).at(project_file, Span::EMPTY));
     }
-    let settings = ProjectSettings::from_yaml(&project_value, &project_text, project_file, diagnostics);
+    let settings =
+        ProjectSettings::from_yaml(&project_value, &project_text, project_file, diagnostics);
     if settings.name.is_empty() {
         return None;
     }
@@ -309,7 +385,13 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
             continue;
         };
         match parse_yaml(&text, file) {
-            Ok(value) => schema_files.push(read_schema_file(&value, &text, file, &found.original_file_path, diagnostics)),
+            Ok(value) => schema_files.push(read_schema_file(
+                &value,
+                &text,
+                file,
+                &found.original_file_path,
+                diagnostics,
+            )),
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
@@ -368,7 +450,12 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
             source_relations.insert(
                 (source.name.clone(), table.name.clone()),
                 RelationParts {
-                    database: Some(source.database.clone().unwrap_or_else(|| target.database.clone())),
+                    database: Some(
+                        source
+                            .database
+                            .clone()
+                            .unwrap_or_else(|| target.database.clone()),
+                    ),
                     schema: Some(source.schema.clone()),
                     identifier: table.identifier.clone(),
                 },
@@ -416,7 +503,11 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
                 fqn.push("analysis".into());
             }
             let folders_of_path: Vec<&str> = found.path.split('/').collect();
-            fqn.extend(folders_of_path[..folders_of_path.len() - 1].iter().map(|part| part.to_string()));
+            fqn.extend(
+                folders_of_path[..folders_of_path.len() - 1]
+                    .iter()
+                    .map(|part| part.to_string()),
+            );
             fqn.push(name.clone());
             template_files.insert(found.original_file_path.clone(), file);
             template_nodes.push(TemplateNode {
@@ -486,13 +577,17 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
                 _ => (&settings.models, "view"),
             };
             let mut config = NodeConfig::default();
-            config
-                .values
-                .insert("materialized".into(), Value::String(default_materialized.into()));
+            config.values.insert(
+                "materialized".into(),
+                Value::String(default_materialized.into()),
+            );
             for layer in project_tree_configs(tree, &node.fqn) {
                 config.apply(&layer);
             }
-            if let Some(patch) = model_patches.get(&node.name).filter(|_| node.kind == NodeKind::Model) {
+            if let Some(patch) = model_patches
+                .get(&node.name)
+                .filter(|_| node.kind == NodeKind::Model)
+            {
                 config.apply(&patch.config);
             }
             config.apply(&output.recorded.config);
@@ -506,13 +601,21 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
         let Some((file, text)) = read_file(&found, files, diagnostics) else {
             continue;
         };
-        let name = found.path.rsplit('/').next().unwrap_or_default().trim_end_matches(".csv").to_string();
+        let name = found
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".csv")
+            .to_string();
         let mut fqn = vec![project_name.clone()];
         let parts: Vec<&str> = found.path.split('/').collect();
         fqn.extend(parts[..parts.len() - 1].iter().map(|part| part.to_string()));
         fqn.push(name.clone());
         let mut config = NodeConfig::default();
-        config.values.insert("materialized".into(), Value::String("seed".into()));
+        config
+            .values
+            .insert("materialized".into(), Value::String("seed".into()));
         for layer in project_tree_configs(&settings.seeds, &fqn) {
             config.apply(&layer);
         }
@@ -526,26 +629,36 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
                 .header
                 .iter()
                 .enumerate()
-                .map(|(index, column)| match column_types.get(column).and_then(Value::as_str) {
-                    Some(declared) => SeedColumn {
-                        name: column.clone(),
-                        sql_type: fusion_ir::types::SqlType::Other(Name::new(declared)),
-                        type_name: declared.to_string(),
-                    },
-                    None => {
-                        let sql_type = infer_column_type(table.rows.iter().map(|row| row[index].as_str()));
-                        SeedColumn {
+                .map(
+                    |(index, column)| match column_types.get(column).and_then(Value::as_str) {
+                        Some(declared) => SeedColumn {
                             name: column.clone(),
-                            type_name: duckdb_type_name(&sql_type).to_string(),
-                            sql_type,
+                            sql_type: fusion_ir::types::SqlType::Other(Name::new(declared)),
+                            type_name: declared.to_string(),
+                        },
+                        None => {
+                            let sql_type =
+                                infer_column_type(table.rows.iter().map(|row| row[index].as_str()));
+                            SeedColumn {
+                                name: column.clone(),
+                                type_name: duckdb_type_name(&sql_type).to_string(),
+                                sql_type,
+                            }
                         }
-                    }
-                })
+                    },
+                )
                 .collect(),
             Err(error) => {
                 diagnostics.push(
-                    Diagnostic::new(Code::SeedCsv, format!("malformed seed CSV: {}", error.message))
-                        .with_primary(file, Span::from_range(error.offset..error.offset), format!("line {}", error.line)),
+                    Diagnostic::new(
+                        Code::SeedCsv,
+                        format!("malformed seed CSV: {}", error.message),
+                    )
+                    .with_primary(
+                        file,
+                        Span::from_range(error.offset..error.offset),
+                        format!("line {}", error.line),
+                    ),
                 );
                 Vec::new()
             }
@@ -564,7 +677,9 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
             checksum: sha256_hex(text.as_bytes()),
             raw_code: Arc::from(""),
             config,
-            description: patch.map(|patch| patch.description.clone()).unwrap_or_default(),
+            description: patch
+                .map(|patch| patch.description.clone())
+                .unwrap_or_default(),
             patch_path: patch.map(|patch| format!("{project_name}://{}", patch.yaml_path)),
             columns: patch.map(|patch| patch.columns.clone()).unwrap_or_default(),
             refs: Vec::new(),
@@ -585,24 +700,45 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
     // ---- relation naming ----
     let naming = RelationNaming::new(&environment, &shared, &target);
     let mut ref_table = RefTable::default();
-    let mut template_relations: Vec<Option<RelationParts>> = Vec::with_capacity(template_nodes.len());
+    let mut template_relations: Vec<Option<RelationParts>> =
+        Vec::with_capacity(template_nodes.len());
     for (node, config) in template_nodes.iter().zip(&configs) {
         if node.kind == NodeKind::Test {
             template_relations.push(None);
             continue;
         }
-        let relation = naming.relation(node.kind, &node.name, config, &node.fqn, diagnostics, node.file);
+        let relation = naming.relation(
+            node.kind,
+            &node.name,
+            config,
+            &node.fqn,
+            diagnostics,
+            node.file,
+        );
         if node.kind == NodeKind::Model && config.enabled() {
-            ref_table.relations.entry(node.name.clone()).or_insert_with(|| relation.clone());
+            ref_table
+                .relations
+                .entry(node.name.clone())
+                .or_insert_with(|| relation.clone());
         }
         template_relations.push(Some(relation));
     }
     for seed in &mut seed_nodes {
-        let relation = naming.relation(NodeKind::Seed, &seed.name, &seed.config, &seed.fqn, diagnostics, seed.file.unwrap_or(project_file));
+        let relation = naming.relation(
+            NodeKind::Seed,
+            &seed.name,
+            &seed.config,
+            &seed.fqn,
+            diagnostics,
+            seed.file.unwrap_or(project_file),
+        );
         seed.database = relation.database.clone();
         seed.schema = relation.schema.clone();
         seed.alias = relation.identifier.clone();
-        ref_table.relations.entry(seed.name.clone()).or_insert(relation);
+        ref_table
+            .relations
+            .entry(seed.name.clone())
+            .or_insert(relation);
     }
     let refable_names: Vec<String> = {
         let mut names: Vec<String> = ref_table.relations.keys().cloned().collect();
@@ -648,26 +784,27 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
     let mut nodes: Vec<NodeDetails> = Vec::new();
     let mut ids_by_name: FxHashMap<String, NodeId> = FxHashMap::default();
     let mut source_ids: FxHashMap<(String, String), NodeId> = FxHashMap::default();
-    let add_node = |graph: &mut ProjectGraph, nodes: &mut Vec<NodeDetails>, details: NodeDetails| -> NodeId {
-        let relation = match (details.kind, &details.database, &details.schema) {
-            (NodeKind::Test, _, _) => None,
-            (_, database, schema) => Some(RelationName {
-                database: database.as_deref().map(Name::new),
-                schema: schema.as_deref().map(Name::new),
-                identifier: Name::new(&details.alias),
-            }),
+    let add_node =
+        |graph: &mut ProjectGraph, nodes: &mut Vec<NodeDetails>, details: NodeDetails| -> NodeId {
+            let relation = match (details.kind, &details.database, &details.schema) {
+                (NodeKind::Test, _, _) => None,
+                (_, database, schema) => Some(RelationName {
+                    database: database.as_deref().map(Name::new),
+                    schema: schema.as_deref().map(Name::new),
+                    identifier: Name::new(&details.alias),
+                }),
+            };
+            let id = graph.add_node(Node {
+                unique_id: details.unique_id.clone(),
+                kind: details.kind,
+                name: Name::new(&details.name),
+                package_name: Name::new(&details.package_name),
+                relation,
+                file: details.file,
+            });
+            nodes.push(details);
+            id
         };
-        let id = graph.add_node(Node {
-            unique_id: details.unique_id.clone(),
-            kind: details.kind,
-            name: Name::new(&details.name),
-            package_name: Name::new(&details.package_name),
-            relation,
-            file: details.file,
-        });
-        nodes.push(details);
-        id
-    };
     for source in &source_decls {
         for table in &source.tables {
             let details = NodeDetails {
@@ -675,7 +812,11 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
                 name: table.name.clone(),
                 unique_id: format!("source.{project_name}.{}.{}", source.name, table.name),
                 package_name: project_name.clone(),
-                fqn: vec![project_name.clone(), source.name.clone(), table.name.clone()],
+                fqn: vec![
+                    project_name.clone(),
+                    source.name.clone(),
+                    table.name.clone(),
+                ],
                 original_file_path: source.yaml_path.clone(),
                 path: source.yaml_path.clone(),
                 file: Some(source.file),
@@ -692,7 +833,12 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
                 macros_called: Vec::new(),
                 rendered: None,
                 introspective: false,
-                database: Some(source.database.clone().unwrap_or_else(|| target.database.clone())),
+                database: Some(
+                    source
+                        .database
+                        .clone()
+                        .unwrap_or_else(|| target.database.clone()),
+                ),
                 schema: Some(source.schema.clone()),
                 alias: table.identifier.clone(),
                 seed_columns: Vec::new(),
@@ -734,7 +880,9 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
         let mut introspective = parse_output.recorded.introspective;
         let mut rendered = None;
         match (&parse_output.result, &compile_outputs[index]) {
-            (Err(error), _) => diagnostics.push(jinja_diagnostic(error, &jinja_context, files, node.file)),
+            (Err(error), _) => {
+                diagnostics.push(jinja_diagnostic(error, &jinja_context, files, node.file))
+            }
             (Ok(_), Some((output, source_map))) => {
                 for call in &output.recorded.refs {
                     if !refs.contains(call) {
@@ -779,7 +927,9 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
             }
             (Ok(_), None) => {}
         }
-        let patch = model_patches.get(&node.name).filter(|_| node.kind == NodeKind::Model);
+        let patch = model_patches
+            .get(&node.name)
+            .filter(|_| node.kind == NodeKind::Model);
         let relation = template_relations[index].clone();
         let details = NodeDetails {
             kind: node.kind,
@@ -793,7 +943,9 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
             raw_code: node.raw.clone(),
             checksum: node.checksum.clone(),
             config,
-            description: patch.map(|patch| patch.description.clone()).unwrap_or_default(),
+            description: patch
+                .map(|patch| patch.description.clone())
+                .unwrap_or_default(),
             patch_path: patch.map(|patch| format!("{project_name}://{}", patch.yaml_path)),
             columns: patch.map(|patch| patch.columns.clone()).unwrap_or_default(),
             refs,
@@ -801,8 +953,12 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
             macros_called,
             rendered,
             introspective,
-            database: relation.as_ref().and_then(|relation| relation.database.clone()),
-            schema: relation.as_ref().and_then(|relation| relation.schema.clone()),
+            database: relation
+                .as_ref()
+                .and_then(|relation| relation.database.clone()),
+            schema: relation
+                .as_ref()
+                .and_then(|relation| relation.schema.clone()),
             alias: relation.map_or_else(|| node.name.clone(), |relation| relation.identifier),
             seed_columns: Vec::new(),
             source: None,
@@ -811,7 +967,11 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
         let id = add_node(&mut graph, &mut nodes, details);
         if node.kind == NodeKind::Model {
             if let Some(&previous) = ids_by_name.get(&node.name) {
-                diagnostics.push(duplicate_diagnostic(&node.name, &nodes[previous.index()], Some(node.file)));
+                diagnostics.push(duplicate_diagnostic(
+                    &node.name,
+                    &nodes[previous.index()],
+                    Some(node.file),
+                ));
             } else {
                 ids_by_name.insert(node.name.clone(), id);
             }
@@ -826,18 +986,32 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
         let mut parents = Vec::new();
         for call in &details.refs {
             if let Some(&parent) = ids_by_name.get(&call.name) {
-                let span = call_span(&node.raw, "ref", call.package.as_deref().unwrap_or(&call.name)).unwrap_or(Span::EMPTY);
+                let span = call_span(
+                    &node.raw,
+                    "ref",
+                    call.package.as_deref().unwrap_or(&call.name),
+                )
+                .unwrap_or(Span::EMPTY);
                 parents.push((parent, span));
             }
         }
         for call in &details.sources {
-            if let Some(&parent) = source_ids.get(&(call.source_name.clone(), call.table_name.clone())) {
+            if let Some(&parent) =
+                source_ids.get(&(call.source_name.clone(), call.table_name.clone()))
+            {
                 let span = call_span(&node.raw, "source", &call.source_name).unwrap_or(Span::EMPTY);
                 parents.push((parent, span));
             }
         }
         for (parent, span) in parents {
-            graph.add_dependency(parent, child, Dependency { file: Some(node.file), span });
+            graph.add_dependency(
+                parent,
+                child,
+                Dependency {
+                    file: Some(node.file),
+                    span,
+                },
+            );
         }
     }
 
@@ -846,7 +1020,13 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
     for patch in model_patches.values().chain(seed_patches.values()) {
         if let Some(&attached) = ids_by_name.get(&patch.name) {
             for spec in &patch.tests {
-                test_requests.push((spec.clone(), attached, patch.name.clone(), patch.file, patch.yaml_path.clone()));
+                test_requests.push((
+                    spec.clone(),
+                    attached,
+                    patch.name.clone(),
+                    patch.file,
+                    patch.yaml_path.clone(),
+                ));
             }
         }
     }
@@ -865,42 +1045,67 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
             }
         }
     }
-    test_requests.sort_by(|left, right| (left.4.as_str(), left.1, &left.2).cmp(&(right.4.as_str(), right.1, &right.2)));
+    test_requests.sort_by(|left, right| {
+        (left.4.as_str(), left.1, &left.2).cmp(&(right.4.as_str(), right.1, &right.2))
+    });
     let mut test_names_seen = rustc_hash::FxHashSet::default();
     for (spec, attached, attached_name, file, yaml_path) in test_requests {
         let name = test_node_name(&spec, &attached_name);
         if !test_names_seen.insert(name.clone()) {
             continue;
         }
-        let attached_relation = graph.node(attached).relation.as_ref().map(relation_quoted).unwrap_or_default();
+        let attached_relation = graph
+            .node(attached)
+            .relation
+            .as_ref()
+            .map(relation_quoted)
+            .unwrap_or_default();
         let mut to_parent = None;
-        let to_relation = spec.kwargs.get("to").and_then(Value::as_str).and_then(|to| {
-            let parent = match (referenced_model_name(to), referenced_source(to)) {
-                (Some(model), _) => ids_by_name.get(&model).copied(),
-                (None, Some(source)) => source_ids.get(&source).copied(),
-                (None, None) => ids_by_name.get(to).copied(),
-            };
-            to_parent = parent;
-            parent.and_then(|parent| graph.node(parent).relation.as_ref().map(relation_quoted))
-        });
+        let to_relation = spec
+            .kwargs
+            .get("to")
+            .and_then(Value::as_str)
+            .and_then(|to| {
+                let parent = match (referenced_model_name(to), referenced_source(to)) {
+                    (Some(model), _) => ids_by_name.get(&model).copied(),
+                    (None, Some(source)) => source_ids.get(&source).copied(),
+                    (None, None) => ids_by_name.get(to).copied(),
+                };
+                to_parent = parent;
+                parent.and_then(|parent| graph.node(parent).relation.as_ref().map(relation_quoted))
+            });
         if spec.test_name == "relationships" && spec.namespace.is_none() && to_parent.is_none() {
-            let to = spec.kwargs.get("to").and_then(Value::as_str).unwrap_or_default();
+            let to = spec
+                .kwargs
+                .get("to")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let wanted = referenced_model_name(to).unwrap_or_else(|| to.to_string());
             let mut diagnostic = Diagnostic::new(
                 Code::RefNotFound,
                 format!("relationships test `{name}` refers to `{wanted}`, which does not exist"),
             )
-            .with_primary(file, crate::yaml::find_key_span(&files.get(file).text, "to", 0), "");
+            .with_primary(
+                file,
+                crate::yaml::find_key_span(&files.get(file).text, "to", 0),
+                "",
+            );
             if let Some(close) = closest_name(&wanted, refable_names.iter().map(String::as_str)) {
                 diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
             }
             diagnostics.push(diagnostic);
         }
         let sql = test_sql(&spec, &attached_relation, to_relation.as_deref());
-        let hash = &sha256_hex(format!("{name}:{}", serde_json::Value::Object(spec.kwargs.clone())).as_bytes())[..10];
+        let hash = &sha256_hex(
+            format!("{name}:{}", serde_json::Value::Object(spec.kwargs.clone())).as_bytes(),
+        )[..10];
         let mut config = NodeConfig::default();
-        config.values.insert("materialized".into(), Value::String("test".into()));
-        config.values.insert("severity".into(), Value::String("ERROR".into()));
+        config
+            .values
+            .insert("materialized".into(), Value::String("test".into()));
+        config
+            .values
+            .insert("severity".into(), Value::String("ERROR".into()));
         for layer in project_tree_configs(&settings.tests, &[project_name.clone(), name.clone()]) {
             config.apply(&layer);
         }
@@ -908,7 +1113,10 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
         let rendered = sql.map(|sql| {
             let sql: Arc<str> = Arc::from(sql.as_str());
             let file = files.add(
-                format!("{}/compiled/{project_name}/{yaml_path}/{name}.sql", settings.target_path),
+                format!(
+                    "{}/compiled/{project_name}/{yaml_path}/{name}.sql",
+                    settings.target_path
+                ),
                 sql.clone(),
             );
             Rendered {
@@ -970,9 +1178,23 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
         };
         let id = add_node(&mut graph, &mut nodes, details);
         let span = files_span_of_name(&files.get(file).text, &attached_name);
-        graph.add_dependency(attached, id, Dependency { file: Some(file), span });
+        graph.add_dependency(
+            attached,
+            id,
+            Dependency {
+                file: Some(file),
+                span,
+            },
+        );
         if let Some(parent) = to_parent {
-            graph.add_dependency(parent, id, Dependency { file: Some(file), span });
+            graph.add_dependency(
+                parent,
+                id,
+                Dependency {
+                    file: Some(file),
+                    span,
+                },
+            );
         }
     }
 
@@ -993,8 +1215,9 @@ fn load_inner(options: &LoadOptions, files: &mut SourceFiles, diagnostics: &mut 
 }
 
 fn files_span_of_name(text: &str, name: &str) -> Span {
-    text.find(name)
-        .map_or(Span::EMPTY, |start| Span::from_range(start..start + name.len()))
+    text.find(name).map_or(Span::EMPTY, |start| {
+        Span::from_range(start..start + name.len())
+    })
 }
 
 fn relation_quoted(relation: &RelationName) -> String {
@@ -1013,7 +1236,10 @@ fn unique_id_of(kind: NodeKind, project_name: &str, name: &str) -> String {
 fn duplicate_diagnostic(name: &str, previous: &NodeDetails, file: Option<FileId>) -> Diagnostic {
     let mut diagnostic = Diagnostic::new(
         Code::DuplicateNode,
-        format!("two nodes are named `{name}`: {} and this one", previous.original_file_path),
+        format!(
+            "two nodes are named `{name}`: {} and this one",
+            previous.original_file_path
+        ),
     )
     .with_help("rename one of them: ref() needs names to be unique");
     if let Some(file) = file {
@@ -1025,11 +1251,23 @@ fn duplicate_diagnostic(name: &str, previous: &NodeDetails, file: Option<FileId>
     diagnostic
 }
 
-fn missing_ref_diagnostic(call: &RefCall, node: &TemplateNode, refable_names: &[String]) -> Diagnostic {
-    let span = call_span(&node.raw, "ref", call.package.as_deref().unwrap_or(&call.name)).unwrap_or(Span::EMPTY);
+fn missing_ref_diagnostic(
+    call: &RefCall,
+    node: &TemplateNode,
+    refable_names: &[String],
+) -> Diagnostic {
+    let span = call_span(
+        &node.raw,
+        "ref",
+        call.package.as_deref().unwrap_or(&call.name),
+    )
+    .unwrap_or(Span::EMPTY);
     let mut diagnostic = Diagnostic::new(
         Code::RefNotFound,
-        format!("`{}` refers to `{}`, which is not a model, seed or snapshot of the project", node.name, call.name),
+        format!(
+            "`{}` refers to `{}`, which is not a model, seed or snapshot of the project",
+            node.name, call.name
+        ),
     )
     .with_primary(node.file, span, "no node with this name");
     match closest_name(&call.name, refable_names.iter().map(String::as_str)) {
@@ -1039,7 +1277,11 @@ fn missing_ref_diagnostic(call: &RefCall, node: &TemplateNode, refable_names: &[
     diagnostic
 }
 
-fn missing_source_diagnostic(call: &crate::SourceCall, node: &TemplateNode, sources: &[SourceDecl]) -> Diagnostic {
+fn missing_source_diagnostic(
+    call: &crate::SourceCall,
+    node: &TemplateNode,
+    sources: &[SourceDecl],
+) -> Diagnostic {
     let span = call_span(&node.raw, "source", &call.source_name).unwrap_or(Span::EMPTY);
     let mut diagnostic = Diagnostic::new(
         Code::SourceNotFound,
@@ -1051,7 +1293,12 @@ fn missing_source_diagnostic(call: &crate::SourceCall, node: &TemplateNode, sour
     .with_primary(node.file, span, "no such source table");
     let declared: Vec<String> = sources
         .iter()
-        .flat_map(|source| source.tables.iter().map(move |table| format!("{}.{}", source.name, table.name)))
+        .flat_map(|source| {
+            source
+                .tables
+                .iter()
+                .map(move |table| format!("{}.{}", source.name, table.name))
+        })
         .collect();
     let wanted = format!("{}.{}", call.source_name, call.table_name);
     match closest_name(&wanted, declared.iter().map(String::as_str)) {
@@ -1075,7 +1322,11 @@ struct RelationNaming<'a> {
 }
 
 impl<'a> RelationNaming<'a> {
-    fn new(environment: &'a minijinja::Environment<'static>, shared: &'a RenderShared, target: &'a crate::Target) -> Self {
+    fn new(
+        environment: &'a minijinja::Environment<'static>,
+        shared: &'a RenderShared,
+        target: &'a crate::Target,
+    ) -> Self {
         RelationNaming {
             environment,
             shared,
@@ -1107,7 +1358,11 @@ impl<'a> RelationNaming<'a> {
                     None => error_message(&error),
                 };
                 diagnostics.push(
-                    Diagnostic::new(Code::JinjaRender, format!("{macro_name}() failed: {message}")).at(file, Span::EMPTY),
+                    Diagnostic::new(
+                        Code::JinjaRender,
+                        format!("{macro_name}() failed: {message}"),
+                    )
+                    .at(file, Span::EMPTY),
                 );
                 None
             }
@@ -1130,17 +1385,40 @@ impl<'a> RelationNaming<'a> {
             "config": Value::Object(config.values.clone()),
         });
         let schema = self
-            .call_override("generate_schema_name", config.schema(), &node_value, diagnostics, file)
+            .call_override(
+                "generate_schema_name",
+                config.schema(),
+                &node_value,
+                diagnostics,
+                file,
+            )
             .unwrap_or_else(|| match config.schema() {
                 Some(custom) => format!("{}_{}", self.target.schema, custom.trim()),
                 None => self.target.schema.clone(),
             });
         let identifier = self
-            .call_override("generate_alias_name", config.alias(), &node_value, diagnostics, file)
+            .call_override(
+                "generate_alias_name",
+                config.alias(),
+                &node_value,
+                diagnostics,
+                file,
+            )
             .unwrap_or_else(|| config.alias().unwrap_or(name).to_string());
         let database = self
-            .call_override("generate_database_name", config.database(), &node_value, diagnostics, file)
-            .unwrap_or_else(|| config.database().unwrap_or(&self.target.database).to_string());
+            .call_override(
+                "generate_database_name",
+                config.database(),
+                &node_value,
+                diagnostics,
+                file,
+            )
+            .unwrap_or_else(|| {
+                config
+                    .database()
+                    .unwrap_or(&self.target.database)
+                    .to_string()
+            });
         RelationParts {
             database: Some(database),
             schema: Some(schema),

@@ -30,8 +30,14 @@ impl Target {
     pub fn to_context_value(&self) -> Value {
         let mut object = self.extra.clone();
         object.insert("name".into(), Value::String(self.target_name.clone()));
-        object.insert("target_name".into(), Value::String(self.target_name.clone()));
-        object.insert("profile_name".into(), Value::String(self.profile_name.clone()));
+        object.insert(
+            "target_name".into(),
+            Value::String(self.target_name.clone()),
+        );
+        object.insert(
+            "profile_name".into(),
+            Value::String(self.profile_name.clone()),
+        );
         object.insert("type".into(), Value::String(self.adapter_type.clone()));
         object.insert("database".into(), Value::String(self.database.clone()));
         object.insert("schema".into(), Value::String(self.schema.clone()));
@@ -93,7 +99,10 @@ pub fn load_target(
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error) => {
-            diagnostics.push(Diagnostic::new(Code::FileUnreadable, format!("cannot read {shown_path}: {error}")));
+            diagnostics.push(Diagnostic::new(
+                Code::FileUnreadable,
+                format!("cannot read {shown_path}: {error}"),
+            ));
             return None;
         }
     };
@@ -109,15 +118,24 @@ pub fn load_target(
     let Some(profile) = document.get(profile_name).and_then(Value::as_object) else {
         let names: Vec<&str> = document
             .as_object()
-            .map(|object| object.keys().map(String::as_str).filter(|name| *name != "config").collect())
+            .map(|object| {
+                object
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|name| *name != "config")
+                    .collect()
+            })
             .unwrap_or_default();
         let mut diagnostic = Diagnostic::new(
             Code::ProfileNotFound,
             format!("profile `{profile_name}` is not defined in {shown_path}"),
         )
         .at(file, Span::EMPTY);
-        diagnostic = match fusion_ir::diagnostic::closest_name(profile_name, names.iter().copied()) {
-            Some(close) => diagnostic.with_help(format!("did you mean `{close}`? (dbt_project.yml names the profile)")),
+        diagnostic = match fusion_ir::diagnostic::closest_name(profile_name, names.iter().copied())
+        {
+            Some(close) => diagnostic.with_help(format!(
+                "did you mean `{close}`? (dbt_project.yml names the profile)"
+            )),
             None => diagnostic.with_help(format!(
                 "add a `{profile_name}:` profile with `target:` and `outputs:` to {shown_path}"
             )),
@@ -137,7 +155,10 @@ pub fn load_target(
         (None, None) => "default".to_string(),
     };
     let outputs = profile.get("outputs").and_then(Value::as_object);
-    let Some(mut output) = outputs.and_then(|outputs| outputs.get(&target_name)).cloned() else {
+    let Some(mut output) = outputs
+        .and_then(|outputs| outputs.get(&target_name))
+        .cloned()
+    else {
         let names: Vec<&str> = outputs
             .map(|outputs| outputs.keys().map(String::as_str).collect())
             .unwrap_or_default();
@@ -160,13 +181,20 @@ pub fn load_target(
     };
     render_strings_in(&mut output, vars, &[], &mut render_errors);
     for error in render_errors {
-        diagnostics.push(Diagnostic::new(error.code, error.message).with_primary(file, profile_span, ""));
+        diagnostics.push(Diagnostic::new(error.code, error.message).with_primary(
+            file,
+            profile_span,
+            "",
+        ));
     }
     let Some(output) = output.as_object() else {
         diagnostics.push(
             Diagnostic::new(
                 Code::YamlShape,
-                format!("target `{target_name}` must be a mapping, found {}", describe_kind(&output)),
+                format!(
+                    "target `{target_name}` must be a mapping, found {}",
+                    describe_kind(&output)
+                ),
             )
             .with_primary(file, profile_span, ""),
         );
@@ -182,16 +210,21 @@ pub fn load_target(
     let adapter_type = text_of("type").unwrap_or_default();
     if adapter_type.is_empty() {
         diagnostics.push(
-            Diagnostic::new(Code::YamlShape, format!("target `{target_name}` has no `type`"))
-                .with_primary(file, profile_span, "")
-                .with_help("add `type: duckdb`"),
+            Diagnostic::new(
+                Code::YamlShape,
+                format!("target `{target_name}` has no `type`"),
+            )
+            .with_primary(file, profile_span, "")
+            .with_help("add `type: duckdb`"),
         );
         return None;
     }
     let path = text_of("path");
     let database = match text_of("database").or_else(|| text_of("dbname")) {
         Some(database) => database,
-        None if adapter_type == "duckdb" => duckdb_database_name(path.as_deref().unwrap_or(":memory:")),
+        None if adapter_type == "duckdb" => {
+            duckdb_database_name(path.as_deref().unwrap_or(":memory:"))
+        }
         None => String::new(),
     };
     let schema = text_of("schema").unwrap_or_else(|| {
@@ -203,7 +236,11 @@ pub fn load_target(
     });
     let threads = output
         .get("threads")
-        .and_then(|threads| threads.as_u64().or_else(|| threads.as_str().and_then(|text| text.parse().ok())))
+        .and_then(|threads| {
+            threads
+                .as_u64()
+                .or_else(|| threads.as_str().and_then(|text| text.parse().ok()))
+        })
         .map_or(1, |threads| u32::try_from(threads).unwrap_or(u32::MAX));
     let mut extra = output.clone();
     for key in ["type", "database", "schema", "threads", "path"] {

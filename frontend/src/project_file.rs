@@ -41,7 +41,12 @@ pub struct ProjectSettings {
 impl ProjectSettings {
     /// Reads settings from the parsed YAML; shape errors become FC0003
     /// diagnostics and the setting keeps its default.
-    pub fn from_yaml(value: &Value, text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> ProjectSettings {
+    pub fn from_yaml(
+        value: &Value,
+        text: &str,
+        file: FileId,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> ProjectSettings {
         let mut settings = ProjectSettings {
             target_path: "target".to_string(),
             file: Some(file),
@@ -51,7 +56,10 @@ impl ProjectSettings {
             diagnostics.push(
                 Diagnostic::new(
                     Code::YamlShape,
-                    format!("dbt_project.yml must be a mapping, found {}", describe_kind(value)),
+                    format!(
+                        "dbt_project.yml must be a mapping, found {}",
+                        describe_kind(value)
+                    ),
                 )
                 .at(file, fusion_ir::span::Span::EMPTY),
             );
@@ -125,7 +133,10 @@ impl ProjectSettings {
             ("tests", &mut settings.tests),
             ("snapshots", &mut settings.snapshots),
         ] {
-            match object.get(key).or_else(|| (key == "tests").then(|| object.get("data_tests")).flatten()) {
+            match object
+                .get(key)
+                .or_else(|| (key == "tests").then(|| object.get("data_tests")).flatten())
+            {
                 Some(value @ Value::Object(_)) => *slot = value.clone(),
                 Some(Value::Null) | None => {}
                 Some(other) => shape_error(key, "a mapping", other),
@@ -140,7 +151,11 @@ impl ProjectSettings {
 
     /// The variables a template of `project_name` sees: global vars, then the
     /// vars scoped to the project, then `cli_vars` (from `--vars`).
-    pub fn effective_vars(&self, project_name: &str, cli_vars: &Map<String, Value>) -> Map<String, Value> {
+    pub fn effective_vars(
+        &self,
+        project_name: &str,
+        cli_vars: &Map<String, Value>,
+    ) -> Map<String, Value> {
         let mut vars = Map::new();
         for (key, value) in &self.vars {
             // A mapping under a package's name is that package's scope.
@@ -170,7 +185,10 @@ pub struct ConfigRenderError {
 
 /// Renders `{{ env_var('X') }}` and `{{ var('x') }}` inside one string of a
 /// configuration file. Strings without `{` are returned as they are.
-pub fn render_config_string(text: &str, vars: &Map<String, Value>) -> Result<String, ConfigRenderError> {
+pub fn render_config_string(
+    text: &str,
+    vars: &Map<String, Value>,
+) -> Result<String, ConfigRenderError> {
     if !text.contains('{') {
         return Ok(text.to_string());
     }
@@ -178,38 +196,54 @@ pub fn render_config_string(text: &str, vars: &Map<String, Value>) -> Result<Str
     let environment = ENVIRONMENT.get_or_init(|| {
         let mut environment = minijinja::Environment::new();
         environment.add_function("env_var", env_var_function);
-        environment.add_function("var", |state: &minijinja::State, name: String, default: Option<minijinja::Value>| {
-            let vars = state.lookup("__vars").unwrap_or_default();
-            match vars.get_attr(&name) {
-                Ok(value) if !value.is_undefined() => Ok(value),
-                _ => default.ok_or_else(|| {
-                    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("var `{name}` is not defined"))
+        environment.add_function(
+            "var",
+            |state: &minijinja::State, name: String, default: Option<minijinja::Value>| {
+                let vars = state.lookup("__vars").unwrap_or_default();
+                match vars.get_attr(&name) {
+                    Ok(value) if !value.is_undefined() => Ok(value),
+                    _ => default.ok_or_else(|| {
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::InvalidOperation,
+                            format!("var `{name}` is not defined"),
+                        )
                         .with_source(crate::render::FusionFailure {
                             code: Code::UndefinedVar,
-                            message: format!("var('{name}') is not defined and no default is given"),
+                            message: format!(
+                                "var('{name}') is not defined and no default is given"
+                            ),
                         })
-                }),
-            }
-        });
+                    }),
+                }
+            },
+        );
         environment.add_function("return", |value: minijinja::Value| value);
         environment
     });
     let context = minijinja::context! { __vars => crate::render::to_value(vars) };
-    environment.render_str(text, context).map_err(|error| match crate::render::failure_of(&error) {
-        Some(failure) => ConfigRenderError {
-            code: failure.code,
-            message: failure.message.clone(),
-        },
-        None => ConfigRenderError {
-            code: Code::JinjaRender,
-            message: format!("cannot render `{text}`: {}", crate::render::error_message(&error)),
-        },
-    })
+    environment
+        .render_str(text, context)
+        .map_err(|error| match crate::render::failure_of(&error) {
+            Some(failure) => ConfigRenderError {
+                code: failure.code,
+                message: failure.message.clone(),
+            },
+            None => ConfigRenderError {
+                code: Code::JinjaRender,
+                message: format!(
+                    "cannot render `{text}`: {}",
+                    crate::render::error_message(&error)
+                ),
+            },
+        })
 }
 
 /// `env_var(name, default=None)`: the process environment, or the default;
 /// FC0005 when unset without a default.
-pub fn env_var_function(name: String, default: Option<minijinja::Value>) -> Result<minijinja::Value, minijinja::Error> {
+pub fn env_var_function(
+    name: String,
+    default: Option<minijinja::Value>,
+) -> Result<minijinja::Value, minijinja::Error> {
     match std::env::var(&name) {
         Ok(value) => Ok(minijinja::Value::from(value)),
         Err(_) => match default {
@@ -220,7 +254,9 @@ pub fn env_var_function(name: String, default: Option<minijinja::Value>) -> Resu
             )
             .with_source(crate::render::FusionFailure {
                 code: Code::EnvVarMissing,
-                message: format!("environment variable `{name}` is not set and env_var() gives no default"),
+                message: format!(
+                    "environment variable `{name}` is not set and env_var() gives no default"
+                ),
             })),
         },
     }

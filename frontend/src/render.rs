@@ -70,7 +70,11 @@ pub fn failure_of(error: &Error) -> Option<&FusionFailure> {
 }
 
 fn return_value_of(error: &Error) -> Option<Value> {
-    error_sources(error).find_map(|source| source.downcast_ref::<MacroReturn>().map(|ret| ret.0.clone()))
+    error_sources(error).find_map(|source| {
+        source
+            .downcast_ref::<MacroReturn>()
+            .map(|ret| ret.0.clone())
+    })
 }
 
 /// Converts any serializable value (JSON from YAML, configs) to a template value.
@@ -97,9 +101,13 @@ pub struct RelationParts {
 impl RelationParts {
     pub fn quoted(&self) -> String {
         let mut text = String::new();
-        for part in [self.database.as_deref(), self.schema.as_deref(), Some(self.identifier.as_str())]
-            .into_iter()
-            .flatten()
+        for part in [
+            self.database.as_deref(),
+            self.schema.as_deref(),
+            Some(self.identifier.as_str()),
+        ]
+        .into_iter()
+        .flatten()
         {
             if !text.is_empty() {
                 text.push('.');
@@ -132,13 +140,26 @@ impl Object for RelationObject {
         Enumerator::Str(&["database", "schema", "identifier"])
     }
 
-    fn call_method(self: &Arc<Self>, _state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+    fn call_method(
+        self: &Arc<Self>,
+        _state: &mut State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
         match method {
             "render" | "render_pretty" => Ok(Value::from(self.0.quoted())),
-            "quote" | "incorporate" | "without_identifier" => Ok(Value::from_dyn_object(self.clone())),
+            "quote" | "incorporate" | "without_identifier" => {
+                Ok(Value::from_dyn_object(self.clone()))
+            }
             "include" => {
                 let (_, kwargs): (Rest<Value>, Kwargs) = minijinja::value::from_args(args)?;
-                let keep = |key: &str| kwargs.get::<Option<bool>>(key).ok().flatten().unwrap_or(true);
+                let keep = |key: &str| {
+                    kwargs
+                        .get::<Option<bool>>(key)
+                        .ok()
+                        .flatten()
+                        .unwrap_or(true)
+                };
                 let parts = RelationParts {
                     database: self.0.database.clone().filter(|_| keep("database")),
                     schema: self.0.schema.clone().filter(|_| keep("schema")),
@@ -146,7 +167,10 @@ impl Object for RelationObject {
                 };
                 Ok(Value::from_object(RelationObject(parts)))
             }
-            _ => Err(Error::new(ErrorKind::UnknownMethod, format!("relation has no method `{method}`"))),
+            _ => Err(Error::new(
+                ErrorKind::UnknownMethod,
+                format!("relation has no method `{method}`"),
+            )),
         }
     }
 
@@ -185,7 +209,10 @@ impl NodeRenderState {
     }
 
     fn with_recorded<R>(&self, action: impl FnOnce(&mut Recorded) -> R) -> R {
-        let mut guard = self.recorded.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut guard = self
+            .recorded
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         action(&mut guard)
     }
 
@@ -207,7 +234,8 @@ fn node_state(state: &State) -> Option<Arc<NodeRenderState>> {
 }
 
 fn fail(code: Code, message: String) -> Error {
-    Error::new(ErrorKind::InvalidOperation, message.clone()).with_source(FusionFailure { code, message })
+    Error::new(ErrorKind::InvalidOperation, message.clone())
+        .with_source(FusionFailure { code, message })
 }
 
 /// A project macro known to the environment.
@@ -274,9 +302,17 @@ impl Object for ProjectMacro {
     }
 }
 
-fn call_project_macro(shared: &RenderShared, state: &mut State, name: &str, args: &[Value]) -> Result<Value, Error> {
+fn call_project_macro(
+    shared: &RenderShared,
+    state: &mut State,
+    name: &str,
+    args: &[Value],
+) -> Result<Value, Error> {
     let Some(entry) = shared.macros.get(name) else {
-        return Err(fail(Code::UndefinedMacro, format!("macro `{name}` is not defined")));
+        return Err(fail(
+            Code::UndefinedMacro,
+            format!("macro `{name}` is not defined"),
+        ));
     };
     let node = node_state(state);
     if let Some(node) = &node {
@@ -285,7 +321,10 @@ fn call_project_macro(shared: &RenderShared, state: &mut State, name: &str, args
                 recorded.macros.push(entry.unique_id.clone());
             }
         });
-        let mut depth = node.macro_depth.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut depth = node
+            .macro_depth
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         if *depth >= MACRO_DEPTH_LIMIT {
             return Err(fail(
                 Code::JinjaRender,
@@ -296,7 +335,10 @@ fn call_project_macro(shared: &RenderShared, state: &mut State, name: &str, args
     }
     let result = call_in_macro_file(state, entry, args);
     if let Some(node) = &node {
-        let mut depth = node.macro_depth.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut depth = node
+            .macro_depth
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         *depth = depth.saturating_sub(1);
     }
     match result {
@@ -308,7 +350,11 @@ fn call_project_macro(shared: &RenderShared, state: &mut State, name: &str, args
     }
 }
 
-fn call_in_macro_file(state: &mut State, entry: &MacroEntry, args: &[Value]) -> Result<Value, Error> {
+fn call_in_macro_file(
+    state: &mut State,
+    entry: &MacroEntry,
+    args: &[Value],
+) -> Result<Value, Error> {
     let template = state.env().get_template(&entry.template_name)?;
     let lookup = |key: &str| state.lookup(key).unwrap_or_default();
     let context = minijinja::context! {
@@ -344,7 +390,12 @@ impl Object for AdapterObject {
         }
     }
 
-    fn call_method(self: &Arc<Self>, state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+    fn call_method(
+        self: &Arc<Self>,
+        state: &mut State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
         match method {
             "dispatch" => {
                 let (macro_name, _package, _kwargs): (String, Option<String>, Kwargs) =
@@ -371,17 +422,29 @@ impl Object for AdapterObject {
             }
             "quote" => {
                 let (identifier,): (String,) = minijinja::value::from_args(args)?;
-                Ok(Value::from(format!("\"{}\"", identifier.replace('"', "\"\""))))
+                Ok(Value::from(format!(
+                    "\"{}\"",
+                    identifier.replace('"', "\"\"")
+                )))
             }
-            "get_relation" | "get_columns_in_relation" | "get_relations_by_pattern" | "list_relations_without_caching"
-            | "execute" | "get_missing_columns" | "list_schemas" | "check_schema_exists" => {
+            "get_relation"
+            | "get_columns_in_relation"
+            | "get_relations_by_pattern"
+            | "list_relations_without_caching"
+            | "execute"
+            | "get_missing_columns"
+            | "list_schemas"
+            | "check_schema_exists" => {
                 mark_introspective(state);
                 Ok(match method {
                     "get_relation" => Value::from(()),
                     _ => Value::from(Vec::<Value>::new()),
                 })
             }
-            _ => Err(Error::new(ErrorKind::UnknownMethod, format!("adapter has no method `{method}`"))),
+            _ => Err(Error::new(
+                ErrorKind::UnknownMethod,
+                format!("adapter has no method `{method}`"),
+            )),
         }
     }
 }
@@ -397,14 +460,25 @@ fn mark_introspective(state: &State) {
 struct ExceptionsObject;
 
 impl Object for ExceptionsObject {
-    fn call_method(self: &Arc<Self>, _state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
-        let message = args.first().map(|value| value.to_string()).unwrap_or_default();
+    fn call_method(
+        self: &Arc<Self>,
+        _state: &mut State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
+        let message = args
+            .first()
+            .map(|value| value.to_string())
+            .unwrap_or_default();
         match method {
             "raise_compiler_error" | "raise_not_implemented" | "raise_database_error" => {
                 Err(fail(Code::CompilerError, message))
             }
             "warn" => Ok(Value::from("")),
-            _ => Err(Error::new(ErrorKind::UnknownMethod, format!("exceptions has no method `{method}`"))),
+            _ => Err(Error::new(
+                ErrorKind::UnknownMethod,
+                format!("exceptions has no method `{method}`"),
+            )),
         }
     }
 }
@@ -434,24 +508,35 @@ impl Object for ConfigObject {
         Ok(Value::from(""))
     }
 
-    fn call_method(self: &Arc<Self>, state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+    fn call_method(
+        self: &Arc<Self>,
+        state: &mut State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
         match method {
             "get" | "require" => {
                 let (key, default): (String, Option<Value>) = minijinja::value::from_args(args)?;
                 let found = node_state(state).and_then(|node| {
-                    node.with_recorded(|recorded| recorded.config.get(&key).map(crate::render::to_value))
+                    node.with_recorded(|recorded| {
+                        recorded.config.get(&key).map(crate::render::to_value)
+                    })
                 });
                 match (found, default) {
                     (Some(value), _) => Ok(value),
                     (None, Some(default)) => Ok(default),
-                    (None, None) if method == "require" => {
-                        Err(fail(Code::CompilerError, format!("config `{key}` is required")))
-                    }
+                    (None, None) if method == "require" => Err(fail(
+                        Code::CompilerError,
+                        format!("config `{key}` is required"),
+                    )),
                     (None, None) => Ok(Value::from(())),
                 }
             }
             "set" => Ok(Value::from("")),
-            _ => Err(Error::new(ErrorKind::UnknownMethod, format!("config has no method `{method}`"))),
+            _ => Err(Error::new(
+                ErrorKind::UnknownMethod,
+                format!("config has no method `{method}`"),
+            )),
         }
     }
 }
@@ -498,56 +583,61 @@ pub fn build_environment(
         );
     }
     let ref_shared = shared.clone();
-    environment.add_function("ref", move |state: &State, args: Rest<Value>| -> Result<Value, Error> {
-        let mut positional = Vec::new();
-        let mut version = None;
-        for argument in args.iter() {
-            if argument.is_kwargs() {
-                let kwargs = Kwargs::try_from(argument.clone())?;
-                version = kwargs
-                    .get::<Option<Value>>("version")
-                    .ok()
-                    .flatten()
-                    .or_else(|| kwargs.get::<Option<Value>>("v").ok().flatten())
-                    .map(|value| value.to_string());
-            } else {
+    environment.add_function(
+        "ref",
+        move |state: &State, args: Rest<Value>, kwargs: Kwargs| -> Result<Value, Error> {
+            let version = kwargs
+                .get::<Option<Value>>("version")
+                .ok()
+                .flatten()
+                .or_else(|| kwargs.get::<Option<Value>>("v").ok().flatten())
+                .map(|value| value.to_string());
+            let mut positional = Vec::new();
+            for argument in args.iter() {
                 positional.push(argument.as_str().map(String::from).ok_or_else(|| {
-                    Error::new(ErrorKind::InvalidOperation, "ref() takes model names as strings")
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        "ref() takes model names as strings",
+                    )
                 })?);
             }
-        }
-        let (package, name) = match positional.as_slice() {
-            [name] => (None, name.clone()),
-            [package, name] => (Some(package.clone()), name.clone()),
-            _ => {
-                return Err(Error::new(
-                    ErrorKind::InvalidOperation,
-                    "ref() takes one or two names: ref('model') or ref('package', 'model')",
-                ))
-            }
-        };
-        let call = crate::RefCall { package, name: name.clone(), version };
-        let relation = ref_shared.resolve_ref(&name);
-        if let Some(node) = node_state(state) {
-            node.with_recorded(|recorded| {
-                if relation.is_none() {
-                    if !recorded.missing_refs.contains(&call) {
-                        recorded.missing_refs.push(call.clone());
-                    }
-                } else if !recorded.refs.contains(&call) {
-                    recorded.refs.push(call);
+            let (package, name) = match positional.as_slice() {
+                [name] => (None, name.clone()),
+                [package, name] => (Some(package.clone()), name.clone()),
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidOperation,
+                        "ref() takes one or two names: ref('model') or ref('package', 'model')",
+                    ))
                 }
+            };
+            let call = crate::RefCall {
+                package,
+                name: name.clone(),
+                version,
+            };
+            let relation = ref_shared.resolve_ref(&name);
+            if let Some(node) = node_state(state) {
+                node.with_recorded(|recorded| {
+                    if relation.is_none() {
+                        if !recorded.missing_refs.contains(&call) {
+                            recorded.missing_refs.push(call.clone());
+                        }
+                    } else if !recorded.refs.contains(&call) {
+                        recorded.refs.push(call);
+                    }
+                });
+            }
+            // A missing ref still renders (as the bare name) so the rest of the
+            // model renders and every other problem is found in the same run.
+            let parts = relation.unwrap_or(RelationParts {
+                database: None,
+                schema: None,
+                identifier: name,
             });
-        }
-        // A missing ref still renders (as the bare name) so the rest of the
-        // model renders and every other problem is found in the same run.
-        let parts = relation.unwrap_or(RelationParts {
-            database: None,
-            schema: None,
-            identifier: name,
-        });
-        Ok(Value::from_object(RelationObject(parts)))
-    });
+            Ok(Value::from_object(RelationObject(parts)))
+        },
+    );
     let source_shared = shared.clone();
     environment.add_function(
         "source",
@@ -556,7 +646,10 @@ pub fn build_environment(
                 source_name: source_name.clone(),
                 table_name: table_name.clone(),
             };
-            let relation = source_shared.sources.get(&(source_name.clone(), table_name.clone())).cloned();
+            let relation = source_shared
+                .sources
+                .get(&(source_name.clone(), table_name.clone()))
+                .cloned();
             if let Some(node) = node_state(state) {
                 node.with_recorded(|recorded| {
                     let list = if relation.is_some() {
@@ -597,10 +690,11 @@ pub fn build_environment(
     environment.add_function("is_incremental", || false);
     environment.add_function("should_full_refresh", || false);
     environment.add_function("return", |value: Option<Value>| -> Result<Value, Error> {
-        Err(
-            Error::new(ErrorKind::InvalidOperation, "return() may only be called inside a project macro")
-                .with_source(MacroReturn(value.unwrap_or_default())),
+        Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "return() may only be called inside a project macro",
         )
+        .with_source(MacroReturn(value.unwrap_or_default())))
     });
     environment.add_function("log", |_args: Rest<Value>| "");
     environment.add_function("print", |_args: Rest<Value>| "");
@@ -613,12 +707,16 @@ pub fn build_environment(
         crate::render::to_value(serde_json::json!({ "table": null, "data": [], "response": null }))
     });
     environment.add_global("statement", Value::from_object(StatementObject));
-    environment.add_function("fromjson", |text: String, default: Option<Value>| -> Result<Value, Error> {
-        match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(value) => Ok(crate::render::to_value(value)),
-            Err(error) => default.ok_or_else(|| Error::new(ErrorKind::InvalidOperation, error.to_string())),
-        }
-    });
+    environment.add_function(
+        "fromjson",
+        |text: String, default: Option<Value>| -> Result<Value, Error> {
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(value) => Ok(crate::render::to_value(value)),
+                Err(error) => default
+                    .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, error.to_string())),
+            }
+        },
+    );
     environment.add_function("zip", |lists: Rest<Value>| -> Result<Value, Error> {
         let lists: Vec<Vec<Value>> = lists
             .iter()
@@ -627,16 +725,31 @@ pub fn build_environment(
         let length = lists.iter().map(Vec::len).min().unwrap_or(0);
         Ok(Value::from(
             (0..length)
-                .map(|index| Value::from(lists.iter().map(|list| list[index].clone()).collect::<Vec<_>>()))
+                .map(|index| {
+                    Value::from(
+                        lists
+                            .iter()
+                            .map(|list| list[index].clone())
+                            .collect::<Vec<_>>(),
+                    )
+                })
                 .collect::<Vec<_>>(),
         ))
     });
-    environment.add_global("adapter", Value::from_object(AdapterObject { shared: shared.clone() }));
+    environment.add_global(
+        "adapter",
+        Value::from_object(AdapterObject {
+            shared: shared.clone(),
+        }),
+    );
     environment.add_global("exceptions", Value::from_object(ExceptionsObject));
     environment.add_global("target", shared.target.clone());
     environment.add_global("project_name", Value::from(shared.project_name.clone()));
     environment.add_global("dbt_version", Value::from("1.10.0"));
-    environment.add_global("flags", crate::render::to_value(serde_json::json!({ "FULL_REFRESH": false, "WHICH": "compile" })));
+    environment.add_global(
+        "flags",
+        crate::render::to_value(serde_json::json!({ "FULL_REFRESH": false, "WHICH": "compile" })),
+    );
     environment.add_global(
         "modules",
         crate::render::to_value(serde_json::json!({ "datetime": {}, "re": {}, "itertools": {} })),
@@ -707,14 +820,30 @@ pub fn prepare_macro_file(text: &str) -> (String, Vec<ScannedMacro>) {
         let inner_with_markers = &text[tag_start + 2..tag_end - 2];
         let leading_marker = inner_with_markers.starts_with(['-', '+']);
         let trailing_marker = inner_with_markers.ends_with(['-', '+']);
-        let inner = inner_with_markers.trim_matches(|character: char| character == '-' || character == '+').trim();
+        let inner = inner_with_markers
+            .trim_matches(|character: char| character == '-' || character == '+')
+            .trim();
         let keyword: String = inner
             .chars()
             .take_while(|character| character.is_ascii_alphanumeric() || *character == '_')
             .collect();
         let rest = inner[keyword.len()..].trim_start();
-        let open = format!("{{%{}", if leading_marker { &inner_with_markers[..1] } else { "" });
-        let close_text = format!("{}%}}", if trailing_marker { &inner_with_markers[inner_with_markers.len() - 1..] } else { "" });
+        let open = format!(
+            "{{%{}",
+            if leading_marker {
+                &inner_with_markers[..1]
+            } else {
+                ""
+            }
+        );
+        let close_text = format!(
+            "{}%}}",
+            if trailing_marker {
+                &inner_with_markers[inner_with_markers.len() - 1..]
+            } else {
+                ""
+            }
+        );
         let replacement = match keyword.as_str() {
             "macro" | "test" | "materialization" => {
                 let name: String = rest
@@ -732,11 +861,16 @@ pub fn prepare_macro_file(text: &str) -> (String, Vec<ScannedMacro>) {
                             .map(|text| {
                                 text.trim_start_matches([' ', '=', '\'', '"'])
                                     .chars()
-                                    .take_while(|character| character.is_ascii_alphanumeric() || *character == '_')
+                                    .take_while(|character| {
+                                        character.is_ascii_alphanumeric() || *character == '_'
+                                    })
                                     .collect::<String>()
                             })
                             .unwrap_or_else(|| "default".to_string());
-                        (format!("materialization_{name}_{adapter}"), "()".to_string())
+                        (
+                            format!("materialization_{name}_{adapter}"),
+                            "()".to_string(),
+                        )
                     }
                 };
                 if name.is_empty() {
@@ -748,7 +882,9 @@ pub fn prepare_macro_file(text: &str) -> (String, Vec<ScannedMacro>) {
                         start: tag_start,
                         end: tag_end,
                     });
-                    Some(format!("{open} macro {INTERNAL_MACRO_PREFIX}{public_name}{signature} {close_text}"))
+                    Some(format!(
+                        "{open} macro {INTERNAL_MACRO_PREFIX}{public_name}{signature} {close_text}"
+                    ))
                 }
             }
             "endmacro" | "endtest" | "endmaterialization" => {
@@ -810,7 +946,12 @@ fn macro_arguments(signature: &str) -> Vec<String> {
     arguments
         .into_iter()
         .filter_map(|argument| {
-            let name = argument.split('=').next().unwrap_or_default().trim().to_string();
+            let name = argument
+                .split('=')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
             (!name.is_empty()).then_some(name)
         })
         .collect()
@@ -830,7 +971,10 @@ mod tests {
         let names: Vec<&str> = macros.iter().map(|scanned| scanned.name.as_str()).collect();
         assert_eq!(names, ["cents", "test_positive"]);
         assert_eq!(macros[0].arguments, ["col", "scale"]);
-        assert_eq!(&text[macros[0].start..macros[0].end], "{% macro cents(col, scale=2) -%}\n{{ col }}\n{%- endmacro %}");
+        assert_eq!(
+            &text[macros[0].start..macros[0].end],
+            "{% macro cents(col, scale=2) -%}\n{{ col }}\n{%- endmacro %}"
+        );
     }
 
     #[test]

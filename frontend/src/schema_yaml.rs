@@ -100,7 +100,12 @@ impl ShapeChecker<'_> {
         }
     }
 
-    fn mapping(&mut self, object: &Map<String, Value>, key: &str, near: usize) -> Map<String, Value> {
+    fn mapping(
+        &mut self,
+        object: &Map<String, Value>,
+        key: &str,
+        near: usize,
+    ) -> Map<String, Value> {
         match object.get(key) {
             None | Some(Value::Null) => Map::new(),
             Some(Value::Object(map)) => map.clone(),
@@ -132,13 +137,20 @@ pub fn read_schema_file(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> SchemaFile {
     let mut schema_file = SchemaFile::default();
-    let mut checker = ShapeChecker { text, file, diagnostics };
+    let mut checker = ShapeChecker {
+        text,
+        file,
+        diagnostics,
+    };
     let Some(object) = value.as_object() else {
         if !value.is_null() {
             checker.diagnostics.push(
                 Diagnostic::new(
                     Code::YamlShape,
-                    format!("a schema file must be a mapping, found {}", describe_kind(value)),
+                    format!(
+                        "a schema file must be a mapping, found {}",
+                        describe_kind(value)
+                    ),
                 )
                 .at(file, Span::EMPTY),
             );
@@ -161,14 +173,19 @@ pub fn read_schema_file(
         };
         let Some(name) = checker.string(source_object, "name", cursor) else {
             checker.diagnostics.push(
-                Diagnostic::new(Code::YamlShape, "a source has no `name`")
-                    .with_primary(file, find_key_span(text, "sources", 0), ""),
+                Diagnostic::new(Code::YamlShape, "a source has no `name`").with_primary(
+                    file,
+                    find_key_span(text, "sources", 0),
+                    "",
+                ),
             );
             continue;
         };
         let name_span = name_span_of(text, &name, cursor);
         cursor = name_span.end as usize;
-        let schema = checker.string(source_object, "schema", cursor).unwrap_or_else(|| name.clone());
+        let schema = checker
+            .string(source_object, "schema", cursor)
+            .unwrap_or_else(|| name.clone());
         let mut tables = Vec::new();
         for table in checker.list(source_object, "tables", cursor).to_vec() {
             let Some(table_object) = table.as_object() else {
@@ -186,7 +203,9 @@ pub fn read_schema_file(
                 identifier: checker
                     .string(table_object, "identifier", cursor)
                     .unwrap_or_else(|| table_name.clone()),
-                description: checker.string(table_object, "description", cursor).unwrap_or_default(),
+                description: checker
+                    .string(table_object, "description", cursor)
+                    .unwrap_or_default(),
                 config: checker.mapping(table_object, "config", cursor),
                 name: table_name,
                 columns,
@@ -195,8 +214,12 @@ pub fn read_schema_file(
         }
         schema_file.sources.push(SourceDecl {
             database: checker.string(source_object, "database", cursor),
-            loader: checker.string(source_object, "loader", cursor).unwrap_or_default(),
-            description: checker.string(source_object, "description", cursor).unwrap_or_default(),
+            loader: checker
+                .string(source_object, "loader", cursor)
+                .unwrap_or_default(),
+            description: checker
+                .string(source_object, "description", cursor)
+                .unwrap_or_default(),
             name,
             schema,
             tables,
@@ -212,7 +235,9 @@ fn name_span_of(text: &str, name: &str, from: usize) -> Span {
     let key_span = find_key_span(text, "name", from);
     let after_key = key_span.end as usize;
     match text.get(after_key..).and_then(|rest| rest.find(name)) {
-        Some(found) if !key_span.is_empty() => Span::from_range(after_key + found..after_key + found + name.len()),
+        Some(found) if !key_span.is_empty() => {
+            Span::from_range(after_key + found..after_key + found + name.len())
+        }
         _ => key_span,
     }
 }
@@ -232,8 +257,15 @@ fn read_node_patches(
         };
         let Some(name) = checker.string(entry_object, "name", cursor) else {
             checker.diagnostics.push(
-                Diagnostic::new(Code::YamlShape, format!("an entry of `{key}` has no `name`"))
-                    .with_primary(checker.file, find_key_span(checker.text, key, 0), ""),
+                Diagnostic::new(
+                    Code::YamlShape,
+                    format!("an entry of `{key}` has no `name`"),
+                )
+                .with_primary(
+                    checker.file,
+                    find_key_span(checker.text, key, 0),
+                    "",
+                ),
             );
             continue;
         };
@@ -243,7 +275,9 @@ fn read_node_patches(
         let mut node_tests = read_tests(checker, entry_object, None, cursor);
         node_tests.append(&mut tests);
         patches.push(NodePatch {
-            description: checker.string(entry_object, "description", cursor).unwrap_or_default(),
+            description: checker
+                .string(entry_object, "description", cursor)
+                .unwrap_or_default(),
             config: checker.mapping(entry_object, "config", cursor),
             name,
             columns,
@@ -256,7 +290,11 @@ fn read_node_patches(
     patches
 }
 
-fn read_columns(checker: &mut ShapeChecker, object: &Map<String, Value>, near: usize) -> (Vec<ColumnInfo>, Vec<TestSpec>) {
+fn read_columns(
+    checker: &mut ShapeChecker,
+    object: &Map<String, Value>,
+    near: usize,
+) -> (Vec<ColumnInfo>, Vec<TestSpec>) {
     let mut columns = Vec::new();
     let mut tests = Vec::new();
     for column in checker.list(object, "columns", near).to_vec() {
@@ -274,8 +312,13 @@ fn read_columns(checker: &mut ShapeChecker, object: &Map<String, Value>, near: u
             data_type: checker
                 .string(column_object, "data_type", near)
                 .or_else(|| checker.string(column_object, "type", near)),
-            description: checker.string(column_object, "description", near).unwrap_or_default(),
-            tests: column_tests.iter().map(|test| test.test_name.clone()).collect(),
+            description: checker
+                .string(column_object, "description", near)
+                .unwrap_or_default(),
+            tests: column_tests
+                .iter()
+                .map(|test| test.test_name.clone())
+                .collect(),
             constraints,
             meta: checker.mapping(column_object, "meta", near),
             name,
@@ -297,21 +340,38 @@ fn read_tests(
         for entry in checker.list(object, key, near).to_vec() {
             let (full_name, arguments) = match &entry {
                 Value::String(name) => (name.clone(), Map::new()),
-                Value::Object(map) if map.len() == 1 || map.contains_key("name") || map.contains_key("test_name") => {
-                    match map.iter().find(|(_, value)| value.is_object() || value.is_null()) {
+                Value::Object(map)
+                    if map.len() == 1
+                        || map.contains_key("name")
+                        || map.contains_key("test_name") =>
+                {
+                    match map
+                        .iter()
+                        .find(|(_, value)| value.is_object() || value.is_null())
+                    {
                         Some((name, Value::Object(arguments))) => (name.clone(), arguments.clone()),
                         Some((name, _)) => (name.clone(), Map::new()),
                         None => match map.get("test_name").and_then(Value::as_str) {
                             Some(name) => (name.to_string(), map.clone()),
                             None => {
-                                checker.error(key, "a list of test names or `test_name: {arguments}` mappings", &entry, near);
+                                checker.error(
+                                    key,
+                                    "a list of test names or `test_name: {arguments}` mappings",
+                                    &entry,
+                                    near,
+                                );
                                 continue;
                             }
                         },
                     }
                 }
                 other => {
-                    checker.error(key, "a list of test names or `test_name: {arguments}` mappings", other, near);
+                    checker.error(
+                        key,
+                        "a list of test names or `test_name: {arguments}` mappings",
+                        other,
+                        near,
+                    );
                     continue;
                 }
             };
@@ -334,7 +394,8 @@ fn read_tests(
                         }
                     }
                     // Configs dbt accepts at the top of a test entry.
-                    "severity" | "where" | "limit" | "tags" | "enabled" | "warn_if" | "error_if" | "store_failures" => {
+                    "severity" | "where" | "limit" | "tags" | "enabled" | "warn_if"
+                    | "error_if" | "store_failures" => {
                         config.insert(argument, value);
                     }
                     "name" | "test_name" => {}

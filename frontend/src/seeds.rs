@@ -128,7 +128,10 @@ pub fn parse_csv(text: &str) -> Result<SeedTable, CsvError> {
         rows.push(record);
     }
     Ok(SeedTable {
-        header: header.into_iter().map(|name| name.trim().to_string()).collect(),
+        header: header
+            .into_iter()
+            .map(|name| name.trim().to_string())
+            .collect(),
         rows,
     })
 }
@@ -207,13 +210,18 @@ fn is_time_of_day(text: &str) -> bool {
     if bytes.len() < 5 || bytes[2] != b':' {
         return false;
     }
-    let hours_minutes = [0, 1, 3, 4].iter().all(|&index| bytes[index].is_ascii_digit());
+    let hours_minutes = [0, 1, 3, 4]
+        .iter()
+        .all(|&index| bytes[index].is_ascii_digit());
     let rest = &text[5..];
     let rest_ok = rest.is_empty()
         || rest.strip_prefix(':').is_some_and(|seconds| {
             let seconds = seconds.trim_end_matches('Z');
             let whole = seconds.split('.').next().unwrap_or_default();
-            whole.len() == 2 && seconds.bytes().all(|byte| byte.is_ascii_digit() || byte == b'.')
+            whole.len() == 2
+                && seconds
+                    .bytes()
+                    .all(|byte| byte.is_ascii_digit() || byte == b'.')
         });
     hours_minutes && rest_ok
 }
@@ -288,10 +296,16 @@ mod tests {
 
     #[test]
     fn infers_types_and_ignores_empty_cells() {
-        assert_eq!(infer_column_type(["1", "", "-3"]), SqlType::Int { bits: 32 });
+        assert_eq!(
+            infer_column_type(["1", "", "-3"]),
+            SqlType::Int { bits: 32 }
+        );
         assert_eq!(infer_column_type(["1", "2.5"]), SqlType::Float64);
         assert_eq!(infer_column_type(["2024-01-31", ""]), SqlType::Date);
-        assert_eq!(infer_column_type(["2024-01-31 10:00:00", "2024-02-01"]), SqlType::TIMESTAMP);
+        assert_eq!(
+            infer_column_type(["2024-01-31 10:00:00", "2024-02-01"]),
+            SqlType::TIMESTAMP
+        );
         assert_eq!(infer_column_type(["true", "False"]), SqlType::Boolean);
         assert_eq!(infer_column_type(["1", "x"]), SqlType::STRING);
         assert_eq!(infer_column_type(["", ""]), SqlType::STRING);

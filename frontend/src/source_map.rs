@@ -36,7 +36,9 @@ impl SourceMap {
     /// The template offset that produced the rendered byte at `rendered_offset`.
     pub fn template_offset(&self, rendered_offset: u32) -> u32 {
         match self.segment_at(rendered_offset) {
-            Some(segment) if segment.verbatim => segment.template_start + (rendered_offset - segment.rendered_start),
+            Some(segment) if segment.verbatim => {
+                segment.template_start + (rendered_offset - segment.rendered_start)
+            }
             Some(segment) => segment.template_start,
             None => 0,
         }
@@ -51,7 +53,9 @@ impl SourceMap {
         }
         let last = rendered.end - 1;
         let end = match self.segment_at(last) {
-            Some(segment) if segment.verbatim => segment.template_start + (last - segment.rendered_start) + 1,
+            Some(segment) if segment.verbatim => {
+                segment.template_start + (last - segment.rendered_start) + 1
+            }
             Some(segment) => segment.template_end,
             None => start,
         };
@@ -127,7 +131,12 @@ impl SegmentBuilder {
         });
     }
 
-    fn push_generated(&mut self, pieces: &[TemplatePiece], rendered_start: usize, owner: Option<usize>) {
+    fn push_generated(
+        &mut self,
+        pieces: &[TemplatePiece],
+        rendered_start: usize,
+        owner: Option<usize>,
+    ) {
         let (template_start, template_end) = match owner.map(|index| &pieces[index]) {
             Some(TemplatePiece::Construct { start, end, .. }) => (*start, *end),
             Some(TemplatePiece::Literal { start, end }) => (*start, *end),
@@ -164,7 +173,8 @@ fn last_construct(pieces: &[TemplatePiece]) -> Option<usize> {
 fn owner_of(pieces: &[TemplatePiece], index: usize) -> usize {
     match &pieces[index] {
         TemplatePiece::Construct {
-            opener: Some(opener), ..
+            opener: Some(opener),
+            ..
         } => *opener,
         _ => index,
     }
@@ -188,7 +198,16 @@ pub(crate) enum TemplatePiece {
 
 /// Block tags that have a matching `end<name>` tag.
 const BLOCK_TAGS: &[&str] = &[
-    "for", "if", "macro", "call", "filter", "block", "with", "autoescape", "raw", "set",
+    "for",
+    "if",
+    "macro",
+    "call",
+    "filter",
+    "block",
+    "with",
+    "autoescape",
+    "raw",
+    "set",
 ];
 
 /// Splits a template into literal chunks and constructs. Whitespace control
@@ -203,7 +222,10 @@ pub(crate) fn split_template(template: &str) -> Vec<TemplatePiece> {
     let mut position = 0usize;
     while position < bytes.len() {
         let is_open = bytes[position] == b'{'
-            && matches!(bytes.get(position + 1), Some(b'{') | Some(b'%') | Some(b'#'));
+            && matches!(
+                bytes.get(position + 1),
+                Some(b'{') | Some(b'%') | Some(b'#')
+            );
         if !is_open {
             position += 1;
             continue;
@@ -221,8 +243,11 @@ pub(crate) fn split_template(template: &str) -> Vec<TemplatePiece> {
             trim_next_literal_start,
             trims_before,
         );
-        let inner = template[construct_start + 2..construct_end.saturating_sub(2).max(construct_start + 2)]
-            .trim_matches(|character: char| character == '-' || character == '+' || character.is_whitespace());
+        let inner = template
+            [construct_start + 2..construct_end.saturating_sub(2).max(construct_start + 2)]
+            .trim_matches(|character: char| {
+                character == '-' || character == '+' || character.is_whitespace()
+            });
         let tag_name: String = if delimiter == b'%' {
             inner
                 .chars()
@@ -274,7 +299,14 @@ pub(crate) fn split_template(template: &str) -> Vec<TemplatePiece> {
             end -= 1;
         }
     }
-    push_literal(&mut pieces, template, literal_start, end, trim_next_literal_start, false);
+    push_literal(
+        &mut pieces,
+        template,
+        literal_start,
+        end,
+        trim_next_literal_start,
+        false,
+    );
     pieces
 }
 
@@ -356,17 +388,26 @@ mod tests {
         let mut environment = Environment::new();
         environment.add_function("ref", |name: String| format!("\"db\".\"main\".\"{name}\""));
         environment
-            .add_template_owned("macros.sql", "{% macro cents(column) -%}({{ column }} / 100){%- endmacro %}")
+            .add_template_owned(
+                "macros.sql",
+                "{% macro cents(column) -%}({{ column }} / 100){%- endmacro %}",
+            )
             .map_err(|error| error.to_string())
             .unwrap_or_default();
         environment
-            .render_named_str("model.sql", template, minijinja::context! { cols => vec!["a", "b", "c"] })
+            .render_named_str(
+                "model.sql",
+                template,
+                minijinja::context! { cols => vec!["a", "b", "c"] },
+            )
             .unwrap_or_else(|error| panic!("render failed: {error:#}"))
     }
 
     /// The template text at the origin of the rendered text `needle`.
     fn origin<'t>(template: &'t str, rendered: &str, map: &SourceMap, needle: &str) -> &'t str {
-        let start = rendered.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {rendered:?}"));
+        let start = rendered
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not in {rendered:?}"));
         let span = map.template_span(Span::from_range(start..start + needle.len()));
         &template[span.range()]
     }
@@ -376,10 +417,19 @@ mod tests {
         let template = "select id\nfrom {{ ref('orders') }}\nwhere amount > 0\n";
         let rendered = render(template);
         let map = SourceMap::build(template, &rendered);
-        assert_eq!(origin(template, &rendered, &map, "where amount"), "where amount");
-        assert_eq!(origin(template, &rendered, &map, "\"db\""), "{{ ref('orders') }}");
+        assert_eq!(
+            origin(template, &rendered, &map, "where amount"),
+            "where amount"
+        );
+        assert_eq!(
+            origin(template, &rendered, &map, "\"db\""),
+            "{{ ref('orders') }}"
+        );
         let where_offset = rendered.find("where").unwrap_or_default() as u32;
-        assert_eq!(map.template_offset(where_offset) as usize, template.find("where").unwrap_or_default());
+        assert_eq!(
+            map.template_offset(where_offset) as usize,
+            template.find("where").unwrap_or_default()
+        );
     }
 
     #[test]
@@ -393,7 +443,10 @@ mod tests {
         let second = rendered.find("b,").unwrap_or_default() as u32;
         let for_tag = template.find("{% for").unwrap_or_default() as u32;
         assert_eq!(map.template_offset(second), for_tag);
-        assert_eq!(origin(template, &rendered, &map, "1 as one\nfrom t"), "1 as one\nfrom t");
+        assert_eq!(
+            origin(template, &rendered, &map, "1 as one\nfrom t"),
+            "1 as one\nfrom t"
+        );
     }
 
     #[test]
@@ -403,18 +456,28 @@ mod tests {
         assert_eq!(rendered, "select\n  x, y from t");
         let map = SourceMap::build(template, &rendered);
         assert_eq!(origin(template, &rendered, &map, "x"), "x");
-        assert_eq!(origin(template, &rendered, &map, ", y from t"), ", y from t");
+        assert_eq!(
+            origin(template, &rendered, &map, ", y from t"),
+            ", y from t"
+        );
         assert_eq!(origin(template, &rendered, &map, "select"), "select");
     }
 
     #[test]
     fn macro_output_maps_to_the_call() {
-        let template = "{% import 'macros.sql' as m %}select {{ m.cents('amount') }} as dollars from t";
+        let template =
+            "{% import 'macros.sql' as m %}select {{ m.cents('amount') }} as dollars from t";
         let rendered = render(template);
         assert_eq!(rendered, "select (amount / 100) as dollars from t");
         let map = SourceMap::build(template, &rendered);
-        assert_eq!(origin(template, &rendered, &map, "(amount / 100)"), "{{ m.cents('amount') }}");
-        assert_eq!(origin(template, &rendered, &map, " as dollars"), " as dollars");
+        assert_eq!(
+            origin(template, &rendered, &map, "(amount / 100)"),
+            "{{ m.cents('amount') }}"
+        );
+        assert_eq!(
+            origin(template, &rendered, &map, " as dollars"),
+            " as dollars"
+        );
     }
 
     #[test]
@@ -424,7 +487,10 @@ mod tests {
         assert_eq!(rendered, "select '{{ x }}' as v -- }}");
         let map = SourceMap::build(template, &rendered);
         assert_eq!(origin(template, &rendered, &map, "{{ x }}"), "{{ x }}");
-        assert_eq!(origin(template, &rendered, &map, "as v -- }}"), "as v -- }}");
+        assert_eq!(
+            origin(template, &rendered, &map, "as v -- }}"),
+            "as v -- }}"
+        );
     }
 
     #[test]

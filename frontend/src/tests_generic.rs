@@ -66,7 +66,9 @@ pub fn referenced_model_name(text: &str) -> Option<String> {
 /// `(source, table)` named by `to: source('shop', 'orders')`.
 pub fn referenced_source(text: &str) -> Option<(String, String)> {
     let inner = text.trim().strip_prefix("source(")?.strip_suffix(')')?;
-    let mut parts = inner.split(',').map(|part| part.trim().trim_matches(['\'', '"']).to_string());
+    let mut parts = inner
+        .split(',')
+        .map(|part| part.trim().trim_matches(['\'', '"']).to_string());
     Some((parts.next()?, parts.next()?))
 }
 
@@ -137,18 +139,32 @@ mod tests {
 
     #[test]
     fn names_follow_dbt() {
-        assert_eq!(test_node_name(&spec("not_null", "id", json!({})), "orders"), "not_null_orders_id");
-        let accepted = spec("accepted_values", "status", json!({"values": ["placed", "shipped"]}));
+        assert_eq!(
+            test_node_name(&spec("not_null", "id", json!({})), "orders"),
+            "not_null_orders_id"
+        );
+        let accepted = spec(
+            "accepted_values",
+            "status",
+            json!({"values": ["placed", "shipped"]}),
+        );
         assert_eq!(
             test_node_name(&accepted, "orders"),
             "accepted_values_orders_status__placed__shipped"
         );
-        let relationships = spec("relationships", "customer_id", json!({"to": "ref('customers')", "field": "id"}));
+        let relationships = spec(
+            "relationships",
+            "customer_id",
+            json!({"to": "ref('customers')", "field": "id"}),
+        );
         assert_eq!(
             test_node_name(&relationships, "orders"),
             "relationships_orders_customer_id__id__ref_customers_"
         );
-        assert_eq!(referenced_model_name("ref('customers')").as_deref(), Some("customers"));
+        assert_eq!(
+            referenced_model_name("ref('customers')").as_deref(),
+            Some("customers")
+        );
         assert_eq!(
             referenced_source("source('shop', 'orders')"),
             Some(("shop".to_string(), "orders".to_string()))

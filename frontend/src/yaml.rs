@@ -16,16 +16,25 @@ pub fn parse_yaml(text: &str, file: FileId) -> Result<Value, Diagnostic> {
         let (message, span) = match error.location() {
             Some(location) => {
                 let offset = offset_of_line_column(text, location.line(), location.column());
-                (first_line(&error.to_string()), Span::from_range(offset..offset))
+                (
+                    first_line(&error.to_string()),
+                    Span::from_range(offset..offset),
+                )
             }
             None => (first_line(&error.to_string()), Span::EMPTY),
         };
-        Diagnostic::new(Code::YamlSyntax, format!("invalid YAML: {message}")).with_primary(file, span, "here")
+        Diagnostic::new(Code::YamlSyntax, format!("invalid YAML: {message}"))
+            .with_primary(file, span, "here")
     })
 }
 
 fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or_default().trim().to_string()
+    message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 /// The byte offset of a 1-based line and column (columns count characters).
@@ -54,8 +63,13 @@ pub fn find_key_span(text: &str, key: &str, from: usize) -> Span {
         let start = search_from + found;
         let end = start + key.len();
         let preceded_ok = start == 0
-            || matches!(text.as_bytes()[start - 1], b' ' | b'\n' | b'\t' | b'-' | b'{' | b',' | b'"' | b'\'');
-        let followed_ok = text[end..].trim_start_matches(['"', '\'', ' ']).starts_with(':');
+            || matches!(
+                text.as_bytes()[start - 1],
+                b' ' | b'\n' | b'\t' | b'-' | b'{' | b',' | b'"' | b'\''
+            );
+        let followed_ok = text[end..]
+            .trim_start_matches(['"', '\'', ' '])
+            .starts_with(':');
         if preceded_ok && followed_ok {
             return Span::from_range(start..end);
         }
@@ -88,7 +102,9 @@ mod tests {
         assert_eq!(value["c"], Value::String("yes".into()));
         let text = "models:\n  - name: orders\n    columns: [unclosed\n";
         let error = parse_yaml(text, FileId(0)).err();
-        assert!(error.is_some_and(|error| error.code == Code::YamlSyntax && error.primary.is_some()));
+        assert!(
+            error.is_some_and(|error| error.code == Code::YamlSyntax && error.primary.is_some())
+        );
     }
 
     #[test]
