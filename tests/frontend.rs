@@ -164,3 +164,8 @@ fn basic() {
 fn jinja() {
     check("jinja", Some("{limit_rows: 99, extra: yes}"), None);
 }
+
+#[test]
+fn broken() {
+    check("broken", None, None);
+}

@@ -1,0 +1,1 @@
+{{ exceptions.raise_compiler_error('this model is not supported') }}
