@@ -10,6 +10,7 @@
 //! that explain them.
 
 pub mod duckdb;
+pub mod syntax;
 
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::query::Statement;

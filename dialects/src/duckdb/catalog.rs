@@ -57,6 +57,7 @@ agg arg_min|arg_max|argmin|argmax|min_by|max_by(T, any, bigint) -> T[]
 agg bit_and|bit_or|bit_xor(T) -> T
 agg product(numeric) -> double
 agg histogram(T) -> map(T, ubigint)
+agg grouping|grouping_id(any...) -> bigint!
 
 # ---- window functions ----
 window row_number|rank|dense_rank() -> bigint!

@@ -1,0 +1,464 @@
+//! The syntax tree: faithful to the source, every node with its span.
+//!
+//! The tree borrows nothing: identifiers, numbers and strings are spans into
+//! the source text, decoded only when lowering needs their value. That keeps
+//! parsing free of string copies; the printer and the lowering take the
+//! source text alongside the tree.
+
+use fusion_ir::name::Name;
+use fusion_ir::query::{BinaryOp, UnaryOp};
+use fusion_ir::span::Span;
+
+/// An identifier: its span covers the quotes when `quoted`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub span: Span,
+    pub quoted: bool,
+}
+
+/// A dotted name: `db.schema.table`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectName {
+    pub parts: Vec<Ident>,
+}
+
+impl ObjectName {
+    pub fn span(&self) -> Span {
+        match (self.parts.first(), self.parts.last()) {
+            (Some(first), Some(last)) => first.span.cover(last.span),
+            _ => Span::EMPTY,
+        }
+    }
+}
+
+/// One statement of a script.
+#[derive(Clone, Debug)]
+pub enum Statement {
+    Query(Box<Query>),
+    /// A statement the parser does not model (`CREATE`, `INSERT`, `SET`...),
+    /// skipped up to its `;`. `kind` is its leading keywords in upper case.
+    Opaque { kind: String, span: Span },
+}
+
+/// `[WITH ...] body [ORDER BY ...] [LIMIT ...] [OFFSET ...]`.
+#[derive(Clone, Debug)]
+pub struct Query {
+    pub with: Option<With>,
+    pub body: SetExpr,
+    pub order_by: Option<OrderBy>,
+    pub limit: Option<Expr>,
+    pub offset: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct With {
+    pub recursive: bool,
+    pub ctes: Vec<Cte>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Cte {
+    pub name: Ident,
+    pub columns: Vec<Ident>,
+    /// `AS MATERIALIZED` (`Some(true)`), `AS NOT MATERIALIZED` (`Some(false)`).
+    pub materialized: Option<bool>,
+    pub query: Box<Query>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetOperator {
+    Union,
+    Intersect,
+    Except,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetQuantifier {
+    /// Nothing written (`UNION`): distinct.
+    None,
+    All,
+    Distinct,
+}
+
+/// The body of a query: a select, a set operation, values or a
+/// parenthesised query.
+#[derive(Clone, Debug)]
+pub enum SetExpr {
+    Select(Box<Select>),
+    SetOperation {
+        operator: SetOperator,
+        quantifier: SetQuantifier,
+        by_name: bool,
+        left: Box<SetExpr>,
+        right: Box<SetExpr>,
+        span: Span,
+    },
+    Values(Values),
+    Parenthesized(Box<Query>),
+    Error(Span),
+}
+
+impl SetExpr {
+    pub fn span(&self) -> Span {
+        match self {
+            SetExpr::Select(select) => select.span,
+            SetExpr::SetOperation { span, .. } => *span,
+            SetExpr::Values(values) => values.span,
+            SetExpr::Parenthesized(query) => query.span,
+            SetExpr::Error(span) => *span,
+        }
+    }
+}
+
+/// `VALUES (1, 2), (3, 4)`.
+#[derive(Clone, Debug)]
+pub struct Values {
+    pub rows: Vec<Vec<Expr>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Distinct {
+    Distinct,
+    On(Vec<Expr>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Select {
+    /// `SELECT DISTINCT` / `DISTINCT ON (..)`; `None` for plain or `ALL`.
+    pub distinct: Option<Distinct>,
+    pub items: Vec<SelectItem>,
+    /// `FROM t SELECT ...` or bare `FROM t` (DuckDB): the FROM came first.
+    pub from_first: bool,
+    pub from: Option<TableExpr>,
+    pub where_clause: Option<Expr>,
+    pub group_by: Option<GroupBy>,
+    pub having: Option<Expr>,
+    pub qualify: Option<Expr>,
+    pub windows: Vec<NamedWindow>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct SelectItem {
+    pub expr: Expr,
+    pub alias: Option<Ident>,
+    pub span: Span,
+}
+
+/// `* EXCLUDE (..) REPLACE (..) RENAME (..)`, `t.*`.
+#[derive(Clone, Debug)]
+pub struct Star {
+    pub qualifier: Vec<Ident>,
+    pub exclude: Vec<Ident>,
+    pub replace: Vec<(Expr, Ident)>,
+    pub rename: Vec<(Ident, Ident)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct GroupBy {
+    pub all: bool,
+    pub elements: Vec<GroupingElement>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum GroupingElement {
+    Expr(Expr),
+    /// `()`: the empty grouping set.
+    Empty(Span),
+    Rollup(Vec<Vec<Expr>>, Span),
+    Cube(Vec<Vec<Expr>>, Span),
+    GroupingSets(Vec<Vec<Expr>>, Span),
+}
+
+#[derive(Clone, Debug)]
+pub struct OrderBy {
+    /// `ORDER BY ALL [ASC|DESC]`: the keys are then empty but for one
+    /// carrying the direction on an `ExprKind::Star`.
+    pub all: bool,
+    pub keys: Vec<OrderKey>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct OrderKey {
+    pub expr: Expr,
+    pub descending: bool,
+    pub nulls_first: Option<bool>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct NamedWindow {
+    pub name: Ident,
+    pub spec: WindowSpec,
+}
+
+#[derive(Clone, Debug)]
+pub struct WindowSpec {
+    pub base: Option<Ident>,
+    pub partition_by: Vec<Expr>,
+    pub order_by: Vec<OrderKey>,
+    pub frame: Option<WindowFrame>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameUnits {
+    Rows,
+    Range,
+    Groups,
+}
+
+#[derive(Clone, Debug)]
+pub enum FrameBound {
+    UnboundedPreceding,
+    Preceding(Box<Expr>),
+    CurrentRow,
+    Following(Box<Expr>),
+    UnboundedFollowing,
+}
+
+#[derive(Clone, Debug)]
+pub struct WindowFrame {
+    pub units: FrameUnits,
+    pub start: FrameBound,
+    pub end: Option<FrameBound>,
+    /// `EXCLUDE CURRENT ROW | GROUP | TIES | NO OTHERS`, kept as its span.
+    pub exclusion: Option<Span>,
+    pub span: Span,
+}
+
+/// `AS alias (c1, c2)`.
+#[derive(Clone, Debug)]
+pub struct TableAlias {
+    pub name: Ident,
+    pub columns: Vec<Ident>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinOperator {
+    /// `a, b`.
+    Comma,
+    Inner,
+    Left,
+    Right,
+    Full,
+    Cross,
+    Semi,
+    Anti,
+    AsOf,
+    AsOfLeft,
+    Positional,
+}
+
+#[derive(Clone, Debug)]
+pub enum JoinConstraint {
+    None,
+    On(Expr),
+    Using(Vec<Ident>),
+}
+
+/// An item of FROM.
+#[derive(Clone, Debug)]
+pub enum TableExpr {
+    Named {
+        name: ObjectName,
+        alias: Option<TableAlias>,
+        span: Span,
+    },
+    /// `'file.csv'` as a table (DuckDB).
+    File {
+        path: Span,
+        alias: Option<TableAlias>,
+        span: Span,
+    },
+    Derived {
+        lateral: bool,
+        query: Box<Query>,
+        alias: Option<TableAlias>,
+        span: Span,
+    },
+    Function {
+        lateral: bool,
+        name: ObjectName,
+        args: Vec<FunctionArg>,
+        alias: Option<TableAlias>,
+        span: Span,
+    },
+    Unnest {
+        args: Vec<Expr>,
+        alias: Option<TableAlias>,
+        /// `WITH ORDINALITY` / `WITH OFFSET`.
+        with_ordinality: bool,
+        span: Span,
+    },
+    Values {
+        values: Values,
+        alias: Option<TableAlias>,
+        span: Span,
+    },
+    Join {
+        operator: JoinOperator,
+        natural: bool,
+        left: Box<TableExpr>,
+        right: Box<TableExpr>,
+        constraint: JoinConstraint,
+        span: Span,
+    },
+    Parenthesized {
+        inner: Box<TableExpr>,
+        alias: Option<TableAlias>,
+        span: Span,
+    },
+    Error(Span),
+}
+
+impl TableExpr {
+    pub fn span(&self) -> Span {
+        match self {
+            TableExpr::Named { span, .. }
+            | TableExpr::File { span, .. }
+            | TableExpr::Derived { span, .. }
+            | TableExpr::Function { span, .. }
+            | TableExpr::Unnest { span, .. }
+            | TableExpr::Values { span, .. }
+            | TableExpr::Join { span, .. }
+            | TableExpr::Parenthesized { span, .. } => *span,
+            TableExpr::Error(span) => *span,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct FunctionArg {
+    /// `name := value` or `name => value`.
+    pub name: Option<Ident>,
+    pub value: Expr,
+}
+
+#[derive(Clone, Debug)]
+pub struct FunctionCall {
+    pub name: ObjectName,
+    pub args: Vec<FunctionArg>,
+    pub distinct: bool,
+    pub order_by: Vec<OrderKey>,
+    pub within_group: Vec<OrderKey>,
+    pub filter: Option<Box<Expr>>,
+    pub ignore_nulls: Option<bool>,
+    pub over: Option<WindowSpec>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StringStyle {
+    /// `'...'` with `''` escapes.
+    Plain,
+    /// `E'...'` with backslash escapes.
+    Escape,
+    /// `$tag$...$tag$`, no escapes.
+    Dollar,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CastSyntax {
+    /// `CAST(x AS t)`.
+    Cast,
+    /// `TRY_CAST(x AS t)`.
+    TryCast,
+    /// `x::t`.
+    DoubleColon,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatternOperator {
+    Like,
+    Ilike,
+    SimilarTo,
+    Glob,
+}
+
+/// A type name as written: `DECIMAL(10, 2)`, `INTEGER[]`, `STRUCT(a INT)`.
+#[derive(Clone, Debug)]
+pub struct TypeName {
+    /// The words of the name in upper case, single-spaced
+    /// (`TIMESTAMP WITH TIME ZONE`, `DOUBLE PRECISION`).
+    pub name: Name,
+    pub arguments: TypeArguments,
+    /// How many `[]` (or `[n]`) follow.
+    pub array_dimensions: u8,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum TypeArguments {
+    None,
+    /// `(10, 2)`: numbers or words, kept as spans.
+    Modifiers(Vec<Span>),
+    /// `STRUCT(a INT, b VARCHAR)`, `UNION(...)`.
+    Fields(Vec<(Ident, TypeName)>),
+    /// `MAP(VARCHAR, INT)`.
+    Types(Vec<TypeName>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    /// `a`, `t.a`, `s.t.a`: a column or a struct path, resolved by the binder.
+    Identifier(Vec<Ident>),
+    Number,
+    String(StringStyle),
+    Null,
+    Boolean(bool),
+    /// `DATE '2024-01-01'`: the type and the string's span.
+    TypedString { type_name: TypeName, value: Span, style: StringStyle },
+    /// `INTERVAL '1 day'`, `INTERVAL 3 DAY`, `INTERVAL (x) DAY`.
+    Interval { value: Box<Expr>, unit: Option<Span> },
+    Parameter,
+    Unary { operator: UnaryOp, operand: Box<Expr> },
+    Binary { operator: BinaryOp, left: Box<Expr>, right: Box<Expr> },
+    Cast { expr: Box<Expr>, type_name: TypeName, syntax: CastSyntax },
+    Function(Box<FunctionCall>),
+    Case { operand: Option<Box<Expr>>, branches: Vec<(Expr, Expr)>, else_result: Option<Box<Expr>> },
+    InList { expr: Box<Expr>, list: Vec<Expr>, negated: bool },
+    InSubquery { expr: Box<Expr>, query: Box<Query>, negated: bool },
+    Exists { query: Box<Query>, negated: bool },
+    Subquery(Box<Query>),
+    Between { expr: Box<Expr>, low: Box<Expr>, high: Box<Expr>, negated: bool },
+    Pattern { operator: PatternOperator, expr: Box<Expr>, pattern: Box<Expr>, escape: Option<Box<Expr>>, negated: bool },
+    /// `IS [NOT] NULL`, `ISNULL`, `NOTNULL`.
+    IsNull { expr: Box<Expr>, negated: bool },
+    IsBoolean { expr: Box<Expr>, value: bool, negated: bool },
+    IsDistinctFrom { left: Box<Expr>, right: Box<Expr>, negated: bool },
+    /// `(expr).field`, `f(x).field`.
+    Field { expr: Box<Expr>, field: Ident },
+    Index { expr: Box<Expr>, index: Box<Expr> },
+    Slice { expr: Box<Expr>, start: Option<Box<Expr>>, end: Option<Box<Expr>> },
+    /// `[1, 2]` (`keyword: false`) or `ARRAY[1, 2]` (`keyword: true`).
+    Array { items: Vec<Expr>, keyword: bool },
+    /// `ARRAY(select ...)`.
+    ArraySubquery(Box<Query>),
+    /// `{'a': 1, b: 2}`.
+    StructLiteral(Vec<(Ident, Expr)>),
+    /// `ROW(1, 2)`.
+    Row(Vec<Expr>),
+    /// `(a, b)`.
+    Tuple(Vec<Expr>),
+    /// `(expr)`.
+    Parenthesized(Box<Expr>),
+    Lambda { params: Vec<Ident>, body: Box<Expr> },
+    Star(Box<Star>),
+    /// `x COLLATE nocase`.
+    Collate { expr: Box<Expr>, collation: Ident },
+    /// `x AT TIME ZONE 'UTC'`.
+    AtTimeZone { expr: Box<Expr>, zone: Box<Expr> },
+    Error,
+}

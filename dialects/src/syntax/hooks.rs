@@ -1,0 +1,139 @@
+//! The dialect hooks of the shared parser: every place where SQL dialects
+//! disagree and the core must ask instead of assuming.
+//!
+//! Each dialect implements [`SyntaxHooks`] once; the core never checks which
+//! dialect it parses. Defaults follow the ANSI/Postgres reading, so a new
+//! dialect overrides only where it differs.
+
+use crate::syntax::ast::TypeName;
+use crate::syntax::token::{Keyword, TokenKind};
+use fusion_ir::query::BinaryOp;
+use fusion_ir::types::SqlType;
+
+/// How freely a keyword may also serve as a name (the Postgres classes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeywordCategory {
+    /// Usable anywhere a name is: `select year from t`.
+    Unreserved,
+    /// A column or table name, but not a function name: `select between(...)` is wrong.
+    ColumnName,
+    /// A function or type name, but not a column or alias: `left(s, 2)`.
+    TypeOrFunctionName,
+    /// Never a name unless quoted: `select from`.
+    Reserved,
+}
+
+/// Dialect-specific decisions of the shared parser and lowering.
+pub trait SyntaxHooks: Sync {
+    /// How freely `keyword` may be used as a name.
+    ///
+    /// Example: `select qualify from t` is an error in DuckDB (reserved), while
+    /// `select year from t` reads a column.
+    fn keyword_category(&self, keyword: Keyword) -> KeywordCategory;
+
+    /// Whether `QUALIFY` filters on window results after `HAVING`.
+    ///
+    /// Example: `select a from t qualify row_number() over (order by a) = 1`.
+    fn supports_qualify(&self) -> bool {
+        false
+    }
+
+    /// Whether a query may start with `FROM` (`SELECT` after it, or omitted).
+    ///
+    /// Example: `from orders select id` and bare `from orders`.
+    fn supports_from_first(&self) -> bool {
+        false
+    }
+
+    /// Whether `* EXCLUDE`, `* REPLACE` and `* RENAME` modify a star, and whether
+    /// the excluded names may be written without parentheses.
+    ///
+    /// Example: `select * exclude (a, b) from t`, DuckDB also `select * exclude a from t`.
+    fn star_modifiers(&self) -> StarModifiers {
+        StarModifiers::default()
+    }
+
+    /// Whether `GROUP BY ALL` and `ORDER BY ALL` are accepted.
+    ///
+    /// Example: `select a, sum(b) from t group by all order by all`.
+    fn supports_by_all(&self) -> bool {
+        false
+    }
+
+    /// Whether `[1, 2]` is a list literal and `{'a': 1}` a struct literal.
+    ///
+    /// Example: `select [1, 2] as l, {'k': 1} as s`.
+    fn supports_bracket_and_brace_literals(&self) -> bool {
+        false
+    }
+
+    /// Whether `x -> x + 1` inside a call's arguments is a lambda.
+    ///
+    /// Example: `select list_transform(l, x -> x + 1)`.
+    fn supports_arrow_lambda(&self) -> bool {
+        false
+    }
+
+    /// Whether a string literal in FROM names a file to read.
+    ///
+    /// Example: `select * from 'orders.csv'`.
+    fn supports_file_as_table(&self) -> bool {
+        false
+    }
+
+    /// Whether a join keyword this dialect does not share with ANSI SQL
+    /// (`SEMI`, `ANTI`, `ASOF`, `POSITIONAL`) starts a join.
+    ///
+    /// Example: `select * from a asof join b on a.t >= b.t`.
+    fn supports_join_keyword(&self, keyword: Keyword) -> bool {
+        let _ = keyword;
+        false
+    }
+
+    /// A binary operator beyond the shared ones, with its binding power
+    /// (see [`crate::syntax::parser::precedence`]), or `None` when the token
+    /// is no operator here. `spelling` is the token's text.
+    ///
+    /// Example: `select tags @> ['a']`, `select 2 ** 3`, `select 7 // 2`.
+    fn extra_binary_operator(&self, kind: TokenKind, spelling: &str) -> Option<(BinaryOp, u8)> {
+        let _ = (kind, spelling);
+        None
+    }
+
+    /// Whether `word 'string'` is a typed literal for this type word.
+    ///
+    /// Example: `select date '2024-01-01', timestamptz '2024-01-01 00:00+00'`.
+    fn is_typed_literal_prefix(&self, upper_case_word: &str) -> bool {
+        matches!(upper_case_word, "DATE" | "TIME" | "TIMESTAMP")
+    }
+
+    /// Whether `word` (upper case) is an interval unit after `INTERVAL n`.
+    ///
+    /// Example: `select interval 3 day`, `interval (n) hours`.
+    fn is_interval_unit(&self, upper_case_word: &str) -> bool {
+        matches!(
+            upper_case_word,
+            "YEAR" | "MONTH" | "DAY" | "HOUR" | "MINUTE" | "SECOND" | "WEEK" | "QUARTER"
+        )
+    }
+
+    /// The IR type of a type name as written.
+    ///
+    /// Example: `cast(x as decimal(10, 2))` lowers to `SqlType::Decimal`.
+    fn lower_type(&self, type_name: &TypeName, source: &str) -> SqlType;
+}
+
+/// Which star modifiers a dialect has (see [`SyntaxHooks::star_modifiers`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StarModifiers {
+    /// `* EXCLUDE (a)` (DuckDB, Snowflake).
+    pub exclude: bool,
+    /// `* EXCEPT (a)` (BigQuery).
+    pub except: bool,
+    /// `* REPLACE (expr AS a)`.
+    pub replace: bool,
+    /// `* RENAME (a AS b)` (Snowflake, DuckDB).
+    pub rename: bool,
+    /// `* EXCLUDE a` without parentheses (DuckDB).
+    pub unparenthesized_list: bool,
+}

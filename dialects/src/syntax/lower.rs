@@ -1,0 +1,872 @@
+//! Lowering: syntax tree → `fusion_ir::query`, names still unbound.
+//!
+//! A `SELECT` becomes the chain documented in `fusion_ir::query`:
+//! `from → Filter(Where) → Aggregate → Filter(Having) → Filter(Qualify) →
+//! Project → Sort → Limit`, with `With` around it. Subqueries of any kind
+//! lower into the same arena as the query that holds them.
+
+use crate::syntax::ast;
+use crate::syntax::hooks::SyntaxHooks;
+use fusion_ir::name::Name;
+use fusion_ir::query::{
+    BinaryOp, CaseExpr, CastKind, Cte, Distinct, ExprId, ExprKind, FilterClause, FrameBound, FrameUnits, FunctionArg,
+    FunctionCall, FunctionKind, GroupBy, GroupingElement, Ident, JoinConstraint, JoinKind, Literal, NamedWindow,
+    ObjectName, Query, RelId, RelKind, SelectItem, SetOpKind, SortKey, Star, Statement, StructEntry, TableAlias,
+    UnaryOp, WindowFrame, WindowSpec,
+};
+use fusion_ir::semantics::DialectSemantics;
+use fusion_ir::span::Span;
+
+/// Lowers one parsed statement. Queries get their own arena; other
+/// statements stay opaque.
+pub fn lower_statement(
+    statement: &ast::Statement,
+    source: &str,
+    hooks: &dyn SyntaxHooks,
+    semantics: &dyn DialectSemantics,
+) -> Statement {
+    match statement {
+        ast::Statement::Query(query) => {
+            let mut lowerer = Lowerer {
+                source,
+                hooks,
+                semantics,
+                query: Query::default(),
+            };
+            let root = lowerer.lower_query(query);
+            lowerer.query.root = Some(root);
+            Statement::Query(lowerer.query)
+        }
+        ast::Statement::Opaque { kind, span } => Statement::Opaque {
+            kind: kind.clone(),
+            span: *span,
+        },
+    }
+}
+
+/// Lowers a bare expression into a query arena of its own (no root
+/// relation), for tools that read expressions outside a query.
+pub fn lower_expression(
+    expr: &ast::Expr,
+    source: &str,
+    hooks: &dyn SyntaxHooks,
+    semantics: &dyn DialectSemantics,
+) -> (Query, ExprId) {
+    let mut lowerer = Lowerer {
+        source,
+        hooks,
+        semantics,
+        query: Query::default(),
+    };
+    let id = lowerer.lower_expr(expr);
+    (lowerer.query, id)
+}
+
+struct Lowerer<'source, 'context> {
+    source: &'source str,
+    hooks: &'context dyn SyntaxHooks,
+    semantics: &'context dyn DialectSemantics,
+    query: Query,
+}
+
+/// Removes the quotes around `raw` and undoes doubled quote characters.
+fn unquote(raw: &str) -> String {
+    let Some(quote) = raw.chars().next() else {
+        return String::new();
+    };
+    let inner = &raw[quote.len_utf8()..];
+    let inner = if inner.ends_with(quote) && !inner.is_empty() {
+        &inner[..inner.len() - quote.len_utf8()]
+    } else {
+        inner
+    };
+    let doubled: String = [quote, quote].iter().collect();
+    if inner.contains(&doubled) {
+        inner.replace(&doubled, &quote.to_string())
+    } else {
+        inner.to_string()
+    }
+}
+
+/// The value of an `E'...'` string: backslash escapes resolved.
+fn unescape_backslashes(raw: &str) -> String {
+    let body = raw.get(1..).map(unquote).unwrap_or_default();
+    let mut value = String::with_capacity(body.len());
+    let mut characters = body.chars();
+    while let Some(character) = characters.next() {
+        if character != '\\' {
+            value.push(character);
+            continue;
+        }
+        match characters.next() {
+            Some('n') => value.push('\n'),
+            Some('t') => value.push('\t'),
+            Some('r') => value.push('\r'),
+            Some('b') => value.push('\u{8}'),
+            Some('f') => value.push('\u{c}'),
+            Some('0') => value.push('\0'),
+            Some(other) => value.push(other),
+            None => value.push('\\'),
+        }
+    }
+    value
+}
+
+/// The body of `$tag$...$tag$`.
+fn dollar_body(raw: &str) -> String {
+    let tag_length = raw[1..].find('$').map(|position| position + 2).unwrap_or(raw.len());
+    if raw.len() >= tag_length * 2 && raw[tag_length..].ends_with(&raw[..tag_length]) {
+        raw[tag_length..raw.len() - tag_length].to_string()
+    } else {
+        raw.get(tag_length..).unwrap_or("").to_string()
+    }
+}
+
+impl Lowerer<'_, '_> {
+    fn text(&self, span: Span) -> &str {
+        self.source.get(span.range()).unwrap_or("")
+    }
+
+    fn ident(&self, ident: ast::Ident) -> Ident {
+        let raw = self.text(ident.span);
+        let name = if ident.quoted || raw.starts_with('\'') {
+            Name::new(&unquote(raw))
+        } else {
+            Name::new(raw)
+        };
+        Ident {
+            name,
+            quoted: ident.quoted || raw.starts_with('\''),
+            span: ident.span,
+        }
+    }
+
+    fn idents(&self, idents: &[ast::Ident]) -> Vec<Ident> {
+        idents.iter().map(|ident| self.ident(*ident)).collect()
+    }
+
+    fn object_name(&self, name: &ast::ObjectName) -> ObjectName {
+        ObjectName {
+            parts: self.idents(&name.parts),
+        }
+    }
+
+    fn alias(&self, alias: &Option<ast::TableAlias>) -> Option<TableAlias> {
+        alias.as_ref().map(|alias| TableAlias {
+            name: self.ident(alias.name),
+            columns: self.idents(&alias.columns),
+        })
+    }
+
+    fn string_value(&self, span: Span, style: ast::StringStyle) -> String {
+        let raw = self.text(span);
+        match style {
+            ast::StringStyle::Plain => unquote(raw),
+            ast::StringStyle::Escape => unescape_backslashes(raw),
+            ast::StringStyle::Dollar => dollar_body(raw),
+        }
+    }
+
+    // ---- relations ----
+
+    fn lower_query(&mut self, query: &ast::Query) -> RelId {
+        let ctes = query.with.as_ref().map(|with| {
+            let ctes: Vec<Cte> = with
+                .ctes
+                .iter()
+                .map(|cte| Cte {
+                    name: self.ident(cte.name),
+                    columns: self.idents(&cte.columns),
+                    query: self.lower_query(&cte.query),
+                    materialized: cte.materialized,
+                })
+                .collect();
+            (with.recursive, ctes)
+        });
+        let mut rel = self.lower_set_expr(&query.body);
+        if let Some(order_by) = &query.order_by {
+            let keys = self.sort_keys(&order_by.keys);
+            rel = self.query.add_rel(RelKind::Sort { input: rel, keys }, query.span);
+        }
+        if query.limit.is_some() || query.offset.is_some() {
+            let limit = query.limit.as_ref().map(|limit| self.lower_expr(limit));
+            let offset = query.offset.as_ref().map(|offset| self.lower_expr(offset));
+            rel = self.query.add_rel(RelKind::Limit { input: rel, limit, offset }, query.span);
+        }
+        if let Some((recursive, ctes)) = ctes {
+            rel = self.query.add_rel(
+                RelKind::With {
+                    recursive,
+                    ctes,
+                    body: rel,
+                },
+                query.span,
+            );
+        }
+        rel
+    }
+
+    fn lower_set_expr(&mut self, body: &ast::SetExpr) -> RelId {
+        match body {
+            ast::SetExpr::Select(select) => self.lower_select(select),
+            ast::SetExpr::SetOperation {
+                operator,
+                quantifier,
+                by_name,
+                left,
+                right,
+                span,
+            } => {
+                let left = self.lower_set_expr(left);
+                let right = self.lower_set_expr(right);
+                let op = match operator {
+                    ast::SetOperator::Union => SetOpKind::Union,
+                    ast::SetOperator::Intersect => SetOpKind::Intersect,
+                    ast::SetOperator::Except => SetOpKind::Except,
+                };
+                self.query.add_rel(
+                    RelKind::SetOp {
+                        op,
+                        all: *quantifier == ast::SetQuantifier::All,
+                        by_name: *by_name,
+                        left,
+                        right,
+                    },
+                    *span,
+                )
+            }
+            ast::SetExpr::Values(values) => {
+                let rows = self.value_rows(values);
+                self.query.add_rel(RelKind::Values { rows, alias: None }, values.span)
+            }
+            ast::SetExpr::Parenthesized(query) => self.lower_query(query),
+            ast::SetExpr::Error(span) => self.query.add_rel(RelKind::Error, *span),
+        }
+    }
+
+    fn value_rows(&mut self, values: &ast::Values) -> Vec<Vec<ExprId>> {
+        values
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|value| self.lower_expr(value)).collect())
+            .collect()
+    }
+
+    fn lower_select(&mut self, select: &ast::Select) -> RelId {
+        let span = select.span;
+        let mut rel = match &select.from {
+            Some(from) => self.lower_table(from),
+            None => self.query.add_rel(RelKind::SingleRow, Span::new(span.start, span.start)),
+        };
+        if let Some(predicate) = &select.where_clause {
+            let predicate_id = self.lower_expr(predicate);
+            rel = self.filter(rel, predicate_id, FilterClause::Where, span);
+        }
+        if let Some(group_by) = &select.group_by {
+            let elements = group_by
+                .elements
+                .iter()
+                .map(|element| match element {
+                    ast::GroupingElement::Expr(expr) => GroupingElement::Expr(self.lower_expr(expr)),
+                    ast::GroupingElement::Empty(_) => GroupingElement::GroupingSets(vec![Vec::new()]),
+                    ast::GroupingElement::Rollup(sets, _) => GroupingElement::Rollup(self.expr_sets(sets)),
+                    ast::GroupingElement::Cube(sets, _) => GroupingElement::Cube(self.expr_sets(sets)),
+                    ast::GroupingElement::GroupingSets(sets, _) => GroupingElement::GroupingSets(self.expr_sets(sets)),
+                })
+                .collect();
+            rel = self.query.add_rel(
+                RelKind::Aggregate {
+                    input: rel,
+                    group_by: GroupBy {
+                        all: group_by.all,
+                        elements,
+                    },
+                },
+                span,
+            );
+        }
+        if let Some(predicate) = &select.having {
+            let predicate_id = self.lower_expr(predicate);
+            rel = self.filter(rel, predicate_id, FilterClause::Having, span);
+        }
+        if let Some(predicate) = &select.qualify {
+            let predicate_id = self.lower_expr(predicate);
+            rel = self.filter(rel, predicate_id, FilterClause::Qualify, span);
+        }
+        let items = if select.items.is_empty() && select.from_first {
+            // Bare `FROM t` selects every column.
+            vec![SelectItem::Star(Star {
+                qualifier: Vec::new(),
+                exclude: Vec::new(),
+                replace: Vec::new(),
+                rename: Vec::new(),
+                span,
+            })]
+        } else {
+            select.items.iter().map(|item| self.select_item(item)).collect()
+        };
+        let distinct = match &select.distinct {
+            None => Distinct::All,
+            Some(ast::Distinct::Distinct) => Distinct::Distinct,
+            Some(ast::Distinct::On(exprs)) => Distinct::On(exprs.iter().map(|expr| self.lower_expr(expr)).collect()),
+        };
+        let windows = select
+            .windows
+            .iter()
+            .map(|window| NamedWindow {
+                name: self.ident(window.name),
+                spec: self.window_spec(&window.spec),
+            })
+            .collect();
+        self.query.add_rel(
+            RelKind::Project {
+                input: rel,
+                items,
+                distinct,
+                windows,
+            },
+            span,
+        )
+    }
+
+    fn filter(&mut self, input: RelId, predicate: ExprId, clause: FilterClause, span: Span) -> RelId {
+        self.query.add_rel(
+            RelKind::Filter {
+                input,
+                predicate,
+                clause,
+            },
+            span,
+        )
+    }
+
+    fn expr_sets(&mut self, sets: &[Vec<ast::Expr>]) -> Vec<Vec<ExprId>> {
+        sets.iter()
+            .map(|set| set.iter().map(|expr| self.lower_expr(expr)).collect())
+            .collect()
+    }
+
+    fn select_item(&mut self, item: &ast::SelectItem) -> SelectItem {
+        if let ast::ExprKind::Star(star) = &item.expr.kind {
+            if item.alias.is_none() {
+                return SelectItem::Star(self.star(star, item.expr.span));
+            }
+        }
+        SelectItem::Expr {
+            expr: self.lower_expr(&item.expr),
+            alias: item.alias.map(|alias| self.ident(alias)),
+        }
+    }
+
+    fn star(&mut self, star: &ast::Star, span: Span) -> Star {
+        Star {
+            qualifier: self.idents(&star.qualifier),
+            exclude: self.idents(&star.exclude),
+            replace: star
+                .replace
+                .iter()
+                .map(|(expr, name)| (self.lower_expr(expr), self.ident(*name)))
+                .collect(),
+            rename: star
+                .rename
+                .iter()
+                .map(|(old, new)| (self.ident(*old), self.ident(*new)))
+                .collect(),
+            span,
+        }
+    }
+
+    fn sort_keys(&mut self, keys: &[ast::OrderKey]) -> Vec<SortKey> {
+        keys.iter()
+            .map(|key| SortKey {
+                expr: self.lower_expr(&key.expr),
+                descending: key.descending,
+                nulls_first: key.nulls_first,
+            })
+            .collect()
+    }
+
+    fn window_spec(&mut self, spec: &ast::WindowSpec) -> WindowSpec {
+        WindowSpec {
+            base: spec.base.map(|base| self.ident(base)),
+            partition_by: spec.partition_by.iter().map(|expr| self.lower_expr(expr)).collect(),
+            order_by: self.sort_keys(&spec.order_by),
+            frame: spec.frame.as_ref().map(|frame| WindowFrame {
+                units: match frame.units {
+                    ast::FrameUnits::Rows => FrameUnits::Rows,
+                    ast::FrameUnits::Range => FrameUnits::Range,
+                    ast::FrameUnits::Groups => FrameUnits::Groups,
+                },
+                start: self.frame_bound(&frame.start),
+                end: frame.end.as_ref().map(|bound| self.frame_bound(bound)),
+            }),
+        }
+    }
+
+    fn frame_bound(&mut self, bound: &ast::FrameBound) -> FrameBound {
+        match bound {
+            ast::FrameBound::UnboundedPreceding => FrameBound::UnboundedPreceding,
+            ast::FrameBound::Preceding(offset) => FrameBound::Preceding(self.lower_expr(offset)),
+            ast::FrameBound::CurrentRow => FrameBound::CurrentRow,
+            ast::FrameBound::Following(offset) => FrameBound::Following(self.lower_expr(offset)),
+            ast::FrameBound::UnboundedFollowing => FrameBound::UnboundedFollowing,
+        }
+    }
+
+    fn lower_table(&mut self, table: &ast::TableExpr) -> RelId {
+        match table {
+            ast::TableExpr::Named { name, alias, span } => {
+                let table = self.object_name(name);
+                let alias = self.alias(alias);
+                self.query.add_rel(RelKind::Scan { table, alias }, *span)
+            }
+            ast::TableExpr::File { path, alias, span } => {
+                let table = ObjectName {
+                    parts: vec![Ident {
+                        name: Name::new(&unquote(self.text(*path))),
+                        quoted: true,
+                        span: *path,
+                    }],
+                };
+                let alias = self.alias(alias);
+                self.query.add_rel(RelKind::Scan { table, alias }, *span)
+            }
+            ast::TableExpr::Derived {
+                lateral,
+                query,
+                alias,
+                span,
+            } => {
+                let input = self.lower_query(query);
+                let alias = self.alias(alias);
+                self.query.add_rel(
+                    RelKind::Derived {
+                        input,
+                        alias,
+                        lateral: *lateral,
+                    },
+                    *span,
+                )
+            }
+            ast::TableExpr::Function {
+                lateral,
+                name,
+                args,
+                alias,
+                span,
+            } => {
+                let name = self.object_name(name);
+                let args = self.function_args(args);
+                let alias = self.alias(alias);
+                self.query.add_rel(
+                    RelKind::TableFunction {
+                        name,
+                        args,
+                        alias,
+                        lateral: *lateral,
+                    },
+                    *span,
+                )
+            }
+            ast::TableExpr::Unnest {
+                args,
+                alias,
+                with_ordinality,
+                span,
+            } => {
+                let args = args.iter().map(|arg| self.lower_expr(arg)).collect();
+                let alias = self.alias(alias);
+                self.query.add_rel(
+                    RelKind::Unnest {
+                        args,
+                        alias,
+                        with_offset: with_ordinality.then_some(None),
+                    },
+                    *span,
+                )
+            }
+            ast::TableExpr::Values { values, alias, span } => {
+                let rows = self.value_rows(values);
+                let alias = self.alias(alias);
+                self.query.add_rel(RelKind::Values { rows, alias }, *span)
+            }
+            ast::TableExpr::Join {
+                operator,
+                natural,
+                left,
+                right,
+                constraint,
+                span,
+            } => {
+                let left = self.lower_table(left);
+                let right = self.lower_table(right);
+                let kind = match operator {
+                    ast::JoinOperator::Comma | ast::JoinOperator::Cross => JoinKind::Cross,
+                    ast::JoinOperator::Inner => JoinKind::Inner,
+                    ast::JoinOperator::Left => JoinKind::Left,
+                    ast::JoinOperator::Right => JoinKind::Right,
+                    ast::JoinOperator::Full => JoinKind::Full,
+                    ast::JoinOperator::Semi => JoinKind::Semi,
+                    ast::JoinOperator::Anti => JoinKind::Anti,
+                    ast::JoinOperator::AsOf => JoinKind::AsOf { left_outer: false },
+                    ast::JoinOperator::AsOfLeft => JoinKind::AsOf { left_outer: true },
+                    ast::JoinOperator::Positional => JoinKind::Positional,
+                };
+                let constraint = match constraint {
+                    _ if *natural => JoinConstraint::Natural,
+                    ast::JoinConstraint::None => JoinConstraint::None,
+                    ast::JoinConstraint::On(predicate) => JoinConstraint::On(self.lower_expr(predicate)),
+                    ast::JoinConstraint::Using(columns) => JoinConstraint::Using(self.idents(columns)),
+                };
+                self.query.add_rel(
+                    RelKind::Join {
+                        left,
+                        right,
+                        kind,
+                        constraint,
+                    },
+                    *span,
+                )
+            }
+            ast::TableExpr::Parenthesized { inner, alias, span } => {
+                let input = self.lower_table(inner);
+                match self.alias(alias) {
+                    Some(alias) => self.query.add_rel(
+                        RelKind::Derived {
+                            input,
+                            alias: Some(alias),
+                            lateral: false,
+                        },
+                        *span,
+                    ),
+                    None => input,
+                }
+            }
+            ast::TableExpr::Error(span) => self.query.add_rel(RelKind::Error, *span),
+        }
+    }
+
+    fn function_args(&mut self, args: &[ast::FunctionArg]) -> Vec<FunctionArg> {
+        args.iter()
+            .map(|arg| FunctionArg {
+                name: arg.name.map(|name| self.ident(name)),
+                value: self.lower_expr(&arg.value),
+            })
+            .collect()
+    }
+
+    // ---- expressions ----
+
+    fn add(&mut self, kind: ExprKind, span: Span) -> ExprId {
+        self.query.add_expr(kind, span)
+    }
+
+    fn lower_expr(&mut self, expr: &ast::Expr) -> ExprId {
+        let span = expr.span;
+        let kind = match &expr.kind {
+            ast::ExprKind::Identifier(parts) => {
+                let mut idents = self.idents(parts);
+                match idents.pop() {
+                    Some(name) => ExprKind::Column {
+                        qualifier: idents,
+                        name,
+                    },
+                    None => ExprKind::Error,
+                }
+            }
+            ast::ExprKind::Number => {
+                let text = self.text(span);
+                let digits = if text.contains('_') {
+                    text.replace('_', "")
+                } else {
+                    text.to_string()
+                };
+                ExprKind::Literal(Literal::Number(Name::new(&digits)))
+            }
+            ast::ExprKind::String(style) => {
+                ExprKind::Literal(Literal::String(self.string_value(span, *style).into_boxed_str()))
+            }
+            ast::ExprKind::Null => ExprKind::Literal(Literal::Null),
+            ast::ExprKind::Boolean(value) => ExprKind::Literal(Literal::Boolean(*value)),
+            ast::ExprKind::TypedString {
+                type_name,
+                value,
+                style,
+            } => ExprKind::Literal(Literal::Typed {
+                ty: Box::new(self.hooks.lower_type(type_name, self.source)),
+                value: self.string_value(*value, *style).into_boxed_str(),
+            }),
+            ast::ExprKind::Interval { value, unit } => {
+                let value = self.lower_expr(value);
+                // Units are kept singular and lower-case: `DAYS` reads as `day`.
+                let unit = unit.map(|unit| {
+                    let upper = self.text(unit).to_ascii_uppercase();
+                    let singular = match upper.strip_suffix('S') {
+                        Some(stem) if self.hooks.is_interval_unit(stem) => stem,
+                        _ => upper.as_str(),
+                    };
+                    Name::new(&singular.to_ascii_lowercase())
+                });
+                ExprKind::Interval { value, unit }
+            }
+            ast::ExprKind::Parameter => ExprKind::Parameter(Name::new(self.text(span))),
+            ast::ExprKind::Unary { operator, operand } => ExprKind::Unary {
+                op: *operator,
+                operand: self.lower_expr(operand),
+            },
+            ast::ExprKind::Binary { operator, left, right } => ExprKind::Binary {
+                op: *operator,
+                left: self.lower_expr(left),
+                right: self.lower_expr(right),
+            },
+            ast::ExprKind::Cast { expr, type_name, syntax } => ExprKind::Cast {
+                expr: self.lower_expr(expr),
+                target: Box::new(self.hooks.lower_type(type_name, self.source)),
+                kind: match syntax {
+                    ast::CastSyntax::TryCast => CastKind::TryCast,
+                    ast::CastSyntax::Cast | ast::CastSyntax::DoubleColon => CastKind::Cast,
+                },
+            },
+            ast::ExprKind::Function(call) => ExprKind::Function(Box::new(self.function_call(call))),
+            ast::ExprKind::Case {
+                operand,
+                branches,
+                else_result,
+            } => {
+                let operand = operand.as_ref().map(|operand| self.lower_expr(operand));
+                let branches = branches
+                    .iter()
+                    .map(|(condition, result)| (self.lower_expr(condition), self.lower_expr(result)))
+                    .collect();
+                let else_result = else_result.as_ref().map(|result| self.lower_expr(result));
+                ExprKind::Case(Box::new(CaseExpr {
+                    operand,
+                    branches,
+                    else_result,
+                }))
+            }
+            ast::ExprKind::InList { expr, list, negated } => ExprKind::InList {
+                expr: self.lower_expr(expr),
+                list: list.iter().map(|item| self.lower_expr(item)).collect(),
+                negated: *negated,
+            },
+            ast::ExprKind::InSubquery { expr, query, negated } => ExprKind::InSubquery {
+                expr: self.lower_expr(expr),
+                subquery: self.lower_query(query),
+                negated: *negated,
+            },
+            ast::ExprKind::Exists { query, negated } => ExprKind::Exists {
+                subquery: self.lower_query(query),
+                negated: *negated,
+            },
+            ast::ExprKind::Subquery(query) => ExprKind::Subquery(self.lower_query(query)),
+            ast::ExprKind::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => ExprKind::Between {
+                expr: self.lower_expr(expr),
+                low: self.lower_expr(low),
+                high: self.lower_expr(high),
+                negated: *negated,
+            },
+            ast::ExprKind::Pattern {
+                operator,
+                expr,
+                pattern,
+                escape,
+                negated,
+            } => {
+                let expr_id = self.lower_expr(expr);
+                let pattern_id = self.lower_expr(pattern);
+                let escape = escape.as_ref().map(|escape| self.lower_expr(escape));
+                match operator {
+                    ast::PatternOperator::Like | ast::PatternOperator::Ilike => ExprKind::Like {
+                        expr: expr_id,
+                        pattern: pattern_id,
+                        escape,
+                        negated: *negated,
+                        case_insensitive: *operator == ast::PatternOperator::Ilike,
+                    },
+                    ast::PatternOperator::SimilarTo | ast::PatternOperator::Glob => {
+                        // The IR keeps these as operators by their spelling.
+                        let spelling = if *operator == ast::PatternOperator::Glob {
+                            "GLOB"
+                        } else {
+                            "SIMILAR TO"
+                        };
+                        let matched = ExprKind::Binary {
+                            op: BinaryOp::Other(Name::new(spelling)),
+                            left: expr_id,
+                            right: pattern_id,
+                        };
+                        if *negated {
+                            let inner = self.add(matched, span);
+                            ExprKind::Unary {
+                                op: UnaryOp::Not,
+                                operand: inner,
+                            }
+                        } else {
+                            matched
+                        }
+                    }
+                }
+            }
+            ast::ExprKind::IsNull { expr, negated } => ExprKind::IsNull {
+                expr: self.lower_expr(expr),
+                negated: *negated,
+            },
+            ast::ExprKind::IsBoolean { expr, value, negated } => ExprKind::IsBoolean {
+                expr: self.lower_expr(expr),
+                value: *value,
+                negated: *negated,
+            },
+            ast::ExprKind::IsDistinctFrom { left, right, negated } => ExprKind::IsDistinctFrom {
+                left: self.lower_expr(left),
+                right: self.lower_expr(right),
+                negated: *negated,
+            },
+            ast::ExprKind::Field { expr, field } => ExprKind::Field {
+                expr: self.lower_expr(expr),
+                field: self.ident(*field),
+            },
+            ast::ExprKind::Index { expr, index } => ExprKind::Index {
+                expr: self.lower_expr(expr),
+                index: self.lower_expr(index),
+            },
+            ast::ExprKind::Slice { expr, start, end } => ExprKind::Slice {
+                expr: self.lower_expr(expr),
+                start: start.as_ref().map(|start| self.lower_expr(start)),
+                end: end.as_ref().map(|end| self.lower_expr(end)),
+            },
+            ast::ExprKind::Array { items, .. } => ExprKind::Array(items.iter().map(|item| self.lower_expr(item)).collect()),
+            ast::ExprKind::ArraySubquery(query) => {
+                let subquery = self.lower_query(query);
+                let argument = self.add(ExprKind::Subquery(subquery), span);
+                ExprKind::Function(Box::new(self.synthetic_call("array", vec![argument], span)))
+            }
+            ast::ExprKind::StructLiteral(entries) => ExprKind::Struct(
+                entries
+                    .iter()
+                    .map(|(name, value)| StructEntry {
+                        name: Some(self.ident(*name)),
+                        value: self.lower_expr(value),
+                    })
+                    .collect(),
+            ),
+            ast::ExprKind::Row(items) | ast::ExprKind::Tuple(items) => ExprKind::Struct(
+                items
+                    .iter()
+                    .map(|item| StructEntry {
+                        name: None,
+                        value: self.lower_expr(item),
+                    })
+                    .collect(),
+            ),
+            ast::ExprKind::Parenthesized(inner) => return self.lower_expr(inner),
+            ast::ExprKind::Lambda { params, body } => ExprKind::Lambda {
+                params: self.idents(params),
+                body: self.lower_expr(body),
+            },
+            ast::ExprKind::Star(star) => ExprKind::Star(Box::new(self.star(star, span))),
+            ast::ExprKind::Collate { expr, collation } => {
+                let left = self.lower_expr(expr);
+                let collation_name = self.ident(*collation).name.as_str().into();
+                let right = self.add(ExprKind::Literal(Literal::String(collation_name)), collation.span);
+                ExprKind::Binary {
+                    op: BinaryOp::Other(Name::new("COLLATE")),
+                    left,
+                    right,
+                }
+            }
+            ast::ExprKind::AtTimeZone { expr, zone } => {
+                // `x AT TIME ZONE z` is `timezone(z, x)` in DuckDB and Postgres.
+                let zone = self.lower_expr(zone);
+                let value = self.lower_expr(expr);
+                ExprKind::Function(Box::new(self.synthetic_call("timezone", vec![zone, value], span)))
+            }
+            ast::ExprKind::Error => ExprKind::Error,
+        };
+        self.add(kind, span)
+    }
+
+    fn synthetic_call(&self, name: &str, args: Vec<ExprId>, span: Span) -> FunctionCall {
+        FunctionCall {
+            name: ObjectName {
+                parts: vec![Ident {
+                    name: Name::new(name),
+                    quoted: false,
+                    span,
+                }],
+            },
+            args: args.into_iter().map(|value| FunctionArg { name: None, value }).collect(),
+            distinct: false,
+            filter: None,
+            order_by: Vec::new(),
+            within_group: Vec::new(),
+            ignore_nulls: None,
+            over: None,
+            kind: self.function_kind(name),
+        }
+    }
+
+    fn function_kind(&self, name: &str) -> FunctionKind {
+        self.semantics
+            .function(name)
+            .map(|definition| definition.kind)
+            .unwrap_or(FunctionKind::Scalar)
+    }
+
+    fn function_call(&mut self, call: &ast::FunctionCall) -> FunctionCall {
+        let name = self.object_name(&call.name);
+        let mut args = self.function_args(&call.args);
+        // `extract(year from d)`: the part is a keyword, not a column.
+        let is_extract = name.parts.len() == 1 && name.parts[0].name.as_str().eq_ignore_ascii_case("extract");
+        if let (true, Some(first)) = (is_extract, args.first_mut()) {
+            if let ExprKind::Column { qualifier, name: part } = &self.query.expr(first.value).kind {
+                if qualifier.is_empty() {
+                    let part_text: Box<str> = part.name.as_str().to_ascii_lowercase().into();
+                    let span = part.span;
+                    first.value = self.add(ExprKind::Literal(Literal::String(part_text)), span);
+                }
+            }
+        }
+        let filter = call.filter.as_ref().map(|filter| self.lower_expr(filter));
+        let order_by = self.sort_keys(&call.order_by);
+        let within_group = self.sort_keys(&call.within_group);
+        let over = call.over.as_ref().map(|spec| self.window_spec(spec));
+        let kind = if over.is_some() {
+            FunctionKind::Window
+        } else {
+            let written = name.last().map(|part| part.name.as_str()).unwrap_or("");
+            self.function_kind(written)
+        };
+        FunctionCall {
+            name,
+            args,
+            distinct: call.distinct,
+            filter,
+            order_by,
+            within_group,
+            ignore_nulls: call.ignore_nulls,
+            over,
+            kind,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_texts_decode() {
+        assert_eq!(unquote("'it''s'"), "it's");
+        assert_eq!(unquote("\"a\"\"b\""), "a\"b");
+        assert_eq!(unquote("'open"), "open");
+        assert_eq!(unescape_backslashes("E'a\\nb\\''"), "a\nb'");
+        assert_eq!(dollar_body("$tag$x$y$tag$"), "x$y");
+        assert_eq!(dollar_body("$$z$$"), "z");
+    }
+}

@@ -1,0 +1,81 @@
+//! Parser fixtures: every `tests/parser/duckdb/ok/*.sql` and
+//! `tests/parser/duckdb/err/*.sql` is parsed with the DuckDB front end and
+//! snapshotted as three sections: the syntax tree, the lowered IR and the
+//! diagnostics. `ok` fixtures must parse without errors, `err` fixtures
+//! must report at least one.
+
+use fusion_dialects::duckdb::DuckDb;
+use fusion_dialects::syntax::printer::{print_ir_statement, print_syntax_tree};
+use fusion_dialects::Dialect;
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::span::FileId;
+use std::fmt::Write;
+
+fn describe_diagnostics(sql: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let location = match &diagnostic.primary {
+            Some(label) => {
+                let span = label.location.span;
+                let text = sql.get(span.range()).unwrap_or("");
+                format!("{}..{} {:?}", span.start, span.end, text)
+            }
+            None => "-".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "{} {:?} at {location}: {}",
+            diagnostic.code, diagnostic.severity, diagnostic.message
+        );
+    }
+    if out.is_empty() {
+        out.push_str("(none)\n");
+    }
+    out
+}
+
+/// The snapshot text of one fixture, and whether it had error diagnostics.
+fn render(sql: &str) -> (String, bool) {
+    let file = FileId(0);
+    let syntax = DuckDb.parse_syntax(sql, file);
+    let parsed = DuckDb.parse(sql, file);
+    assert_eq!(
+        syntax.diagnostics, parsed.diagnostics,
+        "lowering must not change what the parser reported"
+    );
+    let mut out = String::new();
+    out.push_str("## Syntax tree\n");
+    out.push_str(&print_syntax_tree(&syntax.statements, sql));
+    out.push_str("## IR\n");
+    for statement in &parsed.statements {
+        out.push_str(&print_ir_statement(statement));
+    }
+    out.push_str("## Diagnostics\n");
+    out.push_str(&describe_diagnostics(sql, &parsed.diagnostics));
+    let has_errors = parsed.diagnostics.iter().any(Diagnostic::is_error);
+    (out, has_errors)
+}
+
+fn read_fixture(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
+}
+
+#[test]
+fn duckdb_ok_fixtures_parse_without_errors() {
+    insta::glob!("parser/duckdb/ok/*.sql", |path| {
+        let sql = read_fixture(path);
+        let (snapshot, has_errors) = render(&sql);
+        assert!(!has_errors, "{} reported errors:\n{snapshot}", path.display());
+        insta::assert_snapshot!(snapshot);
+    });
+}
+
+#[test]
+fn duckdb_err_fixtures_report_errors() {
+    insta::glob!("parser/duckdb/err/*.sql", |path| {
+        let sql = read_fixture(path);
+        let (snapshot, has_errors) = render(&sql);
+        assert!(has_errors, "{} reported no error:\n{snapshot}", path.display());
+        insta::assert_snapshot!(snapshot);
+    });
+}

@@ -1,0 +1,1 @@
+select 1__000, 2_ from t

@@ -1,0 +1,1 @@
+select * from a join b where a.x = 1

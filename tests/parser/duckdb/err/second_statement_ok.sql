@@ -1,0 +1,2 @@
+select from from t;
+select b from u

@@ -1,0 +1,2 @@
+select (a + 1 from t;
+select 2

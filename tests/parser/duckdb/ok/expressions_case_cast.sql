@@ -1,0 +1,17 @@
+select
+  case when a > 1 then 'big' when a = 1 then 'one' else 'small' end,
+  case status when 'a' then 1 when 'b' then 2 end,
+  cast(a as integer),
+  try_cast(b as decimal(10, 2)),
+  c::varchar(20),
+  d::integer[],
+  e::struct(a int, b varchar),
+  f::map(varchar, int),
+  g::timestamp with time zone,
+  h::double precision,
+  i::timestamp without time zone,
+  j::text[][],
+  cast(k as character varying(3)),
+  l::hugeint::ubigint,
+  m::my_custom_type,
+  n::list(int)

@@ -1,0 +1,18 @@
+select
+  1 + 2 * 3 - 4 / 5 % 6,
+  -2 ^ 2,
+  2 ** 3 ** 2,
+  7 // 2,
+  a or b and not c,
+  a = b or c <> d and e != f,
+  a || b || 'c',
+  a < b is true,
+  x between 1 and 2 and y,
+  x not between a + 1 and b * 2,
+  not x in (1, 2),
+  a is not distinct from b,
+  a is distinct from b,
+  a isnull, b notnull, c is null, d is not null, e is false, f is not true,
+  1 & 2 | 3 << 4 >> 5,
+  ~5,
+  +3

@@ -1,0 +1,21 @@
+select
+  [1, 2, 3],
+  [],
+  [[1], [2, 3]],
+  {'a': 1, 'b': 'x'},
+  {a: 1, "b c": [1]},
+  array[1, 2],
+  array(select 1),
+  row(1, 'a'),
+  (1, 2),
+  struct_pack(a := 1, b := 'x'),
+  s.a.b,
+  (s).field,
+  get_struct()['key'],
+  l[1],
+  l[1:2],
+  l[:2],
+  l[2:],
+  l[1][2].x,
+  m['k']
+from t
