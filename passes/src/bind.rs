@@ -389,7 +389,7 @@ impl<'q> Binder<'q> {
                 by_name,
                 left,
                 right,
-            } => self.bind_set_operation(rel, *op, *by_name, *left, *right, outer),
+            } => self.bind_set_operation(*op, *by_name, *left, *right, outer),
             RelKind::With {
                 recursive,
                 ctes,
@@ -959,7 +959,7 @@ impl<'q> Binder<'q> {
 
     fn bind_set_operation(
         &mut self,
-        rel: RelId,
+
         op: SetOpKind,
         by_name: bool,
         left: RelId,
@@ -968,7 +968,7 @@ impl<'q> Binder<'q> {
     ) -> RelOutput {
         let left_output = self.bind_rel(left, outer);
         let right_output = self.bind_rel(right, outer);
-        let span = self.query.rel(rel).span;
+        let right_span = self.query.rel(right).span;
         let (Some(left_columns), Some(right_columns)) = (left_output, right_output) else {
             return None;
         };
@@ -997,7 +997,7 @@ impl<'q> Binder<'q> {
                                     self.type_name(&column.ty),
                                     self.type_name(&right_column.ty)
                                 );
-                                self.report(Code::SetOperationTypes, span, message);
+                                self.report(Code::SetOperationTypes, right_span, message);
                                 column.ty = SqlType::Unknown;
                             }
                         }
@@ -1027,7 +1027,7 @@ impl<'q> Binder<'q> {
                 left_columns.len(),
                 right_columns.len()
             );
-            self.report(Code::SetOperationWidth, span, message);
+            self.report(Code::SetOperationWidth, right_span, message);
             return Some(
                 left_columns
                     .into_iter()
@@ -1052,7 +1052,12 @@ impl<'q> Binder<'q> {
                         self.type_name(&left_column.ty),
                         self.type_name(&right_column.ty)
                     );
-                    self.report(Code::SetOperationTypes, span, message);
+                    let column_span = self
+                        .output_spans(right, right_columns.len())
+                        .get(position)
+                        .copied()
+                        .unwrap_or(right_span);
+                    self.report(Code::SetOperationTypes, column_span, message);
                     SqlType::Unknown
                 }
             };
@@ -1175,6 +1180,7 @@ impl<'q> Binder<'q> {
         }
         // GROUP BY: ordinals and aliases name select items.
         let mut group_keys: Vec<ExprId> = Vec::new();
+        let mut grouping_uncertain = false;
         if let Some(grouping) = group_by {
             let mut elements: Vec<ExprId> = Vec::new();
             for element in &grouping.elements {
@@ -1199,8 +1205,12 @@ impl<'q> Binder<'q> {
                     if self.check_ordinal(expr, ordinal, Some(output.len()), "GROUP BY") {
                         match output_exprs.get(ordinal - 1).copied().flatten() {
                             Some(item_expr) => group_keys.push(item_expr),
-                            None => self.block_has_aggregate = true,
+                            // A column of a star: the check cannot name it.
+                            None => grouping_uncertain = true,
                         }
+                    } else {
+                        // Checking against a wrong key list would only cascade.
+                        grouping_uncertain = true;
                     }
                     continue;
                 }
@@ -1244,9 +1254,28 @@ impl<'q> Binder<'q> {
                 ExprContext::new(Clause::Select, &aliases),
             );
         }
+        // ORDER BY also sees the names of unaliased output columns
+        // (`select t.id ... order by id` sorts by that output column).
+        let mut order_aliases = aliases.clone();
+        for item in items {
+            if let SelectItem::Expr { expr, alias: None } = item {
+                if let ExprKind::Column { name, .. } = &query.expr(*expr).kind {
+                    let value = self.expr_types[expr.index()]
+                        .clone()
+                        .unwrap_or_else(unknown_value);
+                    order_aliases.push(SelectAlias {
+                        name: self.fold(name),
+                        expr: *expr,
+                        value,
+                        has_aggregate: false,
+                        has_window: false,
+                    });
+                }
+            }
+        }
         let order_context = ExprContext {
             aliases_first: true,
-            ..ExprContext::new(Clause::OrderBy, &aliases)
+            ..ExprContext::new(Clause::OrderBy, &order_aliases)
         };
         let mut order_exprs: Vec<ExprId> = Vec::new();
         let distinct_on: &[ExprId] = match distinct {
@@ -1289,7 +1318,7 @@ impl<'q> Binder<'q> {
 
         // The grouping check: in an aggregated block every column read
         // outside an aggregate must be a grouping key.
-        if group_by.is_some() || self.block_has_aggregate {
+        if (group_by.is_some() || self.block_has_aggregate) && !grouping_uncertain {
             let grouped_origins: FxHashSet<ColumnOrigin> = group_keys
                 .iter()
                 .filter_map(|key| self.column_origins.get(key.index()).copied().flatten())
@@ -1504,10 +1533,48 @@ impl<'q> Binder<'q> {
         }
     }
 
+    /// The span of each output column of a query block (an item's alias or
+    /// expression; every column of a `*` points at the star), when `rel`'s
+    /// output comes from a select list.
+    fn output_spans(&self, rel: RelId, width: usize) -> Vec<Span> {
+        let query = self.query;
+        let mut cursor = rel;
+        loop {
+            match &query.rel(cursor).kind {
+                RelKind::Limit { input, .. } | RelKind::Sort { input, .. } => cursor = *input,
+                RelKind::With { body, .. } => cursor = *body,
+                RelKind::SetOp { left, .. } => cursor = *left,
+                RelKind::Project { items, .. } => {
+                    let mut spans = Vec::new();
+                    for item in items {
+                        match item {
+                            SelectItem::Expr { expr, alias } => spans.push(match alias {
+                                Some(alias) => query.expr(*expr).span.cover(alias.span),
+                                None => query.expr(*expr).span,
+                            }),
+                            SelectItem::Star(star) => {
+                                // A star covers what the other items leave of the width.
+                                let others = items.len() - 1;
+                                let count = width.saturating_sub(others).max(1);
+                                spans.extend(std::iter::repeat_n(star.span, count));
+                            }
+                        }
+                    }
+                    return spans;
+                }
+                _ => return vec![query.rel(rel).span; width],
+            }
+        }
+    }
+
     fn report_duplicate_outputs(&mut self, root: RelId, columns: &[Column]) {
-        let span = self.query.rel(root).span;
+        let spans = self.output_spans(root, columns.len());
         let mut seen: Vec<Name> = Vec::new();
-        for column in columns {
+        for (position, column) in columns.iter().enumerate() {
+            let span = spans
+                .get(position)
+                .copied()
+                .unwrap_or(self.query.rel(root).span);
             if seen
                 .iter()
                 .any(|name| self.semantics.names_match(*name, column.name))
@@ -1840,6 +1907,10 @@ impl<'q> Binder<'q> {
                 level = current.parent;
                 depth += 1;
             }
+            // `current_date`, `current_timestamp`: functions called without parentheses.
+            if let Some(value) = self.niladic_function(name) {
+                return value;
+            }
             self.report_unknown_column(name, span, scope, context);
             return unknown_value();
         }
@@ -1951,6 +2022,24 @@ impl<'q> Binder<'q> {
             .unwrap_or(span);
         self.report_unknown_qualifier(&written, qualifier_span, scope);
         unknown_value()
+    }
+
+    fn niladic_function(&self, name: &Ident) -> Option<TypedValue> {
+        let definition = self.semantics.function(name.name.as_str())?;
+        if definition.kind != FunctionKind::Scalar {
+            return None;
+        }
+        let signature = definition
+            .signatures
+            .iter()
+            .find(|signature| signature.params.is_empty())?;
+        match &signature.returns {
+            ReturnType::Exact(ty) => Some(TypedValue {
+                ty: ty.clone(),
+                nullable: definition.nullability != ResultNullability::Never,
+            }),
+            _ => None,
+        }
     }
 
     fn resolve_alias(
@@ -2749,10 +2838,19 @@ impl<'q> Binder<'q> {
         for key in &call.within_group {
             arguments.push((key.expr, self.bind_expr(key.expr, scope, argument_context)));
         }
-        for arg in &call.args {
+        for (position, arg) in call.args.iter().enumerate() {
             if matches!(query.expr(arg.value).kind, ExprKind::Star(_)) {
                 // `count(*)`: no argument.
                 self.record(arg.value, unknown_value());
+                continue;
+            }
+            if self.is_date_part_keyword(definition, position, arg.value) {
+                // `extract(year from x)`, `date_trunc(month, x)`: a keyword, not a column.
+                let keyword = TypedValue {
+                    ty: self.semantics.string_literal_type(),
+                    nullable: false,
+                };
+                arguments.push((arg.value, self.record(arg.value, keyword)));
                 continue;
             }
             arguments.push((
@@ -2787,15 +2885,40 @@ impl<'q> Binder<'q> {
             return unknown_value();
         };
         let ty = self.resolve_overload(definition, &arguments, call, span);
-        let nullable = match definition.nullability {
-            ResultNullability::Never => false,
-            ResultNullability::Always => true,
-            ResultNullability::FromArguments => arguments.iter().any(|(_, value)| value.nullable),
-            ResultNullability::AllArguments => {
-                !arguments.is_empty() && arguments.iter().all(|(_, value)| value.nullable)
-            }
-        };
+        let nullable = ty.is_unknown()
+            || match definition.nullability {
+                ResultNullability::Never => false,
+                ResultNullability::Always => true,
+                ResultNullability::FromArguments => {
+                    arguments.iter().any(|(_, value)| value.nullable)
+                }
+                ResultNullability::AllArguments => {
+                    !arguments.is_empty() && arguments.iter().all(|(_, value)| value.nullable)
+                }
+            };
         TypedValue { ty, nullable }
+    }
+
+    /// Whether argument `position` is a date part written as a bare word:
+    /// every signature takes a date part there and the argument is an
+    /// unqualified name.
+    fn is_date_part_keyword(
+        &self,
+        definition: Option<&FunctionDef>,
+        position: usize,
+        arg: ExprId,
+    ) -> bool {
+        let Some(definition) = definition else {
+            return false;
+        };
+        matches!(&self.query.expr(arg).kind, ExprKind::Column { qualifier, .. } if qualifier.is_empty())
+            && !definition.signatures.is_empty()
+            && definition.signatures.iter().all(|signature| {
+                signature
+                    .params
+                    .get(position)
+                    .is_some_and(|param| param.ty == ParamType::DatePart)
+            })
     }
 
     fn resolve_overload(

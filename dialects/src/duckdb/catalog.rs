@@ -38,7 +38,7 @@ agg min|max(T, bigint) -> T[]
 agg any_value|arbitrary|first|last(T) -> T
 agg string_agg|listagg|group_concat(string, string?) -> varchar
 agg string_agg|listagg|group_concat(any, string?) -> varchar
-agg list|array_agg(T) -> T[]!
+agg list|array_agg(T) -> T[]
 agg bool_and|bool_or|every(boolean) -> boolean
 agg stddev|stddev_samp|stddev_pop|variance|var_samp|var_pop(numeric) -> double
 agg corr|covar_pop|covar_samp|regr_slope|regr_intercept|regr_r2|regr_avgx|regr_avgy(numeric, numeric) -> double
@@ -132,7 +132,7 @@ scalar bit_count(any) -> tinyint
 scalar current_date|today() -> date!
 scalar current_timestamp|now|get_current_timestamp|transaction_timestamp() -> timestamptz!
 scalar current_time() -> time!
-scalar date_trunc|datetrunc(datepart, date) -> timestamp
+scalar date_trunc|datetrunc(datepart, date) -> date
 scalar date_trunc|datetrunc(datepart, timestamp) -> timestamp
 scalar date_trunc|datetrunc(datepart, timestamptz) -> timestamptz
 scalar date_trunc|datetrunc(datepart, interval) -> interval

@@ -1,0 +1,22 @@
+-- schema: {"orders": {"id": "INTEGER NOT NULL", "customer_id": "INTEGER", "amount": "DECIMAL(10,2)", "status": "VARCHAR", "order_date": "DATE", "created_at": "TIMESTAMP"}, "customers": {"id": "INTEGER NOT NULL", "name": "VARCHAR", "email": "VARCHAR", "tags": "VARCHAR[]", "address": "STRUCT(city VARCHAR, zip VARCHAR)"}, "staging.payments": {"payment_id": "BIGINT NOT NULL", "order_id": "INTEGER", "amount": "DOUBLE", "paid_at": "TIMESTAMP WITH TIME ZONE"}, "raw_events": null}
+select customer_id, count(*) as n, sum(amount) as total, avg(amount) as mean from orders group by customer_id;
+select customer_id, status, count(*) from orders group by customer_id;
+select status, count(*) from orders group by 1;
+select status as s, count(*) from orders group by s;
+select status, customer_id, max(amount) from orders group by all;
+select status, count(*) from orders group by 3;
+select status, count(*) from orders group by rollup (status);
+select * from orders where sum(amount) > 10;
+select customer_id, sum(amount) as total from orders group by customer_id having total > 100;
+select customer_id, sum(amount) as total from orders group by customer_id having sum(amount) > 100 order by total desc;
+select id, row_number() over (partition by customer_id order by created_at) as rn from orders qualify rn = 1;
+select status from orders order by 2;
+select status from orders order by 1;
+select count(*), sum(id) from orders;
+select id, count(*) from orders;
+select upper(status), count(*) from orders group by upper(status);
+select date_trunc('month', order_date) as month, count(*) from orders group by date_trunc('month', order_date) order by month;
+select * from orders group by id;
+select customer_id, sum(sum(amount)) over () from orders group by customer_id;
+select sum(count(*)) from orders;
+select id from orders group by id having row_number() over () > 1;
