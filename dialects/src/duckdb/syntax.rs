@@ -65,6 +65,10 @@ impl SyntaxHooks for DuckDbSyntax {
         true
     }
 
+    fn supports_prefix_alias(&self) -> bool {
+        true
+    }
+
     fn supports_file_as_table(&self) -> bool {
         true
     }

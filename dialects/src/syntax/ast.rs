@@ -47,6 +47,8 @@ pub struct Query {
     pub body: SetExpr,
     pub order_by: Option<OrderBy>,
     pub limit: Option<Expr>,
+    /// `LIMIT 10%` / `LIMIT 10 PERCENT` (DuckDB): a share of the rows.
+    pub limit_percent: bool,
     pub offset: Option<Expr>,
     pub span: Span,
 }
@@ -62,6 +64,8 @@ pub struct With {
 pub struct Cte {
     pub name: Ident,
     pub columns: Vec<Ident>,
+    /// `USING KEY (a, b)` of a recursive CTE (DuckDB).
+    pub using_key: Vec<Ident>,
     /// `AS MATERIALIZED` (`Some(true)`), `AS NOT MATERIALIZED` (`Some(false)`).
     pub materialized: Option<bool>,
     pub query: Box<Query>,
@@ -139,6 +143,9 @@ pub struct Select {
     pub having: Option<Expr>,
     pub qualify: Option<Expr>,
     pub windows: Vec<NamedWindow>,
+    /// `USING SAMPLE 10%` (DuckDB), kept as its span: sampling changes no
+    /// column, so nothing downstream needs its parts.
+    pub sample: Option<Span>,
     pub span: Span,
 }
 
@@ -315,10 +322,31 @@ pub enum TableExpr {
         alias: Option<TableAlias>,
         span: Span,
     },
+    /// `t TABLESAMPLE RESERVOIR (10 ROWS) REPEATABLE (1)`: the sample clause
+    /// kept as its span.
+    Sampled {
+        inner: Box<TableExpr>,
+        sample: Span,
+        span: Span,
+    },
     Error(Span),
 }
 
 impl TableExpr {
+    /// The alias slot of a relation that can carry one.
+    pub fn alias_mut(&mut self) -> Option<&mut Option<TableAlias>> {
+        match self {
+            TableExpr::Named { alias, .. }
+            | TableExpr::File { alias, .. }
+            | TableExpr::Derived { alias, .. }
+            | TableExpr::Function { alias, .. }
+            | TableExpr::Unnest { alias, .. }
+            | TableExpr::Values { alias, .. }
+            | TableExpr::Parenthesized { alias, .. } => Some(alias),
+            TableExpr::Join { .. } | TableExpr::Sampled { .. } | TableExpr::Error(_) => None,
+        }
+    }
+
     pub fn span(&self) -> Span {
         match self {
             TableExpr::Named { span, .. }
@@ -328,7 +356,8 @@ impl TableExpr {
             | TableExpr::Unnest { span, .. }
             | TableExpr::Values { span, .. }
             | TableExpr::Join { span, .. }
-            | TableExpr::Parenthesized { span, .. } => *span,
+            | TableExpr::Parenthesized { span, .. }
+            | TableExpr::Sampled { span, .. } => *span,
             TableExpr::Error(span) => *span,
         }
     }
@@ -448,6 +477,10 @@ pub enum ExprKind {
     ArraySubquery(Box<Query>),
     /// `{'a': 1, b: 2}`.
     StructLiteral(Vec<(Ident, Expr)>),
+    /// `MAP {'k': 1}` (DuckDB): keys and values are expressions.
+    MapLiteral(Vec<(Expr, Expr)>),
+    /// `*COLUMNS('a.*')` (DuckDB): the matched columns spread as arguments.
+    Unpack(Box<Expr>),
     /// `ROW(1, 2)`.
     Row(Vec<Expr>),
     /// `(a, b)`.

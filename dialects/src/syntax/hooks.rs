@@ -74,6 +74,13 @@ pub trait SyntaxHooks: Sync {
         false
     }
 
+    /// Whether an alias may precede its expression or table with a colon.
+    ///
+    /// Example: `select total: price * quantity from orders o: order_lines`.
+    fn supports_prefix_alias(&self) -> bool {
+        false
+    }
+
     /// Whether a string literal in FROM names a file to read.
     ///
     /// Example: `select * from 'orders.csv'`.

@@ -188,6 +188,8 @@ impl Lowerer<'_, '_> {
             let keys = self.sort_keys(&order_by.keys);
             rel = self.query.add_rel(RelKind::Sort { input: rel, keys }, query.span);
         }
+        // `LIMIT 10%` keeps its number: the IR's limit only bounds row counts,
+        // which no pass derives columns from.
         if query.limit.is_some() || query.offset.is_some() {
             let limit = query.limit.as_ref().map(|limit| self.lower_expr(limit));
             let offset = query.offset.as_ref().map(|offset| self.lower_expr(offset));
@@ -542,6 +544,8 @@ impl Lowerer<'_, '_> {
                     None => input,
                 }
             }
+            // Sampling keeps the columns: the IR reads the sampled relation.
+            ast::TableExpr::Sampled { inner, .. } => self.lower_table(inner),
             ast::TableExpr::Error(span) => self.query.add_rel(RelKind::Error, *span),
         }
     }
@@ -755,6 +759,18 @@ impl Lowerer<'_, '_> {
                     })
                     .collect(),
             ),
+            ast::ExprKind::MapLiteral(entries) => {
+                // `MAP {k: v, ...}` is DuckDB's `map([k, ...], [v, ...])`.
+                let keys = entries.iter().map(|(key, _)| self.lower_expr(key)).collect();
+                let values = entries.iter().map(|(_, value)| self.lower_expr(value)).collect();
+                let keys = self.add(ExprKind::Array(keys), span);
+                let values = self.add(ExprKind::Array(values), span);
+                ExprKind::Function(Box::new(self.synthetic_call("map", vec![keys, values], span)))
+            }
+            ast::ExprKind::Unpack(inner) => {
+                let inner = self.lower_expr(inner);
+                ExprKind::Function(Box::new(self.synthetic_call("unpack", vec![inner], span)))
+            }
             ast::ExprKind::Row(items) | ast::ExprKind::Tuple(items) => ExprKind::Struct(
                 items
                     .iter()

@@ -546,6 +546,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 body: SetExpr::Error(span),
                 order_by: None,
                 limit: None,
+                limit_percent: false,
                 offset: None,
                 span,
             };
@@ -558,6 +559,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         let body = self.parse_set_expr(0);
         let mut order_by = None;
         let mut limit = None;
+        let mut limit_percent = false;
         let mut offset = None;
         loop {
             if self.at_keyword(Keyword::Order) && order_by.is_none() {
@@ -569,6 +571,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     continue;
                 }
                 let value = self.parse_expr();
+                limit_percent = self.eat(TokenKind::Percent) || self.eat_word("PERCENT");
                 limit = Some(value);
             } else if self.at_keyword(Keyword::Offset) && offset.is_none() {
                 self.advance();
@@ -587,6 +590,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             body,
             order_by,
             limit,
+            limit_percent,
             offset,
             span: self.span_from(start),
         }
@@ -599,11 +603,24 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         let mut ctes = Vec::new();
         loop {
             let cte_start = self.start();
-            let Some(name) = self.parse_ident(NameUsage::Label) else {
+            // `WITH 'x' AS (...)`: DuckDB accepts a string as the name.
+            let name = if self.at(TokenKind::String) {
+                Some(Self::ident_from(self.advance()))
+            } else {
+                self.parse_ident(NameUsage::Label)
+            };
+            let Some(name) = name else {
                 self.skip_to_clause_boundary();
                 break;
             };
             let columns = if self.at(TokenKind::LeftParen) {
+                self.parse_ident_list_in_parens()
+            } else {
+                Vec::new()
+            };
+            let using_key = if self.at_keyword(Keyword::Using) && self.text(self.peek_nth(1).span).eq_ignore_ascii_case("KEY") {
+                self.advance();
+                self.advance();
                 self.parse_ident_list_in_parens()
             } else {
                 Vec::new()
@@ -631,6 +648,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     body: SetExpr::Error(span),
                     order_by: None,
                     limit: None,
+                    limit_percent: false,
                     offset: None,
                     span,
                 }
@@ -638,6 +656,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             ctes.push(Cte {
                 name,
                 columns,
+                using_key,
                 materialized,
                 query: Box::new(query),
                 span: self.span_from(cte_start),
@@ -764,6 +783,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             having: None,
             qualify: None,
             windows: Vec::new(),
+            sample: None,
             span: Span::EMPTY,
         };
         if self.at_keyword(Keyword::From) {
@@ -802,8 +822,11 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 break;
             }
             let item_start = self.start();
+            let prefix_alias = self.parse_prefix_alias();
             let expr = self.parse_expr();
-            let alias = if self.eat_keyword(Keyword::As) {
+            let alias = if prefix_alias.is_some() {
+                prefix_alias
+            } else if self.eat_keyword(Keyword::As) {
                 self.parse_ident(NameUsage::Label)
             } else if self.at_name(NameUsage::BareAlias) {
                 Some(Self::ident_from(self.advance()))
@@ -821,6 +844,67 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             if !self.eat(TokenKind::Comma) {
                 break;
             }
+        }
+    }
+
+    /// `alias: expr` (DuckDB): the alias and its colon, if written.
+    fn parse_prefix_alias(&mut self) -> Option<Ident> {
+        let is_prefix_alias = self.hooks.supports_prefix_alias()
+            && self.at_name(NameUsage::Label)
+            && self.peek_nth(1).kind == TokenKind::Colon;
+        if !is_prefix_alias {
+            return None;
+        }
+        let alias = Self::ident_from(self.advance());
+        self.advance();
+        Some(alias)
+    }
+
+    /// Skips the body of a `TABLESAMPLE` or `USING SAMPLE` clause: numbers,
+    /// `%`, method names, `ROWS`/`PERCENT`, `REPEATABLE` and parenthesised
+    /// groups, up to whatever cannot belong to it.
+    fn skip_sample_spec(&mut self) {
+        loop {
+            let token = self.peek();
+            match token.kind {
+                TokenKind::Number | TokenKind::Percent => {
+                    self.advance();
+                }
+                TokenKind::LeftParen => {
+                    self.advance();
+                    self.expect_close_paren_skipping();
+                }
+                TokenKind::Word
+                    if token.keyword == Keyword::None
+                        || self.hooks.keyword_category(token.keyword) == KeywordCategory::Unreserved =>
+                {
+                    self.advance();
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Skips to and past the `)` closing a group whose `(` was consumed.
+    fn expect_close_paren_skipping(&mut self) {
+        let mut depth = 0usize;
+        loop {
+            match self.peek().kind {
+                TokenKind::EndOfInput | TokenKind::Semicolon => {
+                    self.error_expected("`)`");
+                    return;
+                }
+                TokenKind::LeftParen => depth += 1,
+                TokenKind::RightParen => {
+                    if depth == 0 {
+                        self.advance();
+                        return;
+                    }
+                    depth -= 1;
+                }
+                _ => {}
+            }
+            self.advance();
         }
     }
 
@@ -861,6 +945,14 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     self.advance();
                     self.recovering = false;
                     select.qualify = Some(self.parse_expr());
+                }
+                Keyword::Using if select.sample.is_none() && self.nth_is_keyword(1, Keyword::Sample) => {
+                    let sample_start = self.start();
+                    self.advance();
+                    self.advance();
+                    self.recovering = false;
+                    self.skip_sample_spec();
+                    select.sample = Some(self.span_from(sample_start));
                 }
                 Keyword::Window if select.windows.is_empty() => {
                     self.advance();
@@ -1191,7 +1283,26 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         if !self.enter() {
             return TableExpr::Error(self.span_from(start));
         }
-        let table = self.parse_table_primary_inner(start);
+        let prefix_alias = self.parse_prefix_alias();
+        let mut table = self.parse_table_primary_inner(start);
+        if let (Some(name), Some(slot)) = (prefix_alias, table.alias_mut()) {
+            if slot.is_none() {
+                *slot = Some(TableAlias {
+                    name,
+                    columns: Vec::new(),
+                });
+            }
+        }
+        if self.at_keyword(Keyword::Tablesample) {
+            let sample_start = self.start();
+            self.advance();
+            self.skip_sample_spec();
+            table = TableExpr::Sampled {
+                inner: Box::new(table),
+                sample: self.span_from(sample_start),
+                span: self.span_from(start),
+            };
+        }
         self.leave();
         table
     }
@@ -1413,6 +1524,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             if precedence < min_precedence {
                 return Err(left);
             }
+            // `LIMIT 10%`: a `%` with nothing after it is no modulo.
+            if token.kind == TokenKind::Percent && self.operand_cannot_follow(1) {
+                return Err(left);
+            }
             self.advance();
             let right = self.parse_expr_bp(precedence + 1);
             return Ok(Expr {
@@ -1498,6 +1613,16 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             }
             TokenKind::Word => self.parse_keyword_infix(left, min_precedence, start),
             _ => Err(left),
+        }
+    }
+
+    /// Whether the token at `offset` ends an expression rather than starting one.
+    fn operand_cannot_follow(&self, offset: usize) -> bool {
+        let token = self.peek_nth(offset);
+        match token.kind {
+            TokenKind::EndOfInput | TokenKind::Semicolon | TokenKind::RightParen | TokenKind::Comma => true,
+            TokenKind::Word => is_clause_keyword(token.keyword),
+            _ => false,
         }
     }
 
@@ -1767,6 +1892,15 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     operand: Box::new(operand),
                 }
             }
+            TokenKind::Star
+                if self.peek_nth(1).kind == TokenKind::Word
+                    && self.text(self.peek_nth(1).span).eq_ignore_ascii_case("COLUMNS")
+                    && self.peek_nth(2).kind == TokenKind::LeftParen =>
+            {
+                self.advance();
+                let columns = self.parse_word_prefix();
+                ExprKind::Unpack(Box::new(columns))
+            }
             TokenKind::Star => {
                 self.advance();
                 ExprKind::Star(Box::new(self.parse_star_modifiers(Vec::new())))
@@ -1975,6 +2109,22 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     let query = self.parse_query();
                     self.expect_close_paren();
                     return self.finish(ExprKind::ArraySubquery(Box::new(query)), start);
+                }
+                Keyword::Map if next.kind == TokenKind::LeftBrace && self.hooks.supports_bracket_and_brace_literals() => {
+                    self.advance();
+                    self.advance();
+                    let mut entries = Vec::new();
+                    while !self.at(TokenKind::RightBrace) {
+                        let key = self.parse_expr();
+                        self.expect(TokenKind::Colon, "`:`");
+                        let value = self.parse_expr();
+                        entries.push((key, value));
+                        if !self.eat(TokenKind::Comma) {
+                            break;
+                        }
+                    }
+                    self.expect(TokenKind::RightBrace, "`}`");
+                    return self.finish(ExprKind::MapLiteral(entries), start);
                 }
                 Keyword::Row if next.kind == TokenKind::LeftParen => {
                     self.advance();

@@ -94,6 +94,9 @@ impl TreePrinter<'_> {
                 if !cte.columns.is_empty() {
                     let _ = write!(head, "({})", self.name_list(&cte.columns));
                 }
+                if !cte.using_key.is_empty() {
+                    let _ = write!(head, " using-key({})", self.name_list(&cte.using_key));
+                }
                 match cte.materialized {
                     Some(true) => head.push_str(" materialized"),
                     Some(false) => head.push_str(" not-materialized"),
@@ -112,7 +115,7 @@ impl TreePrinter<'_> {
             self.close();
         }
         if let Some(limit) = &query.limit {
-            self.open("limit", limit.span);
+            self.open(if query.limit_percent { "limit percent" } else { "limit" }, limit.span);
             self.expr(limit);
             self.close();
         }
@@ -224,6 +227,10 @@ impl TreePrinter<'_> {
                 }
             }
             self.close();
+        }
+        if let Some(sample) = select.sample {
+            let head = format!("sample [{}]", self.text(sample));
+            self.leaf(&head, sample);
         }
         self.clause("having", &select.having);
         self.clause("qualify", &select.qualify);
@@ -369,6 +376,12 @@ impl TreePrinter<'_> {
             }
             ast::TableExpr::Parenthesized { inner, alias, span } => {
                 let head = format!("parens{}", self.alias_suffix(alias));
+                self.open(&head, *span);
+                self.table(inner);
+                self.close();
+            }
+            ast::TableExpr::Sampled { inner, sample, span } => {
+                let head = format!("sampled [{}]", self.text(*sample));
                 self.open(&head, *span);
                 self.table(inner);
                 self.close();
@@ -648,6 +661,21 @@ impl TreePrinter<'_> {
                     self.expr(value);
                     self.close();
                 }
+                self.close();
+            }
+            ast::ExprKind::MapLiteral(entries) => {
+                self.open("map", span);
+                for (key, value) in entries {
+                    self.open("entry", key.span.cover(value.span));
+                    self.expr(key);
+                    self.expr(value);
+                    self.close();
+                }
+                self.close();
+            }
+            ast::ExprKind::Unpack(inner) => {
+                self.open("unpack", span);
+                self.expr(inner);
                 self.close();
             }
             ast::ExprKind::Row(items) | ast::ExprKind::Tuple(items) => {

@@ -1,0 +1,197 @@
+//! Conformance against sqlglot's DuckDB cases (`../shared/corpus`, read at
+//! test time, never copied here): how many parse without errors, with the
+//! failing cases snapshotted so progress shows as a shrinking file; and the
+//! parser's never-panic guarantee over every corpus line and over
+//! truncations of every `ok` fixture.
+
+use fusion_dialects::duckdb::{lexer, DuckDb};
+use fusion_dialects::Dialect;
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::query::Statement;
+use fusion_ir::span::FileId;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("the SQL corpus is missing: looked in {}", dir.display());
+    }
+    eprintln!(
+        "notice: the SQL corpus is missing (looked in {}); corpus tests pass without checking anything",
+        dir.display()
+    );
+    None
+}
+
+struct Case {
+    line: usize,
+    sql: String,
+    unparsed_by_sqlglot: bool,
+}
+
+fn read_cases(path: &Path) -> Vec<Case> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(index, line)| {
+            let value: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|error| panic!("{}:{}: {error}", path.display(), index + 1));
+            Case {
+                line: index + 1,
+                sql: value["sql"].as_str().unwrap_or_default().to_string(),
+                unparsed_by_sqlglot: value["unparsed_by_sqlglot"].as_bool().unwrap_or(false),
+            }
+        })
+        .collect()
+}
+
+fn first_error(diagnostics: &[Diagnostic]) -> Option<&Diagnostic> {
+    diagnostics.iter().find(|diagnostic| diagnostic.is_error())
+}
+
+/// How one case fared: `Ok(false)` parsed as queries or as an expression,
+/// `Ok(true)` only as opaque statements, `Err` the first error.
+fn try_case(sql: &str) -> Result<bool, String> {
+    let parsed = DuckDb.parse(sql, FileId(0));
+    let statement_error = first_error(&parsed.diagnostics);
+    let has_query = parsed
+        .statements
+        .iter()
+        .any(|statement| matches!(statement, Statement::Query(_)));
+    if statement_error.is_none() && has_query {
+        return Ok(false);
+    }
+    // A bare expression (`x::int`) reads as an opaque statement or fails as
+    // one: the expression entry point decides.
+    let (_, expression_diagnostics) = DuckDb.parse_expression(sql, FileId(0));
+    if first_error(&expression_diagnostics).is_none() {
+        return Ok(false);
+    }
+    let Some(statement_error) = statement_error else {
+        return Ok(true);
+    };
+    let span = statement_error.primary.as_ref().map(|label| label.location.span);
+    let at = span
+        .map(|span| format!("{}..{}", span.start, span.end))
+        .unwrap_or_default();
+    Err(format!("{} at {at}: {}", statement_error.code, statement_error.message))
+}
+
+#[test]
+fn duckdb_corpus_parse_rate() {
+    let Some(dir) = corpus_dir() else {
+        return;
+    };
+    let cases = read_cases(&dir.join("parse/duckdb.jsonl"));
+    let mut failures = String::new();
+    let (mut total, mut parsed, mut opaque) = (0, 0, 0);
+    let (mut hard_total, mut hard_parsed, mut hard_opaque) = (0, 0, 0);
+    for case in &cases {
+        let outcome = try_case(&case.sql);
+        if case.unparsed_by_sqlglot {
+            hard_total += 1;
+        } else {
+            total += 1;
+        }
+        match outcome {
+            Ok(opaque_only) => {
+                let (parsed_count, opaque_count) = if case.unparsed_by_sqlglot {
+                    (&mut hard_parsed, &mut hard_opaque)
+                } else {
+                    (&mut parsed, &mut opaque)
+                };
+                *parsed_count += 1;
+                if opaque_only {
+                    *opaque_count += 1;
+                }
+            }
+            Err(message) => {
+                let marker = if case.unparsed_by_sqlglot { " [unparsed by sqlglot]" } else { "" };
+                let _ = writeln!(failures, "line {}{marker}: {}\n    {message}", case.line, case.sql.replace('\n', " "));
+            }
+        }
+    }
+    let summary = format!(
+        "parsed without errors: {parsed}/{total} (of which {opaque} only as opaque statements)\n\
+         unparsed_by_sqlglot cases: {hard_parsed}/{hard_total} (of which {hard_opaque} only as opaque statements)\n\n"
+    );
+    eprintln!("{summary}");
+    insta::assert_snapshot!("duckdb_failures", format!("{summary}{failures}"));
+}
+
+fn assert_no_panics(label: &str, inputs: impl IntoIterator<Item = String>) {
+    let mut panicked = Vec::new();
+    for sql in inputs {
+        let outcome = std::panic::catch_unwind(|| {
+            let parsed = DuckDb.parse(&sql, FileId(0));
+            let syntax = DuckDb.parse_syntax(&sql, FileId(0));
+            let tree = fusion_dialects::syntax::printer::print_syntax_tree(&syntax.statements, &sql);
+            for statement in &parsed.statements {
+                fusion_dialects::syntax::printer::print_ir_statement(statement);
+            }
+            let _ = DuckDb.parse_expression(&sql, FileId(0));
+            tree.len()
+        });
+        if outcome.is_err() {
+            panicked.push(sql);
+        }
+    }
+    assert!(panicked.is_empty(), "{label}: the parser panicked on {} inputs: {panicked:#?}", panicked.len());
+}
+
+#[test]
+fn parser_never_panics_on_corpus_lines() {
+    let Some(dir) = corpus_dir() else {
+        return;
+    };
+    let mut inputs = Vec::new();
+    let parse_dir = dir.join("parse");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&parse_dir)
+        .unwrap_or_else(|error| panic!("cannot list {}: {error}", parse_dir.display()))
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "jsonl"))
+        .collect();
+    files.sort();
+    for file in &files {
+        inputs.extend(read_cases(file).into_iter().map(|case| case.sql));
+    }
+    for benchmark in ["benchmarks/tpch.jsonl", "benchmarks/tpcds.jsonl"] {
+        let path = dir.join(benchmark);
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            for line in text.lines().filter(|line| !line.trim().is_empty()) {
+                let value: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+                inputs.push(value["sql"].as_str().unwrap_or_default().to_string());
+            }
+        }
+    }
+    assert!(!inputs.is_empty(), "no corpus lines found in {}", dir.display());
+    assert_no_panics("corpus", inputs);
+}
+
+#[test]
+fn parser_never_panics_on_truncated_fixtures() {
+    let fixtures = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/parser/duckdb/ok"));
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(fixtures)
+        .unwrap_or_else(|error| panic!("cannot list {}: {error}", fixtures.display()))
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .collect();
+    entries.sort();
+    let mut inputs = Vec::new();
+    for path in entries {
+        let sql = std::fs::read_to_string(&path).unwrap_or_default();
+        for token in lexer::lex(&sql) {
+            // Cut before and after every token: mid-clause, mid-call, mid-literal.
+            inputs.push(sql[..token.span.start as usize].to_string());
+            inputs.push(sql[..token.span.end as usize].to_string());
+            // And drop the token alone: a missing keyword, comma or paren.
+            inputs.push(format!("{}{}", &sql[..token.span.start as usize], &sql[token.span.end as usize..]));
+        }
+    }
+    assert!(inputs.len() > 1000, "too few mutated inputs: {}", inputs.len());
+    assert_no_panics("truncated fixtures", inputs);
+}
