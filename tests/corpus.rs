@@ -34,13 +34,14 @@ struct Case {
 }
 
 fn read_cases(path: &Path) -> Vec<Case> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(index, line)| {
-            let value: serde_json::Value =
-                serde_json::from_str(line).unwrap_or_else(|error| panic!("{}:{}: {error}", path.display(), index + 1));
+            let value: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|error| panic!("{}:{}: {error}", path.display(), index + 1));
             Case {
                 line: index + 1,
                 sql: value["sql"].as_str().unwrap_or_default().to_string(),
@@ -75,11 +76,17 @@ fn try_case(sql: &str) -> Result<bool, String> {
     let Some(statement_error) = statement_error else {
         return Ok(true);
     };
-    let span = statement_error.primary.as_ref().map(|label| label.location.span);
+    let span = statement_error
+        .primary
+        .as_ref()
+        .map(|label| label.location.span);
     let at = span
         .map(|span| format!("{}..{}", span.start, span.end))
         .unwrap_or_default();
-    Err(format!("{} at {at}: {}", statement_error.code, statement_error.message))
+    Err(format!(
+        "{} at {at}: {}",
+        statement_error.code, statement_error.message
+    ))
 }
 
 #[test]
@@ -111,8 +118,17 @@ fn duckdb_corpus_parse_rate() {
                 }
             }
             Err(message) => {
-                let marker = if case.unparsed_by_sqlglot { " [unparsed by sqlglot]" } else { "" };
-                let _ = writeln!(failures, "line {}{marker}: {}\n    {message}", case.line, case.sql.replace('\n', " "));
+                let marker = if case.unparsed_by_sqlglot {
+                    " [unparsed by sqlglot]"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    failures,
+                    "line {}{marker}: {}\n    {message}",
+                    case.line,
+                    case.sql.replace('\n', " ")
+                );
             }
         }
     }
@@ -130,7 +146,8 @@ fn assert_no_panics(label: &str, inputs: impl IntoIterator<Item = String>) {
         let outcome = std::panic::catch_unwind(|| {
             let parsed = DuckDb.parse(&sql, FileId(0));
             let syntax = DuckDb.parse_syntax(&sql, FileId(0));
-            let tree = fusion_dialects::syntax::printer::print_syntax_tree(&syntax.statements, &sql);
+            let tree =
+                fusion_dialects::syntax::printer::print_syntax_tree(&syntax.statements, &sql);
             for statement in &parsed.statements {
                 fusion_dialects::syntax::printer::print_ir_statement(statement);
             }
@@ -141,7 +158,11 @@ fn assert_no_panics(label: &str, inputs: impl IntoIterator<Item = String>) {
             panicked.push(sql);
         }
     }
-    assert!(panicked.is_empty(), "{label}: the parser panicked on {} inputs: {panicked:#?}", panicked.len());
+    assert!(
+        panicked.is_empty(),
+        "{label}: the parser panicked on {} inputs: {panicked:#?}",
+        panicked.len()
+    );
 }
 
 #[test]
@@ -154,7 +175,10 @@ fn parser_never_panics_on_corpus_lines() {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&parse_dir)
         .unwrap_or_else(|error| panic!("cannot list {}: {error}", parse_dir.display()))
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|extension| extension == "jsonl"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "jsonl")
+        })
         .collect();
     files.sort();
     for file in &files {
@@ -169,13 +193,20 @@ fn parser_never_panics_on_corpus_lines() {
             }
         }
     }
-    assert!(!inputs.is_empty(), "no corpus lines found in {}", dir.display());
+    assert!(
+        !inputs.is_empty(),
+        "no corpus lines found in {}",
+        dir.display()
+    );
     assert_no_panics("corpus", inputs);
 }
 
 #[test]
 fn parser_never_panics_on_truncated_fixtures() {
-    let fixtures = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/parser/duckdb/ok"));
+    let fixtures = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/parser/duckdb/ok"
+    ));
     let mut entries: Vec<PathBuf> = std::fs::read_dir(fixtures)
         .unwrap_or_else(|error| panic!("cannot list {}: {error}", fixtures.display()))
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -189,9 +220,17 @@ fn parser_never_panics_on_truncated_fixtures() {
             inputs.push(sql[..token.span.start as usize].to_string());
             inputs.push(sql[..token.span.end as usize].to_string());
             // And drop the token alone: a missing keyword, comma or paren.
-            inputs.push(format!("{}{}", &sql[..token.span.start as usize], &sql[token.span.end as usize..]));
+            inputs.push(format!(
+                "{}{}",
+                &sql[..token.span.start as usize],
+                &sql[token.span.end as usize..]
+            ));
         }
     }
-    assert!(inputs.len() > 1000, "too few mutated inputs: {}", inputs.len());
+    assert!(
+        inputs.len() > 1000,
+        "too few mutated inputs: {}",
+        inputs.len()
+    );
     assert_no_panics("truncated fixtures", inputs);
 }

@@ -57,7 +57,8 @@ fn render(sql: &str) -> (String, bool) {
 }
 
 fn read_fixture(path: &std::path::Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
 }
 
 #[test]
@@ -65,7 +66,11 @@ fn duckdb_ok_fixtures_parse_without_errors() {
     insta::glob!("parser/duckdb/ok/*.sql", |path| {
         let sql = read_fixture(path);
         let (snapshot, has_errors) = render(&sql);
-        assert!(!has_errors, "{} reported errors:\n{snapshot}", path.display());
+        assert!(
+            !has_errors,
+            "{} reported errors:\n{snapshot}",
+            path.display()
+        );
         insta::assert_snapshot!(snapshot);
     });
 }
@@ -75,7 +80,11 @@ fn duckdb_err_fixtures_report_errors() {
     insta::glob!("parser/duckdb/err/*.sql", |path| {
         let sql = read_fixture(path);
         let (snapshot, has_errors) = render(&sql);
-        assert!(has_errors, "{} reported no error:\n{snapshot}", path.display());
+        assert!(
+            has_errors,
+            "{} reported no error:\n{snapshot}",
+            path.display()
+        );
         insta::assert_snapshot!(snapshot);
     });
 }

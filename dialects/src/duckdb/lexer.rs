@@ -146,7 +146,11 @@ fn quoted_identifier(lexer: &mut logos::Lexer<RawToken>) -> Terminated {
     scan_quoted(lexer, b'"', false)
 }
 
-fn scan_quoted(lexer: &mut logos::Lexer<RawToken>, quote: u8, backslash_escapes: bool) -> Terminated {
+fn scan_quoted(
+    lexer: &mut logos::Lexer<RawToken>,
+    quote: u8,
+    backslash_escapes: bool,
+) -> Terminated {
     let bytes = lexer.remainder().as_bytes();
     let mut index = 0;
     while index < bytes.len() {
@@ -226,7 +230,9 @@ pub fn lex(sql: &str) -> Vec<Token> {
                 let text = lexer.slice();
                 let named_parameter = text.len() > 1
                     && text.starts_with('$')
-                    && text[1..].bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
+                    && text[1..]
+                        .bytes()
+                        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
                 if named_parameter {
                     tokens.push(Token::new(TokenKind::Parameter, span));
                     continue;
@@ -339,7 +345,21 @@ mod tests {
         let texts: Vec<&str> = found.iter().map(|(_, text, _)| text.as_str()).collect();
         assert_eq!(
             texts,
-            ["a", "::", "int", "->>", "'x''y'", "$1", "$name", "?", "e'\\n'", "$$z$$", "1_000.5e3", "<->", "!~~"]
+            [
+                "a",
+                "::",
+                "int",
+                "->>",
+                "'x''y'",
+                "$1",
+                "$name",
+                "?",
+                "e'\\n'",
+                "$$z$$",
+                "1_000.5e3",
+                "<->",
+                "!~~"
+            ]
         );
         assert!(found.iter().all(|(_, _, flags)| *flags == 0));
     }

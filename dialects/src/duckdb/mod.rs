@@ -34,7 +34,13 @@ impl Dialect for DuckDb {
     }
 
     fn parse(&self, sql: &str, file: FileId) -> Parsed {
-        crate::syntax::parse_and_lower(sql, lexer::lex(sql), &syntax::DuckDbSyntax, self.semantics(), file)
+        crate::syntax::parse_and_lower(
+            sql,
+            lexer::lex(sql),
+            &syntax::DuckDbSyntax,
+            self.semantics(),
+            file,
+        )
     }
 
     fn semantics(&self) -> &dyn DialectSemantics {

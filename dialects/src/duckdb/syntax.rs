@@ -19,18 +19,17 @@ impl SyntaxHooks for DuckDbSyntax {
         use Keyword::*;
         // The classes follow DuckDB's grammar, itself derived from Postgres.
         match keyword {
-            All | And | Any | Array | As | Asc | Both | Case | Cast | Collate | Create | Default | Desc | Distinct
-            | Else | End | Except | False | Fetch | For | From | Grant | Group | Having | In | Intersect | Into
-            | Lateral | Leading | Limit | Not | Null | Offset | On | Only | Or | Order | Pivot | Qualify
-            | Returning | Select | Some | Table | Then | To | Trailing | True | Union | Unpivot | Using | When
+            All | And | Any | Array | As | Asc | Both | Case | Cast | Collate | Create
+            | Default | Desc | Distinct | Else | End | Except | False | Fetch | For | From
+            | Grant | Group | Having | In | Intersect | Into | Lateral | Leading | Limit | Not
+            | Null | Offset | On | Only | Or | Order | Pivot | Qualify | Returning | Select
+            | Some | Table | Then | To | Trailing | True | Union | Unpivot | Using | When
             | Where | Window | With => KeywordCategory::Reserved,
-            Anti | Asof | Cross | Full | Glob | Ilike | Inner | Is | Isnull | Join | Lambda | Left | Like | Natural
-            | Notnull | Outer | Positional | Right | Semi | Similar | TryCast | Tablesample => {
-                KeywordCategory::TypeOrFunctionName
-            }
-            Between | Exists | Interval | Row | Values | Time | Timestamp | Character | Precision => {
-                KeywordCategory::ColumnName
-            }
+            Anti | Asof | Cross | Full | Glob | Ilike | Inner | Is | Isnull | Join | Lambda
+            | Left | Like | Natural | Notnull | Outer | Positional | Right | Semi | Similar
+            | TryCast | Tablesample => KeywordCategory::TypeOrFunctionName,
+            Between | Exists | Interval | Row | Values | Time | Timestamp | Character
+            | Precision => KeywordCategory::ColumnName,
             _ => KeywordCategory::Unreserved,
         }
     }
@@ -74,7 +73,10 @@ impl SyntaxHooks for DuckDbSyntax {
     }
 
     fn supports_join_keyword(&self, keyword: Keyword) -> bool {
-        matches!(keyword, Keyword::Semi | Keyword::Anti | Keyword::Asof | Keyword::Positional)
+        matches!(
+            keyword,
+            Keyword::Semi | Keyword::Anti | Keyword::Asof | Keyword::Positional
+        )
     }
 
     fn extra_binary_operator(&self, kind: TokenKind, _spelling: &str) -> Option<(BinaryOp, u8)> {
@@ -150,7 +152,11 @@ fn numeric_modifiers(type_name: &TypeName, source: &str) -> Vec<Option<u32>> {
     match &type_name.arguments {
         TypeArguments::Modifiers(modifiers) => modifiers
             .iter()
-            .map(|span| source.get(span.range()).and_then(|text| text.parse::<u32>().ok()))
+            .map(|span| {
+                source
+                    .get(span.range())
+                    .and_then(|text| text.parse::<u32>().ok())
+            })
             .collect(),
         _ => Vec::new(),
     }
@@ -180,12 +186,17 @@ fn base_type(type_name: &TypeName, source: &str, hooks: &DuckDbSyntax) -> SqlTyp
         },
         "REAL" | "FLOAT4" | "FLOAT" => SqlType::Float32,
         "DOUBLE" | "FLOAT8" | "DOUBLE PRECISION" => SqlType::Float64,
-        "VARCHAR" | "CHAR" | "BPCHAR" | "TEXT" | "STRING" | "CHARACTER" | "CHARACTER VARYING" | "CHAR VARYING"
-        | "NVARCHAR" | "NCHAR" => SqlType::String { max_len: first },
+        "VARCHAR" | "CHAR" | "BPCHAR" | "TEXT" | "STRING" | "CHARACTER" | "CHARACTER VARYING"
+        | "CHAR VARYING" | "NVARCHAR" | "NCHAR" => SqlType::String { max_len: first },
         "BLOB" | "BYTEA" | "BINARY" | "VARBINARY" => SqlType::Binary { max_len: first },
         "DATE" => SqlType::Date,
         "TIME" | "TIME WITHOUT TIME ZONE" => SqlType::Time,
-        "TIMESTAMP" | "DATETIME" | "TIMESTAMP WITHOUT TIME ZONE" | "TIMESTAMP_US" | "TIMESTAMP_S" | "TIMESTAMP_MS"
+        "TIMESTAMP"
+        | "DATETIME"
+        | "TIMESTAMP WITHOUT TIME ZONE"
+        | "TIMESTAMP_US"
+        | "TIMESTAMP_S"
+        | "TIMESTAMP_MS"
         | "TIMESTAMP_NS" => SqlType::Timestamp {
             zone: TimeZoneKind::Without,
         },
@@ -223,7 +234,9 @@ fn base_type(type_name: &TypeName, source: &str, hooks: &DuckDbSyntax) -> SqlTyp
             _ => SqlType::Other(type_name.name),
         },
         "LIST" => match &type_name.arguments {
-            TypeArguments::Types(types) if types.len() == 1 => SqlType::Array(Box::new(hooks.lower_type(&types[0], source))),
+            TypeArguments::Types(types) if types.len() == 1 => {
+                SqlType::Array(Box::new(hooks.lower_type(&types[0], source)))
+            }
             _ => SqlType::Other(type_name.name),
         },
         _ => SqlType::Other(type_name.name),

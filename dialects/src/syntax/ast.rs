@@ -37,7 +37,10 @@ pub enum Statement {
     Query(Box<Query>),
     /// A statement the parser does not model (`CREATE`, `INSERT`, `SET`...),
     /// skipped up to its `;`. `kind` is its leading keywords in upper case.
-    Opaque { kind: String, span: Span },
+    Opaque {
+        kind: String,
+        span: Span,
+    },
 }
 
 /// `[WITH ...] body [ORDER BY ...] [LIMIT ...] [OFFSET ...]`.
@@ -448,31 +451,99 @@ pub enum ExprKind {
     Null,
     Boolean(bool),
     /// `DATE '2024-01-01'`: the type and the string's span.
-    TypedString { type_name: TypeName, value: Span, style: StringStyle },
+    TypedString {
+        type_name: TypeName,
+        value: Span,
+        style: StringStyle,
+    },
     /// `INTERVAL '1 day'`, `INTERVAL 3 DAY`, `INTERVAL (x) DAY`.
-    Interval { value: Box<Expr>, unit: Option<Span> },
+    Interval {
+        value: Box<Expr>,
+        unit: Option<Span>,
+    },
     Parameter,
-    Unary { operator: UnaryOp, operand: Box<Expr> },
-    Binary { operator: BinaryOp, left: Box<Expr>, right: Box<Expr> },
-    Cast { expr: Box<Expr>, type_name: TypeName, syntax: CastSyntax },
+    Unary {
+        operator: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        operator: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Cast {
+        expr: Box<Expr>,
+        type_name: TypeName,
+        syntax: CastSyntax,
+    },
     Function(Box<FunctionCall>),
-    Case { operand: Option<Box<Expr>>, branches: Vec<(Expr, Expr)>, else_result: Option<Box<Expr>> },
-    InList { expr: Box<Expr>, list: Vec<Expr>, negated: bool },
-    InSubquery { expr: Box<Expr>, query: Box<Query>, negated: bool },
-    Exists { query: Box<Query>, negated: bool },
+    Case {
+        operand: Option<Box<Expr>>,
+        branches: Vec<(Expr, Expr)>,
+        else_result: Option<Box<Expr>>,
+    },
+    InList {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
+    InSubquery {
+        expr: Box<Expr>,
+        query: Box<Query>,
+        negated: bool,
+    },
+    Exists {
+        query: Box<Query>,
+        negated: bool,
+    },
     Subquery(Box<Query>),
-    Between { expr: Box<Expr>, low: Box<Expr>, high: Box<Expr>, negated: bool },
-    Pattern { operator: PatternOperator, expr: Box<Expr>, pattern: Box<Expr>, escape: Option<Box<Expr>>, negated: bool },
+    Between {
+        expr: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
+    Pattern {
+        operator: PatternOperator,
+        expr: Box<Expr>,
+        pattern: Box<Expr>,
+        escape: Option<Box<Expr>>,
+        negated: bool,
+    },
     /// `IS [NOT] NULL`, `ISNULL`, `NOTNULL`.
-    IsNull { expr: Box<Expr>, negated: bool },
-    IsBoolean { expr: Box<Expr>, value: bool, negated: bool },
-    IsDistinctFrom { left: Box<Expr>, right: Box<Expr>, negated: bool },
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
+    IsBoolean {
+        expr: Box<Expr>,
+        value: bool,
+        negated: bool,
+    },
+    IsDistinctFrom {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        negated: bool,
+    },
     /// `(expr).field`, `f(x).field`.
-    Field { expr: Box<Expr>, field: Ident },
-    Index { expr: Box<Expr>, index: Box<Expr> },
-    Slice { expr: Box<Expr>, start: Option<Box<Expr>>, end: Option<Box<Expr>> },
+    Field {
+        expr: Box<Expr>,
+        field: Ident,
+    },
+    Index {
+        expr: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Slice {
+        expr: Box<Expr>,
+        start: Option<Box<Expr>>,
+        end: Option<Box<Expr>>,
+    },
     /// `[1, 2]` (`keyword: false`) or `ARRAY[1, 2]` (`keyword: true`).
-    Array { items: Vec<Expr>, keyword: bool },
+    Array {
+        items: Vec<Expr>,
+        keyword: bool,
+    },
     /// `ARRAY(select ...)`.
     ArraySubquery(Box<Query>),
     /// `{'a': 1, b: 2}`.
@@ -487,11 +558,20 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     /// `(expr)`.
     Parenthesized(Box<Expr>),
-    Lambda { params: Vec<Ident>, body: Box<Expr> },
+    Lambda {
+        params: Vec<Ident>,
+        body: Box<Expr>,
+    },
     Star(Box<Star>),
     /// `x COLLATE nocase`.
-    Collate { expr: Box<Expr>, collation: Ident },
+    Collate {
+        expr: Box<Expr>,
+        collation: Ident,
+    },
     /// `x AT TIME ZONE 'UTC'`.
-    AtTimeZone { expr: Box<Expr>, zone: Box<Expr> },
+    AtTimeZone {
+        expr: Box<Expr>,
+        zone: Box<Expr>,
+    },
     Error,
 }

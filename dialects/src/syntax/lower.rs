@@ -9,10 +9,10 @@ use crate::syntax::ast;
 use crate::syntax::hooks::SyntaxHooks;
 use fusion_ir::name::Name;
 use fusion_ir::query::{
-    BinaryOp, CaseExpr, CastKind, Cte, Distinct, ExprId, ExprKind, FilterClause, FrameBound, FrameUnits, FunctionArg,
-    FunctionCall, FunctionKind, GroupBy, GroupingElement, Ident, JoinConstraint, JoinKind, Literal, NamedWindow,
-    ObjectName, Query, RelId, RelKind, SelectItem, SetOpKind, SortKey, Star, Statement, StructEntry, TableAlias,
-    UnaryOp, WindowFrame, WindowSpec,
+    BinaryOp, CaseExpr, CastKind, Cte, Distinct, ExprId, ExprKind, FilterClause, FrameBound,
+    FrameUnits, FunctionArg, FunctionCall, FunctionKind, GroupBy, GroupingElement, Ident,
+    JoinConstraint, JoinKind, Literal, NamedWindow, ObjectName, Query, RelId, RelKind, SelectItem,
+    SetOpKind, SortKey, Star, Statement, StructEntry, TableAlias, UnaryOp, WindowFrame, WindowSpec,
 };
 use fusion_ir::semantics::DialectSemantics;
 use fusion_ir::span::Span;
@@ -114,7 +114,10 @@ fn unescape_backslashes(raw: &str) -> String {
 
 /// The body of `$tag$...$tag$`.
 fn dollar_body(raw: &str) -> String {
-    let tag_length = raw[1..].find('$').map(|position| position + 2).unwrap_or(raw.len());
+    let tag_length = raw[1..]
+        .find('$')
+        .map(|position| position + 2)
+        .unwrap_or(raw.len());
     if raw.len() >= tag_length * 2 && raw[tag_length..].ends_with(&raw[..tag_length]) {
         raw[tag_length..raw.len() - tag_length].to_string()
     } else {
@@ -186,14 +189,23 @@ impl Lowerer<'_, '_> {
         let mut rel = self.lower_set_expr(&query.body);
         if let Some(order_by) = &query.order_by {
             let keys = self.sort_keys(&order_by.keys);
-            rel = self.query.add_rel(RelKind::Sort { input: rel, keys }, query.span);
+            rel = self
+                .query
+                .add_rel(RelKind::Sort { input: rel, keys }, query.span);
         }
         // `LIMIT 10%` keeps its number: the IR's limit only bounds row counts,
         // which no pass derives columns from.
         if query.limit.is_some() || query.offset.is_some() {
             let limit = query.limit.as_ref().map(|limit| self.lower_expr(limit));
             let offset = query.offset.as_ref().map(|offset| self.lower_expr(offset));
-            rel = self.query.add_rel(RelKind::Limit { input: rel, limit, offset }, query.span);
+            rel = self.query.add_rel(
+                RelKind::Limit {
+                    input: rel,
+                    limit,
+                    offset,
+                },
+                query.span,
+            );
         }
         if let Some((recursive, ctes)) = ctes {
             rel = self.query.add_rel(
@@ -239,7 +251,8 @@ impl Lowerer<'_, '_> {
             }
             ast::SetExpr::Values(values) => {
                 let rows = self.value_rows(values);
-                self.query.add_rel(RelKind::Values { rows, alias: None }, values.span)
+                self.query
+                    .add_rel(RelKind::Values { rows, alias: None }, values.span)
             }
             ast::SetExpr::Parenthesized(query) => self.lower_query(query),
             ast::SetExpr::Error(span) => self.query.add_rel(RelKind::Error, *span),
@@ -258,7 +271,9 @@ impl Lowerer<'_, '_> {
         let span = select.span;
         let mut rel = match &select.from {
             Some(from) => self.lower_table(from),
-            None => self.query.add_rel(RelKind::SingleRow, Span::new(span.start, span.start)),
+            None => self
+                .query
+                .add_rel(RelKind::SingleRow, Span::new(span.start, span.start)),
         };
         if let Some(predicate) = &select.where_clause {
             let predicate_id = self.lower_expr(predicate);
@@ -269,11 +284,21 @@ impl Lowerer<'_, '_> {
                 .elements
                 .iter()
                 .map(|element| match element {
-                    ast::GroupingElement::Expr(expr) => GroupingElement::Expr(self.lower_expr(expr)),
-                    ast::GroupingElement::Empty(_) => GroupingElement::GroupingSets(vec![Vec::new()]),
-                    ast::GroupingElement::Rollup(sets, _) => GroupingElement::Rollup(self.expr_sets(sets)),
-                    ast::GroupingElement::Cube(sets, _) => GroupingElement::Cube(self.expr_sets(sets)),
-                    ast::GroupingElement::GroupingSets(sets, _) => GroupingElement::GroupingSets(self.expr_sets(sets)),
+                    ast::GroupingElement::Expr(expr) => {
+                        GroupingElement::Expr(self.lower_expr(expr))
+                    }
+                    ast::GroupingElement::Empty(_) => {
+                        GroupingElement::GroupingSets(vec![Vec::new()])
+                    }
+                    ast::GroupingElement::Rollup(sets, _) => {
+                        GroupingElement::Rollup(self.expr_sets(sets))
+                    }
+                    ast::GroupingElement::Cube(sets, _) => {
+                        GroupingElement::Cube(self.expr_sets(sets))
+                    }
+                    ast::GroupingElement::GroupingSets(sets, _) => {
+                        GroupingElement::GroupingSets(self.expr_sets(sets))
+                    }
                 })
                 .collect();
             rel = self.query.add_rel(
@@ -305,12 +330,18 @@ impl Lowerer<'_, '_> {
                 span,
             })]
         } else {
-            select.items.iter().map(|item| self.select_item(item)).collect()
+            select
+                .items
+                .iter()
+                .map(|item| self.select_item(item))
+                .collect()
         };
         let distinct = match &select.distinct {
             None => Distinct::All,
             Some(ast::Distinct::Distinct) => Distinct::Distinct,
-            Some(ast::Distinct::On(exprs)) => Distinct::On(exprs.iter().map(|expr| self.lower_expr(expr)).collect()),
+            Some(ast::Distinct::On(exprs)) => {
+                Distinct::On(exprs.iter().map(|expr| self.lower_expr(expr)).collect())
+            }
         };
         let windows = select
             .windows
@@ -331,7 +362,13 @@ impl Lowerer<'_, '_> {
         )
     }
 
-    fn filter(&mut self, input: RelId, predicate: ExprId, clause: FilterClause, span: Span) -> RelId {
+    fn filter(
+        &mut self,
+        input: RelId,
+        predicate: ExprId,
+        clause: FilterClause,
+        span: Span,
+    ) -> RelId {
         self.query.add_rel(
             RelKind::Filter {
                 input,
@@ -391,7 +428,11 @@ impl Lowerer<'_, '_> {
     fn window_spec(&mut self, spec: &ast::WindowSpec) -> WindowSpec {
         WindowSpec {
             base: spec.base.map(|base| self.ident(base)),
-            partition_by: spec.partition_by.iter().map(|expr| self.lower_expr(expr)).collect(),
+            partition_by: spec
+                .partition_by
+                .iter()
+                .map(|expr| self.lower_expr(expr))
+                .collect(),
             order_by: self.sort_keys(&spec.order_by),
             frame: spec.frame.as_ref().map(|frame| WindowFrame {
                 units: match frame.units {
@@ -487,7 +528,11 @@ impl Lowerer<'_, '_> {
                     *span,
                 )
             }
-            ast::TableExpr::Values { values, alias, span } => {
+            ast::TableExpr::Values {
+                values,
+                alias,
+                span,
+            } => {
                 let rows = self.value_rows(values);
                 let alias = self.alias(alias);
                 self.query.add_rel(RelKind::Values { rows, alias }, *span)
@@ -517,8 +562,12 @@ impl Lowerer<'_, '_> {
                 let constraint = match constraint {
                     _ if *natural => JoinConstraint::Natural,
                     ast::JoinConstraint::None => JoinConstraint::None,
-                    ast::JoinConstraint::On(predicate) => JoinConstraint::On(self.lower_expr(predicate)),
-                    ast::JoinConstraint::Using(columns) => JoinConstraint::Using(self.idents(columns)),
+                    ast::JoinConstraint::On(predicate) => {
+                        JoinConstraint::On(self.lower_expr(predicate))
+                    }
+                    ast::JoinConstraint::Using(columns) => {
+                        JoinConstraint::Using(self.idents(columns))
+                    }
                 };
                 self.query.add_rel(
                     RelKind::Join {
@@ -587,9 +636,9 @@ impl Lowerer<'_, '_> {
                 };
                 ExprKind::Literal(Literal::Number(Name::new(&digits)))
             }
-            ast::ExprKind::String(style) => {
-                ExprKind::Literal(Literal::String(self.string_value(span, *style).into_boxed_str()))
-            }
+            ast::ExprKind::String(style) => ExprKind::Literal(Literal::String(
+                self.string_value(span, *style).into_boxed_str(),
+            )),
             ast::ExprKind::Null => ExprKind::Literal(Literal::Null),
             ast::ExprKind::Boolean(value) => ExprKind::Literal(Literal::Boolean(*value)),
             ast::ExprKind::TypedString {
@@ -618,12 +667,20 @@ impl Lowerer<'_, '_> {
                 op: *operator,
                 operand: self.lower_expr(operand),
             },
-            ast::ExprKind::Binary { operator, left, right } => ExprKind::Binary {
+            ast::ExprKind::Binary {
+                operator,
+                left,
+                right,
+            } => ExprKind::Binary {
                 op: *operator,
                 left: self.lower_expr(left),
                 right: self.lower_expr(right),
             },
-            ast::ExprKind::Cast { expr, type_name, syntax } => ExprKind::Cast {
+            ast::ExprKind::Cast {
+                expr,
+                type_name,
+                syntax,
+            } => ExprKind::Cast {
                 expr: self.lower_expr(expr),
                 target: Box::new(self.hooks.lower_type(type_name, self.source)),
                 kind: match syntax {
@@ -640,7 +697,9 @@ impl Lowerer<'_, '_> {
                 let operand = operand.as_ref().map(|operand| self.lower_expr(operand));
                 let branches = branches
                     .iter()
-                    .map(|(condition, result)| (self.lower_expr(condition), self.lower_expr(result)))
+                    .map(|(condition, result)| {
+                        (self.lower_expr(condition), self.lower_expr(result))
+                    })
                     .collect();
                 let else_result = else_result.as_ref().map(|result| self.lower_expr(result));
                 ExprKind::Case(Box::new(CaseExpr {
@@ -649,12 +708,20 @@ impl Lowerer<'_, '_> {
                     else_result,
                 }))
             }
-            ast::ExprKind::InList { expr, list, negated } => ExprKind::InList {
+            ast::ExprKind::InList {
+                expr,
+                list,
+                negated,
+            } => ExprKind::InList {
                 expr: self.lower_expr(expr),
                 list: list.iter().map(|item| self.lower_expr(item)).collect(),
                 negated: *negated,
             },
-            ast::ExprKind::InSubquery { expr, query, negated } => ExprKind::InSubquery {
+            ast::ExprKind::InSubquery {
+                expr,
+                query,
+                negated,
+            } => ExprKind::InSubquery {
                 expr: self.lower_expr(expr),
                 subquery: self.lower_query(query),
                 negated: *negated,
@@ -721,12 +788,20 @@ impl Lowerer<'_, '_> {
                 expr: self.lower_expr(expr),
                 negated: *negated,
             },
-            ast::ExprKind::IsBoolean { expr, value, negated } => ExprKind::IsBoolean {
+            ast::ExprKind::IsBoolean {
+                expr,
+                value,
+                negated,
+            } => ExprKind::IsBoolean {
                 expr: self.lower_expr(expr),
                 value: *value,
                 negated: *negated,
             },
-            ast::ExprKind::IsDistinctFrom { left, right, negated } => ExprKind::IsDistinctFrom {
+            ast::ExprKind::IsDistinctFrom {
+                left,
+                right,
+                negated,
+            } => ExprKind::IsDistinctFrom {
                 left: self.lower_expr(left),
                 right: self.lower_expr(right),
                 negated: *negated,
@@ -744,7 +819,9 @@ impl Lowerer<'_, '_> {
                 start: start.as_ref().map(|start| self.lower_expr(start)),
                 end: end.as_ref().map(|end| self.lower_expr(end)),
             },
-            ast::ExprKind::Array { items, .. } => ExprKind::Array(items.iter().map(|item| self.lower_expr(item)).collect()),
+            ast::ExprKind::Array { items, .. } => {
+                ExprKind::Array(items.iter().map(|item| self.lower_expr(item)).collect())
+            }
             ast::ExprKind::ArraySubquery(query) => {
                 let subquery = self.lower_query(query);
                 let argument = self.add(ExprKind::Subquery(subquery), span);
@@ -761,11 +838,21 @@ impl Lowerer<'_, '_> {
             ),
             ast::ExprKind::MapLiteral(entries) => {
                 // `MAP {k: v, ...}` is DuckDB's `map([k, ...], [v, ...])`.
-                let keys = entries.iter().map(|(key, _)| self.lower_expr(key)).collect();
-                let values = entries.iter().map(|(_, value)| self.lower_expr(value)).collect();
+                let keys = entries
+                    .iter()
+                    .map(|(key, _)| self.lower_expr(key))
+                    .collect();
+                let values = entries
+                    .iter()
+                    .map(|(_, value)| self.lower_expr(value))
+                    .collect();
                 let keys = self.add(ExprKind::Array(keys), span);
                 let values = self.add(ExprKind::Array(values), span);
-                ExprKind::Function(Box::new(self.synthetic_call("map", vec![keys, values], span)))
+                ExprKind::Function(Box::new(self.synthetic_call(
+                    "map",
+                    vec![keys, values],
+                    span,
+                )))
             }
             ast::ExprKind::Unpack(inner) => {
                 let inner = self.lower_expr(inner);
@@ -789,7 +876,10 @@ impl Lowerer<'_, '_> {
             ast::ExprKind::Collate { expr, collation } => {
                 let left = self.lower_expr(expr);
                 let collation_name = self.ident(*collation).name.as_str().into();
-                let right = self.add(ExprKind::Literal(Literal::String(collation_name)), collation.span);
+                let right = self.add(
+                    ExprKind::Literal(Literal::String(collation_name)),
+                    collation.span,
+                );
                 ExprKind::Binary {
                     op: BinaryOp::Other(Name::new("COLLATE")),
                     left,
@@ -800,7 +890,11 @@ impl Lowerer<'_, '_> {
                 // `x AT TIME ZONE z` is `timezone(z, x)` in DuckDB and Postgres.
                 let zone = self.lower_expr(zone);
                 let value = self.lower_expr(expr);
-                ExprKind::Function(Box::new(self.synthetic_call("timezone", vec![zone, value], span)))
+                ExprKind::Function(Box::new(self.synthetic_call(
+                    "timezone",
+                    vec![zone, value],
+                    span,
+                )))
             }
             ast::ExprKind::Error => ExprKind::Error,
         };
@@ -816,7 +910,10 @@ impl Lowerer<'_, '_> {
                     span,
                 }],
             },
-            args: args.into_iter().map(|value| FunctionArg { name: None, value }).collect(),
+            args: args
+                .into_iter()
+                .map(|value| FunctionArg { name: None, value })
+                .collect(),
             distinct: false,
             filter: None,
             order_by: Vec::new(),
@@ -838,9 +935,14 @@ impl Lowerer<'_, '_> {
         let name = self.object_name(&call.name);
         let mut args = self.function_args(&call.args);
         // `extract(year from d)`: the part is a keyword, not a column.
-        let is_extract = name.parts.len() == 1 && name.parts[0].name.as_str().eq_ignore_ascii_case("extract");
+        let is_extract =
+            name.parts.len() == 1 && name.parts[0].name.as_str().eq_ignore_ascii_case("extract");
         if let (true, Some(first)) = (is_extract, args.first_mut()) {
-            if let ExprKind::Column { qualifier, name: part } = &self.query.expr(first.value).kind {
+            if let ExprKind::Column {
+                qualifier,
+                name: part,
+            } = &self.query.expr(first.value).kind
+            {
                 if qualifier.is_empty() {
                     let part_text: Box<str> = part.name.as_str().to_ascii_lowercase().into();
                     let span = part.span;

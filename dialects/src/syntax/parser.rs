@@ -56,7 +56,12 @@ pub struct ParseOutput {
 
 /// Parses every statement of `source`, given its tokens (without the
 /// final `EndOfInput`, which this adds).
-pub fn parse_statements(source: &str, tokens: Vec<Token>, hooks: &dyn SyntaxHooks, file: FileId) -> ParseOutput {
+pub fn parse_statements(
+    source: &str,
+    tokens: Vec<Token>,
+    hooks: &dyn SyntaxHooks,
+    file: FileId,
+) -> ParseOutput {
     let mut parser = Parser::new(source, tokens, hooks, file);
     let statements = parser.parse_script();
     ParseOutput {
@@ -110,15 +115,23 @@ struct Parser<'source, 'hooks> {
 }
 
 impl<'source, 'hooks> Parser<'source, 'hooks> {
-    fn new(source: &'source str, raw_tokens: Vec<Token>, hooks: &'hooks dyn SyntaxHooks, file: FileId) -> Self {
+    fn new(
+        source: &'source str,
+        raw_tokens: Vec<Token>,
+        hooks: &'hooks dyn SyntaxHooks,
+        file: FileId,
+    ) -> Self {
         let mut diagnostics = Vec::new();
         let mut tokens = Vec::with_capacity(raw_tokens.len() + 1);
         for token in raw_tokens {
             if token.flags & Token::INVALID != 0 {
                 let text = source.get(token.span.range()).unwrap_or("");
                 diagnostics.push(
-                    Diagnostic::new(Code::InvalidCharacter, format!("no SQL token starts with {text:?}"))
-                        .at(file, token.span),
+                    Diagnostic::new(
+                        Code::InvalidCharacter,
+                        format!("no SQL token starts with {text:?}"),
+                    )
+                    .at(file, token.span),
                 );
                 continue;
             }
@@ -129,9 +142,12 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     _ => "string literal",
                 };
                 diagnostics.push(
-                    Diagnostic::new(Code::UnterminatedLiteral, format!("this {what} is not closed"))
-                        .at(file, Span::new(token.span.start, token.span.start + 1))
-                        .with_help("add the closing quote or `*/`"),
+                    Diagnostic::new(
+                        Code::UnterminatedLiteral,
+                        format!("this {what} is not closed"),
+                    )
+                    .at(file, Span::new(token.span.start, token.span.start + 1))
+                    .with_help("add the closing quote or `*/`"),
                 );
             }
             if token.kind == TokenKind::Comment {
@@ -222,9 +238,15 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     fn describe(&self, token: Token) -> String {
         match token.kind {
             TokenKind::EndOfInput => "the end of the input".to_string(),
-            TokenKind::Word if token.keyword != Keyword::None => format!("keyword {}", token.keyword.as_str()),
-            TokenKind::Word | TokenKind::QuotedIdent => format!("identifier `{}`", self.text(token.span)),
-            TokenKind::String | TokenKind::EscapeString | TokenKind::DollarString => "a string literal".to_string(),
+            TokenKind::Word if token.keyword != Keyword::None => {
+                format!("keyword {}", token.keyword.as_str())
+            }
+            TokenKind::Word | TokenKind::QuotedIdent => {
+                format!("identifier `{}`", self.text(token.span))
+            }
+            TokenKind::String | TokenKind::EscapeString | TokenKind::DollarString => {
+                "a string literal".to_string()
+            }
             TokenKind::Number => format!("number `{}`", self.text(token.span)),
             _ => format!("`{}`", self.text(token.span)),
         }
@@ -243,8 +265,13 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         } else {
             (Code::UnexpectedToken, token.span)
         };
-        self.diagnostics
-            .push(Diagnostic::new(code, format!("expected {expected}, found {found}")).with_primary(self.file, span, format!("expected {expected}")));
+        self.diagnostics.push(
+            Diagnostic::new(code, format!("expected {expected}, found {found}")).with_primary(
+                self.file,
+                span,
+                format!("expected {expected}"),
+            ),
+        );
     }
 
     fn error_at(&mut self, code: Code, span: Span, message: String) {
@@ -252,7 +279,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             return;
         }
         self.recovering = true;
-        self.diagnostics.push(Diagnostic::new(code, message).at(self.file, span));
+        self.diagnostics
+            .push(Diagnostic::new(code, message).at(self.file, span));
     }
 
     fn expect(&mut self, kind: TokenKind, expected: &str) -> bool {
@@ -323,7 +351,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
 
     /// Skips to the `;` ending this statement (not consuming it).
     fn skip_to_statement_end(&mut self) {
-        while !matches!(self.peek().kind, TokenKind::EndOfInput | TokenKind::Semicolon) {
+        while !matches!(
+            self.peek().kind,
+            TokenKind::EndOfInput | TokenKind::Semicolon
+        ) {
             self.advance();
         }
     }
@@ -361,10 +392,16 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 match usage {
                     NameUsage::Label => true,
                     NameUsage::Column | NameUsage::BareAlias => {
-                        matches!(category, KeywordCategory::Unreserved | KeywordCategory::ColumnName)
+                        matches!(
+                            category,
+                            KeywordCategory::Unreserved | KeywordCategory::ColumnName
+                        )
                     }
                     NameUsage::Function => {
-                        matches!(category, KeywordCategory::Unreserved | KeywordCategory::TypeOrFunctionName)
+                        matches!(
+                            category,
+                            KeywordCategory::Unreserved | KeywordCategory::TypeOrFunctionName
+                        )
                     }
                 }
             }
@@ -397,11 +434,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         if !self.expect(TokenKind::LeftParen, "`(`") {
             return idents;
         }
-        loop {
-            match self.parse_ident(NameUsage::Label) {
-                Some(ident) => idents.push(ident),
-                None => break,
-            }
+        while let Some(ident) = self.parse_ident(NameUsage::Label) {
+            idents.push(ident);
             if !self.eat(TokenKind::Comma) {
                 break;
             }
@@ -454,7 +488,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             if self.at_query_start() {
                 let query = self.parse_query();
                 statements.push(Statement::Query(Box::new(query)));
-                if !matches!(self.peek().kind, TokenKind::Semicolon | TokenKind::EndOfInput) {
+                if !matches!(
+                    self.peek().kind,
+                    TokenKind::Semicolon | TokenKind::EndOfInput
+                ) {
                     self.error_expected("`;` or the end of the statement");
                     self.skip_to_statement_end();
                 }
@@ -494,8 +531,21 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             let describes_object = words == 0
                 || matches!(
                     word.as_str(),
-                    "OR" | "REPLACE" | "TEMP" | "TEMPORARY" | "TABLE" | "VIEW" | "SCHEMA" | "MACRO" | "FUNCTION"
-                        | "SEQUENCE" | "INDEX" | "TYPE" | "SECRET" | "UNIQUE" | "INTO" | "DATABASE"
+                    "OR" | "REPLACE"
+                        | "TEMP"
+                        | "TEMPORARY"
+                        | "TABLE"
+                        | "VIEW"
+                        | "SCHEMA"
+                        | "MACRO"
+                        | "FUNCTION"
+                        | "SEQUENCE"
+                        | "INDEX"
+                        | "TYPE"
+                        | "SECRET"
+                        | "UNIQUE"
+                        | "INTO"
+                        | "DATABASE"
                 );
             let first_allows_more = matches!(
                 kind.split(' ').next().unwrap_or(""),
@@ -618,7 +668,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             } else {
                 Vec::new()
             };
-            let using_key = if self.at_keyword(Keyword::Using) && self.text(self.peek_nth(1).span).eq_ignore_ascii_case("KEY") {
+            let using_key = if self.at_keyword(Keyword::Using)
+                && self.text(self.peek_nth(1).span).eq_ignore_ascii_case("KEY")
+            {
                 self.advance();
                 self.advance();
                 self.parse_ident_list_in_parens()
@@ -628,7 +680,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             self.expect_keyword(Keyword::As);
             let materialized = if self.eat_keyword(Keyword::Materialized) {
                 Some(true)
-            } else if self.at_keyword(Keyword::Not) && self.nth_is_keyword(1, Keyword::Materialized) {
+            } else if self.at_keyword(Keyword::Not) && self.nth_is_keyword(1, Keyword::Materialized)
+            {
                 self.advance();
                 self.advance();
                 Some(false)
@@ -681,7 +734,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             let (operator, precedence) = match self.peek().keyword {
                 Keyword::Union if self.peek().kind == TokenKind::Word => (SetOperator::Union, 1),
                 Keyword::Except if self.peek().kind == TokenKind::Word => (SetOperator::Except, 1),
-                Keyword::Intersect if self.peek().kind == TokenKind::Word => (SetOperator::Intersect, 2),
+                Keyword::Intersect if self.peek().kind == TokenKind::Word => {
+                    (SetOperator::Intersect, 2)
+                }
                 _ => break,
             };
             if precedence < min_precedence {
@@ -876,7 +931,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 }
                 TokenKind::Word
                     if token.keyword == Keyword::None
-                        || self.hooks.keyword_category(token.keyword) == KeywordCategory::Unreserved =>
+                        || self.hooks.keyword_category(token.keyword)
+                            == KeywordCategory::Unreserved =>
                 {
                     self.advance();
                 }
@@ -921,7 +977,11 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     fn parse_select_clauses(&mut self, select: &mut Select) {
         loop {
             let token = self.peek();
-            let keyword = if token.kind == TokenKind::Word { token.keyword } else { Keyword::None };
+            let keyword = if token.kind == TokenKind::Word {
+                token.keyword
+            } else {
+                Keyword::None
+            };
             match keyword {
                 Keyword::From if select.from.is_none() => {
                     self.advance();
@@ -933,7 +993,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     self.recovering = false;
                     select.where_clause = Some(self.parse_expr());
                 }
-                Keyword::Group if select.group_by.is_none() && self.nth_is_keyword(1, Keyword::By) => {
+                Keyword::Group
+                    if select.group_by.is_none() && self.nth_is_keyword(1, Keyword::By) =>
+                {
                     select.group_by = Some(self.parse_group_by());
                 }
                 Keyword::Having if select.having.is_none() => {
@@ -946,7 +1008,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     self.recovering = false;
                     select.qualify = Some(self.parse_expr());
                 }
-                Keyword::Using if select.sample.is_none() && self.nth_is_keyword(1, Keyword::Sample) => {
+                Keyword::Using
+                    if select.sample.is_none() && self.nth_is_keyword(1, Keyword::Sample) =>
+                {
                     let sample_start = self.start();
                     self.advance();
                     self.advance();
@@ -986,7 +1050,12 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             TokenKind::EndOfInput | TokenKind::Semicolon | TokenKind::RightParen => true,
             TokenKind::Word => matches!(
                 token.keyword,
-                Keyword::Union | Keyword::Intersect | Keyword::Except | Keyword::Order | Keyword::Limit | Keyword::Offset
+                Keyword::Union
+                    | Keyword::Intersect
+                    | Keyword::Except
+                    | Keyword::Order
+                    | Keyword::Limit
+                    | Keyword::Offset
             ),
             _ => false,
         }
@@ -1205,7 +1274,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 JoinConstraint::Using(self.parse_ident_list_in_parens())
             } else {
                 let needs_constraint = !natural
-                    && !matches!(operator, JoinOperator::Cross | JoinOperator::Positional | JoinOperator::Comma);
+                    && !matches!(
+                        operator,
+                        JoinOperator::Cross | JoinOperator::Positional | JoinOperator::Comma
+                    );
                 if needs_constraint && !self.hooks.supports_join_keyword(Keyword::Using) {
                     self.error_expected("ON or USING");
                 }
@@ -1235,7 +1307,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             return None;
         }
         let outer_then_join = |parser: &Self, at: usize| -> Option<usize> {
-            if parser.nth_is_keyword(at, Keyword::Outer) && parser.nth_is_keyword(at + 1, Keyword::Join) {
+            if parser.nth_is_keyword(at, Keyword::Outer)
+                && parser.nth_is_keyword(at + 1, Keyword::Join)
+            {
                 Some(at + 2)
             } else if parser.nth_is_keyword(at, Keyword::Join) {
                 Some(at + 1)
@@ -1245,13 +1319,18 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         };
         let (operator, consumed) = match first.keyword {
             Keyword::Join => (JoinOperator::Inner, offset + 1),
-            Keyword::Inner if self.nth_is_keyword(offset + 1, Keyword::Join) => (JoinOperator::Inner, offset + 2),
+            Keyword::Inner if self.nth_is_keyword(offset + 1, Keyword::Join) => {
+                (JoinOperator::Inner, offset + 2)
+            }
             Keyword::Left => (JoinOperator::Left, outer_then_join(self, offset + 1)?),
             Keyword::Right => (JoinOperator::Right, outer_then_join(self, offset + 1)?),
             Keyword::Full => (JoinOperator::Full, outer_then_join(self, offset + 1)?),
-            Keyword::Cross if self.nth_is_keyword(offset + 1, Keyword::Join) => (JoinOperator::Cross, offset + 2),
+            Keyword::Cross if self.nth_is_keyword(offset + 1, Keyword::Join) => {
+                (JoinOperator::Cross, offset + 2)
+            }
             Keyword::Semi | Keyword::Anti | Keyword::Positional
-                if self.hooks.supports_join_keyword(first.keyword) && self.nth_is_keyword(offset + 1, Keyword::Join) =>
+                if self.hooks.supports_join_keyword(first.keyword)
+                    && self.nth_is_keyword(offset + 1, Keyword::Join) =>
             {
                 let operator = match first.keyword {
                     Keyword::Semi => JoinOperator::Semi,
@@ -1359,7 +1438,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             self.advance();
             let args = self.parse_expr_list_until_close();
             let with_ordinality = if self.at_keyword(Keyword::With)
-                && (self.nth_is_keyword(1, Keyword::Ordinality) || self.nth_is_keyword(1, Keyword::Offset))
+                && (self.nth_is_keyword(1, Keyword::Ordinality)
+                    || self.nth_is_keyword(1, Keyword::Offset))
             {
                 self.advance();
                 self.advance();
@@ -1509,15 +1589,16 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             | TokenKind::DoubleSlash
             | TokenKind::Tilde
             | TokenKind::OtherOperator
-            | TokenKind::LongArrow => self.hooks.extra_binary_operator(token.kind, self.text(token.span)).or_else(|| {
-                match token.kind {
+            | TokenKind::LongArrow => self
+                .hooks
+                .extra_binary_operator(token.kind, self.text(token.span))
+                .or_else(|| match token.kind {
                     TokenKind::Caret => binary(BinaryOp::Power, POWER),
                     TokenKind::LongArrow | TokenKind::Tilde | TokenKind::OtherOperator => {
                         binary(BinaryOp::Other(Name::new(self.text(token.span))), OTHER)
                     }
                     _ => None,
-                }
-            }),
+                }),
             _ => None,
         };
         if let Some((operator, precedence)) = simple {
@@ -1541,7 +1622,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         }
         match token.kind {
             TokenKind::Arrow => {
-                let is_lambda = self.hooks.supports_arrow_lambda() && self.in_call_arguments && lambda_params(&left).is_some();
+                let is_lambda = self.hooks.supports_arrow_lambda()
+                    && self.in_call_arguments
+                    && lambda_params(&left).is_some();
                 if is_lambda {
                     if LAMBDA < min_precedence {
                         return Err(left);
@@ -1595,7 +1678,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             }
             TokenKind::Dot => {
                 // `(expr).field`, `f(x).field`, `x[1].field`: field access on a value.
-                if INDEX < min_precedence || !self.name_allowed(self.peek_nth(1), NameUsage::Label) {
+                if INDEX < min_precedence || !self.name_allowed(self.peek_nth(1), NameUsage::Label)
+                {
                     if self.peek_nth(1).kind == TokenKind::Star {
                         return Err(left);
                     }
@@ -1620,13 +1704,21 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     fn operand_cannot_follow(&self, offset: usize) -> bool {
         let token = self.peek_nth(offset);
         match token.kind {
-            TokenKind::EndOfInput | TokenKind::Semicolon | TokenKind::RightParen | TokenKind::Comma => true,
+            TokenKind::EndOfInput
+            | TokenKind::Semicolon
+            | TokenKind::RightParen
+            | TokenKind::Comma => true,
             TokenKind::Word => is_clause_keyword(token.keyword),
             _ => false,
         }
     }
 
-    fn parse_keyword_infix(&mut self, left: Expr, min_precedence: u8, start: u32) -> Result<Expr, Expr> {
+    fn parse_keyword_infix(
+        &mut self,
+        left: Expr,
+        min_precedence: u8,
+        start: u32,
+    ) -> Result<Expr, Expr> {
         use precedence::*;
         let token = self.peek();
         match token.keyword {
@@ -1692,7 +1784,12 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 let negatable = next.kind == TokenKind::Word
                     && matches!(
                         next.keyword,
-                        Keyword::In | Keyword::Between | Keyword::Like | Keyword::Ilike | Keyword::Similar | Keyword::Glob
+                        Keyword::In
+                            | Keyword::Between
+                            | Keyword::Like
+                            | Keyword::Ilike
+                            | Keyword::Similar
+                            | Keyword::Glob
                     );
                 if !negatable || PATTERN < min_precedence {
                     return Err(left);
@@ -1712,7 +1809,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 }
                 self.parse_pattern_infix(left, false, start)
             }
-            Keyword::At if self.nth_is_keyword(1, Keyword::Time) && self.nth_is_keyword(2, Keyword::Zone) => {
+            Keyword::At
+                if self.nth_is_keyword(1, Keyword::Time)
+                    && self.nth_is_keyword(2, Keyword::Zone) =>
+            {
                 if AT_TIME_ZONE < min_precedence {
                     return Err(left);
                 }
@@ -1894,7 +1994,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             }
             TokenKind::Star
                 if self.peek_nth(1).kind == TokenKind::Word
-                    && self.text(self.peek_nth(1).span).eq_ignore_ascii_case("COLUMNS")
+                    && self
+                        .text(self.peek_nth(1).span)
+                        .eq_ignore_ascii_case("COLUMNS")
                     && self.peek_nth(2).kind == TokenKind::LeftParen =>
             {
                 self.advance();
@@ -1909,7 +2011,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             TokenKind::LeftBracket if self.hooks.supports_bracket_and_brace_literals() => {
                 self.advance();
                 let items = self.parse_bracket_items();
-                ExprKind::Array { items, keyword: false }
+                ExprKind::Array {
+                    items,
+                    keyword: false,
+                }
             }
             TokenKind::LeftBrace if self.hooks.supports_bracket_and_brace_literals() => {
                 self.advance();
@@ -1935,7 +2040,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         let text = self.text(span);
         let bytes = text.as_bytes();
         let misplaced = bytes.windows(2).any(|pair| {
-            (pair[0] == b'_' && !pair[1].is_ascii_hexdigit()) || (pair[1] == b'_' && !pair[0].is_ascii_hexdigit())
+            (pair[0] == b'_' && !pair[1].is_ascii_hexdigit())
+                || (pair[1] == b'_' && !pair[0].is_ascii_hexdigit())
         }) || bytes.last() == Some(&b'_');
         if misplaced {
             // A malformed literal does not derail parsing: report it without
@@ -2044,7 +2150,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 Keyword::Not => {
                     self.advance();
                     // `NOT EXISTS (...)` reads as one construct.
-                    if self.at_keyword(Keyword::Exists) && self.peek_nth(1).kind == TokenKind::LeftParen {
+                    if self.at_keyword(Keyword::Exists)
+                        && self.peek_nth(1).kind == TokenKind::LeftParen
+                    {
                         let mut exists = self.parse_word_prefix();
                         if let ExprKind::Exists { negated, .. } = &mut exists.kind {
                             *negated = true;
@@ -2101,7 +2209,13 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     self.advance();
                     self.advance();
                     let items = self.parse_bracket_items();
-                    return self.finish(ExprKind::Array { items, keyword: true }, start);
+                    return self.finish(
+                        ExprKind::Array {
+                            items,
+                            keyword: true,
+                        },
+                        start,
+                    );
                 }
                 Keyword::Array if next.kind == TokenKind::LeftParen && self.nth_starts_query(2) => {
                     self.advance();
@@ -2110,7 +2224,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     self.expect_close_paren();
                     return self.finish(ExprKind::ArraySubquery(Box::new(query)), start);
                 }
-                Keyword::Map if next.kind == TokenKind::LeftBrace && self.hooks.supports_bracket_and_brace_literals() => {
+                Keyword::Map
+                    if next.kind == TokenKind::LeftBrace
+                        && self.hooks.supports_bracket_and_brace_literals() =>
+                {
                     self.advance();
                     self.advance();
                     let mut entries = Vec::new();
@@ -2132,7 +2249,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     let items = self.parse_expr_list_until_close();
                     return self.finish(ExprKind::Row(items), start);
                 }
-                Keyword::Lambda if self.hooks.supports_arrow_lambda() && self.name_allowed(next, NameUsage::Label) => {
+                Keyword::Lambda
+                    if self.hooks.supports_arrow_lambda()
+                        && self.name_allowed(next, NameUsage::Label) =>
+                {
                     // DuckDB 1.3: `lambda x, y: x + y`.
                     self.advance();
                     let mut params = Vec::new();
@@ -2164,7 +2284,14 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                         StringStyle::Plain
                     };
                     let value = self.advance().span;
-                    return self.finish(ExprKind::TypedString { type_name, value, style }, start);
+                    return self.finish(
+                        ExprKind::TypedString {
+                            type_name,
+                            value,
+                            style,
+                        },
+                        start,
+                    );
                 }
             }
             // `TIMESTAMP WITH TIME ZONE '...'`.
@@ -2221,7 +2348,11 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
 
     fn nth_starts_query(&self, offset: usize) -> bool {
         let token = self.peek_nth(offset);
-        token.kind == TokenKind::Word && matches!(token.keyword, Keyword::Select | Keyword::With | Keyword::Values)
+        token.kind == TokenKind::Word
+            && matches!(
+                token.keyword,
+                Keyword::Select | Keyword::With | Keyword::Values
+            )
     }
 
     fn finish(&self, kind: ExprKind, start: u32) -> Expr {
@@ -2264,7 +2395,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 } else {
                     self.error_expected("`(`");
                 }
-            } else if modifiers.replace && self.at_keyword(Keyword::Replace) && self.peek_nth(1).kind == TokenKind::LeftParen {
+            } else if modifiers.replace
+                && self.at_keyword(Keyword::Replace)
+                && self.peek_nth(1).kind == TokenKind::LeftParen
+            {
                 self.advance();
                 self.advance();
                 loop {
@@ -2279,13 +2413,18 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     }
                 }
                 self.expect_close_paren();
-            } else if modifiers.rename && self.at_keyword(Keyword::Rename) && self.peek_nth(1).kind == TokenKind::LeftParen {
+            } else if modifiers.rename
+                && self.at_keyword(Keyword::Rename)
+                && self.peek_nth(1).kind == TokenKind::LeftParen
+            {
                 self.advance();
                 self.advance();
-                loop {
-                    let Some(old) = self.parse_object_name(NameUsage::Label).parts.last().copied() else {
-                        break;
-                    };
+                while let Some(old) = self
+                    .parse_object_name(NameUsage::Label)
+                    .parts
+                    .last()
+                    .copied()
+                {
                     self.expect_keyword(Keyword::As);
                     match self.parse_ident(NameUsage::Label) {
                         Some(new) => star.rename.push((old, new)),
@@ -2348,7 +2487,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 } else {
                     ExprKind::String(StringStyle::Plain)
                 };
-                Expr { kind, span: token.span }
+                Expr {
+                    kind,
+                    span: token.span,
+                }
             }
             TokenKind::LeftParen => self.parse_parenthesized_expr(),
             TokenKind::Minus => self.parse_expr_bp(precedence::UNARY),
@@ -2401,7 +2543,12 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         };
         if self.eat_keyword(Keyword::Distinct) {
             call.distinct = true;
-        } else if self.at_keyword(Keyword::All) && !matches!(self.peek_nth(1).kind, TokenKind::RightParen | TokenKind::Comma) {
+        } else if self.at_keyword(Keyword::All)
+            && !matches!(
+                self.peek_nth(1).kind,
+                TokenKind::RightParen | TokenKind::Comma
+            )
+        {
             self.advance();
         }
         let outer_in_call = self.in_call_arguments;
@@ -2416,11 +2563,13 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 // Keyword-separated arguments: `extract(year from d)`,
                 // `substring(s from 2 for 3)`, `trim(both 'x' from s)`.
                 let separated = self.eat(TokenKind::Comma)
-                    || (matches!(function_name.as_str(), "extract" | "substring" | "trim" | "overlay" | "position")
-                        && (self.eat_keyword(Keyword::From)
-                            || self.eat_keyword(Keyword::For)
-                            || self.eat_keyword(Keyword::In)
-                            || self.eat_word("PLACING")));
+                    || (matches!(
+                        function_name.as_str(),
+                        "extract" | "substring" | "trim" | "overlay" | "position"
+                    ) && (self.eat_keyword(Keyword::From)
+                        || self.eat_keyword(Keyword::For)
+                        || self.eat_keyword(Keyword::In)
+                        || self.eat_word("PLACING")));
                 if !separated || self.at(TokenKind::RightParen) {
                     break;
                 }
@@ -2431,7 +2580,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             self.advance();
             call.order_by = self.parse_order_keys();
         }
-        if (self.at_keyword(Keyword::Ignore) || self.at_keyword(Keyword::Respect)) && self.nth_is_keyword(1, Keyword::Nulls) {
+        if (self.at_keyword(Keyword::Ignore) || self.at_keyword(Keyword::Respect))
+            && self.nth_is_keyword(1, Keyword::Nulls)
+        {
             call.ignore_nulls = Some(self.advance().keyword == Keyword::Ignore);
             self.advance();
         }
@@ -2454,7 +2605,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             call.filter = Some(Box::new(self.parse_expr()));
             self.expect_close_paren();
         }
-        if (self.at_keyword(Keyword::Ignore) || self.at_keyword(Keyword::Respect)) && self.nth_is_keyword(1, Keyword::Nulls) {
+        if (self.at_keyword(Keyword::Ignore) || self.at_keyword(Keyword::Respect))
+            && self.nth_is_keyword(1, Keyword::Nulls)
+        {
             call.ignore_nulls = Some(self.advance().keyword == Keyword::Ignore);
             self.advance();
         }
@@ -2479,7 +2632,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
 
     fn eat_word(&mut self, upper_case_word: &str) -> bool {
         let token = self.peek();
-        if token.kind == TokenKind::Word && self.text(token.span).eq_ignore_ascii_case(upper_case_word) {
+        if token.kind == TokenKind::Word
+            && self.text(token.span).eq_ignore_ascii_case(upper_case_word)
+        {
             self.advance();
             true
         } else {
@@ -2490,7 +2645,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     fn parse_call_argument(&mut self, function_name: &str) -> FunctionArg {
         let token = self.peek();
         let next = self.peek_nth(1);
-        if self.name_allowed(token, NameUsage::Label) && matches!(next.kind, TokenKind::ColonEquals | TokenKind::FatArrow) {
+        if self.name_allowed(token, NameUsage::Label)
+            && matches!(next.kind, TokenKind::ColonEquals | TokenKind::FatArrow)
+        {
             self.advance();
             self.advance();
             return FunctionArg {
@@ -2502,7 +2659,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         let value = if function_name == "position" {
             self.parse_expr_bp(precedence::PATTERN + 1)
         } else if function_name == "trim"
-            && (self.at_keyword(Keyword::Both) || self.at_keyword(Keyword::Leading) || self.at_keyword(Keyword::Trailing))
+            && (self.at_keyword(Keyword::Both)
+                || self.at_keyword(Keyword::Leading)
+                || self.at_keyword(Keyword::Trailing))
         {
             let side = self.advance();
             if self.at_keyword(Keyword::From) {
@@ -2554,7 +2713,11 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         let starts_clause = token.kind == TokenKind::Word
             && matches!(
                 token.keyword,
-                Keyword::Partition | Keyword::Order | Keyword::Rows | Keyword::Range | Keyword::Groups
+                Keyword::Partition
+                    | Keyword::Order
+                    | Keyword::Rows
+                    | Keyword::Range
+                    | Keyword::Groups
             );
         if !starts_clause && self.at_name(NameUsage::Label) {
             spec.base = Some(Self::ident_from(self.advance()));
@@ -2700,7 +2863,11 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 let with = self.advance().keyword == Keyword::With;
                 self.advance();
                 self.advance();
-                words.push_str(if with { " WITH TIME ZONE" } else { " WITHOUT TIME ZONE" });
+                words.push_str(if with {
+                    " WITH TIME ZONE"
+                } else {
+                    " WITHOUT TIME ZONE"
+                });
             }
             _ => {}
         }
@@ -2737,7 +2904,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                         let token = self.peek();
                         if matches!(
                             token.kind,
-                            TokenKind::Number | TokenKind::String | TokenKind::Word | TokenKind::QuotedIdent
+                            TokenKind::Number
+                                | TokenKind::String
+                                | TokenKind::Word
+                                | TokenKind::QuotedIdent
                         ) {
                             self.advance();
                             modifiers.push(token.span);
@@ -2760,7 +2930,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         let mut array_dimensions = 0u8;
         while self.at(TokenKind::LeftBracket)
             && (self.peek_nth(1).kind == TokenKind::RightBracket
-                || (self.peek_nth(1).kind == TokenKind::Number && self.peek_nth(2).kind == TokenKind::RightBracket))
+                || (self.peek_nth(1).kind == TokenKind::Number
+                    && self.peek_nth(2).kind == TokenKind::RightBracket))
         {
             self.advance();
             if self.at(TokenKind::Number) {

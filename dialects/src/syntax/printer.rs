@@ -4,8 +4,9 @@
 
 use crate::syntax::ast;
 use fusion_ir::query::{
-    BinaryOp, CastKind, Distinct, ExprId, ExprKind, FrameBound, FunctionArg, GroupingElement, Ident, JoinConstraint,
-    Literal, ObjectName, Query, RelId, RelKind, SelectItem, SortKey, Star, Statement, TableAlias, UnaryOp, WindowSpec,
+    BinaryOp, CastKind, Distinct, ExprId, ExprKind, FrameBound, FunctionArg, GroupingElement,
+    Ident, JoinConstraint, Literal, ObjectName, Query, RelId, RelKind, SelectItem, SortKey, Star,
+    Statement, TableAlias, UnaryOp, WindowSpec,
 };
 use fusion_ir::span::Span;
 use fusion_ir::types::{SqlType, TimeZoneKind};
@@ -78,17 +79,32 @@ impl TreePrinter<'_> {
     }
 
     fn names(&self, idents: &[ast::Ident]) -> String {
-        idents.iter().map(|ident| self.ident_text(*ident)).collect::<Vec<_>>().join(".")
+        idents
+            .iter()
+            .map(|ident| self.ident_text(*ident))
+            .collect::<Vec<_>>()
+            .join(".")
     }
 
     fn name_list(&self, idents: &[ast::Ident]) -> String {
-        idents.iter().map(|ident| self.ident_text(*ident)).collect::<Vec<_>>().join(", ")
+        idents
+            .iter()
+            .map(|ident| self.ident_text(*ident))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn query(&mut self, query: &ast::Query) {
         self.open("query", query.span);
         if let Some(with) = &query.with {
-            self.open(if with.recursive { "with recursive" } else { "with" }, with.span);
+            self.open(
+                if with.recursive {
+                    "with recursive"
+                } else {
+                    "with"
+                },
+                with.span,
+            );
             for cte in &with.ctes {
                 let mut head = format!("cte {}", self.ident_text(cte.name));
                 if !cte.columns.is_empty() {
@@ -110,12 +126,26 @@ impl TreePrinter<'_> {
         }
         self.set_expr(&query.body);
         if let Some(order_by) = &query.order_by {
-            self.open(if order_by.all { "order-by all" } else { "order-by" }, order_by.span);
+            self.open(
+                if order_by.all {
+                    "order-by all"
+                } else {
+                    "order-by"
+                },
+                order_by.span,
+            );
             self.order_keys(&order_by.keys);
             self.close();
         }
         if let Some(limit) = &query.limit {
-            self.open(if query.limit_percent { "limit percent" } else { "limit" }, limit.span);
+            self.open(
+                if query.limit_percent {
+                    "limit percent"
+                } else {
+                    "limit"
+                },
+                limit.span,
+            );
             self.expr(limit);
             self.close();
         }
@@ -194,7 +224,14 @@ impl TreePrinter<'_> {
             Some(ast::Distinct::Distinct) => "select distinct",
             Some(ast::Distinct::On(_)) => "select distinct-on",
         };
-        self.open(if select.from_first { "from-first-select" } else { head }, select.span);
+        self.open(
+            if select.from_first {
+                "from-first-select"
+            } else {
+                head
+            },
+            select.span,
+        );
         if let Some(ast::Distinct::On(exprs)) = &select.distinct {
             for expr in exprs {
                 self.expr(expr);
@@ -216,14 +253,23 @@ impl TreePrinter<'_> {
         }
         self.clause("where", &select.where_clause);
         if let Some(group_by) = &select.group_by {
-            self.open(if group_by.all { "group-by all" } else { "group-by" }, group_by.span);
+            self.open(
+                if group_by.all {
+                    "group-by all"
+                } else {
+                    "group-by"
+                },
+                group_by.span,
+            );
             for element in &group_by.elements {
                 match element {
                     ast::GroupingElement::Expr(expr) => self.expr(expr),
                     ast::GroupingElement::Empty(span) => self.leaf("empty-set", *span),
                     ast::GroupingElement::Rollup(sets, span) => self.sets("rollup", sets, *span),
                     ast::GroupingElement::Cube(sets, span) => self.sets("cube", sets, *span),
-                    ast::GroupingElement::GroupingSets(sets, span) => self.sets("grouping-sets", sets, *span),
+                    ast::GroupingElement::GroupingSets(sets, span) => {
+                        self.sets("grouping-sets", sets, *span)
+                    }
                 }
             }
             self.close();
@@ -270,15 +316,25 @@ impl TreePrinter<'_> {
     fn alias_suffix(&self, alias: &Option<ast::TableAlias>) -> String {
         match alias {
             None => String::new(),
-            Some(alias) if alias.columns.is_empty() => format!(" as {}", self.ident_text(alias.name)),
-            Some(alias) => format!(" as {}({})", self.ident_text(alias.name), self.name_list(&alias.columns)),
+            Some(alias) if alias.columns.is_empty() => {
+                format!(" as {}", self.ident_text(alias.name))
+            }
+            Some(alias) => format!(
+                " as {}({})",
+                self.ident_text(alias.name),
+                self.name_list(&alias.columns)
+            ),
         }
     }
 
     fn table(&mut self, table: &ast::TableExpr) {
         match table {
             ast::TableExpr::Named { name, alias, span } => {
-                let head = format!("table {}{}", self.names(&name.parts), self.alias_suffix(alias));
+                let head = format!(
+                    "table {}{}",
+                    self.names(&name.parts),
+                    self.alias_suffix(alias)
+                );
                 self.leaf(&head, *span);
             }
             ast::TableExpr::File { path, alias, span } => {
@@ -325,7 +381,11 @@ impl TreePrinter<'_> {
             } => {
                 let head = format!(
                     "unnest{}{}",
-                    if *with_ordinality { " with-ordinality" } else { "" },
+                    if *with_ordinality {
+                        " with-ordinality"
+                    } else {
+                        ""
+                    },
                     self.alias_suffix(alias)
                 );
                 self.open(&head, *span);
@@ -334,7 +394,11 @@ impl TreePrinter<'_> {
                 }
                 self.close();
             }
-            ast::TableExpr::Values { values, alias, span } => {
+            ast::TableExpr::Values {
+                values,
+                alias,
+                span,
+            } => {
                 let head = format!("values-table{}", self.alias_suffix(alias));
                 self.open(&head, *span);
                 self.values(values);
@@ -380,7 +444,11 @@ impl TreePrinter<'_> {
                 self.table(inner);
                 self.close();
             }
-            ast::TableExpr::Sampled { inner, sample, span } => {
+            ast::TableExpr::Sampled {
+                inner,
+                sample,
+                span,
+            } => {
                 let head = format!("sampled [{}]", self.text(*sample));
                 self.open(&head, *span);
                 self.table(inner);
@@ -410,7 +478,9 @@ impl TreePrinter<'_> {
             self.leaf(&head, base.span);
         }
         if !spec.partition_by.is_empty() {
-            let span = spec.partition_by[0].span.cover(spec.partition_by[spec.partition_by.len() - 1].span);
+            let span = spec.partition_by[0]
+                .span
+                .cover(spec.partition_by[spec.partition_by.len() - 1].span);
             self.open("partition-by", span);
             for expr in &spec.partition_by {
                 self.expr(expr);
@@ -418,7 +488,9 @@ impl TreePrinter<'_> {
             self.close();
         }
         if !spec.order_by.is_empty() {
-            let span = spec.order_by[0].span.cover(spec.order_by[spec.order_by.len() - 1].span);
+            let span = spec.order_by[0]
+                .span
+                .cover(spec.order_by[spec.order_by.len() - 1].span);
             self.open("order-by", span);
             self.order_keys(&spec.order_by);
             self.close();
@@ -477,8 +549,14 @@ impl TreePrinter<'_> {
             }
             ast::ExprKind::Null => self.leaf("null", span),
             ast::ExprKind::Boolean(value) => self.leaf(if *value { "true" } else { "false" }, span),
-            ast::ExprKind::TypedString { type_name, value, .. } => {
-                let head = format!("typed {} {}", type_text(type_name, self.source), self.text(*value));
+            ast::ExprKind::TypedString {
+                type_name, value, ..
+            } => {
+                let head = format!(
+                    "typed {} {}",
+                    type_text(type_name, self.source),
+                    self.text(*value)
+                );
                 self.leaf(&head, span);
             }
             ast::ExprKind::Interval { value, unit } => {
@@ -499,19 +577,30 @@ impl TreePrinter<'_> {
                 self.expr(operand);
                 self.close();
             }
-            ast::ExprKind::Binary { operator, left, right } => {
+            ast::ExprKind::Binary {
+                operator,
+                left,
+                right,
+            } => {
                 self.open(&format!("binary {}", binary_text(*operator)), span);
                 self.expr(left);
                 self.expr(right);
                 self.close();
             }
-            ast::ExprKind::Cast { expr, type_name, syntax } => {
+            ast::ExprKind::Cast {
+                expr,
+                type_name,
+                syntax,
+            } => {
                 let keyword = match syntax {
                     ast::CastSyntax::Cast => "cast",
                     ast::CastSyntax::TryCast => "try-cast",
                     ast::CastSyntax::DoubleColon => "::",
                 };
-                self.open(&format!("{keyword} {}", type_text(type_name, self.source)), span);
+                self.open(
+                    &format!("{keyword} {}", type_text(type_name, self.source)),
+                    span,
+                );
                 self.expr(expr);
                 self.close();
             }
@@ -538,7 +627,11 @@ impl TreePrinter<'_> {
                 }
                 self.close();
             }
-            ast::ExprKind::InList { expr, list, negated } => {
+            ast::ExprKind::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 self.open(if *negated { "not-in" } else { "in" }, span);
                 self.expr(expr);
                 for item in list {
@@ -546,7 +639,11 @@ impl TreePrinter<'_> {
                 }
                 self.close();
             }
-            ast::ExprKind::InSubquery { expr, query, negated } => {
+            ast::ExprKind::InSubquery {
+                expr,
+                query,
+                negated,
+            } => {
                 self.open(if *negated { "not-in" } else { "in" }, span);
                 self.expr(expr);
                 self.query(query);
@@ -581,7 +678,8 @@ impl TreePrinter<'_> {
                 escape,
                 negated,
             } => {
-                let head = format!("{}{operator:?}", if *negated { "not-" } else { "" }).to_lowercase();
+                let head =
+                    format!("{}{operator:?}", if *negated { "not-" } else { "" }).to_lowercase();
                 self.open(&head, span);
                 self.expr(expr);
                 self.expr(pattern);
@@ -597,13 +695,21 @@ impl TreePrinter<'_> {
                 self.expr(expr);
                 self.close();
             }
-            ast::ExprKind::IsBoolean { expr, value, negated } => {
+            ast::ExprKind::IsBoolean {
+                expr,
+                value,
+                negated,
+            } => {
                 let head = format!("is{} {value}", if *negated { "-not" } else { "" });
                 self.open(&head, span);
                 self.expr(expr);
                 self.close();
             }
-            ast::ExprKind::IsDistinctFrom { left, right, negated } => {
+            ast::ExprKind::IsDistinctFrom {
+                left,
+                right,
+                negated,
+            } => {
                 self.open(
                     if *negated {
                         "is-not-distinct-from"
@@ -642,7 +748,14 @@ impl TreePrinter<'_> {
                 self.close();
             }
             ast::ExprKind::Array { items, keyword } => {
-                self.open(if *keyword { "array-constructor" } else { "list" }, span);
+                self.open(
+                    if *keyword {
+                        "array-constructor"
+                    } else {
+                        "list"
+                    },
+                    span,
+                );
                 for item in items {
                     self.expr(item);
                 }
@@ -679,7 +792,11 @@ impl TreePrinter<'_> {
                 self.close();
             }
             ast::ExprKind::Row(items) | ast::ExprKind::Tuple(items) => {
-                let head = if matches!(expr.kind, ast::ExprKind::Row(_)) { "row" } else { "tuple" };
+                let head = if matches!(expr.kind, ast::ExprKind::Row(_)) {
+                    "row"
+                } else {
+                    "tuple"
+                };
                 self.open(head, span);
                 for item in items {
                     self.expr(item);
@@ -710,7 +827,9 @@ impl TreePrinter<'_> {
                     let renamed: Vec<String> = star
                         .rename
                         .iter()
-                        .map(|(old, new)| format!("{} as {}", self.ident_text(*old), self.ident_text(*new)))
+                        .map(|(old, new)| {
+                            format!("{} as {}", self.ident_text(*old), self.ident_text(*new))
+                        })
                         .collect();
                     let _ = write!(head, " rename({})", renamed.join(", "));
                 }
@@ -756,13 +875,17 @@ impl TreePrinter<'_> {
         self.open(&head, span);
         self.args(&call.args);
         if !call.order_by.is_empty() {
-            let key_span = call.order_by[0].span.cover(call.order_by[call.order_by.len() - 1].span);
+            let key_span = call.order_by[0]
+                .span
+                .cover(call.order_by[call.order_by.len() - 1].span);
             self.open("order-by", key_span);
             self.order_keys(&call.order_by);
             self.close();
         }
         if !call.within_group.is_empty() {
-            let key_span = call.within_group[0].span.cover(call.within_group[call.within_group.len() - 1].span);
+            let key_span = call.within_group[0]
+                .span
+                .cover(call.within_group[call.within_group.len() - 1].span);
             self.open("within-group", key_span);
             self.order_keys(&call.within_group);
             self.close();
@@ -794,7 +917,9 @@ pub fn type_text(type_name: &ast::TypeName, source: &str) -> String {
         ast::TypeArguments::Fields(fields) => {
             let parts: Vec<String> = fields
                 .iter()
-                .map(|(name, field_type)| format!("{} {}", slice(name.span), type_text(field_type, source)))
+                .map(|(name, field_type)| {
+                    format!("{} {}", slice(name.span), type_text(field_type, source))
+                })
                 .collect();
             let _ = write!(text, "({})", parts.join(", "));
         }
@@ -895,7 +1020,11 @@ fn ident_text(ident: &Ident) -> String {
 }
 
 fn idents_text(idents: &[Ident], separator: &str) -> String {
-    idents.iter().map(ident_text).collect::<Vec<_>>().join(separator)
+    idents
+        .iter()
+        .map(ident_text)
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 fn object_text(name: &ObjectName) -> String {
@@ -906,7 +1035,11 @@ fn alias_text(alias: &Option<TableAlias>) -> String {
     match alias {
         None => String::new(),
         Some(alias) if alias.columns.is_empty() => format!(" AS {}", ident_text(&alias.name)),
-        Some(alias) => format!(" AS {}({})", ident_text(&alias.name), idents_text(&alias.columns, ", ")),
+        Some(alias) => format!(
+            " AS {}({})",
+            ident_text(&alias.name),
+            idents_text(&alias.columns, ", ")
+        ),
     }
 }
 
@@ -929,10 +1062,19 @@ impl IrPrinter<'_> {
                 let text = format!("Scan {}{}", object_text(table), alias_text(alias));
                 self.write_line(depth, id, &text);
             }
-            RelKind::With { recursive, ctes, body } => {
-                self.write_line(depth, id, if *recursive { "With recursive" } else { "With" });
+            RelKind::With {
+                recursive,
+                ctes,
+                body,
+            } => {
+                self.write_line(
+                    depth,
+                    id,
+                    if *recursive { "With recursive" } else { "With" },
+                );
                 for cte in ctes {
-                    let mut head = format!("{}cte {}", "  ".repeat(depth + 1), ident_text(&cte.name));
+                    let mut head =
+                        format!("{}cte {}", "  ".repeat(depth + 1), ident_text(&cte.name));
                     if !cte.columns.is_empty() {
                         let _ = write!(head, "({})", idents_text(&cte.columns, ", "));
                     }
@@ -947,8 +1089,16 @@ impl IrPrinter<'_> {
                 let _ = writeln!(self.out, "{}body", "  ".repeat(depth + 1));
                 self.rel(*body, depth + 2);
             }
-            RelKind::Derived { input, alias, lateral } => {
-                let text = format!("Derived{}{}", if *lateral { " lateral" } else { "" }, alias_text(alias));
+            RelKind::Derived {
+                input,
+                alias,
+                lateral,
+            } => {
+                let text = format!(
+                    "Derived{}{}",
+                    if *lateral { " lateral" } else { "" },
+                    alias_text(alias)
+                );
                 self.write_line(depth, id, &text);
                 self.rel(*input, depth + 1);
             }
@@ -967,11 +1117,19 @@ impl IrPrinter<'_> {
                 );
                 self.write_line(depth, id, &text);
             }
-            RelKind::Unnest { args, alias, with_offset } => {
+            RelKind::Unnest {
+                args,
+                alias,
+                with_offset,
+            } => {
                 let text = format!(
                     "Unnest({}){}{}",
                     self.expr_list(args),
-                    if with_offset.is_some() { " WITH ORDINALITY" } else { "" },
+                    if with_offset.is_some() {
+                        " WITH ORDINALITY"
+                    } else {
+                        ""
+                    },
                     alias_text(alias)
                 );
                 self.write_line(depth, id, &text);
@@ -986,7 +1144,9 @@ impl IrPrinter<'_> {
                     JoinConstraint::None => String::new(),
                     JoinConstraint::Natural => " natural".to_string(),
                     JoinConstraint::On(predicate) => format!(" on {}", self.expr(*predicate)),
-                    JoinConstraint::Using(columns) => format!(" using ({})", idents_text(columns, ", ")),
+                    JoinConstraint::Using(columns) => {
+                        format!(" using ({})", idents_text(columns, ", "))
+                    }
                 };
                 let text = format!("Join {kind:?}{constraint_text}");
                 self.write_line(depth, id, &text);
@@ -994,7 +1154,10 @@ impl IrPrinter<'_> {
                 self.rel(*right, depth + 1);
             }
             RelKind::Values { rows, alias } => {
-                let rows_text: Vec<String> = rows.iter().map(|row| format!("({})", self.expr_list(row))).collect();
+                let rows_text: Vec<String> = rows
+                    .iter()
+                    .map(|row| format!("({})", self.expr_list(row)))
+                    .collect();
                 let text = format!("Values {}{}", rows_text.join(", "), alias_text(alias));
                 self.write_line(depth, id, &text);
             }
@@ -1004,7 +1167,11 @@ impl IrPrinter<'_> {
                 predicate,
                 clause,
             } => {
-                let text = format!("Filter[{}] {}", format!("{clause:?}").to_lowercase(), self.expr(*predicate));
+                let text = format!(
+                    "Filter[{}] {}",
+                    format!("{clause:?}").to_lowercase(),
+                    self.expr(*predicate)
+                );
                 self.write_line(depth, id, &text);
                 self.rel(*input, depth + 1);
             }
@@ -1018,7 +1185,9 @@ impl IrPrinter<'_> {
                         GroupingElement::Expr(expr) => self.expr(*expr),
                         GroupingElement::Rollup(sets) => format!("ROLLUP{}", self.sets(sets)),
                         GroupingElement::Cube(sets) => format!("CUBE{}", self.sets(sets)),
-                        GroupingElement::GroupingSets(sets) => format!("GROUPING SETS{}", self.sets(sets)),
+                        GroupingElement::GroupingSets(sets) => {
+                            format!("GROUPING SETS{}", self.sets(sets))
+                        }
                     });
                 }
                 let text = format!("Aggregate by {}", parts.join(", "));
@@ -1034,7 +1203,10 @@ impl IrPrinter<'_> {
                 let items_text: Vec<String> = items
                     .iter()
                     .map(|item| match item {
-                        SelectItem::Expr { expr, alias: Some(alias) } => {
+                        SelectItem::Expr {
+                            expr,
+                            alias: Some(alias),
+                        } => {
                             format!("{} AS {}", self.expr(*expr), ident_text(alias))
                         }
                         SelectItem::Expr { expr, alias: None } => self.expr(*expr),
@@ -1048,7 +1220,12 @@ impl IrPrinter<'_> {
                 };
                 let mut text = format!("Project{distinct_text} {}", items_text.join(", "));
                 for window in windows {
-                    let _ = write!(text, " WINDOW {} AS ({})", ident_text(&window.name), self.window(&window.spec));
+                    let _ = write!(
+                        text,
+                        " WINDOW {} AS ({})",
+                        ident_text(&window.name),
+                        self.window(&window.spec)
+                    );
                 }
                 self.write_line(depth, id, &text);
                 self.rel(*input, depth + 1);
@@ -1058,7 +1235,11 @@ impl IrPrinter<'_> {
                 self.write_line(depth, id, &text);
                 self.rel(*input, depth + 1);
             }
-            RelKind::Limit { input, limit, offset } => {
+            RelKind::Limit {
+                input,
+                limit,
+                offset,
+            } => {
                 let mut text = "Limit".to_string();
                 if let Some(limit) = limit {
                     let _ = write!(text, " limit={}", self.expr(*limit));
@@ -1090,12 +1271,19 @@ impl IrPrinter<'_> {
     }
 
     fn sets(&mut self, sets: &[Vec<ExprId>]) -> String {
-        let parts: Vec<String> = sets.iter().map(|set| format!("({})", self.expr_list(set))).collect();
+        let parts: Vec<String> = sets
+            .iter()
+            .map(|set| format!("({})", self.expr_list(set)))
+            .collect();
         format!("({})", parts.join(", "))
     }
 
     fn expr_list(&mut self, exprs: &[ExprId]) -> String {
-        exprs.iter().map(|expr| self.expr(*expr)).collect::<Vec<_>>().join(", ")
+        exprs
+            .iter()
+            .map(|expr| self.expr(*expr))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn args(&mut self, args: &[FunctionArg]) -> String {
@@ -1160,7 +1348,10 @@ impl IrPrinter<'_> {
             parts.push(ident_text(base));
         }
         if !spec.partition_by.is_empty() {
-            parts.push(format!("PARTITION BY {}", self.expr_list(&spec.partition_by)));
+            parts.push(format!(
+                "PARTITION BY {}",
+                self.expr_list(&spec.partition_by)
+            ));
         }
         if !spec.order_by.is_empty() {
             parts.push(format!("ORDER BY {}", self.sort_keys(&spec.order_by)));
@@ -1212,7 +1403,9 @@ impl IrPrinter<'_> {
                 Literal::Boolean(value) => value.to_string().to_uppercase(),
                 Literal::Number(text) => text.as_str().to_string(),
                 Literal::String(value) => format!("'{}'", value.replace('\'', "''")),
-                Literal::Typed { ty, value } => format!("{} '{}'", sql_type_text(ty), value.replace('\'', "''")),
+                Literal::Typed { ty, value } => {
+                    format!("{} '{}'", sql_type_text(ty), value.replace('\'', "''"))
+                }
             },
             ExprKind::Parameter(name) => name.as_str().to_string(),
             ExprKind::Unary { op, operand } => {
@@ -1229,7 +1422,11 @@ impl IrPrinter<'_> {
             }
             ExprKind::Cast { expr, target, kind } => {
                 let inner = self.expr(*expr);
-                let keyword = if *kind == CastKind::TryCast { "TRY_CAST" } else { "CAST" };
+                let keyword = if *kind == CastKind::TryCast {
+                    "TRY_CAST"
+                } else {
+                    "CAST"
+                };
                 format!("{keyword}({inner} AS {})", sql_type_text(target))
             }
             ExprKind::Function(call) => {
@@ -1243,7 +1440,11 @@ impl IrPrinter<'_> {
                 }
                 text.push(')');
                 if !call.within_group.is_empty() {
-                    let _ = write!(text, " WITHIN GROUP (ORDER BY {})", self.sort_keys(&call.within_group));
+                    let _ = write!(
+                        text,
+                        " WITHIN GROUP (ORDER BY {})",
+                        self.sort_keys(&call.within_group)
+                    );
                 }
                 if let Some(filter) = call.filter {
                     let _ = write!(text, " FILTER (WHERE {})", self.expr(filter));
@@ -1265,7 +1466,12 @@ impl IrPrinter<'_> {
                     let _ = write!(text, " {}", self.expr(operand));
                 }
                 for (condition, result) in &case.branches {
-                    let _ = write!(text, " WHEN {} THEN {}", self.expr(*condition), self.expr(*result));
+                    let _ = write!(
+                        text,
+                        " WHEN {} THEN {}",
+                        self.expr(*condition),
+                        self.expr(*result)
+                    );
                 }
                 if let Some(result) = case.else_result {
                     let _ = write!(text, " ELSE {}", self.expr(result));
@@ -1273,10 +1479,17 @@ impl IrPrinter<'_> {
                 text.push_str(" END");
                 text
             }
-            ExprKind::InList { expr, list, negated } => {
+            ExprKind::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 let value = self.expr(*expr);
                 let list = self.expr_list(list);
-                format!("({value} {}IN ({list}))", if *negated { "NOT " } else { "" })
+                format!(
+                    "({value} {}IN ({list}))",
+                    if *negated { "NOT " } else { "" }
+                )
             }
             ExprKind::InSubquery {
                 expr,
@@ -1285,7 +1498,10 @@ impl IrPrinter<'_> {
             } => {
                 let value = self.expr(*expr);
                 let subquery = self.subquery(*subquery);
-                format!("({value} {}IN {subquery})", if *negated { "NOT " } else { "" })
+                format!(
+                    "({value} {}IN {subquery})",
+                    if *negated { "NOT " } else { "" }
+                )
             }
             ExprKind::Exists { subquery, negated } => {
                 let subquery = self.subquery(*subquery);
@@ -1301,7 +1517,10 @@ impl IrPrinter<'_> {
                 let value = self.expr(*expr);
                 let low = self.expr(*low);
                 let high = self.expr(*high);
-                format!("({value} {}BETWEEN {low} AND {high})", if *negated { "NOT " } else { "" })
+                format!(
+                    "({value} {}BETWEEN {low} AND {high})",
+                    if *negated { "NOT " } else { "" }
+                )
             }
             ExprKind::Like {
                 expr,
@@ -1324,20 +1543,37 @@ impl IrPrinter<'_> {
                 text
             }
             ExprKind::IsNull { expr, negated } => {
-                format!("({} IS {}NULL)", self.expr(*expr), if *negated { "NOT " } else { "" })
+                format!(
+                    "({} IS {}NULL)",
+                    self.expr(*expr),
+                    if *negated { "NOT " } else { "" }
+                )
             }
-            ExprKind::IsDistinctFrom { left, right, negated } => {
+            ExprKind::IsDistinctFrom {
+                left,
+                right,
+                negated,
+            } => {
                 let left = self.expr(*left);
                 let right = self.expr(*right);
-                format!("({left} IS {}DISTINCT FROM {right})", if *negated { "NOT " } else { "" })
+                format!(
+                    "({left} IS {}DISTINCT FROM {right})",
+                    if *negated { "NOT " } else { "" }
+                )
             }
-            ExprKind::IsBoolean { expr, value, negated } => format!(
+            ExprKind::IsBoolean {
+                expr,
+                value,
+                negated,
+            } => format!(
                 "({} IS {}{})",
                 self.expr(*expr),
                 if *negated { "NOT " } else { "" },
                 value.to_string().to_uppercase()
             ),
-            ExprKind::Field { expr, field } => format!("({}).{}", self.expr(*expr), ident_text(field)),
+            ExprKind::Field { expr, field } => {
+                format!("({}).{}", self.expr(*expr), ident_text(field))
+            }
             ExprKind::Index { expr, index } => {
                 let value = self.expr(*expr);
                 format!("{value}[{}]", self.expr(*index))
@@ -1389,9 +1625,13 @@ pub fn sql_type_text(ty: &SqlType) -> String {
         },
         SqlType::Float32 => "FLOAT32".to_string(),
         SqlType::Float64 => "FLOAT64".to_string(),
-        SqlType::String { max_len: Some(length) } => format!("STRING({length})"),
+        SqlType::String {
+            max_len: Some(length),
+        } => format!("STRING({length})"),
         SqlType::String { max_len: None } => "STRING".to_string(),
-        SqlType::Binary { max_len: Some(length) } => format!("BINARY({length})"),
+        SqlType::Binary {
+            max_len: Some(length),
+        } => format!("BINARY({length})"),
         SqlType::Binary { max_len: None } => "BINARY".to_string(),
         SqlType::Date => "DATE".to_string(),
         SqlType::Time => "TIME".to_string(),
@@ -1412,7 +1652,11 @@ pub fn sql_type_text(ty: &SqlType) -> String {
                 .collect();
             format!("STRUCT<{}>", parts.join(", "))
         }
-        SqlType::Map(entry) => format!("MAP<{}, {}>", sql_type_text(&entry.0), sql_type_text(&entry.1)),
+        SqlType::Map(entry) => format!(
+            "MAP<{}, {}>",
+            sql_type_text(&entry.0),
+            sql_type_text(&entry.1)
+        ),
         SqlType::Geography => "GEOGRAPHY".to_string(),
         SqlType::Null => "NULL".to_string(),
         SqlType::Other(name) => format!("OTHER({name})"),

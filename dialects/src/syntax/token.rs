@@ -198,7 +198,12 @@ fn keyword_table() -> &'static FxHashMap<Box<[u8]>, Keyword> {
     TABLE.get_or_init(|| {
         ALL_KEYWORDS
             .iter()
-            .map(|(keyword, text)| (text.to_ascii_lowercase().into_bytes().into_boxed_slice(), *keyword))
+            .map(|(keyword, text)| {
+                (
+                    text.to_ascii_lowercase().into_bytes().into_boxed_slice(),
+                    *keyword,
+                )
+            })
             .collect()
     })
 }
