@@ -234,3 +234,32 @@ fn parser_never_panics_on_truncated_fixtures() {
     );
     assert_no_panics("truncated fixtures", inputs);
 }
+
+#[test]
+fn benchmark_queries_parse_without_errors() {
+    let Some(dir) = corpus_dir() else {
+        return;
+    };
+    let mut failures = Vec::new();
+    for benchmark in ["benchmarks/tpch.jsonl", "benchmarks/tpcds.jsonl"] {
+        let path = dir.join(benchmark);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+        for line in text.lines().filter(|line| !line.trim().is_empty()) {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+            let sql = value["sql"].as_str().unwrap_or_default();
+            let parsed = DuckDb.parse(sql, FileId(0));
+            if let Some(error) = first_error(&parsed.diagnostics) {
+                failures.push(format!(
+                    "{benchmark} {}: {} {}",
+                    value["id"], error.code, error.message
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "benchmark queries with errors:\n{}",
+        failures.join("\n")
+    );
+}
