@@ -346,7 +346,7 @@ fn infer_schemas_feeds_outputs_to_children() {
 
     let semantics = DuckDb.semantics();
     let mut graph = ProjectGraph::default();
-    let mut add = |graph: &mut ProjectGraph, kind: NodeKind, name: &str| {
+    let add = |graph: &mut ProjectGraph, kind: NodeKind, name: &str| {
         graph.add_node(Node {
             unique_id: format!("{}.shop.{name}", kind.resource_type()),
             kind,

@@ -1181,6 +1181,7 @@ impl<'q> Binder<'q> {
         // GROUP BY: ordinals and aliases name select items.
         let mut group_keys: Vec<ExprId> = Vec::new();
         let mut grouping_uncertain = false;
+        let mut partial_keys_start: Option<usize> = None;
         if let Some(grouping) = group_by {
             let mut elements: Vec<ExprId> = Vec::new();
             for element in &grouping.elements {
@@ -1193,7 +1194,24 @@ impl<'q> Binder<'q> {
                     }
                 }
             }
-            for expr in elements {
+            // Keys of ROLLUP/CUBE/GROUPING SETS are NULL in the rows of the
+            // sets that leave them out.
+            let first_partial_key = grouping
+                .elements
+                .iter()
+                .filter_map(|element| match element {
+                    GroupingElement::Expr(_) => None,
+                    GroupingElement::Rollup(sets)
+                    | GroupingElement::Cube(sets)
+                    | GroupingElement::GroupingSets(sets) => sets.iter().flatten().next().copied(),
+                })
+                .next();
+            let partial_from =
+                first_partial_key.and_then(|first| elements.iter().position(|expr| *expr == first));
+            for (element_index, expr) in elements.into_iter().enumerate() {
+                if partial_from.is_some_and(|start| element_index >= start) {
+                    partial_keys_start.get_or_insert(group_keys.len());
+                }
                 if let Some(ordinal) = self.ordinal(expr) {
                     self.record(
                         expr,
@@ -1223,13 +1241,21 @@ impl<'q> Binder<'q> {
                 }
             }
             if grouping.all {
-                for (item_expr, column) in output_exprs.iter().zip(&output) {
-                    if let Some(item_expr) = item_expr {
-                        if !self.contains_aggregate(*item_expr) {
-                            group_keys.push(*item_expr);
-                        }
+                for item_expr in output_exprs.iter().flatten() {
+                    if !self.contains_aggregate(*item_expr) {
+                        group_keys.push(*item_expr);
                     }
-                    let _ = column;
+                }
+            }
+            if let Some(start) = partial_keys_start {
+                for (column, item_expr) in output.iter_mut().zip(&output_exprs) {
+                    let Some(item_expr) = item_expr else { continue };
+                    if group_keys[start.min(group_keys.len())..]
+                        .iter()
+                        .any(|key| self.same_expr(*key, *item_expr))
+                    {
+                        column.nullable = true;
+                    }
                 }
             }
         }

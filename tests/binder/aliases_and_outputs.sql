@@ -9,3 +9,5 @@ select status as id from orders order by id;
 select amount, id * 2, upper(status), count(*) over () from orders;
 select distinct on (customer_id) customer_id, amount from orders order by customer_id, amount desc;
 select id from orders limit 10 offset 5;
+select id as order_id, order_id + 1 as next_id from orders where next_id > 2 order by next_id;
+select status as s, count(*) as n from orders group by s having n > 1 qualify row_number() over (order by n) = 1;

@@ -20,3 +20,7 @@ select * from orders group by id;
 select customer_id, sum(sum(amount)) over () from orders group by customer_id;
 select sum(count(*)) from orders;
 select id from orders group by id having row_number() over () > 1;
+select id, count(*) from orders group by rollup (id);
+select customer_id, status, sum(amount) from orders group by cube (customer_id, status);
+select customer_id, status, count(*) from orders group by grouping sets ((customer_id), (status), ());
+select id, status, grouping(status) from orders group by id, rollup (status);
