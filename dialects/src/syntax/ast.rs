@@ -548,6 +548,11 @@ pub enum ExprKind {
     ArraySubquery(Box<Query>),
     /// `{'a': 1, b: 2}`.
     StructLiteral(Vec<(Ident, Expr)>),
+    /// `ANY (subquery)`, `SOME (...)`, `ALL (...)` as the right side of a comparison.
+    Quantified {
+        all: bool,
+        operand: Box<Expr>,
+    },
     /// `MAP {'k': 1}` (DuckDB): keys and values are expressions.
     MapLiteral(Vec<(Expr, Expr)>),
     /// `*COLUMNS('a.*')` (DuckDB): the matched columns spread as arguments.

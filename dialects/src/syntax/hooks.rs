@@ -114,6 +114,26 @@ pub trait SyntaxHooks: Sync {
         matches!(upper_case_word, "DATE" | "TIME" | "TIMESTAMP")
     }
 
+    /// Whether `word` (upper case), written bare, calls a function without
+    /// arguments rather than naming a column.
+    ///
+    /// Example: `select current_date, current_timestamp`.
+    fn is_niladic_function(&self, upper_case_word: &str) -> bool {
+        matches!(
+            upper_case_word,
+            "CURRENT_DATE"
+                | "CURRENT_TIME"
+                | "CURRENT_TIMESTAMP"
+                | "LOCALTIME"
+                | "LOCALTIMESTAMP"
+                | "CURRENT_USER"
+                | "SESSION_USER"
+                | "CURRENT_ROLE"
+                | "CURRENT_CATALOG"
+                | "CURRENT_SCHEMA"
+        )
+    }
+
     /// Whether `word` (upper case) is an interval unit after `INTERVAL n`.
     ///
     /// Example: `select interval 3 day`, `interval (n) hours`.

@@ -836,6 +836,12 @@ impl Lowerer<'_, '_> {
                     })
                     .collect(),
             ),
+            ast::ExprKind::Quantified { all, operand } => {
+                // Kept as a call the binder recognises by name: `any(...)` / `all(...)`.
+                let operand = self.lower_expr(operand);
+                let name = if *all { "all" } else { "any" };
+                ExprKind::Function(Box::new(self.synthetic_call(name, vec![operand], span)))
+            }
             ast::ExprKind::MapLiteral(entries) => {
                 // `MAP {k: v, ...}` is DuckDB's `map([k, ...], [v, ...])`.
                 let keys = entries

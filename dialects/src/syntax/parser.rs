@@ -630,6 +630,25 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 if self.at_keyword(Keyword::Rows) || self.at_keyword(Keyword::Row) {
                     self.advance();
                 }
+            } else if self.at_keyword(Keyword::Fetch) && limit.is_none() {
+                // `FETCH FIRST|NEXT n ROW|ROWS ONLY|WITH TIES`: the standard LIMIT.
+                self.advance();
+                self.recovering = false;
+                if !self.eat_keyword(Keyword::First) && !self.eat_word("NEXT") {
+                    self.error_expected("FIRST or NEXT");
+                }
+                if !self.at_keyword(Keyword::Row) && !self.at_keyword(Keyword::Rows) {
+                    limit = Some(self.parse_expr());
+                }
+                if !self.eat_keyword(Keyword::Rows) && !self.eat_keyword(Keyword::Row) {
+                    self.error_expected("ROW or ROWS");
+                }
+                if self.at_keyword(Keyword::With) && self.nth_is_keyword(1, Keyword::Ties) {
+                    self.advance();
+                    self.advance();
+                } else {
+                    self.expect_keyword(Keyword::Only);
+                }
             } else {
                 break;
             }
@@ -1056,6 +1075,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     | Keyword::Order
                     | Keyword::Limit
                     | Keyword::Offset
+                    | Keyword::Fetch
             ),
             _ => false,
         }
@@ -2205,6 +2225,20 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     );
                 }
                 Keyword::Interval => return self.parse_interval(),
+                Keyword::Any | Keyword::Some | Keyword::All
+                    if next.kind == TokenKind::LeftParen =>
+                {
+                    // `x = ANY (select ...)`, `x > ALL (array)`.
+                    self.advance();
+                    let operand = self.parse_parenthesized_expr();
+                    return self.finish(
+                        ExprKind::Quantified {
+                            all: token.keyword == Keyword::All,
+                            operand: Box::new(operand),
+                        },
+                        start,
+                    );
+                }
                 Keyword::Array if next.kind == TokenKind::LeftBracket => {
                     self.advance();
                     self.advance();
@@ -2342,6 +2376,23 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         }
         if self.at(TokenKind::LeftParen) && parts.len() > 1 {
             return self.parse_function_call(ObjectName { parts }, start);
+        }
+        // `current_date`: a function called without parentheses.
+        if parts.len() == 1 && !parts[0].quoted {
+            let upper = self.text(parts[0].span).to_ascii_uppercase();
+            if self.hooks.is_niladic_function(&upper) {
+                let call = FunctionCall {
+                    name: ObjectName { parts },
+                    args: Vec::new(),
+                    distinct: false,
+                    order_by: Vec::new(),
+                    within_group: Vec::new(),
+                    filter: None,
+                    ignore_nulls: None,
+                    over: None,
+                };
+                return self.finish(ExprKind::Function(Box::new(call)), start);
+            }
         }
         self.finish(ExprKind::Identifier(parts), start)
     }
@@ -2979,6 +3030,7 @@ fn is_clause_keyword(keyword: Keyword) -> bool {
             | Keyword::Order
             | Keyword::Limit
             | Keyword::Offset
+            | Keyword::Fetch
             | Keyword::Union
             | Keyword::Intersect
             | Keyword::Except

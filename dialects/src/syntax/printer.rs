@@ -776,6 +776,11 @@ impl TreePrinter<'_> {
                 }
                 self.close();
             }
+            ast::ExprKind::Quantified { all, operand } => {
+                self.open(if *all { "all" } else { "any" }, span);
+                self.expr(operand);
+                self.close();
+            }
             ast::ExprKind::MapLiteral(entries) => {
                 self.open("map", span);
                 for (key, value) in entries {
