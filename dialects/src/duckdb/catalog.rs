@@ -108,6 +108,13 @@ scalar jaro_winkler_similarity|jaro_similarity|jaccard(string, string) -> double
 scalar levenshtein|editdist3|damerau_levenshtein|hamming|mismatches(string, string) -> bigint
 scalar string_agg_scalar(string) -> varchar
 scalar uuid|gen_random_uuid() -> uuid!
+scalar current_schema|current_database|current_catalog|version() -> varchar!
+scalar json_extract|json_extract_path|json(any, string?) -> json
+scalar json_extract_string|json_extract_path_text|json_value(any, string) -> varchar
+scalar to_json|json_object|json_array|json_quote(any...) -> json
+scalar json_array_length(any, string?) -> ubigint
+scalar json_type(any, string?) -> varchar
+scalar json_valid(any) -> boolean
 scalar hash(any...) -> ubigint!
 scalar typeof(any) -> varchar!
 

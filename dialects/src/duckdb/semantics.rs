@@ -131,8 +131,11 @@ impl DuckDbSemantics {
                     (SqlType::Decimal { .. }, Some(left_parts), Some(right_parts)) => {
                         // One more integer digit for the carry.
                         let scale = left_parts.1.max(right_parts.1);
-                        let integer_digits =
-                            (left_parts.0 - left_parts.1).max(right_parts.0 - right_parts.1) + 1;
+                        let integer_digits = left_parts
+                            .0
+                            .saturating_sub(left_parts.1)
+                            .max(right_parts.0.saturating_sub(right_parts.1))
+                            + 1;
                         make_decimal((integer_digits + scale).min(MAX_DECIMAL_PRECISION), scale)
                     }
                     _ => common,
@@ -417,7 +420,8 @@ impl DialectSemantics for DuckDbSemantics {
                 else {
                     return false;
                 };
-                from_parts.0 - from_parts.1 <= to_precision - to_scale && from_parts.1 <= to_scale
+                from_parts.0.saturating_sub(from_parts.1) <= to_precision.saturating_sub(to_scale)
+                    && from_parts.1 <= to_scale
             }
             (from, SqlType::Float32 | SqlType::Float64) if from.is_numeric() => {
                 !matches!((from, to), (SqlType::Float64, SqlType::Float32))
