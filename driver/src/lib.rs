@@ -1,4 +1,10 @@
 //! `fusion-driver`: the fusionc command line. The only crate that writes to
 //! the terminal, sets exit codes, or (later) talks to warehouses.
 
+pub mod cli;
+mod commands;
+mod compiled;
+pub mod diagnostics;
+mod manifest;
+mod pipeline;
 pub mod select;

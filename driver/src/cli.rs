@@ -1,0 +1,130 @@
+//! The command line: arguments (clap) and dispatch to the commands.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// fusionc: a compiler for dbt projects.
+#[derive(Debug, Parser)]
+#[command(name = "fusionc", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load the project, render every node's Jinja and build the graph.
+    Parse(ProjectArgs),
+    /// Also parse and analyse the SQL; write target/compiled and target/manifest.json.
+    Compile(SelectionArgs),
+    /// List the project's nodes, one per line.
+    Ls(ListArgs),
+}
+
+/// Options every project command takes.
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// The folder holding dbt_project.yml.
+    #[arg(long, default_value = ".")]
+    pub project_dir: PathBuf,
+    /// The folder holding profiles.yml (else the project folder, then ~/.dbt).
+    #[arg(long)]
+    pub profiles_dir: Option<PathBuf>,
+    /// The profile target to use instead of the profile's default.
+    #[arg(long, short = 't')]
+    pub target: Option<String>,
+    /// Variables as a YAML mapping, overriding the project's: '{key: value}'.
+    #[arg(long)]
+    pub vars: Option<String>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Nodes to include (dbt selector syntax); all nodes when absent.
+    #[arg(long, short = 's', num_args = 1.., alias = "models", short_alias = 'm')]
+    pub select: Vec<String>,
+    /// Nodes to leave out (dbt selector syntax).
+    #[arg(long, num_args = 1..)]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// What to print for each node.
+    #[arg(long, short = 'o', value_enum, default_value_t = ListOutput::Selector)]
+    pub output: ListOutput,
+    /// Only nodes of these resource types (model, seed, source, test, snapshot, analysis).
+    #[arg(long, num_args = 1..)]
+    pub resource_type: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// For people: codespan-style reports, in colour on a terminal.
+    Text,
+    /// For tools: one JSON object per diagnostic, one per line.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListOutput {
+    /// The dotted fqn, as `dbt ls` prints by default.
+    Selector,
+    /// The node's name.
+    Name,
+    /// The defining file.
+    Path,
+    /// One JSON object per node.
+    Json,
+}
+
+/// Process exit codes.
+pub mod exit_code {
+    /// No error was found.
+    pub const SUCCESS: i32 = 0;
+    /// The project holds an error (SQL, Jinja, graph, YAML of a model...).
+    pub const PROJECT_ERROR: i32 = 1;
+    /// Usage or configuration problem: bad arguments, no project, no profile.
+    pub const USAGE_ERROR: i32 = 2;
+}
+
+/// Where a command writes: stdout for results, stderr for diagnostics and
+/// progress. Tests pass buffers; the binary passes the process streams.
+pub struct Output<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Whether stderr is a terminal that understands colours.
+    pub color: bool,
+}
+
+/// Runs fusionc with these arguments (the first is the program name).
+/// Returns the process exit code.
+pub fn run<I, T>(arguments: I, output: &mut Output<'_>) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(arguments) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = error.exit_code();
+            let rendered = if output.color { error.render().ansi().to_string() } else { error.render().to_string() };
+            let stream: &mut dyn Write = if error.use_stderr() { output.stderr } else { output.stdout };
+            let _ = write!(stream, "{rendered}");
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Parse(arguments) => crate::commands::parse(&arguments, output),
+        Command::Compile(arguments) => crate::commands::compile(&arguments, output),
+        Command::Ls(arguments) => crate::commands::list(&arguments, output),
+    }
+}

@@ -1,0 +1,348 @@
+//! The commands: `parse`, `compile`, `ls`. Each loads the project, does its
+//! work, reports diagnostics and returns the exit code.
+
+use crate::cli::{exit_code, ListArgs, ListOutput, LogFormat, Output, ProjectArgs, SelectionArgs};
+use crate::diagnostics::{DiagnosticContext, RenderedOrigin};
+use crate::select::{parse_selector, SelectableNode, SelectionGraph};
+use fusion_dialects::Dialect;
+use fusion_frontend::{LoadOptions, LoadResult, Project};
+use fusion_ir::diagnostic::{Diagnostic, Severity};
+use fusion_ir::graph::{NodeId, NodeKind};
+use std::path::Path;
+use std::time::Instant;
+
+/// A loaded project with the dialect its profile selects.
+struct Session {
+    load: LoadResult,
+    dialect: &'static dyn Dialect,
+}
+
+impl Session {
+    fn project(&self) -> &Project {
+        self.load.project.as_ref().expect("a session always holds a project")
+    }
+}
+
+fn load(arguments: &ProjectArgs, output: &mut Output<'_>) -> Result<Session, i32> {
+    let options = LoadOptions {
+        project_dir: arguments.project_dir.clone(),
+        profiles_dir: arguments.profiles_dir.clone(),
+        target: arguments.target.clone(),
+        vars: arguments.vars.clone(),
+    };
+    let load = fusion_frontend::load_project(&options);
+    let Some(project) = &load.project else {
+        report(&load, &load.diagnostics, arguments.log_format, output);
+        return Err(exit_code::USAGE_ERROR);
+    };
+    let Some(dialect) = fusion_dialects::dialect_for_adapter(&project.target.adapter_type) else {
+        let diagnostic = Diagnostic::new(
+            fusion_ir::codes::Code::UnsupportedAdapter,
+            format!("the profile's adapter type `{}` is not supported", project.target.adapter_type),
+        )
+        .with_help("fusionc supports: duckdb");
+        report(&load, &[diagnostic], arguments.log_format, output);
+        return Err(exit_code::USAGE_ERROR);
+    };
+    Ok(Session { load, dialect })
+}
+
+/// Prints diagnostics, errors last so that they stay on screen.
+fn report(load: &LoadResult, diagnostics: &[Diagnostic], format: LogFormat, output: &mut Output<'_>) {
+    let mut context = DiagnosticContext::new(&load.files);
+    if let Some(project) = &load.project {
+        for details in &project.nodes {
+            if let (Some(rendered), Some(template)) = (&details.rendered, details.file) {
+                context.add_origin(
+                    rendered.file,
+                    RenderedOrigin {
+                        template,
+                        source_map: &rendered.source_map,
+                    },
+                );
+            }
+        }
+    }
+    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
+    ordered.sort_by_key(|diagnostic| diagnostic.severity);
+    for diagnostic in ordered {
+        match format {
+            LogFormat::Text => {
+                let _ = write!(output.stderr, "{}", context.render_plain(diagnostic));
+            }
+            LogFormat::Json => {
+                let _ = writeln!(output.stdout, "{}", context.render_json(diagnostic));
+            }
+        }
+    }
+}
+
+fn count_severity(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics.iter().filter(|diagnostic| diagnostic.severity == severity).count()
+}
+
+fn summary_line(project: &Project, selected: &[bool], diagnostics: &[Diagnostic]) -> String {
+    let mut counts: Vec<(NodeKind, usize)> = Vec::new();
+    for (index, details) in project.nodes.iter().enumerate() {
+        if !selected[index] {
+            continue;
+        }
+        match counts.iter_mut().find(|(kind, _)| *kind == details.kind) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((details.kind, 1)),
+        }
+    }
+    counts.sort_by_key(|(kind, _)| kind_order(*kind));
+    let nodes: Vec<String> = counts
+        .iter()
+        .map(|(kind, count)| {
+            let noun = kind.resource_type();
+            format!("{count} {noun}{}", if *count == 1 { "" } else { "s" })
+        })
+        .collect();
+    let errors = count_severity(diagnostics, Severity::Error);
+    let warnings = count_severity(diagnostics, Severity::Warning);
+    format!(
+        "{}: {} error{}, {} warning{}",
+        if nodes.is_empty() { "no nodes".to_string() } else { nodes.join(", ") },
+        errors,
+        if errors == 1 { "" } else { "s" },
+        warnings,
+        if warnings == 1 { "" } else { "s" },
+    )
+}
+
+fn kind_order(kind: NodeKind) -> u8 {
+    match kind {
+        NodeKind::Model => 0,
+        NodeKind::Seed => 1,
+        NodeKind::Source => 2,
+        NodeKind::Snapshot => 3,
+        NodeKind::Test => 4,
+        NodeKind::Analysis => 5,
+    }
+}
+
+/// Errors in how fusionc was called or configured, rather than in the project.
+fn is_usage_error(diagnostic: &Diagnostic) -> bool {
+    use fusion_ir::codes::Code;
+    diagnostic.is_error()
+        && matches!(
+            diagnostic.code,
+            Code::ProjectFileMissing | Code::ProfileNotFound | Code::UnsupportedAdapter | Code::InvalidVarsArgument
+        )
+}
+
+fn exit_for(diagnostics: &[Diagnostic]) -> i32 {
+    if diagnostics.iter().any(is_usage_error) {
+        exit_code::USAGE_ERROR
+    } else if diagnostics.iter().any(Diagnostic::is_error) {
+        exit_code::PROJECT_ERROR
+    } else {
+        exit_code::SUCCESS
+    }
+}
+
+/// `fusionc parse`: load, render, build the graph.
+pub fn parse(arguments: &ProjectArgs, output: &mut Output<'_>) -> i32 {
+    let started = Instant::now();
+    let session = match load(arguments, output) {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    let project = session.project();
+    report(&session.load, &session.load.diagnostics, arguments.log_format, output);
+    let everything = vec![true; project.nodes.len()];
+    let line = summary_line(project, &everything, &session.load.diagnostics);
+    print_summary(output, arguments.log_format, "parsed", &line, started);
+    exit_for(&session.load.diagnostics)
+}
+
+fn print_summary(output: &mut Output<'_>, format: LogFormat, verb: &str, line: &str, started: Instant) {
+    let seconds = started.elapsed().as_secs_f64();
+    match format {
+        LogFormat::Text => {
+            let _ = writeln!(output.stdout, "{verb} {line} in {seconds:.2}s");
+        }
+        LogFormat::Json => {
+            let _ = writeln!(
+                output.stdout,
+                "{}",
+                serde_json::json!({"summary": format!("{verb} {line}"), "elapsed_seconds": seconds})
+            );
+        }
+    }
+}
+
+fn selection_graph(project: &Project) -> SelectionGraph {
+    let nodes = project
+        .nodes
+        .iter()
+        .map(|details| SelectableNode {
+            unique_id: details.unique_id.clone(),
+            name: details.name.clone(),
+            resource_type: details.kind.resource_type().to_string(),
+            package_name: details.package_name.clone(),
+            original_file_path: details.original_file_path.clone(),
+            fqn: details.fqn.clone(),
+            tags: details.config.tags(),
+            config: details.config.values.clone(),
+            source_name: details.source.as_ref().map(|source| source.source_name.clone()),
+        })
+        .collect();
+    let ids = (0..project.nodes.len()).map(|index| NodeId(index as u32));
+    let parents = ids
+        .clone()
+        .map(|id| project.graph.parents(id).iter().map(|parent| parent.index()).collect())
+        .collect();
+    let children = ids
+        .map(|id| project.graph.children(id).iter().map(|child| child.index()).collect())
+        .collect();
+    SelectionGraph { nodes, parents, children }
+}
+
+/// The selection flags, or a usage error already reported.
+fn select(project: &Project, arguments: &SelectionArgs, output: &mut Output<'_>) -> Result<Vec<bool>, i32> {
+    let parse = |values: &[String]| -> Result<Option<crate::select::Selector>, String> {
+        if values.is_empty() {
+            Ok(None)
+        } else {
+            parse_selector(values).map(Some)
+        }
+    };
+    let (include, exclude) = match (parse(&arguments.select), parse(&arguments.exclude)) {
+        (Ok(include), Ok(exclude)) => (include, exclude),
+        (Err(message), _) | (_, Err(message)) => {
+            let _ = writeln!(output.stderr, "error: {message}");
+            return Err(exit_code::USAGE_ERROR);
+        }
+    };
+    Ok(selection_graph(project).select(include.as_ref(), exclude.as_ref()))
+}
+
+/// `fusionc compile`: also parse and analyse the SQL, write the artifacts.
+pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
+    let started = Instant::now();
+    let session = match load(&arguments.project, output) {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    let project = session.project();
+    let selected = match select(project, arguments, output) {
+        Ok(selected) => selected,
+        Err(code) => return code,
+    };
+    let mut diagnostics = session.load.diagnostics.clone();
+    let mut compiled_sql: Vec<Option<String>> = vec![None; project.nodes.len()];
+    if let Ok(order) = project.graph.topological_order() {
+        let analysis = crate::pipeline::analyse(project, session.dialect, &order, &selected, &session.load.diagnostics);
+        diagnostics.extend(analysis.diagnostics);
+        for (index, details) in project.nodes.iter().enumerate() {
+            if selected[index] && details.rendered.is_some() && details.kind != NodeKind::Source {
+                compiled_sql[index] = crate::compiled::compiled_sql(project, NodeId(index as u32));
+            }
+        }
+    }
+    if let Err(error) = write_artifacts(project, &compiled_sql) {
+        let _ = writeln!(output.stderr, "error: could not write the artifacts: {error}");
+        report(&session.load, &diagnostics, arguments.project.log_format, output);
+        return exit_code::PROJECT_ERROR;
+    }
+    report(&session.load, &diagnostics, arguments.project.log_format, output);
+    let line = summary_line(project, &selected, &diagnostics);
+    print_summary(output, arguments.project.log_format, "compiled", &line, started);
+    exit_for(&diagnostics)
+}
+
+fn write_artifacts(project: &Project, compiled_sql: &[Option<String>]) -> std::io::Result<()> {
+    let target_dir = project.root_dir.join(&project.settings.target_path);
+    for (index, sql) in compiled_sql.iter().enumerate() {
+        let Some(sql) = sql else { continue };
+        let details = &project.nodes[index];
+        let path = target_dir
+            .join("compiled")
+            .join(&details.package_name)
+            .join(&details.original_file_path);
+        write_file(&path, sql.as_bytes())?;
+    }
+    let (generated_at, invocation_id) = crate::compiled::run_stamp();
+    let manifest = crate::manifest::manifest_json(&crate::manifest::ManifestInputs {
+        project,
+        compiled_sql,
+        generated_at,
+        invocation_id,
+    });
+    let text = serde_json::to_string(&manifest).map_err(std::io::Error::other)?;
+    write_file(&target_dir.join("manifest.json"), text.as_bytes())
+}
+
+/// Writes through a temporary file and a rename, so a reader never sees a
+/// half-written artifact.
+fn write_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let temporary = path.with_extension("tmp-fusionc");
+    std::fs::write(&temporary, contents)?;
+    std::fs::rename(&temporary, path)
+}
+
+/// `fusionc ls`: the selected nodes, one per line.
+pub fn list(arguments: &ListArgs, output: &mut Output<'_>) -> i32 {
+    let session = match load(&arguments.selection.project, output) {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    let project = session.project();
+    report(&session.load, &session.load.diagnostics, arguments.selection.project.log_format, output);
+    let selected = match select(project, &arguments.selection, output) {
+        Ok(selected) => selected,
+        Err(code) => return code,
+    };
+    let mut listed: Vec<(NodeId, &fusion_frontend::NodeDetails)> = project
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(index, details)| (NodeId(index as u32), details))
+        .filter(|(id, details)| {
+            selected[id.index()]
+                && (arguments.resource_type.is_empty()
+                    || arguments
+                        .resource_type
+                        .iter()
+                        .any(|kind| kind == details.kind.resource_type()))
+        })
+        .collect();
+    listed.sort_by(|(_, left), (_, right)| left.unique_id.cmp(&right.unique_id));
+    for (id, details) in listed {
+        let line = match arguments.output {
+            ListOutput::Selector => match details.kind {
+                NodeKind::Source => format!("source:{}", details.fqn.join(".")),
+                _ => details.fqn.join("."),
+            },
+            ListOutput::Name => details.name.clone(),
+            ListOutput::Path => details.original_file_path.clone(),
+            ListOutput::Json => serde_json::json!({
+                "name": details.name,
+                "resource_type": details.kind.resource_type(),
+                "package_name": details.package_name,
+                "original_file_path": details.original_file_path,
+                "unique_id": details.unique_id,
+                "alias": details.alias,
+                "config": details.config.values,
+                "tags": details.config.tags(),
+                "depends_on": {
+                    "nodes": project
+                        .graph
+                        .parents(id)
+                        .iter()
+                        .map(|id| project.details(*id).unique_id.clone())
+                        .collect::<Vec<_>>(),
+                },
+            })
+            .to_string(),
+        };
+        let _ = writeln!(output.stdout, "{line}");
+    }
+    exit_for(&session.load.diagnostics)
+}

@@ -1,0 +1,165 @@
+//! Compiled SQL as dbt writes it under `target/compiled`: the rendered SQL,
+//! with every ephemeral model it reads (directly or through other ephemeral
+//! models) injected as a `__dbt__cte__<name>` CTE at the top.
+
+use fusion_frontend::Project;
+use fusion_ir::graph::{NodeId, NodeKind};
+
+fn is_ephemeral(project: &Project, id: NodeId) -> bool {
+    let details = project.details(id);
+    details.kind == NodeKind::Model && details.config.materialized() == "ephemeral"
+}
+
+/// The compiled SQL of a node, or `None` when it was not rendered.
+pub fn compiled_sql(project: &Project, id: NodeId) -> Option<String> {
+    let rendered = &project.details(id).rendered.as_ref()?.sql;
+    let mut ephemeral_ancestors = Vec::new();
+    collect_ephemeral_parents(project, id, &mut ephemeral_ancestors);
+    if ephemeral_ancestors.is_empty() {
+        return Some(rendered.to_string());
+    }
+    let ctes: Vec<String> = ephemeral_ancestors
+        .iter()
+        .filter_map(|&ancestor| {
+            let details = project.details(ancestor);
+            let sql = details.rendered.as_ref()?.sql.trim().trim_end_matches(';').to_string();
+            Some(format!("__dbt__cte__{} as (\n{}\n)", details.name, sql))
+        })
+        .collect();
+    Some(inject_ctes(rendered, &ctes.join(", ")))
+}
+
+/// Ephemeral parents of `id`, each after the ephemeral models it reads.
+fn collect_ephemeral_parents(project: &Project, id: NodeId, found: &mut Vec<NodeId>) {
+    for parent in project.graph.parents(id) {
+        if is_ephemeral(project, parent) && !found.contains(&parent) {
+            collect_ephemeral_parents(project, parent, found);
+            if !found.contains(&parent) {
+                found.push(parent);
+            }
+        }
+    }
+}
+
+/// Puts `ctes` first in the query's `WITH` clause, adding one if it has none.
+fn inject_ctes(sql: &str, ctes: &str) -> String {
+    let start = skip_trivia(sql, 0);
+    if let Some(after_with) = keyword_at(sql, start, "with") {
+        let mut insert_at = after_with;
+        let next = skip_trivia(sql, after_with);
+        if let Some(after_recursive) = keyword_at(sql, next, "recursive") {
+            insert_at = after_recursive;
+        }
+        format!("{} {},{}", &sql[..insert_at], ctes, &sql[insert_at..])
+    } else {
+        format!("{}with {}\n{}", &sql[..start], ctes, &sql[start..])
+    }
+}
+
+/// The offset after `keyword` if it stands at `offset` as a whole word.
+fn keyword_at(sql: &str, offset: usize, keyword: &str) -> Option<usize> {
+    let end = offset + keyword.len();
+    let candidate = sql.get(offset..end)?;
+    let next = sql[end..].chars().next();
+    let is_word_end = next.is_none_or(|character| !(character.is_alphanumeric() || character == '_'));
+    (candidate.eq_ignore_ascii_case(keyword) && is_word_end).then_some(end)
+}
+
+/// Skips white space and SQL comments from `offset`.
+fn skip_trivia(sql: &str, mut offset: usize) -> usize {
+    loop {
+        let rest = &sql[offset..];
+        let trimmed = rest.trim_start();
+        offset += rest.len() - trimmed.len();
+        if trimmed.starts_with("--") {
+            offset += trimmed.find('\n').map_or(trimmed.len(), |newline| newline + 1);
+        } else if let Some(comment) = trimmed.strip_prefix("/*") {
+            offset += comment.find("*/").map_or(trimmed.len(), |close| close + 4);
+        } else {
+            return offset;
+        }
+    }
+}
+
+/// The `generated_at` timestamp (UTC, RFC 3339) and an invocation id
+/// (UUID-shaped, from the clock and the process id) of this run.
+pub fn run_stamp() -> (String, String) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let seconds = now.as_secs();
+    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
+    let second_of_day = seconds % 86_400;
+    let generated_at = format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
+        second_of_day / 3600,
+        (second_of_day / 60) % 60,
+        second_of_day % 60,
+        now.subsec_micros()
+    );
+    let mut state = now.as_nanos() as u64 ^ (u64::from(std::process::id()) << 32);
+    let mut next = || {
+        // splitmix64: spreads the clock's bits over the id.
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut mixed = state;
+        mixed = (mixed ^ (mixed >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        mixed = (mixed ^ (mixed >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        mixed ^ (mixed >> 31)
+    };
+    let (high, low) = (next(), next());
+    let invocation_id = format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0x0fff,
+        ((low >> 48) & 0x3fff) | 0x8000,
+        low & 0xffff_ffff_ffff
+    );
+    (generated_at, invocation_id)
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ctes_go_first_in_an_existing_with_or_a_new_one() {
+        assert_eq!(
+            inject_ctes("-- note\nselect 1", "__dbt__cte__a as (\nselect 2\n)"),
+            "-- note\nwith __dbt__cte__a as (\nselect 2\n)\nselect 1"
+        );
+        assert_eq!(
+            inject_ctes("  WITH x as (select 1) select * from x", "c as (select 2)"),
+            "  WITH c as (select 2), x as (select 1) select * from x"
+        );
+        assert_eq!(
+            inject_ctes("with recursive r as (select 1) select * from r", "c as (select 2)"),
+            "with recursive c as (select 2), r as (select 1) select * from r"
+        );
+        assert_eq!(
+            inject_ctes("without_a_with as (select 1)", "c as (select 2)"),
+            "with c as (select 2)\nwithout_a_with as (select 1)"
+        );
+    }
+
+    #[test]
+    fn dates_convert_from_days() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(20_513), (2026, 3, 1));
+    }
+}

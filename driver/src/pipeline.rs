@@ -1,0 +1,239 @@
+//! The compile pipeline after loading: parse every node's rendered SQL with
+//! the target's dialect (in parallel: nodes are independent), give sources
+//! and seeds their known schemas, then let `fusion_passes::infer` bind the
+//! models in dependency order so each model's output schema feeds its
+//! children.
+
+use fusion_dialects::{Dialect, Parsed};
+use fusion_frontend::{NodeDetails, Project};
+use fusion_ir::codes::Code;
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::graph::{NodeId, NodeKind};
+use fusion_ir::name::Name;
+use fusion_ir::query::{Query, Statement};
+use fusion_ir::schema::{Column, RelationName, RelationSchema, Schema};
+use fusion_ir::semantics::DialectSemantics;
+use fusion_ir::span::{FileId, Span};
+use fusion_ir::types::SqlType;
+use fusion_passes::infer::{infer_schemas, NodeAnalysisInput, NodeSchema};
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// What analysis found, per node (indexed by `NodeId`).
+pub struct Analysis {
+    /// Each analysed node's schema and binding.
+    #[expect(dead_code, reason = "read by the artifacts of the type-checking and lineage issues")]
+    pub schemas: Vec<NodeSchema>,
+    /// Diagnostics of the wanted nodes.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Whether a node's rendered SQL is a query fusionc analyses.
+fn is_analysed(details: &NodeDetails) -> bool {
+    matches!(
+        details.kind,
+        NodeKind::Model | NodeKind::Test | NodeKind::Snapshot | NodeKind::Analysis
+    ) && details.rendered.is_some()
+}
+
+/// One parsed node: its statements and diagnostics, and the query to bind
+/// (absent when the SQL has syntax errors: binding a tree with holes would
+/// only echo them).
+struct ParsedNode {
+    parsed: Parsed,
+    query_index: Option<usize>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn parse_node(details: &NodeDetails, dialect: &dyn Dialect) -> Option<ParsedNode> {
+    let rendered = details.rendered.as_ref()?;
+    let parsed = dialect.parse(&rendered.sql, rendered.file);
+    let mut diagnostics = parsed.diagnostics.clone();
+    let has_syntax_errors = diagnostics.iter().any(Diagnostic::is_error);
+    let query_indexes: Vec<usize> = parsed
+        .statements
+        .iter()
+        .enumerate()
+        .filter(|(_, statement)| matches!(statement, Statement::Query(_)))
+        .map(|(index, _)| index)
+        .collect();
+    if !has_syntax_errors && query_indexes.len() != 1 {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::NotAQuery,
+                format!(
+                    "{} `{}` must be exactly one query; found {} quer{}",
+                    details.kind.resource_type(),
+                    details.name,
+                    query_indexes.len(),
+                    if query_indexes.len() == 1 { "y" } else { "ies" }
+                ),
+            )
+            .at(rendered.file, Span::from_range(0..rendered.sql.len())),
+        );
+    }
+    let query_index = (!has_syntax_errors && query_indexes.len() == 1).then(|| query_indexes[0]);
+    Some(ParsedNode {
+        parsed,
+        query_index,
+        diagnostics,
+    })
+}
+
+/// Parses and analyses the nodes flagged in `wanted` and everything they
+/// read. Diagnostics are kept only for wanted nodes: an upstream node is
+/// analysed for its schema, and reported when it is itself selected.
+///
+/// A node whose loading already failed (a broken ref, a Jinja error: any
+/// error located in its template) is not bound: its SQL would only echo that
+/// error. Its children then read it as a relation of unknown schema.
+pub fn analyse(
+    project: &Project,
+    dialect: &dyn Dialect,
+    order: &[NodeId],
+    wanted: &[bool],
+    load_diagnostics: &[Diagnostic],
+) -> Analysis {
+    let needed = with_ancestors(project, wanted);
+    let semantics = dialect.semantics();
+    let files_with_errors: rustc_hash::FxHashSet<FileId> = load_diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .filter_map(|diagnostic| diagnostic.primary.as_ref().map(|label| label.location.file))
+        .collect();
+
+    let parsed: Vec<Option<ParsedNode>> = project
+        .nodes
+        .par_iter()
+        .enumerate()
+        .map(|(index, details)| {
+            let failed_to_load = details.file.is_some_and(|file| files_with_errors.contains(&file));
+            if needed[index] && is_analysed(details) && !failed_to_load {
+                parse_node(details, dialect)
+            } else {
+                None
+            }
+        })
+        .collect();
+
+    let known_schemas: Vec<Option<RelationSchema>> = project
+        .nodes
+        .iter()
+        .map(|details| match details.kind {
+            NodeKind::Source => Some(declared_schema(details, semantics)),
+            NodeKind::Seed => Some(seed_schema(details)),
+            _ => None,
+        })
+        .collect();
+    let relations: Vec<Option<RelationName>> = project.nodes.iter().map(relation_as_read).collect();
+
+    let inputs: Vec<NodeAnalysisInput<'_>> = project
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(index, details)| NodeAnalysisInput {
+            query: parsed[index].as_ref().and_then(|node| {
+                let statement = &node.parsed.statements[node.query_index?];
+                match statement {
+                    Statement::Query(query) => Some::<&Query>(query),
+                    Statement::Opaque { .. } => None,
+                }
+            }),
+            known_schema: known_schemas[index].as_ref(),
+            relation: relations[index].as_ref(),
+            file: details.rendered.as_ref().map_or(FileId(0), |rendered| rendered.file),
+        })
+        .collect();
+    let needed_order: Vec<NodeId> = order.iter().copied().filter(|id| needed[id.index()]).collect();
+    let schemas = infer_schemas(&project.graph, &needed_order, &inputs, semantics);
+
+    let mut diagnostics = Vec::new();
+    for &id in order {
+        if !wanted[id.index()] {
+            continue;
+        }
+        if let Some(node) = &parsed[id.index()] {
+            diagnostics.extend(node.diagnostics.iter().cloned());
+        }
+        if let Some(bound) = &schemas[id.index()].bound {
+            diagnostics.extend(bound.diagnostics.iter().cloned());
+        }
+    }
+    Analysis { schemas, diagnostics }
+}
+
+/// The name children use to read a node: its relation, or for an ephemeral
+/// model the CTE name that dbt injects (`__dbt__cte__<name>`).
+fn relation_as_read(details: &NodeDetails) -> Option<RelationName> {
+    match details.kind {
+        NodeKind::Model if details.config.materialized() == "ephemeral" => Some(RelationName {
+            database: None,
+            schema: None,
+            identifier: Name::new(&format!("__dbt__cte__{}", details.name)),
+        }),
+        NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot | NodeKind::Source => {
+            let identifier = match &details.source {
+                Some(source) => source.identifier.as_str(),
+                None => details.alias.as_str(),
+            };
+            Some(RelationName {
+                database: details.database.as_deref().map(Name::new),
+                schema: details.schema.as_deref().map(Name::new),
+                identifier: Name::new(identifier),
+            })
+        }
+        NodeKind::Test | NodeKind::Analysis => None,
+    }
+}
+
+/// `wanted` plus every ancestor of a wanted node.
+fn with_ancestors(project: &Project, wanted: &[bool]) -> Vec<bool> {
+    let mut needed = wanted.to_vec();
+    let mut stack: Vec<NodeId> = (0..wanted.len())
+        .filter(|&index| wanted[index])
+        .map(|index| NodeId(index as u32))
+        .collect();
+    while let Some(id) = stack.pop() {
+        for parent in project.graph.parents(id) {
+            if !needed[parent.index()] {
+                needed[parent.index()] = true;
+                stack.push(parent);
+            }
+        }
+    }
+    needed
+}
+
+/// A source's schema: its YAML columns, typed by the dialect. A source that
+/// declares no columns has an unknown schema; a column without a data type
+/// has an unknown type.
+fn declared_schema(details: &NodeDetails, semantics: &dyn DialectSemantics) -> RelationSchema {
+    if details.columns.is_empty() {
+        return RelationSchema::Unknown;
+    }
+    let columns = details
+        .columns
+        .iter()
+        .map(|column| {
+            let ty = column
+                .data_type
+                .as_deref()
+                .map(|text| semantics.parse_type_name(text).unwrap_or_else(|| SqlType::Other(Name::new(text))))
+                .unwrap_or(SqlType::Unknown);
+            Column::new(Name::new(&column.name), ty, true)
+        })
+        .collect();
+    RelationSchema::Known(Arc::new(Schema::new(columns)))
+}
+
+fn seed_schema(details: &NodeDetails) -> RelationSchema {
+    if details.seed_columns.is_empty() {
+        return RelationSchema::Unknown;
+    }
+    let columns = details
+        .seed_columns
+        .iter()
+        .map(|column| Column::new(Name::new(&column.name), column.sql_type.clone(), true))
+        .collect();
+    RelationSchema::Known(Arc::new(Schema::new(columns)))
+}

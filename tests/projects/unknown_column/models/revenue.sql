@@ -1,0 +1,6 @@
+{% set dimension = 'ordered_on' %}
+select
+    {{ dimension }},
+    sum(amout) as revenue
+from {{ ref('orders') }}
+group by {{ dimension }}
