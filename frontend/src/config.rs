@@ -191,10 +191,7 @@ pub fn project_tree_configs(tree: &Value, fqn: &[String]) -> Vec<Map<String, Val
     let mut layers = Vec::new();
     let mut level = tree;
     let mut remaining = fqn;
-    loop {
-        let Some(object) = level.as_object() else {
-            break;
-        };
+    while let Some(object) = level.as_object() {
         let mut layer = Map::new();
         for (key, value) in object {
             if let Some(config_key) = key.strip_prefix('+') {

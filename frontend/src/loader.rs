@@ -57,7 +57,9 @@ fn discover(root_dir: &Path, folders: &[String], extensions: &[&str]) -> Vec<Fou
                 if file_name.starts_with('.') {
                     continue;
                 }
-                if path.is_dir() {
+                // `file_type` comes with the directory entry: no extra stat per file.
+                let is_dir = entry.file_type().map(|kind| kind.is_dir()).unwrap_or(false);
+                if is_dir {
                     stack.push(path);
                 } else if extensions
                     .iter()
@@ -274,6 +276,10 @@ pub fn load(options: &LoadOptions) -> LoadResult {
     }
 }
 
+#[expect(
+    clippy::result_large_err,
+    reason = "YAML errors are rare and become diagnostics at once"
+)]
 fn load_inner(
     options: &LoadOptions,
     files: &mut SourceFiles,
@@ -487,10 +493,35 @@ fn load_inner(
         (NodeKind::Analysis, &settings.analysis_paths),
         (NodeKind::Test, &settings.test_paths),
     ] {
-        for found in discover(&root_dir, folders, &["sql"]) {
-            let Some((file, text)) = read_file(&found, files, diagnostics) else {
-                continue;
+        // Reading and hashing are parallel; registering files stays in order.
+        let found_files = discover(&root_dir, folders, &["sql"]);
+        let contents: Vec<std::io::Result<(Arc<str>, String)>> = found_files
+            .par_iter()
+            .map(|found| {
+                std::fs::read(&found.absolute).map(|bytes| {
+                    let checksum = sha256_hex(&bytes);
+                    let text: Arc<str> = match String::from_utf8(bytes) {
+                        Ok(text) => text.into(),
+                        Err(error) => String::from_utf8_lossy(error.as_bytes())
+                            .into_owned()
+                            .into(),
+                    };
+                    (text, checksum)
+                })
+            })
+            .collect();
+        for (found, content) in found_files.into_iter().zip(contents) {
+            let (text, checksum) = match content {
+                Ok(content) => content,
+                Err(error) => {
+                    diagnostics.push(Diagnostic::new(
+                        Code::FileUnreadable,
+                        format!("cannot read {}: {error}", found.original_file_path),
+                    ));
+                    continue;
+                }
             };
+            let file = files.add(found.original_file_path.clone(), text.clone());
             let name = found
                 .path
                 .rsplit('/')
@@ -517,7 +548,7 @@ fn load_inner(
                 original_file_path: found.original_file_path,
                 path: found.path,
                 file,
-                checksum: sha256_hex(text.as_bytes()),
+                checksum,
                 raw: text,
             });
         }
@@ -546,14 +577,12 @@ fn load_inner(
     };
     let parse_outputs: Vec<_> = template_nodes
         .par_iter()
-        .enumerate()
-        .map(|(index, node)| {
+        .map(|node| {
             render_node(
                 &environment,
                 &RenderInput {
                     template_name: &node.original_file_path,
                     source: &node.raw,
-                    node_index: index,
                     this: RelationParts {
                         database: Some(target.database.clone()),
                         schema: Some(target.schema.clone()),
@@ -765,7 +794,6 @@ fn load_inner(
                 &RenderInput {
                     template_name: &node.original_file_path,
                     source: &node.raw,
-                    node_index: index,
                     this,
                     model: model_value(node),
                     execute: true,

@@ -195,19 +195,11 @@ pub struct Recorded {
 /// The per-node render state, reachable from functions through the context.
 #[derive(Debug, Default)]
 pub struct NodeRenderState {
-    pub node_index: usize,
     recorded: Mutex<Recorded>,
     macro_depth: Mutex<u32>,
 }
 
 impl NodeRenderState {
-    pub fn new(node_index: usize) -> NodeRenderState {
-        NodeRenderState {
-            node_index,
-            ..NodeRenderState::default()
-        }
-    }
-
     fn with_recorded<R>(&self, action: impl FnOnce(&mut Recorded) -> R) -> R {
         let mut guard = self
             .recorded
@@ -761,7 +753,6 @@ pub fn build_environment(
 pub struct RenderInput<'a> {
     pub template_name: &'a str,
     pub source: &'a str,
-    pub node_index: usize,
     pub this: RelationParts,
     pub model: Value,
     pub execute: bool,
@@ -775,7 +766,7 @@ pub struct RenderOutput {
 
 /// Renders one node's template with the dbt context.
 pub fn render_node(environment: &Environment<'static>, input: &RenderInput) -> RenderOutput {
-    let node = Arc::new(NodeRenderState::new(input.node_index));
+    let node = Arc::new(NodeRenderState::default());
     let context = minijinja::context! {
         this => Value::from_object(RelationObject(input.this.clone())),
         model => input.model.clone(),

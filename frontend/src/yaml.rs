@@ -8,6 +8,10 @@ use fusion_ir::span::{FileId, Span};
 use serde_json::Value;
 
 /// Parses one YAML document. An empty document is `null`.
+#[expect(
+    clippy::result_large_err,
+    reason = "YAML errors are rare and become diagnostics at once"
+)]
 pub fn parse_yaml(text: &str, file: FileId) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
