@@ -27,6 +27,9 @@ fn describe_diagnostics(sql: &str, diagnostics: &[Diagnostic]) -> String {
             "{} {:?} at {location}: {}",
             diagnostic.code, diagnostic.severity, diagnostic.message
         );
+        if let Some(help) = &diagnostic.help {
+            let _ = writeln!(out, "    help: {help}");
+        }
     }
     if out.is_empty() {
         out.push_str("(none)\n");

@@ -34,6 +34,59 @@ impl SyntaxHooks for DuckDbSyntax {
         }
     }
 
+    fn is_statement_keyword(&self, upper_case_word: &str) -> bool {
+        matches!(
+            upper_case_word,
+            "ABORT"
+                | "ALTER"
+                | "ANALYZE"
+                | "ATTACH"
+                | "BEGIN"
+                | "CALL"
+                | "CHECKPOINT"
+                | "COMMENT"
+                | "COMMIT"
+                | "COPY"
+                | "CREATE"
+                | "DEALLOCATE"
+                | "DELETE"
+                | "DESCRIBE"
+                | "DETACH"
+                | "DROP"
+                | "END"
+                | "EXECUTE"
+                | "EXPLAIN"
+                | "EXPORT"
+                | "FORCE"
+                | "GRANT"
+                | "IMPORT"
+                | "INSERT"
+                | "INSTALL"
+                | "LOAD"
+                | "MERGE"
+                | "PIVOT"
+                | "PIVOT_WIDER"
+                | "PIVOT_LONGER"
+                | "PRAGMA"
+                | "PREPARE"
+                | "RESET"
+                | "REVOKE"
+                | "ROLLBACK"
+                | "SET"
+                | "SHOW"
+                | "START"
+                | "SUMMARIZE"
+                | "TABLE"
+                | "TRANSACTION"
+                | "TRUNCATE"
+                | "UNPIVOT"
+                | "UPDATE"
+                | "UPSERT"
+                | "USE"
+                | "VACUUM"
+        )
+    }
+
     fn supports_qualify(&self) -> bool {
         true
     }

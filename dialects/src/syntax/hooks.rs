@@ -114,6 +114,12 @@ pub trait SyntaxHooks: Sync {
         matches!(upper_case_word, "DATE" | "TIME" | "TIMESTAMP")
     }
 
+    /// Whether `word` (upper case) starts a statement that is not a query
+    /// (kept opaque with a warning); any other leading word is an error.
+    ///
+    /// Example: `create table t as select 1` is a statement; `selec 1` is not.
+    fn is_statement_keyword(&self, upper_case_word: &str) -> bool;
+
     /// Whether `word` (upper case), written bare, calls a function without
     /// arguments rather than naming a column.
     ///

@@ -13,7 +13,7 @@ use crate::syntax::ast::*;
 use crate::syntax::hooks::{KeywordCategory, SyntaxHooks};
 use crate::syntax::token::{Keyword, Token, TokenKind};
 use fusion_ir::codes::Code;
-use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::diagnostic::{closest_name, Diagnostic};
 use fusion_ir::name::Name;
 use fusion_ir::query::{BinaryOp, UnaryOp};
 use fusion_ir::span::{FileId, Span};
@@ -524,6 +524,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     /// tokens already).
     fn parse_opaque_statement(&mut self) -> Statement {
         let start = self.start();
+        let leading = self.peek();
+        let leading_word = self.text(leading.span).to_ascii_uppercase();
+        let known_statement =
+            leading.kind == TokenKind::Word && self.hooks.is_statement_keyword(&leading_word);
         let mut kind = String::new();
         let mut words = 0;
         while self.peek_nth(words).kind == TokenKind::Word && words < 4 {
@@ -575,13 +579,28 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             self.advance();
         }
         let span = self.span_from(start);
-        self.diagnostics.push(
-            Diagnostic::new(
-                Code::UnsupportedStatement,
-                format!("{kind} statement kept as opaque text: fusionc does not analyse it"),
+        if known_statement {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnsupportedStatement,
+                    format!("{kind} statement kept as opaque text: fusionc does not analyse it"),
+                )
+                .at(self.file, span),
+            );
+        } else {
+            // Not a statement of this dialect: most often a misspelt SELECT/WITH/FROM.
+            let found = self.describe(leading);
+            let mut diagnostic = Diagnostic::new(
+                Code::UnexpectedToken,
+                format!("expected a statement such as SELECT or WITH, found {found}"),
             )
-            .at(self.file, span),
-        );
+            .with_primary(self.file, leading.span, "not the start of a statement");
+            let starters = ["SELECT", "WITH", "FROM", "VALUES"];
+            if let Some(suggestion) = closest_name(&leading_word, starters) {
+                diagnostic = diagnostic.with_help(format!("did you mean {suggestion}?"));
+            }
+            self.diagnostics.push(diagnostic);
+        }
         Statement::Opaque { kind, span }
     }
 
@@ -1874,6 +1893,29 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         use precedence::*;
         let keyword = self.advance().keyword;
         let kind = match keyword {
+            // `'red' IN tags` (DuckDB): membership in a list value.
+            Keyword::In
+                if !self.at(TokenKind::LeftParen)
+                    && self.hooks.supports_bracket_and_brace_literals() =>
+            {
+                let collection = self.parse_expr_bp(PATTERN + 1);
+                let membership = Expr {
+                    kind: ExprKind::Binary {
+                        operator: BinaryOp::Other(Name::new("IN")),
+                        left: Box::new(left),
+                        right: Box::new(collection),
+                    },
+                    span: self.span_from(start),
+                };
+                if negated {
+                    ExprKind::Unary {
+                        operator: UnaryOp::Not,
+                        operand: Box::new(membership),
+                    }
+                } else {
+                    membership.kind
+                }
+            }
             Keyword::In => {
                 if !self.expect(TokenKind::LeftParen, "`(` after IN") {
                     return Ok(self.error_expr(start));
@@ -2257,6 +2299,38 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     let query = self.parse_query();
                     self.expect_close_paren();
                     return self.finish(ExprKind::ArraySubquery(Box::new(query)), start);
+                }
+                Keyword::Array
+                    if next.kind == TokenKind::LeftParen
+                        && self.peek_nth(2).kind == TokenKind::LeftParen =>
+                {
+                    // `ARRAY((SELECT ...))`: the subquery sits in extra parentheses.
+                    self.advance();
+                    let inner = self.parse_parenthesized_expr();
+                    let mut unwrapped = &inner;
+                    while let ExprKind::Parenthesized(nested) = &unwrapped.kind {
+                        unwrapped = nested;
+                    }
+                    if let ExprKind::Subquery(query) = &unwrapped.kind {
+                        let query = query.clone();
+                        return self.finish(ExprKind::ArraySubquery(query), start);
+                    }
+                    let call = FunctionCall {
+                        name: ObjectName {
+                            parts: vec![Self::ident_from(token)],
+                        },
+                        args: vec![FunctionArg {
+                            name: None,
+                            value: inner,
+                        }],
+                        distinct: false,
+                        order_by: Vec::new(),
+                        within_group: Vec::new(),
+                        filter: None,
+                        ignore_nulls: None,
+                        over: None,
+                    };
+                    return self.finish(ExprKind::Function(Box::new(call)), start);
                 }
                 Keyword::Map
                     if next.kind == TokenKind::LeftBrace

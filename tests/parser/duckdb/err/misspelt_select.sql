@@ -1,0 +1,3 @@
+selec a from t;
+select 1;
+frobnicate the database
