@@ -435,3 +435,44 @@ fn infer_schemas_feeds_outputs_to_children() {
         fusion_ir::codes::Code::DuplicateOutputColumn
     );
 }
+
+/// Binding never panics on any DuckDB statement of the shared parse corpus
+/// (there is no schema, so most tables are unknown), and every diagnostic
+/// points inside the statement's text.
+#[test]
+fn binding_the_duckdb_parse_corpus_keeps_spans_in_range() {
+    let Some(corpus) = corpus_folder() else {
+        return;
+    };
+    let text = std::fs::read_to_string(corpus.join("parse/duckdb.jsonl")).expect("parse corpus");
+    let dialect = DuckDb;
+    let catalog = Catalog::default();
+    let lookup = CatalogLookup::new(&catalog, dialect.semantics());
+    let mut bound_queries = 0;
+    for line in text.lines().filter(|line| !line.trim().is_empty()) {
+        let case: serde_json::Value = serde_json::from_str(line).expect("corpus line is JSON");
+        let sql = case["sql"].as_str().unwrap_or("");
+        for statement in dialect.parse(sql, FileId(0)).statements {
+            let Statement::Query(query) = statement else {
+                continue;
+            };
+            let bound = bind_query(&query, &lookup, dialect.semantics(), FileId(0));
+            bound_queries += 1;
+            for diagnostic in &bound.diagnostics {
+                let label = diagnostic
+                    .primary
+                    .as_ref()
+                    .expect("binder diagnostics have a location");
+                assert!(
+                    label.location.span.end as usize <= sql.len(),
+                    "{} points past the end of {sql:?}",
+                    diagnostic.message
+                );
+            }
+        }
+    }
+    assert!(
+        bound_queries > 100,
+        "only {bound_queries} corpus statements were queries"
+    );
+}

@@ -190,6 +190,22 @@ scalar map_keys(any) -> any
 scalar map_values(any) -> any
 scalar unnest(T[]) -> T
 scalar generate_series|range(bigint, bigint?, bigint?) -> bigint[]
+scalar list_max|list_min|list_first|list_last|list_any_value|array_max|array_min(T[]) -> T~
+scalar list_sum|list_avg|array_sum|array_avg(array) -> any
+scalar list_sort|array_sort(T[], string, string?) -> T[]
+scalar map(any...) -> any
+scalar map_from_entries|map_entries|map_concat|map_extract|element_at(any...) -> any
+scalar str_split_regex|regexp_split_to_array(string, string) -> varchar[]
+scalar get_current_time() -> time!
+scalar timezone(string, timestamp) -> timestamptz
+scalar timezone(string, timestamptz) -> timestamp
+scalar get_bit(any, integer) -> integer
+scalar try(T) -> T~
+# DuckDB's star expressions: `COLUMNS(*)`, `*COLUMNS(...)` (typed by expansion, not yet modelled).
+scalar columns|unpack(any...) -> any
+
+# ---- more aggregates ----
+agg approx_top_k(T, bigint) -> T[]
 "#;
 
 struct Catalog {
