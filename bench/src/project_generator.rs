@@ -303,6 +303,9 @@ struct ProjectGenerator {
     /// Staging and intermediate models by the name of their grain key: the lookups an
     /// intermediate model may join, always on a key that is unique on the looked-up side.
     staging_and_intermediate_by_grain_key: FxHashMap<String, Vec<usize>>,
+    /// Staging models by grain key: the targets of `relationships` tests (a separate map
+    /// because scanning the mixed one for staging models made generation quadratic).
+    staging_by_grain_key: FxHashMap<String, Vec<usize>>,
     /// Intermediate models by grain key: the lookups a mart may join.
     intermediate_by_grain_key: FxHashMap<String, Vec<usize>>,
     /// Intermediate models by depth, to build chains of a chosen length.
@@ -322,6 +325,7 @@ impl ProjectGenerator {
             model_entities: Vec::with_capacity(model_count),
             staging_and_intermediate_by_grain_key: FxHashMap::default(),
             intermediate_by_grain_key: FxHashMap::default(),
+            staging_by_grain_key: FxHashMap::default(),
             intermediate_by_depth: vec![Vec::new(); MAXIMUM_INTERMEDIATE_DEPTH + 1],
             staging_models: Vec::new(),
             intermediate_models: Vec::new(),
@@ -631,6 +635,10 @@ impl ProjectGenerator {
         );
         let grain_key = format!("{prefix}_id");
         self.staging_and_intermediate_by_grain_key
+            .entry(grain_key.clone())
+            .or_default()
+            .push(model_index);
+        self.staging_by_grain_key
             .entry(grain_key)
             .or_default()
             .push(model_index);
@@ -655,16 +663,8 @@ impl ProjectGenerator {
     /// A staging model whose grain is `key_name`, for `relationships` tests; staging models
     /// all hold every key value of their entity, so the test holds on the seeded data.
     fn random_earlier_staging_with_grain(&mut self, key_name: &str) -> Option<usize> {
-        let candidates = self.staging_and_intermediate_by_grain_key.get(key_name)?;
-        // Staging models come first, so the staging candidates are a prefix of the list.
-        let staging_candidate_count = candidates
-            .iter()
-            .take_while(|&&index| self.models[index].layer == ModelLayer::Staging)
-            .count();
-        if staging_candidate_count == 0 {
-            return None;
-        }
-        Some(candidates[self.random.below(staging_candidate_count)])
+        let candidates = self.staging_by_grain_key.get(key_name)?;
+        Some(candidates[self.random.below(candidates.len())])
     }
 
     fn generate_intermediate_model(&mut self, position: usize) {
