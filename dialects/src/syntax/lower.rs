@@ -16,6 +16,8 @@ use fusion_ir::query::{
 };
 use fusion_ir::semantics::DialectSemantics;
 use fusion_ir::span::Span;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 
 /// Lowers one parsed statement. Queries get their own arena; other
 /// statements stay opaque.
@@ -32,6 +34,7 @@ pub fn lower_statement(
                 hooks,
                 semantics,
                 query: Query::default(),
+                names: RefCell::default(),
             };
             let root = lowerer.lower_query(query);
             lowerer.query.root = Some(root);
@@ -57,6 +60,7 @@ pub fn lower_expression(
         hooks,
         semantics,
         query: Query::default(),
+        names: RefCell::default(),
     };
     let id = lowerer.lower_expr(expr);
     (lowerer.query, id)
@@ -67,6 +71,9 @@ struct Lowerer<'source, 'context> {
     hooks: &'context dyn SyntaxHooks,
     semantics: &'context dyn DialectSemantics,
     query: Query,
+    /// Names already interned for this text: the global interner takes a
+    /// lock per lookup, and a query repeats its names many times.
+    names: RefCell<FxHashMap<&'source str, Name>>,
 }
 
 /// Removes the quotes around `raw` and undoes doubled quote characters.
@@ -125,9 +132,15 @@ fn dollar_body(raw: &str) -> String {
     }
 }
 
-impl Lowerer<'_, '_> {
-    fn text(&self, span: Span) -> &str {
+impl<'source> Lowerer<'source, '_> {
+    fn text(&self, span: Span) -> &'source str {
         self.source.get(span.range()).unwrap_or("")
+    }
+
+    /// Interns a slice of the source, through the per-text cache.
+    fn intern(&self, text: &'source str) -> Name {
+        let mut names = self.names.borrow_mut();
+        *names.entry(text).or_insert_with(|| Name::new(text))
     }
 
     fn ident(&self, ident: ast::Ident) -> Ident {
@@ -135,7 +148,7 @@ impl Lowerer<'_, '_> {
         let name = if ident.quoted || raw.starts_with('\'') {
             Name::new(&unquote(raw))
         } else {
-            Name::new(raw)
+            self.intern(raw)
         };
         Ident {
             name,
@@ -629,12 +642,12 @@ impl Lowerer<'_, '_> {
             }
             ast::ExprKind::Number => {
                 let text = self.text(span);
-                let digits = if text.contains('_') {
-                    text.replace('_', "")
+                let name = if text.contains('_') {
+                    Name::new(&text.replace('_', ""))
                 } else {
-                    text.to_string()
+                    self.intern(text)
                 };
-                ExprKind::Literal(Literal::Number(Name::new(&digits)))
+                ExprKind::Literal(Literal::Number(name))
             }
             ast::ExprKind::String(style) => ExprKind::Literal(Literal::String(
                 self.string_value(span, *style).into_boxed_str(),

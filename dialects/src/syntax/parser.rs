@@ -136,10 +136,11 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 continue;
             }
             if token.flags & Token::UNTERMINATED != 0 {
-                let what = match token.kind {
-                    TokenKind::Comment => "block comment",
-                    TokenKind::QuotedIdent => "quoted identifier",
-                    _ => "string literal",
+                let (what, closing) = match token.kind {
+                    TokenKind::Comment => ("block comment", "`*/`"),
+                    TokenKind::QuotedIdent => ("quoted identifier", "the closing `\"`"),
+                    TokenKind::DollarString => ("dollar-quoted string", "the closing dollar tag"),
+                    _ => ("string literal", "the closing quote"),
                 };
                 diagnostics.push(
                     Diagnostic::new(
@@ -147,7 +148,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                         format!("this {what} is not closed"),
                     )
                     .at(file, Span::new(token.span.start, token.span.start + 1))
-                    .with_help("add the closing quote or `*/`"),
+                    .with_help(format!("add {closing}")),
                 );
             }
             if token.kind == TokenKind::Comment {
