@@ -1373,13 +1373,19 @@ impl<'q> Binder<'q> {
         }
     }
 
+    /// Whether a value can stand as a condition: booleans, and what DuckDB
+    /// converts to them implicitly (numbers, string literals); unknown and
+    /// dynamic values are given the benefit of the doubt.
+    fn is_condition(&self, expr: ExprId, ty: &SqlType) -> bool {
+        matches!(ty, SqlType::Boolean | SqlType::Null | SqlType::Unknown)
+            || ty.is_dynamic()
+            || ty.is_numeric()
+            || self.is_string_literal(expr)
+    }
+
     fn bind_predicate(&mut self, predicate: ExprId, scope: &Scope, context: ExprContext) {
         let value = self.bind_expr(predicate, scope, context);
-        if !matches!(
-            value.ty,
-            SqlType::Boolean | SqlType::Null | SqlType::Unknown
-        ) && !value.ty.is_dynamic()
-        {
+        if !self.is_condition(predicate, &value.ty) {
             let message = format!(
                 "{} needs a boolean condition, not {}",
                 context.clause.describe(),
@@ -2312,11 +2318,7 @@ impl<'q> Binder<'q> {
                             );
                         }
                         None => {
-                            if !matches!(
-                                condition_value.ty,
-                                SqlType::Boolean | SqlType::Null | SqlType::Unknown
-                            ) && !condition_value.ty.is_dynamic()
-                            {
+                            if !self.is_condition(*condition, &condition_value.ty) {
                                 let message = format!(
                                     "a CASE condition must be boolean, not {}",
                                     self.type_name(&condition_value.ty)
@@ -2627,11 +2629,7 @@ impl<'q> Binder<'q> {
             }
             BinaryOp::And | BinaryOp::Or => {
                 for (operand, operand_value) in [(left, &left_value), (right, &right_value)] {
-                    if !matches!(
-                        operand_value.ty,
-                        SqlType::Boolean | SqlType::Null | SqlType::Unknown
-                    ) && !operand_value.ty.is_dynamic()
-                    {
+                    if !self.is_condition(operand, &operand_value.ty) {
                         let message = format!(
                             "{} needs boolean operands, not {}",
                             if op == BinaryOp::And { "AND" } else { "OR" },

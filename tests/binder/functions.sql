@@ -15,3 +15,6 @@ select DATE_TRUNC('day', created_at), Upper(status) from orders;
 select my_schema.my_udf(id) from orders;
 select count(*) filter (where status = 'done') as done, string_agg(status, ',' order by id) as ordered, percentile_cont(0.5) within group (order by amount) as p from orders;
 select list_transform(tags, x -> upper(x)) as upper_tags from customers;
+select substring(status from 1 for 2) as a, trim(both ' ' from status) as b, position('a' in status) as c, extract(epoch from created_at) as d, date_part('dow', order_date) as e, status ilike 'A%' as f, status similar to 'a.*' as g, status glob 'a*' as h from orders;
+select 1 where 1;
+select id from orders where id and true;

@@ -577,10 +577,12 @@ impl DialectSemantics for DuckDbSemantics {
                 return Some(T::Boolean)
             }
             Op::Other(spelling) => {
-                return Some(match spelling.as_str() {
+                return Some(match spelling.as_str().to_ascii_uppercase().as_str() {
                     "<->" | "<=>" | "<#>" => T::Float64,
                     "~" | "!~" | "~~" | "!~~" | "~~*" | "!~~*" | "~~~" | "&&" | "@>" | "<@"
-                    | "^@" | "~*" | "!~*" => T::Boolean,
+                    | "^@" | "~*" | "!~*" | "GLOB" | "SIMILAR TO" => T::Boolean,
+                    // `x COLLATE nocase` keeps the type of `x`.
+                    "COLLATE" => left.clone(),
                     "->>" => T::STRING,
                     "->" => T::Json,
                     _ => T::Unknown,
