@@ -65,7 +65,10 @@ pub struct BoundQuery {
     pub expr_types: Vec<Option<TypedValue>>,
     /// For every bound column reference, what it reads, by `ExprId`.
     pub column_origins: Vec<Option<ColumnOrigin>>,
-    /// The output columns of every relation that was bound, by `RelId`.
+    /// The output columns of every relation that was bound, by `RelId`:
+    /// FROM items, joins, query blocks (`Project`, `Sort`, `Limit`), set
+    /// operations and CTE bodies. `None` for the filters and aggregates
+    /// inside a block, which read the block's FROM items.
     pub rel_schemas: Vec<Option<RelationSchema>>,
     /// For every `Scan` relation, what it reads, by `RelId`.
     pub scan_targets: Vec<Option<ScanTarget>>,
@@ -594,7 +597,9 @@ impl<'q> Binder<'q> {
                         .iter()
                         .map(|ident| (self.fold(ident), ident.span))
                         .collect(),
-                    JoinConstraint::Natural => self.natural_join_names(&left_items, &right_items),
+                    JoinConstraint::Natural => {
+                        self.natural_join_names(&left_items, &right_items, span)
+                    }
                     JoinConstraint::On(predicate) => {
                         let mut both = left_items.clone();
                         both.extend(right_items.iter().cloned());
@@ -743,7 +748,6 @@ impl<'q> Binder<'q> {
             _ => {
                 // A query in FROM without a Derived wrapper.
                 let output = self.bind_rel(rel, outer);
-                let _ = span;
                 vec![ScopeItem {
                     rel,
                     qualifier: Vec::new(),
@@ -759,7 +763,13 @@ impl<'q> Binder<'q> {
         }
     }
 
-    fn natural_join_names(&self, left: &[ScopeItem], right: &[ScopeItem]) -> Vec<(Name, Span)> {
+    /// The columns a NATURAL join merges; diagnostics about them point at the join.
+    fn natural_join_names(
+        &self,
+        left: &[ScopeItem],
+        right: &[ScopeItem],
+        join_span: Span,
+    ) -> Vec<(Name, Span)> {
         let mut names = Vec::new();
         for right_column in right
             .iter()
@@ -777,7 +787,7 @@ impl<'q> Binder<'q> {
                     .iter()
                     .any(|(name, _)| self.semantics.names_match(*name, right_column.name))
             {
-                names.push((right_column.name, Span::EMPTY));
+                names.push((right_column.name, join_span));
             }
         }
         names
@@ -2908,7 +2918,7 @@ impl<'q> Binder<'q> {
             });
             return unknown_value();
         };
-        let ty = self.resolve_overload(definition, &arguments, call, span);
+        let ty = self.resolve_overload(definition, &arguments, span);
         let nullable = ty.is_unknown()
             || match definition.nullability {
                 ResultNullability::Never => false,
@@ -2949,7 +2959,6 @@ impl<'q> Binder<'q> {
         &mut self,
         definition: &FunctionDef,
         arguments: &[(ExprId, TypedValue)],
-        call: &FunctionCall,
         span: Span,
     ) -> SqlType {
         let count = arguments.len();
@@ -3003,7 +3012,6 @@ impl<'q> Binder<'q> {
             );
             self.report(Code::ArgumentType, self.query.expr(*argument).span, message);
         }
-        let _ = call;
         SqlType::Unknown
     }
 
