@@ -12,6 +12,7 @@
 pub mod checksum;
 pub mod config;
 mod loader;
+mod mutable;
 pub mod profiles;
 pub mod project_file;
 mod render;

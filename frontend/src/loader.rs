@@ -464,6 +464,7 @@ fn load_inner(
                     ),
                     schema: Some(source.schema.clone()),
                     identifier: table.identifier.clone(),
+                    ephemeral_cte: false,
                 },
             );
         }
@@ -587,6 +588,7 @@ fn load_inner(
                         database: Some(target.database.clone()),
                         schema: Some(target.schema.clone()),
                         identifier: node.name.clone(),
+                        ephemeral_cte: false,
                     },
                     model: model_value(node),
                     execute: false,
@@ -745,10 +747,12 @@ fn load_inner(
             node.file,
         );
         if node.kind == NodeKind::Model && config.enabled() {
-            ref_table
-                .relations
-                .entry(node.name.clone())
-                .or_insert_with(|| relation.clone());
+            let read_as = if config.materialized() == "ephemeral" {
+                RelationParts::ephemeral(&node.name)
+            } else {
+                relation.clone()
+            };
+            ref_table.relations.entry(node.name.clone()).or_insert(read_as);
         }
         template_relations.push(Some(relation));
     }
@@ -788,6 +792,7 @@ fn load_inner(
                 database: Some(target.database.clone()),
                 schema: Some(target.schema.clone()),
                 identifier: node.name.clone(),
+                ephemeral_cte: false,
             });
             let output = render_node(
                 &environment,
@@ -1253,6 +1258,7 @@ fn relation_quoted(relation: &RelationName) -> String {
         database: relation.database.map(|name| name.as_str().to_string()),
         schema: relation.schema.map(|name| name.as_str().to_string()),
         identifier: relation.identifier.as_str().to_string(),
+        ephemeral_cte: false,
     }
     .quoted()
 }
@@ -1451,6 +1457,7 @@ impl<'a> RelationNaming<'a> {
             database: Some(database),
             schema: Some(schema),
             identifier,
+            ephemeral_cte: false,
         }
     }
 }

@@ -96,10 +96,26 @@ pub struct RelationParts {
     pub database: Option<String>,
     pub schema: Option<String>,
     pub identifier: String,
+    /// An ephemeral model: dbt inlines it as the CTE `__dbt__cte__<name>`
+    /// at the top of each reader, and `ref()` renders that bare name.
+    pub ephemeral_cte: bool,
 }
 
 impl RelationParts {
+    /// The relation a `ref()` to an ephemeral model reads.
+    pub fn ephemeral(model_name: &str) -> RelationParts {
+        RelationParts {
+            database: None,
+            schema: None,
+            identifier: format!("__dbt__cte__{model_name}"),
+            ephemeral_cte: true,
+        }
+    }
+
     pub fn quoted(&self) -> String {
+        if self.ephemeral_cte {
+            return self.identifier.clone();
+        }
         let mut text = String::new();
         for part in [
             self.database.as_deref(),
@@ -164,6 +180,7 @@ impl Object for RelationObject {
                     database: self.0.database.clone().filter(|_| keep("database")),
                     schema: self.0.schema.clone().filter(|_| keep("schema")),
                     identifier: self.0.identifier.clone(),
+                    ephemeral_cte: false,
                 };
                 Ok(Value::from_object(RelationObject(parts)))
             }
@@ -269,6 +286,7 @@ impl RenderShared {
                 database: Some(self.target_database.clone()),
                 schema: Some(self.target_schema.clone()),
                 identifier: name.to_string(),
+                ephemeral_cte: false,
             }),
         }
     }
@@ -560,7 +578,9 @@ pub fn build_environment(
     environment.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
     environment.set_recursion_limit(500);
     let mut failures = Vec::new();
+    environment.add_function(crate::mutable::MUTABLE_FUNCTION, crate::mutable::make_mutable);
     for (name, source) in macro_files {
+        let source = crate::mutable::rewrite_mutable_literals(&source).unwrap_or(source);
         if let Err(error) = environment.add_template_owned(name.clone(), source) {
             failures.push((name, error));
         }
@@ -626,6 +646,7 @@ pub fn build_environment(
                 database: None,
                 schema: None,
                 identifier: name,
+                ephemeral_cte: false,
             });
             Ok(Value::from_object(RelationObject(parts)))
         },
@@ -658,6 +679,7 @@ pub fn build_environment(
                 database: None,
                 schema: Some(source_name),
                 identifier: table_name,
+                ephemeral_cte: false,
             });
             Ok(Value::from_object(RelationObject(parts)))
         },
@@ -773,8 +795,10 @@ pub fn render_node(environment: &Environment<'static>, input: &RenderInput) -> R
         execute => input.execute,
         __fusion_node => Value::from_dyn_object(node.clone()),
     };
+    let rewritten = crate::mutable::rewrite_mutable_literals(input.source);
+    let source = rewritten.as_deref().unwrap_or(input.source);
     let result = environment
-        .template_from_named_str(input.template_name, input.source)
+        .template_from_named_str(input.template_name, source)
         .and_then(|template| template.render(context));
     RenderOutput {
         result,
@@ -974,7 +998,9 @@ mod tests {
             database: Some("dev".into()),
             schema: Some("main".into()),
             identifier: "or\"ders".into(),
+            ephemeral_cte: false,
         };
         assert_eq!(parts.quoted(), "\"dev\".\"main\".\"or\"\"ders\"");
+        assert_eq!(RelationParts::ephemeral("int_x").quoted(), "__dbt__cte__int_x");
     }
 }

@@ -1,0 +1,343 @@
+//! Mutable lists and dicts for templates.
+//!
+//! dbt's Jinja is Python's: `{% set cols = [] %}{% do cols.append(c) %}` and
+//! `{% do d.update({...}) %}` mutate in place, and real packages rely on it.
+//! minijinja's values are immutable, so list and dict literals assigned with
+//! `{% set %}` are rewritten (see [`rewrite_mutable_literals`]) to go through
+//! `__fusion_mutable(...)`, which returns host objects that behave as a
+//! sequence or a map and also accept Python's mutating methods. Other
+//! methods (`items`, `keys`, `get`, ...) fall through to minijinja-contrib's
+//! pycompat callback.
+
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
+use minijinja::{Error, ErrorKind, State};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The global function the rewrite calls.
+pub const MUTABLE_FUNCTION: &str = "__fusion_mutable";
+
+/// Wraps a list or map value into its mutable host object; other values pass through.
+pub fn make_mutable(value: Value) -> Value {
+    match value.kind() {
+        minijinja::value::ValueKind::Seq => match value.try_iter() {
+            Ok(items) => Value::from_object(MutableList(Mutex::new(items.collect()))),
+            Err(_) => value,
+        },
+        minijinja::value::ValueKind::Map => match value.try_iter() {
+            Ok(keys) => {
+                let entries = keys
+                    .map(|key| {
+                        let item = value.get_item(&key).unwrap_or_default();
+                        (key, item)
+                    })
+                    .collect();
+                Value::from_object(MutableMap(Mutex::new(entries)))
+            }
+            Err(_) => value,
+        },
+        _ => value,
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn arity(method: &str, args: &[Value], count: usize) -> Result<(), Error> {
+    if args.len() == count {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{method}() takes {count} argument(s), {} given", args.len()),
+        ))
+    }
+}
+
+/// A Python-like list.
+#[derive(Debug)]
+pub struct MutableList(Mutex<Vec<Value>>);
+
+impl Object for MutableList {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let items = lock(&self.0);
+        let index = i64::try_from(key.clone()).ok()?;
+        let resolved = if index < 0 { items.len() as i64 + index } else { index };
+        usize::try_from(resolved).ok().and_then(|index| items.get(index).cloned())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(lock(&self.0).clone())
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(lock(&self.0).len())
+    }
+
+    fn call_method(self: &Arc<Self>, _state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+        let mut items = lock(&self.0);
+        match method {
+            "append" => {
+                arity(method, args, 1)?;
+                items.push(args[0].clone());
+                Ok(Value::from(()))
+            }
+            "extend" => {
+                arity(method, args, 1)?;
+                items.extend(args[0].try_iter()?);
+                Ok(Value::from(()))
+            }
+            "insert" => {
+                arity(method, args, 2)?;
+                let index = usize::try_from(i64::try_from(args[0].clone())?.max(0)).unwrap_or(0);
+                let position = index.min(items.len());
+                items.insert(position, args[1].clone());
+                Ok(Value::from(()))
+            }
+            "pop" => {
+                let index = match args.first() {
+                    Some(index) => {
+                        let index = i64::try_from(index.clone())?;
+                        if index < 0 { items.len() as i64 + index } else { index }
+                    }
+                    None => items.len() as i64 - 1,
+                };
+                match usize::try_from(index).ok().filter(|index| *index < items.len()) {
+                    Some(index) => Ok(items.remove(index)),
+                    None => Err(Error::new(ErrorKind::InvalidOperation, "pop from empty list or index out of range")),
+                }
+            }
+            "remove" => {
+                arity(method, args, 1)?;
+                match items.iter().position(|item| item == &args[0]) {
+                    Some(position) => {
+                        items.remove(position);
+                        Ok(Value::from(()))
+                    }
+                    None => Err(Error::new(ErrorKind::InvalidOperation, "list.remove(x): x not in list")),
+                }
+            }
+            "index" => {
+                arity(method, args, 1)?;
+                items
+                    .iter()
+                    .position(|item| item == &args[0])
+                    .map(Value::from)
+                    .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "list.index(x): x not in list"))
+            }
+            "count" => {
+                arity(method, args, 1)?;
+                Ok(Value::from(items.iter().filter(|item| *item == &args[0]).count()))
+            }
+            "reverse" => {
+                items.reverse();
+                Ok(Value::from(()))
+            }
+            "clear" => {
+                items.clear();
+                Ok(Value::from(()))
+            }
+            "copy" => Ok(Value::from_object(MutableList(Mutex::new(items.clone())))),
+            _ => Err(Error::from(ErrorKind::UnknownMethod)),
+        }
+    }
+}
+
+/// A Python-like dict, keeping insertion order.
+#[derive(Debug)]
+pub struct MutableMap(Mutex<Vec<(Value, Value)>>);
+
+impl MutableMap {
+    fn insert(entries: &mut Vec<(Value, Value)>, key: Value, value: Value) {
+        match entries.iter_mut().find(|(existing, _)| existing == &key) {
+            Some(entry) => entry.1 = value,
+            None => entries.push((key, value)),
+        }
+    }
+}
+
+impl Object for MutableMap {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        lock(&self.0)
+            .iter()
+            .find(|(existing, _)| existing == key)
+            .map(|(_, value)| value.clone())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(lock(&self.0).iter().map(|(key, _)| key.clone()).collect())
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(lock(&self.0).len())
+    }
+
+    fn call_method(self: &Arc<Self>, _state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+        let mut entries = lock(&self.0);
+        match method {
+            "update" => {
+                arity(method, args, 1)?;
+                let other = &args[0];
+                for key in other.try_iter()? {
+                    let value = other.get_item(&key)?;
+                    MutableMap::insert(&mut entries, key, value);
+                }
+                Ok(Value::from(()))
+            }
+            "pop" => {
+                let Some(key) = args.first() else {
+                    return arity(method, args, 1).map(|_| Value::from(()));
+                };
+                match entries.iter().position(|(existing, _)| existing == key) {
+                    Some(position) => Ok(entries.remove(position).1),
+                    None => args
+                        .get(1)
+                        .cloned()
+                        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("key {key} not in dict"))),
+                }
+            }
+            "setdefault" => {
+                let Some(key) = args.first() else {
+                    return arity(method, args, 1).map(|_| Value::from(()));
+                };
+                if let Some((_, value)) = entries.iter().find(|(existing, _)| existing == key) {
+                    return Ok(value.clone());
+                }
+                let value = args.get(1).cloned().unwrap_or_default();
+                entries.push((key.clone(), value.clone()));
+                Ok(value)
+            }
+            "clear" => {
+                entries.clear();
+                Ok(Value::from(()))
+            }
+            "copy" => Ok(Value::from_object(MutableMap(Mutex::new(entries.clone())))),
+            _ => Err(Error::from(ErrorKind::UnknownMethod)),
+        }
+    }
+}
+
+/// Rewrites `{% set name = [..] %}` and `{% set name = {..} %}` (the whole
+/// value a list or dict literal) to `{% set name = __fusion_mutable([..]) %}`.
+/// Only the inside of those tags changes, on the same line, so template
+/// line numbers and the literal text the source map aligns stay as they were.
+pub fn rewrite_mutable_literals(text: &str) -> Option<String> {
+    let mut output = String::new();
+    let mut copied_up_to = 0;
+    let mut search_from = 0;
+    while let Some(found) = text[search_from..].find("{%") {
+        let tag_start = search_from + found;
+        let Some(close) = text[tag_start..].find("%}") else {
+            break;
+        };
+        let tag_end = tag_start + close + 2;
+        search_from = tag_end;
+        let inner = &text[tag_start + 2..tag_end - 2];
+        let body = inner.trim_start_matches(['-', '+']).trim_start();
+        let Some(after_set) = body.strip_prefix("set") else {
+            continue;
+        };
+        if !after_set.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let Some(equals) = after_set.find('=') else {
+            continue;
+        };
+        let target = after_set[..equals].trim();
+        let is_plain_name = !target.is_empty()
+            && target
+                .chars()
+                .all(|character| character.is_ascii_alphanumeric() || character == '_');
+        let value_with_marker = &after_set[equals + 1..];
+        let value = value_with_marker.trim_end().trim_end_matches(['-', '+']).trim();
+        let is_literal = (value.starts_with('[') && value.ends_with(']')) || (value.starts_with('{') && value.ends_with('}'));
+        if !is_plain_name || !is_literal || !brackets_balance(value) {
+            continue;
+        }
+        // `value` is a slice of `text`: its offset is the pointer difference.
+        let value_start = value.as_ptr() as usize - text.as_ptr() as usize;
+        let value_end = value_start + value.len();
+        output.push_str(&text[copied_up_to..value_start]);
+        output.push_str(MUTABLE_FUNCTION);
+        output.push('(');
+        output.push_str(value);
+        output.push(')');
+        copied_up_to = value_end;
+    }
+    if copied_up_to == 0 {
+        return None;
+    }
+    output.push_str(&text[copied_up_to..]);
+    Some(output)
+}
+
+/// Whether the outermost brackets of `value` enclose all of it (so
+/// `[1] + [2]` is not taken for one literal). Quotes are respected.
+fn brackets_balance(value: &str) -> bool {
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    for (position, character) in value.char_indices() {
+        match quote {
+            Some(open) if character == open => quote = None,
+            Some(_) => {}
+            None => match character {
+                '\'' | '"' => quote = Some(character),
+                '[' | '{' | '(' => depth += 1,
+                ']' | '}' | ')' => {
+                    depth -= 1;
+                    if depth == 0 && position + character.len_utf8() != value.len() {
+                        return false;
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    depth == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(template: &str) -> String {
+        let mut environment = minijinja::Environment::new();
+        environment.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+        environment.add_function(MUTABLE_FUNCTION, make_mutable);
+        let source = rewrite_mutable_literals(template).unwrap_or_else(|| template.to_string());
+        environment
+            .render_str(&source, minijinja::context! {})
+            .unwrap_or_else(|error| format!("error: {error}"))
+    }
+
+    #[test]
+    fn lists_and_dicts_mutate_in_place() {
+        assert_eq!(
+            render("{% set l = [] %}{% for x in ['a', 'b'] %}{% do l.append(x | upper) %}{% endfor %}{{ l | join(',') }} {{ l | length }} {{ l[-1] }}"),
+            "A,B 2 B"
+        );
+        assert_eq!(
+            render("{%- set d = {'a': 1} -%}{% do d.update({'b': 2}) %}{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}{{ d.get('c', 3) }}"),
+            "a=1;b=2;3"
+        );
+        assert_eq!(render("{% set l = [3, 1] %}{% do l.extend([2]) %}{{ l | sort | join }}"), "123");
+    }
+
+    #[test]
+    fn rewrite_keeps_other_tags_and_lines() {
+        assert_eq!(rewrite_mutable_literals("{% set x = 1 %}{% set a, b = [1, 2] %}"), None);
+        assert_eq!(rewrite_mutable_literals("{% set x = [1] + [2] %}"), None);
+        assert_eq!(
+            rewrite_mutable_literals("{%- set cols = ['a', ']'] -%}\nselect").as_deref(),
+            Some("{%- set cols = __fusion_mutable(['a', ']']) -%}\nselect")
+        );
+    }
+}
