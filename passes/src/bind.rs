@@ -2904,17 +2904,34 @@ impl<'q> Binder<'q> {
         let Some(definition) = definition else {
             let suggestion =
                 closest_name(function_name, self.semantics.function_names()).map(str::to_owned);
+            // An example signature with the call's own arity, in the
+            // signature language UDF declarations use.
+            let example_params: Vec<String> = arguments
+                .iter()
+                .enumerate()
+                .map(|(position, (_, value))| {
+                    let ty = match &value.ty {
+                        SqlType::Unknown | SqlType::Null => "VARCHAR".to_owned(),
+                        known => self.type_name(known),
+                    };
+                    format!("arg{} {ty}", position + 1)
+                })
+                .collect();
+            let declaration = format!(
+                "if `{name}` is a user-defined function, declare it in the project's YAML with its signature, for example `{name}({}) -> VARCHAR`",
+                example_params.join(", "),
+                name = call.name
+            );
             let diagnostic = self.report(
                 Code::UnknownFunction,
                 call.name.span(),
                 format!("function `{}` not found", call.name),
             );
             diagnostic.help = Some(match suggestion {
-                Some(suggestion) => format!(
-                    "did you mean `{suggestion}`? If `{}` is a user-defined function, declare its signature in the project's YAML",
-                    call.name
-                ),
-                None => format!("if `{}` is a user-defined function, declare its signature in the project's YAML", call.name),
+                Some(suggestion) => {
+                    format!("did you mean `{suggestion}`? Otherwise, {declaration}")
+                }
+                None => declaration,
             });
             return unknown_value();
         };
