@@ -194,6 +194,16 @@ pub trait DialectSemantics: Send + Sync {
         to.is_string()
     }
 
+    /// The result type of a date-part function whose part is known from the
+    /// text (`date_part('epoch', ts)`, `extract(epoch from ts)`), when it
+    /// differs from what the catalog says; `None` keeps the catalog's type.
+    ///
+    /// Example (DuckDB): the `epoch` part is a `DOUBLE`, other parts `BIGINT`.
+    fn date_part_result(&self, function: &str, part: &str, input: &SqlType) -> Option<SqlType> {
+        let _ = (function, part, input);
+        None
+    }
+
     /// The names of every function in the catalog, for "did you mean" help.
     fn function_names(&self) -> Vec<&str> {
         Vec::new()

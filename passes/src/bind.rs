@@ -2935,7 +2935,31 @@ impl<'q> Binder<'q> {
             });
             return unknown_value();
         };
-        let ty = self.resolve_overload(definition, &arguments, span);
+        let mut ty = self.resolve_overload(definition, &arguments, span);
+        // A date part known from the text may refine the result type.
+        if let ([(part_expr, _), (_, input), ..], false) = (arguments.as_slice(), ty.is_unknown()) {
+            let part = match &query.expr(*part_expr).kind {
+                ExprKind::Literal(Literal::String(text)) => Some(text.to_string()),
+                ExprKind::Column { qualifier, name } if qualifier.is_empty() => {
+                    Some(name.name.as_str().to_owned())
+                }
+                _ => None,
+            };
+            let takes_part = definition.signatures.iter().all(|signature| {
+                signature
+                    .params
+                    .first()
+                    .is_some_and(|param| param.ty == ParamType::DatePart)
+            });
+            if let (Some(part), true) = (part, takes_part) {
+                if let Some(refined) =
+                    self.semantics
+                        .date_part_result(function_name, &part, &input.ty)
+                {
+                    ty = refined;
+                }
+            }
+        }
         let nullable = ty.is_unknown()
             || match definition.nullability {
                 ResultNullability::Never => false,

@@ -18,3 +18,4 @@ select list_transform(tags, x -> upper(x)) as upper_tags from customers;
 select substring(status from 1 for 2) as a, trim(both ' ' from status) as b, position('a' in status) as c, extract(epoch from created_at) as d, date_part('dow', order_date) as e, status ilike 'A%' as f, status similar to 'a.*' as g, status glob 'a*' as h from orders;
 select 1 where 1;
 select id from orders where id and true;
+select date_trunc('hour', order_date) as a, date_trunc('year', order_date) as b, date_part('epoch', created_at) as c, datediff('day', order_date, created_at) as d from orders;

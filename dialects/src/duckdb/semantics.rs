@@ -718,6 +718,37 @@ impl DialectSemantics for DuckDbSemantics {
         true
     }
 
+    fn date_part_result(&self, function: &str, part: &str, input: &SqlType) -> Option<SqlType> {
+        let function = function.to_ascii_lowercase();
+        let part = part.to_ascii_lowercase();
+        match function.as_str() {
+            // DuckDB: the epoch and julian parts are fractional.
+            "date_part" | "datepart" | "extract" if matches!(part.as_str(), "epoch" | "julian") => {
+                Some(SqlType::Float64)
+            }
+            // Truncating a DATE below a day gives a TIMESTAMP.
+            "date_trunc" | "datetrunc"
+                if matches!(input, SqlType::Date)
+                    && matches!(
+                        part.as_str(),
+                        "hour"
+                            | "hours"
+                            | "minute"
+                            | "minutes"
+                            | "second"
+                            | "seconds"
+                            | "millisecond"
+                            | "milliseconds"
+                            | "microsecond"
+                            | "microseconds"
+                    ) =>
+            {
+                Some(SqlType::TIMESTAMP)
+            }
+            _ => None,
+        }
+    }
+
     fn table_function_columns(
         &self,
         name: &str,
