@@ -263,3 +263,93 @@ fn benchmark_queries_parse_without_errors() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn parser_survives_deep_nesting() {
+    // Within the budget (99 levels, 260 chained operators): parsed, lowered
+    // and printed without errors and without exhausting a test thread's stack.
+    let nesting = 99;
+    let chain = 260;
+    let within_budget = vec![
+        format!("select {}1{}", "(".repeat(nesting), ")".repeat(nesting)),
+        format!(
+            "select {}1{}",
+            "(select ".repeat(nesting / 2),
+            ")".repeat(nesting / 2)
+        ),
+        format!(
+            "select {}1{}",
+            "f(".repeat(nesting / 2),
+            ")".repeat(nesting / 2)
+        ),
+        format!("select {}1", "- ".repeat(nesting)),
+        format!("select 1{}", " + 1".repeat(chain)),
+        format!("select 1 {}", "union all select 1 ".repeat(chain)),
+        format!("select * from t{}", " join t using (id)".repeat(chain)),
+        format!("select x{}", "[1]".repeat(chain)),
+    ];
+    for sql in &within_budget {
+        let parsed = DuckDb.parse(sql, FileId(0));
+        let syntax = DuckDb.parse_syntax(sql, FileId(0));
+        fusion_dialects::syntax::printer::print_syntax_tree(&syntax.statements, sql);
+        for statement in &parsed.statements {
+            fusion_dialects::syntax::printer::print_ir_statement(statement);
+        }
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{:?} for {}...",
+            parsed.diagnostics,
+            &sql[..60.min(sql.len())]
+        );
+    }
+    // Far beyond it: one diagnostic or a few, never a crash.
+    let depth = 5_000;
+    let inputs = vec![
+        format!("select {}1{}", "(".repeat(depth), ")".repeat(depth)),
+        format!("select {}1{}", "(select ".repeat(depth), ")".repeat(depth)),
+        format!("select {}1{}", "f(".repeat(depth), ")".repeat(depth)),
+        format!("select {}1{}", "[".repeat(depth), "]".repeat(depth)),
+        format!("select {}1", "- ".repeat(depth)),
+        format!("select {}true", "not ".repeat(depth)),
+        format!("select 1{}", " + 1".repeat(depth)),
+        format!("select x{}", "[1]".repeat(depth)),
+        format!("select x{}", "::int".repeat(depth)),
+        format!(
+            "select {}1{}",
+            "case when true then ".repeat(depth),
+            " end".repeat(depth)
+        ),
+        format!(
+            "select cast(x as {}int{})",
+            "struct(a ".repeat(depth),
+            ")".repeat(depth)
+        ),
+        format!("select * from {}t{}", "(".repeat(depth), ")".repeat(depth)),
+        format!(
+            "select * from {}t{}",
+            "(select * from ".repeat(depth),
+            ")".repeat(depth)
+        ),
+        format!("select 1 {}", "union select 1 ".repeat(depth)),
+        format!(
+            "with {} select 1",
+            vec!["a as (select 1)"; depth].join(", ")
+        ),
+        format!("select * from t{}", " join t on true".repeat(depth)),
+    ];
+    for sql in &inputs {
+        let parsed = DuckDb.parse(sql, FileId(0));
+        let syntax = DuckDb.parse_syntax(sql, FileId(0));
+        fusion_dialects::syntax::printer::print_syntax_tree(&syntax.statements, sql);
+        for statement in &parsed.statements {
+            fusion_dialects::syntax::printer::print_ir_statement(statement);
+        }
+        let _ = DuckDb.parse_expression(sql, FileId(0));
+        assert!(
+            parsed.diagnostics.len() <= 3,
+            "deep nesting should give at most a few diagnostics, got {:?} for {}...",
+            parsed.diagnostics,
+            &sql[..60.min(sql.len())]
+        );
+    }
+}

@@ -42,10 +42,16 @@ pub mod precedence {
     pub const CAST: u8 = 150;
 }
 
-/// Nesting deeper than this (parentheses, subqueries, operator chains) is
-/// reported instead of risking the stack: the tree, its lowering and its
-/// printer all recurse.
-const MAX_DEPTH: u32 = 100;
+/// How deep a statement may nest, in units: a nesting level (parentheses,
+/// subqueries, calls, prefix operators) costs [`NESTING_COST`], each link of
+/// a left-deep chain (`a + b + c`, `select .. union select ..`) costs
+/// [`CHAIN_COST`]. Beyond the budget the statement is reported instead of
+/// risking the stack: the tree, its lowering and its printers all recurse.
+/// The budget allows about 100 nested levels or about 270 chained operators.
+const DEPTH_BUDGET: u32 = 1_100;
+const NESTING_COST: u32 = 10;
+const CHAIN_COST: u32 = 4;
+const TOO_DEEP: &str = "the statement nests too deeply (about 100 levels, or about 270 chained operators); fusionc stops reading it here";
 
 /// The syntax tree of a text and the diagnostics of reading it.
 #[derive(Debug, Default)]
@@ -360,18 +366,14 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         }
     }
 
-    /// Enters one level of nesting; past [`MAX_DEPTH`] reports the statement
+    /// Enters one level of nesting; past [`DEPTH_BUDGET`] reports the statement
     /// as too deeply nested and skips it, returning `false`.
     fn enter(&mut self) -> bool {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            self.depth -= 1;
+        self.depth += NESTING_COST;
+        if self.depth > DEPTH_BUDGET {
+            self.depth -= NESTING_COST;
             let span = self.peek().span;
-            self.error_at(
-                Code::UnexpectedToken,
-                span,
-                format!("the statement nests deeper than {MAX_DEPTH} levels; fusionc stops reading it here"),
-            );
+            self.error_at(Code::UnexpectedToken, span, TOO_DEEP.to_string());
             self.skip_to_statement_end();
             return false;
         }
@@ -379,7 +381,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     }
 
     fn leave(&mut self) {
-        self.depth -= 1;
+        self.depth -= NESTING_COST;
     }
 
     // ---- names ----
@@ -768,6 +770,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     /// all left-associative.
     fn parse_set_expr(&mut self, min_precedence: u8) -> SetExpr {
         let start = self.start();
+        let depth_on_entry = self.depth;
         let mut left = self.parse_set_operand();
         loop {
             let (operator, precedence) = match self.peek().keyword {
@@ -802,6 +805,13 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             }
             let right = self.parse_set_expr(precedence + 1);
             self.leave();
+            // Each operation nests the tree one level deeper on the left.
+            self.depth += CHAIN_COST;
+            if self.depth > DEPTH_BUDGET {
+                let span = self.peek().span;
+                self.error_at(Code::UnexpectedToken, span, TOO_DEEP.to_string());
+                self.skip_to_statement_end();
+            }
             left = SetExpr::SetOperation {
                 operator,
                 quantifier,
@@ -811,6 +821,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 span: self.span_from(start),
             };
         }
+        self.depth = depth_on_entry;
         left
     }
 
@@ -1289,8 +1300,17 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
 
     fn parse_table_expr(&mut self) -> TableExpr {
         let start = self.start();
+        let depth_on_entry = self.depth;
         let mut left = self.parse_table_primary();
         loop {
+            // Each join nests the tree one level deeper on the left.
+            self.depth += CHAIN_COST;
+            if self.depth > DEPTH_BUDGET {
+                let span = self.peek().span;
+                self.error_at(Code::UnexpectedToken, span, TOO_DEEP.to_string());
+                self.skip_to_statement_end();
+                break;
+            }
             if self.eat(TokenKind::Comma) {
                 let right = self.parse_table_primary();
                 left = TableExpr::Join {
@@ -1332,6 +1352,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 span: self.span_from(start),
             };
         }
+        self.depth = depth_on_entry;
         left
     }
 
@@ -1579,16 +1600,12 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 }
             };
             // Each operator in a chain nests the tree one level deeper.
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
+            self.depth += CHAIN_COST;
+            if self.depth > DEPTH_BUDGET {
                 self.depth = depth_on_entry;
                 self.leave();
                 let span = self.peek().span;
-                self.error_at(
-                    Code::UnexpectedToken,
-                    span,
-                    format!("the expression nests deeper than {MAX_DEPTH} levels; fusionc stops reading it here"),
-                );
+                self.error_at(Code::UnexpectedToken, span, TOO_DEEP.to_string());
                 self.skip_to_statement_end();
                 return left;
             }
