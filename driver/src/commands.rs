@@ -259,10 +259,7 @@ fn write_artifacts(project: &Project, compiled_sql: &[Option<String>]) -> std::i
     for (index, sql) in compiled_sql.iter().enumerate() {
         let Some(sql) = sql else { continue };
         let details = &project.nodes[index];
-        let path = target_dir
-            .join("compiled")
-            .join(&details.package_name)
-            .join(&details.original_file_path);
+        let path = target_dir.join(crate::compiled::compiled_relative_path(details));
         write_file(&path, sql.as_bytes())?;
     }
     let (generated_at, invocation_id) = crate::compiled::run_stamp();

@@ -10,6 +10,21 @@ fn is_ephemeral(project: &Project, id: NodeId) -> bool {
     details.kind == NodeKind::Model && details.config.materialized() == "ephemeral"
 }
 
+/// Where a node's compiled SQL goes, relative to the target folder, as dbt
+/// lays it out: `compiled/<package>/<original_file_path>`, and for generic
+/// tests (defined in YAML) a file named after the test inside a folder named
+/// after the YAML file.
+pub fn compiled_relative_path(details: &fusion_frontend::NodeDetails) -> String {
+    if details.test.is_some() {
+        format!(
+            "compiled/{}/{}/{}",
+            details.package_name, details.original_file_path, details.path
+        )
+    } else {
+        format!("compiled/{}/{}", details.package_name, details.original_file_path)
+    }
+}
+
 /// The compiled SQL of a node, or `None` when it was not rendered.
 pub fn compiled_sql(project: &Project, id: NodeId) -> Option<String> {
     let rendered = &project.details(id).rendered.as_ref()?.sql;

@@ -151,8 +151,9 @@ fn node_json(project: &Project, details: &NodeDetails, parents: &[String], compi
     let config = Value::Object(details.config.values.clone());
     let compiled_path = compiled_sql.map(|_| {
         format!(
-            "{}/compiled/{}/{}",
-            project.settings.target_path, details.package_name, details.original_file_path
+            "{}/{}",
+            project.settings.target_path,
+            crate::compiled::compiled_relative_path(details)
         )
     });
     let mut node = json!({

@@ -1180,7 +1180,7 @@ fn load_inner(
             kind: NodeKind::Test,
             unique_id: format!("test.{project_name}.{name}.{hash}"),
             package_name: project_name.clone(),
-            fqn: vec![project_name.clone(), name.clone()],
+            fqn: generic_test_fqn(&project_name, &settings, &yaml_path, &name),
             original_file_path: yaml_path.clone(),
             path: format!("{name}.sql"),
             file: Some(file),
@@ -1460,4 +1460,26 @@ impl<'a> RelationNaming<'a> {
             ephemeral_cte: false,
         }
     }
+}
+
+/// dbt's fqn of a test defined in YAML: the project, the folders of the YAML
+/// file below its resource folder (`models/marts/_marts.yml` gives `marts`),
+/// and the test's name.
+fn generic_test_fqn(project_name: &str, settings: &ProjectSettings, yaml_path: &str, test_name: &str) -> Vec<String> {
+    let resource_folders = settings
+        .model_paths
+        .iter()
+        .chain(&settings.seed_paths)
+        .chain(&settings.snapshot_paths)
+        .chain(&settings.analysis_paths)
+        .chain(&settings.test_paths);
+    let below_resource_folder = resource_folders
+        .filter_map(|folder| yaml_path.strip_prefix(folder.trim_end_matches('/'))?.strip_prefix('/'))
+        .next()
+        .unwrap_or(yaml_path);
+    let mut fqn = vec![project_name.to_string()];
+    let folders: Vec<&str> = below_resource_folder.split('/').collect();
+    fqn.extend(folders[..folders.len() - 1].iter().map(|folder| folder.to_string()));
+    fqn.push(test_name.to_string());
+    fqn
 }

@@ -148,29 +148,31 @@ pub struct SelectionGraph {
 }
 
 impl SelectionGraph {
-    /// Evaluates `include` (everything when `None`) minus `exclude`. Tests
-    /// attached to a selected node are selected too (dbt's eager indirect
-    /// selection). Returns one flag per node.
+    /// Evaluates `include` (everything when `None`) minus `exclude`. Then,
+    /// as dbt's eager indirect selection does, a test comes along when any
+    /// node it tests is selected, unless the test itself is excluded.
+    /// Returns one flag per node.
     pub fn select(&self, include: Option<&Selector>, exclude: Option<&Selector>) -> Vec<bool> {
         let mut selected = match include {
             None => vec![true; self.nodes.len()],
-            Some(selector) => {
-                let mut selected = self.evaluate(selector);
-                for (index, node) in self.nodes.iter().enumerate() {
-                    if node.resource_type == "test"
-                        && !selected[index]
-                        && self.parents[index].iter().any(|&parent| selected[parent])
-                    {
-                        selected[index] = true;
-                    }
-                }
-                selected
-            }
+            Some(selector) => self.evaluate(selector),
         };
-        if let Some(selector) = exclude {
-            let excluded = self.evaluate(selector);
-            for (flag, excluded) in selected.iter_mut().zip(excluded) {
-                *flag &= !excluded;
+        let excluded = match exclude {
+            Some(selector) => self.evaluate(selector),
+            None => vec![false; self.nodes.len()],
+        };
+        for (flag, excluded) in selected.iter_mut().zip(&excluded) {
+            *flag &= !excluded;
+        }
+        if include.is_some() {
+            let directly_selected = selected.clone();
+            for (index, node) in self.nodes.iter().enumerate() {
+                if node.resource_type == "test"
+                    && !excluded[index]
+                    && self.parents[index].iter().any(|&parent| directly_selected[parent])
+                {
+                    selected[index] = true;
+                }
             }
         }
         selected
@@ -404,6 +406,10 @@ mod tests {
         assert_eq!(run("resource_type:model,tag:daily", None), ["stg", "mart", "not_null_stg_id"]);
         assert_eq!(run("int mart", None), ["int", "mart"]);
         assert_eq!(run("stg+", Some("resource_type:test other")), ["stg", "int", "mart"]);
+        // A test reached by `+` is selected directly: excluding its model keeps it.
+        assert_eq!(run("stg+", Some("stg")), ["int", "mart", "other", "not_null_stg_id"]);
+        // A test that came along only for an excluded model is dropped.
+        assert_eq!(run("tag:daily", Some("stg")), ["mart"]);
         assert_eq!(run("m*", None), ["mart"]);
     }
 
