@@ -20,7 +20,10 @@ fn run_cli(arguments: &[&str]) -> CliRun {
             stderr: &mut stderr,
             color: false,
         };
-        fusion_driver::cli::run(std::iter::once("fusionc").chain(arguments.iter().copied()), &mut output)
+        fusion_driver::cli::run(
+            std::iter::once("fusionc").chain(arguments.iter().copied()),
+            &mut output,
+        )
     };
     CliRun {
         exit_code,
@@ -39,7 +42,10 @@ fn scratch_copy(project: &Path) -> tempfile::TempDir {
 fn filters(scratch: &Path) -> Vec<(String, String)> {
     let home = std::env::var("HOME").unwrap_or_else(|_| "/nonexistent-home".to_string());
     vec![
-        (regex_escape(&scratch.display().to_string()), "[project]".to_string()),
+        (
+            regex_escape(&scratch.display().to_string()),
+            "[project]".to_string(),
+        ),
         (regex_escape(&home), "[home]".to_string()),
         (r"in \d+\.\d+s".to_string(), "in [elapsed]".to_string()),
     ]
@@ -49,7 +55,10 @@ fn regex_escape(text: &str) -> String {
     text.chars()
         .flat_map(|character| {
             let escape = "\\.+*?()|[]{}^$".contains(character);
-            escape.then_some('\\').into_iter().chain(std::iter::once(character))
+            escape
+                .then_some('\\')
+                .into_iter()
+                .chain(std::iter::once(character))
         })
         .collect()
 }
@@ -69,19 +78,35 @@ fn snapshot_run(name: &str, scratch: &Path, run: &CliRun) {
 #[test]
 fn broken_projects_report_code_file_and_line() {
     for fixture in sub_folders(&repository_root().join("tests/projects")) {
-        let name = fixture.file_name().and_then(|name| name.to_str()).unwrap_or_default().to_string();
+        let name = fixture
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default()
+            .to_string();
         let scratch = scratch_copy(&fixture);
         let project_dir = scratch.path().display().to_string();
         let run = run_cli(&["compile", "--project-dir", &project_dir]);
         assert_ne!(run.exit_code, 0, "fixture {name} is broken and must fail");
         snapshot_run(&format!("compile_{name}"), scratch.path(), &run);
 
-        let json_run = run_cli(&["compile", "--project-dir", &project_dir, "--log-format", "json"]);
-        assert_eq!(json_run.exit_code, run.exit_code, "fixture {name}: same exit code in JSON mode");
+        let json_run = run_cli(&[
+            "compile",
+            "--project-dir",
+            &project_dir,
+            "--log-format",
+            "json",
+        ]);
+        assert_eq!(
+            json_run.exit_code, run.exit_code,
+            "fixture {name}: same exit code in JSON mode"
+        );
         for line in json_run.stdout.lines() {
             let value: serde_json::Value = serde_json::from_str(line)
                 .unwrap_or_else(|error| panic!("fixture {name}: `{line}` is not JSON: {error}"));
-            assert!(value.get("code").is_some() || value.get("summary").is_some(), "{line}");
+            assert!(
+                value.get("code").is_some() || value.get("summary").is_some(),
+                "{line}"
+            );
         }
     }
 }
@@ -94,8 +119,10 @@ fn example_project_compiles_cleanly() {
     snapshot_run("compile_example_shop", scratch.path(), &run);
     assert_eq!(run.exit_code, 0, "{}", run.stderr);
 
-    let manifest_text = std::fs::read_to_string(scratch.path().join("target/manifest.json")).expect("a manifest");
-    let manifest: serde_json::Value = serde_json::from_str(&manifest_text).expect("the manifest is JSON");
+    let manifest_text =
+        std::fs::read_to_string(scratch.path().join("target/manifest.json")).expect("a manifest");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&manifest_text).expect("the manifest is JSON");
     insta::assert_json_snapshot!("example_shop_parent_map", manifest["parent_map"]);
     assert_eq!(
         manifest["metadata"]["dbt_schema_version"],
@@ -119,7 +146,11 @@ fn collect_files(root: &Path, folder: &Path, found: &mut Vec<(String, String)>) 
         if path.is_dir() {
             collect_files(root, &path, found);
         } else if let Ok(text) = std::fs::read_to_string(&path) {
-            let relative = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
             found.push((relative, text));
         }
     }
@@ -130,17 +161,63 @@ fn ls_applies_selectors() {
     let example = repository_root().join("examples/shop");
     let project_dir = example.display().to_string();
     let cases: [&[&str]; 5] = [
-        &["ls", "--project-dir", &project_dir, "-s", "+orders", "--resource-type", "model", "seed", "source"],
-        &["ls", "--project-dir", &project_dir, "-s", "stg_orders+1", "--output", "name"],
-        &["ls", "--project-dir", &project_dir, "-s", "tag:marts", "--exclude", "customers", "--output", "path"],
-        &["ls", "--project-dir", &project_dir, "-s", "resource_type:test,stg_customers+"],
-        &["ls", "--project-dir", &project_dir, "-s", "path:models/staging", "--output", "json"],
+        &[
+            "ls",
+            "--project-dir",
+            &project_dir,
+            "-s",
+            "+orders",
+            "--resource-type",
+            "model",
+            "seed",
+            "source",
+        ],
+        &[
+            "ls",
+            "--project-dir",
+            &project_dir,
+            "-s",
+            "stg_orders+1",
+            "--output",
+            "name",
+        ],
+        &[
+            "ls",
+            "--project-dir",
+            &project_dir,
+            "-s",
+            "tag:marts",
+            "--exclude",
+            "customers",
+            "--output",
+            "path",
+        ],
+        &[
+            "ls",
+            "--project-dir",
+            &project_dir,
+            "-s",
+            "resource_type:test,stg_customers+",
+        ],
+        &[
+            "ls",
+            "--project-dir",
+            &project_dir,
+            "-s",
+            "path:models/staging",
+            "--output",
+            "json",
+        ],
     ];
     let mut transcript = String::new();
     for arguments in cases {
         let run = run_cli(arguments);
         assert_eq!(run.exit_code, 0, "{arguments:?}: {}", run.stderr);
-        transcript.push_str(&format!("$ fusionc {}\n{}\n", arguments[3..].join(" "), run.stdout));
+        transcript.push_str(&format!(
+            "$ fusionc {}\n{}\n",
+            arguments[3..].join(" "),
+            run.stdout
+        ));
     }
     insta::assert_snapshot!("ls_selectors", transcript);
 }
@@ -151,10 +228,17 @@ fn usage_errors_exit_2() {
     assert_eq!(missing.exit_code, 2);
     assert!(missing.stderr.contains("FC0001"), "{}", missing.stderr);
 
-    let example = repository_root().join("examples/shop").display().to_string();
+    let example = repository_root()
+        .join("examples/shop")
+        .display()
+        .to_string();
     let bad_selector = run_cli(&["ls", "--project-dir", &example, "-s", "colour:red"]);
     assert_eq!(bad_selector.exit_code, 2);
-    assert!(bad_selector.stderr.contains("unknown method `colour`"), "{}", bad_selector.stderr);
+    assert!(
+        bad_selector.stderr.contains("unknown method `colour`"),
+        "{}",
+        bad_selector.stderr
+    );
 
     let bad_vars = run_cli(&["parse", "--project-dir", &example, "--vars", "[1, 2"]);
     assert_eq!(bad_vars.exit_code, 2, "{}", bad_vars.stderr);

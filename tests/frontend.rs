@@ -9,7 +9,9 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn fixture_dir(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/frontend").join(case)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/frontend")
+        .join(case)
 }
 
 /// `line:column` (1-based) of a byte offset.
@@ -17,7 +19,11 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |line_text| line_text.chars().count()) + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |line_text| line_text.chars().count())
+        + 1;
     (line, column)
 }
 
@@ -32,7 +38,11 @@ fn render_diagnostics(result: &LoadResult, files: &SourceFiles, output: &mut Str
             None => "-".to_string(),
         };
         let severity = format!("{:?}", diagnostic.severity).to_lowercase();
-        let _ = writeln!(output, "{} {severity} {location} {}", diagnostic.code, diagnostic.message);
+        let _ = writeln!(
+            output,
+            "{} {severity} {location} {}",
+            diagnostic.code, diagnostic.message
+        );
         if let Some(help) = &diagnostic.help {
             let _ = writeln!(output, "    help: {help}");
         }
@@ -54,7 +64,11 @@ fn summarize(result: &LoadResult) -> String {
             target.schema,
             target.threads
         );
-        let _ = writeln!(output, "vars {}", serde_json::Value::Object(project.vars.clone()));
+        let _ = writeln!(
+            output,
+            "vars {}",
+            serde_json::Value::Object(project.vars.clone())
+        );
         for macro_info in &project.macros {
             let _ = writeln!(
                 output,
@@ -65,12 +79,20 @@ fn summarize(result: &LoadResult) -> String {
         for (index, details) in project.nodes.iter().enumerate() {
             let node = &project.graph.nodes[index];
             let id = fusion_ir::graph::NodeId(index as u32);
-            let _ = writeln!(output, "\n== {} [{}]", details.unique_id, details.original_file_path);
+            let _ = writeln!(
+                output,
+                "\n== {} [{}]",
+                details.unique_id, details.original_file_path
+            );
             if let Some(relation) = &node.relation {
                 let _ = writeln!(output, "relation: {relation}");
             }
             if !details.config.values.is_empty() {
-                let _ = writeln!(output, "config: {}", serde_json::Value::Object(details.config.values.clone()));
+                let _ = writeln!(
+                    output,
+                    "config: {}",
+                    serde_json::Value::Object(details.config.values.clone())
+                );
             }
             if !details.description.is_empty() {
                 let _ = writeln!(output, "description: {}", details.description);
@@ -88,9 +110,15 @@ fn summarize(result: &LoadResult) -> String {
                 let _ = writeln!(
                     output,
                     "ref: {}{}{}",
-                    call.package.as_deref().map(|package| format!("{package}.")).unwrap_or_default(),
+                    call.package
+                        .as_deref()
+                        .map(|package| format!("{package}."))
+                        .unwrap_or_default(),
                     call.name,
-                    call.version.as_deref().map(|version| format!(" v{version}")).unwrap_or_default()
+                    call.version
+                        .as_deref()
+                        .map(|version| format!(" v{version}"))
+                        .unwrap_or_default()
                 );
             }
             for call in &details.sources {
@@ -113,7 +141,11 @@ fn summarize(result: &LoadResult) -> String {
                 );
             }
             for column in &details.seed_columns {
-                let _ = writeln!(output, "seed column {}: {} ({:?})", column.name, column.type_name, column.sql_type);
+                let _ = writeln!(
+                    output,
+                    "seed column {}: {} ({:?})",
+                    column.name, column.type_name, column.sql_type
+                );
             }
             if let Some(source) = &details.source {
                 let _ = writeln!(output, "loader: {:?}", source.loader);

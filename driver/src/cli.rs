@@ -116,8 +116,16 @@ where
         Ok(cli) => cli,
         Err(error) => {
             let code = error.exit_code();
-            let rendered = if output.color { error.render().ansi().to_string() } else { error.render().to_string() };
-            let stream: &mut dyn Write = if error.use_stderr() { output.stderr } else { output.stdout };
+            let rendered = if output.color {
+                error.render().ansi().to_string()
+            } else {
+                error.render().to_string()
+            };
+            let stream: &mut dyn Write = if error.use_stderr() {
+                output.stderr
+            } else {
+                output.stdout
+            };
             let _ = write!(stream, "{rendered}");
             return code;
         }

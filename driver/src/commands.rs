@@ -19,7 +19,10 @@ struct Session {
 
 impl Session {
     fn project(&self) -> &Project {
-        self.load.project.as_ref().expect("a session always holds a project")
+        self.load
+            .project
+            .as_ref()
+            .expect("a session always holds a project")
     }
 }
 
@@ -38,7 +41,10 @@ fn load(arguments: &ProjectArgs, output: &mut Output<'_>) -> Result<Session, i32
     let Some(dialect) = fusion_dialects::dialect_for_adapter(&project.target.adapter_type) else {
         let diagnostic = Diagnostic::new(
             fusion_ir::codes::Code::UnsupportedAdapter,
-            format!("the profile's adapter type `{}` is not supported", project.target.adapter_type),
+            format!(
+                "the profile's adapter type `{}` is not supported",
+                project.target.adapter_type
+            ),
         )
         .with_help("fusionc supports: duckdb");
         report(&load, &[diagnostic], arguments.log_format, output);
@@ -48,7 +54,12 @@ fn load(arguments: &ProjectArgs, output: &mut Output<'_>) -> Result<Session, i32
 }
 
 /// Prints diagnostics, errors last so that they stay on screen.
-fn report(load: &LoadResult, diagnostics: &[Diagnostic], format: LogFormat, output: &mut Output<'_>) {
+fn report(
+    load: &LoadResult,
+    diagnostics: &[Diagnostic],
+    format: LogFormat,
+    output: &mut Output<'_>,
+) {
     let mut context = DiagnosticContext::new(&load.files);
     if let Some(project) = &load.project {
         for details in &project.nodes {
@@ -78,7 +89,10 @@ fn report(load: &LoadResult, diagnostics: &[Diagnostic], format: LogFormat, outp
 }
 
 fn count_severity(diagnostics: &[Diagnostic], severity: Severity) -> usize {
-    diagnostics.iter().filter(|diagnostic| diagnostic.severity == severity).count()
+    diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.severity == severity)
+        .count()
 }
 
 fn summary_line(project: &Project, selected: &[bool], diagnostics: &[Diagnostic]) -> String {
@@ -104,7 +118,11 @@ fn summary_line(project: &Project, selected: &[bool], diagnostics: &[Diagnostic]
     let warnings = count_severity(diagnostics, Severity::Warning);
     format!(
         "{}: {} error{}, {} warning{}",
-        if nodes.is_empty() { "no nodes".to_string() } else { nodes.join(", ") },
+        if nodes.is_empty() {
+            "no nodes".to_string()
+        } else {
+            nodes.join(", ")
+        },
         errors,
         if errors == 1 { "" } else { "s" },
         warnings,
@@ -129,7 +147,10 @@ fn is_usage_error(diagnostic: &Diagnostic) -> bool {
     diagnostic.is_error()
         && matches!(
             diagnostic.code,
-            Code::ProjectFileMissing | Code::ProfileNotFound | Code::UnsupportedAdapter | Code::InvalidVarsArgument
+            Code::ProjectFileMissing
+                | Code::ProfileNotFound
+                | Code::UnsupportedAdapter
+                | Code::InvalidVarsArgument
         )
 }
 
@@ -151,14 +172,25 @@ pub fn parse(arguments: &ProjectArgs, output: &mut Output<'_>) -> i32 {
         Err(code) => return code,
     };
     let project = session.project();
-    report(&session.load, &session.load.diagnostics, arguments.log_format, output);
+    report(
+        &session.load,
+        &session.load.diagnostics,
+        arguments.log_format,
+        output,
+    );
     let everything = vec![true; project.nodes.len()];
     let line = summary_line(project, &everything, &session.load.diagnostics);
     print_summary(output, arguments.log_format, "parsed", &line, started);
     exit_for(&session.load.diagnostics)
 }
 
-fn print_summary(output: &mut Output<'_>, format: LogFormat, verb: &str, line: &str, started: Instant) {
+fn print_summary(
+    output: &mut Output<'_>,
+    format: LogFormat,
+    verb: &str,
+    line: &str,
+    started: Instant,
+) {
     let seconds = started.elapsed().as_secs_f64();
     match format {
         LogFormat::Text => {
@@ -187,22 +219,47 @@ fn selection_graph(project: &Project) -> SelectionGraph {
             fqn: details.fqn.clone(),
             tags: details.config.tags(),
             config: details.config.values.clone(),
-            source_name: details.source.as_ref().map(|source| source.source_name.clone()),
+            source_name: details
+                .source
+                .as_ref()
+                .map(|source| source.source_name.clone()),
         })
         .collect();
     let ids = (0..project.nodes.len()).map(|index| NodeId(index as u32));
     let parents = ids
         .clone()
-        .map(|id| project.graph.parents(id).iter().map(|parent| parent.index()).collect())
+        .map(|id| {
+            project
+                .graph
+                .parents(id)
+                .iter()
+                .map(|parent| parent.index())
+                .collect()
+        })
         .collect();
     let children = ids
-        .map(|id| project.graph.children(id).iter().map(|child| child.index()).collect())
+        .map(|id| {
+            project
+                .graph
+                .children(id)
+                .iter()
+                .map(|child| child.index())
+                .collect()
+        })
         .collect();
-    SelectionGraph { nodes, parents, children }
+    SelectionGraph {
+        nodes,
+        parents,
+        children,
+    }
 }
 
 /// The selection flags, or a usage error already reported.
-fn select(project: &Project, arguments: &SelectionArgs, output: &mut Output<'_>) -> Result<Vec<bool>, i32> {
+fn select(
+    project: &Project,
+    arguments: &SelectionArgs,
+    output: &mut Output<'_>,
+) -> Result<Vec<bool>, i32> {
     let parse = |values: &[String]| -> Result<Option<crate::select::Selector>, String> {
         if values.is_empty() {
             Ok(None)
@@ -235,7 +292,13 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
     let mut diagnostics = session.load.diagnostics.clone();
     let mut compiled_sql: Vec<Option<String>> = vec![None; project.nodes.len()];
     if let Ok(order) = project.graph.topological_order() {
-        let analysis = crate::pipeline::analyse(project, session.dialect, &order, &selected, &session.load.diagnostics);
+        let analysis = crate::pipeline::analyse(
+            project,
+            session.dialect,
+            &order,
+            &selected,
+            &session.load.diagnostics,
+        );
         diagnostics.extend(analysis.diagnostics);
         for (index, details) in project.nodes.iter().enumerate() {
             if selected[index] && details.rendered.is_some() && details.kind != NodeKind::Source {
@@ -244,13 +307,32 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
         }
     }
     if let Err(error) = write_artifacts(project, &compiled_sql) {
-        let _ = writeln!(output.stderr, "error: could not write the artifacts: {error}");
-        report(&session.load, &diagnostics, arguments.project.log_format, output);
+        let _ = writeln!(
+            output.stderr,
+            "error: could not write the artifacts: {error}"
+        );
+        report(
+            &session.load,
+            &diagnostics,
+            arguments.project.log_format,
+            output,
+        );
         return exit_code::PROJECT_ERROR;
     }
-    report(&session.load, &diagnostics, arguments.project.log_format, output);
+    report(
+        &session.load,
+        &diagnostics,
+        arguments.project.log_format,
+        output,
+    );
     let line = summary_line(project, &selected, &diagnostics);
-    print_summary(output, arguments.project.log_format, "compiled", &line, started);
+    print_summary(
+        output,
+        arguments.project.log_format,
+        "compiled",
+        &line,
+        started,
+    );
     exit_for(&diagnostics)
 }
 
@@ -291,7 +373,12 @@ pub fn list(arguments: &ListArgs, output: &mut Output<'_>) -> i32 {
         Err(code) => return code,
     };
     let project = session.project();
-    report(&session.load, &session.load.diagnostics, arguments.selection.project.log_format, output);
+    report(
+        &session.load,
+        &session.load.diagnostics,
+        arguments.selection.project.log_format,
+        output,
+    );
     let selected = match select(project, &arguments.selection, output) {
         Ok(selected) => selected,
         Err(code) => return code,

@@ -21,7 +21,10 @@ pub fn compiled_relative_path(details: &fusion_frontend::NodeDetails) -> String 
             details.package_name, details.original_file_path, details.path
         )
     } else {
-        format!("compiled/{}/{}", details.package_name, details.original_file_path)
+        format!(
+            "compiled/{}/{}",
+            details.package_name, details.original_file_path
+        )
     }
 }
 
@@ -37,7 +40,13 @@ pub fn compiled_sql(project: &Project, id: NodeId) -> Option<String> {
         .iter()
         .filter_map(|&ancestor| {
             let details = project.details(ancestor);
-            let sql = details.rendered.as_ref()?.sql.trim().trim_end_matches(';').to_string();
+            let sql = details
+                .rendered
+                .as_ref()?
+                .sql
+                .trim()
+                .trim_end_matches(';')
+                .to_string();
             Some(format!("__dbt__cte__{} as (\n{}\n)", details.name, sql))
         })
         .collect();
@@ -76,7 +85,8 @@ fn keyword_at(sql: &str, offset: usize, keyword: &str) -> Option<usize> {
     let end = offset + keyword.len();
     let candidate = sql.get(offset..end)?;
     let next = sql[end..].chars().next();
-    let is_word_end = next.is_none_or(|character| !(character.is_alphanumeric() || character == '_'));
+    let is_word_end =
+        next.is_none_or(|character| !(character.is_alphanumeric() || character == '_'));
     (candidate.eq_ignore_ascii_case(keyword) && is_word_end).then_some(end)
 }
 
@@ -87,7 +97,9 @@ fn skip_trivia(sql: &str, mut offset: usize) -> usize {
         let trimmed = rest.trim_start();
         offset += rest.len() - trimmed.len();
         if trimmed.starts_with("--") {
-            offset += trimmed.find('\n').map_or(trimmed.len(), |newline| newline + 1);
+            offset += trimmed
+                .find('\n')
+                .map_or(trimmed.len(), |newline| newline + 1);
         } else if let Some(comment) = trimmed.strip_prefix("/*") {
             offset += comment.find("*/").map_or(trimmed.len(), |close| close + 4);
         } else {
@@ -138,11 +150,16 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let shifted = days + 719_468;
     let era = shifted.div_euclid(146_097);
     let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 } as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -162,7 +179,10 @@ mod tests {
             "  WITH c as (select 2), x as (select 1) select * from x"
         );
         assert_eq!(
-            inject_ctes("with recursive r as (select 1) select * from r", "c as (select 2)"),
+            inject_ctes(
+                "with recursive r as (select 1) select * from r",
+                "c as (select 2)"
+            ),
             "with recursive c as (select 2), r as (select 1) select * from r"
         );
         assert_eq!(

@@ -47,7 +47,10 @@ impl<'a> DiagnosticContext<'a> {
     /// Moves a location in rendered SQL to its template; other locations stay.
     fn to_template(&self, location: FileSpan) -> FileSpan {
         match self.origins.get(&location.file) {
-            Some(origin) => FileSpan::new(origin.template, origin.source_map.template_span(location.span)),
+            Some(origin) => FileSpan::new(
+                origin.template,
+                origin.source_map.template_span(location.span),
+            ),
             None => location,
         }
     }
@@ -91,7 +94,9 @@ impl<'a> DiagnosticContext<'a> {
         let text = &self.files.get(file).text;
         let offset = (offset as usize).min(text.len());
         let starts = self.starts(file);
-        let line = starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        let line = starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
         let line_text = text.get(starts[line]..offset).unwrap_or("");
         (line + 1, line_text.chars().count() + 1)
     }
@@ -106,14 +111,20 @@ impl<'a> DiagnosticContext<'a> {
         let mut labels = Vec::new();
         if let Some(label) = primary {
             labels.push(
-                codespan::Label::primary(label.location.file.0 as usize, self.clamp(label.location))
-                    .with_message(label.message),
+                codespan::Label::primary(
+                    label.location.file.0 as usize,
+                    self.clamp(label.location),
+                )
+                .with_message(label.message),
             );
         }
         for label in secondary {
             labels.push(
-                codespan::Label::secondary(label.location.file.0 as usize, self.clamp(label.location))
-                    .with_message(label.message),
+                codespan::Label::secondary(
+                    label.location.file.0 as usize,
+                    self.clamp(label.location),
+                )
+                .with_message(label.message),
             );
         }
         let mut notes = diagnostic.notes.clone();
@@ -144,16 +155,28 @@ impl<'a> DiagnosticContext<'a> {
     /// Renders for people, without colour (for snapshots and pipes).
     pub fn render_plain(&self, diagnostic: &Diagnostic) -> String {
         let config = term::Config::default();
-        term::emit_into_string(&config, self, &self.to_codespan(diagnostic))
-            .unwrap_or_else(|error| format!("{}: {} (could not show its location: {error})\n", diagnostic.code, diagnostic.message))
+        term::emit_into_string(&config, self, &self.to_codespan(diagnostic)).unwrap_or_else(
+            |error| {
+                format!(
+                    "{}: {} (could not show its location: {error})\n",
+                    diagnostic.code, diagnostic.message
+                )
+            },
+        )
     }
 
     /// Renders for people on a terminal, with colour when it is one.
-    pub fn render_to_stderr(&self, diagnostics: &[Diagnostic], color: term::termcolor::ColorChoice) {
+    pub fn render_to_stderr(
+        &self,
+        diagnostics: &[Diagnostic],
+        color: term::termcolor::ColorChoice,
+    ) {
         let mut stream = term::termcolor::StandardStream::stderr(color);
         let config = term::Config::default();
         for diagnostic in diagnostics {
-            if term::emit_to_write_style(&mut stream, &config, self, &self.to_codespan(diagnostic)).is_err() {
+            if term::emit_to_write_style(&mut stream, &config, self, &self.to_codespan(diagnostic))
+                .is_err()
+            {
                 eprint!("{}", self.render_plain(diagnostic));
             }
         }
@@ -164,7 +187,8 @@ impl<'a> DiagnosticContext<'a> {
         let (primary, secondary) = self.shown_labels(diagnostic);
         let location = |label: &Label| {
             let (line, column) = self.line_column(label.location.file, label.location.span.start);
-            let (end_line, end_column) = self.line_column(label.location.file, label.location.span.end);
+            let (end_line, end_column) =
+                self.line_column(label.location.file, label.location.span.end);
             serde_json::json!({
                 "file": self.files.get(label.location.file).path,
                 "line": line,
@@ -196,7 +220,8 @@ impl<'a> DiagnosticContext<'a> {
         };
         match primary {
             Some(label) => {
-                let (line, column) = self.line_column(label.location.file, label.location.span.start);
+                let (line, column) =
+                    self.line_column(label.location.file, label.location.span.start);
                 format!(
                     "{}:{line}:{column}: {severity}[{}]: {}",
                     self.files.get(label.location.file).path,
@@ -227,7 +252,9 @@ impl<'files> Files<'files> for DiagnosticContext<'_> {
     fn line_index(&'files self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
         self.check(id)?;
         let starts = self.starts(FileId(id as u32));
-        Ok(starts.partition_point(|&start| start <= byte_index).saturating_sub(1))
+        Ok(starts
+            .partition_point(|&start| start <= byte_index)
+            .saturating_sub(1))
     }
 
     fn line_range(&'files self, id: usize, line_index: usize) -> Result<Range<usize>, FilesError> {

@@ -7,14 +7,15 @@ fn main() {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut stdout_lock = stdout.lock();
-    let mut stderr_lock = stderr.lock();
-    let mut output = fusion_driver::cli::Output {
-        stdout: &mut stdout_lock,
-        stderr: &mut stderr_lock,
-        color,
+    let code = {
+        let mut stdout_lock = stdout.lock();
+        let mut stderr_lock = stderr.lock();
+        let mut output = fusion_driver::cli::Output {
+            stdout: &mut stdout_lock,
+            stderr: &mut stderr_lock,
+            color,
+        };
+        fusion_driver::cli::run(std::env::args_os(), &mut output)
     };
-    let code = fusion_driver::cli::run(std::env::args_os(), &mut output);
-    drop(output);
     std::process::exit(code);
 }

@@ -147,7 +147,12 @@ fn columns_json(details: &NodeDetails) -> Map<String, Value> {
         .collect()
 }
 
-fn node_json(project: &Project, details: &NodeDetails, parents: &[String], compiled_sql: Option<&str>) -> Value {
+fn node_json(
+    project: &Project,
+    details: &NodeDetails,
+    parents: &[String],
+    compiled_sql: Option<&str>,
+) -> Value {
     let config = Value::Object(details.config.values.clone());
     let compiled_path = compiled_sql.map(|_| {
         format!(
@@ -209,7 +214,9 @@ fn node_json(project: &Project, details: &NodeDetails, parents: &[String], compi
         object.insert("column_name".into(), json!(test.column_name));
         object.insert(
             "attached_node".into(),
-            json!(test.attached_node.map(|id| project.details(id).unique_id.clone())),
+            json!(test
+                .attached_node
+                .map(|id| project.details(id).unique_id.clone())),
         );
         object.insert(
             "test_metadata".into(),

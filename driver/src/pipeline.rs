@@ -22,7 +22,10 @@ use std::sync::Arc;
 /// What analysis found, per node (indexed by `NodeId`).
 pub struct Analysis {
     /// Each analysed node's schema and binding.
-    #[expect(dead_code, reason = "read by the artifacts of the type-checking and lineage issues")]
+    #[expect(
+        dead_code,
+        reason = "read by the artifacts of the type-checking and lineage issues"
+    )]
     pub schemas: Vec<NodeSchema>,
     /// Diagnostics of the wanted nodes.
     pub diagnostics: Vec<Diagnostic>,
@@ -107,7 +110,9 @@ pub fn analyse(
         .par_iter()
         .enumerate()
         .map(|(index, details)| {
-            let failed_to_load = details.file.is_some_and(|file| files_with_errors.contains(&file));
+            let failed_to_load = details
+                .file
+                .is_some_and(|file| files_with_errors.contains(&file));
             if needed[index] && is_analysed(details) && !failed_to_load {
                 parse_node(details, dialect)
             } else {
@@ -141,10 +146,17 @@ pub fn analyse(
             }),
             known_schema: known_schemas[index].as_ref(),
             relation: relations[index].as_ref(),
-            file: details.rendered.as_ref().map_or(FileId(0), |rendered| rendered.file),
+            file: details
+                .rendered
+                .as_ref()
+                .map_or(FileId(0), |rendered| rendered.file),
         })
         .collect();
-    let needed_order: Vec<NodeId> = order.iter().copied().filter(|id| needed[id.index()]).collect();
+    let needed_order: Vec<NodeId> = order
+        .iter()
+        .copied()
+        .filter(|id| needed[id.index()])
+        .collect();
     let schemas = infer_schemas(&project.graph, &needed_order, &inputs, semantics);
 
     let mut diagnostics = Vec::new();
@@ -159,7 +171,10 @@ pub fn analyse(
             diagnostics.extend(bound.diagnostics.iter().cloned());
         }
     }
-    Analysis { schemas, diagnostics }
+    Analysis {
+        schemas,
+        diagnostics,
+    }
 }
 
 /// The name children use to read a node: its relation, or for an ephemeral
@@ -218,7 +233,11 @@ fn declared_schema(details: &NodeDetails, semantics: &dyn DialectSemantics) -> R
             let ty = column
                 .data_type
                 .as_deref()
-                .map(|text| semantics.parse_type_name(text).unwrap_or_else(|| SqlType::Other(Name::new(text))))
+                .map(|text| {
+                    semantics
+                        .parse_type_name(text)
+                        .unwrap_or_else(|| SqlType::Other(Name::new(text)))
+                })
                 .unwrap_or(SqlType::Unknown);
             Column::new(Name::new(&column.name), ty, true)
         })

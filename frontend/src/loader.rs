@@ -752,7 +752,10 @@ fn load_inner(
             } else {
                 relation.clone()
             };
-            ref_table.relations.entry(node.name.clone()).or_insert(read_as);
+            ref_table
+                .relations
+                .entry(node.name.clone())
+                .or_insert(read_as);
         }
         template_relations.push(Some(relation));
     }
@@ -1465,7 +1468,12 @@ impl<'a> RelationNaming<'a> {
 /// dbt's fqn of a test defined in YAML: the project, the folders of the YAML
 /// file below its resource folder (`models/marts/_marts.yml` gives `marts`),
 /// and the test's name.
-fn generic_test_fqn(project_name: &str, settings: &ProjectSettings, yaml_path: &str, test_name: &str) -> Vec<String> {
+fn generic_test_fqn(
+    project_name: &str,
+    settings: &ProjectSettings,
+    yaml_path: &str,
+    test_name: &str,
+) -> Vec<String> {
     let resource_folders = settings
         .model_paths
         .iter()
@@ -1474,12 +1482,20 @@ fn generic_test_fqn(project_name: &str, settings: &ProjectSettings, yaml_path: &
         .chain(&settings.analysis_paths)
         .chain(&settings.test_paths);
     let below_resource_folder = resource_folders
-        .filter_map(|folder| yaml_path.strip_prefix(folder.trim_end_matches('/'))?.strip_prefix('/'))
+        .filter_map(|folder| {
+            yaml_path
+                .strip_prefix(folder.trim_end_matches('/'))?
+                .strip_prefix('/')
+        })
         .next()
         .unwrap_or(yaml_path);
     let mut fqn = vec![project_name.to_string()];
     let folders: Vec<&str> = below_resource_folder.split('/').collect();
-    fqn.extend(folders[..folders.len() - 1].iter().map(|folder| folder.to_string()));
+    fqn.extend(
+        folders[..folders.len() - 1]
+            .iter()
+            .map(|folder| folder.to_string()),
+    );
     fqn.push(test_name.to_string());
     fqn
 }

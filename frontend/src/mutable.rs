@@ -40,7 +40,9 @@ pub fn make_mutable(value: Value) -> Value {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn arity(method: &str, args: &[Value], count: usize) -> Result<(), Error> {
@@ -66,8 +68,14 @@ impl Object for MutableList {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         let items = lock(&self.0);
         let index = i64::try_from(key.clone()).ok()?;
-        let resolved = if index < 0 { items.len() as i64 + index } else { index };
-        usize::try_from(resolved).ok().and_then(|index| items.get(index).cloned())
+        let resolved = if index < 0 {
+            items.len() as i64 + index
+        } else {
+            index
+        };
+        usize::try_from(resolved)
+            .ok()
+            .and_then(|index| items.get(index).cloned())
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
@@ -78,7 +86,12 @@ impl Object for MutableList {
         Some(lock(&self.0).len())
     }
 
-    fn call_method(self: &Arc<Self>, _state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+    fn call_method(
+        self: &Arc<Self>,
+        _state: &mut State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
         let mut items = lock(&self.0);
         match method {
             "append" => {
@@ -102,13 +115,23 @@ impl Object for MutableList {
                 let index = match args.first() {
                     Some(index) => {
                         let index = i64::try_from(index.clone())?;
-                        if index < 0 { items.len() as i64 + index } else { index }
+                        if index < 0 {
+                            items.len() as i64 + index
+                        } else {
+                            index
+                        }
                     }
                     None => items.len() as i64 - 1,
                 };
-                match usize::try_from(index).ok().filter(|index| *index < items.len()) {
+                match usize::try_from(index)
+                    .ok()
+                    .filter(|index| *index < items.len())
+                {
                     Some(index) => Ok(items.remove(index)),
-                    None => Err(Error::new(ErrorKind::InvalidOperation, "pop from empty list or index out of range")),
+                    None => Err(Error::new(
+                        ErrorKind::InvalidOperation,
+                        "pop from empty list or index out of range",
+                    )),
                 }
             }
             "remove" => {
@@ -118,7 +141,10 @@ impl Object for MutableList {
                         items.remove(position);
                         Ok(Value::from(()))
                     }
-                    None => Err(Error::new(ErrorKind::InvalidOperation, "list.remove(x): x not in list")),
+                    None => Err(Error::new(
+                        ErrorKind::InvalidOperation,
+                        "list.remove(x): x not in list",
+                    )),
                 }
             }
             "index" => {
@@ -127,11 +153,15 @@ impl Object for MutableList {
                     .iter()
                     .position(|item| item == &args[0])
                     .map(Value::from)
-                    .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "list.index(x): x not in list"))
+                    .ok_or_else(|| {
+                        Error::new(ErrorKind::InvalidOperation, "list.index(x): x not in list")
+                    })
             }
             "count" => {
                 arity(method, args, 1)?;
-                Ok(Value::from(items.iter().filter(|item| *item == &args[0]).count()))
+                Ok(Value::from(
+                    items.iter().filter(|item| *item == &args[0]).count(),
+                ))
             }
             "reverse" => {
                 items.reverse();
@@ -180,7 +210,12 @@ impl Object for MutableMap {
         Some(lock(&self.0).len())
     }
 
-    fn call_method(self: &Arc<Self>, _state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+    fn call_method(
+        self: &Arc<Self>,
+        _state: &mut State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
         let mut entries = lock(&self.0);
         match method {
             "update" => {
@@ -198,10 +233,12 @@ impl Object for MutableMap {
                 };
                 match entries.iter().position(|(existing, _)| existing == key) {
                     Some(position) => Ok(entries.remove(position).1),
-                    None => args
-                        .get(1)
-                        .cloned()
-                        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("key {key} not in dict"))),
+                    None => args.get(1).cloned().ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!("key {key} not in dict"),
+                        )
+                    }),
                 }
             }
             "setdefault" => {
@@ -257,8 +294,12 @@ pub fn rewrite_mutable_literals(text: &str) -> Option<String> {
                 .chars()
                 .all(|character| character.is_ascii_alphanumeric() || character == '_');
         let value_with_marker = &after_set[equals + 1..];
-        let value = value_with_marker.trim_end().trim_end_matches(['-', '+']).trim();
-        let is_literal = (value.starts_with('[') && value.ends_with(']')) || (value.starts_with('{') && value.ends_with('}'));
+        let value = value_with_marker
+            .trim_end()
+            .trim_end_matches(['-', '+'])
+            .trim();
+        let is_literal = (value.starts_with('[') && value.ends_with(']'))
+            || (value.starts_with('{') && value.ends_with('}'));
         if !is_plain_name || !is_literal || !brackets_balance(value) {
             continue;
         }
@@ -310,7 +351,8 @@ mod tests {
 
     fn render(template: &str) -> String {
         let mut environment = minijinja::Environment::new();
-        environment.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+        environment
+            .set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
         environment.add_function(MUTABLE_FUNCTION, make_mutable);
         let source = rewrite_mutable_literals(template).unwrap_or_else(|| template.to_string());
         environment
@@ -328,12 +370,18 @@ mod tests {
             render("{%- set d = {'a': 1} -%}{% do d.update({'b': 2}) %}{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}{{ d.get('c', 3) }}"),
             "a=1;b=2;3"
         );
-        assert_eq!(render("{% set l = [3, 1] %}{% do l.extend([2]) %}{{ l | sort | join }}"), "123");
+        assert_eq!(
+            render("{% set l = [3, 1] %}{% do l.extend([2]) %}{{ l | sort | join }}"),
+            "123"
+        );
     }
 
     #[test]
     fn rewrite_keeps_other_tags_and_lines() {
-        assert_eq!(rewrite_mutable_literals("{% set x = 1 %}{% set a, b = [1, 2] %}"), None);
+        assert_eq!(
+            rewrite_mutable_literals("{% set x = 1 %}{% set a, b = [1, 2] %}"),
+            None
+        );
         assert_eq!(rewrite_mutable_literals("{% set x = [1] + [2] %}"), None);
         assert_eq!(
             rewrite_mutable_literals("{%- set cols = ['a', ']'] -%}\nselect").as_deref(),

@@ -578,7 +578,10 @@ pub fn build_environment(
     environment.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
     environment.set_recursion_limit(500);
     let mut failures = Vec::new();
-    environment.add_function(crate::mutable::MUTABLE_FUNCTION, crate::mutable::make_mutable);
+    environment.add_function(
+        crate::mutable::MUTABLE_FUNCTION,
+        crate::mutable::make_mutable,
+    );
     for (name, source) in macro_files {
         let source = crate::mutable::rewrite_mutable_literals(&source).unwrap_or(source);
         if let Err(error) = environment.add_template_owned(name.clone(), source) {
@@ -1001,6 +1004,9 @@ mod tests {
             ephemeral_cte: false,
         };
         assert_eq!(parts.quoted(), "\"dev\".\"main\".\"or\"\"ders\"");
-        assert_eq!(RelationParts::ephemeral("int_x").quoted(), "__dbt__cte__int_x");
+        assert_eq!(
+            RelationParts::ephemeral("int_x").quoted(),
+            "__dbt__cte__int_x"
+        );
     }
 }

@@ -44,7 +44,11 @@ pub fn parse_csv(text: &str) -> Result<SeedTable, CsvError> {
         if record.len() != header.len() {
             let position = record.position();
             return Err(CsvError {
-                message: format!("row has {} fields but the header has {}", record.len(), header.len()),
+                message: format!(
+                    "row has {} fields but the header has {}",
+                    record.len(),
+                    header.len()
+                ),
                 offset: position.map_or(0, |position| position.byte() as usize),
                 line: position.map_or(0, |position| position.line() as usize),
             });

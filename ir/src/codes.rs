@@ -172,7 +172,11 @@ mod tests {
         for code in Code::ALL {
             let info = code.info();
             assert!(seen.insert(info.code), "duplicate code {}", info.code);
-            assert!(info.code.len() == 6 && info.code.starts_with("FC"), "bad code {}", info.code);
+            assert!(
+                info.code.len() == 6 && info.code.starts_with("FC"),
+                "bad code {}",
+                info.code
+            );
             assert!(info.code[2..].bytes().all(|byte| byte.is_ascii_digit()));
             assert!(!info.summary.is_empty() && !info.example.is_empty());
         }

@@ -55,7 +55,12 @@ impl Diagnostic {
         self.with_primary(file, span, "")
     }
 
-    pub fn with_primary(mut self, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn with_primary(
+        mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         self.primary = Some(Label {
             location: FileSpan::new(file, span),
             message: message.into(),
@@ -63,7 +68,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_secondary(mut self, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn with_secondary(
+        mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         self.secondary.push(Label {
             location: FileSpan::new(file, span),
             message: message.into(),
@@ -93,7 +103,10 @@ impl Diagnostic {
 
 /// Suggests the closest of `candidates` to `wanted`, for "did you mean" help.
 /// Returns `None` when nothing is close enough to be a plausible typo.
-pub fn closest_name<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn closest_name<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let wanted_lower = wanted.to_ascii_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {

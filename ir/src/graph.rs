@@ -91,7 +91,10 @@ impl ProjectGraph {
 
     /// Records that `child` reads `parent`. Repeated edges are kept once.
     pub fn add_dependency(&mut self, parent: NodeId, child: NodeId, why: Dependency) {
-        let (parent_index, child_index) = (NodeIndex::new(parent.index()), NodeIndex::new(child.index()));
+        let (parent_index, child_index) = (
+            NodeIndex::new(parent.index()),
+            NodeIndex::new(child.index()),
+        );
         if self.graph.find_edge(parent_index, child_index).is_none() {
             self.graph.add_edge(parent_index, child_index, why);
         }
@@ -140,7 +143,10 @@ impl ProjectGraph {
                 continue;
             }
             let cycle = self.cycle_path(&component);
-            let names: Vec<&str> = cycle.iter().map(|&id| self.node(id).unique_id.as_str()).collect();
+            let names: Vec<&str> = cycle
+                .iter()
+                .map(|&id| self.node(id).unique_id.as_str())
+                .collect();
             let mut shown = names.clone();
             if let Some(first) = names.first() {
                 shown.push(first);
@@ -155,9 +161,16 @@ impl ProjectGraph {
                 let parent = cycle[(position + cycle.len() - 1) % cycle.len()];
                 let edge = self
                     .graph
-                    .find_edge(NodeIndex::new(parent.index()), NodeIndex::new(child.index()))
+                    .find_edge(
+                        NodeIndex::new(parent.index()),
+                        NodeIndex::new(child.index()),
+                    )
                     .map(|edge| self.graph[edge]);
-                if let Some(Dependency { file: Some(file), span }) = edge {
+                if let Some(Dependency {
+                    file: Some(file),
+                    span,
+                }) = edge
+                {
                     let message = format!(
                         "{} depends on {} here",
                         self.node(child).unique_id,
@@ -232,12 +245,17 @@ mod tests {
     fn cycle_names_every_node_once_in_order() {
         let mut graph = ProjectGraph::default();
         let [a, b, c, d] = ["a", "b", "c", "d"].map(|name| model(&mut graph, name));
-        let why = Dependency { file: Some(FileId(0)), span: Span::new(0, 1) };
+        let why = Dependency {
+            file: Some(FileId(0)),
+            span: Span::new(0, 1),
+        };
         graph.add_dependency(d, a, why);
         graph.add_dependency(a, b, why);
         graph.add_dependency(b, c, why);
         graph.add_dependency(c, a, why);
-        let diagnostics = graph.topological_order().expect_err("the graph has a cycle");
+        let diagnostics = graph
+            .topological_order()
+            .expect_err("the graph has a cycle");
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(
             diagnostics[0].message,
@@ -250,7 +268,10 @@ mod tests {
     fn acyclic_graph_orders_parents_first() {
         let mut graph = ProjectGraph::default();
         let [a, b, c] = ["a", "b", "c"].map(|name| model(&mut graph, name));
-        let why = Dependency { file: None, span: Span::EMPTY };
+        let why = Dependency {
+            file: None,
+            span: Span::EMPTY,
+        };
         graph.add_dependency(b, c, why);
         graph.add_dependency(a, b, why);
         let order = graph.topological_order().expect("no cycle");

@@ -33,12 +33,16 @@ impl Name {
     /// Interns `text`, returning the same `Name` for equal strings.
     pub fn new(text: &str) -> Name {
         {
-            let guard = interner().read().unwrap_or_else(|poison| poison.into_inner());
+            let guard = interner()
+                .read()
+                .unwrap_or_else(|poison| poison.into_inner());
             if let Some(&name) = guard.ids.get(text) {
                 return name;
             }
         }
-        let mut guard = interner().write().unwrap_or_else(|poison| poison.into_inner());
+        let mut guard = interner()
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner());
         if let Some(&name) = guard.ids.get(text) {
             return name;
         }
@@ -51,7 +55,9 @@ impl Name {
 
     /// The interned text.
     pub fn as_str(self) -> &'static str {
-        let guard = interner().read().unwrap_or_else(|poison| poison.into_inner());
+        let guard = interner()
+            .read()
+            .unwrap_or_else(|poison| poison.into_inner());
         guard.strings[self.0 as usize]
     }
 

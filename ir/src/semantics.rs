@@ -214,7 +214,11 @@ pub trait DialectSemantics: Send + Sync {
     /// (the relation then has an unknown schema).
     ///
     /// Example (DuckDB): `range(10)` has one column `range BIGINT`.
-    fn table_function_columns(&self, name: &str, argument_types: &[SqlType]) -> Option<Vec<TableFunctionColumn>> {
+    fn table_function_columns(
+        &self,
+        name: &str,
+        argument_types: &[SqlType],
+    ) -> Option<Vec<TableFunctionColumn>> {
         let _ = (name, argument_types);
         None
     }

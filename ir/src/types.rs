@@ -29,19 +29,32 @@ pub struct StructField {
 pub enum SqlType {
     Boolean,
     /// A signed integer of `bits` (8, 16, 32, 64 or 128).
-    Int { bits: u8 },
+    Int {
+        bits: u8,
+    },
     /// An unsigned integer of `bits`.
-    UInt { bits: u8 },
+    UInt {
+        bits: u8,
+    },
     /// Exact numeric. `None` precision means the dialect's default/unbounded.
-    Decimal { precision: Option<u8>, scale: Option<u8> },
+    Decimal {
+        precision: Option<u8>,
+        scale: Option<u8>,
+    },
     Float32,
     Float64,
     /// Character data, with an optional maximum length.
-    String { max_len: Option<u32> },
-    Binary { max_len: Option<u32> },
+    String {
+        max_len: Option<u32>,
+    },
+    Binary {
+        max_len: Option<u32>,
+    },
     Date,
     Time,
-    Timestamp { zone: TimeZoneKind },
+    Timestamp {
+        zone: TimeZoneKind,
+    },
     Interval,
     Uuid,
     Json,
@@ -63,7 +76,9 @@ impl SqlType {
     pub const INT32: SqlType = SqlType::Int { bits: 32 };
     pub const INT64: SqlType = SqlType::Int { bits: 64 };
     pub const STRING: SqlType = SqlType::String { max_len: None };
-    pub const TIMESTAMP: SqlType = SqlType::Timestamp { zone: TimeZoneKind::Without };
+    pub const TIMESTAMP: SqlType = SqlType::Timestamp {
+        zone: TimeZoneKind::Without,
+    };
 
     pub fn is_unknown(&self) -> bool {
         matches!(self, SqlType::Unknown)
@@ -77,7 +92,11 @@ impl SqlType {
     pub fn is_numeric(&self) -> bool {
         matches!(
             self,
-            SqlType::Int { .. } | SqlType::UInt { .. } | SqlType::Decimal { .. } | SqlType::Float32 | SqlType::Float64
+            SqlType::Int { .. }
+                | SqlType::UInt { .. }
+                | SqlType::Decimal { .. }
+                | SqlType::Float32
+                | SqlType::Float64
         )
     }
 
@@ -86,7 +105,10 @@ impl SqlType {
     }
 
     pub fn is_temporal(&self) -> bool {
-        matches!(self, SqlType::Date | SqlType::Time | SqlType::Timestamp { .. })
+        matches!(
+            self,
+            SqlType::Date | SqlType::Time | SqlType::Timestamp { .. }
+        )
     }
 
     /// Types whose content is only known at run time (JSON, VARIANT): any

@@ -92,9 +92,12 @@ pub fn parse_selector(values: &[String]) -> Result<Selector, String> {
     let parser = grammar::IntersectionParser::new();
     let mut union = Vec::new();
     for part in values.iter().flat_map(|value| value.split_whitespace()) {
-        let intersection = parser
-            .parse(part)
-            .map_err(|error| format!("invalid selector `{part}`: {}", describe_parse_error(&error)))?;
+        let intersection = parser.parse(part).map_err(|error| {
+            format!(
+                "invalid selector `{part}`: {}",
+                describe_parse_error(&error)
+            )
+        })?;
         for criterion in &intersection {
             if let Method::Unknown(method) = &criterion.method {
                 return Err(format!(
@@ -111,12 +114,22 @@ fn describe_parse_error<T: std::fmt::Display, E: std::fmt::Display>(
     error: &lalrpop_util::ParseError<usize, T, E>,
 ) -> String {
     match error {
-        lalrpop_util::ParseError::InvalidToken { location } => format!("unexpected character at {location}"),
-        lalrpop_util::ParseError::UnrecognizedEof { .. } => "it ends too early".to_string(),
-        lalrpop_util::ParseError::UnrecognizedToken { token: (start, token, _), expected } => {
-            format!("unexpected `{token}` at {start}, expected one of {}", expected.join(", "))
+        lalrpop_util::ParseError::InvalidToken { location } => {
+            format!("unexpected character at {location}")
         }
-        lalrpop_util::ParseError::ExtraToken { token: (start, token, _) } => {
+        lalrpop_util::ParseError::UnrecognizedEof { .. } => "it ends too early".to_string(),
+        lalrpop_util::ParseError::UnrecognizedToken {
+            token: (start, token, _),
+            expected,
+        } => {
+            format!(
+                "unexpected `{token}` at {start}, expected one of {}",
+                expected.join(", ")
+            )
+        }
+        lalrpop_util::ParseError::ExtraToken {
+            token: (start, token, _),
+        } => {
             format!("unexpected `{token}` at {start}")
         }
         lalrpop_util::ParseError::User { error } => error.to_string(),
@@ -169,7 +182,9 @@ impl SelectionGraph {
             for (index, node) in self.nodes.iter().enumerate() {
                 if node.resource_type == "test"
                     && !excluded[index]
-                    && self.parents[index].iter().any(|&parent| directly_selected[parent])
+                    && self.parents[index]
+                        .iter()
+                        .any(|&parent| directly_selected[parent])
                 {
                     selected[index] = true;
                 }
@@ -186,7 +201,11 @@ impl SelectionGraph {
                 let matched = self.evaluate_criterion(criterion);
                 current = Some(match current {
                     None => matched,
-                    Some(previous) => previous.iter().zip(&matched).map(|(left, right)| *left && *right).collect(),
+                    Some(previous) => previous
+                        .iter()
+                        .zip(&matched)
+                        .map(|(left, right)| *left && *right)
+                        .collect(),
                 });
             }
             for (flag, matched) in result.iter_mut().zip(current.unwrap_or_default()) {
@@ -198,7 +217,9 @@ impl SelectionGraph {
 
     fn evaluate_criterion(&self, criterion: &Criterion) -> Vec<bool> {
         let seeds: Vec<usize> = (0..self.nodes.len())
-            .filter(|&index| matches_method(&self.nodes[index], &criterion.method, &criterion.value))
+            .filter(|&index| {
+                matches_method(&self.nodes[index], &criterion.method, &criterion.value)
+            })
             .collect();
         let mut result = vec![false; self.nodes.len()];
         for &seed in &seeds {
@@ -217,9 +238,16 @@ impl SelectionGraph {
                 descendants[seed] = true;
             }
             self.walk(&seeds, &self.children, Depth::Unbounded, &mut descendants);
-            let descendant_list: Vec<usize> = (0..self.nodes.len()).filter(|&index| descendants[index]).collect();
+            let descendant_list: Vec<usize> = (0..self.nodes.len())
+                .filter(|&index| descendants[index])
+                .collect();
             let mut with_ancestors = descendants.clone();
-            self.walk(&descendant_list, &self.parents, Depth::Unbounded, &mut with_ancestors);
+            self.walk(
+                &descendant_list,
+                &self.parents,
+                Depth::Unbounded,
+                &mut with_ancestors,
+            );
             for (flag, extra) in result.iter_mut().zip(with_ancestors) {
                 *flag |= extra;
             }
@@ -254,7 +282,9 @@ impl SelectionGraph {
 fn matches_method(node: &SelectableNode, method: &Method, value: &str) -> bool {
     match method {
         Method::Name => {
-            glob_match(value, &node.name) || fqn_matches(&node.fqn, value) || node.unique_id == value
+            glob_match(value, &node.name)
+                || fqn_matches(&node.fqn, value)
+                || node.unique_id == value
         }
         Method::Fqn => fqn_matches(&node.fqn, value),
         Method::Tag => node.tags.iter().any(|tag| glob_match(value, tag)),
@@ -278,7 +308,9 @@ fn matches_method(node: &SelectableNode, method: &Method, value: &str) -> bool {
             Some(serde_json::Value::Array(items)) => items
                 .iter()
                 .any(|item| item.as_str().is_some_and(|text| glob_match(value, text))),
-            Some(other) => other.to_string() == value,
+            Some(serde_json::Value::Bool(flag)) => value.parse::<bool>() == Ok(*flag),
+            Some(serde_json::Value::Number(number)) => value.parse::<f64>().ok() == number.as_f64(),
+            Some(_) => false,
             None => false,
         },
         Method::Unknown(_) => false,
@@ -336,7 +368,9 @@ fn glob_match(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    pattern[pattern_index..].iter().all(|&character| character == '*')
+    pattern[pattern_index..]
+        .iter()
+        .all(|&character| character == '*')
 }
 
 #[cfg(test)]
@@ -370,7 +404,11 @@ mod tests {
             parents[child].push(parent);
             children[parent].push(child);
         }
-        SelectionGraph { nodes, parents, children }
+        SelectionGraph {
+            nodes,
+            parents,
+            children,
+        }
     }
 
     fn names(selected: &[bool]) -> Vec<&'static str> {
@@ -384,7 +422,8 @@ mod tests {
 
     fn run(include: &str, exclude: Option<&str>) -> Vec<&'static str> {
         let include = parse_selector(&[include.to_string()]).expect("valid selector");
-        let exclude = exclude.map(|text| parse_selector(&[text.to_string()]).expect("valid selector"));
+        let exclude =
+            exclude.map(|text| parse_selector(&[text.to_string()]).expect("valid selector"));
         names(&graph().select(Some(&include), exclude.as_ref()))
     }
 
@@ -394,20 +433,38 @@ mod tests {
         // The test on `stg` comes along: a selected node brings its tests.
         assert_eq!(run("+int", None), ["src", "stg", "int", "not_null_stg_id"]);
         assert_eq!(run("1+int", None), ["stg", "int", "not_null_stg_id"]);
-        assert_eq!(run("stg+", None), ["stg", "int", "mart", "other", "not_null_stg_id"]);
-        assert_eq!(run("stg+1", None), ["stg", "int", "other", "not_null_stg_id"]);
-        assert_eq!(run("@int", None), ["src", "stg", "int", "mart", "not_null_stg_id"]);
+        assert_eq!(
+            run("stg+", None),
+            ["stg", "int", "mart", "other", "not_null_stg_id"]
+        );
+        assert_eq!(
+            run("stg+1", None),
+            ["stg", "int", "other", "not_null_stg_id"]
+        );
+        assert_eq!(
+            run("@int", None),
+            ["src", "stg", "int", "mart", "not_null_stg_id"]
+        );
     }
 
     #[test]
     fn methods_union_intersection_and_exclusion() {
         assert_eq!(run("tag:daily", None), ["stg", "mart", "not_null_stg_id"]);
         assert_eq!(run("path:models/marts", None), ["mart", "other"]);
-        assert_eq!(run("resource_type:model,tag:daily", None), ["stg", "mart", "not_null_stg_id"]);
+        assert_eq!(
+            run("resource_type:model,tag:daily", None),
+            ["stg", "mart", "not_null_stg_id"]
+        );
         assert_eq!(run("int mart", None), ["int", "mart"]);
-        assert_eq!(run("stg+", Some("resource_type:test other")), ["stg", "int", "mart"]);
+        assert_eq!(
+            run("stg+", Some("resource_type:test other")),
+            ["stg", "int", "mart"]
+        );
         // A test reached by `+` is selected directly: excluding its model keeps it.
-        assert_eq!(run("stg+", Some("stg")), ["int", "mart", "other", "not_null_stg_id"]);
+        assert_eq!(
+            run("stg+", Some("stg")),
+            ["int", "mart", "other", "not_null_stg_id"]
+        );
         // A test that came along only for an excluded model is dropped.
         assert_eq!(run("tag:daily", Some("stg")), ["mart"]);
         assert_eq!(run("m*", None), ["mart"]);
