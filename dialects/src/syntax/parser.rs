@@ -1043,9 +1043,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     self.recovering = false;
                     select.where_clause = Some(self.parse_expr());
                 }
-                Keyword::Group
-                    if select.group_by.is_none() && self.nth_is_keyword(1, Keyword::By) =>
-                {
+                Keyword::Group if select.group_by.is_none() => {
                     select.group_by = Some(self.parse_group_by());
                 }
                 Keyword::Having if select.having.is_none() => {
@@ -1082,7 +1080,11 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     } else {
                         "`,`, WHERE, GROUP BY, HAVING, ORDER BY, LIMIT or the end of the query"
                     };
+                    let reported = !self.recovering;
                     self.error_expected(expected);
+                    if reported {
+                        self.suggest_misspelt_clause();
+                    }
                     let before = self.position;
                     self.skip_to_clause_boundary();
                     if self.position == before {
@@ -1090,6 +1092,34 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                         self.advance();
                     }
                 }
+            }
+        }
+    }
+
+    /// `select a form t`: the misspelt keyword was read as an alias and the
+    /// error lands on the next token. When the word before the error is
+    /// close to a clause keyword, the diagnostic says so.
+    fn suggest_misspelt_clause(&mut self) {
+        let Some(previous) = self.position.checked_sub(1).map(|index| self.tokens[index]) else {
+            return;
+        };
+        if previous.kind != TokenKind::Word || previous.keyword != Keyword::None {
+            return;
+        }
+        let word = self.text(previous.span);
+        let clauses = [
+            "FROM", "WHERE", "GROUP", "HAVING", "QUALIFY", "WINDOW", "ORDER", "LIMIT",
+        ];
+        if let Some(suggestion) = closest_name(word, clauses) {
+            if let Some(diagnostic) = self.diagnostics.last_mut() {
+                *diagnostic = diagnostic
+                    .clone()
+                    .with_secondary(
+                        self.file,
+                        previous.span,
+                        format!("read as an alias; did you mean {suggestion}?"),
+                    )
+                    .with_help(format!("did you mean {suggestion}?"));
             }
         }
     }
@@ -1115,8 +1145,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     fn parse_group_by(&mut self) -> GroupBy {
         let start = self.start();
         self.advance();
-        self.advance();
         self.recovering = false;
+        self.expect_keyword(Keyword::By);
         if self.hooks.supports_by_all() && self.at_keyword(Keyword::All) {
             self.advance();
             return GroupBy {

@@ -1,0 +1,1 @@
+select a, count(*) from t group a order by 1

@@ -1,0 +1,1 @@
+select sum(x) over (partition x order by y) from t

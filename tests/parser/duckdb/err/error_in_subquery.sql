@@ -1,0 +1,1 @@
+select * from (select a, from t where) s where s.a = 1

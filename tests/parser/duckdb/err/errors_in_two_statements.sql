@@ -1,0 +1,3 @@
+select a, , b from t;
+select c from u where;
+select ok from fine

@@ -1,0 +1,1 @@
+select a, b form t where a > 1
