@@ -139,7 +139,9 @@ pub enum JoinKind {
     /// DuckDB `ANTI JOIN`: rows of the left side without a match.
     Anti,
     /// DuckDB `ASOF JOIN` (inner) and `ASOF LEFT JOIN`.
-    AsOf { left_outer: bool },
+    AsOf {
+        left_outer: bool,
+    },
     /// DuckDB `POSITIONAL JOIN`.
     Positional,
 }
@@ -194,6 +196,9 @@ pub struct GroupBy {
     pub elements: Vec<GroupingElement>,
 }
 
+/// One key of `ORDER BY`. `ORDER BY ALL` (DuckDB) lowers to a single key
+/// whose expression is an unqualified `ExprKind::Star`: every output column,
+/// left to right, in the key's direction.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SortKey {
     pub expr: ExprId,
@@ -248,27 +253,80 @@ pub struct FunctionArg {
 #[derive(Clone, Debug, Serialize)]
 pub enum RelKind {
     /// A table, view or upstream dbt relation read by name.
-    Scan { table: ObjectName, alias: Option<TableAlias> },
+    Scan {
+        table: ObjectName,
+        alias: Option<TableAlias>,
+    },
     /// `WITH [RECURSIVE] ctes body`. CTE names are visible in `body` and,
     /// for later CTEs (and all of them when recursive), in the CTE queries.
-    With { recursive: bool, ctes: Vec<Cte>, body: RelId },
+    With {
+        recursive: bool,
+        ctes: Vec<Cte>,
+        body: RelId,
+    },
     /// A parenthesised query in FROM: `(select ...) as alias`.
-    Derived { input: RelId, alias: Option<TableAlias>, lateral: bool },
+    Derived {
+        input: RelId,
+        alias: Option<TableAlias>,
+        lateral: bool,
+    },
     /// A table function in FROM: `range(10)`, `read_csv('x.csv')`.
-    TableFunction { name: ObjectName, args: Vec<FunctionArg>, alias: Option<TableAlias>, lateral: bool },
+    TableFunction {
+        name: ObjectName,
+        args: Vec<FunctionArg>,
+        alias: Option<TableAlias>,
+        lateral: bool,
+    },
     /// `UNNEST(expr, ...) [WITH OFFSET [AS name]]` in FROM.
-    Unnest { args: Vec<ExprId>, alias: Option<TableAlias>, with_offset: Option<Option<Ident>> },
-    Join { left: RelId, right: RelId, kind: JoinKind, constraint: JoinConstraint },
+    Unnest {
+        args: Vec<ExprId>,
+        alias: Option<TableAlias>,
+        with_offset: Option<Option<Ident>>,
+    },
+    Join {
+        left: RelId,
+        right: RelId,
+        kind: JoinKind,
+        constraint: JoinConstraint,
+    },
     /// `VALUES (..), (..)`.
-    Values { rows: Vec<Vec<ExprId>>, alias: Option<TableAlias> },
+    Values {
+        rows: Vec<Vec<ExprId>>,
+        alias: Option<TableAlias>,
+    },
     /// The single empty row a `SELECT` without `FROM` reads.
     SingleRow,
-    Filter { input: RelId, predicate: ExprId, clause: FilterClause },
-    Aggregate { input: RelId, group_by: GroupBy },
-    Project { input: RelId, items: Vec<SelectItem>, distinct: Distinct, windows: Vec<NamedWindow> },
-    Sort { input: RelId, keys: Vec<SortKey> },
-    Limit { input: RelId, limit: Option<ExprId>, offset: Option<ExprId> },
-    SetOp { op: SetOpKind, all: bool, by_name: bool, left: RelId, right: RelId },
+    Filter {
+        input: RelId,
+        predicate: ExprId,
+        clause: FilterClause,
+    },
+    Aggregate {
+        input: RelId,
+        group_by: GroupBy,
+    },
+    Project {
+        input: RelId,
+        items: Vec<SelectItem>,
+        distinct: Distinct,
+        windows: Vec<NamedWindow>,
+    },
+    Sort {
+        input: RelId,
+        keys: Vec<SortKey>,
+    },
+    Limit {
+        input: RelId,
+        limit: Option<ExprId>,
+        offset: Option<ExprId>,
+    },
+    SetOp {
+        op: SetOpKind,
+        all: bool,
+        by_name: bool,
+        left: RelId,
+        right: RelId,
+    },
     /// A relation that could not be lowered (a syntax error was reported).
     Error,
 }
@@ -283,11 +341,15 @@ pub struct Expr {
 pub enum Literal {
     Null,
     Boolean(bool),
-    /// A number as written (`42`, `1.5e3`): exact text, typed by the binder.
+    /// A number as written (`42`, `1.5e3`): exact text, typed by the binder
+    /// (digit separators removed: `1_000` is `1000`).
     Number(Name),
     String(Box<str>),
     /// `DATE '2024-01-01'`, `TIMESTAMP '...'`: a string with a type prefix.
-    Typed { ty: Box<SqlType>, value: Box<str> },
+    Typed {
+        ty: Box<SqlType>,
+        value: Box<str>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -413,40 +475,108 @@ pub struct StructEntry {
 pub enum ExprKind {
     /// A column reference as written: `qualifier` is empty, or the table
     /// (alias) path before the column name.
-    Column { qualifier: Vec<Ident>, name: Ident },
+    Column {
+        qualifier: Vec<Ident>,
+        name: Ident,
+    },
     Literal(Literal),
     /// A bind parameter (`?`, `$1`, `:name`).
     Parameter(Name),
-    Unary { op: UnaryOp, operand: ExprId },
-    Binary { op: BinaryOp, left: ExprId, right: ExprId },
-    Cast { expr: ExprId, target: Box<SqlType>, kind: CastKind },
+    Unary {
+        op: UnaryOp,
+        operand: ExprId,
+    },
+    Binary {
+        op: BinaryOp,
+        left: ExprId,
+        right: ExprId,
+    },
+    Cast {
+        expr: ExprId,
+        target: Box<SqlType>,
+        kind: CastKind,
+    },
+    /// A call as written, or a syntactic form the lowering spells as a call
+    /// of the dialect's function of the same meaning: `x AT TIME ZONE z` is
+    /// `timezone(z, x)`, `MAP {k: v}` is `map([k], [v])`, `ARRAY(subquery)` is
+    /// `array(subquery)`, `= ANY (subquery)` compares with `any(subquery)`
+    /// (`all(...)` for `ALL`), `*COLUMNS(..)` is `unpack(columns(..))`.
     Function(Box<FunctionCall>),
     Case(Box<CaseExpr>),
-    InList { expr: ExprId, list: Vec<ExprId>, negated: bool },
-    InSubquery { expr: ExprId, subquery: RelId, negated: bool },
-    Exists { subquery: RelId, negated: bool },
+    InList {
+        expr: ExprId,
+        list: Vec<ExprId>,
+        negated: bool,
+    },
+    InSubquery {
+        expr: ExprId,
+        subquery: RelId,
+        negated: bool,
+    },
+    Exists {
+        subquery: RelId,
+        negated: bool,
+    },
     /// A scalar subquery `(select max(x) from t)`.
     Subquery(RelId),
-    Between { expr: ExprId, low: ExprId, high: ExprId, negated: bool },
-    Like { expr: ExprId, pattern: ExprId, escape: Option<ExprId>, negated: bool, case_insensitive: bool },
-    IsNull { expr: ExprId, negated: bool },
-    IsDistinctFrom { left: ExprId, right: ExprId, negated: bool },
+    Between {
+        expr: ExprId,
+        low: ExprId,
+        high: ExprId,
+        negated: bool,
+    },
+    Like {
+        expr: ExprId,
+        pattern: ExprId,
+        escape: Option<ExprId>,
+        negated: bool,
+        case_insensitive: bool,
+    },
+    IsNull {
+        expr: ExprId,
+        negated: bool,
+    },
+    IsDistinctFrom {
+        left: ExprId,
+        right: ExprId,
+        negated: bool,
+    },
     /// `x IS [NOT] TRUE|FALSE`.
-    IsBoolean { expr: ExprId, value: bool, negated: bool },
+    IsBoolean {
+        expr: ExprId,
+        value: bool,
+        negated: bool,
+    },
     /// `expr.field` on a struct value (also `(expr).field`).
-    Field { expr: ExprId, field: Ident },
+    Field {
+        expr: ExprId,
+        field: Ident,
+    },
     /// `expr[index]`.
-    Index { expr: ExprId, index: ExprId },
+    Index {
+        expr: ExprId,
+        index: ExprId,
+    },
     /// `expr[start:end]`.
-    Slice { expr: ExprId, start: Option<ExprId>, end: Option<ExprId> },
+    Slice {
+        expr: ExprId,
+        start: Option<ExprId>,
+        end: Option<ExprId>,
+    },
     /// `[a, b]` or `ARRAY[a, b]`.
     Array(Vec<ExprId>),
     /// `{'a': 1}` (DuckDB), `STRUCT(1 AS a)`, `ROW(1, 2)`.
     Struct(Vec<StructEntry>),
     /// `INTERVAL '1' DAY`, `INTERVAL 3 DAYS`.
-    Interval { value: ExprId, unit: Option<Name> },
+    Interval {
+        value: ExprId,
+        unit: Option<Name>,
+    },
     /// `x -> x + 1` in higher-order functions.
-    Lambda { params: Vec<Ident>, body: ExprId },
+    Lambda {
+        params: Vec<Ident>,
+        body: ExprId,
+    },
     /// `*` as a function argument (`count(*)`), or in a select list.
     Star(Box<Star>),
     /// An expression that could not be parsed (a syntax error was reported).
@@ -460,7 +590,10 @@ pub enum ExprKind {
 pub enum Statement {
     Query(Query),
     /// A statement fusionc does not analyse, by its leading keyword(s).
-    Opaque { kind: String, span: Span },
+    Opaque {
+        kind: String,
+        span: Span,
+    },
 }
 
 #[cfg(test)]
@@ -474,12 +607,18 @@ mod tests {
     #[test]
     fn arena_ids_index_their_vectors() {
         let mut query = Query::default();
-        let one = query.add_expr(ExprKind::Literal(Literal::Number(Name::new("1"))), Span::new(7, 8));
+        let one = query.add_expr(
+            ExprKind::Literal(Literal::Number(Name::new("1"))),
+            Span::new(7, 8),
+        );
         let single_row = query.add_rel(RelKind::SingleRow, Span::new(0, 8));
         let project = query.add_rel(
             RelKind::Project {
                 input: single_row,
-                items: vec![SelectItem::Expr { expr: one, alias: None }],
+                items: vec![SelectItem::Expr {
+                    expr: one,
+                    alias: None,
+                }],
                 distinct: Distinct::All,
                 windows: Vec::new(),
             },
