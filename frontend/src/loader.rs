@@ -419,6 +419,37 @@ fn load_inner(
     let mut macro_sources: Vec<(String, String)> = Vec::new();
     let mut macro_templates: FxHashMap<String, FileId> = FxHashMap::default();
     let mut macro_entries: FxHashMap<String, MacroEntry> = FxHashMap::default();
+    // dbt's built-in macros first: a project macro of the same name replaces
+    // the unprefixed one, while `dbt.<name>` keeps reaching the built-in.
+    let mut builtin_macro_entries: FxHashMap<String, MacroEntry> = FxHashMap::default();
+    {
+        let text = crate::builtin::DBT_MACROS;
+        let template_name = crate::builtin::DBT_MACROS_PATH.to_string();
+        let file = files.add(template_name.clone(), text);
+        let (rewritten, scanned) = prepare_macro_file(text);
+        for scanned_macro in scanned {
+            let unique_id = format!("macro.dbt.{}", scanned_macro.name);
+            let entry = MacroEntry {
+                template_name: template_name.clone(),
+                internal_name: format!("__fusion_macro__{}", scanned_macro.name),
+                unique_id: unique_id.clone(),
+            };
+            macro_entries.insert(scanned_macro.name.clone(), entry.clone());
+            builtin_macro_entries.insert(scanned_macro.name.clone(), entry);
+            macros.push(MacroInfo {
+                name: scanned_macro.name.clone(),
+                unique_id,
+                package_name: "dbt".to_string(),
+                original_file_path: template_name.clone(),
+                path: template_name.clone(),
+                file,
+                macro_sql: text[scanned_macro.start..scanned_macro.end].to_string(),
+                arguments: scanned_macro.arguments,
+            });
+        }
+        macro_templates.insert(template_name.clone(), file);
+        macro_sources.push((template_name, rewritten));
+    }
     for found in discover(&root_dir, &settings.macro_paths, &["sql", "jinja", "j2"]) {
         let Some((file, text)) = read_file(&found, files, diagnostics) else {
             continue;
@@ -478,6 +509,7 @@ fn load_inner(
         target_schema: target.schema.clone(),
         vars: vars.clone(),
         macros: macro_entries,
+        builtin_macros: builtin_macro_entries,
         sources: source_relations,
         refs: std::sync::OnceLock::new(),
     });

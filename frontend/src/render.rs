@@ -271,6 +271,8 @@ pub struct RenderShared {
     pub target_schema: String,
     pub vars: serde_json::Map<String, serde_json::Value>,
     pub macros: FxHashMap<String, MacroEntry>,
+    /// dbt's built-in macros, reached as `dbt.<name>` whatever the project defines.
+    pub builtin_macros: FxHashMap<String, MacroEntry>,
     pub sources: FxHashMap<(String, String), RelationParts>,
     /// Set once between the parse and the compile phase.
     pub refs: OnceLock<RefTable>,
@@ -324,6 +326,52 @@ fn call_project_macro(
             format!("macro `{name}` is not defined"),
         ));
     };
+    call_macro_entry(entry, state, name, args)
+}
+
+/// `dbt`: the namespace of dbt's built-in macros (`dbt.type_string()`).
+#[derive(Debug)]
+struct DbtNamespace {
+    shared: Arc<RenderShared>,
+}
+
+impl Object for DbtNamespace {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let name = key.as_str()?;
+        self.shared.builtin_macros.contains_key(name).then(|| {
+            Value::from_object(BuiltinMacro {
+                name: name.to_string(),
+                shared: self.shared.clone(),
+            })
+        })
+    }
+}
+
+/// A built-in macro reached through the `dbt` namespace.
+#[derive(Debug)]
+struct BuiltinMacro {
+    name: String,
+    shared: Arc<RenderShared>,
+}
+
+impl Object for BuiltinMacro {
+    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
+        match self.shared.builtin_macros.get(&self.name) {
+            Some(entry) => call_macro_entry(entry, state, &self.name, args),
+            None => Err(fail(
+                Code::UndefinedMacro,
+                format!("dbt.{} is not a built-in macro", self.name),
+            )),
+        }
+    }
+}
+
+fn call_macro_entry(
+    entry: &MacroEntry,
+    state: &mut State,
+    name: &str,
+    args: &[Value],
+) -> Result<Value, Error> {
     let node = node_state(state);
     if let Some(node) = &node {
         node.with_recorded(|recorded| {
@@ -688,6 +736,12 @@ pub fn build_environment(
         },
     );
     environment.add_global("config", Value::from_object(ConfigObject));
+    environment.add_global(
+        "dbt",
+        Value::from_object(DbtNamespace {
+            shared: shared.clone(),
+        }),
+    );
     let var_shared = shared.clone();
     environment.add_function(
         "var",
