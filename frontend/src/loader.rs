@@ -202,7 +202,8 @@ fn jinja_diagnostic(
         },
     };
     let template_name = error.name().unwrap_or_default();
-    let (file, span) = if let Some(&file) = context.macro_templates.get(template_name) {
+    let macro_file = macro_file_of_template(template_name);
+    let (file, span) = if let Some(&file) = context.macro_templates.get(macro_file) {
         // Macro files are rewritten before compiling; their lines still match.
         let span = error
             .line()
@@ -426,11 +427,12 @@ fn load_inner(
         let text = crate::builtin::DBT_MACROS;
         let template_name = crate::builtin::DBT_MACROS_PATH.to_string();
         let file = files.add(template_name.clone(), text);
-        let (rewritten, scanned) = prepare_macro_file(text);
+        let (templates, scanned) = per_macro_templates(&template_name, text);
+        macro_sources.extend(templates);
         for scanned_macro in scanned {
             let unique_id = format!("macro.dbt.{}", scanned_macro.name);
             let entry = MacroEntry {
-                template_name: template_name.clone(),
+                template_name: macro_template_name(&template_name, &scanned_macro.name),
                 internal_name: format!("__fusion_macro__{}", scanned_macro.name),
                 unique_id: unique_id.clone(),
             };
@@ -447,20 +449,23 @@ fn load_inner(
                 arguments: scanned_macro.arguments,
             });
         }
-        macro_templates.insert(template_name.clone(), file);
-        macro_sources.push((template_name, rewritten));
+        macro_templates.insert(template_name, file);
     }
     for found in discover(&root_dir, &settings.macro_paths, &["sql", "jinja", "j2"]) {
         let Some((file, text)) = read_file(&found, files, diagnostics) else {
             continue;
         };
-        let (rewritten, scanned) = prepare_macro_file(&text);
+        let (templates, scanned) = per_macro_templates(&found.original_file_path, &text);
+        macro_sources.extend(templates);
         for scanned_macro in scanned {
             let unique_id = format!("macro.{project_name}.{}", scanned_macro.name);
             macro_entries.insert(
                 scanned_macro.name.clone(),
                 MacroEntry {
-                    template_name: found.original_file_path.clone(),
+                    template_name: macro_template_name(
+                        &found.original_file_path,
+                        &scanned_macro.name,
+                    ),
                     internal_name: format!("__fusion_macro__{}", scanned_macro.name),
                     unique_id: unique_id.clone(),
                 },
@@ -477,7 +482,6 @@ fn load_inner(
             });
         }
         macro_templates.insert(found.original_file_path.clone(), file);
-        macro_sources.push((found.original_file_path, rewritten));
     }
 
     // ---- sources ----
@@ -592,7 +596,10 @@ fn load_inner(
         known_callables: &known_callables,
     };
     for (name, error) in &macro_failures {
-        let fallback = macro_templates.get(name).copied().unwrap_or(project_file);
+        let fallback = macro_templates
+            .get(macro_file_of_template(name))
+            .copied()
+            .unwrap_or(project_file);
         diagnostics.push(jinja_diagnostic(error, &jinja_context, files, fallback));
     }
 
@@ -1084,7 +1091,9 @@ fn load_inner(
     }
 
     // ---- generic tests from YAML ----
-    let mut test_requests: Vec<(TestSpec, NodeId, String, FileId, String)> = Vec::new();
+    // (test, attached node, attached name, YAML file, YAML path, the span of
+    // the attached node's name in the YAML: where a test's dependency points).
+    let mut test_requests: Vec<(TestSpec, NodeId, String, FileId, String, Span)> = Vec::new();
     for patch in model_patches.values().chain(seed_patches.values()) {
         if let Some(&attached) = ids_by_name.get(&patch.name) {
             for spec in &patch.tests {
@@ -1094,6 +1103,7 @@ fn load_inner(
                     patch.name.clone(),
                     patch.file,
                     patch.yaml_path.clone(),
+                    patch.name_span,
                 ));
             }
         }
@@ -1108,6 +1118,7 @@ fn load_inner(
                         format!("source_{}_{}", source.name, table.name),
                         source.file,
                         source.yaml_path.clone(),
+                        source.name_span,
                     ));
                 }
             }
@@ -1117,7 +1128,7 @@ fn load_inner(
         (left.4.as_str(), left.1, &left.2).cmp(&(right.4.as_str(), right.1, &right.2))
     });
     let mut test_names_seen = rustc_hash::FxHashSet::default();
-    for (spec, attached, attached_name, file, yaml_path) in test_requests {
+    for (spec, attached, attached_name, file, yaml_path, name_span) in test_requests {
         let name = test_node_name(&spec, &attached_name);
         if !test_names_seen.insert(name.clone()) {
             continue;
@@ -1245,7 +1256,7 @@ fn load_inner(
             name,
         };
         let id = add_node(&mut graph, &mut nodes, details);
-        let span = files_span_of_name(&files.get(file).text, &attached_name);
+        let span = name_span;
         graph.add_dependency(
             attached,
             id,
@@ -1279,12 +1290,6 @@ fn load_inner(
         graph,
         nodes,
         macros,
-    })
-}
-
-fn files_span_of_name(text: &str, name: &str) -> Span {
-    text.find(name).map_or(Span::EMPTY, |start| {
-        Span::from_range(start..start + name.len())
     })
 }
 
@@ -1530,4 +1535,37 @@ fn generic_test_fqn(
     );
     fqn.push(test_name.to_string());
     fqn
+}
+
+/// The macro file a per-macro template comes from.
+fn macro_file_of_template(template_name: &str) -> &str {
+    template_name
+        .rsplit_once('#')
+        .map_or(template_name, |(file, _)| file)
+}
+
+/// The template name of one macro of a macro file.
+fn macro_template_name(file_path: &str, macro_name: &str) -> String {
+    format!("{file_path}#{macro_name}")
+}
+
+/// Splits a macro file into one template per macro, as dbt treats each
+/// macro on its own. Calling a macro evaluates only its own template, not
+/// every macro of its file. Each template is padded with the newlines that
+/// precede the macro in its file, so Jinja errors keep their line numbers.
+fn per_macro_templates(
+    file_path: &str,
+    text: &str,
+) -> (Vec<(String, String)>, Vec<crate::render::ScannedMacro>) {
+    let (_, scanned) = prepare_macro_file(text);
+    let mut templates = Vec::with_capacity(scanned.len());
+    for scanned_macro in &scanned {
+        let block = &text[scanned_macro.start..scanned_macro.end];
+        let (rewritten_block, _) = prepare_macro_file(block);
+        let lines_before = text[..scanned_macro.start].matches('\n').count();
+        let mut source = "\n".repeat(lines_before);
+        source.push_str(&rewritten_block);
+        templates.push((macro_template_name(file_path, &scanned_macro.name), source));
+    }
+    (templates, scanned)
 }
