@@ -337,32 +337,57 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
 }
 
 fn write_artifacts(project: &Project, compiled_sql: &[Option<String>]) -> std::io::Result<()> {
+    use rayon::prelude::*;
     let target_dir = project.root_dir.join(&project.settings.target_path);
-    for (index, sql) in compiled_sql.iter().enumerate() {
-        let Some(sql) = sql else { continue };
-        let details = &project.nodes[index];
-        let path = target_dir.join(crate::compiled::compiled_relative_path(details));
-        write_file(&path, sql.as_bytes())?;
+    let compiled_files: Vec<(std::path::PathBuf, &str)> = compiled_sql
+        .iter()
+        .enumerate()
+        .filter_map(|(index, sql)| {
+            let path = target_dir.join(crate::compiled::compiled_relative_path(
+                &project.nodes[index],
+            ));
+            Some((path, sql.as_deref()?))
+        })
+        .collect();
+    // Each folder once, then the files in parallel: tens of thousands of
+    // compiled files are common and each is independent.
+    let folders: rustc_hash::FxHashSet<&Path> = compiled_files
+        .iter()
+        .filter_map(|(path, _)| path.parent())
+        .collect();
+    for folder in folders {
+        std::fs::create_dir_all(folder)?;
     }
+    compiled_files
+        .par_iter()
+        .try_for_each(|(path, sql)| std::fs::write(path, sql))?;
+
     let (generated_at, invocation_id) = crate::compiled::run_stamp();
-    let manifest = crate::manifest::manifest_json(&crate::manifest::ManifestInputs {
+    let inputs = crate::manifest::ManifestInputs {
         project,
         compiled_sql,
         generated_at,
         invocation_id,
-    });
-    let text = serde_json::to_string(&manifest).map_err(std::io::Error::other)?;
-    write_file(&target_dir.join("manifest.json"), text.as_bytes())
+    };
+    write_file_with(&target_dir.join("manifest.json"), |writer| {
+        crate::manifest::write_manifest(&inputs, writer).map_err(std::io::Error::other)
+    })
 }
 
-/// Writes through a temporary file and a rename, so a reader never sees a
-/// half-written artifact.
-fn write_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+/// Writes a file through a temporary file and a rename, so a reader never
+/// sees a half-written artifact.
+fn write_file_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
     let temporary = path.with_extension("tmp-fusionc");
-    std::fs::write(&temporary, contents)?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&temporary)?);
+    write(&mut writer)?;
+    std::io::Write::flush(&mut writer)?;
+    drop(writer);
     std::fs::rename(&temporary, path)
 }
 

@@ -3,10 +3,17 @@
 //! Tools that read dbt artifacts (docs sites, lineage tools, CI checks) key
 //! on this layout, so field names and shapes follow dbt's; values fusionc
 //! does not know yet are written as dbt writes their defaults.
+//!
+//! The manifest of a large project is tens of megabytes: it is serialised
+//! straight from structs that borrow the project, never built as a JSON
+//! value tree in memory.
 
-use fusion_frontend::{NodeDetails, Project};
+use fusion_frontend::{ColumnInfo, NodeDetails, Project};
 use fusion_ir::graph::{NodeId, NodeKind};
-use serde_json::{json, Map, Value};
+use indexmap::IndexMap;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// Inputs the manifest needs besides the project.
 pub struct ManifestInputs<'a> {
@@ -17,98 +24,390 @@ pub struct ManifestInputs<'a> {
     pub invocation_id: String,
 }
 
-pub fn manifest_json(inputs: &ManifestInputs<'_>) -> Value {
+/// Writes the manifest as JSON to `writer`.
+pub fn write_manifest(
+    inputs: &ManifestInputs<'_>,
+    writer: impl std::io::Write,
+) -> serde_json::Result<()> {
     let project = inputs.project;
-    let mut nodes = Map::new();
-    let mut sources = Map::new();
-    let mut parent_map = Map::new();
-    let mut child_map = Map::new();
-    for (index, details) in project.nodes.iter().enumerate() {
-        let id = NodeId(index as u32);
-        let parents = sorted_ids(project, project.graph.parents(id));
-        let children = sorted_ids(project, project.graph.children(id));
-        if details.kind == NodeKind::Source {
-            sources.insert(details.unique_id.clone(), source_json(project, details));
-        } else {
-            let compiled = inputs.compiled_sql.get(index).and_then(Option::as_ref);
-            nodes.insert(
-                details.unique_id.clone(),
-                node_json(project, details, &parents, compiled.map(String::as_str)),
-            );
-        }
-        parent_map.insert(details.unique_id.clone(), json!(parents));
-        child_map.insert(details.unique_id.clone(), json!(children));
-    }
-    let macros: Map<String, Value> = project
-        .macros
-        .iter()
-        .map(|info| {
+    let edges: Vec<(Vec<&str>, Vec<&str>)> = (0..project.nodes.len())
+        .map(|index| {
+            let id = NodeId(index as u32);
             (
-                info.unique_id.clone(),
-                json!({
-                    "name": info.name,
-                    "resource_type": "macro",
-                    "package_name": info.package_name,
-                    "path": info.path,
-                    "original_file_path": info.original_file_path,
-                    "unique_id": info.unique_id,
-                    "macro_sql": info.macro_sql,
-                    "depends_on": {"macros": []},
-                    "description": "",
-                    "meta": {},
-                    "docs": {"show": true, "node_color": null},
-                    "patch_path": null,
-                    "arguments": info.arguments.iter().map(|name| json!({"name": name, "type": null, "description": ""})).collect::<Vec<_>>(),
-                    "created_at": 0.0,
-                    "supported_languages": null,
-                }),
+                sorted_ids(project, project.graph.parents(id)),
+                sorted_ids(project, project.graph.children(id)),
             )
         })
         .collect();
-    json!({
-        "metadata": {
-            "dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json",
-            "dbt_version": concat!("fusionc-", env!("CARGO_PKG_VERSION")),
-            "generated_at": inputs.generated_at,
-            "invocation_id": inputs.invocation_id,
-            "env": {},
-            "project_name": project.name,
-            "project_id": null,
-            "user_id": null,
-            "send_anonymous_usage_stats": false,
-            "adapter_type": project.target.adapter_type,
+    let manifest = Manifest {
+        metadata: Metadata {
+            dbt_schema_version: "https://schemas.getdbt.com/dbt/manifest/v12.json",
+            dbt_version: concat!("fusionc-", env!("CARGO_PKG_VERSION")),
+            generated_at: &inputs.generated_at,
+            invocation_id: &inputs.invocation_id,
+            env: Empty {},
+            project_name: &project.name,
+            project_id: None,
+            user_id: None,
+            send_anonymous_usage_stats: false,
+            adapter_type: &project.target.adapter_type,
         },
-        "nodes": nodes,
-        "sources": sources,
-        "macros": macros,
-        "docs": {},
-        "exposures": {},
-        "metrics": {},
-        "groups": {},
-        "selectors": {},
-        "disabled": {},
-        "parent_map": parent_map,
-        "child_map": child_map,
-        "group_map": {},
-        "saved_queries": {},
-        "semantic_models": {},
-        "unit_tests": {},
-        "functions": {},
-    })
+        nodes: NodesMap {
+            inputs,
+            edges: &edges,
+        },
+        sources: SourcesMap { project },
+        macros: MacrosMap { project },
+        docs: Empty {},
+        exposures: Empty {},
+        metrics: Empty {},
+        groups: Empty {},
+        selectors: Empty {},
+        disabled: Empty {},
+        parent_map: EdgeMap {
+            project,
+            edges: &edges,
+            parents: true,
+        },
+        child_map: EdgeMap {
+            project,
+            edges: &edges,
+            parents: false,
+        },
+        group_map: Empty {},
+        saved_queries: Empty {},
+        semantic_models: Empty {},
+        unit_tests: Empty {},
+        functions: Empty {},
+    };
+    let mut serializer = serde_json::Serializer::new(writer);
+    manifest.serialize(&mut serializer)
 }
 
-fn sorted_ids(project: &Project, ids: Vec<NodeId>) -> Vec<String> {
-    let mut unique_ids: Vec<String> = ids
+fn sorted_ids(project: &Project, ids: Vec<NodeId>) -> Vec<&str> {
+    let mut unique_ids: Vec<&str> = ids
         .into_iter()
-        .map(|id| project.details(id).unique_id.clone())
+        .map(|id| project.details(id).unique_id.as_str())
         .collect();
-    unique_ids.sort();
+    unique_ids.sort_unstable();
     unique_ids.dedup();
     unique_ids
 }
 
+/// `{}`.
+#[derive(Serialize)]
+struct Empty {}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    metadata: Metadata<'a>,
+    nodes: NodesMap<'a>,
+    sources: SourcesMap<'a>,
+    macros: MacrosMap<'a>,
+    docs: Empty,
+    exposures: Empty,
+    metrics: Empty,
+    groups: Empty,
+    selectors: Empty,
+    disabled: Empty,
+    parent_map: EdgeMap<'a>,
+    child_map: EdgeMap<'a>,
+    group_map: Empty,
+    saved_queries: Empty,
+    semantic_models: Empty,
+    unit_tests: Empty,
+    functions: Empty,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    dbt_schema_version: &'static str,
+    dbt_version: &'static str,
+    generated_at: &'a str,
+    invocation_id: &'a str,
+    env: Empty,
+    project_name: &'a str,
+    project_id: Option<&'a str>,
+    user_id: Option<&'a str>,
+    send_anonymous_usage_stats: bool,
+    adapter_type: &'a str,
+}
+
+struct NodesMap<'a> {
+    inputs: &'a ManifestInputs<'a>,
+    edges: &'a [(Vec<&'a str>, Vec<&'a str>)],
+}
+
+impl Serialize for NodesMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let project = self.inputs.project;
+        let mut map = serializer.serialize_map(None)?;
+        for (index, details) in project.nodes.iter().enumerate() {
+            if details.kind == NodeKind::Source {
+                continue;
+            }
+            let compiled = self
+                .inputs
+                .compiled_sql
+                .get(index)
+                .and_then(Option::as_deref);
+            map.serialize_entry(
+                &details.unique_id,
+                &node(project, details, &self.edges[index].0, compiled),
+            )?;
+        }
+        map.end()
+    }
+}
+
+struct SourcesMap<'a> {
+    project: &'a Project,
+}
+
+impl Serialize for SourcesMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for details in self
+            .project
+            .nodes
+            .iter()
+            .filter(|details| details.kind == NodeKind::Source)
+        {
+            map.serialize_entry(&details.unique_id, &source(self.project, details))?;
+        }
+        map.end()
+    }
+}
+
+struct MacrosMap<'a> {
+    project: &'a Project,
+}
+
+impl Serialize for MacrosMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.project.macros.len()))?;
+        for info in &self.project.macros {
+            let entry = MacroEntry {
+                name: &info.name,
+                resource_type: "macro",
+                package_name: &info.package_name,
+                path: &info.path,
+                original_file_path: &info.original_file_path,
+                unique_id: &info.unique_id,
+                macro_sql: &info.macro_sql,
+                depends_on: MacroDependsOn { macros: [] },
+                description: "",
+                meta: Empty {},
+                docs: Docs {
+                    show: true,
+                    node_color: None,
+                },
+                patch_path: None,
+                arguments: info
+                    .arguments
+                    .iter()
+                    .map(|name| MacroArgument {
+                        name,
+                        r#type: None,
+                        description: "",
+                    })
+                    .collect(),
+                created_at: 0.0,
+                supported_languages: None,
+            };
+            map.serialize_entry(&info.unique_id, &entry)?;
+        }
+        map.end()
+    }
+}
+
+struct EdgeMap<'a> {
+    project: &'a Project,
+    edges: &'a [(Vec<&'a str>, Vec<&'a str>)],
+    parents: bool,
+}
+
+impl Serialize for EdgeMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.project.nodes.len()))?;
+        for (details, (parents, children)) in self.project.nodes.iter().zip(self.edges) {
+            map.serialize_entry(
+                &details.unique_id,
+                if self.parents { parents } else { children },
+            )?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct MacroEntry<'a> {
+    name: &'a str,
+    resource_type: &'static str,
+    package_name: &'a str,
+    path: &'a str,
+    original_file_path: &'a str,
+    unique_id: &'a str,
+    macro_sql: &'a str,
+    depends_on: MacroDependsOn,
+    description: &'static str,
+    meta: Empty,
+    docs: Docs,
+    patch_path: Option<&'a str>,
+    arguments: Vec<MacroArgument<'a>>,
+    created_at: f64,
+    supported_languages: Option<Vec<&'static str>>,
+}
+
+#[derive(Serialize)]
+struct MacroDependsOn {
+    macros: [&'static str; 0],
+}
+
+#[derive(Serialize)]
+struct MacroArgument<'a> {
+    name: &'a str,
+    r#type: Option<&'a str>,
+    description: &'static str,
+}
+
+#[derive(Serialize)]
+struct Docs {
+    show: bool,
+    node_color: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Checksum<'a> {
+    name: &'static str,
+    checksum: &'a str,
+}
+
+#[derive(Serialize)]
+struct ColumnEntry<'a> {
+    name: &'a str,
+    description: &'a str,
+    meta: &'a Map<String, Value>,
+    data_type: Option<&'a str>,
+    constraints: &'a [Value],
+    quote: Option<bool>,
+    tags: [&'static str; 0],
+    granularity: Option<&'static str>,
+    doc_blocks: [&'static str; 0],
+}
+
+fn columns(details: &NodeDetails) -> IndexMap<&str, ColumnEntry<'_>> {
+    details
+        .columns
+        .iter()
+        .map(|column: &ColumnInfo| {
+            (
+                column.name.as_str(),
+                ColumnEntry {
+                    name: &column.name,
+                    description: &column.description,
+                    meta: &column.meta,
+                    data_type: column.data_type.as_deref(),
+                    constraints: &column.constraints,
+                    quote: None,
+                    tags: [],
+                    granularity: None,
+                    doc_blocks: [],
+                },
+            )
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct RefEntry<'a> {
+    name: &'a str,
+    package: Option<&'a str>,
+    version: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DependsOn<'a> {
+    macros: &'a [String],
+    nodes: &'a [&'a str],
+}
+
+#[derive(Serialize)]
+struct Contract {
+    enforced: bool,
+    alias_types: bool,
+    checksum: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct TestMetadata<'a> {
+    name: &'a str,
+    kwargs: &'a Map<String, Value>,
+    namespace: Option<&'a str>,
+}
+
+/// One node of `nodes`. Fields that only some resource types have are
+/// skipped when absent, as dbt leaves them out.
+#[derive(Serialize)]
+struct NodeEntry<'a> {
+    database: Option<&'a str>,
+    schema: Option<&'a str>,
+    name: &'a str,
+    resource_type: &'static str,
+    package_name: &'a str,
+    path: &'a str,
+    original_file_path: &'a str,
+    unique_id: &'a str,
+    fqn: &'a [String],
+    alias: &'a str,
+    checksum: Checksum<'a>,
+    config: &'a Map<String, Value>,
+    tags: Vec<String>,
+    description: &'a str,
+    columns: IndexMap<&'a str, ColumnEntry<'a>>,
+    meta: Meta<'a>,
+    group: Option<&'static str>,
+    docs: Docs,
+    patch_path: Option<String>,
+    build_path: Option<&'static str>,
+    unrendered_config: Empty,
+    created_at: f64,
+    relation_name: Option<String>,
+    raw_code: &'a str,
+    doc_blocks: [&'static str; 0],
+    language: &'static str,
+    refs: Vec<RefEntry<'a>>,
+    sources: Vec<[&'a str; 2]>,
+    metrics: [&'static str; 0],
+    functions: [&'static str; 0],
+    depends_on: DependsOn<'a>,
+    compiled_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compiled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compiled_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_ctes_injected: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_ctes: Option<[&'static str; 0]>,
+    contract: Contract,
+    access: &'static str,
+    constraints: [&'static str; 0],
+    version: Option<&'static str>,
+    latest_version: Option<&'static str>,
+    deprecation_date: Option<&'static str>,
+    primary_key: [&'static str; 0],
+    time_spine: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column_name: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attached_node: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    test_metadata: Option<TestMetadata<'a>>,
+}
+
 /// `"database"."schema"."identifier"`, as dbt-duckdb quotes relations.
-pub fn relation_name(details: &NodeDetails) -> Option<String> {
+pub fn relation_name(details: &NodeDetails) -> String {
     let identifier = match &details.source {
         Some(source) => &source.identifier,
         None => &details.alias,
@@ -121,146 +420,237 @@ pub fn relation_name(details: &NodeDetails) -> Option<String> {
         parts.push(format!("\"{schema}\""));
     }
     parts.push(format!("\"{identifier}\""));
-    Some(parts.join("."))
+    parts.join(".")
 }
 
-fn columns_json(details: &NodeDetails) -> Map<String, Value> {
-    details
-        .columns
-        .iter()
-        .map(|column| {
-            (
-                column.name.clone(),
-                json!({
-                    "name": column.name,
-                    "description": column.description,
-                    "meta": column.meta,
-                    "data_type": column.data_type,
-                    "constraints": column.constraints,
-                    "quote": null,
-                    "tags": [],
-                    "granularity": null,
-                    "doc_blocks": [],
-                }),
+fn node<'a>(
+    project: &'a Project,
+    details: &'a NodeDetails,
+    parents: &'a [&'a str],
+    compiled_sql: Option<&'a str>,
+) -> NodeEntry<'a> {
+    let is_relation = matches!(
+        details.kind,
+        NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot
+    ) && details.config.materialized() != "ephemeral";
+    let test = details.test.as_ref();
+    NodeEntry {
+        database: details.database.as_deref(),
+        schema: details.schema.as_deref(),
+        name: &details.name,
+        resource_type: details.kind.resource_type(),
+        package_name: &details.package_name,
+        path: &details.path,
+        original_file_path: &details.original_file_path,
+        unique_id: &details.unique_id,
+        fqn: &details.fqn,
+        alias: &details.alias,
+        checksum: Checksum {
+            name: "sha256",
+            checksum: &details.checksum,
+        },
+        config: &details.config.values,
+        tags: details.config.tags(),
+        description: &details.description,
+        columns: columns(details),
+        meta: details
+            .config
+            .get("meta")
+            .map_or(Meta::Empty(Empty {}), Meta::Configured),
+        group: None,
+        docs: Docs {
+            show: true,
+            node_color: None,
+        },
+        patch_path: details
+            .patch_path
+            .as_ref()
+            .map(|path| format!("{}://{path}", details.package_name)),
+        build_path: None,
+        unrendered_config: Empty {},
+        created_at: 0.0,
+        relation_name: is_relation.then(|| relation_name(details)),
+        raw_code: &details.raw_code,
+        doc_blocks: [],
+        language: "sql",
+        refs: details
+            .refs
+            .iter()
+            .map(|call| RefEntry {
+                name: &call.name,
+                package: call.package.as_deref(),
+                version: call.version.as_deref(),
+            })
+            .collect(),
+        sources: details
+            .sources
+            .iter()
+            .map(|call| [call.source_name.as_str(), call.table_name.as_str()])
+            .collect(),
+        metrics: [],
+        functions: [],
+        depends_on: DependsOn {
+            macros: &details.macros_called,
+            nodes: parents,
+        },
+        compiled_path: compiled_sql.map(|_| {
+            format!(
+                "{}/{}",
+                project.settings.target_path,
+                crate::compiled::compiled_relative_path(details)
             )
-        })
-        .collect()
+        }),
+        compiled: compiled_sql.map(|_| true),
+        compiled_code: compiled_sql,
+        extra_ctes_injected: compiled_sql.map(|_| true),
+        extra_ctes: compiled_sql.map(|_| []),
+        contract: Contract {
+            enforced: details.config.contract_enforced(),
+            alias_types: true,
+            checksum: None,
+        },
+        access: "protected",
+        constraints: [],
+        version: None,
+        latest_version: None,
+        deprecation_date: None,
+        primary_key: [],
+        time_spine: None,
+        column_name: test.map(|test| test.column_name.as_deref()),
+        attached_node: test.map(|test| {
+            test.attached_node
+                .map(|id| project.details(id).unique_id.as_str())
+        }),
+        test_metadata: test.map(|test| TestMetadata {
+            name: &test.test_name,
+            kwargs: &test.kwargs,
+            namespace: test.namespace.as_deref(),
+        }),
+    }
 }
 
-fn node_json(
-    project: &Project,
-    details: &NodeDetails,
-    parents: &[String],
-    compiled_sql: Option<&str>,
-) -> Value {
-    let config = Value::Object(details.config.values.clone());
-    let compiled_path = compiled_sql.map(|_| {
-        format!(
-            "{}/{}",
-            project.settings.target_path,
-            crate::compiled::compiled_relative_path(details)
-        )
-    });
-    let mut node = json!({
-        "database": details.database,
-        "schema": details.schema,
-        "name": details.name,
-        "resource_type": details.kind.resource_type(),
-        "package_name": details.package_name,
-        "path": details.path,
-        "original_file_path": details.original_file_path,
-        "unique_id": details.unique_id,
-        "fqn": details.fqn,
-        "alias": details.alias,
-        "checksum": {"name": "sha256", "checksum": details.checksum},
-        "config": config,
-        "tags": details.config.tags(),
-        "description": details.description,
-        "columns": columns_json(details),
-        "meta": details.config.get("meta").cloned().unwrap_or_else(|| json!({})),
-        "group": null,
-        "docs": {"show": true, "node_color": null},
-        "patch_path": details.patch_path.as_ref().map(|path| format!("{}://{path}", details.package_name)),
-        "build_path": null,
-        "unrendered_config": {},
-        "created_at": 0.0,
-        "relation_name": if matches!(details.kind, NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot)
-            && details.config.materialized() != "ephemeral" { relation_name(details) } else { None },
-        "raw_code": &*details.raw_code,
-        "doc_blocks": [],
-        "language": "sql",
-        "refs": details.refs.iter().map(|call| json!({"name": call.name, "package": call.package, "version": call.version})).collect::<Vec<_>>(),
-        "sources": details.sources.iter().map(|call| json!([call.source_name, call.table_name])).collect::<Vec<_>>(),
-        "metrics": [],
-        "functions": [],
-        "depends_on": {"macros": details.macros_called, "nodes": parents},
-        "compiled_path": compiled_path,
-        "contract": {"enforced": details.config.contract_enforced(), "alias_types": true, "checksum": null},
-        "access": "protected",
-        "constraints": [],
-        "version": null,
-        "latest_version": null,
-        "deprecation_date": null,
-        "primary_key": [],
-        "time_spine": null,
-    });
-    if let (Some(sql), Some(object)) = (compiled_sql, node.as_object_mut()) {
-        object.insert("compiled".into(), json!(true));
-        object.insert("compiled_code".into(), json!(sql));
-        object.insert("extra_ctes_injected".into(), json!(true));
-        object.insert("extra_ctes".into(), json!([]));
-    }
-    if let (Some(test), Some(object)) = (&details.test, node.as_object_mut()) {
-        object.insert("column_name".into(), json!(test.column_name));
-        object.insert(
-            "attached_node".into(),
-            json!(test
-                .attached_node
-                .map(|id| project.details(id).unique_id.clone())),
-        );
-        object.insert(
-            "test_metadata".into(),
-            json!({"name": test.test_name, "kwargs": test.kwargs, "namespace": test.namespace}),
-        );
-    }
-    node
+/// A node's `meta`: the configured mapping, or `{}`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Meta<'a> {
+    Configured(&'a Value),
+    Empty(Empty),
 }
 
-fn source_json(project: &Project, details: &NodeDetails) -> Value {
-    let source = details.source.clone().unwrap_or_default();
-    json!({
-        "database": details.database,
-        "schema": details.schema,
-        "name": details.name,
-        "resource_type": "source",
-        "package_name": details.package_name,
-        "path": details.original_file_path,
-        "original_file_path": details.original_file_path,
-        "unique_id": details.unique_id,
-        "fqn": details.fqn,
-        "source_name": source.source_name,
-        "source_description": source.source_description,
-        "loader": source.loader,
-        "identifier": source.identifier,
-        "quoting": {"database": null, "schema": null, "identifier": null, "column": null},
-        "loaded_at_field": null,
-        "loaded_at_query": null,
-        "freshness": {"warn_after": {"count": null, "period": null}, "error_after": {"count": null, "period": null}, "filter": null},
-        "external": null,
-        "description": details.description,
-        "columns": columns_json(details),
-        "meta": {},
-        "source_meta": {},
-        "tags": details.config.tags(),
-        "config": Value::Object(details.config.values.clone()),
-        "patch_path": null,
-        "unrendered_config": {},
-        "relation_name": relation_name(details),
-        "created_at": 0.0,
-        "unrendered_database": null,
-        "unrendered_schema": null,
-        "doc_blocks": [],
-        "event_time": null,
-        "project": project.name,
-    })
+#[derive(Serialize)]
+struct Quoting {
+    database: Option<bool>,
+    schema: Option<bool>,
+    identifier: Option<bool>,
+    column: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct FreshnessRule {
+    count: Option<u32>,
+    period: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Freshness {
+    warn_after: FreshnessRule,
+    error_after: FreshnessRule,
+    filter: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct SourceEntry<'a> {
+    database: Option<&'a str>,
+    schema: Option<&'a str>,
+    name: &'a str,
+    resource_type: &'static str,
+    package_name: &'a str,
+    path: &'a str,
+    original_file_path: &'a str,
+    unique_id: &'a str,
+    fqn: &'a [String],
+    source_name: &'a str,
+    source_description: &'a str,
+    loader: &'a str,
+    identifier: &'a str,
+    quoting: Quoting,
+    loaded_at_field: Option<&'static str>,
+    loaded_at_query: Option<&'static str>,
+    freshness: Freshness,
+    external: Option<&'static str>,
+    description: &'a str,
+    columns: IndexMap<&'a str, ColumnEntry<'a>>,
+    meta: Empty,
+    source_meta: Empty,
+    tags: Vec<String>,
+    config: &'a Map<String, Value>,
+    patch_path: Option<&'static str>,
+    unrendered_config: Empty,
+    relation_name: String,
+    created_at: f64,
+    unrendered_database: Option<&'static str>,
+    unrendered_schema: Option<&'static str>,
+    doc_blocks: [&'static str; 0],
+    event_time: Option<&'static str>,
+    project: &'a str,
+}
+
+fn source<'a>(project: &'a Project, details: &'a NodeDetails) -> SourceEntry<'a> {
+    let (source_name, source_description, loader, identifier) = match &details.source {
+        Some(source) => (
+            source.source_name.as_str(),
+            source.source_description.as_str(),
+            source.loader.as_str(),
+            source.identifier.as_str(),
+        ),
+        None => ("", "", "", details.name.as_str()),
+    };
+    let no_rule = || FreshnessRule {
+        count: None,
+        period: None,
+    };
+    SourceEntry {
+        database: details.database.as_deref(),
+        schema: details.schema.as_deref(),
+        name: &details.name,
+        resource_type: "source",
+        package_name: &details.package_name,
+        path: &details.original_file_path,
+        original_file_path: &details.original_file_path,
+        unique_id: &details.unique_id,
+        fqn: &details.fqn,
+        source_name,
+        source_description,
+        loader,
+        identifier,
+        quoting: Quoting {
+            database: None,
+            schema: None,
+            identifier: None,
+            column: None,
+        },
+        loaded_at_field: None,
+        loaded_at_query: None,
+        freshness: Freshness {
+            warn_after: no_rule(),
+            error_after: no_rule(),
+            filter: None,
+        },
+        external: None,
+        description: &details.description,
+        columns: columns(details),
+        meta: Empty {},
+        source_meta: Empty {},
+        tags: details.config.tags(),
+        config: &details.config.values,
+        patch_path: None,
+        unrendered_config: Empty {},
+        relation_name: relation_name(details),
+        created_at: 0.0,
+        unrendered_database: None,
+        unrendered_schema: None,
+        doc_blocks: [],
+        event_time: None,
+        project: &project.name,
+    }
 }

@@ -384,23 +384,40 @@ fn load_inner(
     yaml_folders.extend(settings.test_paths.iter().cloned());
     yaml_folders.extend(settings.analysis_paths.iter().cloned());
     let mut seen_yaml = rustc_hash::FxHashSet::default();
+    let mut yaml_texts = Vec::new();
     for found in discover(&root_dir, &yaml_folders, &["yml", "yaml"]) {
         if !seen_yaml.insert(found.original_file_path.clone()) {
             continue;
         }
-        let Some((file, text)) = read_file(&found, files, diagnostics) else {
-            continue;
-        };
-        match parse_yaml(&text, file) {
-            Ok(value) => schema_files.push(read_schema_file(
-                &value,
-                &text,
-                file,
-                &found.original_file_path,
-                diagnostics,
-            )),
-            Err(diagnostic) => diagnostics.push(diagnostic),
+        if let Some((file, text)) = read_file(&found, files, diagnostics) {
+            yaml_texts.push((found, file, text));
         }
+    }
+    // Parsing is the costly part and each file stands alone: in parallel,
+    // each file with its own diagnostics, merged back in discovery order.
+    let parsed_yaml: Vec<(Option<SchemaFile>, Vec<Diagnostic>)> = yaml_texts
+        .par_iter()
+        .map(|(found, file, text)| {
+            let mut file_diagnostics = Vec::new();
+            let schema_file = match parse_yaml(text, *file) {
+                Ok(value) => Some(read_schema_file(
+                    &value,
+                    text,
+                    *file,
+                    &found.original_file_path,
+                    &mut file_diagnostics,
+                )),
+                Err(diagnostic) => {
+                    file_diagnostics.push(diagnostic);
+                    None
+                }
+            };
+            (schema_file, file_diagnostics)
+        })
+        .collect();
+    for (schema_file, file_diagnostics) in parsed_yaml {
+        schema_files.extend(schema_file);
+        diagnostics.extend(file_diagnostics);
     }
     let mut model_patches: FxHashMap<String, NodePatch> = FxHashMap::default();
     let mut seed_patches: FxHashMap<String, NodePatch> = FxHashMap::default();
