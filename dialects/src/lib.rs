@@ -9,7 +9,13 @@
 //! returns statements (possibly holding `Error` nodes) and the diagnostics
 //! that explain them.
 
+pub mod bigquery;
+pub mod databricks;
 pub mod duckdb;
+mod interim;
+pub mod postgres;
+pub mod redshift;
+pub mod snowflake;
 pub mod syntax;
 
 use fusion_ir::diagnostic::Diagnostic;
@@ -43,6 +49,11 @@ pub trait Dialect: Send + Sync {
 pub fn dialect_for_adapter(adapter_type: &str) -> Option<&'static dyn Dialect> {
     match adapter_type.to_ascii_lowercase().as_str() {
         "duckdb" => Some(&duckdb::DuckDb),
+        "snowflake" => Some(&snowflake::Snowflake),
+        "bigquery" => Some(&bigquery::BigQuery),
+        "databricks" | "spark" => Some(&databricks::Databricks),
+        "redshift" => Some(&redshift::Redshift),
+        "postgres" | "postgresql" => Some(&postgres::Postgres),
         _ => None,
     }
 }
