@@ -23,6 +23,7 @@ use fusion_ir::query::{
 use fusion_ir::schema::{Column, RelationName, RelationSchema, Schema};
 use fusion_ir::semantics::{
     DialectSemantics, FunctionDef, ParamType, ResultNullability, ReturnType, Signature,
+    MAX_TYPE_VARIABLES,
 };
 use fusion_ir::span::{FileId, Span};
 use fusion_ir::types::{SqlType, TypedValue};
@@ -55,6 +56,17 @@ pub enum ScanTarget {
     Cte { definition: RelId },
 }
 
+/// What one output column of a query block (a `Project`) reads: recorded so
+/// that lineage sees which FROM column each column of a `*` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SelectSource {
+    /// The value of an expression: a select item, or a `REPLACE` of a star.
+    Expr(ExprId),
+    /// Column `column` of the FROM item `rel`, through a `*` (same indexing
+    /// as [`ColumnOrigin::Input`]).
+    Input { rel: RelId, column: usize },
+}
+
 /// The result of binding one query.
 #[derive(Clone, Debug)]
 pub struct BoundQuery {
@@ -72,6 +84,9 @@ pub struct BoundQuery {
     pub rel_schemas: Vec<Option<RelationSchema>>,
     /// For every `Scan` relation, what it reads, by `RelId`.
     pub scan_targets: Vec<Option<ScanTarget>>,
+    /// For every `Project` whose output is known, what each output column
+    /// reads, by `RelId` (stars expanded, `EXCLUDE` and `REPLACE` applied).
+    pub select_sources: Vec<Option<Vec<SelectSource>>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -98,6 +113,7 @@ pub fn bind_query(
         column_origins: vec![None; query.exprs.len()],
         rel_outputs: vec![None; query.rels.len()],
         scan_targets: vec![None; query.rels.len()],
+        select_sources: vec![None; query.rels.len()],
         diagnostics: Vec::new(),
         ctes: Vec::new(),
         aggregate_calls: FxHashSet::default(),
@@ -130,6 +146,7 @@ pub fn bind_query(
             .map(|output| output.as_ref().map(to_relation_schema))
             .collect(),
         scan_targets: binder.scan_targets,
+        select_sources: binder.select_sources,
         diagnostics,
     }
 }
@@ -273,6 +290,7 @@ struct Binder<'q> {
     column_origins: Vec<Option<ColumnOrigin>>,
     rel_outputs: Vec<Option<RelOutput>>,
     scan_targets: Vec<Option<ScanTarget>>,
+    select_sources: Vec<Option<Vec<SelectSource>>>,
     diagnostics: Vec<Diagnostic>,
     /// CTEs in scope, innermost last.
     ctes: Vec<CteBinding>,
@@ -1139,6 +1157,7 @@ impl<'q> Binder<'q> {
         let mut output: Vec<Column> = Vec::new();
         // The expression behind each output column (None for star columns).
         let mut output_exprs: Vec<Option<ExprId>> = Vec::new();
+        let mut select_sources: Vec<SelectSource> = Vec::new();
         let mut output_known = true;
         for item in items {
             match item {
@@ -1166,9 +1185,11 @@ impl<'q> Binder<'q> {
                     }
                     output.push(Column::new(name, value.ty, value.nullable));
                     output_exprs.push(Some(*expr));
+                    select_sources.push(SelectSource::Expr(*expr));
                 }
                 SelectItem::Star(star) => match self.expand_star(star, &scope, &aliases) {
                     Some(columns) => {
+                        select_sources.extend(self.star_sources(star, &scope));
                         output_exprs.extend(columns.iter().map(|_| None));
                         output.extend(columns);
                     }
@@ -1376,6 +1397,11 @@ impl<'q> Binder<'q> {
             }
         }
         self.block_has_aggregate = saved_has_aggregate;
+        if output_known && select_sources.len() == output.len() {
+            if let Some(slot) = self.select_sources.get_mut(project.index()) {
+                *slot = Some(select_sources);
+            }
+        }
         if output_known {
             Some(output)
         } else {
@@ -1539,6 +1565,54 @@ impl<'q> Binder<'q> {
             }
         }
         Some(columns)
+    }
+
+    /// What each column of an expanded star reads, in the order
+    /// [`Binder::expand_star`] lists them (which reports the problems).
+    fn star_sources(&self, star: &Star, scope: &Scope) -> Vec<SelectSource> {
+        let qualifier: Vec<Name> = star
+            .qualifier
+            .iter()
+            .map(|ident| self.fold(ident))
+            .collect();
+        let selected: Vec<&ScopeItem> = if qualifier.is_empty() {
+            scope.items.iter().collect()
+        } else {
+            scope
+                .items
+                .iter()
+                .filter(|item| self.qualifier_matches(&item.qualifier, &qualifier))
+                .take(1)
+                .collect()
+        };
+        let mut sources: Vec<(Name, SelectSource)> = Vec::new();
+        for item in selected {
+            for (index, column) in item.columns.iter().flatten().enumerate() {
+                if !column.hidden || !qualifier.is_empty() {
+                    sources.push((
+                        column.name,
+                        SelectSource::Input {
+                            rel: item.rel,
+                            column: index,
+                        },
+                    ));
+                }
+            }
+        }
+        for excluded in &star.exclude {
+            let name = self.fold(excluded);
+            sources.retain(|(column, _)| !self.semantics.names_match(*column, name));
+        }
+        for (expr, target) in &star.replace {
+            let name = self.fold(target);
+            if let Some((_, source)) = sources
+                .iter_mut()
+                .find(|(column, _)| self.semantics.names_match(*column, name))
+            {
+                *source = SelectSource::Expr(*expr);
+            }
+        }
+        sources.into_iter().map(|(_, source)| source).collect()
     }
 
     fn check_star_grouped(
@@ -3063,7 +3137,7 @@ impl<'q> Binder<'q> {
         signature: &Signature,
         arguments: &[(ExprId, TypedValue)],
     ) -> Result<(usize, SqlType), (usize, String)> {
-        let mut bindings: [Option<SqlType>; 2] = [None, None];
+        let mut bindings: [Option<SqlType>; MAX_TYPE_VARIABLES] = Default::default();
         let mut cost = 0;
         for (position, (argument, value)) in arguments.iter().enumerate() {
             let Some(param) = signature
@@ -3150,6 +3224,25 @@ impl<'q> Binder<'q> {
                 return Err((position, self.describe_param(&param.ty, &bindings)));
             }
         }
+        // `where T in (anynumeric)`: a variable bound outside its class rules
+        // the signature out (unknown and dynamic values never do).
+        for (variable, class) in &signature.variable_classes {
+            let Some(Some(bound_type)) = bindings.get(usize::from(*variable)) else {
+                continue;
+            };
+            if !bound_type.is_unknown()
+                && !bound_type.is_dynamic()
+                && !matches!(bound_type, SqlType::Null)
+                && !type_in_class(bound_type, class)
+            {
+                let position = signature
+                    .params
+                    .iter()
+                    .position(|param| param.ty == ParamType::Var(*variable))
+                    .unwrap_or(0);
+                return Err((position, self.describe_param(class, &bindings)));
+            }
+        }
         // A variable bound only by string literals is a string.
         let literal_string = self.semantics.string_literal_type();
         let bound = |variable: u8| -> SqlType {
@@ -3208,7 +3301,11 @@ impl<'q> Binder<'q> {
         Ok((cost, result))
     }
 
-    fn describe_param(&self, param: &ParamType, bindings: &[Option<SqlType>; 2]) -> String {
+    fn describe_param(
+        &self,
+        param: &ParamType,
+        bindings: &[Option<SqlType>; MAX_TYPE_VARIABLES],
+    ) -> String {
         match param {
             ParamType::Exact(ty) => self.type_name(ty),
             ParamType::Any | ParamType::DatePart => "any value".to_owned(),
@@ -3307,6 +3404,18 @@ fn operator_spelling(op: BinaryOp) -> String {
         BinaryOp::ShiftLeft => "<<".into(),
         BinaryOp::ShiftRight => ">>".into(),
         BinaryOp::Other(name) => name.as_str().to_owned(),
+    }
+}
+
+/// Whether a bound type variable falls in a class of `where T in (...)`.
+fn type_in_class(ty: &SqlType, class: &ParamType) -> bool {
+    match class {
+        ParamType::Numeric => ty.is_numeric(),
+        ParamType::String => ty.is_string(),
+        ParamType::Temporal => ty.is_temporal(),
+        ParamType::AnyArray => matches!(ty, SqlType::Array(_)),
+        ParamType::Exact(expected) => ty == expected,
+        ParamType::Any | ParamType::DatePart | ParamType::Var(_) | ParamType::ArrayOf(_) => true,
     }
 }
 
