@@ -15,6 +15,7 @@ pub mod duckdb;
 mod interim;
 pub mod postgres;
 pub mod redshift;
+pub mod signature;
 pub mod snowflake;
 pub mod syntax;
 

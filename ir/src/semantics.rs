@@ -64,7 +64,14 @@ pub enum ReturnType {
 pub struct Signature {
     pub params: Vec<Param>,
     pub returns: ReturnType,
+    /// Classes the type variables must fall in once bound (`where T in
+    /// (anynumeric)`): a variable listed here whose bound type is not in
+    /// its class makes the signature not match.
+    pub variable_classes: Vec<(u8, ParamType)>,
 }
+
+/// How many type variables a signature may use (`T`, `U`, `V`, `W`).
+pub const MAX_TYPE_VARIABLES: usize = 4;
 
 /// When a function's result may be NULL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
