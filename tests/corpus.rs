@@ -1,11 +1,12 @@
-//! Conformance against sqlglot's DuckDB cases (`../shared/corpus`, read at
-//! test time, never copied here): how many parse without errors, with the
-//! failing cases snapshotted so progress shows as a shrinking file; and the
-//! parser's never-panic guarantee over every corpus line and over
-//! truncations of every `ok` fixture.
+//! Conformance against sqlglot's cases for every dialect (`../shared/corpus`,
+//! read at test time, never copied here): how many parse without errors,
+//! with the failing cases snapshotted per dialect so progress shows as a
+//! shrinking file; and the parser's never-panic guarantee, for every
+//! dialect, over every corpus line and over truncations of every `ok`
+//! fixture.
 
 use fusion_dialects::duckdb::{lexer, DuckDb};
-use fusion_dialects::Dialect;
+use fusion_dialects::{all_dialects, dialect_for_adapter, Dialect};
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::query::Statement;
 use fusion_ir::span::FileId;
@@ -57,8 +58,8 @@ fn first_error(diagnostics: &[Diagnostic]) -> Option<&Diagnostic> {
 
 /// How one case fared: `Ok(false)` parsed as queries or as an expression,
 /// `Ok(true)` only as opaque statements, `Err` the first error.
-fn try_case(sql: &str) -> Result<bool, String> {
-    let parsed = DuckDb.parse(sql, FileId(0));
+fn try_case(dialect: &dyn Dialect, sql: &str) -> Result<bool, String> {
+    let parsed = dialect.parse(sql, FileId(0));
     let statement_error = first_error(&parsed.diagnostics);
     let has_query = parsed
         .statements
@@ -69,7 +70,7 @@ fn try_case(sql: &str) -> Result<bool, String> {
     }
     // A bare expression (`x::int`) reads as an opaque statement or fails as
     // one: the expression entry point decides.
-    let (_, expression_diagnostics) = DuckDb.parse_expression(sql, FileId(0));
+    let (_, expression_diagnostics) = dialect.parse_expression(sql, FileId(0));
     if first_error(&expression_diagnostics).is_none() {
         return Ok(false);
     }
@@ -89,46 +90,54 @@ fn try_case(sql: &str) -> Result<bool, String> {
     ))
 }
 
-#[test]
-fn duckdb_corpus_parse_rate() {
+/// Runs `dialect` over the corpus files and snapshots the summary and the
+/// failing cases as `corpus__<snapshot_name>.snap`.
+fn check_corpus_parse_rate(dialect: &dyn Dialect, files: &[&str], snapshot_name: &str) {
     let Some(dir) = corpus_dir() else {
         return;
     };
-    let cases = read_cases(&dir.join("parse/duckdb.jsonl"));
     let mut failures = String::new();
     let (mut total, mut parsed, mut opaque) = (0, 0, 0);
     let (mut hard_total, mut hard_parsed, mut hard_opaque) = (0, 0, 0);
-    for case in &cases {
-        let outcome = try_case(&case.sql);
-        if case.unparsed_by_sqlglot {
-            hard_total += 1;
-        } else {
-            total += 1;
-        }
-        match outcome {
-            Ok(opaque_only) => {
-                let (parsed_count, opaque_count) = if case.unparsed_by_sqlglot {
-                    (&mut hard_parsed, &mut hard_opaque)
-                } else {
-                    (&mut parsed, &mut opaque)
-                };
-                *parsed_count += 1;
-                if opaque_only {
-                    *opaque_count += 1;
-                }
+    for file in files {
+        let cases = read_cases(&dir.join("parse").join(file));
+        for case in &cases {
+            let outcome = try_case(dialect, &case.sql);
+            if case.unparsed_by_sqlglot {
+                hard_total += 1;
+            } else {
+                total += 1;
             }
-            Err(message) => {
-                let marker = if case.unparsed_by_sqlglot {
-                    " [unparsed by sqlglot]"
-                } else {
-                    ""
-                };
-                let _ = writeln!(
-                    failures,
-                    "line {}{marker}: {}\n    {message}",
-                    case.line,
-                    case.sql.replace('\n', " ")
-                );
+            match outcome {
+                Ok(opaque_only) => {
+                    let (parsed_count, opaque_count) = if case.unparsed_by_sqlglot {
+                        (&mut hard_parsed, &mut hard_opaque)
+                    } else {
+                        (&mut parsed, &mut opaque)
+                    };
+                    *parsed_count += 1;
+                    if opaque_only {
+                        *opaque_count += 1;
+                    }
+                }
+                Err(message) => {
+                    let marker = if case.unparsed_by_sqlglot {
+                        " [unparsed by sqlglot]"
+                    } else {
+                        ""
+                    };
+                    let origin = if files.len() > 1 {
+                        format!("{file} ")
+                    } else {
+                        String::new()
+                    };
+                    let _ = writeln!(
+                        failures,
+                        "{origin}line {}{marker}: {}\n    {message}",
+                        case.line,
+                        case.sql.replace('\n', " ")
+                    );
+                }
             }
         }
     }
@@ -136,26 +145,83 @@ fn duckdb_corpus_parse_rate() {
         "parsed without errors: {parsed}/{total} (of which {opaque} only as opaque statements)\n\
          unparsed_by_sqlglot cases: {hard_parsed}/{hard_total} (of which {hard_opaque} only as opaque statements)\n\n"
     );
-    eprintln!("{summary}");
-    insta::assert_snapshot!("duckdb_failures", format!("{summary}{failures}"));
+    eprintln!("{snapshot_name}: {summary}");
+    insta::assert_snapshot!(snapshot_name, format!("{summary}{failures}"));
+}
+
+fn dialect(name: &str) -> &'static dyn Dialect {
+    dialect_for_adapter(name).unwrap_or_else(|| panic!("no dialect {name}"))
+}
+
+#[test]
+fn duckdb_corpus_parse_rate() {
+    check_corpus_parse_rate(&DuckDb, &["duckdb.jsonl"], "duckdb_failures");
+}
+
+#[test]
+fn snowflake_corpus_parse_rate() {
+    check_corpus_parse_rate(
+        dialect("snowflake"),
+        &["snowflake.jsonl"],
+        "snowflake_failures",
+    );
+}
+
+#[test]
+fn bigquery_corpus_parse_rate() {
+    check_corpus_parse_rate(
+        dialect("bigquery"),
+        &["bigquery.jsonl"],
+        "bigquery_failures",
+    );
+}
+
+#[test]
+fn databricks_corpus_parse_rate() {
+    check_corpus_parse_rate(
+        dialect("databricks"),
+        &["databricks.jsonl", "spark.jsonl"],
+        "databricks_failures",
+    );
+}
+
+#[test]
+fn redshift_corpus_parse_rate() {
+    check_corpus_parse_rate(
+        dialect("redshift"),
+        &["redshift.jsonl"],
+        "redshift_failures",
+    );
+}
+
+#[test]
+fn postgres_corpus_parse_rate() {
+    check_corpus_parse_rate(
+        dialect("postgres"),
+        &["postgres.jsonl"],
+        "postgres_failures",
+    );
 }
 
 fn assert_no_panics(label: &str, inputs: impl IntoIterator<Item = String>) {
     let mut panicked = Vec::new();
     for sql in inputs {
-        let outcome = std::panic::catch_unwind(|| {
-            let parsed = DuckDb.parse(&sql, FileId(0));
-            let syntax = DuckDb.parse_syntax(&sql, FileId(0));
-            let tree =
-                fusion_dialects::syntax::printer::print_syntax_tree(&syntax.statements, &sql);
-            for statement in &parsed.statements {
-                fusion_dialects::syntax::printer::print_ir_statement(statement);
+        for dialect in all_dialects() {
+            // Dialects are stateless unit structs: nothing can be left half-updated.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let parsed = dialect.parse(&sql, FileId(0));
+                let syntax = dialect.parse_syntax(&sql, FileId(0));
+                let tree =
+                    fusion_dialects::syntax::printer::print_syntax_tree(&syntax.statements, &sql);
+                for statement in &parsed.statements {
+                    fusion_dialects::syntax::printer::print_ir_statement(statement);
+                }
+                let _ = dialect.parse_expression(&sql, FileId(0));
+                tree.len()
+            }));
+            if outcome.is_err() {
+                panicked.push(format!("{}: {sql}", dialect.name()));
             }
-            let _ = DuckDb.parse_expression(&sql, FileId(0));
-            tree.len()
-        });
-        if outcome.is_err() {
-            panicked.push(sql);
         }
     }
     assert!(

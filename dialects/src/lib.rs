@@ -42,8 +42,27 @@ pub trait Dialect: Send + Sync {
     /// into `sql`, and diagnostics point into `file`.
     fn parse(&self, sql: &str, file: FileId) -> Parsed;
 
+    /// Parses `sql` into syntax trees without lowering them (for printing
+    /// the tree, or for tools that work on syntax).
+    fn parse_syntax(&self, sql: &str, file: FileId) -> syntax::parser::ParseOutput;
+
+    /// Parses `sql` as one bare expression (`x::int + 1`).
+    fn parse_expression(&self, sql: &str, file: FileId) -> (syntax::ast::Expr, Vec<Diagnostic>);
+
     /// The dialect's semantics, for the passes.
     fn semantics(&self) -> &dyn DialectSemantics;
+}
+
+/// Every dialect fusionc has, by its canonical name.
+pub fn all_dialects() -> [&'static dyn Dialect; 6] {
+    [
+        &duckdb::DuckDb,
+        &snowflake::Snowflake,
+        &bigquery::BigQuery,
+        &databricks::Databricks,
+        &redshift::Redshift,
+        &postgres::Postgres,
+    ]
 }
 
 /// The dialect that a profile's adapter `type` selects, if fusionc has one.

@@ -1,13 +1,17 @@
-//! The Databricks dialect. Interim: parsed with DuckDB's lexer and syntax until
-//! Databricks's own lexer and syntax hooks are written.
+//! The Databricks dialect (Spark SQL): its lexer, its syntax hooks into the shared parser, and its semantics.
 
+pub mod lexer;
 mod semantics;
+pub mod syntax;
 
+use crate::syntax::ast;
+use crate::syntax::parser::{self, ParseOutput};
 use crate::{Dialect, Parsed};
+use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::semantics::DialectSemantics;
 use fusion_ir::span::FileId;
 
-/// Databricks.
+/// Databricks (Spark SQL), also selected by the `spark` adapter.
 pub struct Databricks;
 
 impl Dialect for Databricks {
@@ -18,11 +22,19 @@ impl Dialect for Databricks {
     fn parse(&self, sql: &str, file: FileId) -> Parsed {
         crate::syntax::parse_and_lower(
             sql,
-            crate::duckdb::lexer::lex(sql),
-            &crate::duckdb::syntax::DuckDbSyntax,
+            lexer::lex(sql),
+            &syntax::DatabricksSyntax,
             self.semantics(),
             file,
         )
+    }
+
+    fn parse_syntax(&self, sql: &str, file: FileId) -> ParseOutput {
+        parser::parse_statements(sql, lexer::lex(sql), &syntax::DatabricksSyntax, file)
+    }
+
+    fn parse_expression(&self, sql: &str, file: FileId) -> (ast::Expr, Vec<Diagnostic>) {
+        parser::parse_expression(sql, lexer::lex(sql), &syntax::DatabricksSyntax, file)
     }
 
     fn semantics(&self) -> &dyn DialectSemantics {

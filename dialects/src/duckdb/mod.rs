@@ -43,6 +43,14 @@ impl Dialect for DuckDb {
         )
     }
 
+    fn parse_syntax(&self, sql: &str, file: FileId) -> ParseOutput {
+        DuckDb::parse_syntax(self, sql, file)
+    }
+
+    fn parse_expression(&self, sql: &str, file: FileId) -> (ast::Expr, Vec<Diagnostic>) {
+        DuckDb::parse_expression(self, sql, file)
+    }
+
     fn semantics(&self) -> &dyn DialectSemantics {
         &semantics::DUCKDB_SEMANTICS
     }

@@ -149,6 +149,11 @@ pub struct Select {
     /// `USING SAMPLE 10%` (DuckDB), kept as its span: sampling changes no
     /// column, so nothing downstream needs its parts.
     pub sample: Option<Span>,
+    /// `SELECT TOP n` (Redshift, Snowflake): a limit written up front.
+    pub top: Option<Expr>,
+    /// `SELECT AS STRUCT` / `SELECT AS VALUE` (BigQuery): the `STRUCT` or
+    /// `VALUE` word.
+    pub as_value: Option<Span>,
     pub span: Span,
 }
 
@@ -332,6 +337,15 @@ pub enum TableExpr {
         sample: Span,
         span: Span,
     },
+    /// `inner PIVOT (...)` or `inner UNPIVOT (...)`; `body` spans the
+    /// parenthesised specification.
+    Pivot {
+        inner: Box<TableExpr>,
+        unpivot: bool,
+        body: Span,
+        alias: Option<TableAlias>,
+        span: Span,
+    },
     Error(Span),
 }
 
@@ -345,7 +359,8 @@ impl TableExpr {
             | TableExpr::Function { alias, .. }
             | TableExpr::Unnest { alias, .. }
             | TableExpr::Values { alias, .. }
-            | TableExpr::Parenthesized { alias, .. } => Some(alias),
+            | TableExpr::Parenthesized { alias, .. }
+            | TableExpr::Pivot { alias, .. } => Some(alias),
             TableExpr::Join { .. } | TableExpr::Sampled { .. } | TableExpr::Error(_) => None,
         }
     }
@@ -360,7 +375,8 @@ impl TableExpr {
             | TableExpr::Values { span, .. }
             | TableExpr::Join { span, .. }
             | TableExpr::Parenthesized { span, .. }
-            | TableExpr::Sampled { span, .. } => *span,
+            | TableExpr::Sampled { span, .. }
+            | TableExpr::Pivot { span, .. } => *span,
             TableExpr::Error(span) => *span,
         }
     }
@@ -529,6 +545,11 @@ pub enum ExprKind {
     Field {
         expr: Box<Expr>,
         field: Ident,
+    },
+    /// `expr:key` (Snowflake, Databricks): a key of a semi-structured value.
+    ColonPath {
+        expr: Box<Expr>,
+        key: Ident,
     },
     Index {
         expr: Box<Expr>,

@@ -97,6 +97,74 @@ pub trait SyntaxHooks: Sync {
         false
     }
 
+    /// Whether `expr:key` reads a key of a semi-structured value (VARIANT,
+    /// JSON string), continuing with `.key` and `[index]`.
+    ///
+    /// Example: `select v:customer.orders[0]::string from raw`.
+    fn supports_colon_path(&self) -> bool {
+        false
+    }
+
+    /// Whether `SELECT TOP n` limits the rows.
+    ///
+    /// Example: `select top 10 id from orders`.
+    fn supports_select_top(&self) -> bool {
+        false
+    }
+
+    /// Whether parameterised types use angle brackets, and `ARRAY<T>[...]`
+    /// and `STRUCT<a T>(...)` construct typed values.
+    ///
+    /// Example: `cast(x as array<struct<a int64>>)`, `map<string, int>`.
+    fn supports_angle_bracket_types(&self) -> bool {
+        false
+    }
+
+    /// Whether `LATERAL VIEW [OUTER] f(...) alias AS columns` joins a
+    /// generator's rows to each input row (Hive, Spark).
+    ///
+    /// Example: `select t.id, c from t lateral view explode(t.items) e as c`.
+    fn supports_lateral_view(&self) -> bool {
+        false
+    }
+
+    /// Whether `PIVOT (...)` and `UNPIVOT (...)` may follow a table in FROM.
+    ///
+    /// Example: `select * from sales pivot (sum(amount) for month in ('jan', 'feb'))`.
+    fn supports_pivot(&self) -> bool {
+        false
+    }
+
+    /// Whether `SAMPLE (...)` after a table samples its rows, like `TABLESAMPLE`.
+    ///
+    /// Example: `select * from orders sample (10)`.
+    fn supports_sample_clause(&self) -> bool {
+        false
+    }
+
+    /// Whether `SELECT AS STRUCT` and `SELECT AS VALUE` shape each row into
+    /// one value (BigQuery).
+    ///
+    /// Example: `select array(select as struct a, b from t)`.
+    fn supports_select_as_value(&self) -> bool {
+        false
+    }
+
+    /// Whether a call argument may carry an alias that names a struct field.
+    ///
+    /// Example: `select struct(1 as a, 'x' as b)`.
+    fn supports_aliased_call_arguments(&self) -> bool {
+        false
+    }
+
+    /// Whether `word` (upper case) is another spelling of `EXCEPT`.
+    ///
+    /// Example: `select a from t minus select a from u` (Snowflake, Redshift).
+    fn is_except_synonym(&self, upper_case_word: &str) -> bool {
+        let _ = upper_case_word;
+        false
+    }
+
     /// A binary operator beyond the shared ones, with its binding power
     /// (see [`crate::syntax::parser::precedence`]), or `None` when the token
     /// is no operator here. `spelling` is the token's text.

@@ -95,9 +95,32 @@ fn unquote(raw: &str) -> String {
     }
 }
 
-/// The value of an `E'...'` string: backslash escapes resolved.
+/// The value of a string with backslash escapes: Postgres `E'...'`, and the
+/// strings of dialects where a backslash always escapes (`'...'`, `"..."`,
+/// `'''...'''`), after an optional prefix of letters (`E`, `r` for raw,
+/// `b` for bytes).
 fn unescape_backslashes(raw: &str) -> String {
-    let body = raw.get(1..).map(unquote).unwrap_or_default();
+    let prefix_length = raw
+        .bytes()
+        .take_while(|byte| byte.is_ascii_alphabetic())
+        .count();
+    let is_raw = raw[..prefix_length]
+        .bytes()
+        .any(|byte| byte.eq_ignore_ascii_case(&b'r'));
+    let quoted = &raw[prefix_length..];
+    let triple = ["'''", "\"\"\""]
+        .into_iter()
+        .find(|triple| quoted.len() >= 6 && quoted.starts_with(triple));
+    let body = match triple {
+        Some(triple) => {
+            let inner = &quoted[3..];
+            inner.strip_suffix(triple).unwrap_or(inner).to_string()
+        }
+        None => unquote(quoted),
+    };
+    if is_raw {
+        return body;
+    }
     let mut value = String::with_capacity(body.len());
     let mut characters = body.chars();
     while let Some(character) = characters.next() {
@@ -364,7 +387,7 @@ impl<'source> Lowerer<'source, '_> {
                 spec: self.window_spec(&window.spec),
             })
             .collect();
-        self.query.add_rel(
+        let project = self.query.add_rel(
             RelKind::Project {
                 input: rel,
                 items,
@@ -372,7 +395,22 @@ impl<'source> Lowerer<'source, '_> {
                 windows,
             },
             span,
-        )
+        );
+        match &select.top {
+            // `SELECT TOP n` limits the projected rows, as `LIMIT n` would.
+            Some(top) => {
+                let limit = self.lower_expr(top);
+                self.query.add_rel(
+                    RelKind::Limit {
+                        input: project,
+                        limit: Some(limit),
+                        offset: None,
+                    },
+                    span,
+                )
+            }
+            None => project,
+        }
     }
 
     fn filter(
@@ -608,6 +646,13 @@ impl<'source> Lowerer<'source, '_> {
             }
             // Sampling keeps the columns: the IR reads the sampled relation.
             ast::TableExpr::Sampled { inner, .. } => self.lower_table(inner),
+            // The IR has no pivot relation yet: the inner relation is
+            // lowered (its names still resolve) and the pivot's output is
+            // left unknown rather than guessed.
+            ast::TableExpr::Pivot { inner, span, .. } => {
+                self.lower_table(inner);
+                self.query.add_rel(RelKind::Error, *span)
+            }
             ast::TableExpr::Error(span) => self.query.add_rel(RelKind::Error, *span),
         }
     }
@@ -823,6 +868,18 @@ impl<'source> Lowerer<'source, '_> {
                 expr: self.lower_expr(expr),
                 field: self.ident(*field),
             },
+            // `v:key` reads like `v['key']`: an index by the key's text.
+            ast::ExprKind::ColonPath { expr, key } => {
+                let key_ident = self.ident(*key);
+                let key_id = self.add(
+                    ExprKind::Literal(Literal::String(key_ident.name.as_str().into())),
+                    key.span,
+                );
+                ExprKind::Index {
+                    expr: self.lower_expr(expr),
+                    index: key_id,
+                }
+            }
             ast::ExprKind::Index { expr, index } => ExprKind::Index {
                 expr: self.lower_expr(expr),
                 index: self.lower_expr(index),

@@ -8,10 +8,12 @@
 
 pub mod ast;
 pub mod hooks;
+pub mod lexing;
 pub mod lower;
 pub mod parser;
 pub mod printer;
 pub mod token;
+pub mod type_lowering;
 
 use crate::Parsed;
 use fusion_ir::semantics::DialectSemantics;

@@ -779,6 +779,14 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 Keyword::Intersect if self.peek().kind == TokenKind::Word => {
                     (SetOperator::Intersect, 2)
                 }
+                Keyword::None
+                    if self.peek().kind == TokenKind::Word
+                        && self.hooks.is_except_synonym(
+                            &self.text(self.peek().span).to_ascii_uppercase(),
+                        ) =>
+                {
+                    (SetOperator::Except, 1)
+                }
                 _ => break,
             };
             if precedence < min_precedence {
@@ -889,6 +897,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             qualify: None,
             windows: Vec::new(),
             sample: None,
+            top: None,
+            as_value: None,
             span: Span::EMPTY,
         };
         if self.at_keyword(Keyword::From) {
@@ -910,6 +920,28 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 }
             } else {
                 self.eat_keyword(Keyword::All);
+            }
+            if self.hooks.supports_select_top()
+                && self.peek().kind == TokenKind::Word
+                && self.text(self.peek().span).eq_ignore_ascii_case("TOP")
+                && matches!(
+                    self.peek_nth(1).kind,
+                    TokenKind::Number | TokenKind::LeftParen | TokenKind::Parameter
+                )
+            {
+                self.advance();
+                select.top = Some(self.parse_expr_bp(precedence::UNARY));
+            }
+            if self.hooks.supports_select_as_value()
+                && self.at_keyword(Keyword::As)
+                && self.peek_nth(1).kind == TokenKind::Word
+                && (self.nth_is_keyword(1, Keyword::Struct)
+                    || self
+                        .text(self.peek_nth(1).span)
+                        .eq_ignore_ascii_case("VALUE"))
+            {
+                self.advance();
+                select.as_value = Some(self.advance().span);
             }
             self.parse_select_items(&mut select.items);
         }
@@ -1353,6 +1385,16 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 };
                 continue;
             }
+            if self.hooks.supports_lateral_view()
+                && self.at_keyword(Keyword::Lateral)
+                && self.peek_nth(1).kind == TokenKind::Word
+                && self
+                    .text(self.peek_nth(1).span)
+                    .eq_ignore_ascii_case("VIEW")
+            {
+                left = self.parse_lateral_view(left, start);
+                continue;
+            }
             let Some((operator, natural)) = self.parse_join_operator() else {
                 break;
             };
@@ -1384,6 +1426,62 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         }
         self.depth = depth_on_entry;
         left
+    }
+
+    /// `LATERAL VIEW [OUTER] f(args) [alias] [AS col, ...]` after `left`: a
+    /// lateral join to a generator, left-outer when `OUTER`.
+    fn parse_lateral_view(&mut self, left: TableExpr, start: u32) -> TableExpr {
+        let view_start = self.start();
+        self.advance();
+        self.advance();
+        let outer = self.eat_keyword(Keyword::Outer);
+        let name = self.parse_object_name(NameUsage::Label);
+        let mut args = Vec::new();
+        if self.expect(TokenKind::LeftParen, "`(`") {
+            args = self.parse_call_arguments_until_close();
+        }
+        let table_name = if self.at_name(NameUsage::BareAlias) {
+            Some(Self::ident_from(self.advance()))
+        } else {
+            None
+        };
+        let mut columns = Vec::new();
+        if self.eat_keyword(Keyword::As) {
+            while let Some(column) = self.parse_ident(NameUsage::Label) {
+                columns.push(column);
+                if !self.eat(TokenKind::Comma) {
+                    break;
+                }
+            }
+        }
+        let alias = match (table_name, columns.first()) {
+            (Some(name), _) => Some(TableAlias { name, columns }),
+            // Without a table alias the generator is named by its first column.
+            (None, Some(first)) => Some(TableAlias {
+                name: *first,
+                columns,
+            }),
+            (None, None) => None,
+        };
+        let right = TableExpr::Function {
+            lateral: true,
+            name,
+            args,
+            alias,
+            span: self.span_from(view_start),
+        };
+        TableExpr::Join {
+            operator: if outer {
+                JoinOperator::Left
+            } else {
+                JoinOperator::Cross
+            },
+            natural: false,
+            left: Box::new(left),
+            right: Box::new(right),
+            constraint: JoinConstraint::None,
+            span: self.span_from(start),
+        }
     }
 
     /// Reads the join keywords up to and including `JOIN`, if a join starts here.
@@ -1463,7 +1561,23 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 });
             }
         }
-        if self.at_keyword(Keyword::Tablesample) {
+        while self.hooks.supports_pivot()
+            && (self.at_keyword(Keyword::Pivot) || self.at_keyword(Keyword::Unpivot))
+            && matches!(
+                self.peek_nth(1).kind,
+                TokenKind::LeftParen | TokenKind::Word
+            )
+        {
+            table = self.parse_pivot(table, start);
+        }
+        if self.at_keyword(Keyword::Tablesample)
+            || (self.hooks.supports_sample_clause()
+                && self.at_keyword(Keyword::Sample)
+                && matches!(
+                    self.peek_nth(1).kind,
+                    TokenKind::LeftParen | TokenKind::Word
+                ))
+        {
             let sample_start = self.start();
             self.advance();
             self.skip_sample_spec();
@@ -1475,6 +1589,34 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         }
         self.leave();
         table
+    }
+
+    /// `PIVOT (agg(x) FOR col IN (...))` or `UNPIVOT [INCLUDE NULLS] (v FOR
+    /// col IN (...))` after `inner`, with its alias. The body is kept as a
+    /// span: its columns are checked by no pass yet.
+    fn parse_pivot(&mut self, inner: TableExpr, start: u32) -> TableExpr {
+        let unpivot = self.advance().keyword == Keyword::Unpivot;
+        // `UNPIVOT INCLUDE NULLS (...)`, `EXCLUDE NULLS`.
+        while self.peek().kind == TokenKind::Word && !self.at(TokenKind::LeftParen) {
+            if self.nth_is_keyword(0, Keyword::Nulls) {
+                self.advance();
+                break;
+            }
+            self.advance();
+        }
+        let body_start = self.start();
+        if self.expect(TokenKind::LeftParen, "`(`") {
+            self.expect_close_paren_skipping();
+        }
+        let body = self.span_from(body_start);
+        let alias = self.parse_table_alias();
+        TableExpr::Pivot {
+            inner: Box::new(inner),
+            unpivot,
+            body,
+            alias,
+            span: self.span_from(start),
+        }
     }
 
     fn parse_table_primary_inner(&mut self, start: u32) -> TableExpr {
@@ -1538,7 +1680,21 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             } else {
                 false
             };
-            let alias = self.parse_table_alias();
+            let mut alias = self.parse_table_alias();
+            let mut with_ordinality = with_ordinality;
+            // BigQuery: `UNNEST(x) AS v WITH OFFSET [AS] pos`.
+            if !with_ordinality
+                && self.at_keyword(Keyword::With)
+                && self.nth_is_keyword(1, Keyword::Offset)
+            {
+                self.advance();
+                self.advance();
+                with_ordinality = true;
+                let offset_alias = self.parse_table_alias();
+                if let (Some(alias), Some(offset_alias)) = (alias.as_mut(), offset_alias) {
+                    alias.columns.push(offset_alias.name);
+                }
+            }
             return TableExpr::Unnest {
                 args,
                 alias,
@@ -1737,6 +1893,25 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                         operator: BinaryOp::Other(Name::new("->")),
                         left: Box::new(left),
                         right: Box::new(right),
+                    },
+                    span: self.span_from(start),
+                })
+            }
+            TokenKind::Colon
+                if self.hooks.supports_colon_path()
+                    && INDEX >= min_precedence
+                    && can_have_path(&left)
+                    && matches!(
+                        self.peek_nth(1).kind,
+                        TokenKind::Word | TokenKind::QuotedIdent | TokenKind::String
+                    ) =>
+            {
+                self.advance();
+                let key = Self::ident_from(self.advance());
+                Ok(Expr {
+                    kind: ExprKind::ColonPath {
+                        expr: Box::new(left),
+                        key,
                     },
                     span: self.span_from(start),
                 })
@@ -2329,6 +2504,40 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                         start,
                     );
                 }
+                Keyword::Array | Keyword::Struct | Keyword::Map
+                    if next.kind == TokenKind::Less
+                        && self.hooks.supports_angle_bracket_types() =>
+                {
+                    // `ARRAY<INT64>[1, 2]`, `STRUCT<a INT64>(1)`: a typed constructor.
+                    let type_name = self.parse_type_name();
+                    let value_start = self.start();
+                    let value = if self.eat(TokenKind::LeftBracket) {
+                        let items = self.parse_bracket_items();
+                        self.finish(
+                            ExprKind::Array {
+                                items,
+                                keyword: true,
+                            },
+                            value_start,
+                        )
+                    } else if self.at(TokenKind::LeftParen) {
+                        let name = ObjectName {
+                            parts: vec![Self::ident_from(token)],
+                        };
+                        self.parse_function_call(name, value_start)
+                    } else {
+                        self.error_expected("`[` or `(` after a constructor type");
+                        self.error_expr(value_start)
+                    };
+                    return self.finish(
+                        ExprKind::Cast {
+                            expr: Box::new(value),
+                            type_name,
+                            syntax: CastSyntax::Cast,
+                        },
+                        start,
+                    );
+                }
                 Keyword::Array if next.kind == TokenKind::LeftBracket => {
                     self.advance();
                     self.advance();
@@ -2848,6 +3057,12 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         } else {
             self.parse_expr()
         };
+        // `struct(1 as a)`: the alias names the field, like a named argument.
+        if self.hooks.supports_aliased_call_arguments() && self.at_keyword(Keyword::As) {
+            self.advance();
+            let name = self.parse_ident(NameUsage::Label);
+            return FunctionArg { name, value };
+        }
         FunctionArg { name: None, value }
     }
 
@@ -2983,6 +3198,36 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
 
     // ---- type names ----
 
+    /// Whether the next token closes an angle-bracketed type: `>`, or the
+    /// first half of `>>` (`array<array<int>>`).
+    fn at_closing_angle(&self) -> bool {
+        matches!(
+            self.peek().kind,
+            TokenKind::Greater | TokenKind::ShiftRight | TokenKind::GreaterEquals
+        ) || self.at(TokenKind::EndOfInput)
+    }
+
+    /// Consumes one `>`, splitting `>>` and `>=` so that the rest stays.
+    fn expect_closing_angle(&mut self) {
+        let token = self.peek();
+        let rest = match token.kind {
+            TokenKind::Greater => {
+                self.advance();
+                return;
+            }
+            TokenKind::ShiftRight => TokenKind::Greater,
+            TokenKind::GreaterEquals => TokenKind::Equals,
+            _ => {
+                self.error_expected("`>`");
+                return;
+            }
+        };
+        // Split the token in place: its first byte closes this type.
+        let split = token.span.start + 1;
+        self.previous_end = split;
+        self.tokens[self.position] = Token::new(rest, Span::new(split, token.span.end));
+    }
+
     fn parse_type_name(&mut self) -> TypeName {
         let start = self.start();
         if !self.enter() {
@@ -3044,7 +3289,48 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             }
             _ => {}
         }
-        let arguments = if self.at(TokenKind::LeftParen) {
+        let angle_type = matches!(words.as_str(), "ARRAY" | "STRUCT" | "MAP");
+        let arguments = if angle_type
+            && self.hooks.supports_angle_bracket_types()
+            && self.at(TokenKind::Less)
+        {
+            self.advance();
+            let arguments = if words == "STRUCT" {
+                let mut fields = Vec::new();
+                while !self.at_closing_angle() {
+                    let Some(field) = self.parse_ident(NameUsage::Label) else {
+                        break;
+                    };
+                    // Spark writes `struct<a: int>`.
+                    self.eat(TokenKind::Colon);
+                    let field_type = self.parse_type_name();
+                    // `NOT NULL` and `COMMENT '...'` after a field type.
+                    if self.at_keyword(Keyword::Not) && self.nth_is_keyword(1, Keyword::Null) {
+                        self.advance();
+                        self.advance();
+                    }
+                    if self.eat_word("COMMENT") {
+                        self.advance();
+                    }
+                    fields.push((field, field_type));
+                    if !self.eat(TokenKind::Comma) {
+                        break;
+                    }
+                }
+                TypeArguments::Fields(fields)
+            } else {
+                let mut types = Vec::new();
+                while !self.at_closing_angle() {
+                    types.push(self.parse_type_name());
+                    if !self.eat(TokenKind::Comma) {
+                        break;
+                    }
+                }
+                TypeArguments::Types(types)
+            };
+            self.expect_closing_angle();
+            arguments
+        } else if self.at(TokenKind::LeftParen) {
             self.advance();
             let arguments = match words.as_str() {
                 "STRUCT" | "ROW" | "UNION" => {
@@ -3137,6 +3423,21 @@ fn lambda_params(left: &Expr) -> Option<Vec<Ident>> {
             .collect(),
         _ => None,
     }
+}
+
+/// Whether `left` can be followed by a `:key` path: a value, not a literal
+/// (`x[1:2]` in a slice keeps its colon).
+fn can_have_path(left: &Expr) -> bool {
+    matches!(
+        left.kind,
+        ExprKind::Identifier(_)
+            | ExprKind::Field { .. }
+            | ExprKind::Index { .. }
+            | ExprKind::ColonPath { .. }
+            | ExprKind::Function(_)
+            | ExprKind::Parenthesized(_)
+            | ExprKind::Parameter
+    )
 }
 
 /// Keywords that start a clause of a query: recovery resumes at them.

@@ -274,6 +274,15 @@ impl TreePrinter<'_> {
             }
             self.close();
         }
+        if let Some(top) = &select.top {
+            self.open("top", top.span);
+            self.expr(top);
+            self.close();
+        }
+        if let Some(as_value) = select.as_value {
+            let head = format!("select-as {}", self.text(as_value).to_ascii_lowercase());
+            self.leaf(&head, as_value);
+        }
         if let Some(sample) = select.sample {
             let head = format!("sample [{}]", self.text(sample));
             self.leaf(&head, sample);
@@ -450,6 +459,23 @@ impl TreePrinter<'_> {
                 span,
             } => {
                 let head = format!("sampled [{}]", self.text(*sample));
+                self.open(&head, *span);
+                self.table(inner);
+                self.close();
+            }
+            ast::TableExpr::Pivot {
+                inner,
+                unpivot,
+                body,
+                alias,
+                span,
+            } => {
+                let head = format!(
+                    "{} [{}]{}",
+                    if *unpivot { "unpivot" } else { "pivot" },
+                    self.text(*body),
+                    self.alias_suffix(alias)
+                );
                 self.open(&head, *span);
                 self.table(inner);
                 self.close();
@@ -724,6 +750,12 @@ impl TreePrinter<'_> {
             }
             ast::ExprKind::Field { expr, field } => {
                 let head = format!("field {}", self.ident_text(*field));
+                self.open(&head, span);
+                self.expr(expr);
+                self.close();
+            }
+            ast::ExprKind::ColonPath { expr, key } => {
+                let head = format!("path :{}", self.ident_text(*key));
                 self.open(&head, span);
                 self.expr(expr);
                 self.close();
