@@ -8,6 +8,7 @@
 pub mod codes;
 pub mod diagnostic;
 pub mod graph;
+pub mod lineage;
 pub mod name;
 pub mod query;
 pub mod schema;

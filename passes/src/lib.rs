@@ -9,4 +9,5 @@
 
 pub mod bind;
 pub mod infer;
+pub mod lineage;
 pub mod lookup;
