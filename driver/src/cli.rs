@@ -20,6 +20,24 @@ pub enum Command {
     Compile(SelectionArgs),
     /// List the project's nodes, one per line.
     Ls(ListArgs),
+    /// Work on single SQL texts without a project: parse, check.
+    Sql(SqlArgs),
+}
+
+/// `fusionc sql <subcommand>`.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    #[command(subcommand)]
+    pub command: SqlCommand,
+}
+
+/// The subcommands of `fusionc sql`.
+#[derive(Debug, Subcommand)]
+pub enum SqlCommand {
+    /// Check the syntax of SQL in one dialect; prints the syntax tree.
+    Parse(crate::sql_command::SqlInputArgs),
+    /// Parse, bind and type check SQL; prints the output columns and their types.
+    Check(crate::sql_command::SqlCheckArgs),
 }
 
 /// Options every project command takes.
@@ -40,6 +58,9 @@ pub struct ProjectArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Print how long each phase took, on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -134,5 +155,9 @@ where
         Command::Parse(arguments) => crate::commands::parse(&arguments, output),
         Command::Compile(arguments) => crate::commands::compile(&arguments, output),
         Command::Ls(arguments) => crate::commands::list(&arguments, output),
+        Command::Sql(arguments) => match arguments.command {
+            SqlCommand::Parse(arguments) => crate::sql_command::parse(&arguments, output),
+            SqlCommand::Check(arguments) => crate::sql_command::check(&arguments, output),
+        },
     }
 }

@@ -206,6 +206,13 @@ fn print_summary(
     }
 }
 
+/// `--timings`: one line per phase, on stderr.
+fn print_timings(output: &mut Output<'_>, timings: &[(&'static str, std::time::Duration)]) {
+    for (phase, duration) in timings {
+        let _ = writeln!(output.stderr, "timing {phase:<24} {:>9.1} ms", duration.as_secs_f64() * 1000.0);
+    }
+}
+
 fn selection_graph(project: &Project) -> SelectionGraph {
     let nodes = project
         .nodes
@@ -290,6 +297,7 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
         Err(code) => return code,
     };
     let mut diagnostics = session.load.diagnostics.clone();
+    let mut timings = session.load.phase_timings.clone();
     let mut compiled_sql: Vec<Option<String>> = vec![None; project.nodes.len()];
     if let Ok(order) = project.graph.topological_order() {
         let analysis = crate::pipeline::analyse(
@@ -299,6 +307,7 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
             &selected,
             &session.load.diagnostics,
         );
+        timings.extend(analysis.phase_timings);
         diagnostics.extend(analysis.diagnostics);
         for (index, details) in project.nodes.iter().enumerate() {
             if selected[index] && details.rendered.is_some() && details.kind != NodeKind::Source {
@@ -306,7 +315,13 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
             }
         }
     }
-    if let Err(error) = write_artifacts(project, &compiled_sql) {
+    let artifacts_started = Instant::now();
+    let written = write_artifacts(project, &compiled_sql);
+    timings.push(("artifacts", artifacts_started.elapsed()));
+    if arguments.project.timings {
+        print_timings(output, &timings);
+    }
+    if let Err(error) = written {
         let _ = writeln!(
             output.stderr,
             "error: could not write the artifacts: {error}"

@@ -8,3 +8,4 @@ pub mod diagnostics;
 mod manifest;
 mod pipeline;
 pub mod select;
+pub mod sql_command;

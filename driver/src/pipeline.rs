@@ -21,12 +21,13 @@ use std::sync::Arc;
 
 /// What analysis found, per node (indexed by `NodeId`).
 pub struct Analysis {
+    /// How long parsing and binding took (for `--timings`).
+    pub phase_timings: Vec<(&'static str, std::time::Duration)>,
     /// Each analysed node's schema and binding.
-    #[expect(
-        dead_code,
-        reason = "read by the artifacts of the type-checking and lineage issues"
-    )]
     pub schemas: Vec<NodeSchema>,
+    /// Each analysed node's lowered query (the one `schemas[..].bound`
+    /// binds), kept for the passes that read the IR after binding (lineage).
+    pub queries: Vec<Option<Query>>,
     /// Diagnostics of the wanted nodes.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -99,6 +100,7 @@ pub fn analyse(
 ) -> Analysis {
     let needed = with_ancestors(project, wanted);
     let semantics = dialect.semantics();
+    let parse_started = std::time::Instant::now();
     let files_with_errors: rustc_hash::FxHashSet<FileId> = load_diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.is_error())
@@ -121,6 +123,8 @@ pub fn analyse(
         })
         .collect();
 
+    let parse_time = parse_started.elapsed();
+    let bind_started = std::time::Instant::now();
     let known_schemas: Vec<Option<RelationSchema>> = project
         .nodes
         .iter()
@@ -171,8 +175,26 @@ pub fn analyse(
             diagnostics.extend(bound.diagnostics.iter().cloned());
         }
     }
+    // Move each bound query out of its parse: the later passes read the IR
+    // that binding read, nothing is parsed again.
+    let queries: Vec<Option<Query>> = parsed
+        .into_iter()
+        .map(|node| {
+            let node = node?;
+            let index = node.query_index?;
+            match node.parsed.statements.into_iter().nth(index)? {
+                Statement::Query(query) => Some(query),
+                Statement::Opaque { .. } => None,
+            }
+        })
+        .collect();
     Analysis {
+        phase_timings: vec![
+            ("parse SQL", parse_time),
+            ("bind and type", bind_started.elapsed()),
+        ],
         schemas,
+        queries,
         diagnostics,
     }
 }

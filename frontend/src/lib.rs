@@ -22,6 +22,7 @@ pub mod seeds;
 pub mod source_map;
 pub mod tests_generic;
 pub mod yaml;
+mod yaml_fast;
 
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind, ProjectGraph};
@@ -54,6 +55,8 @@ pub struct LoadResult {
     pub project: Option<Project>,
     pub files: SourceFiles,
     pub diagnostics: Vec<Diagnostic>,
+    /// How long each phase of loading took, in order (for `--timings`).
+    pub phase_timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// A loaded dbt project.

@@ -269,11 +269,35 @@ const BUILTIN_CALLABLES: &[&str] = &[
 pub fn load(options: &LoadOptions) -> LoadResult {
     let mut files = SourceFiles::default();
     let mut diagnostics = Vec::new();
-    let project = load_inner(options, &mut files, &mut diagnostics);
+    let mut timer = PhaseTimer::new();
+    let project = load_inner(options, &mut files, &mut diagnostics, &mut timer);
     LoadResult {
         project,
         files,
         diagnostics,
+        phase_timings: timer.phases,
+    }
+}
+
+/// Records how long each phase of loading takes.
+struct PhaseTimer {
+    phases: Vec<(&'static str, std::time::Duration)>,
+    phase_started: std::time::Instant,
+}
+
+impl PhaseTimer {
+    fn new() -> PhaseTimer {
+        PhaseTimer {
+            phases: Vec::new(),
+            phase_started: std::time::Instant::now(),
+        }
+    }
+
+    /// Ends the current phase under `name` and starts the next one.
+    fn finish(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.phases.push((name, now - self.phase_started));
+        self.phase_started = now;
     }
 }
 
@@ -285,6 +309,7 @@ fn load_inner(
     options: &LoadOptions,
     files: &mut SourceFiles,
     diagnostics: &mut Vec<Diagnostic>,
+    timer: &mut PhaseTimer,
 ) -> Option<Project> {
     let root_dir = options.project_dir.clone();
     let project_path = root_dir.join("dbt_project.yml");
@@ -375,6 +400,7 @@ fn load_inner(
         diagnostics,
     )?;
 
+    timer.finish("project and profile");
     // ---- discovery ----
     let mut schema_files: Vec<SchemaFile> = Vec::new();
     let mut yaml_folders = settings.model_paths.clone();
@@ -432,6 +458,7 @@ fn load_inner(
         source_decls.extend(schema_file.sources);
     }
 
+    timer.finish("schema YAML");
     // ---- macros ----
     let mut macros: Vec<MacroInfo> = Vec::new();
     let mut macro_sources: Vec<(String, String)> = Vec::new();
@@ -501,6 +528,7 @@ fn load_inner(
         macro_templates.insert(found.original_file_path.clone(), file);
     }
 
+    timer.finish("macros");
     // ---- sources ----
     let mut source_relations: FxHashMap<(String, String), RelationParts> = FxHashMap::default();
     for source in &source_decls {
@@ -540,6 +568,7 @@ fn load_inner(
     known_callables.extend(BUILTIN_CALLABLES.iter().map(|name| name.to_string()));
     let mut template_files: FxHashMap<String, FileId> = FxHashMap::default();
 
+    timer.finish("sources");
     // ---- template nodes: models, analyses, singular tests ----
     let mut template_nodes: Vec<TemplateNode> = Vec::new();
     for (kind, folders) in [
@@ -620,6 +649,7 @@ fn load_inner(
         diagnostics.push(jinja_diagnostic(error, &jinja_context, files, fallback));
     }
 
+    timer.finish("reading templates");
     // ---- parse phase: collect config(), ref(), source() ----
     let model_value = |node: &TemplateNode| {
         crate::render::to_value(serde_json::json!({
@@ -653,6 +683,7 @@ fn load_inner(
         })
         .collect();
 
+    timer.finish("render (parse phase)");
     // ---- configs ----
     let configs: Vec<NodeConfig> = template_nodes
         .iter()
@@ -682,6 +713,7 @@ fn load_inner(
         })
         .collect();
 
+    timer.finish("configs");
     // ---- seeds ----
     let mut seed_nodes: Vec<NodeDetails> = Vec::new();
     for found in discover(&root_dir, &settings.seed_paths, &["csv"]) {
@@ -784,6 +816,7 @@ fn load_inner(
         });
     }
 
+    timer.finish("seeds");
     // ---- relation naming ----
     let naming = RelationNaming::new(&environment, &shared, &target);
     let mut ref_table = RefTable::default();
@@ -839,6 +872,7 @@ fn load_inner(
     };
     let _ = shared.refs.set(ref_table);
 
+    timer.finish("relation naming");
     // ---- compile phase ----
     let compile_outputs: Vec<_> = template_nodes
         .par_iter()
@@ -871,6 +905,7 @@ fn load_inner(
         })
         .collect();
 
+    timer.finish("render (compile phase)");
     // ---- graph ----
     let mut graph = ProjectGraph::default();
     let mut nodes: Vec<NodeDetails> = Vec::new();
@@ -1107,6 +1142,7 @@ fn load_inner(
         }
     }
 
+    timer.finish("graph");
     // ---- generic tests from YAML ----
     // (test, attached node, attached name, YAML file, YAML path, the span of
     // the attached node's name in the YAML: where a test's dependency points).
@@ -1294,9 +1330,11 @@ fn load_inner(
         }
     }
 
+    timer.finish("generic tests");
     if let Err(cycles) = graph.topological_order() {
         diagnostics.extend(cycles);
     }
+    timer.finish("cycle check");
 
     Some(Project {
         name: project_name,

@@ -16,6 +16,9 @@ pub fn parse_yaml(text: &str, file: FileId) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
+    if let Some(value) = crate::yaml_fast::parse_fast(text) {
+        return Ok(value);
+    }
     serde_saphyr::from_str::<Value>(text).map_err(|error| {
         let (message, span) = match error.location() {
             Some(location) => {
