@@ -15,7 +15,7 @@ use fusion_ir::span::{FileId, SourceFiles};
 use fusion_ir::types::SqlType;
 use fusion_passes::bind::bind_query;
 use fusion_passes::lookup::CatalogLookup;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -23,14 +23,21 @@ impl SyntaxHooks for BigQuerySyntax {
             | Grouping | Groups | Having | Ignore | In | Inner | Intersect | Interval | Into
             | Is | Join | Lateral | Left | Like | Limit | Map | Natural | Not | Null | Nulls
             | On | Or | Order | Outer | Over | Partition | Preceding | Range | Recursive
-            | Respect | Right | Rollup | Rows | Select | Sets | Some | Struct | Tablesample
-            | Then | To | True | Unbounded | Union | Unnest | Using | When | Where | Window
-            | With | Within => KeywordCategory::Reserved,
+            | Respect | Right | Rollup | Rows | Select | Sets | Some | Tablesample | Then | To
+            | True | Unbounded | Union | Unnest | Using | When | Where | Window | With | Within => {
+                KeywordCategory::Reserved
+            }
+            // Not names where a table's alias could stand: `t pivot (...)`.
+            Pivot | Unpivot | Qualify | Struct => KeywordCategory::TypeOrFunctionName,
             _ => KeywordCategory::Unreserved,
         }
     }
 
     fn supports_qualify(&self) -> bool {
+        true
+    }
+
+    fn strings_have_backslash_escapes(&self) -> bool {
         true
     }
 

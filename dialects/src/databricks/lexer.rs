@@ -123,7 +123,7 @@ pub fn lex(sql: &str) -> Vec<Token> {
             RawToken::QuotedIdent(terminated) => {
                 sink.push(TokenKind::QuotedIdent, span, terminated)
             }
-            RawToken::String(terminated) => sink.push(TokenKind::EscapeString, span, terminated),
+            RawToken::String(terminated) => sink.push(TokenKind::String, span, terminated),
             RawToken::Number => sink.push(TokenKind::Number, span, true),
             RawToken::Parameter => sink.push(TokenKind::Parameter, span, true),
             RawToken::Punctuation => sink.push(lexing::punctuation_kind(lexer.slice()), span, true),

@@ -27,11 +27,17 @@ impl SyntaxHooks for DatabricksSyntax {
             | Or | Order | Outer | Right | Select | Some | Table | Then | To | Trailing | True
             | Union | Using | When | Where | Window | With => KeywordCategory::Reserved,
             Anti | Semi | Natural | Like | Ilike | Between => KeywordCategory::TypeOrFunctionName,
+            // Not names where a table's alias could stand: `t pivot (...)`.
+            Pivot | Unpivot | Qualify => KeywordCategory::TypeOrFunctionName,
             _ => KeywordCategory::Unreserved,
         }
     }
 
     fn supports_qualify(&self) -> bool {
+        true
+    }
+
+    fn strings_have_backslash_escapes(&self) -> bool {
         true
     }
 

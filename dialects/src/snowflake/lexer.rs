@@ -128,7 +128,7 @@ pub fn lex(sql: &str) -> Vec<Token> {
             RawToken::QuotedIdent(terminated) => {
                 sink.push(TokenKind::QuotedIdent, span, terminated)
             }
-            RawToken::String(terminated) => sink.push(TokenKind::EscapeString, span, terminated),
+            RawToken::String(terminated) => sink.push(TokenKind::String, span, terminated),
             RawToken::DollarString(terminated) => {
                 sink.push(TokenKind::DollarString, span, terminated)
             }

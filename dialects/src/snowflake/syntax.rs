@@ -21,16 +21,22 @@ impl SyntaxHooks for SnowflakeSyntax {
             All | And | Any | As | Between | Case | Cast | Create | Cross | Distinct | Else
             | Exists | False | For | From | Full | Grant | Group | Having | Ilike | In | Inner
             | Intersect | Into | Is | Join | Lateral | Left | Like | Natural | Not | Null | On
-            | Or | Order | Qualify | Right | Sample | Select | Some | Table | Tablesample
-            | Then | To | True | TryCast | Union | Using | Values | When | Where | With => {
+            | Or | Order | Right | Sample | Select | Some | Table | Tablesample | Then | To
+            | True | TryCast | Union | Using | Values | When | Where | With => {
                 KeywordCategory::Reserved
             }
             Current | Rows | Row => KeywordCategory::ColumnName,
+            // Not names where a table's alias could stand: `t pivot (...)`.
+            Pivot | Unpivot | Qualify => KeywordCategory::TypeOrFunctionName,
             _ => KeywordCategory::Unreserved,
         }
     }
 
     fn supports_qualify(&self) -> bool {
+        true
+    }
+
+    fn strings_have_backslash_escapes(&self) -> bool {
         true
     }
 

@@ -157,6 +157,15 @@ pub trait SyntaxHooks: Sync {
         false
     }
 
+    /// Whether a backslash escapes the next character in every string
+    /// literal, not only in `E'...'`; the lexer then also decides the
+    /// string's prefixes (`r'...'` raw, `b'...'` bytes, triple quotes).
+    ///
+    /// Example: `select 'it\'s'` (Snowflake, BigQuery, Spark).
+    fn strings_have_backslash_escapes(&self) -> bool {
+        false
+    }
+
     /// Whether `word` (upper case) is another spelling of `EXCEPT`.
     ///
     /// Example: `select a from t minus select a from u` (Snowflake, Redshift).

@@ -200,6 +200,9 @@ impl<'source> Lowerer<'source, '_> {
     fn string_value(&self, span: Span, style: ast::StringStyle) -> String {
         let raw = self.text(span);
         match style {
+            ast::StringStyle::Plain if self.hooks.strings_have_backslash_escapes() => {
+                unescape_backslashes(raw)
+            }
             ast::StringStyle::Plain => unquote(raw),
             ast::StringStyle::Escape => unescape_backslashes(raw),
             ast::StringStyle::Dollar => dollar_body(raw),

@@ -389,7 +389,14 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     fn name_allowed(&self, token: Token, usage: NameUsage) -> bool {
         match token.kind {
             TokenKind::QuotedIdent => true,
-            TokenKind::Word if token.keyword == Keyword::None => true,
+            TokenKind::Word if token.keyword == Keyword::None => {
+                // `select a from t minus select ...`: a set operator, not an alias.
+                usage != NameUsage::BareAlias
+                    || token.span.len() != 5
+                    || !self
+                        .hooks
+                        .is_except_synonym(&self.text(token.span).to_ascii_uppercase())
+            }
             TokenKind::Word => {
                 let category = self.hooks.keyword_category(token.keyword);
                 match usage {
@@ -1657,6 +1664,28 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             }
             _ => {}
         }
+        // `TABLE(f(...))`: a table function behind the standard's wrapper.
+        if self.at_keyword(Keyword::Table)
+            && self.peek_nth(1).kind == TokenKind::LeftParen
+            && self.name_allowed(self.peek_nth(2), NameUsage::Label)
+        {
+            self.advance();
+            self.advance();
+            let name = self.parse_object_name(NameUsage::Label);
+            let mut args = Vec::new();
+            if self.expect(TokenKind::LeftParen, "`(`") {
+                args = self.parse_call_arguments_until_close();
+            }
+            self.expect_close_paren();
+            let alias = self.parse_table_alias();
+            return TableExpr::Function {
+                lateral,
+                name,
+                args,
+                alias,
+                span: self.span_from(start),
+            };
+        }
         if self.at_keyword(Keyword::Values) {
             let values = self.parse_values();
             let alias = self.parse_table_alias();
@@ -2461,6 +2490,18 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     let expr = self.parse_expr();
                     self.expect_keyword(Keyword::As);
                     let type_name = self.parse_type_name();
+                    // `cast(d as string format 'YYYY')` (BigQuery): the format
+                    // changes the text, not the type.
+                    if self.peek().kind == TokenKind::Word
+                        && self.text(self.peek().span).eq_ignore_ascii_case("FORMAT")
+                        && matches!(
+                            self.peek_nth(1).kind,
+                            TokenKind::String | TokenKind::EscapeString
+                        )
+                    {
+                        self.advance();
+                        self.advance();
+                    }
                     self.expect_close_paren();
                     let syntax = if token.keyword == Keyword::Cast {
                         CastSyntax::Cast
@@ -2968,6 +3009,26 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             call.ignore_nulls = Some(self.advance().keyword == Keyword::Ignore);
             self.advance();
         }
+        // BigQuery's aggregate clauses: `array_agg(x limit 10)`,
+        // `any_value(x having max y)`. They bound or choose rows but add no
+        // column, so they are read and not kept.
+        if self.at_keyword(Keyword::Limit) {
+            self.advance();
+            self.parse_expr();
+        }
+        if self.at_keyword(Keyword::Having)
+            && self.peek_nth(1).kind == TokenKind::Word
+            && matches!(
+                self.text(self.peek_nth(1).span)
+                    .to_ascii_uppercase()
+                    .as_str(),
+                "MAX" | "MIN"
+            )
+        {
+            self.advance();
+            self.advance();
+            self.parse_expr();
+        }
         self.in_call_arguments = outer_in_call;
         self.expect_close_paren();
         if self.at_keyword(Keyword::Within) && self.nth_is_keyword(1, Keyword::Group) {
@@ -3265,6 +3326,23 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         }
         // Multi-word names.
         match words.as_str() {
+            // `interval day to second`: the fields are part of the type's name.
+            "INTERVAL"
+                if self.peek().kind == TokenKind::Word
+                    && self
+                        .hooks
+                        .is_interval_unit(&self.text(self.peek().span).to_ascii_uppercase()) =>
+            {
+                let unit = self.advance();
+                words.push(' ');
+                words.push_str(&self.text(unit.span).to_ascii_uppercase());
+                if self.at_keyword(Keyword::To) && self.peek_nth(1).kind == TokenKind::Word {
+                    self.advance();
+                    let unit = self.advance();
+                    words.push_str(" TO ");
+                    words.push_str(&self.text(unit.span).to_ascii_uppercase());
+                }
+            }
             "DOUBLE" if self.at_keyword(Keyword::Precision) => {
                 self.advance();
                 words.push_str(" PRECISION");
