@@ -22,24 +22,6 @@ pub enum Command {
     Ls(ListArgs),
     /// Work on single SQL texts without a project: parse, check.
     Sql(SqlArgs),
-    /// Work on single SQL texts without a project: parse, check.
-    Sql(SqlArgs),
-}
-
-/// `fusionc sql <subcommand>`.
-#[derive(Debug, Args)]
-pub struct SqlArgs {
-    #[command(subcommand)]
-    pub command: SqlCommand,
-}
-
-/// The subcommands of `fusionc sql`.
-#[derive(Debug, Subcommand)]
-pub enum SqlCommand {
-    /// Check the syntax of SQL in one dialect; prints the syntax tree.
-    Parse(crate::sql_command::SqlInputArgs),
-    /// Parse, bind and type check SQL; prints the output columns and their types.
-    Check(crate::sql_command::SqlCheckArgs),
 }
 
 /// `fusionc sql <subcommand>`.
@@ -173,10 +155,6 @@ where
         Command::Parse(arguments) => crate::commands::parse(&arguments, output),
         Command::Compile(arguments) => crate::commands::compile(&arguments, output),
         Command::Ls(arguments) => crate::commands::list(&arguments, output),
-        Command::Sql(arguments) => match arguments.command {
-            SqlCommand::Parse(arguments) => crate::sql_command::parse(&arguments, output),
-            SqlCommand::Check(arguments) => crate::sql_command::check(&arguments, output),
-        },
         Command::Sql(arguments) => match arguments.command {
             SqlCommand::Parse(arguments) => crate::sql_command::parse(&arguments, output),
             SqlCommand::Check(arguments) => crate::sql_command::check(&arguments, output),

@@ -4,8 +4,6 @@
 pub mod cli;
 mod commands;
 mod compiled;
-mod lineage_artifact;
-mod lineage_command;
 pub mod diagnostics;
 mod manifest;
 mod pipeline;
