@@ -20,6 +20,8 @@ pub enum Command {
     Compile(SelectionArgs),
     /// List the project's nodes, one per line.
     Ls(ListArgs),
+    /// Column-level lineage of a model or one of its columns: what it reads (up) or what reads it (down).
+    Lineage(crate::lineage_command::LineageArgs),
     /// Work on single SQL texts without a project: parse, check.
     Sql(SqlArgs),
 }
@@ -155,6 +157,7 @@ where
         Command::Parse(arguments) => crate::commands::parse(&arguments, output),
         Command::Compile(arguments) => crate::commands::compile(&arguments, output),
         Command::Ls(arguments) => crate::commands::list(&arguments, output),
+        Command::Lineage(arguments) => crate::lineage_command::lineage(&arguments, output),
         Command::Sql(arguments) => match arguments.command {
             SqlCommand::Parse(arguments) => crate::sql_command::parse(&arguments, output),
             SqlCommand::Check(arguments) => crate::sql_command::check(&arguments, output),

@@ -12,13 +12,13 @@ use std::path::Path;
 use std::time::Instant;
 
 /// A loaded project with the dialect its profile selects.
-struct Session {
-    load: LoadResult,
-    dialect: &'static dyn Dialect,
+pub(crate) struct Session {
+    pub(crate) load: LoadResult,
+    pub(crate) dialect: &'static dyn Dialect,
 }
 
 impl Session {
-    fn project(&self) -> &Project {
+    pub(crate) fn project(&self) -> &Project {
         self.load
             .project
             .as_ref()
@@ -26,7 +26,7 @@ impl Session {
     }
 }
 
-fn load(arguments: &ProjectArgs, output: &mut Output<'_>) -> Result<Session, i32> {
+pub(crate) fn load(arguments: &ProjectArgs, output: &mut Output<'_>) -> Result<Session, i32> {
     let options = LoadOptions {
         project_dir: arguments.project_dir.clone(),
         profiles_dir: arguments.profiles_dir.clone(),
@@ -54,7 +54,7 @@ fn load(arguments: &ProjectArgs, output: &mut Output<'_>) -> Result<Session, i32
 }
 
 /// Prints diagnostics, errors last so that they stay on screen.
-fn report(
+pub(crate) fn report(
     load: &LoadResult,
     diagnostics: &[Diagnostic],
     format: LogFormat,
@@ -299,6 +299,7 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
     let mut diagnostics = session.load.diagnostics.clone();
     let mut timings = session.load.phase_timings.clone();
     let mut compiled_sql: Vec<Option<String>> = vec![None; project.nodes.len()];
+    let mut lineage = None;
     if let Ok(order) = project.graph.topological_order() {
         let analysis = crate::pipeline::analyse(
             project,
@@ -307,6 +308,9 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
             &selected,
             &session.load.diagnostics,
         );
+        lineage = Some(crate::lineage_artifact::lineage_of_project(
+            project, &order, &analysis,
+        ));
         timings.extend(analysis.phase_timings);
         diagnostics.extend(analysis.diagnostics);
         for (index, details) in project.nodes.iter().enumerate() {
@@ -316,7 +320,10 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
         }
     }
     let artifacts_started = Instant::now();
-    let written = write_artifacts(project, &compiled_sql);
+    let written = write_artifacts(project, &compiled_sql).and_then(|()| match &lineage {
+        Some(lineage) => crate::lineage_artifact::write_lineage_artifact(project, lineage),
+        None => Ok(()),
+    });
     timings.push(("artifacts", artifacts_started.elapsed()));
     if arguments.project.timings {
         print_timings(output, &timings);

@@ -4,6 +4,8 @@
 pub mod cli;
 mod commands;
 mod compiled;
+mod lineage_artifact;
+mod lineage_command;
 pub mod diagnostics;
 mod manifest;
 mod pipeline;

@@ -18,7 +18,11 @@ const LINEAGE_ARTIFACT_VERSION: u32 = 1;
 
 /// Column lineage of every node of `project` (tests left out) from `analysis`.
 /// `order` is the graph's topological order.
-pub fn lineage_of_project(project: &Project, order: &[NodeId], analysis: &Analysis) -> ProjectLineage {
+pub fn lineage_of_project(
+    project: &Project,
+    order: &[NodeId],
+    analysis: &Analysis,
+) -> ProjectLineage {
     let unknown = RelationSchema::Unknown;
     let inputs: Vec<NodeLineageInput<'_>> = project
         .nodes
