@@ -259,3 +259,128 @@ fn tpch_lineage() {
 fn tpcds_lineage() {
     benchmark("tpcds");
 }
+
+/// Runs the CLI with captured output: (exit code, stdout, stderr).
+fn run_cli(arguments: &[&str]) -> (i32, String, String) {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let exit_code = {
+        let mut output = fusion_driver::cli::Output {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            color: false,
+        };
+        fusion_driver::cli::run(
+            std::iter::once("fusionc").chain(arguments.iter().copied()),
+            &mut output,
+        )
+    };
+    (
+        exit_code,
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+/// The example project end to end: `compile` writes `target/lineage.json`,
+/// and `lineage` walks it up, down, to a depth and in every output format,
+/// with an error (and the closest name) for a column that does not exist.
+#[test]
+fn example_shop_lineage_through_the_cli() {
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let project = scratch.path();
+    fusionc_tests::copy_tree(
+        &fusionc_tests::repository_root().join("examples/shop"),
+        project,
+    )
+    .expect("the example copies");
+    let project_dir = project.to_str().expect("a UTF-8 scratch path");
+    let (code, _, stderr) = run_cli(&["compile", "--project-dir", project_dir]);
+    assert_eq!(code, 0, "compile failed: {stderr}");
+    let artifact: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(project.join("target/lineage.json")).expect("lineage.json"),
+    )
+    .expect("lineage.json is JSON");
+    let mut summary = String::new();
+    for node in artifact["nodes"].as_array().expect("nodes") {
+        writeln!(
+            summary,
+            "{} ephemeral={} schema_known={}",
+            node["unique_id"].as_str().unwrap_or("?"),
+            node["ephemeral"],
+            node["schema_known"]
+        )
+        .ok();
+        for column in node["columns"].as_array().into_iter().flatten() {
+            for edge in column["edges"].as_array().into_iter().flatten() {
+                writeln!(
+                    summary,
+                    "  {} <- {}.{} {}",
+                    column["name"].as_str().unwrap_or("?"),
+                    edge["upstream"]["node"].as_str().unwrap_or("?"),
+                    edge["upstream"]["column"]
+                        .as_str()
+                        .or(edge["upstream"]["column_as_written"].as_str())
+                        .unwrap_or("?"),
+                    edge["kind"].as_str().unwrap_or("?")
+                )
+                .ok();
+            }
+        }
+    }
+    insta::assert_snapshot!("example_shop_lineage_json", summary);
+
+    let mut runs = String::new();
+    for arguments in [
+        vec!["lineage", "orders.amount"],
+        vec!["lineage", "stg_orders.order_id", "--direction", "down"],
+        vec![
+            "lineage",
+            "raw_payments.amount_cents",
+            "--direction",
+            "both",
+            "--depth",
+            "1",
+        ],
+        vec!["lineage", "customers", "--depth", "1"],
+        vec![
+            "lineage",
+            "orders.amount",
+            "--output",
+            "dot",
+            "--depth",
+            "2",
+        ],
+        vec![
+            "lineage",
+            "orders.amount",
+            "--output",
+            "mermaid",
+            "--depth",
+            "2",
+        ],
+        vec![
+            "lineage",
+            "stg_orders.order_id",
+            "--output",
+            "json",
+            "--direction",
+            "down",
+            "--depth",
+            "1",
+        ],
+        vec!["lineage", "orders.amont"],
+        vec!["lineage", "ordres.amount"],
+    ] {
+        let mut full = arguments.clone();
+        full.extend(["--project-dir", project_dir]);
+        let (code, stdout, stderr) = run_cli(&full);
+        writeln!(
+            runs,
+            "$ fusionc {}\nexit {code}\n{stdout}{stderr}",
+            arguments.join(" ")
+        )
+        .ok();
+    }
+    insta::assert_snapshot!("example_shop_lineage_cli", runs);
+}

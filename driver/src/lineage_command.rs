@@ -329,6 +329,17 @@ impl<'a> LineageView<'a> {
                 } else {
                     1
                 };
+                if self.neighbours(&start, upward).is_empty() {
+                    text.push_str(&format!(
+                        "{}{}\n",
+                        "  ".repeat(indent),
+                        if upward {
+                            "(nothing: a root)"
+                        } else {
+                            "(nothing reads it)"
+                        }
+                    ));
+                }
                 let mut expanded = FxHashSet::default();
                 let mut path = vec![start.clone()];
                 self.tree_below(
@@ -380,20 +391,13 @@ impl<'a> LineageView<'a> {
                             ""
                         }
                     ));
-                    if seen_before || path.contains(&next) {
+                    let depth_below = depth_left.map(|depth| depth - 1);
+                    if seen_before || path.contains(&next) || depth_below == Some(0) {
                         continue;
                     }
                     expanded.insert(next.clone());
                     path.push(next.clone());
-                    self.tree_below(
-                        &next,
-                        upward,
-                        indent + 1,
-                        depth_left.map(|depth| depth - 1),
-                        path,
-                        expanded,
-                        text,
-                    );
+                    self.tree_below(&next, upward, indent + 1, depth_below, path, expanded, text);
                     path.pop();
                 }
                 Neighbour::Unknown {
