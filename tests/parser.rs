@@ -1,12 +1,12 @@
-//! Parser fixtures: every `tests/parser/duckdb/ok/*.sql` and
-//! `tests/parser/duckdb/err/*.sql` is parsed with the DuckDB front end and
+//! Parser fixtures: every `tests/parser/<dialect>/ok/*.sql` and
+//! `tests/parser/<dialect>/err/*.sql` is parsed with that dialect's front end and
 //! snapshotted as three sections: the syntax tree, the lowered IR and the
 //! diagnostics. `ok` fixtures must parse without errors, `err` fixtures
 //! must report at least one.
 
 use fusion_dialects::duckdb::DuckDb;
 use fusion_dialects::syntax::printer::{print_ir_statement, print_syntax_tree};
-use fusion_dialects::Dialect;
+use fusion_dialects::{dialect_for_adapter, Dialect};
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::span::FileId;
 use std::fmt::Write;
@@ -39,9 +39,14 @@ fn describe_diagnostics(sql: &str, diagnostics: &[Diagnostic]) -> String {
 
 /// The snapshot text of one fixture, and whether it had error diagnostics.
 fn render(sql: &str) -> (String, bool) {
+    render_in(&DuckDb, sql)
+}
+
+/// The snapshot text of one fixture in `dialect`, and whether it had errors.
+fn render_in(dialect: &dyn Dialect, sql: &str) -> (String, bool) {
     let file = FileId(0);
-    let syntax = DuckDb.parse_syntax(sql, file);
-    let parsed = DuckDb.parse(sql, file);
+    let syntax = dialect.parse_syntax(sql, file);
+    let parsed = dialect.parse(sql, file);
     assert_eq!(
         syntax.diagnostics, parsed.diagnostics,
         "lowering must not change what the parser reported"
@@ -91,3 +96,63 @@ fn duckdb_err_fixtures_report_errors() {
         insta::assert_snapshot!(snapshot);
     });
 }
+
+macro_rules! dialect_fixture_tests {
+    ($ok_test:ident, $err_test:ident, $dialect:literal) => {
+        #[test]
+        fn $ok_test() {
+            let dialect = dialect_for_adapter($dialect).expect("a known dialect");
+            insta::glob!(concat!("parser/", $dialect, "/ok/*.sql"), |path| {
+                let sql = read_fixture(path);
+                let (snapshot, has_errors) = render_in(dialect, &sql);
+                assert!(
+                    !has_errors,
+                    "{} reported errors:\n{snapshot}",
+                    path.display()
+                );
+                insta::assert_snapshot!(snapshot);
+            });
+        }
+
+        #[test]
+        fn $err_test() {
+            let dialect = dialect_for_adapter($dialect).expect("a known dialect");
+            insta::glob!(concat!("parser/", $dialect, "/err/*.sql"), |path| {
+                let sql = read_fixture(path);
+                let (snapshot, has_errors) = render_in(dialect, &sql);
+                assert!(
+                    has_errors,
+                    "{} reported no error:\n{snapshot}",
+                    path.display()
+                );
+                insta::assert_snapshot!(snapshot);
+            });
+        }
+    };
+}
+
+dialect_fixture_tests!(
+    snowflake_ok_fixtures_parse_without_errors,
+    snowflake_err_fixtures_report_errors,
+    "snowflake"
+);
+dialect_fixture_tests!(
+    bigquery_ok_fixtures_parse_without_errors,
+    bigquery_err_fixtures_report_errors,
+    "bigquery"
+);
+dialect_fixture_tests!(
+    databricks_ok_fixtures_parse_without_errors,
+    databricks_err_fixtures_report_errors,
+    "databricks"
+);
+dialect_fixture_tests!(
+    postgres_ok_fixtures_parse_without_errors,
+    postgres_err_fixtures_report_errors,
+    "postgres"
+);
+dialect_fixture_tests!(
+    redshift_ok_fixtures_parse_without_errors,
+    redshift_err_fixtures_report_errors,
+    "redshift"
+);

@@ -26,7 +26,9 @@ impl SyntaxHooks for DatabricksSyntax {
             | Intersect | Into | Is | Join | Lateral | Leading | Left | Not | Null | On | Only
             | Or | Order | Outer | Right | Select | Some | Table | Then | To | Trailing | True
             | Union | Using | When | Where | Window | With => KeywordCategory::Reserved,
-            Anti | Semi | Natural | Like | Ilike | Between => KeywordCategory::TypeOrFunctionName,
+            Anti | Semi | Natural | Like | Ilike | Between | Tablesample => {
+                KeywordCategory::TypeOrFunctionName
+            }
             // Not names where a table's alias could stand: `t pivot (...)`.
             Pivot | Unpivot | Qualify => KeywordCategory::TypeOrFunctionName,
             _ => KeywordCategory::Unreserved,

@@ -1167,16 +1167,21 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         let token = self.peek();
         match token.kind {
             TokenKind::EndOfInput | TokenKind::Semicolon | TokenKind::RightParen => true,
-            TokenKind::Word => matches!(
-                token.keyword,
-                Keyword::Union
-                    | Keyword::Intersect
-                    | Keyword::Except
-                    | Keyword::Order
-                    | Keyword::Limit
-                    | Keyword::Offset
-                    | Keyword::Fetch
-            ),
+            TokenKind::Word => {
+                matches!(
+                    token.keyword,
+                    Keyword::Union
+                        | Keyword::Intersect
+                        | Keyword::Except
+                        | Keyword::Order
+                        | Keyword::Limit
+                        | Keyword::Offset
+                        | Keyword::Fetch
+                ) || (token.keyword == Keyword::None
+                    && self
+                        .hooks
+                        .is_except_synonym(&self.text(token.span).to_ascii_uppercase()))
+            }
             _ => false,
         }
     }
@@ -1933,7 +1938,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     && matches!(
                         self.peek_nth(1).kind,
                         TokenKind::Word | TokenKind::QuotedIdent | TokenKind::String
-                    ) =>
+                    )
+                    && !is_clause_keyword(self.peek_nth(1).keyword) =>
             {
                 self.advance();
                 let key = Self::ident_from(self.advance());
@@ -2997,6 +3003,13 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     break;
                 }
             }
+        }
+        // `array_agg(x ignore nulls order by x)`: before or after the order.
+        if (self.at_keyword(Keyword::Ignore) || self.at_keyword(Keyword::Respect))
+            && self.nth_is_keyword(1, Keyword::Nulls)
+        {
+            call.ignore_nulls = Some(self.advance().keyword == Keyword::Ignore);
+            self.advance();
         }
         if self.at_keyword(Keyword::Order) && self.nth_is_keyword(1, Keyword::By) {
             self.advance();

@@ -1,0 +1,1 @@
+select cast(x as array<struct<a int64>) from t;

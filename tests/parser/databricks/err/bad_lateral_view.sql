@@ -1,0 +1,1 @@
+select * from t lateral view explode( e as c;

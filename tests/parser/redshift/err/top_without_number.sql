@@ -1,0 +1,1 @@
+select top from t where;
