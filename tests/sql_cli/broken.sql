@@ -1,0 +1,1 @@
+select v:a::string from t where
