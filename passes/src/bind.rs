@@ -2900,10 +2900,12 @@ impl<'q> Binder<'q> {
             .last()
             .map(|ident| ident.name.as_str())
             .unwrap_or("");
+        // A qualified name (`safe.parse_date`, `net.host`, `my_schema.my_udf`)
+        // is looked up whole: the dialect, or the project's UDFs, decide.
         let definition: Option<&FunctionDef> = if call.name.parts.len() == 1 {
             self.semantics.function(function_name)
         } else {
-            None
+            self.semantics.function(&call.name.to_string())
         };
         let is_window = call.over.is_some();
         let is_aggregate = !is_window
@@ -3011,7 +3013,8 @@ impl<'q> Binder<'q> {
         };
         let mut ty = self.resolve_overload(definition, &arguments, span);
         // A date part known from the text may refine the result type.
-        if let ([(part_expr, _), (_, input), ..], false) = (arguments.as_slice(), ty.is_unknown()) {
+        // The input is the last argument: `date_trunc(part, x)`, `dateadd(part, n, x)`.
+        if let ([(part_expr, _), .., (_, input)], false) = (arguments.as_slice(), ty.is_unknown()) {
             let part = match &query.expr(*part_expr).kind {
                 ExprKind::Literal(Literal::String(text)) => Some(text.to_string()),
                 ExprKind::Column { qualifier, name } if qualifier.is_empty() => {

@@ -30,6 +30,7 @@
 //!   a listed class (`where T in (anynumeric)`) constrains the variable instead.
 
 mod ast;
+pub mod type_text;
 
 use ast::{
     Declaration, DeclaredKind, NullabilityMark, ParamSyntax, ReturnSyntax, TypeArgument, TypeSyntax,
@@ -299,7 +300,10 @@ fn resolve_return(
     }
 }
 
-fn resolve_param(param: &ParamSyntax, parse_type_name: TypeNameParser<'_>) -> Result<Param, String> {
+fn resolve_param(
+    param: &ParamSyntax,
+    parse_type_name: TypeNameParser<'_>,
+) -> Result<Param, String> {
     Ok(Param {
         name: param.name.as_deref().map(Name::new),
         ty: resolve_param_type(&param.ty, parse_type_name)?,
@@ -456,16 +460,21 @@ mod tests {
         let signatures = &definitions[0].signatures;
         assert_eq!(signatures.len(), 2);
         assert_eq!(signatures[0].returns, ReturnType::Exact(SqlType::Date));
-        assert_eq!(signatures[1].params[2].ty, ParamType::Exact(SqlType::TIMESTAMP));
+        assert_eq!(
+            signatures[1].params[2].ty,
+            ParamType::Exact(SqlType::TIMESTAMP)
+        );
         assert_eq!(signatures[0].params[0].name, Some(Name::new("part")));
         assert_eq!(definitions[1].name.as_str(), "timestampadd");
     }
 
     #[test]
     fn classes_rules_and_marks() {
-        let definitions =
-            parse_declaration("agg total(x T, y anynumeric?) -> @sum! where T in (anynumeric)", &simple_types)
-                .unwrap_or_default();
+        let definitions = parse_declaration(
+            "agg total(x T, y anynumeric?) -> @sum! where T in (anynumeric)",
+            &simple_types,
+        )
+        .unwrap_or_default();
         let definition = &definitions[0];
         assert_eq!(definition.kind, FunctionKind::Aggregate);
         assert_eq!(definition.nullability, ResultNullability::Never);
