@@ -12,7 +12,6 @@
 pub mod bigquery;
 pub mod databricks;
 pub mod duckdb;
-mod interim;
 pub mod postgres;
 pub mod redshift;
 pub mod signature;
