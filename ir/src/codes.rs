@@ -159,6 +159,12 @@ define_codes! {
         example: "select a from t order by 2";
     SetOperationTypes = "FC4015", Error, "a set operation combines columns of incompatible types",
         example: "select 1 union all select date '2024-01-01'";
+    ContractMismatch = "FC4016", Error, "a model with an enforced contract outputs columns other than the contract declares",
+        example: "contract: {enforced: true}, columns: [{name: id, data_type: int}] on `select 'a' as id`";
+    InvalidFunctionSignature = "FC4017", Error, "a user-defined function's declared signature cannot be read",
+        example: "functions: [{name: clean, signature: 'clean(x varchar -> varchar'}]";
+    WindowFunctionWithoutOver = "FC4018", Error, "a function that only works as a window function is called without OVER",
+        example: "select row_number() from orders";
 }
 
 #[cfg(test)]

@@ -6,8 +6,11 @@
 //!    output schemas of the relations the query reads, hence
 //! 2. [`infer::infer_schemas`] over the project graph, which runs binding in
 //!    dependency order so each model sees its parents' inferred schemas.
+//! 3. [`contracts::check_contract`] per model with an enforced contract,
+//!    on the schema inference produced.
 
 pub mod bind;
+pub mod contracts;
 pub mod infer;
 pub mod lineage;
 pub mod lookup;

@@ -31,6 +31,7 @@
 
 mod ast;
 pub mod type_text;
+pub mod user_functions;
 
 use ast::{
     Declaration, DeclaredKind, NullabilityMark, ParamSyntax, ReturnSyntax, TypeArgument, TypeSyntax,
