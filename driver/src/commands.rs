@@ -209,7 +209,11 @@ fn print_summary(
 /// `--timings`: one line per phase, on stderr.
 fn print_timings(output: &mut Output<'_>, timings: &[(&'static str, std::time::Duration)]) {
     for (phase, duration) in timings {
-        let _ = writeln!(output.stderr, "timing {phase:<24} {:>9.1} ms", duration.as_secs_f64() * 1000.0);
+        let _ = writeln!(
+            output.stderr,
+            "timing {phase:<24} {:>9.1} ms",
+            duration.as_secs_f64() * 1000.0
+        );
     }
 }
 
@@ -308,10 +312,13 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
             &selected,
             &session.load.diagnostics,
         );
+        let lineage_started = Instant::now();
         lineage = Some(crate::lineage_artifact::lineage_of_project(
             project, &order, &analysis,
         ));
+        let lineage_time = lineage_started.elapsed();
         timings.extend(analysis.phase_timings);
+        timings.push(("column lineage", lineage_time));
         diagnostics.extend(analysis.diagnostics);
         for (index, details) in project.nodes.iter().enumerate() {
             if selected[index] && details.rendered.is_some() && details.kind != NodeKind::Source {
@@ -320,11 +327,14 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
         }
     }
     let artifacts_started = Instant::now();
-    let written = write_artifacts(project, &compiled_sql).and_then(|()| match &lineage {
+    let written = write_artifacts(project, &compiled_sql);
+    timings.push(("artifacts", artifacts_started.elapsed()));
+    let lineage_artifact_started = Instant::now();
+    let written = written.and_then(|()| match &lineage {
         Some(lineage) => crate::lineage_artifact::write_lineage_artifact(project, lineage),
         None => Ok(()),
     });
-    timings.push(("artifacts", artifacts_started.elapsed()));
+    timings.push(("lineage.json", lineage_artifact_started.elapsed()));
     if arguments.project.timings {
         print_timings(output, &timings);
     }
