@@ -1139,7 +1139,11 @@ fn unknown_upstreams_of(node: &NodeLineage) -> Vec<String> {
 
 fn node_lineage(graph: &ProjectGraph, id: NodeId, inputs: &[NodeLineageInput<'_>]) -> NodeLineage {
     let node = graph.node(id);
-    let input = inputs.get(id.index());
+    // Tests are left out of project lineage: their queries are not bound
+    // for lineage's sake (they outnumber models in most projects).
+    let input = inputs
+        .get(id.index())
+        .filter(|_| node.kind != NodeKind::Test);
     let mut lineage = NodeLineage {
         unique_id: node.unique_id.clone(),
         resource_type: node.kind.resource_type().to_owned(),
@@ -1169,14 +1173,21 @@ fn node_lineage(graph: &ProjectGraph, id: NodeId, inputs: &[NodeLineageInput<'_>
         return lineage;
     };
     let parents = graph.parents(id);
-    let resolve = |relation: &RelationName| -> (String, Option<&RelationSchema>) {
-        match parent_reading(graph, &parents, relation) {
-            Some(parent) => (
-                graph.node(parent).unique_id.clone(),
-                inputs.get(parent.index()).map(|input| input.output),
-            ),
-            None => (relation.to_string(), None),
-        }
+    // Each relation the query reads resolves once: a model's columns share
+    // their upstream relations, and filter edges repeat on every column.
+    let mut resolved: FxHashMap<RelationName, (String, Option<&RelationSchema>)> =
+        FxHashMap::default();
+    let mut resolve = |relation: &RelationName| -> (String, Option<&RelationSchema>) {
+        resolved
+            .entry(relation.clone())
+            .or_insert_with(|| match parent_reading(graph, &parents, relation) {
+                Some(parent) => (
+                    graph.node(parent).unique_id.clone(),
+                    inputs.get(parent.index()).map(|input| input.output),
+                ),
+                None => (relation.to_string(), None),
+            })
+            .clone()
     };
     let query_lineage = query_lineage(query, bound);
     let mut unknown: Vec<String> = query_lineage
