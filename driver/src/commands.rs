@@ -8,6 +8,7 @@ use fusion_dialects::Dialect;
 use fusion_frontend::{LoadOptions, LoadResult, Project};
 use fusion_ir::diagnostic::{Diagnostic, Severity};
 use fusion_ir::graph::{NodeId, NodeKind};
+use fusion_ir::schema::RelationSchema;
 use std::path::Path;
 use std::time::Instant;
 
@@ -304,6 +305,8 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
     let mut timings = session.load.phase_timings.clone();
     let mut compiled_sql: Vec<Option<String>> = vec![None; project.nodes.len()];
     let mut lineage = None;
+    let mut output_schemas: Vec<RelationSchema> =
+        vec![RelationSchema::Unknown; project.nodes.len()];
     if let Ok(order) = project.graph.topological_order() {
         let analysis = crate::pipeline::analyse(
             project,
@@ -317,8 +320,13 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
             project, &order, &analysis,
         ));
         let lineage_time = lineage_started.elapsed();
-        timings.extend(analysis.phase_timings);
+        timings.extend(analysis.phase_timings.iter().copied());
         timings.push(("column lineage", lineage_time));
+        output_schemas = analysis
+            .schemas
+            .iter()
+            .map(|schema| schema.output.clone())
+            .collect();
         diagnostics.extend(analysis.diagnostics);
         for (index, details) in project.nodes.iter().enumerate() {
             if selected[index] && details.rendered.is_some() && details.kind != NodeKind::Source {
@@ -327,7 +335,12 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
         }
     }
     let artifacts_started = Instant::now();
-    let written = write_artifacts(project, &compiled_sql);
+    let written = write_artifacts(
+        project,
+        &compiled_sql,
+        &output_schemas,
+        session.dialect.semantics(),
+    );
     timings.push(("artifacts", artifacts_started.elapsed()));
     let lineage_artifact_started = Instant::now();
     let written = written.and_then(|()| match &lineage {
@@ -368,7 +381,12 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
     exit_for(&diagnostics)
 }
 
-fn write_artifacts(project: &Project, compiled_sql: &[Option<String>]) -> std::io::Result<()> {
+fn write_artifacts(
+    project: &Project,
+    compiled_sql: &[Option<String>],
+    schemas: &[RelationSchema],
+    semantics: &dyn fusion_ir::semantics::DialectSemantics,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     let target_dir = project.root_dir.join(&project.settings.target_path);
     let compiled_files: Vec<(std::path::PathBuf, &str)> = compiled_sql
@@ -397,13 +415,27 @@ fn write_artifacts(project: &Project, compiled_sql: &[Option<String>]) -> std::i
     let (generated_at, invocation_id) = crate::compiled::run_stamp();
     let inputs = crate::manifest::ManifestInputs {
         project,
+        schemas,
+        semantics,
         compiled_sql,
         generated_at,
         invocation_id,
     };
     write_file_with(&target_dir.join("manifest.json"), |writer| {
         crate::manifest::write_manifest(&inputs, writer).map_err(std::io::Error::other)
-    })
+    })?;
+    let run = crate::catalog_artifact::CatalogRun {
+        dbt_version: concat!("fusionc-", env!("CARGO_PKG_VERSION")),
+        generated_at: &inputs.generated_at,
+        invocation_id: &inputs.invocation_id,
+    };
+    crate::catalog_artifact::write_catalog(
+        &target_dir.join("catalog.json"),
+        project,
+        schemas,
+        semantics,
+        &run,
+    )
 }
 
 /// Writes a file through a temporary file and a rename, so a reader never

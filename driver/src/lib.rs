@@ -1,12 +1,13 @@
 //! `fusion-driver`: the fusionc command line. The only crate that writes to
 //! the terminal, sets exit codes, or (later) talks to warehouses.
 
+mod catalog_artifact;
 pub mod cli;
 mod commands;
 mod compiled;
+pub mod diagnostics;
 mod lineage_artifact;
 mod lineage_command;
-pub mod diagnostics;
 mod manifest;
 mod pipeline;
 pub mod select;

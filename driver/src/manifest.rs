@@ -10,14 +10,22 @@
 
 use fusion_frontend::{ColumnInfo, NodeDetails, Project};
 use fusion_ir::graph::{NodeId, NodeKind};
+use fusion_ir::name::Name;
+use fusion_ir::schema::RelationSchema;
+use fusion_ir::semantics::DialectSemantics;
 use indexmap::IndexMap;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Inputs the manifest needs besides the project.
 pub struct ManifestInputs<'a> {
     pub project: &'a Project,
+    /// Per node: its inferred output schema (empty when not analysed).
+    pub schemas: &'a [RelationSchema],
+    /// Spells inferred types in the dialect's own names.
+    pub semantics: &'a dyn DialectSemantics,
     /// Per node: the compiled SQL, when the node was compiled in this run.
     pub compiled_sql: &'a [Option<String>],
     pub generated_at: String,
@@ -56,7 +64,10 @@ pub fn write_manifest(
             inputs,
             edges: &edges,
         },
-        sources: SourcesMap { project },
+        sources: SourcesMap {
+            project,
+            semantics: inputs.semantics,
+        },
         macros: MacrosMap { project },
         docs: Empty {},
         exposures: Empty {},
@@ -151,10 +162,15 @@ impl Serialize for NodesMap<'_> {
                 .compiled_sql
                 .get(index)
                 .and_then(Option::as_deref);
-            map.serialize_entry(
-                &details.unique_id,
-                &node(project, details, &self.edges[index].0, compiled),
-            )?;
+            let inferred = self.inputs.schemas.get(index);
+            let entry = node(
+                project,
+                details,
+                &self.edges[index].0,
+                compiled,
+                columns(details, inferred, self.inputs.semantics),
+            );
+            map.serialize_entry(&details.unique_id, &entry)?;
         }
         map.end()
     }
@@ -162,6 +178,7 @@ impl Serialize for NodesMap<'_> {
 
 struct SourcesMap<'a> {
     project: &'a Project,
+    semantics: &'a dyn DialectSemantics,
 }
 
 impl Serialize for SourcesMap<'_> {
@@ -173,7 +190,10 @@ impl Serialize for SourcesMap<'_> {
             .iter()
             .filter(|details| details.kind == NodeKind::Source)
         {
-            map.serialize_entry(&details.unique_id, &source(self.project, details))?;
+            map.serialize_entry(
+                &details.unique_id,
+                &source(self.project, details, self.semantics),
+            )?;
         }
         map.end()
     }
@@ -288,7 +308,7 @@ struct ColumnEntry<'a> {
     name: &'a str,
     description: &'a str,
     meta: &'a Map<String, Value>,
-    data_type: Option<&'a str>,
+    data_type: Option<Cow<'a, str>>,
     constraints: &'a [Value],
     quote: Option<bool>,
     tags: [&'static str; 0],
@@ -296,18 +316,44 @@ struct ColumnEntry<'a> {
     doc_blocks: [&'static str; 0],
 }
 
-fn columns(details: &NodeDetails) -> IndexMap<&str, ColumnEntry<'_>> {
-    details
+/// The columns of a node: those its YAML declares, in their order, then
+/// those its query outputs that the YAML does not declare. A column's
+/// `data_type` is the declared one, else the inferred type in the dialect's
+/// spelling.
+fn columns<'a>(
+    details: &'a NodeDetails,
+    inferred: Option<&RelationSchema>,
+    semantics: &dyn DialectSemantics,
+) -> IndexMap<&'a str, ColumnEntry<'a>> {
+    static NO_META: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    let no_meta = NO_META.get_or_init(Map::new);
+    let inferred_columns = match inferred {
+        Some(RelationSchema::Known(schema)) => schema.columns.as_slice(),
+        _ => &[],
+    };
+    let inferred_type = |name: &str| {
+        let name = Name::new(name);
+        inferred_columns
+            .iter()
+            .find(|column| semantics.names_match(column.name, name))
+            .filter(|column| !column.ty.is_unknown())
+            .map(|column| Cow::Owned(semantics.type_name(&column.ty)))
+    };
+    let mut entries: IndexMap<&'a str, ColumnEntry<'a>> = details
         .columns
         .iter()
-        .map(|column: &ColumnInfo| {
+        .map(|column: &'a ColumnInfo| {
             (
                 column.name.as_str(),
                 ColumnEntry {
                     name: &column.name,
                     description: &column.description,
                     meta: &column.meta,
-                    data_type: column.data_type.as_deref(),
+                    data_type: column
+                        .data_type
+                        .as_deref()
+                        .map(Cow::Borrowed)
+                        .or_else(|| inferred_type(&column.name)),
                     constraints: &column.constraints,
                     quote: None,
                     tags: [],
@@ -316,7 +362,29 @@ fn columns(details: &NodeDetails) -> IndexMap<&str, ColumnEntry<'_>> {
                 },
             )
         })
-        .collect()
+        .collect();
+    for column in inferred_columns {
+        let declared = details
+            .columns
+            .iter()
+            .any(|declared| semantics.names_match(Name::new(&declared.name), column.name));
+        if declared {
+            continue;
+        }
+        entries.entry(column.name.as_str()).or_insert(ColumnEntry {
+            name: column.name.as_str(),
+            description: "",
+            meta: no_meta,
+            data_type: (!column.ty.is_unknown())
+                .then(|| Cow::Owned(semantics.type_name(&column.ty))),
+            constraints: &[],
+            quote: None,
+            tags: [],
+            granularity: None,
+            doc_blocks: [],
+        });
+    }
+    entries
 }
 
 #[derive(Serialize)]
@@ -428,6 +496,7 @@ fn node<'a>(
     details: &'a NodeDetails,
     parents: &'a [&'a str],
     compiled_sql: Option<&'a str>,
+    columns: IndexMap<&'a str, ColumnEntry<'a>>,
 ) -> NodeEntry<'a> {
     let is_relation = matches!(
         details.kind,
@@ -452,7 +521,7 @@ fn node<'a>(
         config: &details.config.values,
         tags: details.config.tags(),
         description: &details.description,
-        columns: columns(details),
+        columns,
         meta: details
             .config
             .get("meta")
@@ -595,7 +664,11 @@ struct SourceEntry<'a> {
     project: &'a str,
 }
 
-fn source<'a>(project: &'a Project, details: &'a NodeDetails) -> SourceEntry<'a> {
+fn source<'a>(
+    project: &'a Project,
+    details: &'a NodeDetails,
+    semantics: &dyn DialectSemantics,
+) -> SourceEntry<'a> {
     let (source_name, source_description, loader, identifier) = match &details.source {
         Some(source) => (
             source.source_name.as_str(),
@@ -638,7 +711,7 @@ fn source<'a>(project: &'a Project, details: &'a NodeDetails) -> SourceEntry<'a>
         },
         external: None,
         description: &details.description,
-        columns: columns(details),
+        columns: columns(details, None, semantics),
         meta: Empty {},
         source_meta: Empty {},
         tags: details.config.tags(),

@@ -4,6 +4,9 @@
 //! models in dependency order so each model's output schema feeds its
 //! children.
 
+use fusion_dialects::signature::user_functions::{
+    UserFunctionDeclaration, UserFunctions, WithUserFunctions,
+};
 use fusion_dialects::{Dialect, Parsed};
 use fusion_frontend::{NodeDetails, Project};
 use fusion_ir::codes::Code;
@@ -15,6 +18,7 @@ use fusion_ir::schema::{Column, RelationName, RelationSchema, Schema};
 use fusion_ir::semantics::DialectSemantics;
 use fusion_ir::span::{FileId, Span};
 use fusion_ir::types::SqlType;
+use fusion_passes::contracts::{check_contract, ContractColumn, ContractLocation};
 use fusion_passes::infer::{infer_schemas, NodeAnalysisInput, NodeSchema};
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -99,7 +103,19 @@ pub fn analyse(
     load_diagnostics: &[Diagnostic],
 ) -> Analysis {
     let needed = with_ancestors(project, wanted);
-    let semantics = dialect.semantics();
+    let mut diagnostics = Vec::new();
+    // The project's UDFs are consulted before the dialect's catalog.
+    let (user_functions, declaration_errors) = user_functions(project, dialect.semantics());
+    diagnostics.extend(declaration_errors);
+    let with_user_functions = WithUserFunctions {
+        dialect: dialect.semantics(),
+        functions: &user_functions,
+    };
+    let semantics: &dyn DialectSemantics = if user_functions.is_empty() {
+        dialect.semantics()
+    } else {
+        &with_user_functions
+    };
     let parse_started = std::time::Instant::now();
     let files_with_errors: rustc_hash::FxHashSet<FileId> = load_diagnostics
         .iter()
@@ -163,7 +179,6 @@ pub fn analyse(
         .collect();
     let schemas = infer_schemas(&project.graph, &needed_order, &inputs, semantics);
 
-    let mut diagnostics = Vec::new();
     for &id in order {
         if !wanted[id.index()] {
             continue;
@@ -174,6 +189,11 @@ pub fn analyse(
         if let Some(bound) = &schemas[id.index()].bound {
             diagnostics.extend(bound.diagnostics.iter().cloned());
         }
+        diagnostics.extend(contract_diagnostics(
+            project.details(id),
+            &schemas[id.index()].output,
+            semantics,
+        ));
     }
     // Move each bound query out of its parse: the later passes read the IR
     // that binding read, nothing is parsed again.
@@ -197,6 +217,83 @@ pub fn analyse(
         queries,
         diagnostics,
     }
+}
+
+/// The project's declared UDFs, read with the dialect's type names, and a
+/// diagnostic for each declaration that cannot be read.
+fn user_functions(
+    project: &Project,
+    semantics: &dyn DialectSemantics,
+) -> (UserFunctions, Vec<Diagnostic>) {
+    let declarations = project
+        .functions
+        .iter()
+        .map(|declaration| UserFunctionDeclaration {
+            name: declaration.name.as_deref(),
+            signature: &declaration.signature,
+        });
+    let (functions, errors) = UserFunctions::from_declarations(declarations, semantics);
+    let diagnostics = errors
+        .into_iter()
+        .map(|error| {
+            let location = project
+                .functions
+                .iter()
+                .find(|declaration| {
+                    declaration.name.as_deref() == Some(error.declaration.as_str())
+                        || declaration.signature.trim() == error.declaration
+                })
+                .map(|declaration| declaration.location);
+            let diagnostic = Diagnostic::new(
+                Code::InvalidFunctionSignature,
+                format!("the function `{}` cannot be declared: {}", error.declaration, error.message),
+            )
+            .with_help("write it as `name(parameter TYPE, ...) -> TYPE`, as in `clean_phone(raw varchar) -> varchar`");
+            match location {
+                Some(location) => diagnostic.at(location.file, location.span),
+                None => diagnostic,
+            }
+        })
+        .collect();
+    (functions, diagnostics)
+}
+
+/// The contract check of a model whose config enforces its contract.
+fn contract_diagnostics(
+    details: &NodeDetails,
+    output: &RelationSchema,
+    semantics: &dyn DialectSemantics,
+) -> Vec<Diagnostic> {
+    if details.kind != NodeKind::Model || !details.config.contract_enforced() {
+        return Vec::new();
+    }
+    let model_file = details.file.unwrap_or(FileId(0));
+    let declared: Vec<ContractColumn> = details
+        .columns
+        .iter()
+        .map(|column| {
+            let data_type = column.data_type.clone().unwrap_or_default();
+            let location = column
+                .location
+                .unwrap_or(fusion_ir::span::FileSpan::new(model_file, Span::EMPTY));
+            ContractColumn {
+                name: Name::new(&column.name),
+                ty: semantics.parse_type_name(&data_type),
+                data_type,
+                file: location.file,
+                span: location.span,
+            }
+        })
+        .collect();
+    check_contract(
+        &declared,
+        output,
+        semantics,
+        ContractLocation {
+            file: model_file,
+            span: Span::EMPTY,
+        },
+    )
 }
 
 /// The name children use to read a node: its relation, or for an ephemeral

@@ -70,6 +70,8 @@ pub struct Project {
     /// this project), overridden by `--vars`.
     pub vars: serde_json::Map<String, serde_json::Value>,
     pub graph: ProjectGraph,
+    /// User-defined functions the project declares in YAML.
+    pub functions: Vec<FunctionDeclaration>,
     /// Per graph node details, indexed by [`NodeId`] (parallel to `graph.nodes`).
     pub nodes: Vec<NodeDetails>,
     pub macros: Vec<MacroInfo>,
@@ -158,6 +160,19 @@ pub struct ColumnInfo {
     pub tests: Vec<String>,
     pub constraints: Vec<serde_json::Value>,
     pub meta: serde_json::Map<String, serde_json::Value>,
+    /// Where the column is declared: its `name` in the YAML file.
+    pub location: Option<fusion_ir::span::FileSpan>,
+}
+
+/// A user-defined function declared under `functions:` in a schema YAML
+/// file, in the signature language of the dialect catalogs: either a whole
+/// signature (`"clean_phone(raw varchar) -> varchar"`) or a name and a
+/// signature (`{name: clean_phone, signature: "(raw varchar) -> varchar"}`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionDeclaration {
+    pub name: Option<String>,
+    pub signature: String,
+    pub location: fusion_ir::span::FileSpan,
 }
 
 /// One `ref()` call.

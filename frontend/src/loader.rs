@@ -448,7 +448,9 @@ fn load_inner(
     let mut model_patches: FxHashMap<String, NodePatch> = FxHashMap::default();
     let mut seed_patches: FxHashMap<String, NodePatch> = FxHashMap::default();
     let mut source_decls: Vec<SourceDecl> = Vec::new();
+    let mut function_declarations = Vec::new();
     for schema_file in schema_files {
+        function_declarations.extend(schema_file.functions);
         for patch in schema_file.models.into_iter().chain(schema_file.snapshots) {
             model_patches.entry(patch.name.clone()).or_insert(patch);
         }
@@ -1337,6 +1339,7 @@ fn load_inner(
     timer.finish("cycle check");
 
     Some(Project {
+        functions: function_declarations,
         name: project_name,
         root_dir,
         settings,

@@ -65,6 +65,7 @@ pub struct SourceDecl {
 /// Everything one schema file declares.
 #[derive(Clone, Debug, Default)]
 pub struct SchemaFile {
+    pub functions: Vec<crate::FunctionDeclaration>,
     pub models: Vec<NodePatch>,
     pub seeds: Vec<NodePatch>,
     pub snapshots: Vec<NodePatch>,
@@ -164,6 +165,35 @@ pub fn read_schema_file(
             1 => schema_file.seeds = patches,
             _ => schema_file.snapshots = patches,
         }
+    }
+    for declaration in checker.list(object, "functions", 0).to_vec() {
+        let (name, signature) = match &declaration {
+            Value::String(signature) => (None, Some(signature.clone())),
+            Value::Object(entry) => (
+                checker.string(entry, "name", 0),
+                checker.string(entry, "signature", 0),
+            ),
+            _ => (None, None),
+        };
+        let Some(signature) = signature else {
+            checker.error(
+                "functions",
+                "a list of signatures, or of mappings with `name` and `signature`",
+                &declaration,
+                0,
+            );
+            continue;
+        };
+        let located = name.as_deref().unwrap_or(signature.as_str());
+        let span = match text.find(located) {
+            Some(start) => Span::from_range(start..start + located.len()),
+            None => find_key_span(text, "functions", 0),
+        };
+        schema_file.functions.push(crate::FunctionDeclaration {
+            name,
+            signature,
+            location: fusion_ir::span::FileSpan::new(file, span),
+        });
     }
     let mut cursor = 0usize;
     for source in checker.list(object, "sources", 0).to_vec() {
@@ -297,6 +327,9 @@ fn read_columns(
 ) -> (Vec<ColumnInfo>, Vec<TestSpec>) {
     let mut columns = Vec::new();
     let mut tests = Vec::new();
+    // Columns are declared in order: each search starts after the previous
+    // column, so finding every column's place is linear in the file.
+    let mut cursor = near;
     for column in checker.list(object, "columns", near).to_vec() {
         let Some(column_object) = column.as_object() else {
             checker.error("columns", "a list of mappings", &column, near);
@@ -308,7 +341,12 @@ fn read_columns(
         };
         let column_tests = read_tests(checker, column_object, Some(&name), near);
         let constraints = checker.list(column_object, "constraints", near).to_vec();
+        let name_span = name_span_of(checker.text, &name, cursor);
+        if !name_span.is_empty() {
+            cursor = name_span.end as usize;
+        }
         columns.push(ColumnInfo {
+            location: Some(fusion_ir::span::FileSpan::new(checker.file, name_span)),
             data_type: checker
                 .string(column_object, "data_type", near)
                 .or_else(|| checker.string(column_object, "type", near)),
