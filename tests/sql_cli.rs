@@ -76,3 +76,34 @@ fn sql_parse_reports_syntax_errors_with_exit_code_one() {
     assert!(text.starts_with("exit code: 0"), "{text}");
     insta::assert_snapshot!("parse_ok", text);
 }
+
+#[test]
+fn sql_lineage_names_source_columns_and_edge_kinds() {
+    let query = fixture("lineage_query.sql");
+    let schema = fixture("lineage_schema.json");
+    let text = run_captured(&[
+        "fusionc",
+        "sql",
+        "lineage",
+        "--dialect",
+        "duckdb",
+        "--schema",
+        &schema,
+        &query,
+    ]);
+    assert!(text.starts_with("exit code: 0"), "{text}");
+    insta::assert_snapshot!("lineage_text", text);
+    let json = run_captured(&[
+        "fusionc",
+        "sql",
+        "lineage",
+        "--dialect",
+        "duckdb",
+        "--schema",
+        &schema,
+        "--output",
+        "json",
+        &query,
+    ]);
+    insta::assert_snapshot!("lineage_json", json);
+}

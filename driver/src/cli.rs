@@ -40,6 +40,8 @@ pub enum SqlCommand {
     Parse(crate::sql_command::SqlInputArgs),
     /// Parse, bind and type check SQL; prints the output columns and their types.
     Check(crate::sql_command::SqlCheckArgs),
+    /// Column lineage of SQL: for each output column, the table columns it reads and how.
+    Lineage(crate::sql_command::SqlCheckArgs),
 }
 
 /// Options every project command takes.
@@ -161,6 +163,7 @@ where
         Command::Sql(arguments) => match arguments.command {
             SqlCommand::Parse(arguments) => crate::sql_command::parse(&arguments, output),
             SqlCommand::Check(arguments) => crate::sql_command::check(&arguments, output),
+            SqlCommand::Lineage(arguments) => crate::sql_command::lineage(&arguments, output),
         },
     }
 }

@@ -307,3 +307,96 @@ pub fn check(arguments: &SqlCheckArgs, output: &mut Output<'_>) -> i32 {
         exit_code::SUCCESS
     }
 }
+
+/// `fusionc sql lineage`: for each output column of each query, the table
+/// columns it reads and how (copy, rename, transform, aggregate, window,
+/// filter, join_key).
+pub fn lineage(arguments: &SqlCheckArgs, output: &mut Output<'_>) -> i32 {
+    let input = match read_input(&arguments.input, output) {
+        Ok(input) => input,
+        Err(code) => return code,
+    };
+    let catalog = match &arguments.schema {
+        Some(path) => match read_catalog(path, input.dialect) {
+            Ok(catalog) => catalog,
+            Err(message) => {
+                let _ = writeln!(output.stderr, "error: {message}");
+                return exit_code::USAGE_ERROR;
+            }
+        },
+        None => Catalog::default(),
+    };
+    let semantics = input.dialect.semantics();
+    let lookup = CatalogLookup::new(&catalog, semantics);
+    let parsed = input.dialect.parse(&input.text, input.file);
+    let mut diagnostics = parsed.diagnostics.clone();
+    let mut reports = Vec::new();
+    for statement in &parsed.statements {
+        let Statement::Query(query) = statement else {
+            continue;
+        };
+        let bound = bind_query(query, &lookup, semantics, input.file);
+        diagnostics.extend(bound.diagnostics.iter().cloned());
+        reports.push(fusion_passes::lineage::query_column_sources(
+            query,
+            &bound,
+            Some(&catalog),
+        ));
+    }
+    match arguments.input.output {
+        SqlOutput::Text => {
+            write_plain_diagnostics(&input, &diagnostics, output);
+            for (index, report) in reports.iter().enumerate() {
+                if reports.len() > 1 {
+                    let _ = writeln!(output.stdout, "-- statement {}", index + 1);
+                }
+                if !report.columns_known {
+                    let _ = writeln!(
+                        output.stdout,
+                        "(columns unknown: the schema of {} is not known)",
+                        report.unknown_tables.join(", ")
+                    );
+                }
+                for column in &report.columns {
+                    let sources: Vec<String> = column
+                        .sources
+                        .iter()
+                        .map(|source| {
+                            let kind = serde_json::to_value(source.kind)
+                                .ok()
+                                .and_then(|value| value.as_str().map(str::to_string))
+                                .unwrap_or_default();
+                            let column_name = source.column.as_deref().unwrap_or("*");
+                            let unknown = if source.schema_known {
+                                ""
+                            } else {
+                                ", schema unknown"
+                            };
+                            format!("{}.{column_name} ({kind}{unknown})", source.table)
+                        })
+                        .collect();
+                    let _ = writeln!(output.stdout, "{} <- {}", column.column, sources.join(", "));
+                }
+            }
+        }
+        SqlOutput::Json => {
+            let rendered = json_diagnostics(&input, &diagnostics);
+            let statements = if reports.len() == 1 {
+                serde_json::to_value(&reports[0]).unwrap_or_default()
+            } else {
+                serde_json::to_value(&reports).unwrap_or_default()
+            };
+            let value = serde_json::json!({"lineage": statements, "diagnostics": rendered});
+            let _ = writeln!(
+                output.stdout,
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        exit_code::PROJECT_ERROR
+    } else {
+        exit_code::SUCCESS
+    }
+}
