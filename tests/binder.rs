@@ -2,17 +2,19 @@
 //!
 //! Each `tests/binder/*.sql` fixture starts with `-- schema: {...}`, a JSON
 //! object mapping table names (`orders` or `main.orders`) to objects of
-//! column name → DuckDB type (`"INTEGER NOT NULL"` for a non-null column;
-//! `null` instead of an object for a table whose columns are unknown). The
-//! rest of the file holds statements; each is parsed with the DuckDB
-//! dialect, bound, and snapshotted as its output columns and diagnostics.
+//! column name → type (`"INTEGER NOT NULL"` for a non-null column; `null`
+//! instead of an object for a table whose columns are unknown). An optional
+//! second line `-- dialect: snowflake` picks the dialect (DuckDB otherwise),
+//! whose type names the schema uses. The rest of the file holds statements;
+//! each is parsed with the dialect, bound, and snapshotted as its output
+//! columns and diagnostics.
 //!
 //! The TPC-H and TPC-DS tests bind every benchmark query of the shared
 //! corpus (`../shared/corpus/benchmarks`) against its schema; the goal is no
 //! false errors.
 
 use fusion_dialects::duckdb::DuckDb;
-use fusion_dialects::Dialect;
+use fusion_dialects::{dialect_for_adapter, Dialect};
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::name::Name;
 use fusion_ir::query::Statement;
@@ -133,8 +135,7 @@ fn render_output(bound: &BoundQuery, semantics: &dyn DialectSemantics) -> String
 }
 
 /// Parses and binds every statement of `sql`; renders columns and diagnostics.
-fn bind_text(sql: &str, catalog: &Catalog) -> (String, usize) {
-    let dialect = DuckDb;
+fn bind_text(sql: &str, catalog: &Catalog, dialect: &dyn Dialect) -> (String, usize) {
     let semantics = dialect.semantics();
     let lookup = CatalogLookup::new(catalog, semantics);
     let parsed = dialect.parse(sql, FileId(0));
@@ -179,7 +180,6 @@ fn fixtures() -> Vec<PathBuf> {
 
 #[test]
 fn binder_fixtures() {
-    let semantics = DuckDb.semantics();
     let files = fixtures();
     assert!(
         files.len() >= 10,
@@ -195,8 +195,17 @@ fn binder_fixtures() {
             .unwrap_or_else(|| panic!("{} must start with `-- schema: {{...}}`", path.display()));
         let schema: serde_json::Value = serde_json::from_str(header.trim())
             .unwrap_or_else(|error| panic!("schema header of {}: {error}", path.display()));
-        let catalog = catalog_from_json(&schema, semantics);
-        let (rendered, _) = bind_text(&text, &catalog);
+        let dialect: &dyn Dialect = match text
+            .lines()
+            .nth(1)
+            .and_then(|line| line.strip_prefix("-- dialect:"))
+        {
+            Some(name) => dialect_for_adapter(name.trim())
+                .unwrap_or_else(|| panic!("{}: no dialect `{}`", path.display(), name.trim())),
+            None => &DuckDb,
+        };
+        let catalog = catalog_from_json(&schema, dialect.semantics());
+        let (rendered, _) = bind_text(&text, &catalog, dialect);
         let stem = path
             .file_stem()
             .and_then(|stem| stem.to_str())
@@ -245,7 +254,7 @@ fn benchmark(name: &str) {
         let case: serde_json::Value = serde_json::from_str(line).expect("benchmark line is JSON");
         let id = case["id"].as_str().unwrap_or("?");
         let sql = case["sql"].as_str().unwrap_or("");
-        let (rendered, errors) = bind_text(sql, &catalog);
+        let (rendered, errors) = bind_text(sql, &catalog, &DuckDb);
         total += 1;
         clean += usize::from(errors == 0);
         writeln!(report, "== {id}\n{rendered}").ok();

@@ -9,8 +9,8 @@
 //! documentation gives a different result type, the documentation wins and
 //! the row is listed in `DOCUMENTATION_OVERRIDES` with the reason.
 
-use fusion_dialects::signature::type_text::{split_field, split_type_text};
 use fusion_dialects::dialect_for_adapter;
+use fusion_dialects::signature::type_text::{split_field, split_type_text};
 use fusion_ir::codes::Code;
 use fusion_ir::name::Name;
 use fusion_ir::query::Statement;
@@ -134,7 +134,11 @@ fn corpus_type(dialect: &str, semantics: &dyn DialectSemantics, text: &str) -> S
     }
     if let Some(parsed) = split_type_text(text) {
         let arguments = parsed.arguments.clone().unwrap_or_default();
-        match (parsed.base.as_str(), parsed.angle_brackets, arguments.as_slice()) {
+        match (
+            parsed.base.as_str(),
+            parsed.angle_brackets,
+            arguments.as_slice(),
+        ) {
             ("ARRAY", true, [element]) => {
                 return SqlType::Array(Box::new(corpus_type(dialect, semantics, element)))
             }
@@ -259,11 +263,17 @@ fn measure(folder: &std::path::Path, dialect_name: &str) -> Agreement {
                 let bound = bind_query(query, &lookup, semantics, FileId(0));
                 // Rows that name columns the corpus schema leaves out are
                 // still measured: the binder types such a column as unknown
-                // and goes on, so only other errors count as failures.
+                // and goes on. Likewise rows that call a window function
+                // without OVER (the corpus lists expressions out of their
+                // window): the error is right, the type is still measured.
                 match (
                     &bound.output,
                     bound.diagnostics.iter().find(|diagnostic| {
-                        diagnostic.is_error() && diagnostic.code != Code::UnknownColumn
+                        diagnostic.is_error()
+                            && !matches!(
+                                diagnostic.code,
+                                Code::UnknownColumn | Code::WindowFunctionWithoutOver
+                            )
                     }),
                 ) {
                     (_, Some(error)) => Err(format!("{} {}", error.code, error.message)),

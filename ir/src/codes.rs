@@ -165,6 +165,8 @@ define_codes! {
         example: "functions: [{name: clean, signature: 'clean(x varchar -> varchar'}]";
     WindowFunctionWithoutOver = "FC4018", Error, "a function that only works as a window function is called without OVER",
         example: "select row_number() from orders";
+    OrderByNotSelected = "FC4019", Error, "a SELECT DISTINCT is ordered by a column it does not output",
+        example: "select distinct customer_id from orders order by order_date";
 }
 
 #[cfg(test)]

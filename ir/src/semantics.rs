@@ -211,6 +211,14 @@ pub trait DialectSemantics: Send + Sync {
         None
     }
 
+    /// Whether a `SELECT DISTINCT` may only be ordered by what it outputs.
+    ///
+    /// Example (Postgres, DuckDB, BigQuery): `select distinct a from t order
+    /// by b` is rejected, since one `a` may stand for rows with several `b`.
+    fn distinct_order_by_must_be_selected(&self) -> bool {
+        false
+    }
+
     /// The names of every function in the catalog, for "did you mean" help.
     fn function_names(&self) -> Vec<&str> {
         Vec::new()

@@ -118,6 +118,7 @@ pub fn bind_query(
         ctes: Vec::new(),
         aggregate_calls: FxHashSet::default(),
         block_has_aggregate: false,
+        next_lambda_types: None,
     };
     let output = match query.root {
         Some(root) => {
@@ -260,7 +261,9 @@ struct ExprContext<'c> {
     /// ORDER BY prefers a select alias over a FROM column of the same name.
     aliases_first: bool,
     in_aggregate: bool,
-    lambda_parameters: &'c [Name],
+    /// The parameters of the lambdas being bound, with the types the
+    /// higher-order function gives them (unknown when it is not known).
+    lambda_parameters: &'c [(Name, SqlType)],
 }
 
 impl<'c> ExprContext<'c> {
@@ -273,6 +276,14 @@ impl<'c> ExprContext<'c> {
             lambda_parameters: &[],
         }
     }
+}
+
+/// What the grouping check of one aggregated block compares against.
+struct Grouping<'g> {
+    keys: &'g [ExprId],
+    grouped: &'g FxHashSet<ColumnOrigin>,
+    /// The block's FROM items, whose columns a correlated subquery may read.
+    block_rels: &'g FxHashSet<RelId>,
 }
 
 struct CteBinding {
@@ -298,6 +309,9 @@ struct Binder<'q> {
     aggregate_calls: FxHashSet<ExprId>,
     /// Whether the block being bound holds an aggregate call.
     block_has_aggregate: bool,
+    /// The parameter types of the lambda about to be bound, set by the
+    /// higher-order function call whose argument it is.
+    next_lambda_types: Option<Vec<SqlType>>,
 }
 
 /// How an unqualified name resolves in one scope level.
@@ -1373,6 +1387,17 @@ impl<'q> Binder<'q> {
             order_exprs.push(expr);
         }
 
+        // SELECT DISTINCT ordered by a column the select list does not
+        // output, where the dialect forbids it.
+        if matches!(distinct, Distinct::Distinct)
+            && output_known
+            // A `*` outputs columns without expressions: not checked.
+            && output_exprs.iter().all(Option::is_some)
+            && self.semantics.distinct_order_by_must_be_selected()
+        {
+            self.check_distinct_order(&order_exprs, &output_exprs);
+        }
+
         // The grouping check: in an aggregated block every column read
         // outside an aggregate must be a grouping key.
         if (group_by.is_some() || self.block_has_aggregate) && !grouping_uncertain {
@@ -1385,8 +1410,14 @@ impl<'q> Binder<'q> {
             checked.extend(qualify);
             checked.extend(order_exprs.iter().copied());
             let mut reported: FxHashSet<ColumnOrigin> = FxHashSet::default();
+            let block_rels: FxHashSet<RelId> = scope.items.iter().map(|item| item.rel).collect();
+            let grouping = Grouping {
+                keys: &group_keys,
+                grouped: &grouped_origins,
+                block_rels: &block_rels,
+            };
             for expr in checked {
-                self.check_grouped(expr, &group_keys, &grouped_origins, &mut reported);
+                self.check_grouped(expr, &grouping, &mut reported);
             }
             if output_known
                 && output_exprs.iter().any(Option::is_none)
@@ -1708,6 +1739,52 @@ impl<'q> Binder<'q> {
         }
     }
 
+    /// Reports ORDER BY keys of a `SELECT DISTINCT` that read a FROM column
+    /// no output expression is or reads.
+    fn check_distinct_order(&mut self, order_exprs: &[ExprId], output_exprs: &[Option<ExprId>]) {
+        let mut selected: FxHashSet<ColumnOrigin> = FxHashSet::default();
+        for output in output_exprs.iter().flatten() {
+            self.collect_input_origins(*output, &mut selected);
+        }
+        for &expr in order_exprs {
+            if output_exprs
+                .iter()
+                .flatten()
+                .any(|output| self.same_expr(*output, expr))
+            {
+                continue;
+            }
+            let mut read: FxHashSet<ColumnOrigin> = FxHashSet::default();
+            self.collect_input_origins(expr, &mut read);
+            if read.iter().any(|origin| !selected.contains(origin)) {
+                let span = self.query.expr(expr).span;
+                self.report(
+                    Code::OrderByNotSelected,
+                    span,
+                    "ORDER BY of a SELECT DISTINCT uses a column the select list does not output"
+                        .to_owned(),
+                )
+                .help = Some("add the expression to the select list, or drop DISTINCT".to_owned());
+            }
+        }
+    }
+
+    /// The FROM columns of the current block an expression reads, outside
+    /// aggregates (an aggregate's arguments are not per-row values).
+    fn collect_input_origins(&self, expr: ExprId, origins: &mut FxHashSet<ColumnOrigin>) {
+        if self.aggregate_calls.contains(&expr) {
+            return;
+        }
+        if let Some(origin @ ColumnOrigin::Input { .. }) =
+            self.column_origins.get(expr.index()).copied().flatten()
+        {
+            origins.insert(origin);
+        }
+        for child in expr_children(self.query, expr) {
+            self.collect_input_origins(child, origins);
+        }
+    }
+
     // ---------------------------------------------------------------- grouping
 
     fn contains_aggregate(&self, expr: ExprId) -> bool {
@@ -1729,10 +1806,10 @@ impl<'q> Binder<'q> {
     fn check_grouped(
         &mut self,
         expr: ExprId,
-        keys: &[ExprId],
-        grouped: &FxHashSet<ColumnOrigin>,
+        grouping: &Grouping<'_>,
         reported: &mut FxHashSet<ColumnOrigin>,
     ) {
+        let (keys, grouped) = (grouping.keys, grouping.grouped);
         if keys.iter().any(|key| self.same_expr(*key, expr)) || self.aggregate_calls.contains(&expr)
         {
             return;
@@ -1754,13 +1831,75 @@ impl<'q> Binder<'q> {
             }
             ExprKind::Field { expr: base, .. } => {
                 // `s.field` where `s.field` itself is a key, or `s` is.
-                self.check_grouped(*base, keys, grouped, reported);
+                self.check_grouped(*base, grouping, reported);
+            }
+            ExprKind::Subquery(subquery) | ExprKind::Exists { subquery, .. } => {
+                self.check_subquery_grouped(*subquery, grouping, reported);
+            }
+            ExprKind::InSubquery {
+                expr: inner,
+                subquery,
+                ..
+            } => {
+                self.check_grouped(*inner, grouping, reported);
+                self.check_subquery_grouped(*subquery, grouping, reported);
             }
             _ => {
                 for child in expr_children(self.query, expr) {
-                    self.check_grouped(child, keys, grouped, reported);
+                    self.check_grouped(child, grouping, reported);
                 }
             }
+        }
+    }
+
+    /// A subquery evaluated per group may only read grouped columns of the
+    /// block: its correlated references to the block's FROM items are
+    /// checked like the block's own columns.
+    fn check_subquery_grouped(
+        &mut self,
+        subquery: RelId,
+        grouping: &Grouping<'_>,
+        reported: &mut FxHashSet<ColumnOrigin>,
+    ) {
+        // The subquery's expressions are those whose text lies inside it:
+        // expressions keep the spans of the one SQL text they come from.
+        let extent = self.query.rel(subquery).span;
+        let mut ungrouped: Vec<(ExprId, ColumnOrigin)> = Vec::new();
+        for (index, origin) in self.column_origins.iter().enumerate() {
+            let Some(ColumnOrigin::Outer { rel, column }) = origin else {
+                continue;
+            };
+            let input = ColumnOrigin::Input {
+                rel: *rel,
+                column: *column,
+            };
+            let Ok(id) = u32::try_from(index) else {
+                continue;
+            };
+            let span = self.query.expr(ExprId(id)).span;
+            if grouping.block_rels.contains(rel)
+                && !grouping.grouped.contains(&input)
+                && span.start >= extent.start
+                && span.end <= extent.end
+            {
+                ungrouped.push((ExprId(id), input));
+            }
+        }
+        for (expr, origin) in ungrouped {
+            if !reported.insert(origin) {
+                continue;
+            }
+            let name = match &self.query.expr(expr).kind {
+                ExprKind::Column { name, .. } => name.name.to_string(),
+                _ => "column".to_owned(),
+            };
+            let message = format!(
+                "column `{name}` must appear in GROUP BY or be used in an aggregate function: the subquery reads it for each group"
+            );
+            self.report(Code::NotGrouped, self.query.expr(expr).span, message)
+                .help = Some(format!(
+                "add `{name}` to GROUP BY, or correlate on a grouped column"
+            ));
         }
     }
 
@@ -2011,13 +2150,17 @@ impl<'q> Binder<'q> {
                     if let Some(value) = self.resolve_alias(expr, folded, context) {
                         return value;
                     }
-                    if context
+                    if let Some((_, ty)) = context
                         .lambda_parameters
                         .iter()
-                        .any(|parameter| self.semantics.names_match(*parameter, folded))
+                        .rev()
+                        .find(|(parameter, _)| self.semantics.names_match(*parameter, folded))
                     {
                         self.set_origin(expr, ColumnOrigin::LambdaParameter);
-                        return unknown_value();
+                        return TypedValue {
+                            ty: ty.clone(),
+                            nullable: true,
+                        };
                     }
                 }
                 level = current.parent;
@@ -2123,8 +2266,9 @@ impl<'q> Binder<'q> {
                 && context
                     .lambda_parameters
                     .iter()
-                    .any(|parameter| self.semantics.names_match(*parameter, first))
+                    .any(|(parameter, _)| self.semantics.names_match(*parameter, first))
             {
+                // `x.field` on a lambda parameter: the field's type is not tracked.
                 self.set_origin(expr, ColumnOrigin::LambdaParameter);
                 return unknown_value();
             }
@@ -2664,14 +2808,21 @@ impl<'q> Binder<'q> {
                 }
             }
             ExprKind::Lambda { params, body } => {
-                let mut parameters: Vec<Name> = context.lambda_parameters.to_vec();
-                parameters.extend(params.iter().map(|param| self.fold(param)));
+                let types = self.next_lambda_types.take().unwrap_or_default();
+                let mut parameters: Vec<(Name, SqlType)> = context.lambda_parameters.to_vec();
+                parameters.extend(params.iter().enumerate().map(|(position, param)| {
+                    (
+                        self.fold(param),
+                        types.get(position).cloned().unwrap_or(SqlType::Unknown),
+                    )
+                }));
                 let inner = ExprContext {
                     lambda_parameters: &parameters,
                     ..context
                 };
-                self.bind_expr(*body, scope, inner);
-                unknown_value()
+                // A lambda's value is its body's: `list_transform(xs, x -> x + 1)`
+                // then types as a list of the body's type.
+                self.bind_expr(*body, scope, inner)
             }
             ExprKind::Star(_) | ExprKind::Error => unknown_value(),
         };
@@ -2910,6 +3061,18 @@ impl<'q> Binder<'q> {
         let is_window = call.over.is_some();
         let is_aggregate = !is_window
             && definition.is_some_and(|definition| definition.kind == FunctionKind::Aggregate);
+        // `row_number()`, `lag(x)`: functions that only exist as window
+        // functions need OVER (hypothetical-set calls with WITHIN GROUP aside).
+        if !is_window
+            && call.within_group.is_empty()
+            && definition.is_some_and(|definition| definition.kind == FunctionKind::Window)
+        {
+            let message = format!("window function `{function_name}` requires an OVER clause");
+            self.report(Code::WindowFunctionWithoutOver, span, message)
+                .help = Some(format!(
+                "add `OVER (...)`, for example `{function_name}(...) OVER (ORDER BY ...)`"
+            ));
+        }
 
         if is_aggregate || is_window {
             let what = if is_window {
@@ -2962,6 +3125,17 @@ impl<'q> Binder<'q> {
                 };
                 arguments.push((arg.value, self.record(arg.value, keyword)));
                 continue;
+            }
+            if matches!(query.expr(arg.value).kind, ExprKind::Lambda { .. }) {
+                // A lambda's first parameter is an element of the list the
+                // function works on (its first argument); what further
+                // parameters hold (an index, an accumulator) depends on the
+                // function, so they stay unknown.
+                let element = match arguments.first().map(|(_, value)| &value.ty) {
+                    Some(SqlType::Array(element)) => (**element).clone(),
+                    _ => SqlType::Unknown,
+                };
+                self.next_lambda_types = Some(vec![element]);
             }
             arguments.push((
                 arg.value,

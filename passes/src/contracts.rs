@@ -63,7 +63,9 @@ pub fn check_contract(
                     ),
                 )
                 .at(column.file, column.span)
-                .with_help("add the column to the model's select list, or remove it from the contract"),
+                .with_help(
+                    "add the column to the model's select list, or remove it from the contract",
+                ),
             );
             continue;
         };
@@ -148,9 +150,14 @@ fn types_agree(declared: &SqlType, inferred: &SqlType) -> bool {
         _ if declared == inferred => true,
         // Without a size the family is enough.
         (T::String { max_len: None }, T::String { .. }) => true,
-        (T::String { max_len: Some(declared) }, T::String { max_len: Some(inferred) }) => {
-            inferred <= declared
-        }
+        (
+            T::String {
+                max_len: Some(declared),
+            },
+            T::String {
+                max_len: Some(inferred),
+            },
+        ) => inferred <= declared,
         (T::Binary { max_len: None }, T::Binary { .. }) => true,
         (
             T::Decimal {
@@ -248,7 +255,11 @@ mod tests {
     fn reports_missing_extra_and_mistyped_columns() {
         let inferred = RelationSchema::Known(Arc::new(Schema::new(vec![
             Column::new(Name::new("ID"), SqlType::INT32, false),
-            Column::new(Name::new("name"), SqlType::String { max_len: Some(20) }, true),
+            Column::new(
+                Name::new("name"),
+                SqlType::String { max_len: Some(20) },
+                true,
+            ),
             Column::new(Name::new("extra"), SqlType::Date, true),
         ])));
         let contract = [

@@ -466,6 +466,10 @@ impl DialectSemantics for BigQuerySemantics {
     fn aliases_visible_in_where(&self) -> bool {
         false
     }
+
+    fn distinct_order_by_must_be_selected(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

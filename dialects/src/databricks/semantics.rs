@@ -169,10 +169,9 @@ impl DatabricksSemantics {
                 _ => return None,
             },
             "MAP" => match arguments.as_slice() {
-                [key, value] => SqlType::Map(Box::new((
-                    self.parse_inner(key)?,
-                    self.parse_inner(value)?,
-                ))),
+                [key, value] => {
+                    SqlType::Map(Box::new((self.parse_inner(key)?, self.parse_inner(value)?)))
+                }
                 _ => return None,
             },
             "STRUCT" => {
@@ -284,12 +283,17 @@ impl DialectSemantics for DatabricksSemantics {
                 }
             }
             (T::Date, T::Timestamp { .. }) | (T::Timestamp { .. }, T::Timestamp { .. }) => true,
+            // A timestamp passed where a date is expected is truncated to it.
+            (T::Timestamp { .. }, T::Date) => true,
             // Implicit crosscasting: a STRING converts to the simple type a
             // function or operator needs.
             (T::String { .. }, to) => !matches!(to, T::Array(_) | T::Map(_) | T::Struct(_)),
             (from, T::String { .. }) => {
                 numeric_rank(from).is_some()
-                    || matches!(from, T::Date | T::Timestamp { .. } | T::Boolean | T::Interval)
+                    || matches!(
+                        from,
+                        T::Date | T::Timestamp { .. } | T::Boolean | T::Interval
+                    )
             }
             (T::Array(from_element), T::Array(to_element)) => {
                 self.can_coerce(from_element, to_element)
@@ -413,7 +417,11 @@ impl DialectSemantics for DatabricksSemantics {
         }
         // A STRING operand of arithmetic is read as a DOUBLE.
         let left = if left.is_string() { &T::Float64 } else { left };
-        let right = if right.is_string() { &T::Float64 } else { right };
+        let right = if right.is_string() {
+            &T::Float64
+        } else {
+            right
+        };
         let (left, right) = match (left, right) {
             (T::Null, T::Null) => return Some(T::INT32),
             (T::Null, other) | (other, T::Null) => (other, other),
@@ -432,9 +440,7 @@ impl DialectSemantics for DatabricksSemantics {
             }
             (Op::Add | Op::Subtract, T::Timestamp { zone }, T::Interval)
             | (Op::Add, T::Interval, T::Timestamp { zone }) => Some(T::Timestamp { zone: *zone }),
-            (Op::Subtract, T::Timestamp { .. }, T::Timestamp { .. } | T::Date) => {
-                Some(T::Interval)
-            }
+            (Op::Subtract, T::Timestamp { .. }, T::Timestamp { .. } | T::Date) => Some(T::Interval),
             (Op::Add | Op::Subtract, T::Interval, T::Interval) => Some(T::Interval),
             (Op::Multiply | Op::Divide, T::Interval, number) if number.is_numeric() => {
                 Some(T::Interval)
@@ -444,9 +450,13 @@ impl DialectSemantics for DatabricksSemantics {
                 match (decimal_parts(left), decimal_parts(right), &common) {
                     // Integer division with `/` is DOUBLE.
                     (_, _, common) if common.is_integer() => Some(T::Float64),
-                    (Some((left_precision, left_scale)), Some((right_precision, right_scale)), T::Decimal { .. }) => {
-                        let scale = u32::from(MINIMUM_ADJUSTED_SCALE)
-                            .max(left_scale + right_precision + 1);
+                    (
+                        Some((left_precision, left_scale)),
+                        Some((right_precision, right_scale)),
+                        T::Decimal { .. },
+                    ) => {
+                        let scale =
+                            u32::from(MINIMUM_ADJUSTED_SCALE).max(left_scale + right_precision + 1);
                         let precision = left_precision - left_scale + right_scale + scale;
                         Some(bounded_decimal(precision, scale))
                     }
@@ -459,39 +469,37 @@ impl DialectSemantics for DatabricksSemantics {
             (Op::Add | Op::Subtract | Op::Multiply | Op::Modulo, left, right) => {
                 let common = numeric_supertype(left, right)?;
                 match (decimal_parts(left), decimal_parts(right), &common) {
-                    (Some((left_precision, left_scale)), Some((right_precision, right_scale)), T::Decimal { .. }) => {
-                        Some(match op {
-                            Op::Multiply => bounded_decimal(
-                                left_precision + right_precision + 1,
-                                left_scale + right_scale,
-                            ),
-                            Op::Modulo => {
-                                let scale = left_scale.max(right_scale);
-                                bounded_decimal(
-                                    (left_precision - left_scale)
-                                        .min(right_precision - right_scale)
-                                        + scale,
-                                    scale,
-                                )
-                            }
-                            _ => {
-                                let scale = left_scale.max(right_scale);
-                                bounded_decimal(
-                                    (left_precision - left_scale)
-                                        .max(right_precision - right_scale)
-                                        + scale
-                                        + 1,
-                                    scale,
-                                )
-                            }
-                        })
-                    }
+                    (
+                        Some((left_precision, left_scale)),
+                        Some((right_precision, right_scale)),
+                        T::Decimal { .. },
+                    ) => Some(match op {
+                        Op::Multiply => bounded_decimal(
+                            left_precision + right_precision + 1,
+                            left_scale + right_scale,
+                        ),
+                        Op::Modulo => {
+                            let scale = left_scale.max(right_scale);
+                            bounded_decimal(
+                                (left_precision - left_scale).min(right_precision - right_scale)
+                                    + scale,
+                                scale,
+                            )
+                        }
+                        _ => {
+                            let scale = left_scale.max(right_scale);
+                            bounded_decimal(
+                                (left_precision - left_scale).max(right_precision - right_scale)
+                                    + scale
+                                    + 1,
+                                scale,
+                            )
+                        }
+                    }),
                     _ => Some(common),
                 }
             }
-            (Op::Power, left, right) if left.is_numeric() && right.is_numeric() => {
-                Some(T::Float64)
-            }
+            (Op::Power, left, right) if left.is_numeric() && right.is_numeric() => Some(T::Float64),
             (Op::BitwiseAnd | Op::BitwiseOr | Op::BitwiseXor, left, right)
                 if left.is_integer() && right.is_integer() =>
             {

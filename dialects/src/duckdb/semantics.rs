@@ -718,6 +718,10 @@ impl DialectSemantics for DuckDbSemantics {
         true
     }
 
+    fn distinct_order_by_must_be_selected(&self) -> bool {
+        true
+    }
+
     fn date_part_result(&self, function: &str, part: &str, input: &SqlType) -> Option<SqlType> {
         let function = function.to_ascii_lowercase();
         let part = part.to_ascii_lowercase();

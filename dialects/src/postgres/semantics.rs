@@ -250,7 +250,10 @@ impl DialectSemantics for PostgresSemantics {
             (T::Boolean, T::Int { bits: 32 }) | (T::Int { bits: 32 }, T::Boolean) => true,
             (T::Timestamp { .. }, T::Date | T::Time | T::Timestamp { .. }) => true,
             (T::Interval, T::Time) => true,
-            (T::Json, to) => matches!(to, T::Boolean | T::Decimal { .. } | T::Int { .. } | T::Float32 | T::Float64),
+            (T::Json, to) => matches!(
+                to,
+                T::Boolean | T::Decimal { .. } | T::Int { .. } | T::Float32 | T::Float64
+            ),
             (T::Array(from_element), T::Array(to_element)) => {
                 self.can_cast(from_element, to_element)
             }
@@ -334,7 +337,8 @@ impl DialectSemantics for PostgresSemantics {
             (Op::Subtract, T::Time, T::Time) => Some(T::Interval),
             (Op::Subtract, T::Timestamp { .. }, T::Timestamp { .. }) => Some(T::Interval),
             (Op::Add | Op::Subtract, T::Interval, T::Interval) => Some(T::Interval),
-            (Op::Multiply | Op::Divide, T::Interval, number) | (Op::Multiply, number, T::Interval)
+            (Op::Multiply | Op::Divide, T::Interval, number)
+            | (Op::Multiply, number, T::Interval)
                 if number.is_numeric() =>
             {
                 Some(T::Interval)
@@ -343,12 +347,10 @@ impl DialectSemantics for PostgresSemantics {
             (Op::Add | Op::Subtract | Op::Multiply | Op::Divide | Op::Modulo, left, right) => {
                 numeric_supertype(left, right)
             }
-            (Op::Power, left, right) => {
-                numeric_supertype(left, right).map(|common| match common {
-                    T::Decimal { .. } => NUMERIC,
-                    _ => T::Float64,
-                })
-            }
+            (Op::Power, left, right) => numeric_supertype(left, right).map(|common| match common {
+                T::Decimal { .. } => NUMERIC,
+                _ => T::Float64,
+            }),
             (Op::BitwiseAnd | Op::BitwiseOr | Op::BitwiseXor, left, right)
                 if left.is_integer() && right.is_integer() =>
             {
@@ -401,6 +403,10 @@ impl DialectSemantics for PostgresSemantics {
 
     fn aliases_visible_in_where(&self) -> bool {
         false
+    }
+
+    fn distinct_order_by_must_be_selected(&self) -> bool {
+        true
     }
 
     fn date_part_result(&self, function: &str, part: &str, input: &SqlType) -> Option<SqlType> {
@@ -473,6 +479,9 @@ mod tests {
         assert_eq!(SEMANTICS.sum_type(&SqlType::INT64), NUMERIC);
         assert_eq!(SEMANTICS.average_type(&SqlType::INT32), NUMERIC);
         assert!(!SEMANTICS.can_coerce(&SqlType::INT32, &SqlType::STRING));
-        assert_eq!(SEMANTICS.common_supertype(&SqlType::STRING, &SqlType::INT32), None);
+        assert_eq!(
+            SEMANTICS.common_supertype(&SqlType::STRING, &SqlType::INT32),
+            None
+        );
     }
 }

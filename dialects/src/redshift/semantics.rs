@@ -264,12 +264,13 @@ impl DialectSemantics for RedshiftSemantics {
         {
             return true;
         }
-        match (from, to) {
-            (T::Boolean, T::Int { .. }) | (T::Int { .. }, T::Boolean) => true,
-            (T::Timestamp { .. }, T::Time) => true,
-            (T::Binary { .. }, T::String { .. }) => true,
-            _ => false,
-        }
+        matches!(
+            (from, to),
+            (T::Boolean, T::Int { .. })
+                | (T::Int { .. }, T::Boolean)
+                | (T::Timestamp { .. }, T::Time)
+                | (T::Binary { .. }, T::String { .. })
+        )
     }
 
     fn common_supertype(&self, left: &SqlType, right: &SqlType) -> Option<SqlType> {
@@ -358,8 +359,11 @@ impl DialectSemantics for RedshiftSemantics {
             (Op::Add | Op::Subtract, T::Interval, T::Interval) => Some(T::Interval),
             (op, left, right) if left.is_numeric() && right.is_numeric() => {
                 let common = numeric_supertype(left, right)?;
-                let (Some((left_precision, left_scale)), Some((right_precision, right_scale)), T::Decimal { .. }) =
-                    (decimal_parts(left), decimal_parts(right), &common)
+                let (
+                    Some((left_precision, left_scale)),
+                    Some((right_precision, right_scale)),
+                    T::Decimal { .. },
+                ) = (decimal_parts(left), decimal_parts(right), &common)
                 else {
                     // Integer `/` truncates and stays an integer.
                     return Some(common);
@@ -438,6 +442,10 @@ impl DialectSemantics for RedshiftSemantics {
     fn aliases_visible_in_where(&self) -> bool {
         // Redshift resolves a select-list alias referenced later in the
         // same query block (lateral column alias), WHERE included.
+        true
+    }
+
+    fn distinct_order_by_must_be_selected(&self) -> bool {
         true
     }
 }

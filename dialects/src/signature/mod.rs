@@ -13,7 +13,8 @@
 //! - The kind (`scalar`, `agg`/`aggregate`, `window`, `table`) is optional
 //!   and defaults to `scalar`; names joined by `|` are aliases of one function.
 //! - A parameter is an optional name and a type; `?` makes it optional and
-//!   `...` makes it repeat. Lines sharing a name are overloads, tried in order.
+//!   `...` makes it repeat (once or more; `?...` zero or more times). Lines
+//!   sharing a name are overloads, tried in order.
 //! - A type is one of the dialect's type names (`NUMBER(38,0)`, `INT64`,
 //!   `varchar[]`, `ARRAY<STRING>`), a type variable (`T`, `U`, `V`, `W`; `T[]`
 //!   or `ARRAY<T>` for an array of it) or a type class: `any`, `anynumeric`,
