@@ -100,17 +100,30 @@ impl RelationLookup for CatalogLookup<'_> {
             return LookupOutcome::NotFound;
         };
         let bucket = self.semantics.fold_identifier(last).to_ascii_lowercase();
-        let matching: Vec<usize> = self
+        let mut matching: Vec<usize> = Vec::new();
+        let candidates = self
             .by_identifier
             .get(&bucket)
-            .map(|indexes| {
-                indexes
-                    .iter()
-                    .copied()
-                    .filter(|&index| self.matches(name, self.entries[index].0))
-                    .collect()
-            })
-            .unwrap_or_default();
+            .map_or(&[][..], Vec::as_slice);
+        for &index in candidates {
+            if !self.matches(name, self.entries[index].0) {
+                continue;
+            }
+            // Two entries for one relation (a seed that loads the table a
+            // source declares) are one relation, not an ambiguity: keep the
+            // entry whose schema is known.
+            let same_relation = matching
+                .iter()
+                .position(|&kept| self.entries[kept].0 == self.entries[index].0);
+            match same_relation {
+                Some(position) => {
+                    if matches!(self.entries[matching[position]].1, RelationSchema::Unknown) {
+                        matching[position] = index;
+                    }
+                }
+                None => matching.push(index),
+            }
+        }
         match matching.as_slice() {
             [] => LookupOutcome::NotFound,
             [index] => {
@@ -134,5 +147,129 @@ impl RelationLookup for CatalogLookup<'_> {
             .iter()
             .map(|(name, _)| name.identifier.as_str().to_owned())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CatalogLookup, LookupOutcome, RelationLookup};
+    use test_semantics::CaseInsensitive;
+    use fusion_ir::name::Name;
+    use fusion_ir::query::{Ident, ObjectName};
+    use fusion_ir::schema::{Column, RelationName, RelationSchema, Schema};
+    use fusion_ir::span::Span;
+    use fusion_ir::types::SqlType;
+    use std::sync::Arc;
+
+    /// Just enough semantics for name lookups (passes never names a dialect).
+    mod test_semantics {
+        use fusion_ir::name::Name;
+        use fusion_ir::query::{BinaryOp, Ident};
+        use fusion_ir::semantics::{DialectSemantics, FunctionDef};
+        use fusion_ir::types::SqlType;
+
+        pub struct CaseInsensitive;
+
+        impl DialectSemantics for CaseInsensitive {
+            fn name(&self) -> &'static str {
+                "test"
+            }
+            fn fold_identifier(&self, ident: &Ident) -> Name {
+                ident.name.to_ascii_lowercase()
+            }
+            fn names_match(&self, left: Name, right: Name) -> bool {
+                left.eq_ignore_ascii_case(right)
+            }
+            fn type_name(&self, _ty: &SqlType) -> String {
+                String::new()
+            }
+            fn parse_type_name(&self, _text: &str) -> Option<SqlType> {
+                None
+            }
+            fn function(&self, _name: &str) -> Option<&FunctionDef> {
+                None
+            }
+            fn can_coerce(&self, from: &SqlType, to: &SqlType) -> bool {
+                from == to
+            }
+            fn can_cast(&self, _from: &SqlType, _to: &SqlType) -> bool {
+                true
+            }
+            fn common_supertype(&self, left: &SqlType, right: &SqlType) -> Option<SqlType> {
+                (left == right).then(|| left.clone())
+            }
+            fn binary_result(
+                &self,
+                _op: BinaryOp,
+                _left: &SqlType,
+                _right: &SqlType,
+            ) -> Option<SqlType> {
+                None
+            }
+            fn integer_literal_type(&self, _text: &str) -> SqlType {
+                SqlType::INT64
+            }
+            fn decimal_literal_type(&self, _text: &str) -> SqlType {
+                SqlType::Float64
+            }
+            fn sum_type(&self, input: &SqlType) -> SqlType {
+                input.clone()
+            }
+            fn average_type(&self, _input: &SqlType) -> SqlType {
+                SqlType::Float64
+            }
+            fn aliases_visible_in_where(&self) -> bool {
+                false
+            }
+        }
+    }
+
+    fn relation(schema: &str, identifier: &str) -> RelationName {
+        RelationName {
+            database: Some(Name::new("db")),
+            schema: Some(Name::new(schema)),
+            identifier: Name::new(identifier),
+        }
+    }
+
+    fn written(parts: &[&str]) -> ObjectName {
+        ObjectName {
+            parts: parts
+                .iter()
+                .map(|part| Ident {
+                    name: Name::new(part),
+                    quoted: false,
+                    span: Span::EMPTY,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn one_relation_under_two_entries_is_not_ambiguous() {
+        // A seed that loads the table a source declares: same relation twice.
+        let known = RelationSchema::Known(Arc::new(Schema::new(vec![Column::new(
+            Name::new("id"),
+            SqlType::INT32,
+            true,
+        )])));
+        let entries = [
+            (relation("main", "orders"), RelationSchema::Unknown),
+            (relation("main", "orders"), known.clone()),
+            (relation("staging", "customers"), RelationSchema::Unknown),
+            (relation("marts", "customers"), RelationSchema::Unknown),
+        ];
+        let lookup = CatalogLookup::from_entries(
+            entries.iter().map(|(name, schema)| (name, schema)),
+            &CaseInsensitive,
+        );
+        match lookup.lookup(&written(&["db", "main", "orders"])) {
+            LookupOutcome::Found(found) => assert_eq!(found.schema, known),
+            other => panic!("expected one relation, got {other:?}"),
+        }
+        assert!(matches!(
+            lookup.lookup(&written(&["customers"])),
+            LookupOutcome::Ambiguous(candidates) if candidates.len() == 2
+        ));
     }
 }
