@@ -292,7 +292,7 @@ impl DialectSemantics for DatabricksSemantics {
                 numeric_rank(from).is_some()
                     || matches!(
                         from,
-                        T::Date | T::Timestamp { .. } | T::Boolean | T::Interval
+                        T::Date | T::Timestamp { .. } | T::Boolean | T::Interval | T::Binary { .. }
                     )
             }
             (T::Array(from_element), T::Array(to_element)) => {
@@ -341,12 +341,16 @@ impl DialectSemantics for DatabricksSemantics {
                 zone: TimeZoneKind::Local,
             }),
             // In CASE, COALESCE and set operations a STRING against another
-            // simple type: the least common type is STRING.
+            // simple type: the STRING is cast to the other type (the least
+            // common type rule of ANSI mode).
             (T::String { .. }, other) | (other, T::String { .. })
                 if numeric_rank(other).is_some()
-                    || matches!(other, T::Date | T::Timestamp { .. } | T::Boolean) =>
+                    || matches!(
+                        other,
+                        T::Date | T::Timestamp { .. } | T::Boolean | T::Interval | T::Binary { .. }
+                    ) =>
             {
-                Some(T::STRING)
+                Some(other.clone())
             }
             (T::Array(left_element), T::Array(right_element)) => Some(T::Array(Box::new(
                 self.common_supertype(left_element, right_element)?,
