@@ -329,8 +329,8 @@ fn floor_percent(dialect: &str) -> usize {
         "snowflake" => 95,
         "bigquery" => 94,
         "databricks" => 95,
-        "postgres" => 85,
-        _ => 80,
+        "postgres" => 95,
+        _ => 100,
     }
 }
 

@@ -304,7 +304,8 @@ impl DialectSemantics for PostgresSemantics {
             Op::Other(spelling) => {
                 return Some(match spelling.as_str().to_ascii_uppercase().as_str() {
                     "~" | "!~" | "~*" | "!~*" | "~~" | "!~~" | "~~*" | "!~~*" | "@>" | "<@"
-                    | "&&" | "?" | "?|" | "?&" | "ILIKE" | "SIMILAR TO" | "^@" => T::Boolean,
+                    | "&&" | "?" | "?|" | "?&" | "ILIKE" | "SIMILAR TO" | "^@" | "-|-" | "&<"
+                    | "&>" => T::Boolean,
                     "->" | "#>" | "-" if left.is_dynamic() => T::Json,
                     "->>" | "#>>" => T::STRING,
                     "COLLATE" => left.clone(),
