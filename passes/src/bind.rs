@@ -2999,6 +2999,8 @@ impl<'q> Binder<'q> {
             if !self.semantics.string_literal_coerces_to(&result)
                 && !result.is_unknown()
                 && !result.is_string()
+                && !result.is_dynamic()
+                && !matches!(result, SqlType::Null)
             {
                 let message = format!(
                     "{what} is a string, which does not match {}",
@@ -3237,7 +3239,15 @@ impl<'q> Binder<'q> {
         let Some(definition) = definition else {
             return false;
         };
-        matches!(&self.query.expr(arg).kind, ExprKind::Column { qualifier, .. } if qualifier.is_empty())
+        let is_keyword = |expr: ExprId| matches!(&self.query.expr(expr).kind, ExprKind::Column { qualifier, .. } if qualifier.is_empty());
+        // `week`, or BigQuery's `WEEK(MONDAY)`: a word, or a word of words.
+        let keyword_like = match &self.query.expr(arg).kind {
+            ExprKind::Function(call) => {
+                call.over.is_none() && call.args.iter().all(|argument| is_keyword(argument.value))
+            }
+            _ => is_keyword(arg),
+        };
+        keyword_like
             && !definition.signatures.is_empty()
             && definition.signatures.iter().all(|signature| {
                 signature

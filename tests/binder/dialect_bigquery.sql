@@ -7,6 +7,7 @@ select date_add(order_date, interval 7 day) as next_week, date_diff(order_date, 
 select format_date('%Y-%m', order_date) as month, ifnull(status, 'unknown') as status, safe.parse_date('%Y%m%d', '20240101') as parsed from orders;
 select array_length(items) as item_count, if(amount > 100, 'big', 'small') as size from orders;
 select o.id, c.name from orders o join customers c on o.customer_id = c.id where o.order_date >= '2024-01-01';
+select date_trunc(order_date, week(monday)) as week_start, last_day(order_date, week(sunday)) as week_end, array_to_string(['a', 'b', null], '-') as joined from orders;
 -- Errors.
 select id from orders where status = 42;
 select id from orders where order_date = 1;

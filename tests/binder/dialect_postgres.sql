@@ -7,6 +7,7 @@ select order_date + 7 as next_week, order_date - date '2024-01-01' as age, date_
 select meta ->> 'name' as name, coalesce(status, 'unknown') as status, array_length(tags, 1) as tag_count from orders;
 select o.id, c.name from orders o join customers c on o.customer_id = c.id where o.order_date >= '2024-01-01';
 select distinct customer_id from orders order by customer_id;
+select id from orders where (customer_id, status) in ((1, 'paid'), (2, 'open'));
 -- Errors.
 select id from orders where status = 42;
 select id from orders where order_date = 1;

@@ -490,6 +490,10 @@ impl DialectSemantics for DuckDbSemantics {
             (T::Map(from_pair), T::Map(to_pair)) => {
                 self.can_cast(&from_pair.0, &to_pair.0) && self.can_cast(&from_pair.1, &to_pair.1)
             }
+            // `{'a': 1}::MAP(VARCHAR, INTEGER)`: each field becomes an entry.
+            (T::Struct(from_fields), T::Map(to_pair)) => from_fields
+                .iter()
+                .all(|field| self.can_cast(&field.ty, &to_pair.1)),
             // Everything else DuckDB refuses at bind time: DATE to BOOLEAN,
             // INTEGER to DATE, INTERVAL to numbers, lists to scalars.
             _ => false,

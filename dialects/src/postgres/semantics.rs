@@ -272,6 +272,19 @@ impl DialectSemantics for PostgresSemantics {
                 Some(T::Timestamp { zone: *zone })
             }
             (T::Timestamp { .. }, T::Timestamp { .. }) => Some(TIMESTAMPTZ),
+            // Row values (`(a, b) in ((1, 2), (3, 4))`) unify field by field.
+            (T::Struct(left_fields), T::Struct(right_fields))
+                if left_fields.len() == right_fields.len() =>
+            {
+                let mut fields = Vec::with_capacity(left_fields.len());
+                for (left_field, right_field) in left_fields.iter().zip(right_fields) {
+                    fields.push(fusion_ir::types::StructField {
+                        name: left_field.name,
+                        ty: self.common_supertype(&left_field.ty, &right_field.ty)?,
+                    });
+                }
+                Some(T::Struct(fields))
+            }
             (T::Array(left_element), T::Array(right_element)) => Some(T::Array(Box::new(
                 self.common_supertype(left_element, right_element)?,
             ))),

@@ -379,9 +379,12 @@ impl DialectSemantics for SnowflakeSemantics {
         match (from, to) {
             (T::Time, T::Timestamp { .. }) => true,
             (T::String { .. }, T::Binary { .. }) | (T::Binary { .. }, T::String { .. }) => true,
-            (T::Array(_), T::Array(_)) | (T::Map(_), T::Map(_)) | (T::Struct(_), T::Struct(_)) => {
-                true
-            }
+            // Structured types convert into each other field by field (an
+            // OBJECT(a INT, b INT) casts to MAP(VARCHAR, INT)).
+            (T::Array(_), T::Array(_))
+            | (T::Map(_), T::Map(_))
+            | (T::Struct(_), T::Struct(_))
+            | (T::Struct(_), T::Map(_)) => true,
             // Snowflake has no cast from DATE or TIME to numbers or booleans.
             _ => false,
         }
