@@ -58,6 +58,9 @@ pub enum ReturnType {
     SumOf,
     /// The dialect's average rule applied to the first argument.
     AverageOf,
+    /// A struct with one field per argument, named by the argument's name
+    /// (`struct(1 as a)`, `struct_pack(a := 1)`) or by the column it reads.
+    StructOfArguments,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

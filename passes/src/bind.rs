@@ -2284,6 +2284,32 @@ impl<'q> Binder<'q> {
         unknown_value()
     }
 
+    /// `struct(1 as a, t.b)`: a field per argument, named by the argument's
+    /// name or by the column it reads (unnamed otherwise), typed as bound.
+    fn struct_of_arguments(&self, call: &FunctionCall) -> SqlType {
+        let fields = call
+            .args
+            .iter()
+            .map(|argument| {
+                let name = match (&argument.name, &self.query.expr(argument.value).kind) {
+                    (Some(name), _) => self.fold(name),
+                    (None, ExprKind::Column { name, .. }) => self.fold(name),
+                    (None, ExprKind::Field { field, .. }) => self.fold(field),
+                    (None, _) => Name::new(""),
+                };
+                let ty = self
+                    .expr_types
+                    .get(argument.value.index())
+                    .cloned()
+                    .flatten()
+                    .map(|value| value.ty)
+                    .unwrap_or(SqlType::Unknown);
+                fusion_ir::types::StructField { name, ty }
+            })
+            .collect();
+        SqlType::Struct(fields)
+    }
+
     fn niladic_function(&self, name: &Ident) -> Option<TypedValue> {
         let definition = self.semantics.function(name.name.as_str())?;
         if definition.kind != FunctionKind::Scalar {
@@ -3188,6 +3214,13 @@ impl<'q> Binder<'q> {
             return unknown_value();
         };
         let mut ty = self.resolve_overload(definition, &arguments, span);
+        if definition
+            .signatures
+            .iter()
+            .all(|signature| signature.returns == ReturnType::StructOfArguments)
+        {
+            ty = self.struct_of_arguments(call);
+        }
         // A date part known from the text may refine the result type.
         // The input is the last argument: `date_trunc(part, x)`, `dateadd(part, n, x)`.
         if let ([(part_expr, _), .., (_, input)], false) = (arguments.as_slice(), ty.is_unknown()) {
@@ -3477,6 +3510,8 @@ impl<'q> Binder<'q> {
                     self.semantics.sum_type(&first)
                 }
             }
+            // Built from the call's argument names by `bind_function`.
+            ReturnType::StructOfArguments => SqlType::Unknown,
             ReturnType::AverageOf => {
                 if first.is_unknown() {
                     SqlType::Unknown

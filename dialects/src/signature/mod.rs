@@ -22,7 +22,8 @@
 //!   or string).
 //! - The result is a type or a rule: `@sum` and `@avg` (the dialect's SUM and
 //!   AVG rules on the first argument), `@element(T)` (the element type of the
-//!   array `T` is bound to). A result type `any` is unknown: checks that need
+//!   array `T` is bound to), `@struct` (a struct of the arguments, each field
+//!   named by its argument's name or by the column it reads). A result type `any` is unknown: checks that need
 //!   it are skipped.
 //! - A mark after the result: `!` never NULL, `*` NULL only if every argument
 //!   is, `~` NULL whatever the arguments. Without it, aggregates and window
@@ -274,6 +275,7 @@ fn resolve_return(
             match (rule.to_ascii_lowercase().as_str(), variable) {
                 ("sum", None) => Ok(ReturnType::SumOf),
                 ("avg", None) => Ok(ReturnType::AverageOf),
+                ("struct", None) => Ok(ReturnType::StructOfArguments),
                 ("element", Some(variable)) => type_variable(variable)
                     .map(ReturnType::ElementOf)
                     .ok_or_else(|| format!("`{variable}` is not a type variable")),
