@@ -30,7 +30,23 @@ pub fn compiled_relative_path(details: &fusion_frontend::NodeDetails) -> String 
 
 /// The compiled SQL of a node, or `None` when it was not rendered.
 pub fn compiled_sql(project: &Project, id: NodeId) -> Option<String> {
-    let rendered = &project.details(id).rendered.as_ref()?.sql;
+    let details = project.details(id);
+    let rendered: &str = &details.rendered.as_ref()?.sql;
+    let tidied;
+    let rendered = if details.kind == NodeKind::Snapshot {
+        // A snapshot's rendered text keeps the rest of its file blanked out
+        // (so its offsets are the file's); the compiled file drops that.
+        let lines: Vec<&str> = rendered.lines().map(str::trim_end).collect();
+        let first = lines.iter().position(|line| !line.is_empty()).unwrap_or(0);
+        let last = lines
+            .iter()
+            .rposition(|line| !line.is_empty())
+            .map_or(0, |last| last + 1);
+        tidied = lines[first..last.max(first)].join("\n");
+        tidied.as_str()
+    } else {
+        rendered
+    };
     let mut ephemeral_ancestors = Vec::new();
     collect_ephemeral_parents(project, id, &mut ephemeral_ancestors);
     if ephemeral_ancestors.is_empty() {

@@ -13,7 +13,9 @@ use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind};
 use fusion_ir::name::Name;
-use fusion_ir::query::{Query, Statement};
+use fusion_ir::query::{
+    CastKind, Distinct, ExprKind, Ident, Literal, Query, RelKind, SelectItem, Star, Statement,
+};
 use fusion_ir::schema::{Column, RelationName, RelationSchema, Schema};
 use fusion_ir::semantics::DialectSemantics;
 use fusion_ir::span::{FileId, Span};
@@ -55,7 +57,7 @@ struct ParsedNode {
 
 fn parse_node(details: &NodeDetails, dialect: &dyn Dialect) -> Option<ParsedNode> {
     let rendered = details.rendered.as_ref()?;
-    let parsed = dialect.parse(&rendered.sql, rendered.file);
+    let mut parsed = dialect.parse(&rendered.sql, rendered.file);
     let mut diagnostics = parsed.diagnostics.clone();
     let has_syntax_errors = diagnostics.iter().any(Diagnostic::is_error);
     let query_indexes: Vec<usize> = parsed
@@ -81,11 +83,111 @@ fn parse_node(details: &NodeDetails, dialect: &dyn Dialect) -> Option<ParsedNode
         );
     }
     let query_index = (!has_syntax_errors && query_indexes.len() == 1).then(|| query_indexes[0]);
+    if details.kind == NodeKind::Snapshot {
+        if let Some(Statement::Query(query)) =
+            query_index.and_then(|index| parsed.statements.get_mut(index))
+        {
+            let updated_at = match details
+                .config
+                .get("strategy")
+                .and_then(|value| value.as_str())
+            {
+                Some("timestamp") => details
+                    .config
+                    .get("updated_at")
+                    .and_then(|value| value.as_str()),
+                _ => None,
+            };
+            add_snapshot_columns(query, updated_at);
+        }
+    }
     Some(ParsedNode {
         parsed,
         query_index,
         diagnostics,
     })
+}
+
+/// The columns dbt adds to every snapshot's rows: an id per version, and the
+/// validity range, whose timestamps are `TIMESTAMP` (check strategy) or the
+/// values and type of the `updated_at` column (timestamp strategy), as
+/// dbt-duckdb builds them.
+const SNAPSHOT_COLUMNS: [&str; 4] = [
+    "dbt_scd_id",
+    "dbt_updated_at",
+    "dbt_valid_from",
+    "dbt_valid_to",
+];
+
+/// Makes a snapshot's query `select *, <dbt's columns> from (<query>)` in
+/// the IR, so that its output schema, its children and lineage see the table
+/// dbt builds. The added expressions have no span: they are not in the file.
+fn add_snapshot_columns(query: &mut Query, updated_at: Option<&str>) {
+    let Some(root) = query.root else { return };
+    let derived = query.add_rel(
+        RelKind::Derived {
+            input: root,
+            alias: None,
+            lateral: false,
+        },
+        Span::EMPTY,
+    );
+    let mut items = vec![SelectItem::Star(Star {
+        qualifier: Vec::new(),
+        exclude: Vec::new(),
+        replace: Vec::new(),
+        rename: Vec::new(),
+        span: Span::EMPTY,
+    })];
+    for name in SNAPSHOT_COLUMNS {
+        let value = match (name, updated_at) {
+            ("dbt_scd_id", _) | (_, None) => {
+                let ty = if name == "dbt_scd_id" {
+                    SqlType::STRING
+                } else {
+                    SqlType::TIMESTAMP
+                };
+                let null = query.add_expr(ExprKind::Literal(Literal::Null), Span::EMPTY);
+                query.add_expr(
+                    ExprKind::Cast {
+                        expr: null,
+                        target: Box::new(ty),
+                        kind: CastKind::Cast,
+                    },
+                    Span::EMPTY,
+                )
+            }
+            (_, Some(column)) => query.add_expr(
+                ExprKind::Column {
+                    qualifier: Vec::new(),
+                    name: Ident {
+                        name: Name::new(column),
+                        quoted: false,
+                        span: Span::EMPTY,
+                    },
+                },
+                Span::EMPTY,
+            ),
+        };
+        items.push(SelectItem::Expr {
+            expr: value,
+            alias: Some(Ident {
+                name: Name::new(name),
+                quoted: false,
+                span: Span::EMPTY,
+            }),
+        });
+    }
+    let project = query.add_rel(
+        RelKind::Project {
+            input: derived,
+            items,
+            distinct: Distinct::All,
+            windows: Vec::new(),
+        },
+        Span::EMPTY,
+    );
+    query.root = Some(project);
 }
 
 /// Parses and analyses the nodes flagged in `wanted` and everything they

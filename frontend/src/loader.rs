@@ -577,6 +577,7 @@ fn load_inner(
         (NodeKind::Model, &settings.model_paths),
         (NodeKind::Analysis, &settings.analysis_paths),
         (NodeKind::Test, &settings.test_paths),
+        (NodeKind::Snapshot, &settings.snapshot_paths),
     ] {
         // Reading and hashing are parallel; registering files stays in order.
         let found_files = discover(&root_dir, folders, &["sql"]);
@@ -614,6 +615,33 @@ fn load_inner(
                 .unwrap_or_default()
                 .trim_end_matches(".sql")
                 .to_string();
+            if kind == NodeKind::Snapshot {
+                // A snapshot file holds `{% snapshot name %}` blocks: one
+                // node each, named by its block, not by its file.
+                let folders_of_path: Vec<&str> = found.path.split('/').collect();
+                for block in snapshot_blocks(&text) {
+                    let mut fqn = vec![project_name.clone()];
+                    fqn.extend(
+                        folders_of_path[..folders_of_path.len() - 1]
+                            .iter()
+                            .map(|part| part.to_string()),
+                    );
+                    fqn.push(name.clone());
+                    fqn.push(block.name.clone());
+                    template_nodes.push(TemplateNode {
+                        kind,
+                        name: block.name,
+                        fqn,
+                        original_file_path: found.original_file_path.clone(),
+                        path: found.path.clone(),
+                        file,
+                        checksum: checksum.clone(),
+                        raw: block.template.into(),
+                    });
+                }
+                template_files.insert(found.original_file_path.clone(), file);
+                continue;
+            }
             let mut fqn = vec![project_name.clone()];
             if kind == NodeKind::Analysis {
                 fqn.push("analysis".into());
@@ -694,6 +722,7 @@ fn load_inner(
             let (tree, default_materialized) = match node.kind {
                 NodeKind::Test => (&settings.tests, "test"),
                 NodeKind::Analysis => (&Value::Null, "view"),
+                NodeKind::Snapshot => (&settings.snapshots, "snapshot"),
                 _ => (&settings.models, "view"),
             };
             let mut config = NodeConfig::default();
@@ -837,7 +866,7 @@ fn load_inner(
             diagnostics,
             node.file,
         );
-        if node.kind == NodeKind::Model && config.enabled() {
+        if matches!(node.kind, NodeKind::Model | NodeKind::Snapshot) && config.enabled() {
             let read_as = if config.materialized() == "ephemeral" {
                 RelationParts::ephemeral(&node.name)
             } else {
@@ -1094,7 +1123,8 @@ fn load_inner(
             test: None,
         };
         let id = add_node(&mut graph, &mut nodes, details);
-        if node.kind == NodeKind::Model {
+        // Models and snapshots are what `ref()` names (seeds are added below).
+        if matches!(node.kind, NodeKind::Model | NodeKind::Snapshot) {
             if let Some(&previous) = ids_by_name.get(&node.name) {
                 diagnostics.push(duplicate_diagnostic(
                     &node.name,
@@ -1551,9 +1581,16 @@ impl<'a> RelationNaming<'a> {
                     .unwrap_or(&self.target.database)
                     .to_string()
             });
+        // Snapshots configured the older way name their schema and database
+        // outright, without generate_schema_name.
+        let literal = |key: &str| {
+            (kind == NodeKind::Snapshot)
+                .then(|| config.get(key).and_then(Value::as_str).map(str::to_string))
+                .flatten()
+        };
         RelationParts {
-            database: Some(database),
-            schema: Some(schema),
+            database: Some(literal("target_database").unwrap_or(database)),
+            schema: Some(literal("target_schema").unwrap_or(schema)),
             identifier,
             ephemeral_cte: false,
         }
@@ -1626,4 +1663,70 @@ fn per_macro_templates(
         templates.push((macro_template_name(file_path, &scanned_macro.name), source));
     }
     (templates, scanned)
+}
+
+/// One `{% snapshot name %} ... {% endsnapshot %}` block of a snapshot file.
+struct SnapshotBlock {
+    name: String,
+    /// The file's text with everything but the block's body blanked out
+    /// (each byte a space, newlines kept), so offsets, line numbers and the
+    /// source map stay those of the file.
+    template: String,
+}
+
+/// The snapshot blocks of a snapshot file, in order.
+fn snapshot_blocks(text: &str) -> Vec<SnapshotBlock> {
+    let mut blocks = Vec::new();
+    let mut search_from = 0;
+    while let Some(found) = text[search_from..].find("{%") {
+        let open_start = search_from + found;
+        let Some(open_close) = text[open_start..].find("%}") else {
+            break;
+        };
+        let open_end = open_start + open_close + 2;
+        search_from = open_end;
+        let tag = text[open_start + 2..open_end - 2].trim_matches(|character: char| {
+            character == '-' || character == '+' || character.is_whitespace()
+        });
+        let Some(name) = tag.strip_prefix("snapshot") else {
+            continue;
+        };
+        if !name.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let name = name.trim().to_string();
+        // The matching `{% endsnapshot %}`.
+        let mut body_end = None;
+        let mut cursor = open_end;
+        while let Some(found) = text[cursor..].find("{%") {
+            let close_start = cursor + found;
+            let Some(close_close) = text[close_start..].find("%}") else {
+                break;
+            };
+            let close_end = close_start + close_close + 2;
+            let inner = text[close_start + 2..close_end - 2].trim_matches(|character: char| {
+                character == '-' || character == '+' || character.is_whitespace()
+            });
+            if inner == "endsnapshot" {
+                body_end = Some((close_start, close_end));
+                break;
+            }
+            cursor = close_end;
+        }
+        let Some((body_end, block_end)) = body_end else {
+            break;
+        };
+        let template: String = text
+            .char_indices()
+            .flat_map(|(offset, character)| {
+                let keep = (open_end..body_end).contains(&offset) || character == '\n';
+                let replacement = if keep { character } else { ' ' };
+                let repeat = if keep { 1 } else { character.len_utf8() };
+                std::iter::repeat_n(replacement, repeat)
+            })
+            .collect();
+        blocks.push(SnapshotBlock { name, template });
+        search_from = block_end;
+    }
+    blocks
 }

@@ -153,13 +153,13 @@ impl RelationLookup for CatalogLookup<'_> {
 #[cfg(test)]
 mod tests {
     use super::{CatalogLookup, LookupOutcome, RelationLookup};
-    use test_semantics::CaseInsensitive;
     use fusion_ir::name::Name;
     use fusion_ir::query::{Ident, ObjectName};
     use fusion_ir::schema::{Column, RelationName, RelationSchema, Schema};
     use fusion_ir::span::Span;
     use fusion_ir::types::SqlType;
     use std::sync::Arc;
+    use test_semantics::CaseInsensitive;
 
     /// Just enough semantics for name lookups (passes never names a dialect).
     mod test_semantics {
