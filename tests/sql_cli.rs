@@ -107,3 +107,35 @@ fn sql_lineage_names_source_columns_and_edge_kinds() {
     ]);
     insta::assert_snapshot!("lineage_json", json);
 }
+
+#[test]
+fn sql_lineage_sees_through_flatten_and_lateral_view() {
+    let mut transcript = String::new();
+    for (dialect, query, schema) in [
+        (
+            "snowflake",
+            "lineage_flatten_snowflake.sql",
+            "lineage_flatten_schema.json",
+        ),
+        (
+            "databricks",
+            "lineage_lateral_view_databricks.sql",
+            "lineage_lateral_view_schema.json",
+        ),
+    ] {
+        let (query, schema) = (fixture(query), fixture(schema));
+        let text = run_captured(&[
+            "fusionc",
+            "sql",
+            "lineage",
+            "--dialect",
+            dialect,
+            "--schema",
+            &schema,
+            &query,
+        ]);
+        assert!(text.starts_with("exit code: 0"), "{text}");
+        transcript.push_str(&format!("## {dialect}\n{text}\n"));
+    }
+    insta::assert_snapshot!("lineage_flatten_lateral_view", transcript);
+}

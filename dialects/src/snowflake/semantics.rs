@@ -323,6 +323,34 @@ impl DialectSemantics for SnowflakeSemantics {
         catalog().lookup(name)
     }
 
+    /// `FLATTEN(input => ...)` gives one row per element, with Snowflake's
+    /// documented columns: SEQ, KEY, PATH, INDEX, VALUE and THIS.
+    fn table_function_columns(
+        &self,
+        name: &str,
+        _argument_types: &[SqlType],
+    ) -> Option<Vec<fusion_ir::semantics::TableFunctionColumn>> {
+        if !name.eq_ignore_ascii_case("flatten") {
+            return None;
+        }
+        let column = |name: &str, ty: SqlType| fusion_ir::semantics::TableFunctionColumn {
+            name: Name::new(name),
+            ty,
+        };
+        let number = SqlType::Decimal {
+            precision: Some(38),
+            scale: Some(0),
+        };
+        Some(vec![
+            column("SEQ", number.clone()),
+            column("KEY", SqlType::STRING),
+            column("PATH", SqlType::STRING),
+            column("INDEX", number),
+            column("VALUE", SqlType::Variant),
+            column("THIS", SqlType::Variant),
+        ])
+    }
+
     fn function_names(&self) -> Vec<&str> {
         catalog().names()
     }

@@ -1,0 +1,2 @@
+select e.id, t.tag
+from events e lateral view explode(e.tags) t as tag
