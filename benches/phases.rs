@@ -115,6 +115,29 @@ fn corpus_phases(criterion: &mut Criterion) {
                     .sum::<usize>()
             })
         });
+        let bound: Vec<_> = parsed
+            .statements
+            .iter()
+            .filter_map(|statement| match statement {
+                Statement::Query(query) => Some((
+                    query,
+                    bind_query(query, &lookup, dialect.semantics(), FileId(0)),
+                )),
+                Statement::Opaque { .. } => None,
+            })
+            .collect();
+        group.bench_function("column_lineage", |bencher| {
+            bencher.iter(|| {
+                bound
+                    .iter()
+                    .map(|(query, bound)| {
+                        fusion_passes::lineage::query_lineage(query, bound)
+                            .unknown_relations
+                            .len()
+                    })
+                    .sum::<usize>()
+            })
+        });
         group.finish();
     }
 }
