@@ -334,7 +334,34 @@ fn user_functions(
             name: declaration.name.as_deref(),
             signature: &declaration.signature,
         });
-    let (functions, errors) = UserFunctions::from_declarations(declarations, semantics);
+    let (mut functions, errors) = UserFunctions::from_declarations(declarations, semantics);
+    // `CREATE FUNCTION` statements in hooks and macros declare functions too.
+    let node_hooks = project.nodes.iter().flat_map(|details| {
+        details
+            .config
+            .pre_hooks()
+            .into_iter()
+            .chain(details.config.post_hooks())
+    });
+    let texts = project
+        .settings
+        .on_run_start
+        .iter()
+        .chain(&project.settings.on_run_end)
+        .cloned()
+        .chain(node_hooks)
+        .chain(
+            project
+                .macros
+                .iter()
+                .filter(|info| info.package_name != "dbt")
+                .map(|info| info.macro_sql.clone()),
+        );
+    for text in texts {
+        for start in create_statement_starts(&text) {
+            functions.add_create_function(&text[start..], semantics);
+        }
+    }
     let diagnostics = errors
         .into_iter()
         .map(|error| {
@@ -358,6 +385,24 @@ fn user_functions(
         })
         .collect();
     (functions, diagnostics)
+}
+
+/// Where each `CREATE` keyword that may begin a `CREATE FUNCTION` starts.
+fn create_statement_starts(text: &str) -> Vec<usize> {
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("function") {
+        return Vec::new();
+    }
+    lower
+        .match_indices("create")
+        .map(|(start, _)| start)
+        .filter(|&start| {
+            let before = lower[..start].chars().next_back();
+            let after = lower[start + "create".len()..].chars().next();
+            before.is_none_or(|character| !(character.is_alphanumeric() || character == '_'))
+                && after.is_some_and(char::is_whitespace)
+        })
+        .collect()
 }
 
 /// The contract check of a model whose config enforces its contract.

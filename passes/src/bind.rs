@@ -3196,7 +3196,7 @@ impl<'q> Binder<'q> {
                 })
                 .collect();
             let declaration = format!(
-                "if `{name}` is a user-defined function, declare it in the project's YAML with its signature, for example `{name}({}) -> VARCHAR`",
+                "if `{name}` is a user-defined function, declare it under `functions:` in a schema YAML file, for example `- \"{name}({}) -> VARCHAR\"`",
                 example_params.join(", "),
                 name = call.name
             );
