@@ -4,13 +4,16 @@
 //! columns (name, type in the dialect's spelling, 1-based index).
 //!
 //! Nodes that do not exist in the warehouse (ephemeral models, tests,
-//! analyses) are left out, as dbt leaves them out.
+//! analyses) are left out, as dbt leaves them out. Like the manifest, the
+//! catalog is serialised straight from the project, never built as a JSON
+//! value tree: a large project has hundreds of thousands of columns.
 
-use fusion_frontend::Project;
+use fusion_frontend::{NodeDetails, Project};
 use fusion_ir::graph::NodeKind;
 use fusion_ir::schema::RelationSchema;
 use fusion_ir::semantics::DialectSemantics;
-use serde_json::{json, Map, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 use std::path::Path;
 
 /// The run's stamp, shared with the other artifacts of the same run.
@@ -20,90 +23,10 @@ pub struct CatalogRun<'a> {
     pub invocation_id: &'a str,
 }
 
-/// dbt's catalog for `project`. `schemas[i]` is the inferred output schema
-/// of node `i` (parallel to `project.nodes`); a missing or unknown schema
-/// gives the node an empty column list.
-pub fn catalog_json(
-    project: &Project,
-    schemas: &[RelationSchema],
-    semantics: &dyn DialectSemantics,
-    run: &CatalogRun<'_>,
-) -> Value {
-    let mut nodes = Map::new();
-    let mut sources = Map::new();
-    for (index, details) in project.nodes.iter().enumerate() {
-        let relation_type = match details.kind {
-            NodeKind::Model => match details.config.materialized() {
-                "ephemeral" => continue,
-                "view" => "VIEW",
-                "materialized_view" => "MATERIALIZED VIEW",
-                _ => "BASE TABLE",
-            },
-            NodeKind::Seed | NodeKind::Snapshot | NodeKind::Source => "BASE TABLE",
-            _ => continue,
-        };
-        let mut columns = Map::new();
-        if let Some(RelationSchema::Known(schema)) = schemas.get(index) {
-            for (position, column) in schema.columns.iter().enumerate() {
-                let name = column.name.as_str();
-                // A repeated output name keeps its first position, as a
-                // warehouse table cannot hold two columns of one name.
-                if columns.contains_key(name) {
-                    continue;
-                }
-                columns.insert(
-                    name.to_owned(),
-                    json!({
-                        "type": semantics.type_name(&column.ty),
-                        "index": position + 1,
-                        "name": name,
-                        "comment": Value::Null,
-                    }),
-                );
-            }
-        }
-        let entry = json!({
-            "metadata": {
-                "type": relation_type,
-                "schema": details.schema,
-                "name": details.alias,
-                "database": details.database,
-                "comment": Value::Null,
-                "owner": Value::Null,
-            },
-            "columns": columns,
-            "stats": {
-                "has_stats": {
-                    "id": "has_stats",
-                    "label": "Has Stats?",
-                    "value": false,
-                    "include": false,
-                    "description": "Indicates whether there are statistics for this table",
-                },
-            },
-            "unique_id": details.unique_id,
-        });
-        if details.kind == NodeKind::Source {
-            sources.insert(details.unique_id.clone(), entry);
-        } else {
-            nodes.insert(details.unique_id.clone(), entry);
-        }
-    }
-    json!({
-        "metadata": {
-            "dbt_schema_version": "https://schemas.getdbt.com/dbt/catalog/v1.json",
-            "dbt_version": run.dbt_version,
-            "generated_at": run.generated_at,
-            "invocation_id": run.invocation_id,
-            "env": {},
-        },
-        "nodes": nodes,
-        "sources": sources,
-        "errors": Value::Null,
-    })
-}
-
-/// Writes [`catalog_json`] to `path` (normally `target/catalog.json`).
+/// Writes dbt's catalog for `project` to `path` (normally
+/// `target/catalog.json`). `schemas[i]` is the inferred output schema of
+/// node `i` (parallel to `project.nodes`); a missing or unknown schema gives
+/// the node an empty column list.
 pub fn write_catalog(
     path: &Path,
     project: &Project,
@@ -111,7 +34,183 @@ pub fn write_catalog(
     semantics: &dyn DialectSemantics,
     run: &CatalogRun<'_>,
 ) -> std::io::Result<()> {
-    let catalog = catalog_json(project, schemas, semantics, run);
-    let text = serde_json::to_string(&catalog).map_err(std::io::Error::other)?;
-    std::fs::write(path, text)
+    let catalog = Catalog {
+        metadata: Metadata {
+            dbt_schema_version: "https://schemas.getdbt.com/dbt/catalog/v1.json",
+            dbt_version: run.dbt_version,
+            generated_at: run.generated_at,
+            invocation_id: run.invocation_id,
+            env: Empty {},
+        },
+        nodes: Entries {
+            project,
+            schemas,
+            semantics,
+            sources: false,
+        },
+        sources: Entries {
+            project,
+            schemas,
+            semantics,
+            sources: true,
+        },
+        errors: None,
+    };
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    serde_json::to_writer(&mut writer, &catalog).map_err(std::io::Error::other)?;
+    std::io::Write::flush(&mut writer)
+}
+
+#[derive(Serialize)]
+struct Empty {}
+
+#[derive(Serialize)]
+struct Catalog<'a> {
+    metadata: Metadata<'a>,
+    nodes: Entries<'a>,
+    sources: Entries<'a>,
+    errors: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    dbt_schema_version: &'static str,
+    dbt_version: &'a str,
+    generated_at: &'a str,
+    invocation_id: &'a str,
+    env: Empty,
+}
+
+/// The relation type dbt's catalog gives a node, or `None` for nodes that
+/// are not relations in the warehouse.
+fn relation_type(details: &NodeDetails) -> Option<&'static str> {
+    match details.kind {
+        NodeKind::Model => match details.config.materialized() {
+            "ephemeral" => None,
+            "view" => Some("VIEW"),
+            "materialized_view" => Some("MATERIALIZED VIEW"),
+            _ => Some("BASE TABLE"),
+        },
+        NodeKind::Seed | NodeKind::Snapshot | NodeKind::Source => Some("BASE TABLE"),
+        NodeKind::Test | NodeKind::Analysis => None,
+    }
+}
+
+/// The `nodes` (or, with `sources`, the `sources`) mapping.
+struct Entries<'a> {
+    project: &'a Project,
+    schemas: &'a [RelationSchema],
+    semantics: &'a dyn DialectSemantics,
+    sources: bool,
+}
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (index, details) in self.project.nodes.iter().enumerate() {
+            if (details.kind == NodeKind::Source) != self.sources {
+                continue;
+            }
+            let Some(relation_type) = relation_type(details) else {
+                continue;
+            };
+            let entry = Entry {
+                metadata: EntryMetadata {
+                    r#type: relation_type,
+                    schema: details.schema.as_deref(),
+                    name: &details.alias,
+                    database: details.database.as_deref(),
+                    comment: None,
+                    owner: None,
+                },
+                columns: Columns {
+                    schema: self.schemas.get(index),
+                    semantics: self.semantics,
+                },
+                stats: Stats {
+                    has_stats: HasStats {
+                        id: "has_stats",
+                        label: "Has Stats?",
+                        value: false,
+                        include: false,
+                        description: "Indicates whether there are statistics for this table",
+                    },
+                },
+                unique_id: &details.unique_id,
+            };
+            map.serialize_entry(&details.unique_id, &entry)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    metadata: EntryMetadata<'a>,
+    columns: Columns<'a>,
+    stats: Stats,
+    unique_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct EntryMetadata<'a> {
+    r#type: &'static str,
+    schema: Option<&'a str>,
+    name: &'a str,
+    database: Option<&'a str>,
+    comment: Option<&'static str>,
+    owner: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Stats {
+    has_stats: HasStats,
+}
+
+#[derive(Serialize)]
+struct HasStats {
+    id: &'static str,
+    label: &'static str,
+    value: bool,
+    include: bool,
+    description: &'static str,
+}
+
+/// A relation's columns, by name, in order.
+struct Columns<'a> {
+    schema: Option<&'a RelationSchema>,
+    semantics: &'a dyn DialectSemantics,
+}
+
+#[derive(Serialize)]
+struct ColumnEntry<'a> {
+    r#type: String,
+    index: usize,
+    name: &'a str,
+    comment: Option<&'static str>,
+}
+
+impl Serialize for Columns<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(RelationSchema::Known(schema)) = self.schema {
+            let mut written: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+            for (position, column) in schema.columns.iter().enumerate() {
+                let name = column.name.as_str();
+                // A repeated output name keeps its first position, as a
+                // warehouse table cannot hold two columns of one name.
+                if !written.insert(name) {
+                    continue;
+                }
+                let entry = ColumnEntry {
+                    r#type: self.semantics.type_name(&column.ty),
+                    index: position + 1,
+                    name,
+                    comment: None,
+                };
+                map.serialize_entry(name, &entry)?;
+            }
+        }
+        map.end()
+    }
 }

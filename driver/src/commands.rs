@@ -340,8 +340,9 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
         &compiled_sql,
         &output_schemas,
         session.dialect.semantics(),
-    );
-    timings.push(("artifacts", artifacts_started.elapsed()));
+    )
+    .map(|artifact_timings| timings.extend(artifact_timings));
+    timings.push(("artifacts (wall)", artifacts_started.elapsed()));
     let lineage_artifact_started = Instant::now();
     let written = written.and_then(|()| match &lineage {
         Some(lineage) => crate::lineage_artifact::write_lineage_artifact(project, lineage),
@@ -381,37 +382,17 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
     exit_for(&diagnostics)
 }
 
+/// Writes the compiled SQL, `manifest.json` and `catalog.json`. The manifest
+/// is the largest and is serialised on one thread, so it is written while
+/// the other two are; returns how long each took.
 fn write_artifacts(
     project: &Project,
     compiled_sql: &[Option<String>],
     schemas: &[RelationSchema],
     semantics: &dyn fusion_ir::semantics::DialectSemantics,
-) -> std::io::Result<()> {
+) -> std::io::Result<Vec<(&'static str, std::time::Duration)>> {
     use rayon::prelude::*;
     let target_dir = project.root_dir.join(&project.settings.target_path);
-    let compiled_files: Vec<(std::path::PathBuf, &str)> = compiled_sql
-        .iter()
-        .enumerate()
-        .filter_map(|(index, sql)| {
-            let path = target_dir.join(crate::compiled::compiled_relative_path(
-                &project.nodes[index],
-            ));
-            Some((path, sql.as_deref()?))
-        })
-        .collect();
-    // Each folder once, then the files in parallel: tens of thousands of
-    // compiled files are common and each is independent.
-    let folders: rustc_hash::FxHashSet<&Path> = compiled_files
-        .iter()
-        .filter_map(|(path, _)| path.parent())
-        .collect();
-    for folder in folders {
-        std::fs::create_dir_all(folder)?;
-    }
-    compiled_files
-        .par_iter()
-        .try_for_each(|(path, sql)| std::fs::write(path, sql))?;
-
     let (generated_at, invocation_id) = crate::compiled::run_stamp();
     let inputs = crate::manifest::ManifestInputs {
         project,
@@ -421,21 +402,62 @@ fn write_artifacts(
         generated_at,
         invocation_id,
     };
-    write_file_with(&target_dir.join("manifest.json"), |writer| {
-        crate::manifest::write_manifest(&inputs, writer).map_err(std::io::Error::other)
-    })?;
-    let run = crate::catalog_artifact::CatalogRun {
-        dbt_version: concat!("fusionc-", env!("CARGO_PKG_VERSION")),
-        generated_at: &inputs.generated_at,
-        invocation_id: &inputs.invocation_id,
+    let write_manifest = || {
+        let started = Instant::now();
+        write_file_with(&target_dir.join("manifest.json"), |writer| {
+            crate::manifest::write_manifest(&inputs, writer).map_err(std::io::Error::other)
+        })
+        .map(|()| started.elapsed())
     };
-    crate::catalog_artifact::write_catalog(
-        &target_dir.join("catalog.json"),
-        project,
-        schemas,
-        semantics,
-        &run,
-    )
+    let write_the_rest = || -> std::io::Result<(std::time::Duration, std::time::Duration)> {
+        let started = Instant::now();
+        let compiled_files: Vec<(std::path::PathBuf, &str)> = compiled_sql
+            .iter()
+            .enumerate()
+            .filter_map(|(index, sql)| {
+                let path = target_dir.join(crate::compiled::compiled_relative_path(
+                    &project.nodes[index],
+                ));
+                Some((path, sql.as_deref()?))
+            })
+            .collect();
+        // Each folder once, then the files in parallel: tens of thousands
+        // of compiled files are common and each is independent.
+        let folders: rustc_hash::FxHashSet<&Path> = compiled_files
+            .iter()
+            .filter_map(|(path, _)| path.parent())
+            .collect();
+        for folder in folders {
+            std::fs::create_dir_all(folder)?;
+        }
+        compiled_files
+            .par_iter()
+            .try_for_each(|(path, sql)| std::fs::write(path, sql))?;
+        let compiled_time = started.elapsed();
+        let started = Instant::now();
+        let run = crate::catalog_artifact::CatalogRun {
+            dbt_version: concat!("fusionc-", env!("CARGO_PKG_VERSION")),
+            generated_at: &inputs.generated_at,
+            invocation_id: &inputs.invocation_id,
+        };
+        crate::catalog_artifact::write_catalog(
+            &target_dir.join("catalog.json"),
+            project,
+            schemas,
+            semantics,
+            &run,
+        )?;
+        Ok((compiled_time, started.elapsed()))
+    };
+    std::fs::create_dir_all(&target_dir)?;
+    let (manifest_time, rest) = rayon::join(write_manifest, write_the_rest);
+    let manifest_time = manifest_time?;
+    let (compiled_time, catalog_time) = rest?;
+    Ok(vec![
+        ("compiled SQL files", compiled_time),
+        ("manifest.json", manifest_time),
+        ("catalog.json", catalog_time),
+    ])
 }
 
 /// Writes a file through a temporary file and a rename, so a reader never
