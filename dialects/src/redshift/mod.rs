@@ -1,9 +1,11 @@
-//! The Redshift dialect: its lexer, its syntax hooks into the shared parser, and its semantics.
+//! The Redshift dialect: its syntax hooks into the shared parser and its
+//! semantics. Redshift's tokens are Postgres's (its SQL is built on
+//! Postgres 8), so it lexes with the Postgres lexer.
 
-pub mod lexer;
 mod semantics;
 pub mod syntax;
 
+use crate::postgres::lexer;
 use crate::syntax::ast;
 use crate::syntax::parser::{self, ParseOutput};
 use crate::{Dialect, Parsed};
