@@ -23,64 +23,10 @@ use fusion_ir::semantics::DialectSemantics;
 use fusion_ir::span::FileId;
 use fusion_passes::bind::{bind_query, BoundQuery};
 use fusion_passes::lookup::CatalogLookup;
+use fusionc_tests::{catalog_from_json, relation_name};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-fn relation_name(key: &str) -> RelationName {
-    let parts: Vec<&str> = key.split('.').collect();
-    match parts.as_slice() {
-        [database, schema, identifier] => RelationName {
-            database: Some(Name::new(database)),
-            schema: Some(Name::new(schema)),
-            identifier: Name::new(identifier),
-        },
-        [schema, identifier] => RelationName {
-            database: Some(Name::new("db")),
-            schema: Some(Name::new(schema)),
-            identifier: Name::new(identifier),
-        },
-        _ => RelationName {
-            database: Some(Name::new("db")),
-            schema: Some(Name::new("main")),
-            identifier: Name::new(key),
-        },
-    }
-}
-
-/// Builds a catalog from `{"table": {"column": "TYPE [NOT NULL]"}}`.
-fn catalog_from_json(schema: &serde_json::Value, semantics: &dyn DialectSemantics) -> Catalog {
-    let mut catalog = Catalog::default();
-    let Some(tables) = schema.as_object() else {
-        return catalog;
-    };
-    for (table, columns) in tables {
-        let relation_schema = match columns.as_object() {
-            Some(columns) => {
-                let columns = columns
-                    .iter()
-                    .map(|(name, ty)| {
-                        let text = ty.as_str().unwrap_or("UNKNOWN");
-                        let (text, nullable) = match text.strip_suffix(" NOT NULL") {
-                            Some(stripped) => (stripped, false),
-                            None => (text, true),
-                        };
-                        let ty = semantics
-                            .parse_type_name(text)
-                            .unwrap_or_else(|| panic!("fixture type `{text}` does not parse"));
-                        Column::new(Name::new(name), ty, nullable)
-                    })
-                    .collect();
-                RelationSchema::Known(Arc::new(Schema::new(columns)))
-            }
-            None => RelationSchema::Unknown,
-        };
-        catalog
-            .relations
-            .insert(relation_name(table), relation_schema);
-    }
-    catalog
-}
 
 /// 1-based line and column of a byte offset.
 fn line_column(text: &str, offset: u32) -> (usize, usize) {
