@@ -24,6 +24,18 @@ pub enum Command {
     Lineage(crate::lineage_command::LineageArgs),
     /// Work on single SQL texts without a project: parse, check.
     Sql(SqlArgs),
+    /// Load the seeds (CSV files) into the warehouse.
+    Seed(crate::run::RunArgs),
+    /// Build the selected models in the warehouse, in DAG order.
+    Run(crate::run::RunArgs),
+    /// Record the selected snapshots' history.
+    Snapshot(crate::run::RunArgs),
+    /// Run the selected data tests.
+    Test(crate::run::RunArgs),
+    /// Seeds, models, snapshots and tests in DAG order; a node's tests run right after it.
+    Build(crate::run::RunArgs),
+    /// Run a query (a model, or inline SQL with Jinja) and print its rows.
+    Show(crate::show::ShowArgs),
 }
 
 /// `fusionc sql <subcommand>`.
@@ -165,5 +177,21 @@ where
             SqlCommand::Check(arguments) => crate::sql_command::check(&arguments, output),
             SqlCommand::Lineage(arguments) => crate::sql_command::lineage(&arguments, output),
         },
+        Command::Seed(arguments) => {
+            crate::run::execute(crate::run::RunKind::Seed, &arguments, output)
+        }
+        Command::Run(arguments) => {
+            crate::run::execute(crate::run::RunKind::Run, &arguments, output)
+        }
+        Command::Snapshot(arguments) => {
+            crate::run::execute(crate::run::RunKind::Snapshot, &arguments, output)
+        }
+        Command::Test(arguments) => {
+            crate::run::execute(crate::run::RunKind::Test, &arguments, output)
+        }
+        Command::Build(arguments) => {
+            crate::run::execute(crate::run::RunKind::Build, &arguments, output)
+        }
+        Command::Show(arguments) => crate::show::show(&arguments, output),
     }
 }

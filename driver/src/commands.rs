@@ -143,7 +143,7 @@ fn kind_order(kind: NodeKind) -> u8 {
 }
 
 /// Errors in how fusionc was called or configured, rather than in the project.
-fn is_usage_error(diagnostic: &Diagnostic) -> bool {
+pub(crate) fn is_usage_error(diagnostic: &Diagnostic) -> bool {
     use fusion_ir::codes::Code;
     diagnostic.is_error()
         && matches!(
@@ -267,7 +267,7 @@ fn selection_graph(project: &Project) -> SelectionGraph {
 }
 
 /// The selection flags, or a usage error already reported.
-fn select(
+pub(crate) fn select(
     project: &Project,
     arguments: &SelectionArgs,
     output: &mut Output<'_>,
@@ -385,7 +385,7 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
 /// Writes the compiled SQL, `manifest.json` and `catalog.json`. The manifest
 /// is the largest and is serialised on one thread, so it is written while
 /// the other two are; returns how long each took.
-fn write_artifacts(
+pub(crate) fn write_artifacts(
     project: &Project,
     compiled_sql: &[Option<String>],
     schemas: &[RelationSchema],

@@ -30,8 +30,14 @@ pub fn compiled_relative_path(details: &fusion_frontend::NodeDetails) -> String 
 
 /// The compiled SQL of a node, or `None` when it was not rendered.
 pub fn compiled_sql(project: &Project, id: NodeId) -> Option<String> {
+    let rendered: &str = &project.details(id).rendered.as_ref()?.sql;
+    Some(compiled_sql_of(project, id, rendered))
+}
+
+/// The compiled SQL of a node whose rendered text is `rendered` (rendered
+/// again at run time, say): ephemeral parents injected as CTEs.
+pub fn compiled_sql_of(project: &Project, id: NodeId, rendered: &str) -> String {
     let details = project.details(id);
-    let rendered: &str = &details.rendered.as_ref()?.sql;
     let tidied;
     let rendered = if details.kind == NodeKind::Snapshot {
         // A snapshot's rendered text keeps the rest of its file blanked out
@@ -50,7 +56,7 @@ pub fn compiled_sql(project: &Project, id: NodeId) -> Option<String> {
     let mut ephemeral_ancestors = Vec::new();
     collect_ephemeral_parents(project, id, &mut ephemeral_ancestors);
     if ephemeral_ancestors.is_empty() {
-        return Some(rendered.to_string());
+        return rendered.to_string();
     }
     let ctes: Vec<String> = ephemeral_ancestors
         .iter()
@@ -66,7 +72,7 @@ pub fn compiled_sql(project: &Project, id: NodeId) -> Option<String> {
             Some(format!("__dbt__cte__{} as (\n{}\n)", details.name, sql))
         })
         .collect();
-    Some(inject_ctes(rendered, &ctes.join(", ")))
+    inject_ctes(rendered, &ctes.join(", "))
 }
 
 /// Ephemeral parents of `id`, each after the ephemeral models it reads.

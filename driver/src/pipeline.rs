@@ -445,7 +445,7 @@ fn contract_diagnostics(
 
 /// The name children use to read a node: its relation, or for an ephemeral
 /// model the CTE name that dbt injects (`__dbt__cte__<name>`).
-fn relation_as_read(details: &NodeDetails) -> Option<RelationName> {
+pub(crate) fn relation_as_read(details: &NodeDetails) -> Option<RelationName> {
     match details.kind {
         NodeKind::Model if details.config.materialized() == "ephemeral" => Some(RelationName {
             database: None,
@@ -521,4 +521,73 @@ fn seed_schema(details: &NodeDetails) -> RelationSchema {
         .map(|column| Column::new(Name::new(&column.name), column.sql_type.clone(), true))
         .collect();
     RelationSchema::Known(Arc::new(Schema::new(columns)))
+}
+
+/// Analyses one node just in time: its SQL as rendered right before it
+/// runs, bound against the columns its parents have in the warehouse now
+/// (`parents`: each parent's relation and its columns as the warehouse
+/// names their types). Returns the node's diagnostics, with spans into
+/// `file`, which holds `sql`.
+pub fn analyse_just_in_time(
+    project: &Project,
+    dialect: &dyn Dialect,
+    details: &NodeDetails,
+    sql: &str,
+    file: FileId,
+    parents: &[(RelationName, Vec<(String, String)>)],
+) -> Vec<Diagnostic> {
+    let (user_functions, mut diagnostics) = user_functions(project, dialect.semantics());
+    let with_user_functions = WithUserFunctions {
+        dialect: dialect.semantics(),
+        functions: &user_functions,
+    };
+    let semantics: &dyn DialectSemantics = if user_functions.is_empty() {
+        dialect.semantics()
+    } else {
+        &with_user_functions
+    };
+    let mut node = details.clone();
+    node.rendered = Some(fusion_frontend::Rendered {
+        sql: Arc::from(sql),
+        file,
+        source_map: fusion_frontend::SourceMap::default(),
+    });
+    let Some(mut parsed) = parse_node(&node, dialect) else {
+        return diagnostics;
+    };
+    diagnostics.append(&mut parsed.diagnostics);
+    let Some(index) = parsed.query_index else {
+        return diagnostics;
+    };
+    let Some(Statement::Query(query)) = parsed.parsed.statements.get(index) else {
+        return diagnostics;
+    };
+    let schemas: Vec<(RelationName, RelationSchema)> = parents
+        .iter()
+        .map(|(relation, columns)| {
+            let schema = if columns.is_empty() {
+                RelationSchema::Unknown
+            } else {
+                RelationSchema::Known(Arc::new(Schema::new(
+                    columns
+                        .iter()
+                        .map(|(name, data_type)| {
+                            let ty = semantics
+                                .parse_type_name(data_type)
+                                .unwrap_or_else(|| SqlType::Other(Name::new(data_type)));
+                            Column::new(Name::new(name), ty, true)
+                        })
+                        .collect(),
+                )))
+            };
+            (relation.clone(), schema)
+        })
+        .collect();
+    let lookup = fusion_passes::lookup::CatalogLookup::from_entries(
+        schemas.iter().map(|(name, schema)| (name, schema)),
+        semantics,
+    );
+    let bound = fusion_passes::bind::bind_query(query, &lookup, semantics, file);
+    diagnostics.extend(bound.diagnostics);
+    diagnostics
 }

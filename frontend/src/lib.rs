@@ -17,6 +17,7 @@ mod mutable;
 pub mod profiles;
 pub mod project_file;
 mod render;
+pub mod runtime;
 pub mod schema_yaml;
 pub mod seeds;
 pub mod source_map;
@@ -75,6 +76,9 @@ pub struct Project {
     /// Per graph node details, indexed by [`NodeId`] (parallel to `graph.nodes`).
     pub nodes: Vec<NodeDetails>,
     pub macros: Vec<MacroInfo>,
+    /// The environment the project was rendered with, for run-time renders
+    /// (see [`runtime`]).
+    pub renderer: Option<Arc<runtime::Renderer>>,
 }
 
 impl Project {

@@ -682,15 +682,15 @@ fn load_inner(
     timer.finish("reading templates");
     // ---- parse phase: collect config(), ref(), source() ----
     let model_value = |node: &TemplateNode| {
-        crate::render::to_value(serde_json::json!({
-            "name": node.name,
-            "unique_id": unique_id_of(node.kind, &project_name, &node.name),
-            "original_file_path": node.original_file_path,
-            "path": node.path,
-            "package_name": project_name,
-            "resource_type": node.kind.resource_type(),
-            "fqn": node.fqn,
-        }))
+        crate::runtime::model_value(
+            node.kind,
+            &node.name,
+            &unique_id_of(node.kind, &project_name, &node.name),
+            &node.original_file_path,
+            &node.path,
+            &project_name,
+            &node.fqn,
+        )
     };
     let parse_outputs: Vec<_> = template_nodes
         .par_iter()
@@ -1378,6 +1378,7 @@ fn load_inner(
         graph,
         nodes,
         macros,
+        renderer: Some(Arc::new(crate::runtime::Renderer { environment })),
     })
 }
 

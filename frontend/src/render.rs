@@ -138,7 +138,7 @@ impl RelationParts {
 
 /// A relation as templates see it (`ref()`, `source()`, `this`).
 #[derive(Debug)]
-struct RelationObject(RelationParts);
+pub(crate) struct RelationObject(pub(crate) RelationParts);
 
 impl Object for RelationObject {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
@@ -214,6 +214,9 @@ pub struct Recorded {
 pub struct NodeRenderState {
     recorded: Mutex<Recorded>,
     macro_depth: Mutex<u32>,
+    /// Set when rendering right before the node runs: the warehouse answers
+    /// `run_query`, `statement` and `adapter` introspection for real.
+    runtime: Option<crate::runtime::RunTime>,
 }
 
 impl NodeRenderState {
@@ -228,6 +231,25 @@ impl NodeRenderState {
     pub fn take_recorded(&self) -> Recorded {
         self.with_recorded(std::mem::take)
     }
+
+    /// A state for a render just before the node runs.
+    pub fn at_run_time(runtime: crate::runtime::RunTime) -> NodeRenderState {
+        NodeRenderState {
+            runtime: Some(runtime),
+            ..NodeRenderState::default()
+        }
+    }
+}
+
+/// The run-time half of the render state, when this render has one.
+pub(crate) fn run_time(state: &State) -> Option<Arc<NodeRenderState>> {
+    node_state(state).filter(|node| node.runtime.is_some())
+}
+
+impl NodeRenderState {
+    pub(crate) fn runtime(&self) -> Option<&crate::runtime::RunTime> {
+        self.runtime.as_ref()
+    }
 }
 
 impl Object for NodeRenderState {
@@ -236,13 +258,13 @@ impl Object for NodeRenderState {
     }
 }
 
-fn node_state(state: &State) -> Option<Arc<NodeRenderState>> {
+pub(crate) fn node_state(state: &State) -> Option<Arc<NodeRenderState>> {
     state
         .lookup(NODE_STATE_KEY)
         .and_then(|value| value.downcast_object::<NodeRenderState>())
 }
 
-fn fail(code: Code, message: String) -> Error {
+pub(crate) fn fail(code: Code, message: String) -> Error {
     Error::new(ErrorKind::InvalidOperation, message.clone())
         .with_source(FusionFailure { code, message })
 }
@@ -419,6 +441,7 @@ fn call_in_macro_file(
         this => lookup("this"),
         model => lookup("model"),
         execute => lookup("execute"),
+        flags => lookup("flags"),
         __fusion_node => lookup(NODE_STATE_KEY),
     };
     let mut captured = template.render_captured(context)?;
@@ -494,6 +517,11 @@ impl Object for AdapterObject {
             | "list_schemas"
             | "check_schema_exists" => {
                 mark_introspective(state);
+                if let Some(node) = run_time(state) {
+                    if let Some(runtime) = node.runtime() {
+                        return crate::runtime::adapter_method(runtime, method, args);
+                    }
+                }
                 Ok(match method {
                     "get_relation" => Value::from(()),
                     _ => Value::from(Vec::<Value>::new()),
@@ -605,8 +633,13 @@ impl Object for ConfigObject {
 struct StatementObject;
 
 impl Object for StatementObject {
-    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, _args: &[Value]) -> Result<Value, Error> {
+    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
         mark_introspective(state);
+        if let Some(node) = run_time(state) {
+            if let Some(runtime) = node.runtime() {
+                return crate::runtime::statement(runtime, state, args);
+            }
+        }
         Ok(Value::from(""))
     }
 }
@@ -758,8 +791,16 @@ pub fn build_environment(
         },
     );
     environment.add_function("env_var", env_var_function);
-    environment.add_function("is_incremental", || false);
-    environment.add_function("should_full_refresh", || false);
+    environment.add_function("is_incremental", |state: &State| {
+        run_time(state)
+            .and_then(|node| node.runtime().map(|runtime| runtime.is_incremental))
+            .unwrap_or(false)
+    });
+    environment.add_function("should_full_refresh", |state: &State| {
+        run_time(state)
+            .and_then(|node| node.runtime().map(|runtime| runtime.full_refresh))
+            .unwrap_or(false)
+    });
     environment.add_function("return", |value: Option<Value>| -> Result<Value, Error> {
         Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -769,14 +810,37 @@ pub fn build_environment(
     });
     environment.add_function("log", |_args: Rest<Value>| "");
     environment.add_function("print", |_args: Rest<Value>| "");
-    environment.add_function("run_query", |state: &State, _sql: Rest<Value>| {
-        mark_introspective(state);
-        empty_query_result()
-    });
-    environment.add_function("load_result", |state: &State, _name: Rest<Value>| {
-        mark_introspective(state);
-        crate::render::to_value(serde_json::json!({ "table": null, "data": [], "response": null }))
-    });
+    environment.add_function(
+        "run_query",
+        |state: &State, sql: Rest<Value>| -> Result<Value, Error> {
+            mark_introspective(state);
+            match run_time(state) {
+                Some(node) => {
+                    let sql = sql.first().map(Value::to_string).unwrap_or_default();
+                    match node.runtime() {
+                        Some(runtime) => crate::runtime::run_query(runtime, &sql),
+                        None => Ok(empty_query_result()),
+                    }
+                }
+                None => Ok(empty_query_result()),
+            }
+        },
+    );
+    environment.add_function(
+        "load_result",
+        |state: &State, name: Rest<Value>| -> Result<Value, Error> {
+            mark_introspective(state);
+            let name = name.first().map(Value::to_string).unwrap_or_default();
+            if let Some(node) = run_time(state) {
+                if let Some(runtime) = node.runtime() {
+                    return Ok(crate::runtime::load_result(runtime, &name));
+                }
+            }
+            Ok(crate::render::to_value(
+                serde_json::json!({ "table": null, "data": [], "response": null }),
+            ))
+        },
+    );
     environment.add_global("statement", Value::from_object(StatementObject));
     environment.add_function(
         "fromjson",
@@ -817,10 +881,7 @@ pub fn build_environment(
     environment.add_global("target", shared.target.clone());
     environment.add_global("project_name", Value::from(shared.project_name.clone()));
     environment.add_global("dbt_version", Value::from("1.10.0"));
-    environment.add_global(
-        "flags",
-        crate::render::to_value(serde_json::json!({ "FULL_REFRESH": false, "WHICH": "compile" })),
-    );
+    environment.add_global("flags", compile_flags());
     environment.add_global(
         "modules",
         crate::render::to_value(serde_json::json!({ "datetime": {}, "re": {}, "itertools": {} })),
@@ -837,6 +898,11 @@ pub struct RenderInput<'a> {
     pub execute: bool,
 }
 
+/// The `flags` of a compile, as templates read them.
+pub fn compile_flags() -> Value {
+    to_value(serde_json::json!({ "FULL_REFRESH": false, "WHICH": "compile" }))
+}
+
 /// The result of one render: the output or the error, and what was recorded.
 pub struct RenderOutput {
     pub result: Result<String, Error>,
@@ -845,11 +911,28 @@ pub struct RenderOutput {
 
 /// Renders one node's template with the dbt context.
 pub fn render_node(environment: &Environment<'static>, input: &RenderInput) -> RenderOutput {
-    let node = Arc::new(NodeRenderState::default());
+    render_node_with(
+        environment,
+        input,
+        NodeRenderState::default(),
+        compile_flags(),
+    )
+}
+
+/// Renders one node's template with a given render state (a run-time one,
+/// say) and `flags`.
+pub fn render_node_with(
+    environment: &Environment<'static>,
+    input: &RenderInput,
+    state: NodeRenderState,
+    flags: Value,
+) -> RenderOutput {
+    let node = Arc::new(state);
     let context = minijinja::context! {
         this => Value::from_object(RelationObject(input.this.clone())),
         model => input.model.clone(),
         execute => input.execute,
+        flags => flags,
         __fusion_node => Value::from_dyn_object(node.clone()),
     };
     let rewritten = crate::mutable::rewrite_mutable_literals(input.source);

@@ -3,7 +3,8 @@
 //! input that triggers it. Codes are stable: never renumber, only add.
 //!
 //! Ranges: `FC0xxx` project loading and configuration, `FC1xxx` Jinja,
-//! `FC2xxx` the project graph, `FC3xxx` SQL syntax, `FC4xxx` binding and types.
+//! `FC2xxx` the project graph, `FC3xxx` SQL syntax, `FC4xxx` binding and types,
+//! `FC5xxx` running against a warehouse.
 
 use crate::diagnostic::Severity;
 
@@ -167,6 +168,26 @@ define_codes! {
         example: "select row_number() from orders";
     OrderByNotSelected = "FC4019", Error, "a SELECT DISTINCT is ordered by a column it does not output",
         example: "select distinct customer_id from orders order by order_date";
+    WarehouseUnavailable = "FC5001", Error, "the warehouse cannot be opened or reached: a missing folder, a locked file, a refused connection",
+        example: "path: /readonly/dev.duckdb, or a DuckDB file another process holds open for writing";
+    NodeExecutionFailed = "FC5002", Error, "the warehouse rejected a node's SQL while building it",
+        example: "select 1 / 'a' as broken (a conversion error DuckDB only finds at run time)";
+    TestFailed = "FC5003", Error, "a data test found failing rows",
+        example: "not_null on orders.customer_id when some orders have no customer";
+    TestWarning = "FC5004", Warning, "a data test with severity warn, or over its warn_if threshold, found failing rows",
+        example: "config: {severity: warn} on a test that returns rows";
+    StaticAnalysisBlockedRun = "FC5005", Error, "static analysis (on) found errors in selected nodes, so nothing was executed",
+        example: "fusionc build --static-analysis on with a model selecting a column that does not exist";
+    NodeSkipped = "FC5006", Warning, "a node was not run because a node it depends on failed",
+        example: "a model whose parent's SQL failed in the warehouse";
+    SchemaChanged = "FC5007", Error, "an incremental model's columns changed and on_schema_change is fail",
+        example: "on_schema_change: fail, then a new column added to the model's SELECT";
+    RunInterrupted = "FC5008", Warning, "the run was interrupted (Ctrl-C): nodes not yet started were not run",
+        example: "pressing Ctrl-C during fusionc build";
+    InvalidStaticAnalysisMode = "FC5009", Error, "a static_analysis config or flag has a value other than on, strict, baseline, unsafe or off",
+        example: "{{ config(static_analysis='sometimes') }}";
+    UnknownMaterialization = "FC5010", Error, "a model names a materialization fusionc cannot run",
+        example: "{{ config(materialized='materialized_view') }}";
 }
 
 #[cfg(test)]

@@ -1,0 +1,407 @@
+//! The DuckDB adapter: an embedded database file (or `:memory:`), one
+//! connection per worker thread, all cloned from the first so they share the
+//! database and see each other's commits.
+
+use super::{Adapter, AdapterError, Connection, SqlFlavor};
+use duckdb::arrow::array::{Array, ArrayRef};
+use duckdb::arrow::datatypes::DataType;
+use duckdb::arrow::util::display::{ArrayFormatter, FormatOptions};
+use fusion_frontend::runtime::{QueryTable, RelationKind, RelationRef, WarehouseColumn};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// An open DuckDB database.
+pub struct DuckDbAdapter {
+    /// The first connection; every worker's connection is a clone of it.
+    root: Mutex<duckdb::Connection>,
+    interrupts: Mutex<Vec<Arc<duckdb::InterruptHandle>>>,
+    flavor: DuckDbFlavor,
+}
+
+impl DuckDbAdapter {
+    /// Opens (creating when absent) the database file `path`, or an
+    /// in-memory database for `:memory:`. A relative path is relative to the
+    /// working directory, as dbt-duckdb resolves it.
+    pub fn open(path: &str) -> Result<DuckDbAdapter, AdapterError> {
+        let connection = if path == ":memory:" || path.is_empty() {
+            duckdb::Connection::open_in_memory()
+        } else {
+            if let Some(parent) = Path::new(path).parent() {
+                if !parent.as_os_str().is_empty() && !parent.is_dir() {
+                    return Err(AdapterError::new(format!(
+                        "cannot open the DuckDB database `{path}`: the folder `{}` does not exist",
+                        parent.display()
+                    )));
+                }
+            }
+            duckdb::Connection::open(path)
+        };
+        let connection = connection.map_err(|error| {
+            let message = error.to_string();
+            let hint = if message.contains("lock") {
+                " (another process holds the database open: close it, or point the profile's `path` elsewhere)"
+            } else {
+                ""
+            };
+            AdapterError::new(format!(
+                "cannot open the DuckDB database `{path}`: {message}{hint}"
+            ))
+        })?;
+        let handle = connection.interrupt_handle();
+        Ok(DuckDbAdapter {
+            root: Mutex::new(connection),
+            interrupts: Mutex::new(vec![handle]),
+            flavor: DuckDbFlavor,
+        })
+    }
+}
+
+fn warehouse_error(error: duckdb::Error) -> AdapterError {
+    let message = error.to_string();
+    AdapterError {
+        interrupted: message.contains("INTERRUPT") || message.contains("Interrupted"),
+        message,
+    }
+}
+
+impl Adapter for DuckDbAdapter {
+    fn adapter_type(&self) -> &'static str {
+        "duckdb"
+    }
+
+    fn connect(&self) -> Result<Box<dyn Connection>, AdapterError> {
+        let root = self
+            .root
+            .lock()
+            .map_err(|_| AdapterError::new("the DuckDB connection was poisoned by a crash"))?;
+        let connection = root.try_clone().map_err(warehouse_error)?;
+        if let Ok(mut interrupts) = self.interrupts.lock() {
+            interrupts.push(connection.interrupt_handle());
+        }
+        Ok(Box::new(DuckDbConnection { connection }))
+    }
+
+    fn interrupt_all(&self) {
+        if let Ok(interrupts) = self.interrupts.lock() {
+            for handle in interrupts.iter() {
+                handle.interrupt();
+            }
+        }
+    }
+
+    fn flavor(&self) -> &dyn SqlFlavor {
+        &self.flavor
+    }
+}
+
+struct DuckDbConnection {
+    connection: duckdb::Connection,
+}
+
+fn sql_string(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+impl DuckDbConnection {
+    /// The catalog, schema and name conditions of an information_schema
+    /// query for `relation` (DuckDB compares identifiers without case).
+    fn relation_filter(&self, relation: &RelationRef, prefix: &str) -> String {
+        let mut conditions = vec![format!(
+            "lower({prefix}_name) = lower({})",
+            sql_string(&relation.identifier)
+        )];
+        if let Some(schema) = &relation.schema {
+            conditions.push(format!(
+                "lower(table_schema) = lower({})",
+                sql_string(schema)
+            ));
+        }
+        if let Some(database) = &relation.database {
+            conditions.push(format!(
+                "lower(table_catalog) = lower({})",
+                sql_string(database)
+            ));
+        }
+        conditions.join(" and ")
+    }
+}
+
+impl Connection for DuckDbConnection {
+    fn execute(&mut self, sql: &str) -> Result<(), AdapterError> {
+        self.connection.execute_batch(sql).map_err(warehouse_error)
+    }
+
+    fn query(&mut self, sql: &str, limit: Option<usize>) -> Result<QueryTable, AdapterError> {
+        let mut statement = self.connection.prepare(sql).map_err(warehouse_error)?;
+        let batches = statement.query_arrow([]).map_err(warehouse_error)?;
+        let schema = batches.get_schema();
+        let mut table = QueryTable {
+            column_names: schema
+                .fields()
+                .iter()
+                .map(|field| field.name().clone())
+                .collect(),
+            column_types: schema
+                .fields()
+                .iter()
+                .map(|field| duckdb_type_name(field.data_type()))
+                .collect(),
+            rows: Vec::new(),
+        };
+        let options = FormatOptions::default().with_null("");
+        'batches: for batch in batches {
+            let columns: Vec<ArrayRef> = batch.columns().iter().map(without_time_zone).collect();
+            let formatters: Vec<ArrayFormatter<'_>> = columns
+                .iter()
+                .map(|column| ArrayFormatter::try_new(column.as_ref(), &options))
+                .collect::<Result<_, _>>()
+                .map_err(|error| AdapterError::new(error.to_string()))?;
+            for row in 0..batch.num_rows() {
+                if limit.is_some_and(|limit| table.rows.len() >= limit) {
+                    break 'batches;
+                }
+                let values = columns
+                    .iter()
+                    .zip(batch.columns())
+                    .zip(&formatters)
+                    .map(|((column, original), formatter)| {
+                        let mut text = formatter.value(row).to_string();
+                        let zoned = matches!(original.data_type(), DataType::Timestamp(_, Some(_)));
+                        if zoned && !column.is_null(row) {
+                            text.push_str("+00");
+                        }
+                        json_value(column.as_ref(), row, &text)
+                    })
+                    .collect();
+                table.rows.push(values);
+            }
+        }
+        Ok(table)
+    }
+
+    fn relation_kind(
+        &mut self,
+        relation: &RelationRef,
+    ) -> Result<Option<RelationKind>, AdapterError> {
+        let sql = format!(
+            "select table_type from information_schema.tables where {}",
+            self.relation_filter(relation, "table")
+        );
+        let table = self.query(&sql, Some(1))?;
+        Ok(table.rows.first().map(
+            |row| match row.first().and_then(serde_json::Value::as_str) {
+                Some("VIEW") => RelationKind::View,
+                _ => RelationKind::Table,
+            },
+        ))
+    }
+
+    fn columns(&mut self, relation: &RelationRef) -> Result<Vec<WarehouseColumn>, AdapterError> {
+        let sql = format!(
+            "select column_name, data_type from information_schema.columns where {} order by ordinal_position",
+            self.relation_filter(relation, "table")
+        );
+        let table = self.query(&sql, None)?;
+        Ok(table
+            .rows
+            .iter()
+            .map(|row| WarehouseColumn {
+                name: row
+                    .first()
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                data_type: row
+                    .get(1)
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+            })
+            .collect())
+    }
+
+    fn load_csv(
+        &mut self,
+        relation: &RelationRef,
+        columns: &[(String, String)],
+        path: &Path,
+    ) -> Result<u64, AdapterError> {
+        let column_spec = columns
+            .iter()
+            .map(|(name, data_type)| format!("{}: {}", sql_string(name), sql_string(data_type)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "insert into {} select * from read_csv({}, header = true, auto_detect = false, quote = '\"', escape = '\"', columns = {{{column_spec}}})",
+            DuckDbFlavor.quoted(relation),
+            sql_string(&path.display().to_string()),
+        );
+        self.connection
+            .execute(&sql, [])
+            .map(|rows| rows as u64)
+            .map_err(warehouse_error)
+    }
+}
+
+/// Timestamps with a time zone, as the same instants without one (UTC):
+/// arrow formats named time zones only with its `chrono-tz` feature, and
+/// DuckDB names the session's zone (`Etc/UTC`).
+fn without_time_zone(column: &ArrayRef) -> ArrayRef {
+    use duckdb::arrow::array::AsArray;
+    use duckdb::arrow::datatypes::{
+        TimeUnit, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+        TimestampSecondType,
+    };
+    match column.data_type() {
+        DataType::Timestamp(unit, Some(_)) => match unit {
+            TimeUnit::Second => Arc::new(
+                column
+                    .as_primitive::<TimestampSecondType>()
+                    .clone()
+                    .with_timezone_opt(None::<String>),
+            ),
+            TimeUnit::Millisecond => Arc::new(
+                column
+                    .as_primitive::<TimestampMillisecondType>()
+                    .clone()
+                    .with_timezone_opt(None::<String>),
+            ),
+            TimeUnit::Microsecond => Arc::new(
+                column
+                    .as_primitive::<TimestampMicrosecondType>()
+                    .clone()
+                    .with_timezone_opt(None::<String>),
+            ),
+            TimeUnit::Nanosecond => Arc::new(
+                column
+                    .as_primitive::<TimestampNanosecondType>()
+                    .clone()
+                    .with_timezone_opt(None::<String>),
+            ),
+        },
+        _ => column.clone(),
+    }
+}
+
+/// A cell as JSON: numbers and booleans keep their kind, the rest is the
+/// text DuckDB would print.
+fn json_value(column: &dyn Array, row: usize, text: &str) -> serde_json::Value {
+    if column.is_null(row) {
+        return serde_json::Value::Null;
+    }
+    match column.data_type() {
+        DataType::Boolean => serde_json::Value::Bool(text == "true"),
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => text
+            .parse::<i64>()
+            .map(serde_json::Value::from)
+            .or_else(|_| text.parse::<u64>().map(serde_json::Value::from))
+            .unwrap_or_else(|_| serde_json::Value::String(text.to_string())),
+        DataType::Float16
+        | DataType::Float32
+        | DataType::Float64
+        | DataType::Decimal128(..)
+        | DataType::Decimal256(..) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(serde_json::Value::Number)
+            .unwrap_or_else(|| serde_json::Value::String(text.to_string())),
+        _ => serde_json::Value::String(text.to_string()),
+    }
+}
+
+/// DuckDB's name for the type of a result column.
+fn duckdb_type_name(data_type: &DataType) -> String {
+    match data_type {
+        DataType::Boolean => "BOOLEAN".into(),
+        DataType::Int8 => "TINYINT".into(),
+        DataType::Int16 => "SMALLINT".into(),
+        DataType::Int32 => "INTEGER".into(),
+        DataType::Int64 => "BIGINT".into(),
+        DataType::UInt8 => "UTINYINT".into(),
+        DataType::UInt16 => "USMALLINT".into(),
+        DataType::UInt32 => "UINTEGER".into(),
+        DataType::UInt64 => "UBIGINT".into(),
+        DataType::Float16 | DataType::Float32 => "FLOAT".into(),
+        DataType::Float64 => "DOUBLE".into(),
+        DataType::Decimal128(precision, scale) | DataType::Decimal256(precision, scale) => {
+            format!("DECIMAL({precision},{scale})")
+        }
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "VARCHAR".into(),
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => "BLOB".into(),
+        DataType::Date32 | DataType::Date64 => "DATE".into(),
+        DataType::Time32(_) | DataType::Time64(_) => "TIME".into(),
+        DataType::Timestamp(_, Some(_)) => "TIMESTAMP WITH TIME ZONE".into(),
+        DataType::Timestamp(_, None) => "TIMESTAMP".into(),
+        DataType::Interval(_) | DataType::Duration(_) => "INTERVAL".into(),
+        DataType::List(field) | DataType::LargeList(field) => {
+            format!("{}[]", duckdb_type_name(field.data_type()))
+        }
+        DataType::Struct(_) => "STRUCT".into(),
+        DataType::Map(..) => "MAP".into(),
+        other => other.to_string(),
+    }
+}
+
+/// DuckDB's spelling of a run's DDL.
+pub struct DuckDbFlavor;
+
+impl SqlFlavor for DuckDbFlavor {
+    fn quoted(&self, relation: &RelationRef) -> String {
+        let mut parts = Vec::new();
+        if let Some(database) = &relation.database {
+            parts.push(self.quote(database));
+        }
+        if let Some(schema) = &relation.schema {
+            parts.push(self.quote(schema));
+        }
+        parts.push(self.quote(&relation.identifier));
+        parts.join(".")
+    }
+
+    fn quote(&self, identifier: &str) -> String {
+        format!("\"{}\"", identifier.replace('"', "\"\""))
+    }
+
+    fn create_schema(&self, database: Option<&str>, schema: &str) -> String {
+        match database {
+            Some(database) => format!(
+                "create schema if not exists {}.{}",
+                self.quote(database),
+                self.quote(schema)
+            ),
+            None => format!("create schema if not exists {}", self.quote(schema)),
+        }
+    }
+
+    fn rename(&self, from: &RelationRef, kind: RelationKind, to: &str) -> String {
+        let keyword = match kind {
+            RelationKind::Table => "table",
+            RelationKind::View => "view",
+        };
+        format!(
+            "alter {keyword} {} rename to {}",
+            self.quoted(from),
+            self.quote(to)
+        )
+    }
+
+    fn current_timestamp(&self) -> &'static str {
+        "now()"
+    }
+
+    fn hash(&self, expression: &str) -> String {
+        format!("md5({expression})")
+    }
+
+    fn string_type(&self) -> &'static str {
+        "varchar"
+    }
+}

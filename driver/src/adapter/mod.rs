@@ -1,0 +1,91 @@
+//! Adapters: the one interface through which fusionc talks to a warehouse.
+//!
+//! An [`Adapter`] opens [`Connection`]s, one per worker thread. A connection
+//! executes SQL and answers the few metadata questions the run needs (does a
+//! relation exist, what are its columns). Everything a materialization does
+//! is SQL sent through [`Connection::execute`] inside a transaction the
+//! caller opens, so a failed or interrupted node leaves the warehouse as it
+//! was. The SQL itself is produced by the adapter's [`SqlFlavor`], which
+//! knows the warehouse's spelling of the DDL a run needs.
+
+pub mod duckdb;
+
+use fusion_frontend::runtime::{QueryTable, RelationKind, RelationRef, WarehouseColumn};
+use std::fmt;
+
+/// An error the warehouse reported, or a failure to reach it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdapterError {
+    pub message: String,
+    /// The statement ran into an interrupt (Ctrl-C): not a fault of the SQL.
+    pub interrupted: bool,
+}
+
+impl AdapterError {
+    pub fn new(message: impl Into<String>) -> AdapterError {
+        AdapterError {
+            message: message.into(),
+            interrupted: false,
+        }
+    }
+}
+
+impl fmt::Display for AdapterError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.message)
+    }
+}
+
+/// A warehouse fusionc can run a project on.
+pub trait Adapter: Send + Sync {
+    /// The profile's adapter type (`duckdb`).
+    fn adapter_type(&self) -> &'static str;
+    /// A new connection, for one worker thread.
+    fn connect(&self) -> Result<Box<dyn Connection>, AdapterError>;
+    /// Asks every running statement to stop (Ctrl-C). Statements stopped
+    /// this way fail with [`AdapterError::interrupted`] set.
+    fn interrupt_all(&self);
+    /// How this warehouse spells the DDL of a run.
+    fn flavor(&self) -> &dyn SqlFlavor;
+}
+
+/// One session with the warehouse.
+pub trait Connection: Send {
+    /// Runs one or more statements, discarding any result.
+    fn execute(&mut self, sql: &str) -> Result<(), AdapterError>;
+    /// Runs a query and returns at most `limit` of its rows (all when `None`).
+    fn query(&mut self, sql: &str, limit: Option<usize>) -> Result<QueryTable, AdapterError>;
+    /// Whether the relation exists, and as what.
+    fn relation_kind(
+        &mut self,
+        relation: &RelationRef,
+    ) -> Result<Option<RelationKind>, AdapterError>;
+    /// The relation's columns in order (empty when it does not exist).
+    fn columns(&mut self, relation: &RelationRef) -> Result<Vec<WarehouseColumn>, AdapterError>;
+    /// Loads a CSV file into an existing, empty table whose columns are
+    /// `columns` (name, type), in file order; returns the number of rows.
+    fn load_csv(
+        &mut self,
+        relation: &RelationRef,
+        columns: &[(String, String)],
+        path: &std::path::Path,
+    ) -> Result<u64, AdapterError>;
+}
+
+/// The warehouse's spelling of the statements a run sends.
+pub trait SqlFlavor: Send + Sync {
+    /// The relation, fully qualified and quoted.
+    fn quoted(&self, relation: &RelationRef) -> String;
+    /// An identifier, quoted.
+    fn quote(&self, identifier: &str) -> String;
+    /// `create schema if not exists`.
+    fn create_schema(&self, database: Option<&str>, schema: &str) -> String;
+    /// Renames `from` to the identifier `to` in the same schema.
+    fn rename(&self, from: &RelationRef, kind: RelationKind, to: &str) -> String;
+    /// The expression of the current timestamp snapshots record.
+    fn current_timestamp(&self) -> &'static str;
+    /// A hash of a text expression, for snapshot ids.
+    fn hash(&self, expression: &str) -> String;
+    /// The text type of the warehouse.
+    fn string_type(&self) -> &'static str;
+}

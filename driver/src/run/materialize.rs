@@ -1,0 +1,686 @@
+//! Materializations: the SQL that builds one node in the warehouse, sent in
+//! one transaction so that a failure (or an interrupt) leaves the relation
+//! as it was.
+//!
+//! - view: the view is replaced in place.
+//! - table: built under `<name>__dbt_tmp`, then swapped in (old dropped, new
+//!   renamed) before the commit: readers never see a half-built table.
+//! - incremental: the first build (or `--full-refresh`) is a table build;
+//!   later builds stage the new rows in a temporary table, apply
+//!   `on_schema_change`, then append, merge on `unique_key`, or delete and
+//!   insert.
+//! - seed: the CSV replaces the table's rows, with the seed's column types.
+//! - snapshot: dbt's type-2 history, by `timestamp` or `check` strategy.
+//! - test: counts the failing rows against `warn_if` / `error_if`.
+
+use crate::adapter::{AdapterError, Connection, SqlFlavor};
+use fusion_frontend::runtime::{RelationKind, RelationRef, WarehouseColumn};
+use std::fmt::Write as _;
+
+/// What a node needs to be built, all decided before it runs.
+#[derive(Clone, Debug)]
+pub enum Build {
+    View {
+        sql: String,
+    },
+    Table {
+        sql: String,
+    },
+    Incremental {
+        sql: String,
+        /// True when the relation exists and this is no full refresh: the
+        /// model's `is_incremental()` branch was rendered.
+        incremental: bool,
+        strategy: IncrementalStrategy,
+        unique_key: Vec<String>,
+        on_schema_change: OnSchemaChange,
+    },
+    Seed {
+        path: std::path::PathBuf,
+        /// Column names and the types to create them with.
+        columns: Vec<(String, String)>,
+    },
+    Snapshot {
+        sql: String,
+        unique_key: String,
+        strategy: SnapshotStrategy,
+        invalidate_hard_deletes: bool,
+    },
+    Test {
+        sql: String,
+        fail_calc: String,
+        warn_if: String,
+        error_if: String,
+        limit: Option<u64>,
+        /// `warn` severity never fails.
+        severity_error: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IncrementalStrategy {
+    Append,
+    Merge,
+    DeleteInsert,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnSchemaChange {
+    Ignore,
+    Fail,
+    AppendNewColumns,
+    SyncAllColumns,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SnapshotStrategy {
+    Timestamp {
+        updated_at: String,
+    },
+    /// `None`: every column (`check_cols: all`).
+    Check {
+        columns: Option<Vec<String>>,
+    },
+}
+
+/// The outcome of building one node.
+#[derive(Clone, Debug, Default)]
+pub struct Built {
+    /// Every statement sent, in order (written under `target/run/`).
+    pub executed: Vec<String>,
+    /// Rows written (tables, seeds, incremental inserts), when known.
+    pub rows: Option<u64>,
+    /// Tests: the number of failing rows, and whether it warns or errors.
+    pub failures: Option<u64>,
+    pub should_warn: bool,
+    pub should_error: bool,
+    /// The warehouse's short response (`OK`, `INSERT 12`...).
+    pub response: String,
+}
+
+/// Runs the statements of one node inside a transaction: hooks, then the
+/// build, then hooks, then commit. Any error rolls everything back.
+pub fn build_node(
+    connection: &mut dyn Connection,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    build: &Build,
+    pre_hooks: &[String],
+    post_hooks: &[String],
+) -> Result<Built, (AdapterError, Vec<String>)> {
+    let mut session = Session {
+        connection,
+        executed: Vec::new(),
+    };
+    let transactional = !matches!(build, Build::Test { .. });
+    let outcome = (|| -> Result<Built, AdapterError> {
+        if transactional {
+            session.connection.execute("begin transaction")?;
+        }
+        for hook in pre_hooks {
+            session.run(hook)?;
+        }
+        let mut built = match build {
+            Build::View { sql } => build_view(&mut session, flavor, relation, sql)?,
+            Build::Table { sql } => build_table(&mut session, flavor, relation, sql)?,
+            Build::Incremental {
+                sql,
+                incremental,
+                strategy,
+                unique_key,
+                on_schema_change,
+            } => {
+                if *incremental {
+                    build_incremental(
+                        &mut session,
+                        flavor,
+                        relation,
+                        sql,
+                        *strategy,
+                        unique_key,
+                        *on_schema_change,
+                    )?
+                } else {
+                    build_table(&mut session, flavor, relation, sql)?
+                }
+            }
+            Build::Seed { path, columns } => {
+                build_seed(&mut session, flavor, relation, path, columns)?
+            }
+            Build::Snapshot {
+                sql,
+                unique_key,
+                strategy,
+                invalidate_hard_deletes,
+            } => build_snapshot(
+                &mut session,
+                flavor,
+                relation,
+                sql,
+                unique_key,
+                strategy,
+                *invalidate_hard_deletes,
+            )?,
+            Build::Test {
+                sql,
+                fail_calc,
+                warn_if,
+                error_if,
+                limit,
+                severity_error,
+            } => run_test(
+                &mut session,
+                sql,
+                fail_calc,
+                warn_if,
+                error_if,
+                *limit,
+                *severity_error,
+            )?,
+        };
+        for hook in post_hooks {
+            session.run(hook)?;
+        }
+        if transactional {
+            session.connection.execute("commit")?;
+        }
+        built.executed = std::mem::take(&mut session.executed);
+        Ok(built)
+    })();
+    match outcome {
+        Ok(built) => Ok(built),
+        Err(error) => {
+            if transactional {
+                // The transaction may already be aborted; the rollback's own
+                // error says nothing new.
+                let _ = session.connection.execute("rollback");
+            }
+            Err((error, session.executed))
+        }
+    }
+}
+
+struct Session<'a> {
+    connection: &'a mut dyn Connection,
+    executed: Vec<String>,
+}
+
+impl Session<'_> {
+    fn run(&mut self, sql: &str) -> Result<(), AdapterError> {
+        if sql.trim().is_empty() {
+            return Ok(());
+        }
+        self.executed.push(sql.to_string());
+        self.connection.execute(sql)
+    }
+}
+
+fn sibling(relation: &RelationRef, suffix: &str) -> RelationRef {
+    RelationRef {
+        database: relation.database.clone(),
+        schema: relation.schema.clone(),
+        identifier: format!("{}{suffix}", relation.identifier),
+    }
+}
+
+/// Drops whatever occupies `relation`, a table or a view.
+fn drop_existing(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+) -> Result<(), AdapterError> {
+    match session.connection.relation_kind(relation)? {
+        Some(RelationKind::Table) => {
+            session.run(&format!("drop table if exists {}", flavor.quoted(relation)))
+        }
+        Some(RelationKind::View) => {
+            session.run(&format!("drop view if exists {}", flavor.quoted(relation)))
+        }
+        None => Ok(()),
+    }
+}
+
+fn strip_statement(sql: &str) -> &str {
+    sql.trim().trim_end_matches(';').trim_end()
+}
+
+fn build_view(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    sql: &str,
+) -> Result<Built, AdapterError> {
+    if session.connection.relation_kind(relation)? == Some(RelationKind::Table) {
+        session.run(&format!("drop table if exists {}", flavor.quoted(relation)))?;
+    }
+    session.run(&format!(
+        "create or replace view {} as (\n{}\n)",
+        flavor.quoted(relation),
+        strip_statement(sql)
+    ))?;
+    Ok(Built {
+        response: "OK".into(),
+        ..Built::default()
+    })
+}
+
+fn count_rows(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+) -> Option<u64> {
+    let table = session
+        .connection
+        .query(
+            &format!("select count(*) from {}", flavor.quoted(relation)),
+            Some(1),
+        )
+        .ok()?;
+    table.rows.first()?.first()?.as_u64()
+}
+
+fn build_table(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    sql: &str,
+) -> Result<Built, AdapterError> {
+    let staging = sibling(relation, "__dbt_tmp");
+    drop_existing(session, flavor, &staging)?;
+    session.run(&format!(
+        "create table {} as (\n{}\n)",
+        flavor.quoted(&staging),
+        strip_statement(sql)
+    ))?;
+    let rows = count_rows(session, flavor, &staging);
+    drop_existing(session, flavor, relation)?;
+    session.run(&flavor.rename(&staging, RelationKind::Table, &relation.identifier))?;
+    Ok(Built {
+        rows,
+        response: format!(
+            "OK {}",
+            rows.map(|rows| rows.to_string()).unwrap_or_default()
+        )
+        .trim()
+        .to_string(),
+        ..Built::default()
+    })
+}
+
+fn column_list(flavor: &dyn SqlFlavor, columns: &[WarehouseColumn]) -> String {
+    columns
+        .iter()
+        .map(|column| flavor.quote(&column.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn same_name(left: &str, right: &str) -> bool {
+    left.eq_ignore_ascii_case(right)
+}
+
+fn build_incremental(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    sql: &str,
+    strategy: IncrementalStrategy,
+    unique_key: &[String],
+    on_schema_change: OnSchemaChange,
+) -> Result<Built, AdapterError> {
+    let staging_name = format!("{}__dbt_tmp", relation.identifier);
+    let staging = RelationRef {
+        database: Some("temp".into()),
+        schema: Some("main".into()),
+        identifier: staging_name.clone(),
+    };
+    let staging_quoted = flavor.quote(&staging_name);
+    session.run(&format!("drop table if exists {staging_quoted}"))?;
+    session.run(&format!(
+        "create temporary table {staging_quoted} as (\n{}\n)",
+        strip_statement(sql)
+    ))?;
+    let new_columns = session.connection.columns(&staging)?;
+    let mut target_columns = session.connection.columns(relation)?;
+    let added: Vec<&WarehouseColumn> = new_columns
+        .iter()
+        .filter(|column| {
+            !target_columns
+                .iter()
+                .any(|old| same_name(&old.name, &column.name))
+        })
+        .collect();
+    let removed: Vec<WarehouseColumn> = target_columns
+        .iter()
+        .filter(|column| {
+            !new_columns
+                .iter()
+                .any(|new| same_name(&new.name, &column.name))
+        })
+        .cloned()
+        .collect();
+    if !added.is_empty() || !removed.is_empty() {
+        match on_schema_change {
+            OnSchemaChange::Ignore => {}
+            OnSchemaChange::Fail => {
+                let names = |columns: Vec<&WarehouseColumn>| {
+                    columns
+                        .iter()
+                        .map(|column| column.name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                return Err(AdapterError::new(format!(
+                    "the model's columns changed and on_schema_change is `fail`: added [{}], removed [{}]; run with --full-refresh to rebuild it, or set on_schema_change to append_new_columns or sync_all_columns",
+                    names(added.clone()),
+                    names(removed.iter().collect())
+                )));
+            }
+            OnSchemaChange::AppendNewColumns | OnSchemaChange::SyncAllColumns => {
+                for column in &added {
+                    session.run(&format!(
+                        "alter table {} add column {} {}",
+                        flavor.quoted(relation),
+                        flavor.quote(&column.name),
+                        column.data_type
+                    ))?;
+                }
+                if on_schema_change == OnSchemaChange::SyncAllColumns {
+                    for column in &removed {
+                        session.run(&format!(
+                            "alter table {} drop column {}",
+                            flavor.quoted(relation),
+                            flavor.quote(&column.name)
+                        ))?;
+                    }
+                }
+                target_columns = session.connection.columns(relation)?;
+            }
+        }
+    }
+    // The columns both sides have, in the target's order: with `ignore`, new
+    // columns are dropped and missing ones stay null.
+    let shared: Vec<WarehouseColumn> = target_columns
+        .iter()
+        .filter(|column| {
+            new_columns
+                .iter()
+                .any(|new| same_name(&new.name, &column.name))
+        })
+        .cloned()
+        .collect();
+    let columns = column_list(flavor, &shared);
+    let target = flavor.quoted(relation);
+    let key_match = |left: &str, right: &str| {
+        unique_key
+            .iter()
+            .map(|key| format!("{left}.{key} = {right}.{key}", key = flavor.quote(key)))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    let strategy = match strategy {
+        IncrementalStrategy::Merge | IncrementalStrategy::DeleteInsert if unique_key.is_empty() => {
+            IncrementalStrategy::Append
+        }
+        other => other,
+    };
+    match strategy {
+        IncrementalStrategy::Append => {}
+        IncrementalStrategy::DeleteInsert => {
+            session.run(&format!(
+                "delete from {target} as DBT_INTERNAL_DEST where exists (select 1 from {staging_quoted} as DBT_INTERNAL_SOURCE where {})",
+                key_match("DBT_INTERNAL_SOURCE", "DBT_INTERNAL_DEST")
+            ))?;
+        }
+        IncrementalStrategy::Merge => {
+            let updates = shared
+                .iter()
+                .map(|column| {
+                    let name = flavor.quote(&column.name);
+                    format!("{name} = DBT_INTERNAL_SOURCE.{name}")
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let values = shared
+                .iter()
+                .map(|column| format!("DBT_INTERNAL_SOURCE.{}", flavor.quote(&column.name)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rows_before = count_rows(session, flavor, relation);
+            session.run(&format!(
+                "merge into {target} as DBT_INTERNAL_DEST using {staging_quoted} as DBT_INTERNAL_SOURCE on ({})\nwhen matched then update set {updates}\nwhen not matched then insert ({columns}) values ({values})",
+                key_match("DBT_INTERNAL_SOURCE", "DBT_INTERNAL_DEST")
+            ))?;
+            session.run(&format!("drop table if exists {staging_quoted}"))?;
+            let rows_after = count_rows(session, flavor, relation);
+            return Ok(Built {
+                rows: rows_after
+                    .zip(rows_before)
+                    .map(|(after, before)| after.saturating_sub(before)),
+                response: "MERGE".into(),
+                ..Built::default()
+            });
+        }
+    }
+    let inserted = count_rows(
+        session,
+        flavor,
+        &RelationRef {
+            database: None,
+            schema: None,
+            identifier: staging_name.clone(),
+        },
+    );
+    session.run(&format!(
+        "insert into {target} ({columns}) select {columns} from {staging_quoted}"
+    ))?;
+    session.run(&format!("drop table if exists {staging_quoted}"))?;
+    Ok(Built {
+        rows: inserted,
+        response: format!("INSERT {}", inserted.unwrap_or(0)),
+        ..Built::default()
+    })
+}
+
+fn build_seed(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    path: &std::path::Path,
+    columns: &[(String, String)],
+) -> Result<Built, AdapterError> {
+    drop_existing(session, flavor, relation)?;
+    let definition = columns
+        .iter()
+        .map(|(name, data_type)| format!("{} {data_type}", flavor.quote(name)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    session.run(&format!(
+        "create table {} ({definition})",
+        flavor.quoted(relation)
+    ))?;
+    session.executed.push(format!(
+        "-- load {} into {}",
+        path.display(),
+        flavor.quoted(relation)
+    ));
+    let rows = session.connection.load_csv(relation, columns, path)?;
+    Ok(Built {
+        rows: Some(rows),
+        response: format!("INSERT {rows}"),
+        ..Built::default()
+    })
+}
+
+/// dbt's `snapshot_hash_arguments`: the columns joined by `|`, hashed.
+fn hash_arguments(flavor: &dyn SqlFlavor, arguments: &[String]) -> String {
+    let joined = arguments
+        .iter()
+        .map(|argument| format!("coalesce(cast({argument} as {}), '')", flavor.string_type()))
+        .collect::<Vec<_>>()
+        .join(" || '|' || ");
+    flavor.hash(&joined)
+}
+
+fn build_snapshot(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    sql: &str,
+    unique_key: &str,
+    strategy: &SnapshotStrategy,
+    invalidate_hard_deletes: bool,
+) -> Result<Built, AdapterError> {
+    let source = strip_statement(sql);
+    let now = flavor.current_timestamp();
+    let updated_at = match strategy {
+        SnapshotStrategy::Timestamp { updated_at } => updated_at.clone(),
+        SnapshotStrategy::Check { .. } => now.to_string(),
+    };
+    let scd_id = hash_arguments(flavor, &[unique_key.to_string(), updated_at.clone()]);
+    let target = flavor.quoted(relation);
+    if session.connection.relation_kind(relation)?.is_none() {
+        session.run(&format!(
+            "create table {target} as (\n    select *,\n        {scd_id} as dbt_scd_id,\n        {updated_at} as dbt_updated_at,\n        {updated_at} as dbt_valid_from,\n        nullif({updated_at}, {updated_at}) as dbt_valid_to\n    from (\n{source}\n    ) sbq\n)"
+        ))?;
+        let rows = count_rows(session, flavor, relation);
+        return Ok(Built {
+            rows,
+            response: format!("INSERT {}", rows.unwrap_or(0)),
+            ..Built::default()
+        });
+    }
+    // Columns of the source query, to compare and to insert by name.
+    let probe = session.connection.query(
+        &format!("select * from (\n{source}\n) sbq limit 0"),
+        Some(0),
+    )?;
+    let source_columns = probe.column_names;
+    let changed = match strategy {
+        SnapshotStrategy::Timestamp { updated_at } => {
+            format!("snapshotted_data.dbt_valid_from < source_data.{updated_at}")
+        }
+        SnapshotStrategy::Check { columns } => {
+            let checked: Vec<String> = match columns {
+                Some(columns) => columns.clone(),
+                None => source_columns
+                    .iter()
+                    .map(|name| flavor.quote(name))
+                    .collect(),
+            };
+            checked
+                .iter()
+                .map(|column| {
+                    format!("(snapshotted_data.{column} != source_data.{column} or (snapshotted_data.{column} is null) != (source_data.{column} is null))")
+                })
+                .collect::<Vec<_>>()
+                .join(" or ")
+        }
+    };
+    let changed = if changed.is_empty() {
+        "false".to_string()
+    } else {
+        changed
+    };
+    let staging = flavor.quote(&format!("{}__dbt_snapshot_staging", relation.identifier));
+    let listed = source_columns
+        .iter()
+        .map(|name| flavor.quote(name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut staging_sql = String::new();
+    let _ = write!(
+        staging_sql,
+        "create temporary table {staging} as (\n\
+         with snapshot_query as (\n{source}\n),\n\
+         snapshotted_data as (select *, {unique_key} as dbt_unique_key from {target} where dbt_valid_to is null),\n\
+         source_data as (select *, {unique_key} as dbt_unique_key, {updated_at} as dbt_updated_at, {updated_at} as dbt_valid_from, {scd_id} as dbt_scd_id from snapshot_query),\n\
+         insertions as (\n    select 'insert' as dbt_change_type, source_data.*, cast(null as {string}) as dbt_replaced_scd_id\n    from source_data left outer join snapshotted_data on snapshotted_data.dbt_unique_key = source_data.dbt_unique_key\n    where snapshotted_data.dbt_unique_key is null or ({changed})\n),\n\
+         updates as (\n    select 'update' as dbt_change_type, source_data.*, snapshotted_data.dbt_scd_id as dbt_replaced_scd_id\n    from source_data join snapshotted_data on snapshotted_data.dbt_unique_key = source_data.dbt_unique_key\n    where ({changed})\n)",
+        string = flavor.string_type(),
+    );
+    if invalidate_hard_deletes {
+        let _ = write!(
+            staging_sql,
+            ",\ndeletes as (\n    select 'delete' as dbt_change_type, source_data.*, snapshotted_data.dbt_scd_id as dbt_replaced_scd_id\n    from snapshotted_data left join source_data on snapshotted_data.dbt_unique_key = source_data.dbt_unique_key\n    where source_data.dbt_unique_key is null\n)"
+        );
+    }
+    let _ = write!(
+        staging_sql,
+        "\nselect * from insertions union all select * from updates{}\n)",
+        if invalidate_hard_deletes {
+            " union all select * from deletes"
+        } else {
+            ""
+        }
+    );
+    session.run(&format!("drop table if exists {staging}"))?;
+    session.run(&staging_sql)?;
+    session.run(&format!(
+        "update {target} set dbt_valid_to = case when DBT_INTERNAL_SOURCE.dbt_change_type = 'delete' then {now} else DBT_INTERNAL_SOURCE.dbt_valid_from end\n\
+         from {staging} as DBT_INTERNAL_SOURCE\n\
+         where DBT_INTERNAL_SOURCE.dbt_replaced_scd_id = {target}.dbt_scd_id\n\
+         and DBT_INTERNAL_SOURCE.dbt_change_type in ('update', 'delete')\n\
+         and {target}.dbt_valid_to is null"
+    ))?;
+    let inserted = session
+        .connection
+        .query(
+            &format!("select count(*) from {staging} where dbt_change_type = 'insert'"),
+            Some(1),
+        )
+        .ok()
+        .and_then(|table| table.rows.first()?.first()?.as_u64());
+    session.run(&format!(
+        "insert into {target} ({listed}, dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to)\n\
+         select {listed}, dbt_scd_id, dbt_updated_at, dbt_valid_from, nullif(dbt_valid_from, dbt_valid_from)\n\
+         from {staging} where dbt_change_type = 'insert'"
+    ))?;
+    session.run(&format!("drop table if exists {staging}"))?;
+    Ok(Built {
+        rows: inserted,
+        response: format!("INSERT {}", inserted.unwrap_or(0)),
+        ..Built::default()
+    })
+}
+
+fn run_test(
+    session: &mut Session<'_>,
+    sql: &str,
+    fail_calc: &str,
+    warn_if: &str,
+    error_if: &str,
+    limit: Option<u64>,
+    severity_error: bool,
+) -> Result<Built, AdapterError> {
+    let limit = limit
+        .map(|limit| format!("\nlimit {limit}"))
+        .unwrap_or_default();
+    let query = format!(
+        "select\n    {fail_calc} as failures,\n    {fail_calc} {warn_if} as should_warn,\n    {fail_calc} {error_if} as should_error\nfrom (\n{}{limit}\n) dbt_internal_test",
+        strip_statement(sql)
+    );
+    session.executed.push(query.clone());
+    let table = session.connection.query(&query, Some(1))?;
+    let row = table.rows.first();
+    let cell = |index: usize| row.and_then(|row| row.get(index));
+    let failures = cell(0).and_then(|value| {
+        value
+            .as_u64()
+            .or_else(|| value.as_f64().map(|value| value as u64))
+    });
+    let should_warn = cell(1)
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    let should_error = cell(2)
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false)
+        && severity_error;
+    Ok(Built {
+        failures,
+        should_warn,
+        should_error,
+        response: "OK".into(),
+        ..Built::default()
+    })
+}

@@ -1,0 +1,407 @@
+//! One node's run: its relation, its JIT rendering and analysis, the
+//! materialization it asks for, and the warehouse as its Jinja sees it.
+
+use super::materialize::{Build, IncrementalStrategy, OnSchemaChange, SnapshotStrategy};
+use super::modes::AnalysisMode;
+use super::RunContext;
+use crate::adapter::Connection;
+use fusion_frontend::runtime::{
+    QueryTable, RelationKind, RelationRef, RunRenderOptions, Warehouse, WarehouseColumn,
+};
+use fusion_frontend::{NodeDetails, Project, SourceMap};
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::graph::{NodeId, NodeKind};
+use fusion_ir::span::FileId;
+use rustc_hash::FxHashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// A file id that no source file has: diagnostics of just-in-time SQL point
+/// here until the main thread registers the text (see `report`).
+pub const JIT_FILE: FileId = FileId(u32::MAX);
+
+/// The relation a node builds (or a source names).
+pub fn relation_of(details: &NodeDetails) -> RelationRef {
+    let identifier = match &details.source {
+        Some(source) => source.identifier.clone(),
+        None => details.alias.clone(),
+    };
+    RelationRef {
+        database: details.database.clone(),
+        schema: details.schema.clone(),
+        identifier,
+    }
+}
+
+/// Whether a node is rebuilt from scratch: `--full-refresh`, unless the
+/// node's `full_refresh` config says otherwise.
+pub fn full_refresh_of(details: &NodeDetails, flag: bool) -> bool {
+    details.config.full_refresh().unwrap_or(flag)
+}
+
+/// The node whose template or rendered SQL a file holds.
+pub fn nodes_by_file(project: &Project) -> FxHashMap<FileId, NodeId> {
+    let mut map = FxHashMap::default();
+    for (index, details) in project.nodes.iter().enumerate() {
+        let id = NodeId(index as u32);
+        if let Some(rendered) = &details.rendered {
+            map.entry(rendered.file).or_insert(id);
+        }
+        // Template files only: a YAML file documents many nodes.
+        if matches!(
+            details.kind,
+            NodeKind::Model | NodeKind::Snapshot | NodeKind::Analysis
+        ) || (details.kind == NodeKind::Test && details.test.is_none())
+        {
+            if let Some(file) = details.file {
+                map.entry(file).or_insert(id);
+            }
+        }
+    }
+    map
+}
+
+/// A worker's connection, shared between the worker (which builds nodes
+/// through it) and the run-time Jinja of the node it prepares (which
+/// queries the warehouse through it as a [`Warehouse`]).
+pub struct SharedConnection {
+    connection: Mutex<Box<dyn Connection>>,
+}
+
+impl SharedConnection {
+    pub fn new(connection: Box<dyn Connection>) -> Arc<SharedConnection> {
+        Arc::new(SharedConnection {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    /// The connection, for one statement or one node's build.
+    pub fn lock(&self) -> MutexGuard<'_, Box<dyn Connection>> {
+        self.connection
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+}
+
+impl Warehouse for SharedConnection {
+    fn run_query(&self, sql: &str) -> Result<QueryTable, String> {
+        self.lock().query(sql, None).map_err(|error| error.message)
+    }
+
+    fn get_columns_in_relation(
+        &self,
+        relation: &RelationRef,
+    ) -> Result<Vec<WarehouseColumn>, String> {
+        self.lock().columns(relation).map_err(|error| error.message)
+    }
+
+    fn get_relation(&self, relation: &RelationRef) -> Result<Option<RelationKind>, String> {
+        self.lock()
+            .relation_kind(relation)
+            .map_err(|error| error.message)
+    }
+}
+
+/// What the worker decided to send for a node, before it runs.
+pub struct Prepared {
+    pub build: Build,
+    pub pre_hooks: Vec<String>,
+    pub post_hooks: Vec<String>,
+    /// The SQL as rendered just in time, when it was (introspective nodes).
+    pub jit_sql: Option<(String, SourceMap)>,
+    /// The compiled SQL (rendered, ephemeral CTEs injected).
+    pub compiled: Option<String>,
+}
+
+/// A failure before the warehouse was asked to build anything.
+pub struct PrepareFailure {
+    pub message: String,
+    pub diagnostics: Vec<Diagnostic>,
+    pub jit_sql: Option<(String, SourceMap)>,
+}
+
+fn string_config(details: &NodeDetails, key: &str) -> Option<String> {
+    details
+        .config
+        .get(key)
+        .and_then(|value| value.as_str().map(str::to_string))
+}
+
+/// Renders (just in time when needed), analyses (when the mode says so) and
+/// turns the node into a [`Build`].
+pub fn prepare(
+    context: &RunContext<'_>,
+    shared: &Arc<SharedConnection>,
+    id: NodeId,
+) -> Result<Prepared, PrepareFailure> {
+    let project = context.project;
+    let details = project.details(id);
+    let mode = context.modes[id.index()];
+    let is_incremental = context.incremental_exists[id.index()];
+    let options = RunRenderOptions {
+        is_incremental,
+        full_refresh: full_refresh_of(details, context.full_refresh),
+        which: context.kind.which(),
+        warehouse: Some(shared.clone() as Arc<dyn Warehouse>),
+    };
+    let mut jit_sql = None;
+    let sql: Option<String> = if details.introspective {
+        match project.render_node_at_run_time(id, &options) {
+            Ok(rendered) => {
+                jit_sql = Some((rendered.sql.clone(), rendered.source_map));
+                Some(rendered.sql)
+            }
+            Err(diagnostic) => {
+                return Err(PrepareFailure {
+                    message: diagnostic.message.clone(),
+                    diagnostics: vec![diagnostic],
+                    jit_sql: None,
+                })
+            }
+        }
+    } else {
+        details
+            .rendered
+            .as_ref()
+            .map(|rendered| rendered.sql.to_string())
+    };
+    let render_hooks = |hooks: Vec<String>| -> Result<Vec<String>, Diagnostic> {
+        hooks
+            .iter()
+            .map(|hook| project.render_string(hook, Some(id), &options))
+            .collect()
+    };
+    let hooks = render_hooks(details.config.pre_hooks())
+        .and_then(|pre| Ok((pre, render_hooks(details.config.post_hooks())?)));
+    let (pre_hooks, post_hooks) = match hooks {
+        Ok(hooks) => hooks,
+        Err(diagnostic) => {
+            return Err(PrepareFailure {
+                message: diagnostic.message.clone(),
+                diagnostics: vec![diagnostic],
+                jit_sql,
+            })
+        }
+    };
+    drop(options);
+    let mut connection = shared.lock();
+
+    // Just-in-time analysis: unsafe nodes always (their ahead-of-time
+    // analysis read guessed schemas), and any node rendered just now.
+    if let Some(sql) = &sql {
+        let analyse =
+            mode == AnalysisMode::Unsafe || (jit_sql.is_some() && mode != AnalysisMode::Off);
+        if analyse && details.kind != NodeKind::Seed {
+            let parents: Vec<_> = project
+                .graph
+                .parents(id)
+                .iter()
+                .filter_map(|&parent| {
+                    let parent_details = project.details(parent);
+                    if parent_details.kind == NodeKind::Model
+                        && parent_details.config.materialized() == "ephemeral"
+                    {
+                        return None;
+                    }
+                    let name = crate::pipeline::relation_as_read(parent_details)?;
+                    let columns = connection
+                        .columns(&relation_of(parent_details))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|column| (column.name, column.data_type))
+                        .collect();
+                    Some((name, columns))
+                })
+                .collect();
+            let compiled = crate::compiled::compiled_sql_of(project, id, sql);
+            let _ = compiled;
+            let mut diagnostics = crate::pipeline::analyse_just_in_time(
+                project,
+                context.dialect,
+                details,
+                sql,
+                JIT_FILE,
+                &parents,
+            );
+            if mode == AnalysisMode::Baseline {
+                for diagnostic in &mut diagnostics {
+                    if diagnostic.is_error() {
+                        diagnostic.severity = fusion_ir::diagnostic::Severity::Warning;
+                    }
+                }
+            }
+            if diagnostics.iter().any(Diagnostic::is_error) {
+                let first = diagnostics
+                    .iter()
+                    .find(|diagnostic| diagnostic.is_error())
+                    .map(|diagnostic| diagnostic.message.clone())
+                    .unwrap_or_default();
+                return Err(PrepareFailure {
+                    message: format!("static analysis (just in time) failed: {first}"),
+                    diagnostics,
+                    jit_sql: jit_sql.or_else(|| Some((sql.clone(), SourceMap::default()))),
+                });
+            }
+        }
+    }
+
+    let compiled = sql
+        .as_deref()
+        .map(|sql| crate::compiled::compiled_sql_of(project, id, sql));
+    let build = match build_of(project, details, compiled.clone(), is_incremental) {
+        Ok(build) => build,
+        Err(message) => {
+            return Err(PrepareFailure {
+                message,
+                diagnostics: Vec::new(),
+                jit_sql,
+            })
+        }
+    };
+    Ok(Prepared {
+        build,
+        pre_hooks,
+        post_hooks,
+        jit_sql,
+        compiled,
+    })
+}
+
+fn build_of(
+    project: &Project,
+    details: &NodeDetails,
+    compiled: Option<String>,
+    is_incremental: bool,
+) -> Result<Build, String> {
+    let need_sql = || {
+        compiled.clone().ok_or_else(|| {
+            format!(
+                "{} `{}` has no SQL to run",
+                details.kind.resource_type(),
+                details.name
+            )
+        })
+    };
+    match details.kind {
+        NodeKind::Seed => {
+            let path = project.root_dir.join(&details.original_file_path);
+            let columns = details
+                .seed_columns
+                .iter()
+                .map(|column| (column.name.clone(), column.type_name.clone()))
+                .collect();
+            Ok(Build::Seed { path, columns })
+        }
+        NodeKind::Test => {
+            let config = &details.config;
+            let text = |key: &str, default: &str| {
+                config
+                    .get(key)
+                    .and_then(|value| value.as_str())
+                    .map(str::to_string)
+                    .unwrap_or_else(|| default.to_string())
+            };
+            let severity_error = !text("severity", "error").eq_ignore_ascii_case("warn");
+            Ok(Build::Test {
+                sql: need_sql()?,
+                fail_calc: text("fail_calc", "count(*)"),
+                warn_if: text("warn_if", "!= 0"),
+                error_if: text("error_if", "!= 0"),
+                limit: config.get("limit").and_then(serde_json::Value::as_u64),
+                severity_error,
+            })
+        }
+        NodeKind::Snapshot => {
+            let unique_key = match details.config.get("unique_key") {
+                Some(serde_json::Value::String(key)) => key.clone(),
+                Some(serde_json::Value::Array(keys)) => keys
+                    .iter()
+                    .filter_map(|key| key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" || '|' || "),
+                _ => return Err(format!("snapshot `{}` has no unique_key", details.name)),
+            };
+            let strategy = match string_config(details, "strategy").as_deref() {
+                Some("timestamp") => SnapshotStrategy::Timestamp {
+                    updated_at: string_config(details, "updated_at").ok_or_else(|| {
+                        format!("snapshot `{}` uses the timestamp strategy without updated_at", details.name)
+                    })?,
+                },
+                Some("check") => SnapshotStrategy::Check {
+                    columns: match details.config.get("check_cols") {
+                        Some(serde_json::Value::Array(columns)) => Some(
+                            columns
+                                .iter()
+                                .filter_map(|column| column.as_str().map(str::to_string))
+                                .collect(),
+                        ),
+                        _ => None,
+                    },
+                },
+                other => {
+                    return Err(format!(
+                        "snapshot `{}` has strategy `{}`: use timestamp or check",
+                        details.name,
+                        other.unwrap_or("(none)")
+                    ))
+                }
+            };
+            let invalidate_hard_deletes = details
+                .config
+                .get("invalidate_hard_deletes")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false)
+                || string_config(details, "hard_deletes").as_deref() == Some("invalidate");
+            Ok(Build::Snapshot {
+                sql: need_sql()?,
+                unique_key,
+                strategy,
+                invalidate_hard_deletes,
+            })
+        }
+        NodeKind::Model => match details.config.materialized() {
+            "view" => Ok(Build::View { sql: need_sql()? }),
+            "table" => Ok(Build::Table { sql: need_sql()? }),
+            "incremental" => {
+                let unique_key = details.config.unique_key();
+                let strategy = match string_config(details, "incremental_strategy").as_deref() {
+                    Some("append") => IncrementalStrategy::Append,
+                    Some("merge") => IncrementalStrategy::Merge,
+                    Some("delete+insert") => IncrementalStrategy::DeleteInsert,
+                    None if unique_key.is_empty() => IncrementalStrategy::Append,
+                    None => IncrementalStrategy::DeleteInsert,
+                    Some(other) => {
+                        return Err(format!(
+                            "incremental_strategy `{other}` is not one fusionc runs: use append, merge or delete+insert"
+                        ))
+                    }
+                };
+                let on_schema_change = match details.config.on_schema_change() {
+                    None | Some("ignore") => OnSchemaChange::Ignore,
+                    Some("fail") => OnSchemaChange::Fail,
+                    Some("append_new_columns") => OnSchemaChange::AppendNewColumns,
+                    Some("sync_all_columns") => OnSchemaChange::SyncAllColumns,
+                    Some(other) => {
+                        return Err(format!(
+                            "on_schema_change `{other}`: use ignore, fail, append_new_columns or sync_all_columns"
+                        ))
+                    }
+                };
+                Ok(Build::Incremental {
+                    sql: need_sql()?,
+                    incremental: is_incremental,
+                    strategy,
+                    unique_key,
+                    on_schema_change,
+                })
+            }
+            other => Err(format!(
+                "materialization `{other}` is not one fusionc runs: use view, table, incremental or ephemeral"
+            )),
+        },
+        NodeKind::Source | NodeKind::Analysis => Err(format!(
+            "{} `{}` is not run",
+            details.kind.resource_type(),
+            details.name
+        )),
+    }
+}

@@ -1,0 +1,252 @@
+//! `fusionc show`: runs a model's query, or inline SQL with Jinja, against
+//! the warehouse and prints its first rows as a table or as JSON. Nothing
+//! is written to the warehouse.
+
+use crate::cli::{exit_code, Output, SelectionArgs};
+use crate::commands::{load, report, select};
+use crate::run::shared_connection;
+use clap::{Args, ValueEnum};
+use fusion_frontend::runtime::Warehouse;
+use fusion_frontend::runtime::{QueryTable, RunRenderOptions};
+use fusion_ir::codes::Code;
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::graph::{NodeId, NodeKind};
+use std::sync::Arc;
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// SQL to run instead of a model; Jinja (ref, source, macros) is rendered.
+    #[arg(long)]
+    pub inline: Option<String>,
+    /// At most this many rows (a negative number shows them all).
+    #[arg(long, default_value_t = 5, allow_negative_numbers = true)]
+    pub limit: i64,
+    /// How to print the rows.
+    #[arg(long, value_enum, default_value_t = ShowOutput::Text)]
+    pub output: ShowOutput,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShowOutput {
+    /// A Markdown-style table.
+    Text,
+    /// `{"node": ..., "show": [{column: value}, ...]}`.
+    Json,
+}
+
+pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
+    let log_format = arguments.selection.project.log_format;
+    let session = match load(&arguments.selection.project, output) {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    let project = session.project();
+    let adapter = match crate::run::open_adapter(project) {
+        Ok(adapter) => adapter,
+        Err(diagnostic) => {
+            report(&session.load, &[diagnostic], log_format, output);
+            return exit_code::USAGE_ERROR;
+        }
+    };
+    let connection = match adapter.connect() {
+        Ok(connection) => shared_connection(connection),
+        Err(error) => {
+            let diagnostic = Diagnostic::new(Code::WarehouseUnavailable, error.message);
+            report(&session.load, &[diagnostic], log_format, output);
+            return exit_code::USAGE_ERROR;
+        }
+    };
+    let (name, sql) = if let Some(inline) = &arguments.inline {
+        let options = RunRenderOptions {
+            is_incremental: false,
+            full_refresh: false,
+            which: "show",
+            warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
+        };
+        let rendered = project.render_string(inline, None, &options);
+        match rendered {
+            Ok(sql) => ("inline".to_string(), sql),
+            Err(diagnostic) => {
+                report(&session.load, &[diagnostic], log_format, output);
+                return exit_code::PROJECT_ERROR;
+            }
+        }
+    } else {
+        if arguments.selection.select.is_empty() {
+            let _ = writeln!(
+                output.stderr,
+                "error: give a model with -s/--select, or SQL with --inline"
+            );
+            return exit_code::USAGE_ERROR;
+        }
+        let selected = match select(project, &arguments.selection, output) {
+            Ok(selected) => selected,
+            Err(code) => return code,
+        };
+        let Some(index) = (0..selected.len()).find(|&index| {
+            selected[index]
+                && matches!(
+                    project.nodes[index].kind,
+                    NodeKind::Model
+                        | NodeKind::Seed
+                        | NodeKind::Snapshot
+                        | NodeKind::Test
+                        | NodeKind::Analysis
+                )
+        }) else {
+            let _ = writeln!(output.stderr, "error: the selection matches no model");
+            return exit_code::USAGE_ERROR;
+        };
+        let id = NodeId(index as u32);
+        let details = project.details(id);
+        let sql = if details.kind == NodeKind::Seed {
+            format!(
+                "select * from {}",
+                crate::run::quoted_relation(adapter.as_ref(), details)
+            )
+        } else if details.introspective {
+            let options = RunRenderOptions {
+                is_incremental: false,
+                full_refresh: false,
+                which: "show",
+                warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
+            };
+            match project.render_node_at_run_time(id, &options) {
+                Ok(rendered) => crate::compiled::compiled_sql_of(project, id, &rendered.sql),
+                Err(diagnostic) => {
+                    report(&session.load, &[diagnostic], log_format, output);
+                    return exit_code::PROJECT_ERROR;
+                }
+            }
+        } else {
+            match crate::compiled::compiled_sql(project, id) {
+                Some(sql) => sql,
+                None => {
+                    report(&session.load, &session.load.diagnostics, log_format, output);
+                    return exit_code::PROJECT_ERROR;
+                }
+            }
+        };
+        (details.name.clone(), sql)
+    };
+    let limit = usize::try_from(arguments.limit).ok();
+    let body = sql.trim().trim_end_matches(';');
+    let query = match limit {
+        Some(limit) => format!("select * from (\n{body}\n) as dbt_show_query limit {limit}"),
+        None => body.to_string(),
+    };
+    let table = match connection.lock().query(&query, limit) {
+        Ok(table) => table,
+        Err(error) => {
+            let diagnostic = Diagnostic::new(
+                Code::NodeExecutionFailed,
+                format!(
+                    "the query of `{name}` failed in the warehouse: {}",
+                    error.message
+                ),
+            );
+            report(&session.load, &[diagnostic], log_format, output);
+            return exit_code::PROJECT_ERROR;
+        }
+    };
+    match arguments.output {
+        ShowOutput::Json => {
+            let rows: Vec<serde_json::Value> = table
+                .rows
+                .iter()
+                .map(|row| {
+                    serde_json::Value::Object(
+                        table
+                            .column_names
+                            .iter()
+                            .cloned()
+                            .zip(row.iter().cloned())
+                            .collect(),
+                    )
+                })
+                .collect();
+            let document = serde_json::json!({ "node": name, "show": rows });
+            let _ = writeln!(
+                output.stdout,
+                "{}",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            );
+        }
+        ShowOutput::Text => {
+            let _ = writeln!(output.stdout, "Previewing node '{name}':");
+            let _ = write!(output.stdout, "{}", format_table(&table));
+        }
+    }
+    exit_code::SUCCESS
+}
+
+fn cell_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The rows as a Markdown table; numbers right-aligned, as dbt shows them.
+fn format_table(table: &QueryTable) -> String {
+    let cells: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|row| row.iter().map(cell_text).collect())
+        .collect();
+    let numeric: Vec<bool> = (0..table.column_names.len())
+        .map(|column| {
+            table.rows.iter().all(|row| {
+                matches!(
+                    row.get(column),
+                    Some(serde_json::Value::Number(_) | serde_json::Value::Null)
+                )
+            })
+        })
+        .collect();
+    let widths: Vec<usize> = table
+        .column_names
+        .iter()
+        .enumerate()
+        .map(|(column, name)| {
+            cells
+                .iter()
+                .map(|row| row.get(column).map_or(0, |cell| cell.chars().count()))
+                .chain([name.chars().count(), 3])
+                .max()
+                .unwrap_or(3)
+        })
+        .collect();
+    let mut text = String::new();
+    let line = |values: Vec<String>| format!("| {} |\n", values.join(" | "));
+    text.push_str(&line(
+        table
+            .column_names
+            .iter()
+            .zip(&widths)
+            .map(|(name, &width)| format!("{name:<width$}"))
+            .collect(),
+    ));
+    text.push_str(&line(
+        widths.iter().map(|&width| "-".repeat(width)).collect(),
+    ));
+    for row in &cells {
+        text.push_str(&line(
+            row.iter()
+                .enumerate()
+                .map(|(column, cell)| {
+                    let width = widths.get(column).copied().unwrap_or(0);
+                    if numeric.get(column).copied().unwrap_or(false) {
+                        format!("{cell:>width$}")
+                    } else {
+                        format!("{cell:<width$}")
+                    }
+                })
+                .collect(),
+        ));
+    }
+    text
+}

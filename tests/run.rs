@@ -1,0 +1,245 @@
+//! End-to-end runs on DuckDB: each fixture project in `tests/run/` holds a
+//! `steps.txt` of fusionc commands (and `copy <folder>` steps that lay
+//! changed files over the project). Every command's output and the state of
+//! the warehouse after it (relations, column types, rows) are snapshotted,
+//! so what a build creates, what a second build changes, and what a failure
+//! leaves behind are all reviewed as data.
+//!
+//! The warehouse is a DuckDB file in a scratch copy of the fixture: the
+//! fixture's profile names it `__SCRATCH__/...`, replaced here.
+
+use fusion_driver::adapter::duckdb::DuckDbAdapter;
+use fusion_driver::adapter::Adapter;
+use fusionc_tests::{copy_tree, repository_root, sub_folders};
+use std::fmt::Write as _;
+use std::path::Path;
+
+struct CliRun {
+    exit_code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_cli(arguments: &[String]) -> CliRun {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let exit_code = {
+        let mut output = fusion_driver::cli::Output {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            color: false,
+        };
+        fusion_driver::cli::run(
+            std::iter::once("fusionc".to_string()).chain(arguments.iter().cloned()),
+            &mut output,
+        )
+    };
+    CliRun {
+        exit_code,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// Every table and view of the warehouse: columns with types, then rows in
+/// order. Values of the run's clock (snapshot timestamps) and the ids
+/// hashed from them are masked.
+fn dump_warehouse(path: &Path) -> String {
+    if !path.exists() {
+        return "(no warehouse file)\n".to_string();
+    }
+    let adapter = match DuckDbAdapter::open(&path.display().to_string()) {
+        Ok(adapter) => adapter,
+        Err(error) => return format!("(cannot open: {error})\n"),
+    };
+    let mut connection = adapter.connect().expect("a connection");
+    let relations = connection
+        .query(
+            "select table_schema, table_name, table_type from information_schema.tables \
+             where table_catalog = current_database() order by all",
+            None,
+        )
+        .expect("the relations");
+    let mut text = String::new();
+    for row in &relations.rows {
+        let cell = |index: usize| row[index].as_str().unwrap_or_default().to_string();
+        let (schema, name, kind) = (cell(0), cell(1), cell(2));
+        let _ = writeln!(text, "== {schema}.{name} ({kind})");
+        let columns = connection
+            .query(
+                &format!(
+                    "select column_name, data_type from information_schema.columns \
+                     where table_catalog = current_database() and table_schema = '{schema}' \
+                     and table_name = '{name}' order by ordinal_position"
+                ),
+                None,
+            )
+            .expect("the columns");
+        let names: Vec<String> = columns
+            .rows
+            .iter()
+            .map(|column| {
+                format!(
+                    "{} {}",
+                    column[0].as_str().unwrap_or_default(),
+                    column[1].as_str().unwrap_or_default()
+                )
+            })
+            .collect();
+        let _ = writeln!(text, "   {}", names.join(", "));
+        let rows = match connection.query(
+            &format!("select * from \"{schema}\".\"{name}\" order by all"),
+            None,
+        ) {
+            Ok(rows) => rows,
+            // A view the warehouse accepted but cannot read.
+            Err(error) => {
+                let _ = writeln!(text, "   (cannot be read: {})", error.message);
+                continue;
+            }
+        };
+        for values in &rows.rows {
+            let shown: Vec<String> = values
+                .iter()
+                .zip(&rows.column_names)
+                .map(|(value, column)| match value {
+                    serde_json::Value::Null => "null".to_string(),
+                    _ if column == "dbt_scd_id" => "[id]".to_string(),
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            let _ = writeln!(text, "   | {}", shown.join(" | "));
+        }
+    }
+    text
+}
+
+fn run_fixture(fixture: &Path) {
+    let name = fixture
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let project = scratch.path().join("project");
+    copy_tree(fixture, &project).expect("the fixture copies");
+    let profiles = project.join("profiles.yml");
+    let profile_text = std::fs::read_to_string(&profiles).expect("a profiles.yml");
+    std::fs::write(
+        &profiles,
+        profile_text.replace("__SCRATCH__", &scratch.path().display().to_string()),
+    )
+    .expect("the profile is written");
+    let steps = std::fs::read_to_string(project.join("steps.txt")).expect("a steps.txt");
+    let mut transcript = String::new();
+    for step in steps.lines().map(str::trim) {
+        if step.is_empty() || step.starts_with('#') {
+            continue;
+        }
+        if let Some(folder) = step.strip_prefix("copy ") {
+            copy_tree(&project.join(folder.trim()), &project).expect("the change copies");
+            let _ = writeln!(transcript, "##### {step}\n");
+            continue;
+        }
+        let mut arguments: Vec<String> = step.split_whitespace().map(str::to_string).collect();
+        arguments.push("--project-dir".into());
+        arguments.push(project.display().to_string());
+        let run = run_cli(&arguments);
+        let _ = writeln!(
+            transcript,
+            "##### fusionc {step}\nexit code: {}\n--- stdout\n{}--- stderr\n{}--- warehouse\n{}",
+            run.exit_code,
+            run.stdout,
+            run.stderr,
+            dump_warehouse(&scratch.path().join("warehouse.duckdb"))
+        );
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(
+        &regex_escape(&scratch.path().display().to_string()),
+        "[scratch]",
+    );
+    settings.add_filter(r"in \d+\.\d+s", "in [elapsed]");
+    settings.add_filter(
+        r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}\.\d+(\+\d{2}(:\d{2})?)?",
+        "[now]",
+    );
+    settings.bind(|| insta::assert_snapshot!(format!("run_{name}"), transcript));
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|character| {
+            let escape = "\\.+*?()|[]{}^$".contains(character);
+            escape
+                .then_some('\\')
+                .into_iter()
+                .chain(std::iter::once(character))
+        })
+        .collect()
+}
+
+#[test]
+fn run_fixtures_build_what_their_snapshots_show() {
+    for fixture in sub_folders(&repository_root().join("tests/run")) {
+        run_fixture(&fixture);
+    }
+}
+
+#[test]
+fn example_project_builds_twice_with_the_same_result() {
+    let fixture = repository_root().join("examples/shop");
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let project = scratch.path().join("project");
+    copy_tree(&fixture, &project).expect("the example copies");
+    let _ = std::fs::remove_dir_all(project.join("target"));
+    let database = scratch.path().join("shop.duckdb");
+    let profile = format!(
+        "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: \"{}\"\n      schema: main\n      threads: 2\n",
+        database.display()
+    );
+    std::fs::write(project.join("profiles.yml"), profile).expect("the profile is written");
+    let arguments = |extra: &[&str]| -> Vec<String> {
+        ["build", "--project-dir", &project.display().to_string()]
+            .iter()
+            .chain(extra)
+            .map(|text| text.to_string())
+            .collect()
+    };
+    let first = run_cli(&arguments(&[]));
+    assert_eq!(first.exit_code, 0, "{}\n{}", first.stdout, first.stderr);
+    let after_first = dump_warehouse(&database);
+    let second = run_cli(&arguments(&[]));
+    assert_eq!(second.exit_code, 0, "{}\n{}", second.stdout, second.stderr);
+    let after_second = dump_warehouse(&database);
+    // Snapshots keep history: with unchanged data a second build adds no
+    // version, so the whole warehouse is the same.
+    assert_eq!(after_first, after_second);
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(
+        r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}\.\d+(\+\d{2}(:\d{2})?)?",
+        "[now]",
+    );
+    settings.bind(|| insta::assert_snapshot!("run_example_shop_warehouse", after_first));
+    let results: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(project.join("target/run_results.json"))
+            .expect("run_results.json"),
+    )
+    .expect("run_results.json is JSON");
+    let statuses: Vec<String> = results["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|result| {
+            format!(
+                "{} {}",
+                result["unique_id"].as_str().unwrap_or_default(),
+                result["status"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    let mut statuses = statuses;
+    statuses.sort();
+    insta::assert_snapshot!("run_example_shop_statuses", statuses.join("\n"));
+}

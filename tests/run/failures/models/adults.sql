@@ -1,0 +1,2 @@
+{{ config(materialized='table') }}
+select * from {{ ref('people_clean') }} where age >= 18

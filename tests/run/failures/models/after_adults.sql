@@ -1,0 +1,1 @@
+select count(*) as adult_count from {{ ref('adults') }}

@@ -1,0 +1,1 @@
+select person_id, name, age from {{ ref('people') }}

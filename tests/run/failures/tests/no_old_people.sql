@@ -1,0 +1,2 @@
+-- Fails: Grace is 85. Under build it skips what reads adults.
+select * from {{ ref('adults') }} where age > 80

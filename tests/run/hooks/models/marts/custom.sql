@@ -1,0 +1,2 @@
+{{ config(schema='reporting') }}
+select * from {{ ref('summary') }}

@@ -1,0 +1,2 @@
+{{ config(alias='summary_table') }}
+select count(*) as n from {{ ref('base') }}

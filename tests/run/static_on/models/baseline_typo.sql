@@ -1,0 +1,2 @@
+{{ config(static_analysis='baseline') }}
+select id from {{ ref('good') }} where id = 'one'

@@ -1,0 +1,1 @@
+select id, lable from {{ ref('good') }}
