@@ -1,2 +1,2 @@
 {{ config(static_analysis='baseline') }}
-select id from {{ ref('good') }} where id = 'one'
+select id, labl from {{ ref('good') }}
