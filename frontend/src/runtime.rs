@@ -208,6 +208,10 @@ impl Project {
     /// `flags` as the run has them, introspection answered by the
     /// warehouse. Nodes that are not templates (seeds, generic tests) keep
     /// their compile-time SQL.
+    #[expect(
+        clippy::result_large_err,
+        reason = "a failed render ends the node; the diagnostic is reported at once"
+    )]
     pub fn render_node_at_run_time(
         &self,
         node: NodeId,
@@ -268,6 +272,10 @@ impl Project {
 
     /// Renders a hook (or any template text) at run time, as part of `node`
     /// (its `this` and `model`) or of the whole run (`on-run-start`).
+    #[expect(
+        clippy::result_large_err,
+        reason = "a failed render ends the node; the diagnostic is reported at once"
+    )]
     pub fn render_string(
         &self,
         template: &str,

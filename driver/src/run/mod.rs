@@ -13,6 +13,11 @@
 //! 4. `on-run-start` hooks, then the nodes (see [`scheduler`]), then
 //!    `on-run-end`; artifacts last.
 
+#![expect(
+    clippy::result_large_err,
+    reason = "a Diagnostic is the error of a node or of the run: one per failure, reported at once"
+)]
+
 pub mod materialize;
 pub mod modes;
 mod node;
