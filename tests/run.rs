@@ -142,7 +142,7 @@ fn run_fixture(fixture: &Path) {
             let _ = writeln!(transcript, "##### {step}\n");
             continue;
         }
-        let mut arguments: Vec<String> = step.split_whitespace().map(str::to_string).collect();
+        let mut arguments = split_arguments(step);
         arguments.push("--project-dir".into());
         arguments.push(project.display().to_string());
         let run = run_cli(&arguments);
@@ -166,6 +166,36 @@ fn run_fixture(fixture: &Path) {
         "[now]",
     );
     settings.bind(|| insta::assert_snapshot!(format!("run_{name}"), transcript));
+}
+
+/// A step's words; text in double quotes is one word.
+fn split_arguments(step: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut started = false;
+    for character in step.chars() {
+        match character {
+            '"' => {
+                quoted = !quoted;
+                started = true;
+            }
+            character if character.is_whitespace() && !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut current));
+                    started = false;
+                }
+            }
+            character => {
+                current.push(character);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(current);
+    }
+    words
 }
 
 fn regex_escape(text: &str) -> String {

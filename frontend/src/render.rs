@@ -640,6 +640,13 @@ impl Object for StatementObject {
                 return crate::runtime::statement(runtime, state, args);
             }
         }
+        // Ahead of time the block's text is rendered only for what it
+        // records (a `ref()` in it is a dependency), not sent anywhere.
+        let caller = args.last().and_then(|last| last.get_attr("caller").ok());
+        if let Some(caller) = caller.filter(|caller| !caller.is_undefined()) {
+            // Its errors surface when the node renders just in time.
+            let _ = caller.call(state, &[]);
+        }
         Ok(Value::from(""))
     }
 }
@@ -940,6 +947,65 @@ pub fn render_node_with(
     let result = environment
         .template_from_named_str(input.template_name, source)
         .and_then(|template| template.render(context));
+    RenderOutput {
+        result,
+        recorded: node.take_recorded(),
+    }
+}
+
+/// Renders a custom generic test: the project's `{% test name(model,
+/// column_name, ...) %}` block (the macro `test_<name>`), called with the
+/// relation the test is attached to, its column and its arguments. An
+/// argument written as `ref('x')` or `source('s', 't')` is evaluated, as
+/// dbt renders test arguments.
+pub fn render_generic_test(
+    environment: &Environment<'static>,
+    macro_name: &str,
+    model: RelationParts,
+    column_name: Option<&str>,
+    kwargs: &serde_json::Map<String, serde_json::Value>,
+) -> RenderOutput {
+    let node = Arc::new(NodeRenderState::default());
+    let mut call = format!("{{{{ {macro_name}(model=__fusion_test_model");
+    let mut context: Vec<(String, Value)> = vec![
+        (
+            "__fusion_test_model".into(),
+            Value::from_object(RelationObject(model)),
+        ),
+        ("execute".into(), Value::from(true)),
+        ("flags".into(), compile_flags()),
+        (NODE_STATE_KEY.into(), Value::from_dyn_object(node.clone())),
+    ];
+    if let Some(column_name) = column_name {
+        call.push_str(", column_name=__fusion_test_column");
+        context.push(("__fusion_test_column".into(), Value::from(column_name)));
+    }
+    for (index, (key, value)) in kwargs.iter().enumerate() {
+        let is_identifier = !key.is_empty()
+            && key
+                .chars()
+                .all(|character| character.is_ascii_alphanumeric() || character == '_');
+        if !is_identifier {
+            continue;
+        }
+        match value.as_str().map(str::trim) {
+            Some(text)
+                if (text.starts_with("ref(") || text.starts_with("source("))
+                    && text.ends_with(')')
+                    && !text.contains("}}") =>
+            {
+                call.push_str(&format!(", {key}={text}"));
+            }
+            _ => {
+                let slot = format!("__fusion_test_argument_{index}");
+                call.push_str(&format!(", {key}={slot}"));
+                context.push((slot, to_value(value)));
+            }
+        }
+    }
+    call.push_str(") }}");
+    let context: std::collections::BTreeMap<String, Value> = context.into_iter().collect();
+    let result = environment.render_str(&call, Value::from(context));
     RenderOutput {
         result,
         recorded: node.take_recorded(),

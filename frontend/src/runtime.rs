@@ -403,7 +403,9 @@ pub(crate) fn statement(
 /// The parts of a relation value (`ref()`, `this`, `api.Relation`...), or
 /// of `database=`, `schema=`, `identifier=` keywords.
 fn relation_argument(args: &[Value]) -> Result<RelationRef, Error> {
-    let (positional, kwargs): (Vec<Value>, Kwargs) = minijinja::value::from_args(args)?;
+    let (positional, kwargs): (minijinja::value::Rest<Value>, Kwargs) =
+        minijinja::value::from_args(args)?;
+    let positional: Vec<Value> = positional.0;
     let text = |value: Value| -> Option<String> {
         (!value.is_undefined() && !value.is_none()).then(|| value.to_string())
     };

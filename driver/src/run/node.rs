@@ -238,7 +238,14 @@ pub fn prepare(
                 return Err(PrepareFailure {
                     message: format!("static analysis (just in time) failed: {first}"),
                     diagnostics,
-                    jit_sql: jit_sql.or_else(|| Some((sql.clone(), SourceMap::default()))),
+                    jit_sql: jit_sql.or_else(|| {
+                        let source_map = details
+                            .rendered
+                            .as_ref()
+                            .map(|rendered| rendered.source_map.clone())
+                            .unwrap_or_default();
+                        Some((sql.clone(), source_map))
+                    }),
                 });
             }
         }
