@@ -247,6 +247,11 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
         &analysed,
         &session.load.diagnostics,
     );
+    let output_schemas: Vec<fusion_ir::schema::RelationSchema> = analysis
+        .schemas
+        .iter()
+        .map(|schema| schema.output.clone())
+        .collect();
     let node_of_file = node::nodes_by_file(project);
     let mut shown: Vec<Diagnostic> = Vec::new();
     let mut blocking: Vec<Diagnostic> = Vec::new();
@@ -369,7 +374,26 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
     let jit_files =
         report::report_node_diagnostics(&mut session.load, &results, log_format, output);
     let project = session.project();
-    let written = report::write_run_artifacts(project, kind, &results, started, arguments);
+    // dbt writes the manifest and the compiled SQL on every run, beside the
+    // run's own artifacts.
+    let mut compiled_sql: Vec<Option<String>> = vec![None; project.nodes.len()];
+    for result in &results {
+        if let Some(sql) = &result.compiled {
+            compiled_sql[result.id.index()] = Some(sql.clone());
+        }
+    }
+    for (index, details) in project.nodes.iter().enumerate() {
+        if selected[index] && compiled_sql[index].is_none() && details.rendered.is_some() {
+            compiled_sql[index] = crate::compiled::compiled_sql(project, NodeId(index as u32));
+        }
+    }
+    let written = crate::commands::write_artifacts(
+        project,
+        &compiled_sql,
+        &output_schemas,
+        session.dialect.semantics(),
+    )
+    .and_then(|_| report::write_run_artifacts(project, kind, &results, started, arguments));
     if let Err(error) = written {
         let _ = writeln!(
             output.stderr,
