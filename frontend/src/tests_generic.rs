@@ -14,23 +14,34 @@ pub fn test_node_name(spec: &TestSpec, attached_name: &str) -> String {
     }
     parts.push(spec.test_name.clone());
     parts.push(attached_name.to_string());
-    if let Some(column) = &spec.column_name {
-        parts.push(column.clone());
-    }
     let mut name = parts.join("_");
-    // dbt appends the argument values sorted by argument name.
-    let mut arguments: Vec<(&String, &Value)> = spec.kwargs.iter().collect();
+    // dbt appends the argument values, `column_name` among them, sorted by
+    // argument name, each as Python prints it.
+    let column = spec
+        .column_name
+        .as_ref()
+        .map(|column| Value::String(column.clone()));
+    let mut arguments: Vec<(&str, &Value)> = spec
+        .kwargs
+        .iter()
+        .map(|(key, value)| (key.as_str(), value))
+        .chain(column.as_ref().map(|column| ("column_name", column)))
+        .collect();
     arguments.sort_by(|left, right| left.0.cmp(right.0));
+    let mut values = Vec::new();
     for (key, value) in arguments {
         if key == "model" {
             continue;
         }
-        let text = match value {
-            Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join("__"),
-            other => value_text(other),
-        };
-        name.push_str("__");
-        name.push_str(&text);
+        match value {
+            Value::Array(items) => values.extend(items.iter().map(value_text)),
+            Value::Object(entries) => values.extend(entries.values().map(value_text)),
+            other => values.push(value_text(other)),
+        }
+    }
+    if !values.is_empty() {
+        name.push('_');
+        name.push_str(&values.join("__"));
     }
     // Runs of other characters become one underscore, as dbt cleans names.
     let mut cleaned = String::with_capacity(name.len());
@@ -47,9 +58,13 @@ pub fn test_node_name(spec: &TestSpec, attached_name: &str) -> String {
     cleaned
 }
 
+/// A value as Python's `str()` prints it, which is what dbt puts in names.
 fn value_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Null => "None".into(),
         other => other.to_string(),
     }
 }

@@ -394,7 +394,8 @@ impl SqlFlavor for DuckDbFlavor {
     }
 
     fn current_timestamp(&self) -> &'static str {
-        "now()"
+        // dbt-duckdb records snapshot times as TIMESTAMP (local time).
+        "cast(now() as timestamp)"
     }
 
     fn hash(&self, expression: &str) -> String {

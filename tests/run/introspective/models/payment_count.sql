@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('payments') }}
 {% call statement('counted', fetch_result=True) %}
     select count(*) from {{ ref('payments') }}
 {% endcall %}
