@@ -7,14 +7,36 @@ use duckdb::arrow::array::{Array, ArrayRef};
 use duckdb::arrow::datatypes::DataType;
 use duckdb::arrow::util::display::{ArrayFormatter, FormatOptions};
 use fusion_frontend::runtime::{QueryTable, RelationKind, RelationRef, WarehouseColumn};
+use rustc_hash::FxHashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+
+/// Which relations exist, by lower-cased database, schema and name: one
+/// information_schema query answers every lookup of a run instead of one
+/// query per lookup (each costs milliseconds once a database holds a few
+/// thousand relations). Shared by the adapter's connections; kept true by
+/// [`Connection::relation_changed`] and dropped by
+/// [`Connection::catalog_unknown`].
+#[derive(Default)]
+struct CatalogCache {
+    loaded: bool,
+    relations: FxHashMap<(String, String, String), RelationKind>,
+}
+
+fn catalog_key(database: &str, schema: &str, identifier: &str) -> (String, String, String) {
+    (
+        database.to_lowercase(),
+        schema.to_lowercase(),
+        identifier.to_lowercase(),
+    )
+}
 
 /// An open DuckDB database.
 pub struct DuckDbAdapter {
     /// The first connection; every worker's connection is a clone of it.
     root: Mutex<duckdb::Connection>,
     interrupts: Mutex<Vec<Arc<duckdb::InterruptHandle>>>,
+    catalog: Arc<Mutex<CatalogCache>>,
     flavor: DuckDbFlavor,
 }
 
@@ -51,6 +73,7 @@ impl DuckDbAdapter {
         Ok(DuckDbAdapter {
             root: Mutex::new(connection),
             interrupts: Mutex::new(vec![handle]),
+            catalog: Arc::new(Mutex::new(CatalogCache::default())),
             flavor: DuckDbFlavor,
         })
     }
@@ -78,7 +101,10 @@ impl Adapter for DuckDbAdapter {
         if let Ok(mut interrupts) = self.interrupts.lock() {
             interrupts.push(connection.interrupt_handle());
         }
-        Ok(Box::new(DuckDbConnection { connection }))
+        Ok(Box::new(DuckDbConnection {
+            connection,
+            catalog: self.catalog.clone(),
+        }))
     }
 
     fn interrupt_all(&self) {
@@ -96,6 +122,7 @@ impl Adapter for DuckDbAdapter {
 
 struct DuckDbConnection {
     connection: duckdb::Connection,
+    catalog: Arc<Mutex<CatalogCache>>,
 }
 
 fn sql_string(text: &str) -> String {
@@ -103,6 +130,47 @@ fn sql_string(text: &str) -> String {
 }
 
 impl DuckDbConnection {
+    fn catalog(&self) -> std::sync::MutexGuard<'_, CatalogCache> {
+        self.catalog
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// The kind of a relation, asked of the warehouse.
+    fn query_relation_kind(
+        &mut self,
+        relation: &RelationRef,
+    ) -> Result<Option<RelationKind>, AdapterError> {
+        let sql = format!(
+            "select table_type from information_schema.tables where {}",
+            self.relation_filter(relation, "table")
+        );
+        let table = self.query(&sql, Some(1))?;
+        Ok(table.rows.first().map(|row| kind_of(row.first())))
+    }
+
+    /// Reads every relation of the database into the cache.
+    fn load_catalog(&mut self) -> Result<(), AdapterError> {
+        let table = self.query(
+            "select table_catalog, table_schema, table_name, table_type from information_schema.tables",
+            None,
+        )?;
+        let mut cache = self.catalog();
+        cache.relations.clear();
+        for row in &table.rows {
+            let text = |index: usize| {
+                row.get(index)
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+            };
+            cache
+                .relations
+                .insert(catalog_key(text(0), text(1), text(2)), kind_of(row.get(3)));
+        }
+        cache.loaded = true;
+        Ok(())
+    }
+
     /// The catalog, schema and name conditions of an information_schema
     /// query for `relation` (DuckDB compares identifiers without case).
     fn relation_filter(&self, relation: &RelationRef, prefix: &str) -> String {
@@ -183,17 +251,35 @@ impl Connection for DuckDbConnection {
         &mut self,
         relation: &RelationRef,
     ) -> Result<Option<RelationKind>, AdapterError> {
-        let sql = format!(
-            "select table_type from information_schema.tables where {}",
-            self.relation_filter(relation, "table")
-        );
-        let table = self.query(&sql, Some(1))?;
-        Ok(table.rows.first().map(
-            |row| match row.first().and_then(serde_json::Value::as_str) {
-                Some("VIEW") => RelationKind::View,
-                _ => RelationKind::Table,
-            },
-        ))
+        let (Some(database), Some(schema)) = (&relation.database, &relation.schema) else {
+            return self.query_relation_kind(relation);
+        };
+        let key = catalog_key(database, schema, &relation.identifier);
+        if !self.catalog().loaded {
+            self.load_catalog()?;
+        }
+        Ok(self.catalog().relations.get(&key).copied())
+    }
+
+    fn relation_changed(&mut self, relation: &RelationRef, kind: Option<RelationKind>) {
+        let (Some(database), Some(schema)) = (&relation.database, &relation.schema) else {
+            return;
+        };
+        let key = catalog_key(database, schema, &relation.identifier);
+        let mut cache = self.catalog();
+        if !cache.loaded {
+            return;
+        }
+        match kind {
+            Some(kind) => cache.relations.insert(key, kind),
+            None => cache.relations.remove(&key),
+        };
+    }
+
+    fn catalog_unknown(&mut self) {
+        let mut cache = self.catalog();
+        cache.loaded = false;
+        cache.relations.clear();
     }
 
     fn columns(&mut self, relation: &RelationRef) -> Result<Vec<WarehouseColumn>, AdapterError> {
@@ -280,6 +366,13 @@ fn without_time_zone(column: &ArrayRef) -> ArrayRef {
             ),
         },
         _ => column.clone(),
+    }
+}
+
+fn kind_of(table_type: Option<&serde_json::Value>) -> RelationKind {
+    match table_type.and_then(serde_json::Value::as_str) {
+        Some("VIEW") => RelationKind::View,
+        _ => RelationKind::Table,
     }
 }
 

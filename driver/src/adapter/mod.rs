@@ -60,6 +60,13 @@ pub trait Connection: Send {
         &mut self,
         relation: &RelationRef,
     ) -> Result<Option<RelationKind>, AdapterError>;
+    /// Tells the connection what a statement it just ran did to a relation
+    /// (created it as `kind`, or dropped it when `None`), so that a catalog
+    /// it caches stays true without asking the warehouse again.
+    fn relation_changed(&mut self, _relation: &RelationRef, _kind: Option<RelationKind>) {}
+    /// Forgets what the connection knows of the catalog: after a rollback,
+    /// or SQL that may have created or dropped anything (hooks, `run_query`).
+    fn catalog_unknown(&mut self) {}
     /// The relation's columns in order (empty when it does not exist).
     fn columns(&mut self, relation: &RelationRef) -> Result<Vec<WarehouseColumn>, AdapterError>;
     /// Loads a CSV file into an existing, empty table whose columns are
@@ -88,4 +95,15 @@ pub trait SqlFlavor: Send + Sync {
     fn hash(&self, expression: &str) -> String;
     /// The text type of the warehouse.
     fn string_type(&self) -> &'static str;
+}
+
+/// Whether SQL the project wrote may create, drop or rename relations, so
+/// that a cached catalog must be read again. Errs on the side of yes.
+pub fn may_change_catalog(sql: &str) -> bool {
+    let lowered = sql.to_ascii_lowercase();
+    [
+        "create", "drop", "alter", "rename", "attach", "detach", "replace",
+    ]
+    .iter()
+    .any(|keyword| lowered.contains(keyword))
 }

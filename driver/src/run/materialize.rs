@@ -118,7 +118,7 @@ pub fn build_node(
             session.connection.execute("begin transaction")?;
         }
         for hook in pre_hooks {
-            session.run(hook)?;
+            session.run_user(hook)?;
         }
         let mut built = match build {
             Build::View { sql } => build_view(&mut session, flavor, relation, sql)?,
@@ -179,7 +179,7 @@ pub fn build_node(
             )?,
         };
         for hook in post_hooks {
-            session.run(hook)?;
+            session.run_user(hook)?;
         }
         if transactional {
             session.connection.execute("commit")?;
@@ -194,6 +194,8 @@ pub fn build_node(
                 // The transaction may already be aborted; the rollback's own
                 // error says nothing new.
                 let _ = session.connection.execute("rollback");
+                // What the statements recorded did not happen after all.
+                session.connection.catalog_unknown();
             }
             Err((error, session.executed))
         }
@@ -213,6 +215,20 @@ impl Session<'_> {
         self.executed.push(sql.to_string());
         self.connection.execute(sql)
     }
+
+    /// Runs SQL the project wrote (a hook): it may create or drop anything.
+    fn run_user(&mut self, sql: &str) -> Result<(), AdapterError> {
+        let result = self.run(sql);
+        if crate::adapter::may_change_catalog(sql) {
+            self.connection.catalog_unknown();
+        }
+        result
+    }
+
+    /// Records what the last statement did to a relation.
+    fn changed(&mut self, relation: &RelationRef, kind: Option<RelationKind>) {
+        self.connection.relation_changed(relation, kind);
+    }
 }
 
 fn sibling(relation: &RelationRef, suffix: &str) -> RelationRef {
@@ -229,15 +245,17 @@ fn drop_existing(
     flavor: &dyn SqlFlavor,
     relation: &RelationRef,
 ) -> Result<(), AdapterError> {
-    match session.connection.relation_kind(relation)? {
-        Some(RelationKind::Table) => {
-            session.run(&format!("drop table if exists {}", flavor.quoted(relation)))
-        }
-        Some(RelationKind::View) => {
-            session.run(&format!("drop view if exists {}", flavor.quoted(relation)))
-        }
-        None => Ok(()),
-    }
+    let keyword = match session.connection.relation_kind(relation)? {
+        Some(RelationKind::Table) => "table",
+        Some(RelationKind::View) => "view",
+        None => return Ok(()),
+    };
+    session.run(&format!(
+        "drop {keyword} if exists {}",
+        flavor.quoted(relation)
+    ))?;
+    session.changed(relation, None);
+    Ok(())
 }
 
 fn strip_statement(sql: &str) -> &str {
@@ -258,6 +276,7 @@ fn build_view(
         flavor.quoted(relation),
         strip_statement(sql)
     ))?;
+    session.changed(relation, Some(RelationKind::View));
     Ok(Built {
         response: "OK".into(),
         ..Built::default()
@@ -292,9 +311,12 @@ fn build_table(
         flavor.quoted(&staging),
         strip_statement(sql)
     ))?;
+    session.changed(&staging, Some(RelationKind::Table));
     let rows = count_rows(session, flavor, &staging);
     drop_existing(session, flavor, relation)?;
     session.run(&flavor.rename(&staging, RelationKind::Table, &relation.identifier))?;
+    session.changed(&staging, None);
+    session.changed(relation, Some(RelationKind::Table));
     Ok(Built {
         rows,
         response: format!(
@@ -499,6 +521,7 @@ fn build_seed(
         "create table {} ({definition})",
         flavor.quoted(relation)
     ))?;
+    session.changed(relation, Some(RelationKind::Table));
     session.executed.push(format!(
         "-- load {} into {}",
         path.display(),
@@ -543,6 +566,7 @@ fn build_snapshot(
         session.run(&format!(
             "create table {target} as (\n    select *,\n        {scd_id} as dbt_scd_id,\n        {updated_at} as dbt_updated_at,\n        {updated_at} as dbt_valid_from,\n        nullif({updated_at}, {updated_at}) as dbt_valid_to\n    from (\n{source}\n    ) sbq\n)"
         ))?;
+        session.changed(relation, Some(RelationKind::Table));
         let rows = count_rows(session, flavor, relation);
         return Ok(Built {
             rows,

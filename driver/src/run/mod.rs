@@ -479,10 +479,14 @@ fn run_project_hooks(
         let sql = context.project.render_string(hook, None, &options);
         let result = match sql {
             Ok(sql) if sql.trim().is_empty() => Ok(()),
-            Ok(sql) => connection
-                .lock()
-                .execute(&sql)
-                .map_err(|error| error.message),
+            Ok(sql) => {
+                let mut connection = connection.lock();
+                let result = connection.execute(&sql).map_err(|error| error.message);
+                if crate::adapter::may_change_catalog(&sql) {
+                    connection.catalog_unknown();
+                }
+                result
+            }
             Err(diagnostic) => Err(diagnostic.message),
         };
         let name = format!(

@@ -84,7 +84,12 @@ impl SharedConnection {
 
 impl Warehouse for SharedConnection {
     fn run_query(&self, sql: &str) -> Result<QueryTable, String> {
-        self.lock().query(sql, None).map_err(|error| error.message)
+        let mut connection = self.lock();
+        let result = connection.query(sql, None).map_err(|error| error.message);
+        if crate::adapter::may_change_catalog(sql) {
+            connection.catalog_unknown();
+        }
+        result
     }
 
     fn get_columns_in_relation(
