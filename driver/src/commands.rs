@@ -432,7 +432,7 @@ pub(crate) fn write_artifacts(
         }
         compiled_files
             .par_iter()
-            .try_for_each(|(path, sql)| std::fs::write(path, sql))?;
+            .try_for_each(|(path, sql)| write_if_changed(path, sql.as_bytes()))?;
         let compiled_time = started.elapsed();
         let started = Instant::now();
         let run = crate::catalog_artifact::CatalogRun {
@@ -462,6 +462,26 @@ pub(crate) fn write_artifacts(
 
 /// Writes a file through a temporary file and a rename, so a reader never
 /// sees a half-written artifact.
+/// Writes `contents` to `path` unless the file already holds exactly that:
+/// on a re-compile most compiled files are unchanged, and reading a small
+/// file costs less than truncating and rewriting it (and keeps its mtime,
+/// so tools watching `target/` see only real changes).
+fn write_if_changed(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Read;
+    if let Ok(mut file) = std::fs::File::open(path) {
+        let same_length = file
+            .metadata()
+            .is_ok_and(|metadata| metadata.len() == contents.len() as u64);
+        if same_length {
+            let mut existing = Vec::with_capacity(contents.len());
+            if file.read_to_end(&mut existing).is_ok() && existing == contents {
+                return Ok(());
+            }
+        }
+    }
+    std::fs::write(path, contents)
+}
+
 fn write_file_with(
     path: &Path,
     write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
