@@ -8,7 +8,7 @@
 //! and system variables.
 
 use crate::syntax::lexing::{self, TokenSink};
-use crate::syntax::token::{Token, TokenKind};
+use crate::syntax::token::{Keyword, Token, TokenKind};
 use fusion_ir::span::Span;
 use logos::Logos;
 
@@ -144,7 +144,40 @@ pub fn lex(sql: &str) -> Vec<Token> {
             RawToken::Punctuation => sink.push(lexing::punctuation_kind(lexer.slice()), span, true),
         }
     }
-    sink.tokens
+    split_number_led_parts(sql, sink.tokens)
+}
+
+/// `t.1a`, `data.144A_FLAG`, `dataset.25_sales`: after a name and a dot, a
+/// part of a path may start with digits. The number rule read `.1` as a
+/// number; when it is glued to the name before it, the dot is split off and
+/// the digits join the letters glued after them as one word.
+fn split_number_led_parts(sql: &str, tokens: Vec<Token>) -> Vec<Token> {
+    let mut result: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let glued_to_name = result.last().is_some_and(|previous| {
+            previous.span.end == token.span.start
+                && (previous.kind == TokenKind::QuotedIdent
+                    || (previous.kind == TokenKind::Word && previous.keyword == Keyword::None))
+        });
+        let text = sql.get(token.span.range()).unwrap_or("");
+        if token.kind != TokenKind::Number || !glued_to_name || !text.starts_with('.') {
+            result.push(token);
+            continue;
+        }
+        let start = token.span.start;
+        let mut end = token.span.end;
+        while let Some(next) = tokens.peek() {
+            if next.kind != TokenKind::Word || next.span.start != end {
+                break;
+            }
+            end = next.span.end;
+            tokens.next();
+        }
+        result.push(Token::new(TokenKind::Dot, Span::new(start, start + 1)));
+        result.push(Token::new(TokenKind::Word, Span::new(start + 1, end)));
+    }
+    result
 }
 
 #[cfg(test)]
@@ -178,5 +211,9 @@ mod tests {
             ]
         );
         assert_eq!(lex("`abc")[0].flags, Token::UNTERMINATED);
+        assert_eq!(
+            texts("t.1a, d.144A_F, x .5"),
+            ["t", ".", "1a", ",", "d", ".", "144A_F", ",", "x", ".5"]
+        );
     }
 }

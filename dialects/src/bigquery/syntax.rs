@@ -4,7 +4,7 @@
 //! `SELECT AS STRUCT`, and the mapping of its type names onto `SqlType`.
 
 use crate::syntax::ast::TypeName;
-use crate::syntax::hooks::{KeywordCategory, StarModifiers, SyntaxHooks};
+use crate::syntax::hooks::{KeywordCategory, StarModifiers, SyntaxHooks, TimeTravelSyntax};
 use crate::syntax::token::Keyword;
 use crate::syntax::type_lowering::{lower_container, small, two_modifiers, with_array_dimensions};
 use fusion_ir::types::{SqlType, TimeZoneKind};
@@ -22,13 +22,15 @@ impl SyntaxHooks for BigQuerySyntax {
             | Exclude | Exists | False | Fetch | Following | For | From | Full | Group
             | Grouping | Groups | Having | Ignore | In | Inner | Intersect | Interval | Into
             | Is | Join | Lateral | Left | Like | Limit | Map | Natural | Not | Null | Nulls
-            | On | Or | Order | Outer | Over | Partition | Preceding | Range | Recursive
-            | Respect | Right | Rollup | Rows | Select | Sets | Some | Tablesample | Then | To
-            | True | Unbounded | Union | Unnest | Using | When | Where | Window | With | Within => {
+            | On | Or | Order | Outer | Over | Partition | Preceding | Recursive | Respect
+            | Right | Rollup | Rows | Select | Sets | Some | Tablesample | Then | To | True
+            | Unbounded | Union | Unnest | Using | When | Where | Window | With | Within => {
                 KeywordCategory::Reserved
             }
             // Not names where a table's alias could stand: `t pivot (...)`.
             Pivot | Unpivot | Qualify | Struct => KeywordCategory::TypeOrFunctionName,
+            // Reserved, but also the `RANGE(start, end)` constructor.
+            Range => KeywordCategory::TypeOrFunctionName,
             _ => KeywordCategory::Unreserved,
         }
     }
@@ -48,6 +50,7 @@ impl SyntaxHooks for BigQuerySyntax {
             replace: true,
             rename: false,
             unparenthesized_list: false,
+            ilike: false,
         }
     }
 
@@ -68,6 +71,25 @@ impl SyntaxHooks for BigQuerySyntax {
     }
 
     fn supports_aliased_call_arguments(&self) -> bool {
+        true
+    }
+
+    fn time_travel(&self) -> TimeTravelSyntax {
+        TimeTravelSyntax {
+            for_system_time: true,
+            ..TimeTravelSyntax::default()
+        }
+    }
+
+    fn supports_dashed_table_names(&self) -> bool {
+        true
+    }
+
+    fn supports_in_unnest(&self) -> bool {
+        true
+    }
+
+    fn supports_relation_arguments(&self) -> bool {
         true
     }
 

@@ -46,6 +46,7 @@ enum RawToken {
     #[token(".")]
     #[token(":")]
     #[token("::")]
+    #[token("?::")]
     #[token("=>")]
     #[token("->")]
     #[token("+")]

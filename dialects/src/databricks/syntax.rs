@@ -4,7 +4,7 @@
 //! `<=>`, and the mapping of its type names onto `SqlType`.
 
 use crate::syntax::ast::TypeName;
-use crate::syntax::hooks::{KeywordCategory, StarModifiers, SyntaxHooks};
+use crate::syntax::hooks::{KeywordCategory, StarModifiers, SyntaxHooks, TimeTravelSyntax};
 use crate::syntax::parser::precedence;
 use crate::syntax::token::{Keyword, TokenKind};
 use crate::syntax::type_lowering::{lower_container, small, two_modifiers, with_array_dimensions};
@@ -23,9 +23,11 @@ impl SyntaxHooks for DatabricksSyntax {
         match keyword {
             All | And | Any | As | Both | Case | Cast | Create | Cross | Distinct | Else | End
             | Except | False | Fetch | For | From | Full | Grant | Group | Having | In | Inner
-            | Intersect | Into | Is | Join | Lateral | Leading | Left | Not | Null | On | Only
-            | Or | Order | Outer | Right | Select | Some | Table | Then | To | Trailing | True
-            | Union | Using | When | Where | Window | With => KeywordCategory::Reserved,
+            | Intersect | Into | Is | Join | Lateral | Leading | Not | Null | On | Only | Or
+            | Order | Outer | Select | Some | Table | Then | To | Trailing | True | Union
+            | Using | When | Where | Window | With => KeywordCategory::Reserved,
+            // Reserved, but also functions: `left(s, 2)`.
+            Left | Right => KeywordCategory::TypeOrFunctionName,
             Anti | Semi | Natural | Like | Ilike | Between | Tablesample => {
                 KeywordCategory::TypeOrFunctionName
             }
@@ -50,6 +52,7 @@ impl SyntaxHooks for DatabricksSyntax {
             replace: false,
             rename: false,
             unparenthesized_list: false,
+            ilike: false,
         }
     }
 
@@ -75,6 +78,42 @@ impl SyntaxHooks for DatabricksSyntax {
 
     fn supports_join_keyword(&self, keyword: Keyword) -> bool {
         matches!(keyword, Keyword::Semi | Keyword::Anti)
+    }
+
+    fn time_travel(&self) -> TimeTravelSyntax {
+        TimeTravelSyntax {
+            as_of: true,
+            ..TimeTravelSyntax::default()
+        }
+    }
+
+    fn allows_aliased_arguments(&self, lower_case_function: &str) -> bool {
+        // Spark's `struct(a as x, ...)` names its fields; other calls take
+        // plain expressions.
+        lower_case_function == "struct"
+    }
+
+    fn has_keyword_separated_arguments(&self, lower_case_function: &str) -> bool {
+        matches!(
+            lower_case_function,
+            "extract" | "substring" | "substr" | "trim" | "overlay" | "position"
+        )
+    }
+
+    fn supports_type_collation(&self) -> bool {
+        true
+    }
+
+    fn supports_distribution_clauses(&self) -> bool {
+        true
+    }
+
+    fn supports_colon_bracket_path(&self) -> bool {
+        true
+    }
+
+    fn supports_multi_unit_intervals(&self) -> bool {
+        true
     }
 
     fn is_except_synonym(&self, upper_case_word: &str) -> bool {

@@ -102,6 +102,7 @@ impl SyntaxHooks for DuckDbSyntax {
             replace: true,
             rename: true,
             unparenthesized_list: true,
+            ilike: false,
         }
     }
 

@@ -9,6 +9,7 @@ use crate::syntax::hooks::{KeywordCategory, SyntaxHooks};
 use crate::syntax::parser::precedence;
 use crate::syntax::token::{Keyword, TokenKind};
 use crate::syntax::type_lowering::{small, two_modifiers, with_array_dimensions};
+use fusion_ir::name::Name;
 use fusion_ir::query::BinaryOp;
 use fusion_ir::types::{SqlType, TimeZoneKind};
 
@@ -92,9 +93,43 @@ impl SyntaxHooks for PostgresSyntax {
         postgres_keyword_category(keyword)
     }
 
-    fn extra_binary_operator(&self, kind: TokenKind, _spelling: &str) -> Option<(BinaryOp, u8)> {
+    fn extra_binary_operator(&self, kind: TokenKind, spelling: &str) -> Option<(BinaryOp, u8)> {
         match kind {
             TokenKind::Caret => Some((BinaryOp::Power, precedence::POWER)),
+            // `(s1, e1) overlaps (s2, e2)`: whether two periods meet.
+            TokenKind::Word if spelling.eq_ignore_ascii_case("OVERLAPS") => Some((
+                BinaryOp::Other(Name::new("OVERLAPS")),
+                precedence::COMPARISON,
+            )),
+            _ => None,
+        }
+    }
+
+    fn supports_variadic_arguments(&self) -> bool {
+        true
+    }
+
+    fn supports_is_json(&self) -> bool {
+        true
+    }
+
+    fn supports_column_definition_lists(&self) -> bool {
+        true
+    }
+
+    fn supports_sql_xml(&self) -> bool {
+        true
+    }
+
+    fn allows_aliased_arguments(&self, lower_case_function: &str) -> bool {
+        // `xmlattributes(v as name)`, `xmlforest(v as name)` name what they build.
+        matches!(lower_case_function, "xmlattributes" | "xmlforest")
+    }
+
+    fn prefix_operator_function(&self, spelling: &str) -> Option<&'static str> {
+        match spelling {
+            "|/" => Some("sqrt"),
+            "||/" => Some("cbrt"),
             _ => None,
         }
     }

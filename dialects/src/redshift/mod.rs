@@ -5,13 +5,13 @@
 mod semantics;
 pub mod syntax;
 
-use crate::postgres::lexer;
 use crate::syntax::ast;
 use crate::syntax::parser::{self, ParseOutput};
+use crate::syntax::token::{Keyword, Token, TokenKind};
 use crate::{Dialect, Parsed};
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::semantics::DialectSemantics;
-use fusion_ir::span::FileId;
+use fusion_ir::span::{FileId, Span};
 
 /// Redshift.
 pub struct Redshift;
@@ -24,7 +24,7 @@ impl Dialect for Redshift {
     fn parse(&self, sql: &str, file: FileId) -> Parsed {
         crate::syntax::parse_and_lower(
             sql,
-            lexer::lex(sql),
+            lex(sql),
             &syntax::RedshiftSyntax,
             self.semantics(),
             file,
@@ -32,14 +32,40 @@ impl Dialect for Redshift {
     }
 
     fn parse_syntax(&self, sql: &str, file: FileId) -> ParseOutput {
-        parser::parse_statements(sql, lexer::lex(sql), &syntax::RedshiftSyntax, file)
+        parser::parse_statements(sql, lex(sql), &syntax::RedshiftSyntax, file)
     }
 
     fn parse_expression(&self, sql: &str, file: FileId) -> (ast::Expr, Vec<Diagnostic>) {
-        parser::parse_expression(sql, lexer::lex(sql), &syntax::RedshiftSyntax, file)
+        parser::parse_expression(sql, lex(sql), &syntax::RedshiftSyntax, file)
     }
 
     fn semantics(&self) -> &dyn DialectSemantics {
         &semantics::SEMANTICS
     }
+}
+
+/// Redshift's tokens: Postgres's, except that `#name` where a name may
+/// start (after a keyword, `,` or `(`) is a temporary table's name.
+pub fn lex(sql: &str) -> Vec<Token> {
+    let tokens = crate::postgres::lexer::lex(sql);
+    let mut result: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let is_hash = sql.get(token.span.range()) == Some("#");
+        let name_may_start = result.last().is_none_or(|previous| match previous.kind {
+            TokenKind::Word => previous.keyword != Keyword::None,
+            TokenKind::Comma | TokenKind::LeftParen => true,
+            _ => false,
+        });
+        if let (true, true, Some(next)) = (is_hash, name_may_start, tokens.peek()) {
+            if next.kind == TokenKind::Word && next.span.start == token.span.end {
+                let span = Span::new(token.span.start, next.span.end);
+                tokens.next();
+                result.push(Token::new(TokenKind::Word, span));
+                continue;
+            }
+        }
+        result.push(token);
+    }
+    result
 }

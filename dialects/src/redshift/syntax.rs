@@ -22,6 +22,8 @@ impl SyntaxHooks for RedshiftSyntax {
     fn keyword_category(&self, keyword: Keyword) -> KeywordCategory {
         match keyword {
             Keyword::Qualify => KeywordCategory::Reserved,
+            // `array(1, 2)` builds a SUPER array.
+            Keyword::Array => KeywordCategory::TypeOrFunctionName,
             other => postgres_keyword_category(other),
         }
     }
@@ -31,6 +33,10 @@ impl SyntaxHooks for RedshiftSyntax {
     }
 
     fn supports_select_top(&self) -> bool {
+        true
+    }
+
+    fn supports_select_list_exclude(&self) -> bool {
         true
     }
 

@@ -4,9 +4,12 @@
 //! the mapping of its type names onto `SqlType`.
 
 use crate::syntax::ast::TypeName;
-use crate::syntax::hooks::{KeywordCategory, StarModifiers, SyntaxHooks};
-use crate::syntax::token::Keyword;
+use crate::syntax::hooks::{KeywordCategory, StarModifiers, SyntaxHooks, TimeTravelSyntax};
+use crate::syntax::parser::precedence;
+use crate::syntax::token::{Keyword, TokenKind};
 use crate::syntax::type_lowering::{lower_container, small, two_modifiers, with_array_dimensions};
+use fusion_ir::name::Name;
+use fusion_ir::query::BinaryOp;
 use fusion_ir::types::{SqlType, TimeZoneKind};
 
 /// The Snowflake syntax hooks.
@@ -19,12 +22,12 @@ impl SyntaxHooks for SnowflakeSyntax {
         // as far as the shared grammar knows them.
         match keyword {
             All | And | Any | As | Between | Case | Cast | Create | Cross | Distinct | Else
-            | Exists | False | For | From | Full | Grant | Group | Having | Ilike | In | Inner
-            | Intersect | Into | Is | Join | Lateral | Left | Like | Natural | Not | Null | On
-            | Or | Order | Right | Sample | Select | Some | Table | Tablesample | Then | To
-            | True | TryCast | Union | Using | Values | When | Where | With => {
-                KeywordCategory::Reserved
-            }
+            | Exists | False | For | From | Full | Grant | Group | Having | In | Inner
+            | Intersect | Into | Is | Join | Lateral | Natural | Not | Null | On | Or | Order
+            | Sample | Select | Some | Table | Tablesample | Then | To | True | TryCast | Union
+            | Using | Values | When | Where | With => KeywordCategory::Reserved,
+            // Reserved, but also functions: `like(s, 'a%')`, `right(s, 2)`.
+            Ilike | Left | Like | Right => KeywordCategory::TypeOrFunctionName,
             Current | Rows | Row => KeywordCategory::ColumnName,
             // Not names where a table's alias could stand: `t pivot (...)`.
             Pivot | Unpivot | Qualify => KeywordCategory::TypeOrFunctionName,
@@ -47,6 +50,7 @@ impl SyntaxHooks for SnowflakeSyntax {
             replace: true,
             rename: true,
             unparenthesized_list: true,
+            ilike: true,
         }
     }
 
@@ -76,6 +80,44 @@ impl SyntaxHooks for SnowflakeSyntax {
 
     fn supports_join_keyword(&self, keyword: Keyword) -> bool {
         matches!(keyword, Keyword::Asof)
+    }
+
+    fn supports_group_by_all(&self) -> bool {
+        true
+    }
+
+    fn supports_match_condition(&self) -> bool {
+        true
+    }
+
+    fn time_travel(&self) -> TimeTravelSyntax {
+        TimeTravelSyntax {
+            at_before: true,
+            ..TimeTravelSyntax::default()
+        }
+    }
+
+    fn supports_table_literal(&self) -> bool {
+        true
+    }
+
+    fn supports_colon_parameters(&self) -> bool {
+        true
+    }
+
+    fn supports_star_object(&self) -> bool {
+        true
+    }
+
+    fn inner_join_may_omit_constraint(&self) -> bool {
+        true
+    }
+
+    fn extra_binary_operator(&self, kind: TokenKind, spelling: &str) -> Option<(BinaryOp, u8)> {
+        // `a rlike 'x.*'`, `a regexp 'x.*'`: a regular expression match.
+        let is_regexp = kind == TokenKind::Word
+            && (spelling.eq_ignore_ascii_case("RLIKE") || spelling.eq_ignore_ascii_case("REGEXP"));
+        is_regexp.then(|| (BinaryOp::Other(Name::new("RLIKE")), precedence::PATTERN))
     }
 
     fn is_except_synonym(&self, upper_case_word: &str) -> bool {

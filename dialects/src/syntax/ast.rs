@@ -53,6 +53,18 @@ pub struct Query {
     /// `LIMIT 10%` / `LIMIT 10 PERCENT` (DuckDB): a share of the rows.
     pub limit_percent: bool,
     pub offset: Option<Expr>,
+    /// `CLUSTER BY`, `DISTRIBUTE BY`, `SORT BY` (Spark): how rows are spread
+    /// over and ordered within partitions; the set of rows is unchanged.
+    pub distribution: Vec<Distribution>,
+    pub span: Span,
+}
+
+/// One of Spark's `CLUSTER BY a`, `DISTRIBUTE BY a`, `SORT BY a DESC`.
+#[derive(Clone, Debug)]
+pub struct Distribution {
+    /// The clause's first word: `CLUSTER`, `DISTRIBUTE` or `SORT`.
+    pub keyword: Span,
+    pub keys: Vec<OrderKey>,
     pub span: Span,
 }
 
@@ -154,6 +166,9 @@ pub struct Select {
     /// `SELECT AS STRUCT` / `SELECT AS VALUE` (BigQuery): the `STRUCT` or
     /// `VALUE` word.
     pub as_value: Option<Span>,
+    /// `SELECT *, x EXCLUDE (a, b)` (Redshift): columns dropped from the
+    /// list's stars.
+    pub exclude: Vec<Ident>,
     pub span: Span,
 }
 
@@ -171,6 +186,8 @@ pub struct Star {
     pub exclude: Vec<Ident>,
     pub replace: Vec<(Expr, Ident)>,
     pub rename: Vec<(Ident, Ident)>,
+    /// `* ILIKE 'pattern'` (Snowflake): only the columns whose names match.
+    pub ilike: Option<Span>,
 }
 
 #[derive(Clone, Debug)]
@@ -253,6 +270,9 @@ pub struct WindowFrame {
 pub struct TableAlias {
     pub name: Ident,
     pub columns: Vec<Ident>,
+    /// `AS r(a int, b text)` (Postgres): the types of a column definition
+    /// list, one per column, or empty.
+    pub column_types: Vec<TypeName>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -276,6 +296,12 @@ pub enum JoinConstraint {
     None,
     On(Expr),
     Using(Vec<Ident>),
+    /// `MATCH_CONDITION (l.t >= r.t) [ON l.k = r.k]` of an ASOF join
+    /// (Snowflake): the closest match by the condition, among rows equal by ON.
+    MatchCondition {
+        condition: Expr,
+        on: Option<Expr>,
+    },
 }
 
 /// An item of FROM.
@@ -302,6 +328,8 @@ pub enum TableExpr {
         lateral: bool,
         name: ObjectName,
         args: Vec<FunctionArg>,
+        /// `WITH ORDINALITY` (Postgres): a row number column follows.
+        with_ordinality: bool,
         alias: Option<TableAlias>,
         span: Span,
     },
@@ -346,6 +374,30 @@ pub enum TableExpr {
         alias: Option<TableAlias>,
         span: Span,
     },
+    /// `t AT (TIMESTAMP => x)`, `t FOR SYSTEM_TIME AS OF x`, `t VERSION AS OF 3`:
+    /// the table as it was at a point in time. `clause` spans the clause;
+    /// its expressions are in `points`.
+    TimeTravel {
+        inner: Box<TableExpr>,
+        clause: Span,
+        points: Vec<Expr>,
+        span: Span,
+    },
+    /// `TABLE('name')`, `TABLE($var)` (Snowflake): a table named by a string
+    /// or a variable, known only when the statement runs.
+    Indirect {
+        target: Box<Expr>,
+        alias: Option<TableAlias>,
+        span: Span,
+    },
+    /// `ROWS FROM (f(x) AS a(c int), g(y)) [WITH ORDINALITY]` (Postgres):
+    /// functions zipped side by side.
+    RowsFrom {
+        functions: Vec<TableExpr>,
+        with_ordinality: bool,
+        alias: Option<TableAlias>,
+        span: Span,
+    },
     Error(Span),
 }
 
@@ -360,8 +412,13 @@ impl TableExpr {
             | TableExpr::Unnest { alias, .. }
             | TableExpr::Values { alias, .. }
             | TableExpr::Parenthesized { alias, .. }
-            | TableExpr::Pivot { alias, .. } => Some(alias),
-            TableExpr::Join { .. } | TableExpr::Sampled { .. } | TableExpr::Error(_) => None,
+            | TableExpr::Pivot { alias, .. }
+            | TableExpr::Indirect { alias, .. }
+            | TableExpr::RowsFrom { alias, .. } => Some(alias),
+            TableExpr::Join { .. }
+            | TableExpr::Sampled { .. }
+            | TableExpr::TimeTravel { .. }
+            | TableExpr::Error(_) => None,
         }
     }
 
@@ -376,7 +433,10 @@ impl TableExpr {
             | TableExpr::Join { span, .. }
             | TableExpr::Parenthesized { span, .. }
             | TableExpr::Sampled { span, .. }
-            | TableExpr::Pivot { span, .. } => *span,
+            | TableExpr::Pivot { span, .. }
+            | TableExpr::TimeTravel { span, .. }
+            | TableExpr::Indirect { span, .. }
+            | TableExpr::RowsFrom { span, .. } => *span,
             TableExpr::Error(span) => *span,
         }
     }
@@ -387,6 +447,8 @@ pub struct FunctionArg {
     /// `name := value` or `name => value`.
     pub name: Option<Ident>,
     pub value: Expr,
+    /// `VARIADIC array` (Postgres): the array's elements are the arguments.
+    pub variadic: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -419,6 +481,8 @@ pub enum CastSyntax {
     TryCast,
     /// `x::t`.
     DoubleColon,
+    /// `x?::t` (Databricks): `TRY_CAST` as an operator.
+    TryDoubleColon,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -438,6 +502,8 @@ pub struct TypeName {
     pub arguments: TypeArguments,
     /// How many `[]` (or `[n]`) follow.
     pub array_dimensions: u8,
+    /// `STRING COLLATE UTF8_BINARY` (Databricks): the collation of a string type.
+    pub collation: Option<Ident>,
     pub span: Span,
 }
 
@@ -536,6 +602,14 @@ pub enum ExprKind {
         value: bool,
         negated: bool,
     },
+    /// `x IS [NOT] JSON [VALUE | SCALAR | OBJECT | ARRAY] [WITH UNIQUE KEYS]`:
+    /// `kind` spans the word after JSON, `unique_keys` whether keys must be unique.
+    IsJson {
+        expr: Box<Expr>,
+        kind: Option<Span>,
+        unique_keys: bool,
+        negated: bool,
+    },
     IsDistinctFrom {
         left: Box<Expr>,
         right: Box<Expr>,
@@ -569,6 +643,23 @@ pub enum ExprKind {
     ArraySubquery(Box<Query>),
     /// `{'a': 1, b: 2}`.
     StructLiteral(Vec<(Ident, Expr)>),
+    /// `{*}`, `{t.*}`, `{* EXCLUDE (a)}` (Snowflake): an object of the
+    /// columns the star stands for, `OBJECT_CONSTRUCT(*)`.
+    StarObject(Box<Star>),
+    /// `TABLE t` or `MODEL m` as a call argument (BigQuery): a relation or
+    /// a model passed by name. `keyword` spans `TABLE` or `MODEL`.
+    RelationArgument {
+        keyword: Span,
+        name: ObjectName,
+    },
+    /// `NAME foo` in `XMLELEMENT(NAME foo, ...)` (Postgres): the element's name.
+    XmlName(Ident),
+    /// A prefix operator that stands for a function (`|/ x` is `sqrt(x)` in
+    /// Postgres); `operator` spans its spelling.
+    PrefixCall {
+        operator: Span,
+        operand: Box<Expr>,
+    },
     /// `ANY (subquery)`, `SOME (...)`, `ALL (...)` as the right side of a comparison.
     Quantified {
         all: bool,

@@ -227,6 +227,176 @@ pub trait SyntaxHooks: Sync {
         )
     }
 
+    /// Whether `GROUP BY ALL` groups by every select item without an
+    /// aggregate; by default where [`SyntaxHooks::supports_by_all`] holds.
+    ///
+    /// Example: `select a, sum(b) from t group by all`.
+    fn supports_group_by_all(&self) -> bool {
+        self.supports_by_all()
+    }
+
+    /// Which clauses read a table as of a point in time, after its name.
+    ///
+    /// Example: `select * from t at (timestamp => x)` (Snowflake),
+    /// `from t for system_time as of x` (BigQuery), `from t version as of 3`.
+    fn time_travel(&self) -> TimeTravelSyntax {
+        TimeTravelSyntax::default()
+    }
+
+    /// Whether `TABLE('name')`, `TABLE($var)` or `TABLE(?)` in FROM names a
+    /// table by a string or a variable.
+    ///
+    /// Example: `select * from table($table_name)` (Snowflake).
+    fn supports_table_literal(&self) -> bool {
+        false
+    }
+
+    /// Whether `:1` and `:name` are bind parameters.
+    ///
+    /// Example: `select * from t where id = :1` (Snowflake).
+    fn supports_colon_parameters(&self) -> bool {
+        false
+    }
+
+    /// Whether `{*}` and `{t.*}` build an object of a row's columns.
+    ///
+    /// Example: `select {* exclude (secret)} from t` (Snowflake).
+    fn supports_star_object(&self) -> bool {
+        false
+    }
+
+    /// Whether a table name may contain dashes (a project id), with the
+    /// parts after a dot allowed to start with digits.
+    ///
+    /// Example: `select * from my-project.dataset.2024_sales` (BigQuery).
+    fn supports_dashed_table_names(&self) -> bool {
+        false
+    }
+
+    /// Whether `x IN UNNEST(array)` tests membership in an array.
+    ///
+    /// Example: `select * from t where id in unnest([1, 2])` (BigQuery).
+    fn supports_in_unnest(&self) -> bool {
+        false
+    }
+
+    /// Whether `TABLE t` and `MODEL m` pass a relation or a model by name as
+    /// a call argument.
+    ///
+    /// Example: `select * from ml.predict(model d.m, table d.t)` (BigQuery).
+    fn supports_relation_arguments(&self) -> bool {
+        false
+    }
+
+    /// Whether `VARIADIC array` passes an array's elements as the arguments.
+    ///
+    /// Example: `select concat_ws(',', variadic array['a', 'b'])` (Postgres).
+    fn supports_variadic_arguments(&self) -> bool {
+        false
+    }
+
+    /// Whether the arguments of `function` (lower case) may carry aliases;
+    /// by default every function where
+    /// [`SyntaxHooks::supports_aliased_call_arguments`] holds.
+    ///
+    /// Example: `select struct(1 as a)`, `xmlattributes(x as id)` (Postgres).
+    fn allows_aliased_arguments(&self, lower_case_function: &str) -> bool {
+        let _ = lower_case_function;
+        self.supports_aliased_call_arguments()
+    }
+
+    /// Whether the SQL/XML forms `XMLELEMENT(NAME n, ...)` are read.
+    ///
+    /// Example: `select xmlelement(name item, xmlattributes(id as id))`.
+    fn supports_sql_xml(&self) -> bool {
+        false
+    }
+
+    /// Whether `function` (lower case) separates its arguments with
+    /// keywords (`FROM`, `FOR`, `IN`, `PLACING`) as well as commas.
+    ///
+    /// Example: `select substring(s from 2 for 3)`, `extract(year from d)`.
+    fn has_keyword_separated_arguments(&self, lower_case_function: &str) -> bool {
+        matches!(
+            lower_case_function,
+            "extract" | "substring" | "trim" | "overlay" | "position"
+        )
+    }
+
+    /// Whether a string type may carry a collation in a type name.
+    ///
+    /// Example: `cast(x as string collate utf8_lcase)` (Databricks).
+    fn supports_type_collation(&self) -> bool {
+        false
+    }
+
+    /// Whether `CLUSTER BY`, `DISTRIBUTE BY` and `SORT BY` end a query (Spark).
+    ///
+    /// Example: `select * from t distribute by a sort by b`.
+    fn supports_distribution_clauses(&self) -> bool {
+        false
+    }
+
+    /// Whether an inner join may omit `ON`, reading as a cross join.
+    ///
+    /// Example: `select * from a inner join b where a.x = b.x` (Snowflake).
+    fn inner_join_may_omit_constraint(&self) -> bool {
+        false
+    }
+
+    /// Whether `EXCLUDE (a, b)` may end a select list (Redshift).
+    ///
+    /// Example: `select *, 1 as one exclude (secret) from t`.
+    fn supports_select_list_exclude(&self) -> bool {
+        false
+    }
+
+    /// Whether `expr:[key]` reads a key written in brackets.
+    ///
+    /// Example: `select raw:['price'] from t` (Databricks).
+    fn supports_colon_bracket_path(&self) -> bool {
+        false
+    }
+
+    /// Whether an interval literal may have several parts, each with its unit.
+    ///
+    /// Example: `select interval 5 hours 30 minutes` (Spark).
+    fn supports_multi_unit_intervals(&self) -> bool {
+        false
+    }
+
+    /// Whether `x IS JSON [VALUE | SCALAR | OBJECT | ARRAY] [WITH UNIQUE
+    /// KEYS]` tests that a text is JSON (SQL:2016).
+    ///
+    /// Example: `select js is json object from t` (Postgres 16).
+    fn supports_is_json(&self) -> bool {
+        false
+    }
+
+    /// Whether a table function's alias may define its columns with types,
+    /// and `ROWS FROM (...)` and `WITH ORDINALITY` apply to table functions.
+    ///
+    /// Example: `select * from json_to_record(j) as r(a int, b text)` (Postgres).
+    fn supports_column_definition_lists(&self) -> bool {
+        false
+    }
+
+    /// Whether an ASOF join states its inequality in `MATCH_CONDITION (...)`.
+    ///
+    /// Example: `from a asof join b match_condition (a.t >= b.t) on a.k = b.k`.
+    fn supports_match_condition(&self) -> bool {
+        false
+    }
+
+    /// The function a prefix operator spelled `spelling` stands for, if it
+    /// is one here.
+    ///
+    /// Example: `select |/ 16` is `sqrt(16)` and `||/ 27` is `cbrt(27)` (Postgres).
+    fn prefix_operator_function(&self, spelling: &str) -> Option<&'static str> {
+        let _ = spelling;
+        None
+    }
+
     /// The IR type of a type name as written.
     ///
     /// Example: `cast(x as decimal(10, 2))` lowers to `SqlType::Decimal`.
@@ -246,4 +416,18 @@ pub struct StarModifiers {
     pub rename: bool,
     /// `* EXCLUDE a` without parentheses (DuckDB).
     pub unparenthesized_list: bool,
+    /// `* ILIKE 'a%'` (Snowflake).
+    pub ilike: bool,
+}
+
+/// Which time-travel clauses a dialect has (see [`SyntaxHooks::time_travel`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TimeTravelSyntax {
+    /// `AT (TIMESTAMP => x)`, `BEFORE (STATEMENT => id)`,
+    /// `CHANGES (INFORMATION => DEFAULT) AT (...) END (...)` (Snowflake).
+    pub at_before: bool,
+    /// `FOR SYSTEM_TIME AS OF x` (BigQuery).
+    pub for_system_time: bool,
+    /// `TIMESTAMP AS OF x`, `VERSION AS OF n` (Delta Lake).
+    pub as_of: bool,
 }

@@ -152,7 +152,8 @@ pub fn punctuation_kind(text: &str) -> TokenKind {
         ";" => TokenKind::Semicolon,
         "." => TokenKind::Dot,
         ":" => TokenKind::Colon,
-        "::" => TokenKind::DoubleColon,
+        // `?::` is Databricks' try-cast operator; the parser tells the two apart.
+        "::" | "?::" => TokenKind::DoubleColon,
         ":=" => TokenKind::ColonEquals,
         "=>" => TokenKind::FatArrow,
         "->" => TokenKind::Arrow,

@@ -359,7 +359,7 @@ impl<'source> Lowerer<'source, '_> {
             let predicate_id = self.lower_expr(predicate);
             rel = self.filter(rel, predicate_id, FilterClause::Qualify, span);
         }
-        let items = if select.items.is_empty() && select.from_first {
+        let mut items = if select.items.is_empty() && select.from_first {
             // Bare `FROM t` selects every column.
             vec![SelectItem::Star(Star {
                 qualifier: Vec::new(),
@@ -375,6 +375,15 @@ impl<'source> Lowerer<'source, '_> {
                 .map(|item| self.select_item(item))
                 .collect()
         };
+        // `EXCLUDE (a)` after a select list (Redshift) drops from its stars.
+        if !select.exclude.is_empty() {
+            let excluded = self.idents(&select.exclude);
+            for item in &mut items {
+                if let SelectItem::Star(star) = item {
+                    star.exclude.extend(excluded.iter().cloned());
+                }
+            }
+        }
         let distinct = match &select.distinct {
             None => Distinct::All,
             Some(ast::Distinct::Distinct) => Distinct::Distinct,
@@ -545,12 +554,14 @@ impl<'source> Lowerer<'source, '_> {
                     *span,
                 )
             }
+            // The IR's table functions have no ordinality column yet.
             ast::TableExpr::Function {
                 lateral,
                 name,
                 args,
                 alias,
                 span,
+                with_ordinality: _,
             } => {
                 let name = self.object_name(name);
                 let args = self.function_args(args);
@@ -619,6 +630,23 @@ impl<'source> Lowerer<'source, '_> {
                     ast::JoinConstraint::On(predicate) => {
                         JoinConstraint::On(self.lower_expr(predicate))
                     }
+                    // The closest-match condition and the equalities are
+                    // both conditions of the join.
+                    ast::JoinConstraint::MatchCondition { condition, on } => {
+                        let mut predicate = self.lower_expr(condition);
+                        if let Some(on) = on {
+                            let right = self.lower_expr(on);
+                            predicate = self.add(
+                                ExprKind::Binary {
+                                    op: BinaryOp::And,
+                                    left: predicate,
+                                    right,
+                                },
+                                condition.span.cover(on.span),
+                            );
+                        }
+                        JoinConstraint::On(predicate)
+                    }
                     ast::JoinConstraint::Using(columns) => {
                         JoinConstraint::Using(self.idents(columns))
                     }
@@ -649,6 +677,28 @@ impl<'source> Lowerer<'source, '_> {
             }
             // Sampling keeps the columns: the IR reads the sampled relation.
             ast::TableExpr::Sampled { inner, .. } => self.lower_table(inner),
+            // The IR reads tables as they are now: a past version has the
+            // same columns, so the point in time is checked and dropped.
+            ast::TableExpr::TimeTravel { inner, points, .. } => {
+                for point in points {
+                    self.lower_expr(point);
+                }
+                self.lower_table(inner)
+            }
+            // A table named at run time, or functions zipped side by side:
+            // the IR has no relation for them, so their columns stay unknown.
+            ast::TableExpr::Indirect { target, span, .. } => {
+                self.lower_expr(target);
+                self.query.add_rel(RelKind::Error, *span)
+            }
+            ast::TableExpr::RowsFrom {
+                functions, span, ..
+            } => {
+                for function in functions {
+                    self.lower_table(function);
+                }
+                self.query.add_rel(RelKind::Error, *span)
+            }
             // The IR has no pivot relation yet: the inner relation is
             // lowered (its names still resolve) and the pivot's output is
             // left unknown rather than guessed.
@@ -745,7 +795,7 @@ impl<'source> Lowerer<'source, '_> {
                 expr: self.lower_expr(expr),
                 target: Box::new(self.hooks.lower_type(type_name, self.source)),
                 kind: match syntax {
-                    ast::CastSyntax::TryCast => CastKind::TryCast,
+                    ast::CastSyntax::TryCast | ast::CastSyntax::TryDoubleColon => CastKind::TryCast,
                     ast::CastSyntax::Cast | ast::CastSyntax::DoubleColon => CastKind::Cast,
                 },
             },
@@ -858,6 +908,38 @@ impl<'source> Lowerer<'source, '_> {
                 value: *value,
                 negated: *negated,
             },
+            ast::ExprKind::IsJson {
+                expr,
+                kind,
+                negated,
+                ..
+            } => {
+                // `x IS JSON OBJECT` is the operator `IS JSON` with the kind
+                // of value as a string (`VALUE` when none is written).
+                let value = self.lower_expr(expr);
+                let kind_text: Box<str> = kind
+                    .map(|kind| self.text(kind).to_ascii_uppercase())
+                    .unwrap_or_else(|| "VALUE".to_string())
+                    .into();
+                let kind_value = self.add(
+                    ExprKind::Literal(Literal::String(kind_text)),
+                    kind.unwrap_or(span),
+                );
+                let test = ExprKind::Binary {
+                    op: BinaryOp::Other(Name::new("IS JSON")),
+                    left: value,
+                    right: kind_value,
+                };
+                if *negated {
+                    let operand = self.add(test, span);
+                    ExprKind::Unary {
+                        op: UnaryOp::Not,
+                        operand,
+                    }
+                } else {
+                    test
+                }
+            }
             ast::ExprKind::IsDistinctFrom {
                 left,
                 right,
@@ -974,6 +1056,35 @@ impl<'source> Lowerer<'source, '_> {
                     vec![zone, value],
                     span,
                 )))
+            }
+            ast::ExprKind::StarObject(star) => {
+                // `{*}` is `OBJECT_CONSTRUCT(*)`.
+                let star = self.star(star, span);
+                let argument = self.add(ExprKind::Star(Box::new(star)), span);
+                ExprKind::Function(Box::new(self.synthetic_call(
+                    "object_construct",
+                    vec![argument],
+                    span,
+                )))
+            }
+            // A relation or model passed by name is no value the IR can
+            // type: left unknown, like an expression it cannot read.
+            ast::ExprKind::RelationArgument { .. } => ExprKind::Error,
+            ast::ExprKind::XmlName(name) => {
+                let text: Box<str> = self.ident(*name).name.as_str().into();
+                ExprKind::Literal(Literal::String(text))
+            }
+            ast::ExprKind::PrefixCall { operator, operand } => {
+                let operand = self.lower_expr(operand);
+                let spelling = self.text(*operator);
+                match self.hooks.prefix_operator_function(spelling) {
+                    Some(function) => ExprKind::Function(Box::new(self.synthetic_call(
+                        function,
+                        vec![operand],
+                        span,
+                    ))),
+                    None => ExprKind::Error,
+                }
             }
             ast::ExprKind::Error => ExprKind::Error,
         };

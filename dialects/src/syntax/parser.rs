@@ -118,6 +118,20 @@ struct Parser<'source, 'hooks> {
     recovering: bool,
     /// Inside a call's argument list, where `x -> ...` is a lambda.
     in_call_arguments: bool,
+    /// The tokens split in two (`>>` closing two types), with their
+    /// position, so that a restore can put them back.
+    split_tokens: Vec<(usize, Token)>,
+}
+
+/// A parser position to return to (see `Parser::checkpoint`).
+#[derive(Clone, Copy)]
+struct Checkpoint {
+    position: usize,
+    previous_end: u32,
+    diagnostics: usize,
+    depth: u32,
+    recovering: bool,
+    split_tokens: usize,
 }
 
 impl<'source, 'hooks> Parser<'source, 'hooks> {
@@ -175,6 +189,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             depth: 0,
             recovering: false,
             in_call_arguments: false,
+            split_tokens: Vec::new(),
         }
     }
 
@@ -384,6 +399,33 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         self.depth -= NESTING_COST;
     }
 
+    /// Where the parser stands, to read a stretch again another way.
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            position: self.position,
+            previous_end: self.previous_end,
+            diagnostics: self.diagnostics.len(),
+            depth: self.depth,
+            recovering: self.recovering,
+            split_tokens: self.split_tokens.len(),
+        }
+    }
+
+    /// Goes back to `checkpoint`, dropping what was reported since and
+    /// joining again the tokens split since.
+    fn restore(&mut self, checkpoint: Checkpoint) {
+        while self.split_tokens.len() > checkpoint.split_tokens {
+            if let Some((position, token)) = self.split_tokens.pop() {
+                self.tokens[position] = token;
+            }
+        }
+        self.position = checkpoint.position;
+        self.previous_end = checkpoint.previous_end;
+        self.diagnostics.truncate(checkpoint.diagnostics);
+        self.depth = checkpoint.depth;
+        self.recovering = checkpoint.recovering;
+    }
+
     // ---- names ----
 
     fn name_allowed(&self, token: Token, usage: NameUsage) -> bool {
@@ -466,21 +508,81 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         ObjectName { parts }
     }
 
+    /// A join keyword of the dialect (`ASOF`, `SEMI`...) before `JOIN`,
+    /// which is no alias though the word could be one.
+    fn at_dialect_join(&self) -> bool {
+        let token = self.peek();
+        token.kind == TokenKind::Word
+            && matches!(
+                token.keyword,
+                Keyword::Asof | Keyword::Semi | Keyword::Anti | Keyword::Positional
+            )
+            && self.hooks.supports_join_keyword(token.keyword)
+            && (self.nth_is_keyword(1, Keyword::Join) || self.nth_is_keyword(1, Keyword::Left))
+    }
+
     /// `[AS] alias [(c1, c2)]` after a relation, if present.
     fn parse_table_alias(&mut self) -> Option<TableAlias> {
         let name = if self.eat_keyword(Keyword::As) {
             self.parse_ident(NameUsage::Label)?
-        } else if self.at_name(NameUsage::BareAlias) {
+        } else if self.at_name(NameUsage::BareAlias)
+            && !self.at_distribution_clause()
+            && !self.at_dialect_join()
+        {
             Self::ident_from(self.advance())
         } else {
             return None;
         };
+        let mut column_types = Vec::new();
         let columns = if self.at(TokenKind::LeftParen) {
-            self.parse_ident_list_in_parens()
+            if self.hooks.supports_column_definition_lists() {
+                self.parse_column_definitions(&mut column_types)
+            } else {
+                self.parse_ident_list_in_parens()
+            }
         } else {
             Vec::new()
         };
-        Some(TableAlias { name, columns })
+        Some(TableAlias {
+            name,
+            columns,
+            column_types,
+        })
+    }
+
+    /// `(a, b)` or, with types, `(a int, b text)`: the columns of an alias.
+    /// The types are kept only when every column has one.
+    fn parse_column_definitions(&mut self, column_types: &mut Vec<TypeName>) -> Vec<Ident> {
+        let mut columns = Vec::new();
+        let mut types = Vec::new();
+        self.advance();
+        while let Some(column) = self.parse_ident(NameUsage::Label) {
+            columns.push(column);
+            if !matches!(self.peek().kind, TokenKind::Comma | TokenKind::RightParen) {
+                types.push(self.parse_type_name());
+            }
+            if !self.eat(TokenKind::Comma) {
+                break;
+            }
+        }
+        self.expect_close_paren();
+        if types.len() == columns.len() {
+            *column_types = types;
+        }
+        columns
+    }
+
+    /// `WITH ORDINALITY` after a table function, where the dialect has it.
+    fn eat_with_ordinality(&mut self) -> bool {
+        if self.hooks.supports_column_definition_lists()
+            && self.at_keyword(Keyword::With)
+            && self.nth_is_keyword(1, Keyword::Ordinality)
+        {
+            self.advance();
+            self.advance();
+            return true;
+        }
+        false
     }
 
     // ---- statements ----
@@ -495,7 +597,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             self.recovering = false;
             self.depth = 0;
             let start_position = self.position;
-            if self.at_query_start() {
+            if let Some(kind_offset) = self.with_before_statement() {
+                statements.push(self.parse_opaque_statement(kind_offset));
+            } else if self.at_query_start() {
                 let query = self.parse_query();
                 statements.push(Statement::Query(Box::new(query)));
                 if !matches!(
@@ -506,7 +610,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     self.skip_to_statement_end();
                 }
             } else {
-                statements.push(self.parse_opaque_statement());
+                statements.push(self.parse_opaque_statement(0));
             }
             if self.position == start_position {
                 // Defensive: never loop without consuming input.
@@ -529,19 +633,62 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         }
     }
 
-    /// A statement fusionc does not model: named by its leading keywords and
-    /// skipped to the next `;` outside parentheses (strings are single
-    /// tokens already).
-    fn parse_opaque_statement(&mut self) -> Statement {
+    /// `WITH s AS (...) INSERT INTO t ...`: CTEs ahead of a statement that
+    /// is not a query. Returns how many tokens the WITH clause spans. The
+    /// scan only counts parentheses: after each group closing at the top
+    /// level, a `,`, `AS` or `USING` continues the clause and anything else
+    /// follows it.
+    fn with_before_statement(&self) -> Option<usize> {
+        if !self.at_keyword(Keyword::With) {
+            return None;
+        }
+        let mut offset = 1;
+        let mut depth = 0usize;
+        loop {
+            let token = self.peek_nth(offset);
+            match token.kind {
+                TokenKind::EndOfInput | TokenKind::Semicolon => return None,
+                TokenKind::LeftParen => depth += 1,
+                TokenKind::RightParen if depth == 0 => return None,
+                TokenKind::RightParen => {
+                    depth -= 1;
+                    let next = self.peek_nth(offset + 1);
+                    let continues = next.kind == TokenKind::Comma
+                        || next.is_keyword(Keyword::As)
+                        || next.is_keyword(Keyword::Using);
+                    if depth == 0 && !continues {
+                        let statement_follows = next.kind == TokenKind::Word
+                            && !matches!(
+                                next.keyword,
+                                Keyword::Select | Keyword::With | Keyword::Values | Keyword::From
+                            )
+                            && self
+                                .hooks
+                                .is_statement_keyword(&self.text(next.span).to_ascii_uppercase());
+                        return statement_follows.then_some(offset + 1);
+                    }
+                }
+                _ => {}
+            }
+            offset += 1;
+        }
+    }
+
+    /// A statement fusionc does not model: named by its leading keywords
+    /// (after `kind_offset` tokens of CTEs) and skipped to the next `;`
+    /// outside parentheses (strings are single tokens already).
+    fn parse_opaque_statement(&mut self, kind_offset: usize) -> Statement {
         let start = self.start();
-        let leading = self.peek();
+        let leading = self.peek_nth(kind_offset);
         let leading_word = self.text(leading.span).to_ascii_uppercase();
         let known_statement =
             leading.kind == TokenKind::Word && self.hooks.is_statement_keyword(&leading_word);
         let mut kind = String::new();
         let mut words = 0;
-        while self.peek_nth(words).kind == TokenKind::Word && words < 4 {
-            let word = self.text(self.peek_nth(words).span).to_ascii_uppercase();
+        while self.peek_nth(kind_offset + words).kind == TokenKind::Word && words < 4 {
+            let word = self
+                .text(self.peek_nth(kind_offset + words).span)
+                .to_ascii_uppercase();
             let describes_object = words == 0
                 || matches!(
                     word.as_str(),
@@ -627,6 +774,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 limit: None,
                 limit_percent: false,
                 offset: None,
+                distribution: Vec::new(),
                 span,
             };
         }
@@ -640,8 +788,20 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         let mut limit = None;
         let mut limit_percent = false;
         let mut offset = None;
+        let mut distribution = Vec::new();
         loop {
-            if self.at_keyword(Keyword::Order) && order_by.is_none() {
+            if self.at_distribution_clause() {
+                let clause_start = self.start();
+                let keyword = self.advance().span;
+                self.advance();
+                self.recovering = false;
+                let keys = self.parse_order_keys();
+                distribution.push(Distribution {
+                    keyword,
+                    keys,
+                    span: self.span_from(clause_start),
+                });
+            } else if self.at_keyword(Keyword::Order) && order_by.is_none() {
                 order_by = Some(self.parse_order_by_clause());
             } else if self.at_keyword(Keyword::Limit) && limit.is_none() {
                 self.advance();
@@ -690,8 +850,21 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             limit,
             limit_percent,
             offset,
+            distribution,
             span: self.span_from(start),
         }
+    }
+
+    /// `CLUSTER BY`, `DISTRIBUTE BY` or `SORT BY` (Spark) starts here.
+    fn at_distribution_clause(&self) -> bool {
+        let token = self.peek();
+        self.hooks.supports_distribution_clauses()
+            && token.kind == TokenKind::Word
+            && self.nth_is_keyword(1, Keyword::By)
+            && matches!(
+                self.text(token.span).to_ascii_uppercase().as_str(),
+                "CLUSTER" | "DISTRIBUTE" | "SORT"
+            )
     }
 
     fn parse_with(&mut self) -> With {
@@ -751,6 +924,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     limit: None,
                     limit_percent: false,
                     offset: None,
+                    distribution: Vec::new(),
                     span,
                 }
             };
@@ -906,6 +1080,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             sample: None,
             top: None,
             as_value: None,
+            exclude: Vec::new(),
             span: Span::EMPTY,
         };
         if self.at_keyword(Keyword::From) {
@@ -951,6 +1126,19 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 select.as_value = Some(self.advance().span);
             }
             self.parse_select_items(&mut select.items);
+            if self.at_select_list_exclude() {
+                self.advance();
+                if self.at(TokenKind::LeftParen) {
+                    select.exclude = self.parse_ident_list_in_parens();
+                } else {
+                    while let Some(column) = self.parse_ident(NameUsage::Column) {
+                        select.exclude.push(column);
+                        if !self.eat(TokenKind::Comma) {
+                            break;
+                        }
+                    }
+                }
+            }
         }
         self.parse_select_clauses(&mut select);
         select.span = self.span_from(start);
@@ -972,7 +1160,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 prefix_alias
             } else if self.eat_keyword(Keyword::As) {
                 self.parse_ident(NameUsage::Label)
-            } else if self.at_name(NameUsage::BareAlias) {
+            } else if self.at_name(NameUsage::BareAlias) && !self.at_select_list_exclude() {
                 Some(Self::ident_from(self.advance()))
             } else if self.at(TokenKind::String) {
                 // `select 1 'one'`: a string as an alias (DuckDB, Postgres).
@@ -989,6 +1177,15 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 break;
             }
         }
+    }
+
+    /// `EXCLUDE (a)` or `EXCLUDE a, b` ending a select list (Redshift); a
+    /// bare `EXCLUDE` is an alias.
+    fn at_select_list_exclude(&self) -> bool {
+        self.hooks.supports_select_list_exclude()
+            && self.at_keyword(Keyword::Exclude)
+            && (self.peek_nth(1).kind == TokenKind::LeftParen
+                || self.name_allowed(self.peek_nth(1), NameUsage::Column))
     }
 
     /// `alias: expr` (DuckDB): the alias and its colon, if written.
@@ -1164,6 +1361,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     }
 
     fn at_query_end(&self) -> bool {
+        if self.at_distribution_clause() {
+            return true;
+        }
         let token = self.peek();
         match token.kind {
             TokenKind::EndOfInput | TokenKind::Semicolon | TokenKind::RightParen => true,
@@ -1191,7 +1391,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         self.advance();
         self.recovering = false;
         self.expect_keyword(Keyword::By);
-        if self.hooks.supports_by_all() && self.at_keyword(Keyword::All) {
+        if self.hooks.supports_group_by_all() && self.at_keyword(Keyword::All) {
             self.advance();
             return GroupBy {
                 all: true,
@@ -1306,6 +1506,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     exclude: Vec::new(),
                     replace: Vec::new(),
                     rename: Vec::new(),
+                    ilike: None,
                 })),
                 span: all_span,
             };
@@ -1411,7 +1612,22 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 break;
             };
             let right = self.parse_table_primary();
-            let constraint = if self.eat_keyword(Keyword::On) {
+            let constraint = if matches!(operator, JoinOperator::AsOf | JoinOperator::AsOfLeft)
+                && self.hooks.supports_match_condition()
+                && self.peek().kind == TokenKind::Word
+                && self
+                    .text(self.peek().span)
+                    .eq_ignore_ascii_case("MATCH_CONDITION")
+                && self.peek_nth(1).kind == TokenKind::LeftParen
+            {
+                self.advance();
+                self.advance();
+                self.recovering = false;
+                let condition = self.parse_expr();
+                self.expect_close_paren();
+                let on = self.eat_keyword(Keyword::On).then(|| self.parse_expr());
+                JoinConstraint::MatchCondition { condition, on }
+            } else if self.eat_keyword(Keyword::On) {
                 self.recovering = false;
                 JoinConstraint::On(self.parse_expr())
             } else if self.eat_keyword(Keyword::Using) {
@@ -1422,7 +1638,12 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                         operator,
                         JoinOperator::Cross | JoinOperator::Positional | JoinOperator::Comma
                     );
-                if needs_constraint && !self.hooks.supports_join_keyword(Keyword::Using) {
+                let may_omit =
+                    operator == JoinOperator::Inner && self.hooks.inner_join_may_omit_constraint();
+                if needs_constraint
+                    && !may_omit
+                    && !self.hooks.supports_join_keyword(Keyword::Using)
+                {
                     self.error_expected("ON or USING");
                 }
                 JoinConstraint::None
@@ -1467,11 +1688,16 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             }
         }
         let alias = match (table_name, columns.first()) {
-            (Some(name), _) => Some(TableAlias { name, columns }),
+            (Some(name), _) => Some(TableAlias {
+                name,
+                columns,
+                column_types: Vec::new(),
+            }),
             // Without a table alias the generator is named by its first column.
             (None, Some(first)) => Some(TableAlias {
                 name: *first,
                 columns,
+                column_types: Vec::new(),
             }),
             (None, None) => None,
         };
@@ -1479,6 +1705,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             lateral: true,
             name,
             args,
+            with_ordinality: false,
             alias,
             span: self.span_from(view_start),
         };
@@ -1570,6 +1797,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 *slot = Some(TableAlias {
                     name,
                     columns: Vec::new(),
+                    column_types: Vec::new(),
                 });
             }
         }
@@ -1637,16 +1865,24 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         match token.kind {
             TokenKind::LeftParen => {
                 if self.paren_starts_query() {
+                    // `((values (1)) as v(id) join t on ...)`: what looks like a
+                    // query may be the first relation of a parenthesised join;
+                    // read it again as one when no `)` follows the query.
+                    let checkpoint = self.checkpoint();
                     self.advance();
                     let query = self.parse_query();
-                    self.expect_close_paren();
-                    let alias = self.parse_table_alias();
-                    return TableExpr::Derived {
-                        lateral,
-                        query: Box::new(query),
-                        alias,
-                        span: self.span_from(start),
-                    };
+                    let reported = self.diagnostics.len() > checkpoint.diagnostics;
+                    if self.at(TokenKind::RightParen) || reported {
+                        self.expect_close_paren();
+                        let alias = self.parse_table_alias();
+                        return TableExpr::Derived {
+                            lateral,
+                            query: Box::new(query),
+                            alias,
+                            span: self.span_from(start),
+                        };
+                    }
+                    self.restore(checkpoint);
                 }
                 self.advance();
                 let inner = self.parse_table_expr();
@@ -1669,6 +1905,29 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             }
             _ => {}
         }
+        // `TABLE('name')`, `TABLE($var)`, `TABLE(?)`: a table named at run time.
+        if self.hooks.supports_table_literal()
+            && self.at_keyword(Keyword::Table)
+            && self.peek_nth(1).kind == TokenKind::LeftParen
+            && matches!(
+                self.peek_nth(2).kind,
+                TokenKind::String
+                    | TokenKind::DollarString
+                    | TokenKind::Parameter
+                    | TokenKind::Colon
+            )
+        {
+            self.advance();
+            self.advance();
+            let target = self.parse_expr();
+            self.expect_close_paren();
+            let alias = self.parse_table_alias();
+            return TableExpr::Indirect {
+                target: Box::new(target),
+                alias,
+                span: self.span_from(start),
+            };
+        }
         // `TABLE(f(...))`: a table function behind the standard's wrapper.
         if self.at_keyword(Keyword::Table)
             && self.peek_nth(1).kind == TokenKind::LeftParen
@@ -1687,6 +1946,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 lateral,
                 name,
                 args,
+                with_ordinality: false,
                 alias,
                 span: self.span_from(start),
             };
@@ -1740,25 +2000,206 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             self.error_expected("a table name, a subquery or a table function");
             return TableExpr::Error(Span::new(start, start));
         }
-        let name = self.parse_object_name(NameUsage::Label);
+        // `ROWS FROM (f(x) AS a(c int), g(y)) WITH ORDINALITY` (Postgres).
+        if self.hooks.supports_column_definition_lists()
+            && self.at_keyword(Keyword::Rows)
+            && self.nth_is_keyword(1, Keyword::From)
+            && self.peek_nth(2).kind == TokenKind::LeftParen
+        {
+            self.advance();
+            self.advance();
+            self.advance();
+            let mut functions = Vec::new();
+            loop {
+                let function_start = self.start();
+                let name = self.parse_object_name(NameUsage::Label);
+                let mut args = Vec::new();
+                if self.expect(TokenKind::LeftParen, "`(`") {
+                    args = self.parse_call_arguments_until_close();
+                }
+                let alias = self.parse_table_alias();
+                functions.push(TableExpr::Function {
+                    lateral: false,
+                    name,
+                    args,
+                    with_ordinality: false,
+                    alias,
+                    span: self.span_from(function_start),
+                });
+                if !self.eat(TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect_close_paren();
+            let with_ordinality = self.eat_with_ordinality();
+            let alias = self.parse_table_alias();
+            return TableExpr::RowsFrom {
+                functions,
+                with_ordinality,
+                alias,
+                span: self.span_from(start),
+            };
+        }
+        let name = self.parse_table_name();
         if self.at(TokenKind::LeftParen) {
             self.advance();
             let args = self.parse_call_arguments_until_close();
+            let with_ordinality = self.eat_with_ordinality();
             let alias = self.parse_table_alias();
             return TableExpr::Function {
                 lateral,
                 name,
                 args,
+                with_ordinality,
                 alias,
                 span: self.span_from(start),
             };
         }
+        let mut points = Vec::new();
+        let mut clause = self.parse_time_travel(&mut points);
         let alias = self.parse_table_alias();
-        TableExpr::Named {
+        if clause.is_none() {
+            clause = self.parse_time_travel(&mut points);
+        }
+        let named = TableExpr::Named {
             name,
             alias,
             span: self.span_from(start),
+        };
+        match clause {
+            Some(clause) => TableExpr::TimeTravel {
+                inner: Box::new(named),
+                clause,
+                points,
+                span: self.span_from(start),
+            },
+            None => named,
         }
+    }
+
+    /// A table's name in FROM: dotted, and with dashes where the dialect
+    /// allows them (`my-project.dataset.table`).
+    fn parse_table_name(&mut self) -> ObjectName {
+        if !self.hooks.supports_dashed_table_names() {
+            return self.parse_object_name(NameUsage::Label);
+        }
+        let mut parts = Vec::new();
+        loop {
+            if !self.at_name(NameUsage::Label) {
+                if parts.is_empty() {
+                    self.error_expected("an identifier");
+                }
+                break;
+            }
+            let first = self.advance();
+            let mut span = first.span;
+            let mut ended_by_dot = false;
+            // `my-project`, `x-0`: dashes glued to their neighbours, no spaces.
+            while first.kind != TokenKind::QuotedIdent
+                && self.at(TokenKind::Minus)
+                && self.start() == span.end
+            {
+                let dash = self.peek();
+                let piece = self.peek_nth(1);
+                if piece.span.start != dash.span.end
+                    || !matches!(piece.kind, TokenKind::Word | TokenKind::Number)
+                {
+                    break;
+                }
+                self.advance();
+                self.advance();
+                // `x-0.y`: the number swallowed the dot that separates parts.
+                if piece.kind == TokenKind::Number && self.text(piece.span).ends_with('.') {
+                    span = Span::new(span.start, piece.span.end - 1);
+                    ended_by_dot = true;
+                    break;
+                }
+                span = Span::new(span.start, piece.span.end);
+                // `my-2nd`: a number and the word glued to it.
+                while self.peek().kind == TokenKind::Word && self.start() == span.end {
+                    span = Span::new(span.start, self.advance().span.end);
+                }
+            }
+            parts.push(Ident {
+                span,
+                quoted: first.kind == TokenKind::QuotedIdent,
+            });
+            if ended_by_dot {
+                continue;
+            }
+            if self.at(TokenKind::Dot) && self.name_allowed(self.peek_nth(1), NameUsage::Label) {
+                self.advance();
+                continue;
+            }
+            break;
+        }
+        ObjectName { parts }
+    }
+
+    /// A time-travel clause after a table's name, if one starts here; its
+    /// expressions go to `points`.
+    fn parse_time_travel(&mut self, points: &mut Vec<Expr>) -> Option<Span> {
+        let syntax = self.hooks.time_travel();
+        let start = self.start();
+        if syntax.at_before {
+            // `AT (TIMESTAMP => x)`, `BEFORE (STATEMENT => id)`,
+            // `CHANGES (INFORMATION => DEFAULT) AT (...) END (...)`.
+            let mut found = false;
+            loop {
+                let token = self.peek();
+                let is_clause = token.kind == TokenKind::Word
+                    && self.peek_nth(1).kind == TokenKind::LeftParen
+                    && self.name_allowed(self.peek_nth(2), NameUsage::Label)
+                    && self.peek_nth(3).kind == TokenKind::FatArrow
+                    && matches!(
+                        self.text(token.span).to_ascii_uppercase().as_str(),
+                        "AT" | "BEFORE" | "CHANGES" | "END"
+                    );
+                if !is_clause {
+                    break;
+                }
+                self.advance();
+                self.advance();
+                self.advance();
+                self.advance();
+                points.push(self.parse_expr());
+                self.expect_close_paren();
+                found = true;
+            }
+            if found {
+                return Some(self.span_from(start));
+            }
+        }
+        if syntax.as_of
+            && self.peek().kind == TokenKind::Word
+            && matches!(
+                self.text(self.peek().span).to_ascii_uppercase().as_str(),
+                "TIMESTAMP" | "VERSION"
+            )
+            && self.nth_is_keyword(1, Keyword::As)
+            && self.text(self.peek_nth(2).span).eq_ignore_ascii_case("OF")
+        {
+            self.advance();
+            self.advance();
+            self.advance();
+            points.push(self.parse_expr());
+            return Some(self.span_from(start));
+        }
+        if syntax.for_system_time
+            && self.at_keyword(Keyword::For)
+            && self
+                .text(self.peek_nth(1).span)
+                .eq_ignore_ascii_case("SYSTEM_TIME")
+            && self.nth_is_keyword(2, Keyword::As)
+            && self.text(self.peek_nth(3).span).eq_ignore_ascii_case("OF")
+        {
+            for _ in 0..4 {
+                self.advance();
+            }
+            points.push(self.parse_expr());
+            return Some(self.span_from(start));
+        }
+        None
     }
 
     /// After `(` in FROM or an expression: does a query follow (possibly
@@ -1861,6 +2302,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             TokenKind::ShiftRight => binary(BinaryOp::ShiftRight, OTHER),
             TokenKind::Word if token.keyword == Keyword::And => binary(BinaryOp::And, AND),
             TokenKind::Word if token.keyword == Keyword::Or => binary(BinaryOp::Or, OR),
+            // `a rlike b`, `(a, b) overlaps (c, d)`: word operators of a dialect.
+            TokenKind::Word if token.keyword == Keyword::None => self
+                .hooks
+                .extra_binary_operator(token.kind, self.text(token.span)),
             TokenKind::Caret
             | TokenKind::DoubleStar
             | TokenKind::DoubleSlash
@@ -1931,6 +2376,31 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     span: self.span_from(start),
                 })
             }
+            // `raw:['price']` (Databricks): a key written in brackets.
+            TokenKind::Colon
+                if self.hooks.supports_colon_bracket_path()
+                    && INDEX >= min_precedence
+                    && can_have_path(&left)
+                    && self.peek_nth(1).kind == TokenKind::LeftBracket
+                    && matches!(
+                        self.peek_nth(2).kind,
+                        TokenKind::String | TokenKind::QuotedIdent
+                    )
+                    && self.peek_nth(3).kind == TokenKind::RightBracket =>
+            {
+                self.advance();
+                self.advance();
+                let key = Self::ident_from(self.advance());
+                self.advance();
+                Ok(Expr {
+                    kind: ExprKind::ColonPath {
+                        expr: Box::new(left),
+                        key,
+                    },
+                    span: self.span_from(start),
+                })
+            }
+            // A clause keyword glued to the colon is a key too: `v:from`.
             TokenKind::Colon
                 if self.hooks.supports_colon_path()
                     && INDEX >= min_precedence
@@ -1939,7 +2409,8 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                         self.peek_nth(1).kind,
                         TokenKind::Word | TokenKind::QuotedIdent | TokenKind::String
                     )
-                    && !is_clause_keyword(self.peek_nth(1).keyword) =>
+                    && (!is_clause_keyword(self.peek_nth(1).keyword)
+                        || self.peek_nth(1).span.start == token.span.end) =>
             {
                 self.advance();
                 let key = Self::ident_from(self.advance());
@@ -1955,13 +2426,19 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 if CAST < min_precedence {
                     return Err(left);
                 }
+                // `x ?:: int` (Databricks): a cast that yields NULL on failure.
+                let syntax = if self.text(token.span).starts_with('?') {
+                    CastSyntax::TryDoubleColon
+                } else {
+                    CastSyntax::DoubleColon
+                };
                 self.advance();
                 let type_name = self.parse_type_name();
                 Ok(Expr {
                     kind: ExprKind::Cast {
                         expr: Box::new(left),
                         type_name,
-                        syntax: CastSyntax::DoubleColon,
+                        syntax,
                     },
                     span: self.span_from(start),
                 })
@@ -2040,6 +2517,38 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     ExprKind::IsBoolean {
                         expr: Box::new(left),
                         value: false,
+                        negated,
+                    }
+                } else if self.hooks.supports_is_json()
+                    && self.peek().kind == TokenKind::Word
+                    && self.text(self.peek().span).eq_ignore_ascii_case("JSON")
+                {
+                    self.advance();
+                    let next = self.peek();
+                    let kind = (next.kind == TokenKind::Word
+                        && matches!(
+                            self.text(next.span).to_ascii_uppercase().as_str(),
+                            "VALUE" | "SCALAR" | "OBJECT" | "ARRAY"
+                        ))
+                    .then(|| self.advance().span);
+                    // `WITH UNIQUE [KEYS]`, `WITHOUT UNIQUE [KEYS]`, `UNIQUE [KEYS]`.
+                    let with = self.at_keyword(Keyword::With) || self.at_keyword(Keyword::Without);
+                    let offset = usize::from(with);
+                    let unique_follows = self
+                        .text(self.peek_nth(offset).span)
+                        .eq_ignore_ascii_case("UNIQUE");
+                    let mut unique_keys = false;
+                    if unique_follows {
+                        unique_keys = !self.at_keyword(Keyword::Without);
+                        for _ in 0..=offset {
+                            self.advance();
+                        }
+                        self.eat_word("KEYS");
+                    }
+                    ExprKind::IsJson {
+                        expr: Box::new(left),
+                        kind,
+                        unique_keys,
                         negated,
                     }
                 } else if self.at_keyword(Keyword::Distinct) {
@@ -2151,6 +2660,34 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         use precedence::*;
         let keyword = self.advance().keyword;
         let kind = match keyword {
+            // `x IN UNNEST(array)` (BigQuery): membership in an array value.
+            Keyword::In
+                if self.hooks.supports_in_unnest()
+                    && self.at_keyword(Keyword::Unnest)
+                    && self.peek_nth(1).kind == TokenKind::LeftParen =>
+            {
+                let call_start = self.start();
+                let name = ObjectName {
+                    parts: vec![Self::ident_from(self.advance())],
+                };
+                let array = self.parse_function_call(name, call_start);
+                let membership = Expr {
+                    kind: ExprKind::Binary {
+                        operator: BinaryOp::Other(Name::new("IN")),
+                        left: Box::new(left),
+                        right: Box::new(array),
+                    },
+                    span: self.span_from(start),
+                };
+                if negated {
+                    ExprKind::Unary {
+                        operator: UnaryOp::Not,
+                        operand: Box::new(membership),
+                    }
+                } else {
+                    membership.kind
+                }
+            }
             // `'red' IN tags` (DuckDB): membership in a list value.
             Keyword::In
                 if !self.at(TokenKind::LeftParen)
@@ -2285,6 +2822,17 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             }
             TokenKind::String => {
                 self.advance();
+                // `U&'d!0061t' UESCAPE '!'`: the escape character of a
+                // Unicode string, part of the literal.
+                let text = self.text(token.span);
+                if (text.starts_with("U&") || text.starts_with("u&"))
+                    && self.peek().kind == TokenKind::Word
+                    && self.text(self.peek().span).eq_ignore_ascii_case("UESCAPE")
+                    && self.peek_nth(1).kind == TokenKind::String
+                {
+                    self.advance();
+                    self.advance();
+                }
                 ExprKind::String(StringStyle::Plain)
             }
             TokenKind::EscapeString => {
@@ -2298,6 +2846,29 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             TokenKind::Parameter => {
                 self.advance();
                 ExprKind::Parameter
+            }
+            // `:1`, `:name`: a bind parameter, the colon glued to it.
+            TokenKind::Colon
+                if self.hooks.supports_colon_parameters()
+                    && matches!(self.peek_nth(1).kind, TokenKind::Number | TokenKind::Word)
+                    && self.peek_nth(1).span.start == token.span.end =>
+            {
+                self.advance();
+                self.advance();
+                ExprKind::Parameter
+            }
+            TokenKind::OtherOperator
+                if self
+                    .hooks
+                    .prefix_operator_function(self.text(token.span))
+                    .is_some() =>
+            {
+                self.advance();
+                let operand = self.parse_expr_bp(precedence::UNARY);
+                ExprKind::PrefixCall {
+                    operator: token.span,
+                    operand: Box::new(operand),
+                }
             }
             TokenKind::Minus | TokenKind::Plus | TokenKind::Tilde => {
                 self.advance();
@@ -2338,7 +2909,19 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             }
             TokenKind::LeftBrace if self.hooks.supports_bracket_and_brace_literals() => {
                 self.advance();
-                self.parse_struct_literal()
+                if self.hooks.supports_star_object() && self.at_star_object() {
+                    let mut qualifier = Vec::new();
+                    while !self.at(TokenKind::Star) {
+                        qualifier.push(Self::ident_from(self.advance()));
+                        self.advance();
+                    }
+                    self.advance();
+                    let star = self.parse_star_modifiers(qualifier);
+                    self.expect(TokenKind::RightBrace, "`}`");
+                    ExprKind::StarObject(Box::new(star))
+                } else {
+                    self.parse_struct_literal()
+                }
             }
             TokenKind::Word | TokenKind::QuotedIdent => return self.parse_word_prefix(),
             _ => {
@@ -2353,6 +2936,17 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             kind,
             span: self.span_from(start),
         }
+    }
+
+    /// After `{`: `*` or `t.*`, the columns of an object constant.
+    fn at_star_object(&self) -> bool {
+        let mut offset = 0;
+        while self.name_allowed(self.peek_nth(offset), NameUsage::Label)
+            && self.peek_nth(offset + 1).kind == TokenKind::Dot
+        {
+            offset += 2;
+        }
+        self.peek_nth(offset).kind == TokenKind::Star
     }
 
     /// Reports numbers whose digit separators are misplaced (`1__0`, `1_`).
@@ -2626,6 +3220,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                         args: vec![FunctionArg {
                             name: None,
                             value: inner,
+                            variadic: false,
                         }],
                         distinct: false,
                         order_by: Vec::new(),
@@ -2798,8 +3393,17 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             exclude: Vec::new(),
             replace: Vec::new(),
             rename: Vec::new(),
+            ilike: None,
         };
         loop {
+            if modifiers.ilike
+                && self.at_keyword(Keyword::Ilike)
+                && self.peek_nth(1).kind == TokenKind::String
+            {
+                self.advance();
+                star.ilike = Some(self.advance().span);
+                continue;
+            }
             if (modifiers.exclude && self.at_keyword(Keyword::Exclude))
                 || (modifiers.except && self.at_keyword(Keyword::Except))
             {
@@ -2942,13 +3546,59 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         if unit.is_none() && !matches!(value.kind, ExprKind::String(_) | ExprKind::Error) {
             self.error_expected("an interval unit such as DAY or MONTH");
         }
-        self.finish(
+        let mut interval = self.finish(
             ExprKind::Interval {
                 value: Box::new(value),
                 unit,
             },
             start,
-        )
+        );
+        // `interval 5 hours 30 minutes` (Spark): the sum of its parts.
+        while unit.is_some()
+            && self.hooks.supports_multi_unit_intervals()
+            && matches!(self.peek().kind, TokenKind::String | TokenKind::Number)
+            && self.nth_is_interval_unit(1)
+        {
+            let part_start = self.start();
+            let value_token = self.advance();
+            let kind = if value_token.kind == TokenKind::Number {
+                ExprKind::Number
+            } else {
+                ExprKind::String(StringStyle::Plain)
+            };
+            let value = Expr {
+                kind,
+                span: value_token.span,
+            };
+            let part_unit = Some(self.advance().span);
+            let part = self.finish(
+                ExprKind::Interval {
+                    value: Box::new(value),
+                    unit: part_unit,
+                },
+                part_start,
+            );
+            interval = self.finish(
+                ExprKind::Binary {
+                    operator: BinaryOp::Add,
+                    left: Box::new(interval),
+                    right: Box::new(part),
+                },
+                start,
+            );
+        }
+        interval
+    }
+
+    /// Whether the token at `offset` is an interval unit, singular or plural.
+    fn nth_is_interval_unit(&self, offset: usize) -> bool {
+        let token = self.peek_nth(offset);
+        if token.kind != TokenKind::Word {
+            return false;
+        }
+        let upper = self.text(token.span).to_ascii_uppercase();
+        let singular = upper.strip_suffix('S').unwrap_or(&upper);
+        self.hooks.is_interval_unit(&upper) || self.hooks.is_interval_unit(singular)
     }
 
     /// `name(` has been read up to the name; reads the arguments and what
@@ -2992,13 +3642,11 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 // Keyword-separated arguments: `extract(year from d)`,
                 // `substring(s from 2 for 3)`, `trim(both 'x' from s)`.
                 let separated = self.eat(TokenKind::Comma)
-                    || (matches!(
-                        function_name.as_str(),
-                        "extract" | "substring" | "trim" | "overlay" | "position"
-                    ) && (self.eat_keyword(Keyword::From)
-                        || self.eat_keyword(Keyword::For)
-                        || self.eat_keyword(Keyword::In)
-                        || self.eat_word("PLACING")));
+                    || (self.hooks.has_keyword_separated_arguments(&function_name)
+                        && (self.eat_keyword(Keyword::From)
+                            || self.eat_keyword(Keyword::For)
+                            || self.eat_keyword(Keyword::In)
+                            || self.eat_word("PLACING")));
                 if !separated || self.at(TokenKind::RightParen) {
                     break;
                 }
@@ -3109,7 +3757,46 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             return FunctionArg {
                 name: Some(Self::ident_from(token)),
                 value: self.parse_expr(),
+                variadic: false,
             };
+        }
+        let start = self.start();
+        // `ml.predict(model d.m, table d.t)`: a model or a relation by name.
+        if self.hooks.supports_relation_arguments()
+            && token.kind == TokenKind::Word
+            && (token.keyword == Keyword::Table
+                || self.text(token.span).eq_ignore_ascii_case("MODEL"))
+            && self.name_allowed(next, NameUsage::Column)
+        {
+            let keyword = self.advance().span;
+            let name = self.parse_table_name();
+            return FunctionArg {
+                name: None,
+                value: self.finish(ExprKind::RelationArgument { keyword, name }, start),
+                variadic: false,
+            };
+        }
+        // `xmlelement(name item, ...)`: the element's name, not a column.
+        if self.hooks.supports_sql_xml()
+            && function_name == "xmlelement"
+            && token.kind == TokenKind::Word
+            && self.text(token.span).eq_ignore_ascii_case("NAME")
+            && self.name_allowed(next, NameUsage::Label)
+        {
+            self.advance();
+            let element = Self::ident_from(self.advance());
+            return FunctionArg {
+                name: None,
+                value: self.finish(ExprKind::XmlName(element), start),
+                variadic: false,
+            };
+        }
+        let variadic = self.hooks.supports_variadic_arguments()
+            && token.kind == TokenKind::Word
+            && self.text(token.span).eq_ignore_ascii_case("VARIADIC")
+            && !matches!(next.kind, TokenKind::Comma | TokenKind::RightParen);
+        if variadic {
+            self.advance();
         }
         // `position(a in b)`: the first argument stops before IN.
         let value = if function_name == "position" {
@@ -3132,12 +3819,20 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             self.parse_expr()
         };
         // `struct(1 as a)`: the alias names the field, like a named argument.
-        if self.hooks.supports_aliased_call_arguments() && self.at_keyword(Keyword::As) {
+        if self.hooks.allows_aliased_arguments(function_name) && self.at_keyword(Keyword::As) {
             self.advance();
             let name = self.parse_ident(NameUsage::Label);
-            return FunctionArg { name, value };
+            return FunctionArg {
+                name,
+                value,
+                variadic,
+            };
         }
-        FunctionArg { name: None, value }
+        FunctionArg {
+            name: None,
+            value,
+            variadic,
+        }
     }
 
     /// Arguments of a table function in FROM, after its `(`.
@@ -3298,6 +3993,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         };
         // Split the token in place: its first byte closes this type.
         let split = token.span.start + 1;
+        self.split_tokens.push((self.position, token));
         self.previous_end = split;
         self.tokens[self.position] = Token::new(rest, Span::new(split, token.span.end));
     }
@@ -3309,6 +4005,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 name: Name::new("?"),
                 arguments: TypeArguments::None,
                 array_dimensions: 0,
+                collation: None,
                 span: self.span_from(start),
             };
         }
@@ -3325,6 +4022,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 name: Name::new("?"),
                 arguments: TypeArguments::None,
                 array_dimensions: 0,
+                collation: None,
                 span: Span::new(start, start),
             };
         }
@@ -3490,10 +4188,33 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             self.advance();
             array_dimensions = array_dimensions.saturating_add(1);
         }
+        // `time(3) with time zone`: the zone may follow the precision.
+        if matches!(words.as_str(), "TIMESTAMP" | "TIME")
+            && (self.at_keyword(Keyword::With) || self.at_keyword(Keyword::Without))
+            && self.nth_is_keyword(1, Keyword::Time)
+            && self.nth_is_keyword(2, Keyword::Zone)
+        {
+            let with = self.advance().keyword == Keyword::With;
+            self.advance();
+            self.advance();
+            words.push_str(if with {
+                " WITH TIME ZONE"
+            } else {
+                " WITHOUT TIME ZONE"
+            });
+        }
+        let collation = if self.hooks.supports_type_collation() && self.at_keyword(Keyword::Collate)
+        {
+            self.advance();
+            self.parse_ident(NameUsage::Label)
+        } else {
+            None
+        };
         TypeName {
             name: Name::new(&words),
             arguments,
             array_dimensions,
+            collation,
             span: self.span_from(start),
         }
     }

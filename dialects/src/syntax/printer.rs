@@ -154,6 +154,15 @@ impl TreePrinter<'_> {
             self.expr(offset);
             self.close();
         }
+        for distribution in &query.distribution {
+            let head = format!(
+                "{} by",
+                self.text(distribution.keyword).to_ascii_lowercase()
+            );
+            self.open(&head, distribution.span);
+            self.order_keys(&distribution.keys);
+            self.close();
+        }
         self.close();
     }
 
@@ -287,6 +296,10 @@ impl TreePrinter<'_> {
             let head = format!("sample [{}]", self.text(sample));
             self.leaf(&head, sample);
         }
+        if let (Some(first), Some(last)) = (select.exclude.first(), select.exclude.last()) {
+            let head = format!("exclude({})", self.name_list(&select.exclude));
+            self.leaf(&head, first.span.cover(last.span));
+        }
         self.clause("having", &select.having);
         self.clause("qualify", &select.qualify);
         for window in &select.windows {
@@ -327,6 +340,25 @@ impl TreePrinter<'_> {
             None => String::new(),
             Some(alias) if alias.columns.is_empty() => {
                 format!(" as {}", self.ident_text(alias.name))
+            }
+            Some(alias) if alias.column_types.len() == alias.columns.len() => {
+                let columns: Vec<String> = alias
+                    .columns
+                    .iter()
+                    .zip(&alias.column_types)
+                    .map(|(column, column_type)| {
+                        format!(
+                            "{} {}",
+                            self.ident_text(*column),
+                            type_text(column_type, self.source)
+                        )
+                    })
+                    .collect();
+                format!(
+                    " as {}({})",
+                    self.ident_text(alias.name),
+                    columns.join(", ")
+                )
             }
             Some(alias) => format!(
                 " as {}({})",
@@ -369,13 +401,19 @@ impl TreePrinter<'_> {
                 lateral,
                 name,
                 args,
+                with_ordinality,
                 alias,
                 span,
             } => {
                 let head = format!(
-                    "{}table-function {}{}",
+                    "{}table-function {}{}{}",
                     if *lateral { "lateral " } else { "" },
                     self.names(&name.parts),
+                    if *with_ordinality {
+                        " with-ordinality"
+                    } else {
+                        ""
+                    },
                     self.alias_suffix(alias)
                 );
                 self.open(&head, *span);
@@ -436,6 +474,16 @@ impl TreePrinter<'_> {
                         self.expr(predicate);
                         self.close();
                     }
+                    ast::JoinConstraint::MatchCondition { condition, on } => {
+                        self.open("match-condition", condition.span);
+                        self.expr(condition);
+                        self.close();
+                        if let Some(on) = on {
+                            self.open("on", on.span);
+                            self.expr(on);
+                            self.close();
+                        }
+                    }
                     ast::JoinConstraint::Using(columns) => {
                         let head = format!("using {}", self.name_list(columns));
                         let span = match (columns.first(), columns.last()) {
@@ -480,6 +528,51 @@ impl TreePrinter<'_> {
                 self.table(inner);
                 self.close();
             }
+            ast::TableExpr::TimeTravel {
+                inner,
+                clause,
+                points,
+                span,
+            } => {
+                let head = format!("time-travel [{}]", self.text(*clause));
+                self.open(&head, *span);
+                self.table(inner);
+                for point in points {
+                    self.expr(point);
+                }
+                self.close();
+            }
+            ast::TableExpr::Indirect {
+                target,
+                alias,
+                span,
+            } => {
+                let head = format!("indirect-table{}", self.alias_suffix(alias));
+                self.open(&head, *span);
+                self.expr(target);
+                self.close();
+            }
+            ast::TableExpr::RowsFrom {
+                functions,
+                with_ordinality,
+                alias,
+                span,
+            } => {
+                let head = format!(
+                    "rows-from{}{}",
+                    if *with_ordinality {
+                        " with-ordinality"
+                    } else {
+                        ""
+                    },
+                    self.alias_suffix(alias)
+                );
+                self.open(&head, *span);
+                for function in functions {
+                    self.table(function);
+                }
+                self.close();
+            }
             ast::TableExpr::Error(span) => self.leaf("error", *span),
         }
     }
@@ -490,6 +583,11 @@ impl TreePrinter<'_> {
                 Some(name) => {
                     let head = format!("named {}", self.ident_text(name));
                     self.open(&head, name.span.cover(arg.value.span));
+                    self.expr(&arg.value);
+                    self.close();
+                }
+                None if arg.variadic => {
+                    self.open("variadic", arg.value.span);
                     self.expr(&arg.value);
                     self.close();
                 }
@@ -622,6 +720,7 @@ impl TreePrinter<'_> {
                     ast::CastSyntax::Cast => "cast",
                     ast::CastSyntax::TryCast => "try-cast",
                     ast::CastSyntax::DoubleColon => "::",
+                    ast::CastSyntax::TryDoubleColon => "?::",
                 };
                 self.open(
                     &format!("{keyword} {}", type_text(type_name, self.source)),
@@ -727,6 +826,23 @@ impl TreePrinter<'_> {
                 negated,
             } => {
                 let head = format!("is{} {value}", if *negated { "-not" } else { "" });
+                self.open(&head, span);
+                self.expr(expr);
+                self.close();
+            }
+            ast::ExprKind::IsJson {
+                expr,
+                kind,
+                unique_keys,
+                negated,
+            } => {
+                let mut head = String::from(if *negated { "is-not-json" } else { "is-json" });
+                if let Some(kind) = kind {
+                    let _ = write!(head, " {}", self.text(*kind).to_ascii_lowercase());
+                }
+                if *unique_keys {
+                    head.push_str(" unique-keys");
+                }
                 self.open(&head, span);
                 self.expr(expr);
                 self.close();
@@ -860,6 +976,9 @@ impl TreePrinter<'_> {
                 if !star.exclude.is_empty() {
                     let _ = write!(head, " exclude({})", self.name_list(&star.exclude));
                 }
+                if let Some(pattern) = star.ilike {
+                    let _ = write!(head, " ilike {}", self.text(pattern));
+                }
                 if !star.rename.is_empty() {
                     let renamed: Vec<String> = star
                         .rename
@@ -893,6 +1012,32 @@ impl TreePrinter<'_> {
                 self.open("at-time-zone", span);
                 self.expr(expr);
                 self.expr(zone);
+                self.close();
+            }
+            ast::ExprKind::StarObject(star) => {
+                self.open("star-object", span);
+                self.expr(&ast::Expr {
+                    kind: ast::ExprKind::Star(star.clone()),
+                    span,
+                });
+                self.close();
+            }
+            ast::ExprKind::RelationArgument { keyword, name } => {
+                let head = format!(
+                    "{} {}",
+                    self.text(*keyword).to_ascii_lowercase(),
+                    self.names(&name.parts)
+                );
+                self.leaf(&head, span);
+            }
+            ast::ExprKind::XmlName(name) => {
+                let head = format!("xml-name {}", self.ident_text(*name));
+                self.leaf(&head, span);
+            }
+            ast::ExprKind::PrefixCall { operator, operand } => {
+                let head = format!("prefix {}", self.text(*operator));
+                self.open(&head, span);
+                self.expr(operand);
                 self.close();
             }
             ast::ExprKind::Error => self.leaf("error", span),
@@ -967,6 +1112,9 @@ pub fn type_text(type_name: &ast::TypeName, source: &str) -> String {
     }
     for _ in 0..type_name.array_dimensions {
         text.push_str("[]");
+    }
+    if let Some(collation) = type_name.collation {
+        let _ = write!(text, " COLLATE {}", slice(collation.span));
     }
     text
 }
