@@ -364,8 +364,10 @@ impl DialectSemantics for BigQuerySemantics {
             Op::Other(spelling) => {
                 return Some(match spelling.as_str().to_ascii_uppercase().as_str() {
                     "COLLATE" => left.clone(),
+                    // `x IN UNNEST(array)`.
+                    "IN" => T::Boolean,
                     _ => T::Unknown,
-                })
+                });
             }
             _ => {}
         }

@@ -318,7 +318,7 @@ impl DialectSemantics for PostgresSemantics {
                 return Some(match spelling.as_str().to_ascii_uppercase().as_str() {
                     "~" | "!~" | "~*" | "!~*" | "~~" | "!~~" | "~~*" | "!~~*" | "@>" | "<@"
                     | "&&" | "?" | "?|" | "?&" | "ILIKE" | "SIMILAR TO" | "^@" | "-|-" | "&<"
-                    | "&>" => T::Boolean,
+                    | "&>" | "OVERLAPS" | "IS JSON" => T::Boolean,
                     "->" | "#>" | "-" if left.is_dynamic() => T::Json,
                     "->>" | "#>>" => T::STRING,
                     "COLLATE" => left.clone(),

@@ -95,6 +95,68 @@ fn unquote(raw: &str) -> String {
     }
 }
 
+/// The value of a Unicode string `U&'d\0061t'`, with its escape character
+/// from `UESCAPE '!'` when written (a backslash otherwise): `\XXXX` and
+/// `\+XXXXXX` are code points, a doubled escape character is itself.
+fn unicode_escaped(raw: &str) -> String {
+    let body_start = raw.find('\'').unwrap_or(raw.len());
+    let rest = &raw[body_start..];
+    // The literal's closing quote: the first `'` not doubled.
+    let mut body_end = rest.len();
+    let bytes = rest.as_bytes();
+    let mut index = 1;
+    while index < bytes.len() {
+        if bytes[index] == b'\'' {
+            if bytes.get(index + 1) == Some(&b'\'') {
+                index += 2;
+                continue;
+            }
+            body_end = index + 1;
+            break;
+        }
+        index += 1;
+    }
+    let body = unquote(&rest[..body_end]);
+    // `UESCAPE '!'` after the literal names another escape character.
+    let after = &rest[body_end..];
+    let escape = match (after.find('\''), after.rfind('\'')) {
+        (Some(open), Some(close)) if open < close => after[open + 1..close].chars().next(),
+        _ => None,
+    }
+    .unwrap_or('\\');
+    let mut value = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != escape {
+            value.push(c);
+            continue;
+        }
+        if chars.peek() == Some(&escape) {
+            chars.next();
+            value.push(escape);
+            continue;
+        }
+        let width = if chars.peek() == Some(&'+') {
+            chars.next();
+            6
+        } else {
+            4
+        };
+        let digits: String = chars.by_ref().take(width).collect();
+        match u32::from_str_radix(&digits, 16)
+            .ok()
+            .and_then(char::from_u32)
+        {
+            Some(decoded) => value.push(decoded),
+            None => {
+                value.push(escape);
+                value.push_str(&digits);
+            }
+        }
+    }
+    value
+}
+
 /// The value of a string with backslash escapes: Postgres `E'...'`, and the
 /// strings of dialects where a backslash always escapes (`'...'`, `"..."`,
 /// `'''...'''`), after an optional prefix of letters (`E`, `r` for raw,
@@ -200,6 +262,9 @@ impl<'source> Lowerer<'source, '_> {
     fn string_value(&self, span: Span, style: ast::StringStyle) -> String {
         let raw = self.text(span);
         match style {
+            ast::StringStyle::Plain if raw.starts_with("U&") || raw.starts_with("u&") => {
+                unicode_escaped(raw)
+            }
             ast::StringStyle::Plain if self.hooks.strings_have_backslash_escapes() => {
                 unescape_backslashes(raw)
             }
@@ -678,19 +743,12 @@ impl<'source> Lowerer<'source, '_> {
             // Sampling keeps the columns: the IR reads the sampled relation.
             ast::TableExpr::Sampled { inner, .. } => self.lower_table(inner),
             // The IR reads tables as they are now: a past version has the
-            // same columns, so the point in time is checked and dropped.
-            ast::TableExpr::TimeTravel { inner, points, .. } => {
-                for point in points {
-                    self.lower_expr(point);
-                }
-                self.lower_table(inner)
-            }
+            // same columns, so the point in time (read by the parser) is
+            // dropped; the IR has no place for it.
+            ast::TableExpr::TimeTravel { inner, .. } => self.lower_table(inner),
             // A table named at run time, or functions zipped side by side:
             // the IR has no relation for them, so their columns stay unknown.
-            ast::TableExpr::Indirect { target, span, .. } => {
-                self.lower_expr(target);
-                self.query.add_rel(RelKind::Error, *span)
-            }
+            ast::TableExpr::Indirect { span, .. } => self.query.add_rel(RelKind::Error, *span),
             ast::TableExpr::RowsFrom {
                 functions, span, ..
             } => {
@@ -782,11 +840,28 @@ impl<'source> Lowerer<'source, '_> {
                 operator,
                 left,
                 right,
-            } => ExprKind::Binary {
-                op: *operator,
-                left: self.lower_expr(left),
-                right: self.lower_expr(right),
-            },
+            } => {
+                // `x IN UNNEST(array)` is membership in the array, as DuckDB's
+                // `x IN list`: the IR tests the array itself.
+                let membership_array = match (operator, &right.kind) {
+                    (BinaryOp::Other(name), ast::ExprKind::Function(call))
+                        if name.as_str() == "IN"
+                            && call.args.len() == 1
+                            && call.name.parts.len() == 1
+                            && self
+                                .text(call.name.parts[0].span)
+                                .eq_ignore_ascii_case("UNNEST") =>
+                    {
+                        Some(&call.args[0].value)
+                    }
+                    _ => None,
+                };
+                ExprKind::Binary {
+                    op: *operator,
+                    left: self.lower_expr(left),
+                    right: self.lower_expr(membership_array.unwrap_or(right)),
+                }
+            }
             ast::ExprKind::Cast {
                 expr,
                 type_name,
@@ -955,11 +1030,14 @@ impl<'source> Lowerer<'source, '_> {
             },
             // `v:key` reads like `v['key']`: an index by the key's text.
             ast::ExprKind::ColonPath { expr, key } => {
-                let key_ident = self.ident(*key);
-                let key_id = self.add(
-                    ExprKind::Literal(Literal::String(key_ident.name.as_str().into())),
-                    key.span,
-                );
+                // `raw:["item name"]` (Databricks): a double-quoted string key.
+                let raw = self.text(key.span);
+                let key_text: Box<str> = if !key.quoted && raw.starts_with('"') {
+                    unquote(raw).into()
+                } else {
+                    self.ident(*key).name.as_str().into()
+                };
+                let key_id = self.add(ExprKind::Literal(Literal::String(key_text)), key.span);
                 ExprKind::Index {
                     expr: self.lower_expr(expr),
                     index: key_id,
@@ -1176,5 +1254,8 @@ mod tests {
         assert_eq!(unescape_backslashes("E'a\\nb\\''"), "a\nb'");
         assert_eq!(dollar_body("$tag$x$y$tag$"), "x$y");
         assert_eq!(dollar_body("$$z$$"), "z");
+        assert_eq!(unicode_escaped("U&'d\\0061t'"), "dat");
+        assert_eq!(unicode_escaped("U&'d!0061t!+000061' UESCAPE '!'"), "data");
+        assert_eq!(unicode_escaped("U&'can''t !!'  uescape '!'"), "can't !");
     }
 }

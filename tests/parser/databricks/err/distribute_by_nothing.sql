@@ -1,0 +1,2 @@
+-- DISTRIBUTE BY needs at least one expression.
+select * from events distribute by;

@@ -1,0 +1,2 @@
+-- EXCLUDE needs at least one column.
+select * exclude () from orders;
