@@ -1,7 +1,9 @@
 //! BigQuery's answers to the shared parser's questions ([`SyntaxHooks`]):
 //! reserved words, `QUALIFY`, `* EXCEPT`/`REPLACE`, `[...]` array literals,
 //! angle-bracket types and typed constructors, `STRUCT(x AS a)`,
-//! `SELECT AS STRUCT`, and the mapping of its type names onto `SqlType`.
+//! `SELECT AS STRUCT`, `FOR SYSTEM_TIME AS OF`, dashed project ids in table
+//! names, `IN UNNEST(...)`, `TABLE t`/`MODEL m` arguments, and the mapping
+//! of its type names onto `SqlType`.
 
 use crate::syntax::ast::TypeName;
 use crate::syntax::hooks::{KeywordCategory, StarModifiers, SyntaxHooks, TimeTravelSyntax};

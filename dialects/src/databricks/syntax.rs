@@ -1,7 +1,9 @@
 //! Databricks' (Spark SQL's) answers to the shared parser's questions
 //! ([`SyntaxHooks`]): reserved words, `QUALIFY`, `LATERAL VIEW`, lambdas,
-//! `:` JSON paths, `PIVOT`, angle-bracket types, `* EXCEPT`, `==` and
-//! `<=>`, and the mapping of its type names onto `SqlType`.
+//! `:` JSON paths (also `:['key']`), `PIVOT`, angle-bracket types,
+//! `COLLATE` in types, `* EXCEPT`, `==` and `<=>`, `CLUSTER`/`DISTRIBUTE`/
+//! `SORT BY`, Delta's `TIMESTAMP`/`VERSION AS OF`, multi-part intervals,
+//! and the mapping of its type names onto `SqlType`.
 
 use crate::syntax::ast::TypeName;
 use crate::syntax::hooks::{KeywordCategory, StarModifiers, SyntaxHooks, TimeTravelSyntax};

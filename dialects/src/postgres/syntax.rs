@@ -1,7 +1,8 @@
 //! Postgres' answers to the shared parser's questions ([`SyntaxHooks`]):
 //! its keyword classes, its operators (`^` power, JSON and containment
-//! operators), typed literals, and the mapping of its type names onto
-//! `SqlType`. The rest of its syntax (`::`, `ARRAY[...]`, `DISTINCT ON`,
+//! operators, `|/` and `||/`, `OVERLAPS`), typed literals, `VARIADIC`,
+//! SQL/XML names, `IS JSON`, column definition lists, `ROWS FROM` and
+//! `WITH ORDINALITY`, and the mapping of its type names onto `SqlType`. The rest of its syntax (`::`, `ARRAY[...]`, `DISTINCT ON`,
 //! `FILTER`, `WITHIN GROUP`, `LATERAL`) is the shared parser's default.
 
 use crate::syntax::ast::TypeName;

@@ -1,6 +1,7 @@
 //! The Redshift dialect: its syntax hooks into the shared parser and its
 //! semantics. Redshift's tokens are Postgres's (its SQL is built on
-//! Postgres 8), so it lexes with the Postgres lexer.
+//! Postgres 8), so it lexes with the Postgres lexer, reading `#name` as the
+//! name of a temporary table.
 
 mod semantics;
 pub mod syntax;

@@ -1,6 +1,7 @@
 //! Redshift's answers to the shared parser's questions ([`SyntaxHooks`]):
 //! the Postgres base (keyword classes, operators, statements) plus
-//! `QUALIFY`, `SELECT TOP n`, `MINUS`, and Redshift's own type names
+//! `QUALIFY`, `SELECT TOP n`, `MINUS`, `EXCLUDE` after the select list,
+//! `ARRAY(...)`, and Redshift's own type names
 //! (`SUPER`, `VARBYTE`, `GEOMETRY`...) onto `SqlType`. `SUPER` navigation
 //! (`c.orders[0].id`) is the shared field and index syntax.
 

@@ -1,7 +1,9 @@
 //! Snowflake's answers to the shared parser's questions ([`SyntaxHooks`]):
 //! reserved words, `QUALIFY`, `:` paths into VARIANT, `SAMPLE`,
-//! `PIVOT`/`UNPIVOT`, `MINUS`, `* EXCLUDE`/`RENAME`/`REPLACE`, lambdas, and
-//! the mapping of its type names onto `SqlType`.
+//! `PIVOT`/`UNPIVOT`, `MINUS`, `* EXCLUDE`/`RENAME`/`REPLACE`/`ILIKE`,
+//! `{*}`, lambdas, `AT`/`BEFORE`/`CHANGES` time travel, `TABLE('name')`,
+//! `:1` parameters, `GROUP BY ALL`, `MATCH_CONDITION`, and the mapping of
+//! its type names onto `SqlType`.
 
 use crate::syntax::ast::TypeName;
 use crate::syntax::hooks::{KeywordCategory, StarModifiers, SyntaxHooks, TimeTravelSyntax};

@@ -178,7 +178,8 @@ pub trait SyntaxHooks: Sync {
     /// (see [`crate::syntax::parser::precedence`]), or `None` when the token
     /// is no operator here. `spelling` is the token's text.
     ///
-    /// Example: `select tags @> ['a']`, `select 2 ** 3`, `select 7 // 2`.
+    /// Example: `select tags @> ['a']`, `select 2 ** 3`, `select 7 // 2`, and
+    /// words (keyword-less [`TokenKind::Word`]s) such as `a rlike 'x.*'`.
     fn extra_binary_operator(&self, kind: TokenKind, spelling: &str) -> Option<(BinaryOp, u8)> {
         let _ = (kind, spelling);
         None
