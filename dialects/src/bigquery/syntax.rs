@@ -95,6 +95,10 @@ impl SyntaxHooks for BigQuerySyntax {
         true
     }
 
+    fn is_try_cast_word(&self, word: &str) -> bool {
+        word.eq_ignore_ascii_case("SAFE_CAST")
+    }
+
     fn is_typed_literal_prefix(&self, upper_case_word: &str) -> bool {
         matches!(
             upper_case_word,

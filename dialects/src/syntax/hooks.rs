@@ -389,6 +389,15 @@ pub trait SyntaxHooks: Sync {
         false
     }
 
+    /// Whether `word` (any case), called like `CAST`, is a cast that yields
+    /// NULL when the value does not convert, like `TRY_CAST`.
+    ///
+    /// Example: `select safe_cast(x as int64)` (BigQuery).
+    fn is_try_cast_word(&self, word: &str) -> bool {
+        let _ = word;
+        false
+    }
+
     /// The function a prefix operator spelled `spelling` stands for, if it
     /// is one here.
     ///

@@ -3084,23 +3084,37 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     );
                 }
                 Keyword::Case => return self.parse_case(),
-                Keyword::Cast | Keyword::TryCast if next.kind == TokenKind::LeftParen => {
+                Keyword::Cast | Keyword::TryCast | Keyword::None
+                    if next.kind == TokenKind::LeftParen
+                        && (token.keyword != Keyword::None
+                            || self.hooks.is_try_cast_word(self.text(token.span))) =>
+                {
                     self.advance();
                     self.advance();
                     let expr = self.parse_expr();
                     self.expect_keyword(Keyword::As);
                     let type_name = self.parse_type_name();
-                    // `cast(d as string format 'YYYY')` (BigQuery): the format
-                    // changes the text, not the type.
+                    // `cast(d as string format 'YYYY' at time zone 'UTC')`
+                    // (BigQuery): the format and its zone change the text,
+                    // not the type; they are read and not kept.
                     if self.peek().kind == TokenKind::Word
                         && self.text(self.peek().span).eq_ignore_ascii_case("FORMAT")
-                        && matches!(
+                        && !matches!(
                             self.peek_nth(1).kind,
-                            TokenKind::String | TokenKind::EscapeString
+                            TokenKind::RightParen | TokenKind::Comma
                         )
                     {
                         self.advance();
-                        self.advance();
+                        self.parse_expr_bp(precedence::AT_TIME_ZONE + 1);
+                        if self.at_keyword(Keyword::At)
+                            && self.nth_is_keyword(1, Keyword::Time)
+                            && self.nth_is_keyword(2, Keyword::Zone)
+                        {
+                            self.advance();
+                            self.advance();
+                            self.advance();
+                            self.parse_expr();
+                        }
                     }
                     self.expect_close_paren();
                     let syntax = if token.keyword == Keyword::Cast {
