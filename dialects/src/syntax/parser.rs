@@ -861,10 +861,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         self.hooks.supports_distribution_clauses()
             && token.kind == TokenKind::Word
             && self.nth_is_keyword(1, Keyword::By)
-            && matches!(
-                self.text(token.span).to_ascii_uppercase().as_str(),
-                "CLUSTER" | "DISTRIBUTE" | "SORT"
-            )
+            && ["CLUSTER", "DISTRIBUTE", "SORT"]
+                .iter()
+                .any(|word| self.text(token.span).eq_ignore_ascii_case(word))
     }
 
     fn parse_with(&mut self) -> With {
@@ -2151,10 +2150,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     && self.peek_nth(1).kind == TokenKind::LeftParen
                     && self.name_allowed(self.peek_nth(2), NameUsage::Label)
                     && self.peek_nth(3).kind == TokenKind::FatArrow
-                    && matches!(
-                        self.text(token.span).to_ascii_uppercase().as_str(),
-                        "AT" | "BEFORE" | "CHANGES" | "END"
-                    );
+                    && ["AT", "BEFORE", "CHANGES", "END"]
+                        .iter()
+                        .any(|word| self.text(token.span).eq_ignore_ascii_case(word));
                 if !is_clause {
                     break;
                 }
@@ -2172,10 +2170,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         }
         if syntax.as_of
             && self.peek().kind == TokenKind::Word
-            && matches!(
-                self.text(self.peek().span).to_ascii_uppercase().as_str(),
-                "TIMESTAMP" | "VERSION"
-            )
+            && ["TIMESTAMP", "VERSION"]
+                .iter()
+                .any(|word| self.text(self.peek().span).eq_ignore_ascii_case(word))
             && self.nth_is_keyword(1, Keyword::As)
             && self.text(self.peek_nth(2).span).eq_ignore_ascii_case("OF")
         {
