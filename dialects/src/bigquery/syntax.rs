@@ -53,6 +53,7 @@ impl SyntaxHooks for BigQuerySyntax {
             rename: false,
             unparenthesized_list: false,
             ilike: false,
+            unparenthesized_rename: false,
         }
     }
 

@@ -55,6 +55,7 @@ impl SyntaxHooks for DatabricksSyntax {
             rename: false,
             unparenthesized_list: false,
             ilike: false,
+            unparenthesized_rename: false,
         }
     }
 

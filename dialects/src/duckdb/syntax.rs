@@ -103,6 +103,7 @@ impl SyntaxHooks for DuckDbSyntax {
             rename: true,
             unparenthesized_list: true,
             ilike: false,
+            unparenthesized_rename: false,
         }
     }
 

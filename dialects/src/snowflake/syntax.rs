@@ -53,6 +53,7 @@ impl SyntaxHooks for SnowflakeSyntax {
             rename: true,
             unparenthesized_list: true,
             ilike: true,
+            unparenthesized_rename: true,
         }
     }
 

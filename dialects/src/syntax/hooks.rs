@@ -428,6 +428,8 @@ pub struct StarModifiers {
     pub unparenthesized_list: bool,
     /// `* ILIKE 'a%'` (Snowflake).
     pub ilike: bool,
+    /// `* RENAME a AS b`: one column renamed without parentheses (Snowflake).
+    pub unparenthesized_rename: bool,
 }
 
 /// Which time-travel clauses a dialect has (see [`SyntaxHooks::time_travel`]).

@@ -1214,8 +1214,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     self.advance();
                     self.expect_close_paren_skipping();
                 }
+                // `SAMPLE ROW (10)`: ROW names the method, like BERNOULLI.
                 TokenKind::Word
                     if token.keyword == Keyword::None
+                        || token.keyword == Keyword::Row
                         || self.hooks.keyword_category(token.keyword)
                             == KeywordCategory::Unreserved =>
                 {
@@ -3479,6 +3481,21 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     }
                 }
                 self.expect_close_paren();
+            } else if modifiers.unparenthesized_rename
+                && self.at_keyword(Keyword::Rename)
+                && self.name_allowed(self.peek_nth(1), NameUsage::Column)
+            {
+                // `* RENAME a AS b` (Snowflake): one column, no parentheses.
+                self.advance();
+                let old = self
+                    .parse_object_name(NameUsage::Label)
+                    .parts
+                    .last()
+                    .copied();
+                self.expect_keyword(Keyword::As);
+                if let (Some(old), Some(new)) = (old, self.parse_ident(NameUsage::Label)) {
+                    star.rename.push((old, new));
+                }
             } else {
                 break;
             }

@@ -10,3 +10,5 @@ select name from customers where name rlike '^[A-Z].*';
 select * from trades t asof join quotes q match_condition (t.ts >= q.ts) on t.symbol = q.symbol;
 select i, j from table1 as t1 inner join table2 as t2 where t2.j = t1.i;
 select v:from::string from raw;
+select * rename a as b from t;
+select * exclude secret rename amount as total from orders sample row (10);
