@@ -497,6 +497,44 @@ fn load_inner(
         }
         macro_templates.insert(template_name, file);
     }
+    // Installed packages (`dbt deps` put them in `packages-install-path`):
+    // their macros, reached as `<package>.<macro>`. As in dbt, a model of
+    // the project does not see them unqualified, not even through a package
+    // macro it calls (package models, which would, are not loaded yet).
+    let mut package_names: Vec<String> = Vec::new();
+    for package in installed_packages(&root_dir, &settings.packages_install_path, files, diagnostics) {
+        package_names.push(package.name.clone());
+        for found in discover(&root_dir, &package.macro_paths, &["sql", "jinja", "j2"]) {
+            let Some((file, text)) = read_file(&found, files, diagnostics) else {
+                continue;
+            };
+            let (templates, scanned) = per_macro_templates(&found.original_file_path, &text);
+            macro_sources.extend(templates);
+            for scanned_macro in scanned {
+                let unique_id = format!("macro.{}.{}", package.name, scanned_macro.name);
+                let entry = MacroEntry {
+                    template_name: macro_template_name(
+                        &found.original_file_path,
+                        &scanned_macro.name,
+                    ),
+                    internal_name: format!("__fusion_macro__{}", scanned_macro.name),
+                    unique_id: unique_id.clone(),
+                };
+                macro_entries.insert(format!("{}.{}", package.name, scanned_macro.name), entry);
+                macros.push(MacroInfo {
+                    name: scanned_macro.name.clone(),
+                    unique_id,
+                    package_name: package.name.clone(),
+                    original_file_path: found.original_file_path.clone(),
+                    path: found.path.clone(),
+                    file,
+                    macro_sql: text[scanned_macro.start..scanned_macro.end].to_string(),
+                    arguments: scanned_macro.arguments,
+                });
+            }
+            macro_templates.insert(found.original_file_path.clone(), file);
+        }
+    }
     for found in discover(&root_dir, &settings.macro_paths, &["sql", "jinja", "j2"]) {
         let Some((file, text)) = read_file(&found, files, diagnostics) else {
             continue;
@@ -505,17 +543,13 @@ fn load_inner(
         macro_sources.extend(templates);
         for scanned_macro in scanned {
             let unique_id = format!("macro.{project_name}.{}", scanned_macro.name);
-            macro_entries.insert(
-                scanned_macro.name.clone(),
-                MacroEntry {
-                    template_name: macro_template_name(
-                        &found.original_file_path,
-                        &scanned_macro.name,
-                    ),
-                    internal_name: format!("__fusion_macro__{}", scanned_macro.name),
-                    unique_id: unique_id.clone(),
-                },
-            );
+            let entry = MacroEntry {
+                template_name: macro_template_name(&found.original_file_path, &scanned_macro.name),
+                internal_name: format!("__fusion_macro__{}", scanned_macro.name),
+                unique_id: unique_id.clone(),
+            };
+            macro_entries.insert(format!("{project_name}.{}", scanned_macro.name), entry.clone());
+            macro_entries.insert(scanned_macro.name.clone(), entry);
             macros.push(MacroInfo {
                 name: scanned_macro.name.clone(),
                 unique_id,
@@ -554,6 +588,7 @@ fn load_inner(
 
     let shared = Arc::new(RenderShared {
         project_name: project_name.clone(),
+        packages: package_names,
         adapter_type: target.adapter_type.clone(),
         target: crate::render::to_value(target.to_context_value()),
         target_database: target.database.clone(),
@@ -1738,6 +1773,72 @@ fn per_macro_templates(
         templates.push((macro_template_name(file_path, &scanned_macro.name), source));
     }
     (templates, scanned)
+}
+
+/// A package `dbt deps` installed.
+struct InstalledPackage {
+    name: String,
+    /// Its macro folders, from the project root.
+    macro_paths: Vec<String>,
+}
+
+/// The packages under `install_path` (each a folder with a
+/// `dbt_project.yml`), sorted by folder name. A package whose project file
+/// cannot be read is reported and skipped.
+fn installed_packages(
+    root_dir: &Path,
+    install_path: &str,
+    files: &mut SourceFiles,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<InstalledPackage> {
+    let Ok(entries) = std::fs::read_dir(root_dir.join(install_path)) else {
+        return Vec::new();
+    };
+    let mut folders: Vec<String> = entries
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    folders.sort();
+    let mut packages = Vec::new();
+    for folder in folders {
+        let relative = format!("{install_path}/{folder}");
+        let found = FoundFile {
+            original_file_path: format!("{relative}/dbt_project.yml"),
+            path: "dbt_project.yml".into(),
+            absolute: root_dir.join(&relative).join("dbt_project.yml"),
+        };
+        if !found.absolute.is_file() {
+            continue;
+        }
+        let Some((file, text)) = read_file(&found, files, diagnostics) else {
+            continue;
+        };
+        let value = match parse_yaml(&text, file) {
+            Ok(value) => value,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                continue;
+            }
+        };
+        let name = value
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| folder.clone());
+        let macro_paths = match value.get("macro-paths") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|path| format!("{relative}/{path}"))
+                .collect(),
+            Some(Value::String(path)) => vec![format!("{relative}/{path}")],
+            _ => vec![format!("{relative}/macros")],
+        };
+        packages.push(InstalledPackage { name, macro_paths });
+    }
+    packages
 }
 
 /// One `{% snapshot name %} ... {% endsnapshot %}` block of a snapshot file.

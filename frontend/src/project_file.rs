@@ -24,6 +24,8 @@ pub struct ProjectSettings {
     pub analysis_paths: Vec<String>,
     /// `target` unless configured.
     pub target_path: String,
+    /// Where `dbt deps` installed the packages: `dbt_packages` unless configured.
+    pub packages_install_path: String,
     /// The `vars:` mapping as written (global keys and per-package scopes).
     pub vars: Map<String, Value>,
     /// The `models:` config tree.
@@ -49,6 +51,7 @@ impl ProjectSettings {
     ) -> ProjectSettings {
         let mut settings = ProjectSettings {
             target_path: "target".to_string(),
+            packages_install_path: "dbt_packages".to_string(),
             file: Some(file),
             ..ProjectSettings::default()
         };
@@ -117,6 +120,11 @@ impl ProjectSettings {
         settings.test_paths = paths("test-paths", "tests");
         settings.snapshot_paths = paths("snapshot-paths", "snapshots");
         settings.analysis_paths = paths("analysis-paths", "analyses");
+        match object.get("packages-install-path") {
+            Some(Value::String(path)) => settings.packages_install_path = path.clone(),
+            Some(Value::Null) | None => {}
+            Some(other) => shape_error("packages-install-path", "a string", other),
+        }
         match object.get("target-path") {
             Some(Value::String(path)) => settings.target_path = path.clone(),
             Some(Value::Null) | None => {}

@@ -287,6 +287,8 @@ pub struct RefTable {
 #[derive(Debug)]
 pub struct RenderShared {
     pub project_name: String,
+    /// Installed packages: each is a namespace of macros (`dbt_utils.star`).
+    pub packages: Vec<String>,
     pub adapter_type: String,
     pub target: Value,
     pub target_database: String,
@@ -349,6 +351,26 @@ fn call_project_macro(
         ));
     };
     call_macro_entry(entry, state, name, args)
+}
+
+/// A package (or the project) as a namespace of its macros:
+/// `dbt_utils.star(...)` calls the macro registered as `dbt_utils.star`.
+#[derive(Debug)]
+struct PackageNamespace {
+    package: String,
+    shared: Arc<RenderShared>,
+}
+
+impl Object for PackageNamespace {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let qualified = format!("{}.{}", self.package, key.as_str()?);
+        self.shared.macros.contains_key(&qualified).then(|| {
+            Value::from_object(ProjectMacro {
+                name: qualified,
+                shared: self.shared.clone(),
+            })
+        })
+    }
 }
 
 /// `dbt`: the namespace of dbt's built-in macros (`dbt.type_string()`).
@@ -479,12 +501,26 @@ impl Object for AdapterObject {
     ) -> Result<Value, Error> {
         match method {
             "dispatch" => {
-                let (macro_name, _package, _kwargs): (String, Option<String>, Kwargs) =
+                let (macro_name, namespace, kwargs): (String, Option<String>, Kwargs) =
                     minijinja::value::from_args(args)?;
-                let candidates = [
+                let namespace = match namespace {
+                    Some(namespace) => Some(namespace),
+                    None => kwargs.get::<Option<String>>("macro_namespace")?,
+                };
+                let unqualified = [
                     format!("{}__{macro_name}", self.shared.adapter_type),
                     format!("default__{macro_name}"),
                 ];
+                // dbt's default search order: the root project, then the
+                // namespace the caller names; dbt's own macros last.
+                let mut candidates: Vec<String> = unqualified
+                    .iter()
+                    .map(|name| format!("{}.{name}", self.shared.project_name))
+                    .collect();
+                if let Some(namespace) = &namespace {
+                    candidates.extend(unqualified.iter().map(|name| format!("{namespace}.{name}")));
+                }
+                candidates.extend(unqualified.iter().cloned());
                 for candidate in &candidates {
                     if self.shared.macros.contains_key(candidate) {
                         return Ok(Value::from_object(ProjectMacro {
@@ -497,7 +533,7 @@ impl Object for AdapterObject {
                     Code::UndefinedMacro,
                     format!(
                         "adapter.dispatch('{macro_name}') found no implementation: define `{}` or `{}`",
-                        candidates[0], candidates[1]
+                        unqualified[0], unqualified[1]
                     ),
                 ))
             }
@@ -676,11 +712,24 @@ pub fn build_environment(
             failures.push((name, error));
         }
     }
-    for name in shared.macros.keys() {
+    for name in shared.macros.keys().filter(|name| !name.contains('.')) {
         environment.add_global(
             name.clone(),
             Value::from_object(ProjectMacro {
                 name: name.clone(),
+                shared: shared.clone(),
+            }),
+        );
+    }
+    for package in shared
+        .packages
+        .iter()
+        .chain(std::iter::once(&shared.project_name))
+    {
+        environment.add_global(
+            package.clone(),
+            Value::from_object(PackageNamespace {
+                package: package.clone(),
                 shared: shared.clone(),
             }),
         );

@@ -1,0 +1,2 @@
+select {{ util_pkg.star_except(ref('payments'), except=['secret']) }}
+from {{ ref('payments') }}
