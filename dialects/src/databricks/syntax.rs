@@ -119,6 +119,10 @@ impl SyntaxHooks for DatabricksSyntax {
         true
     }
 
+    fn values_query_takes_alias(&self) -> bool {
+        true
+    }
+
     fn is_except_synonym(&self, upper_case_word: &str) -> bool {
         upper_case_word == "MINUS"
     }

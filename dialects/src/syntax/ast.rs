@@ -115,7 +115,9 @@ pub enum SetExpr {
         right: Box<SetExpr>,
         span: Span,
     },
-    Values(Values),
+    /// `VALUES (1), (2)`, with an alias where the dialect lets a query have
+    /// one (Spark: `VALUES (1, 'a') AS t(id, name)`).
+    Values(Values, Option<TableAlias>),
     Parenthesized(Box<Query>),
     Error(Span),
 }
@@ -125,7 +127,7 @@ impl SetExpr {
         match self {
             SetExpr::Select(select) => select.span,
             SetExpr::SetOperation { span, .. } => *span,
-            SetExpr::Values(values) => values.span,
+            SetExpr::Values(values, _) => values.span,
             SetExpr::Parenthesized(query) => query.span,
             SetExpr::Error(span) => *span,
         }

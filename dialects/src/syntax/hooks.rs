@@ -398,6 +398,13 @@ pub trait SyntaxHooks: Sync {
         false
     }
 
+    /// Whether a `VALUES` query may carry a table alias naming its columns.
+    ///
+    /// Example: `with t as (values (1, 'a') as t(id, name)) select id from t` (Spark).
+    fn values_query_takes_alias(&self) -> bool {
+        false
+    }
+
     /// The function a prefix operator spelled `spelling` stands for, if it
     /// is one here.
     ///

@@ -353,10 +353,11 @@ impl<'source> Lowerer<'source, '_> {
                     *span,
                 )
             }
-            ast::SetExpr::Values(values) => {
+            ast::SetExpr::Values(values, alias) => {
                 let rows = self.value_rows(values);
+                let alias = self.alias(alias);
                 self.query
-                    .add_rel(RelKind::Values { rows, alias: None }, values.span)
+                    .add_rel(RelKind::Values { rows, alias }, values.span)
             }
             ast::SetExpr::Parenthesized(query) => self.lower_query(query),
             ast::SetExpr::Error(span) => self.query.add_rel(RelKind::Error, *span),

@@ -462,7 +462,40 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     }
 
     fn at_name(&self, usage: NameUsage) -> bool {
+        if usage == NameUsage::BareAlias && self.bare_word_starts_clause() {
+            return false;
+        }
         self.name_allowed(self.peek(), usage)
+    }
+
+    /// `LIMIT 10`, `OFFSET 5`, `FETCH FIRST`: where these words are not
+    /// reserved (Snowflake, Spark), what follows tells a clause from an
+    /// alias (`from t offset match_condition (...)` names `t` OFFSET).
+    fn bare_word_starts_clause(&self) -> bool {
+        let token = self.peek();
+        if token.kind != TokenKind::Word {
+            return false;
+        }
+        match token.keyword {
+            Keyword::Limit | Keyword::Offset => {
+                matches!(
+                    self.peek_nth(1).kind,
+                    TokenKind::Number
+                        | TokenKind::Parameter
+                        | TokenKind::LeftParen
+                        | TokenKind::Minus
+                        | TokenKind::Plus
+                ) || self.nth_is_keyword(1, Keyword::All)
+                    || self.nth_is_keyword(1, Keyword::Null)
+            }
+            Keyword::Fetch => {
+                self.nth_is_keyword(1, Keyword::First)
+                    || self
+                        .text(self.peek_nth(1).span)
+                        .eq_ignore_ascii_case("NEXT")
+            }
+            _ => false,
+        }
     }
 
     fn ident_from(token: Token) -> Ident {
@@ -1020,7 +1053,15 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             (TokenKind::Word, Keyword::From) if self.hooks.supports_from_first() => {
                 SetExpr::Select(Box::new(self.parse_select()))
             }
-            (TokenKind::Word, Keyword::Values) => SetExpr::Values(self.parse_values()),
+            (TokenKind::Word, Keyword::Values) => {
+                let values = self.parse_values();
+                let alias = if self.hooks.values_query_takes_alias() {
+                    self.parse_table_alias()
+                } else {
+                    None
+                };
+                SetExpr::Values(values, alias)
+            }
             (TokenKind::LeftParen, _) => {
                 self.advance();
                 let query = self.parse_query();

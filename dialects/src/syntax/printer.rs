@@ -205,7 +205,13 @@ impl TreePrinter<'_> {
                 self.set_expr(right);
                 self.close();
             }
-            ast::SetExpr::Values(values) => self.values(values),
+            ast::SetExpr::Values(values, None) => self.values(values),
+            ast::SetExpr::Values(values, alias) => {
+                let head = format!("aliased{}", self.alias_suffix(alias));
+                self.open(&head, values.span);
+                self.values(values);
+                self.close();
+            }
             ast::SetExpr::Parenthesized(query) => self.query(query),
             ast::SetExpr::Error(span) => self.leaf("error", *span),
         }

@@ -12,3 +12,5 @@ select raw:['price']::double, raw:["item name"] from orders;
 select '20'?::int;
 select interval 5 hours 30 minutes;
 with s as (select * from src) insert into t select * from s;
+with t as (values ('foo', 1) as t(name, n)) select name from t;
+select * from events limit 10;

@@ -12,3 +12,5 @@ select i, j from table1 as t1 inner join table2 as t2 where t2.j = t1.i;
 select v:from::string from raw;
 select * rename a as b from t;
 select * exclude secret rename amount as total from orders sample row (10);
+select * from orders limit 10 offset 20;
+select * from orders fetch first 5 rows only;
