@@ -234,7 +234,15 @@ fn jinja_diagnostic(
             .trim_matches('`')
             .to_string();
         message = format!("`{called}` is not a macro or function of this project");
-        if let Some(close) =
+        let suffix = format!(".{called}");
+        let in_package = context.known_callables.iter().find(|known| {
+            known.ends_with(&suffix) && !known[..known.len() - suffix.len()].contains('.')
+        });
+        if let Some(qualified) = in_package {
+            diagnostic = diagnostic.with_help(format!(
+                "a package defines it: call it as `{qualified}` (package macros are not in scope unqualified)"
+            ));
+        } else if let Some(close) =
             closest_name(&called, context.known_callables.iter().map(String::as_str))
         {
             diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
@@ -502,7 +510,21 @@ fn load_inner(
     // the project does not see them unqualified, not even through a package
     // macro it calls (package models, which would, are not loaded yet).
     let mut package_names: Vec<String> = Vec::new();
-    for package in installed_packages(&root_dir, &settings.packages_install_path, files, diagnostics) {
+    let installed = installed_packages(
+        &root_dir,
+        &settings.packages_install_path,
+        files,
+        diagnostics,
+    );
+    if installed.is_empty() {
+        warn_if_packages_missing(
+            &root_dir,
+            &settings.packages_install_path,
+            files,
+            diagnostics,
+        );
+    }
+    for package in installed {
         package_names.push(package.name.clone());
         for found in discover(&root_dir, &package.macro_paths, &["sql", "jinja", "j2"]) {
             let Some((file, text)) = read_file(&found, files, diagnostics) else {
@@ -548,7 +570,10 @@ fn load_inner(
                 internal_name: format!("__fusion_macro__{}", scanned_macro.name),
                 unique_id: unique_id.clone(),
             };
-            macro_entries.insert(format!("{project_name}.{}", scanned_macro.name), entry.clone());
+            macro_entries.insert(
+                format!("{project_name}.{}", scanned_macro.name),
+                entry.clone(),
+            );
             macro_entries.insert(scanned_macro.name.clone(), entry);
             macros.push(MacroInfo {
                 name: scanned_macro.name.clone(),
@@ -1773,6 +1798,52 @@ fn per_macro_templates(
         templates.push((macro_template_name(file_path, &scanned_macro.name), source));
     }
     (templates, scanned)
+}
+
+/// FC0012 when `packages.yml` (or `dependencies.yml`) lists packages and
+/// none is installed: their macros would all be undefined.
+fn warn_if_packages_missing(
+    root_dir: &Path,
+    install_path: &str,
+    files: &mut SourceFiles,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for file_name in ["packages.yml", "dependencies.yml"] {
+        let found = FoundFile {
+            original_file_path: file_name.to_string(),
+            path: file_name.to_string(),
+            absolute: root_dir.join(file_name),
+        };
+        if !found.absolute.is_file() {
+            continue;
+        }
+        let Some((file, text)) = read_file(&found, files, diagnostics) else {
+            continue;
+        };
+        let listed = match parse_yaml(&text, file) {
+            Ok(value) => value
+                .get("packages")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len),
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                continue;
+            }
+        };
+        if listed > 0 {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::PackagesNotInstalled,
+                    format!(
+                        "{file_name} lists {listed} package{} but none is installed in {install_path}/",
+                        if listed == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_primary(file, crate::yaml::find_key_span(&text, "packages", 0), "")
+                .with_help("run `dbt deps` to install them; fusionc reads installed packages but does not download them"),
+            );
+        }
+    }
 }
 
 /// A package `dbt deps` installed.

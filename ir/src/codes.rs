@@ -90,6 +90,8 @@ define_codes! {
         example: "models/orders.sql with permissions 000";
     UnknownConfigKey = "FC0011", Warning, "a config key is not one fusionc knows; it is kept but unused",
         example: "models:\n  shop:\n    +materialise: table";
+    PackagesNotInstalled = "FC0012", Warning, "packages.yml lists packages but none is installed (fusionc does not download them)",
+        example: "packages.yml with `- package: dbt-labs/dbt_utils` and no dbt_packages/ folder";
 
     // ---- FC1xxx: Jinja ----
     JinjaSyntax = "FC1001", Error, "a template is not valid Jinja",

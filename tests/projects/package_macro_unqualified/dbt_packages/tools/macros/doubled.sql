@@ -1,0 +1,3 @@
+{% macro doubled(column) -%}
+    ({{ column }} * 2)
+{%- endmacro %}

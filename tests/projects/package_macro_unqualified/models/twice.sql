@@ -1,0 +1,2 @@
+select {{ doubled('n') }} as twice
+from (select 1 as n) as numbers
