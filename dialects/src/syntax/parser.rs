@@ -468,9 +468,10 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         self.name_allowed(self.peek(), usage)
     }
 
-    /// `LIMIT 10`, `OFFSET 5`, `FETCH FIRST`: where these words are not
-    /// reserved (Snowflake, Spark), what follows tells a clause from an
-    /// alias (`from t offset match_condition (...)` names `t` OFFSET).
+    /// `LIMIT 10`, `OFFSET 5`, `FETCH FIRST`, `EXCEPT SELECT`: where these
+    /// words are not reserved (Snowflake, Spark), what follows tells a
+    /// clause from an alias (`from t offset match_condition (...)` names `t`
+    /// OFFSET).
     fn bare_word_starts_clause(&self) -> bool {
         let token = self.peek();
         if token.kind != TokenKind::Word {
@@ -493,6 +494,20 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     || self
                         .text(self.peek_nth(1).span)
                         .eq_ignore_ascii_case("NEXT")
+            }
+            // `from t except select ...` (Snowflake does not reserve EXCEPT).
+            Keyword::Union | Keyword::Except | Keyword::Intersect => {
+                self.peek_nth(1).kind == TokenKind::LeftParen
+                    || [
+                        Keyword::Select,
+                        Keyword::With,
+                        Keyword::Values,
+                        Keyword::From,
+                        Keyword::All,
+                        Keyword::Distinct,
+                    ]
+                    .into_iter()
+                    .any(|keyword| self.nth_is_keyword(1, keyword))
             }
             _ => false,
         }

@@ -14,3 +14,4 @@ select * rename a as b from t;
 select * exclude secret rename amount as total from orders sample row (10);
 select * from orders limit 10 offset 20;
 select * from orders fetch first 5 rows only;
+select a from t except select a from u;
