@@ -1325,9 +1325,17 @@ fn load_inner(
         }
         let mut sql = test_sql(&spec, &attached_relation, to_relation.as_deref());
         // A test the project defines with `{% test name(model, ...) %}`.
-        let custom_macro = format!("test_{}", spec.test_name);
+        // A test the project or a package defines with `{% test name(model,
+        // ...) %}`: `name` in the project, `package.name` in a package (as
+        // in dbt, a package's tests are not found unqualified).
+        let test_macro = format!("test_{}", spec.test_name);
+        let custom_macro = match &spec.namespace {
+            Some(namespace) => format!("{namespace}.{test_macro}"),
+            None => test_macro.clone(),
+        };
+        let custom_macro = Some(custom_macro).filter(|name| shared.macros.contains_key(name));
         let mut custom_refs: Vec<RefCall> = Vec::new();
-        if sql.is_none() && spec.namespace.is_none() && shared.macros.contains_key(&custom_macro) {
+        if let (None, Some(custom_macro)) = (&sql, &custom_macro) {
             let attached_details = &nodes[attached.index()];
             let model = RelationParts {
                 database: attached_details.database.clone(),
@@ -1340,7 +1348,7 @@ fn load_inner(
             };
             let output = crate::render::render_generic_test(
                 &environment,
-                &custom_macro,
+                custom_macro,
                 model,
                 spec.column_name.as_deref(),
                 &spec.kwargs,
@@ -1363,12 +1371,13 @@ fn load_inner(
                     diagnostics.push(jinja_diagnostic(&error, &jinja_context, files, file))
                 }
             }
-        } else if sql.is_none() && spec.namespace.is_none() {
+        } else if sql.is_none() {
             diagnostics.push(
                 Diagnostic::new(
                     Code::UndefinedMacro,
                     format!(
-                        "test `{}` is not a generic test dbt has or the project defines",
+                        "test `{}{}` is not a generic test dbt has or the project or an installed package defines",
+                        spec.namespace.as_ref().map(|namespace| format!("{namespace}.")).unwrap_or_default(),
                         spec.test_name
                     ),
                 )
@@ -1377,10 +1386,22 @@ fn load_inner(
                     crate::yaml::find_key_span(&files.get(file).text, &spec.test_name, 0),
                     "",
                 )
-                .with_help(format!(
-                    "define it in a macro file with {{% test {}(model, column_name) %}} ... {{% endtest %}}",
-                    spec.test_name
-                )),
+                .with_help(
+                    match shared
+                        .packages
+                        .iter()
+                        .find(|package| shared.macros.contains_key(&format!("{package}.{test_macro}")))
+                    {
+                        Some(package) if spec.namespace.is_none() => format!(
+                            "package `{package}` defines it: write `{package}.{}`",
+                            spec.test_name
+                        ),
+                        _ => format!(
+                            "define it in a macro file with {{% test {}(model, column_name) %}} ... {{% endtest %}}",
+                            spec.test_name
+                        ),
+                    },
+                ),
             );
         }
         let hash = &sha256_hex(
