@@ -338,6 +338,7 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
         warehouse: None,
     };
     let mut outcome = report::RunReport::new(output.color);
+    outcome.concurrency(threads, &project.target.target_name, output);
     // Every schema the selected nodes build in, created once up front (as
     // dbt does): concurrent `create schema` statements from several workers
     // conflict in the warehouse.

@@ -143,6 +143,15 @@ impl RunReport {
         }
     }
 
+    /// dbt's first line of a run, before any hook.
+    pub fn concurrency(&self, threads: usize, target: &str, output: &mut Output<'_>) {
+        let _ = writeln!(
+            output.stdout,
+            "Concurrency: {threads} thread{} (target='{target}')",
+            if threads == 1 { "" } else { "s" }
+        );
+    }
+
     pub fn start(&mut self, total: usize, output: &mut Output<'_>) {
         self.total = total;
         let _ = writeln!(
