@@ -53,6 +53,18 @@ fn dump_warehouse(path: &Path) -> String {
         Err(error) => return format!("(cannot open: {error})\n"),
     };
     let mut connection = adapter.connect().expect("a connection");
+    // Views over files name them relative to the project (its profile's
+    // file_search_path), which is `project/` beside the database file.
+    if let Some(folder) = path.parent() {
+        let project = folder
+            .join("project")
+            .display()
+            .to_string()
+            .replace('\'', "''");
+        connection
+            .execute(&format!("set file_search_path = '{project}'"))
+            .expect("file_search_path is a DuckDB setting");
+    }
     let relations = connection
         .query(
             "select table_schema, table_name, table_type from information_schema.tables \

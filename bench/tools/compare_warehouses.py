@@ -7,6 +7,7 @@ Exit code 0 when identical, 1 when they differ. Needs the duckdb module
 (it comes with dbt-duckdb).
 """
 
+import os
 import sys
 
 import duckdb
@@ -16,6 +17,10 @@ CLOCK_COLUMNS = {"dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to
 
 def relations(path, masked_columns):
     connection = duckdb.connect(path, read_only=True)
+    # Views over files name them relative to the project, where the
+    # warehouse file lies in bench/parity.sh's copies.
+    folder = os.path.dirname(os.path.abspath(path)).replace("'", "''")
+    connection.execute(f"set file_search_path = '{folder}'")
     found = {}
     listing = connection.execute(
         "select table_schema, table_name, table_type from information_schema.tables "

@@ -16,6 +16,7 @@ mod loader;
 mod mutable;
 pub mod profiles;
 pub mod project_file;
+pub mod python_format;
 mod render;
 pub mod runtime;
 pub mod schema_yaml;

@@ -96,8 +96,10 @@ pub struct RelationParts {
     pub database: Option<String>,
     pub schema: Option<String>,
     pub identifier: String,
-    /// An ephemeral model: dbt inlines it as the CTE `__dbt__cte__<name>`
-    /// at the top of each reader, and `ref()` renders that bare name.
+    /// Rendered as `identifier` verbatim: an ephemeral model (dbt inlines
+    /// it as the CTE `__dbt__cte__<name>` at the top of each reader, and
+    /// `ref()` renders that bare name), or an external source (its file
+    /// location or `read_csv(...)` call).
     pub ephemeral_cte: bool,
 }
 

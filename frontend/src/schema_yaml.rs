@@ -46,6 +46,11 @@ pub struct SourceTableDecl {
     pub columns: Vec<ColumnInfo>,
     pub tests: Vec<TestSpec>,
     pub config: Map<String, Value>,
+    /// The source's and the table's `meta:` and `config:` entries merged,
+    /// later ones winning (source meta, table meta, source config, table
+    /// config), as dbt-duckdb reads them: an `external_location` there makes
+    /// `source()` render a file location (see `loader::external_source_text`).
+    pub adapter_settings: Map<String, Value>,
 }
 
 /// A `sources:` entry.
@@ -216,6 +221,8 @@ pub fn read_schema_file(
         let schema = checker
             .string(source_object, "schema", cursor)
             .unwrap_or_else(|| name.clone());
+        let source_meta = checker.mapping(source_object, "meta", cursor);
+        let source_config = checker.mapping(source_object, "config", cursor);
         let mut tables = Vec::new();
         for table in checker.list(source_object, "tables", cursor).to_vec() {
             let Some(table_object) = table.as_object() else {
@@ -227,6 +234,11 @@ pub fn read_schema_file(
                 continue;
             };
             let (columns, tests) = read_columns(&mut checker, table_object, cursor);
+            let config = checker.mapping(table_object, "config", cursor);
+            let mut adapter_settings = source_meta.clone();
+            adapter_settings.extend(checker.mapping(table_object, "meta", cursor));
+            adapter_settings.extend(source_config.clone());
+            adapter_settings.extend(config.clone());
             let mut all_tests = tests;
             all_tests.extend(read_tests(&mut checker, table_object, None, cursor));
             tables.push(SourceTableDecl {
@@ -236,7 +248,8 @@ pub fn read_schema_file(
                 description: checker
                     .string(table_object, "description", cursor)
                     .unwrap_or_default(),
-                config: checker.mapping(table_object, "config", cursor),
+                config,
+                adapter_settings,
                 name: table_name,
                 columns,
                 tests: all_tests,

@@ -117,6 +117,15 @@ pub trait DialectSemantics: Send + Sync {
     /// Example (DuckDB): `Amount` and `amount` fold to the same key.
     fn fold_identifier(&self, ident: &Ident) -> Name;
 
+    /// Whether a table name that names no known relation is a file the
+    /// warehouse reads directly, with columns known only when it runs.
+    ///
+    /// Example (DuckDB): `select * from 'data/orders.csv'` reads the CSV
+    /// file; `from 'orders'` is still an unknown table.
+    fn is_file_reference(&self, _name: &str) -> bool {
+        false
+    }
+
     /// Whether two column names, as stored in schemas, name the same column.
     ///
     /// Example (DuckDB, case-insensitive): `names_match("ID", "id")` is true.

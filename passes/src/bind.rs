@@ -897,6 +897,12 @@ impl<'q> Binder<'q> {
                     self.report(Code::UnknownTable, table.span(), message).help =
                         Some("qualify the name with its schema".to_owned());
                 }
+                // A file the warehouse reads by its path: columns unknown.
+                LookupOutcome::NotFound
+                    if table.parts.len() == 1
+                        && table.last().is_some_and(|ident| {
+                            self.semantics.is_file_reference(ident.name.as_str())
+                        }) => {}
                 LookupOutcome::NotFound => {
                     let mut candidates: Vec<String> = self
                         .ctes

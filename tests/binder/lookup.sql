@@ -9,3 +9,7 @@ select * from db.main.events;
 select ID from CUSTOMERS;
 select c.id from "customers" c;
 select * from nowhere.orders;
+select count(*) as n from 'data/orders.csv';
+select f.id from 's3://bucket/events/*.parquet' as f;
+select count(*) as n from read_csv('data/orders.csv', header = true, delim = ',');
+select * from 'orders';

@@ -394,6 +394,20 @@ impl DialectSemantics for DuckDbSemantics {
         catalog::lookup(name)
     }
 
+    fn is_file_reference(&self, name: &str) -> bool {
+        // DuckDB's replacement scans: a name with a file extension it reads,
+        // or a URL, possibly with a glob.
+        const EXTENSIONS: &[&str] = &[
+            ".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", ".ndjson", ".gz", ".zst",
+            ".xlsx", ".arrow", ".avro",
+        ];
+        let lowered = name.to_ascii_lowercase();
+        lowered.contains("://")
+            || EXTENSIONS.iter().any(|extension| {
+                lowered.ends_with(extension) || lowered.contains(&format!("{extension}."))
+            })
+    }
+
     fn function_names(&self) -> Vec<&str> {
         catalog::names()
     }

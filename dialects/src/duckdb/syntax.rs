@@ -15,6 +15,10 @@ use fusion_ir::types::{SqlType, StructField, TimeZoneKind};
 pub struct DuckDbSyntax;
 
 impl SyntaxHooks for DuckDbSyntax {
+    fn supports_equals_named_table_arguments(&self) -> bool {
+        true
+    }
+
     fn keyword_category(&self, keyword: Keyword) -> KeywordCategory {
         use Keyword::*;
         // The classes follow DuckDB's grammar, itself derived from Postgres.

@@ -462,7 +462,22 @@ pub struct FunctionCall {
     pub within_group: Vec<OrderKey>,
     pub filter: Option<Box<Expr>>,
     pub ignore_nulls: Option<bool>,
+    /// Whether `IGNORE NULLS`/`RESPECT NULLS` stood inside the parentheses
+    /// (`array_agg(x IGNORE NULLS)`, BigQuery) rather than after them.
+    pub nulls_inside: bool,
+    /// BigQuery's `array_agg(x LIMIT 10)`: bounds the rows aggregated.
+    pub limit: Option<Box<Expr>>,
+    /// BigQuery's `any_value(x HAVING MAX y)`: aggregates only the rows
+    /// where `y` is largest (smallest with `MIN`).
+    pub having_bound: Option<AggregateHaving>,
     pub over: Option<WindowSpec>,
+}
+
+/// `HAVING MAX expr` or `HAVING MIN expr` inside an aggregate's parentheses.
+#[derive(Clone, Debug)]
+pub struct AggregateHaving {
+    pub max: bool,
+    pub value: Box<Expr>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -281,6 +281,14 @@ pub trait SyntaxHooks: Sync {
         false
     }
 
+    /// Whether a table function's arguments may be named with `=`.
+    ///
+    /// Example: `select * from read_csv('orders.csv', header = true, delim = ';')`
+    /// (DuckDB); elsewhere `header = true` is a comparison.
+    fn supports_equals_named_table_arguments(&self) -> bool {
+        false
+    }
+
     /// Whether `TABLE t` and `MODEL m` pass a relation or a model by name as
     /// a call argument.
     ///

@@ -2100,7 +2100,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         let name = self.parse_table_name();
         if self.at(TokenKind::LeftParen) {
             self.advance();
-            let args = self.parse_call_arguments_until_close();
+            let args = self.parse_table_function_arguments_until_close();
             let with_ordinality = self.eat_with_ordinality();
             let alias = self.parse_table_alias();
             return TableExpr::Function {
@@ -3296,6 +3296,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                         within_group: Vec::new(),
                         filter: None,
                         ignore_nulls: None,
+                        nulls_inside: false,
+                        limit: None,
+                        having_bound: None,
                         over: None,
                     };
                     return self.finish(ExprKind::Function(Box::new(call)), start);
@@ -3431,6 +3434,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     within_group: Vec::new(),
                     filter: None,
                     ignore_nulls: None,
+                    nulls_inside: false,
+                    limit: None,
+                    having_bound: None,
                     over: None,
                 };
                 return self.finish(ExprKind::Function(Box::new(call)), start);
@@ -3702,6 +3708,9 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             within_group: Vec::new(),
             filter: None,
             ignore_nulls: None,
+            nulls_inside: false,
+            limit: None,
+            having_bound: None,
             over: None,
         };
         if self.eat_keyword(Keyword::Distinct) {
@@ -3741,6 +3750,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             && self.nth_is_keyword(1, Keyword::Nulls)
         {
             call.ignore_nulls = Some(self.advance().keyword == Keyword::Ignore);
+            call.nulls_inside = true;
             self.advance();
         }
         if self.at_keyword(Keyword::Order) && self.nth_is_keyword(1, Keyword::By) {
@@ -3752,14 +3762,15 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             && self.nth_is_keyword(1, Keyword::Nulls)
         {
             call.ignore_nulls = Some(self.advance().keyword == Keyword::Ignore);
+            call.nulls_inside = true;
             self.advance();
         }
         // BigQuery's aggregate clauses: `array_agg(x limit 10)`,
         // `any_value(x having max y)`. They bound or choose rows but add no
-        // column, so they are read and not kept.
+        // column.
         if self.at_keyword(Keyword::Limit) {
             self.advance();
-            self.parse_expr();
+            call.limit = Some(Box::new(self.parse_expr()));
         }
         if self.at_keyword(Keyword::Having)
             && self.peek_nth(1).kind == TokenKind::Word
@@ -3771,8 +3782,12 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
             )
         {
             self.advance();
-            self.advance();
-            self.parse_expr();
+            let word = self.advance().span;
+            let max = self.text(word).eq_ignore_ascii_case("max");
+            call.having_bound = Some(AggregateHaving {
+                max,
+                value: Box::new(self.parse_expr()),
+            });
         }
         self.in_call_arguments = outer_in_call;
         self.expect_close_paren();
@@ -3920,6 +3935,42 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
     }
 
     /// Arguments of a table function in FROM, after its `(`.
+    /// A table function's arguments: call arguments, plus `name = value`
+    /// where the dialect names them so (see
+    /// `SyntaxHooks::supports_equals_named_table_arguments`).
+    fn parse_table_function_arguments_until_close(&mut self) -> Vec<FunctionArg> {
+        if !self.hooks.supports_equals_named_table_arguments() {
+            return self.parse_call_arguments_until_close();
+        }
+        let mut args = Vec::new();
+        let outer_in_call = self.in_call_arguments;
+        self.in_call_arguments = true;
+        if !self.at(TokenKind::RightParen) {
+            loop {
+                let token = self.peek();
+                if self.name_allowed(token, NameUsage::Label)
+                    && self.peek_nth(1).kind == TokenKind::Equals
+                {
+                    self.advance();
+                    self.advance();
+                    args.push(FunctionArg {
+                        name: Some(Self::ident_from(token)),
+                        value: self.parse_expr(),
+                        variadic: false,
+                    });
+                } else {
+                    args.push(self.parse_call_argument(""));
+                }
+                if !self.eat(TokenKind::Comma) || self.at(TokenKind::RightParen) {
+                    break;
+                }
+            }
+        }
+        self.in_call_arguments = outer_in_call;
+        self.expect_close_paren();
+        args
+    }
+
     fn parse_call_arguments_until_close(&mut self) -> Vec<FunctionArg> {
         let mut args = Vec::new();
         let outer_in_call = self.in_call_arguments;

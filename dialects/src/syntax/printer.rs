@@ -34,6 +34,19 @@ pub fn print_syntax_tree(statements: &[ast::Statement], source: &str) -> String 
     printer.out
 }
 
+/// Prints a bare expression (as `Dialect::parse_expression` returns it) in
+/// the layout of [`print_syntax_tree`].
+pub fn print_expression_tree(expr: &ast::Expr, source: &str) -> String {
+    let mut printer = TreePrinter {
+        source,
+        out: String::new(),
+        indent: 0,
+    };
+    printer.expr(expr);
+    printer.out.push('\n');
+    printer.out
+}
+
 struct TreePrinter<'source> {
     source: &'source str,
     out: String,
@@ -1060,6 +1073,9 @@ impl TreePrinter<'_> {
             Some(false) => head.push_str(" respect-nulls"),
             None => {}
         }
+        if call.ignore_nulls.is_some() && call.nulls_inside {
+            head.push_str("-inside");
+        }
         self.open(&head, span);
         self.args(&call.args);
         if !call.order_by.is_empty() {
@@ -1068,6 +1084,21 @@ impl TreePrinter<'_> {
                 .cover(call.order_by[call.order_by.len() - 1].span);
             self.open("order-by", key_span);
             self.order_keys(&call.order_by);
+            self.close();
+        }
+        if let Some(limit) = &call.limit {
+            self.open("limit", limit.span);
+            self.expr(limit);
+            self.close();
+        }
+        if let Some(having) = &call.having_bound {
+            let head = if having.max {
+                "having-max"
+            } else {
+                "having-min"
+            };
+            self.open(head, having.value.span);
+            self.expr(&having.value);
             self.close();
         }
         if !call.within_group.is_empty() {

@@ -31,12 +31,74 @@ fn catalog_key(database: &str, schema: &str, identifier: &str) -> (String, Strin
     )
 }
 
+/// What a profile's DuckDB target asks of every connection besides its path:
+/// `extensions` to load and `settings` to set (dbt-duckdb's keys).
+#[derive(Clone, Debug, Default)]
+pub struct DuckDbSessionOptions {
+    pub extensions: Vec<String>,
+    /// Name and value; strings are quoted, numbers and booleans are not.
+    pub settings: Vec<(String, serde_json::Value)>,
+}
+
+impl DuckDbSessionOptions {
+    /// Reads `extensions:` and `settings:` from a target's other keys.
+    pub fn from_target(extra: &serde_json::Map<String, serde_json::Value>) -> DuckDbSessionOptions {
+        let extensions = match extra.get("extensions") {
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|item| match item {
+                    serde_json::Value::String(name) => Some(name.clone()),
+                    // `{name: httpfs, repo: ...}`
+                    serde_json::Value::Object(object) => object
+                        .get("name")
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_string),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let settings = match extra.get("settings") {
+            Some(serde_json::Value::Object(object)) => object
+                .iter()
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        DuckDbSessionOptions {
+            extensions,
+            settings,
+        }
+    }
+
+    /// The statements that prepare one connection.
+    fn statements(&self) -> Vec<String> {
+        let mut statements: Vec<String> = self
+            .extensions
+            .iter()
+            .map(|extension| format!("load {}", DuckDbFlavor.quote(extension)))
+            .collect();
+        for (name, value) in &self.settings {
+            let value = match value {
+                serde_json::Value::String(text) => sql_string(text),
+                serde_json::Value::Bool(flag) => flag.to_string(),
+                serde_json::Value::Number(number) => number.to_string(),
+                other => sql_string(&other.to_string()),
+            };
+            statements.push(format!("set {} = {value}", DuckDbFlavor.quote(name)));
+        }
+        statements
+    }
+}
+
 /// An open DuckDB database.
 pub struct DuckDbAdapter {
     /// The first connection; every worker's connection is a clone of it.
     root: Mutex<duckdb::Connection>,
     interrupts: Mutex<Vec<Arc<duckdb::InterruptHandle>>>,
     catalog: Arc<Mutex<CatalogCache>>,
+    /// Run on every new connection.
+    session_statements: Vec<String>,
     flavor: DuckDbFlavor,
 }
 
@@ -45,6 +107,15 @@ impl DuckDbAdapter {
     /// in-memory database for `:memory:`. A relative path is relative to the
     /// working directory, as dbt-duckdb resolves it.
     pub fn open(path: &str) -> Result<DuckDbAdapter, AdapterError> {
+        DuckDbAdapter::open_with(path, &DuckDbSessionOptions::default())
+    }
+
+    /// Opens the database and prepares it as the profile asks: extensions
+    /// loaded (installed first when they are not yet), settings set.
+    pub fn open_with(
+        path: &str,
+        options: &DuckDbSessionOptions,
+    ) -> Result<DuckDbAdapter, AdapterError> {
         let connection = if path == ":memory:" || path.is_empty() {
             duckdb::Connection::open_in_memory()
         } else {
@@ -69,11 +140,31 @@ impl DuckDbAdapter {
                 "cannot open the DuckDB database `{path}`: {message}{hint}"
             ))
         })?;
+        for extension in &options.extensions {
+            let quoted = DuckDbFlavor.quote(extension);
+            let loaded = connection
+                .execute_batch(&format!("load {quoted}"))
+                .or_else(|_| connection.execute_batch(&format!("install {quoted}; load {quoted}")));
+            if let Err(error) = loaded {
+                return Err(AdapterError::new(format!(
+                    "cannot load the DuckDB extension `{extension}` the profile names: {error}"
+                )));
+            }
+        }
+        let session_statements = options.statements();
+        for statement in &session_statements {
+            connection.execute_batch(statement).map_err(|error| {
+                AdapterError::new(format!(
+                    "the profile's DuckDB settings failed (`{statement}`): {error}"
+                ))
+            })?;
+        }
         let handle = connection.interrupt_handle();
         Ok(DuckDbAdapter {
             root: Mutex::new(connection),
             interrupts: Mutex::new(vec![handle]),
             catalog: Arc::new(Mutex::new(CatalogCache::default())),
+            session_statements,
             flavor: DuckDbFlavor,
         })
     }
@@ -98,6 +189,11 @@ impl Adapter for DuckDbAdapter {
             .lock()
             .map_err(|_| AdapterError::new("the DuckDB connection was poisoned by a crash"))?;
         let connection = root.try_clone().map_err(warehouse_error)?;
+        for statement in &self.session_statements {
+            connection
+                .execute_batch(statement)
+                .map_err(warehouse_error)?;
+        }
         if let Ok(mut interrupts) = self.interrupts.lock() {
             interrupts.push(connection.interrupt_handle());
         }

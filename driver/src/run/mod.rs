@@ -536,7 +536,8 @@ pub(crate) fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, Diagno
                 .path
                 .clone()
                 .unwrap_or_else(|| ":memory:".to_string());
-            crate::adapter::duckdb::DuckDbAdapter::open(&path)
+            let options = crate::adapter::duckdb::DuckDbSessionOptions::from_target(&target.extra);
+            crate::adapter::duckdb::DuckDbAdapter::open_with(&path, &options)
                 .map(|adapter| Box::new(adapter) as Box<dyn Adapter>)
                 .map_err(|error| {
                     Diagnostic::new(Code::WarehouseUnavailable, error.message).with_help(format!(

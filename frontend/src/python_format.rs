@@ -1,0 +1,243 @@
+//! Python's three string formatters, over JSON values, for settings that
+//! dbt adapters fill in with them (dbt-duckdb's `external_location`):
+//! `str.format_map` ("newstyle"), `%`-formatting with a mapping
+//! ("oldstyle") and `string.Template.substitute` ("template"). Values print
+//! as Python's `str()` would print them. Each error names what Python
+//! would raise.
+
+use serde_json::{Map, Value};
+
+/// `template.format_map(values)`: `{name}` (also `{name!s}`, `{name!r}`) is
+/// replaced, `{{` and `}}` stand for braces.
+///
+/// Example: `"data/{name}.csv"` with `name = "orders"` gives `data/orders.csv`.
+pub fn format_map(template: &str, values: &Map<String, Value>) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(position) = rest.find(['{', '}']) {
+        out.push_str(&rest[..position]);
+        let brace = rest.as_bytes()[position];
+        let after = &rest[position + 1..];
+        if after.as_bytes().first() == Some(&brace) {
+            out.push(brace as char);
+            rest = &after[1..];
+            continue;
+        }
+        if brace == b'}' {
+            return Err("has a single `}` (write `}}` for a brace)".to_string());
+        }
+        let Some(end) = after.find('}') else {
+            return Err("has a `{` that is never closed (write `{{` for a brace)".to_string());
+        };
+        let field = &after[..end];
+        let (name, conversion) = match field.split_once('!') {
+            Some((name, conversion)) => (name, Some(conversion)),
+            None => (field, None),
+        };
+        if name.contains([':', '.', '[']) {
+            return Err(format!(
+                "uses `{{{field}}}`: fusionc fills in plain names only"
+            ));
+        }
+        let value = lookup(values, name)?;
+        match conversion {
+            None | Some("s") => out.push_str(&python_str(value)),
+            Some("r") => out.push_str(&python_repr(value)),
+            Some(other) => return Err(format!("uses an unknown conversion `!{other}`")),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// `template % values`: `%(name)s` (also `r`, `d`) is replaced, `%%`
+/// stands for a percent sign.
+///
+/// Example: `"data/%(name)s.csv"` with `name = "orders"` gives `data/orders.csv`.
+pub fn percent_format(template: &str, values: &Map<String, Value>) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(position) = rest.find('%') {
+        out.push_str(&rest[..position]);
+        let after = &rest[position + 1..];
+        if let Some(tail) = after.strip_prefix('%') {
+            out.push('%');
+            rest = tail;
+            continue;
+        }
+        let Some(named) = after.strip_prefix('(') else {
+            return Err(
+                "has a `%` not followed by `(name)` (write `%%` for a percent sign)".to_string(),
+            );
+        };
+        let Some(close) = named.find(')') else {
+            return Err("has a `%(` that is never closed".to_string());
+        };
+        let value = lookup(values, &named[..close])?;
+        let tail = &named[close + 1..];
+        match tail.chars().next() {
+            Some('s') => out.push_str(&python_str(value)),
+            Some('r') => out.push_str(&python_repr(value)),
+            Some('d') if value.is_i64() || value.is_u64() => out.push_str(&value.to_string()),
+            _ => {
+                return Err(format!(
+                    "uses a conversion after `%({})` that fusionc does not fill in (s, r and d for integers are)",
+                    &named[..close]
+                ))
+            }
+        }
+        rest = &tail[1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// `string.Template(template).substitute(values)`: `$name` and `${name}`
+/// are replaced, `$$` stands for a dollar sign.
+///
+/// Example: `"data/${name}.csv"` with `name = "orders"` gives `data/orders.csv`.
+pub fn template_substitute(template: &str, values: &Map<String, Value>) -> Result<String, String> {
+    let is_name_start = |c: char| c.is_ascii_alphabetic() || c == '_';
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(position) = rest.find('$') {
+        out.push_str(&rest[..position]);
+        let after = &rest[position + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some(braced) = after.strip_prefix('{') {
+            let Some(close) = braced.find('}') else {
+                return Err("has a `${` that is never closed".to_string());
+            };
+            let name = &braced[..close];
+            if !name.starts_with(is_name_start) || !name.chars().all(is_name_char) {
+                return Err(format!("uses `${{{name}}}`, which is not a name"));
+            }
+            out.push_str(&python_str(lookup(values, name)?));
+            rest = &braced[close + 1..];
+        } else if after.starts_with(is_name_start) {
+            let end = after
+                .find(|c: char| !is_name_char(c))
+                .unwrap_or(after.len());
+            out.push_str(&python_str(lookup(values, &after[..end])?));
+            rest = &after[end..];
+        } else {
+            return Err(
+                "has a `$` not followed by a name (write `$$` for a dollar sign)".to_string(),
+            );
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn lookup<'v>(values: &'v Map<String, Value>, name: &str) -> Result<&'v Value, String> {
+    values.get(name).ok_or_else(|| {
+        let mut known: Vec<&str> = values.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        format!(
+            "names `{name}`, which is not set (KeyError); known: {}",
+            known.join(", ")
+        )
+    })
+}
+
+/// Python's `str()` of a value.
+fn python_str(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => python_repr(other),
+    }
+}
+
+/// Python's `repr()` of a value.
+fn python_repr(value: &Value) -> String {
+    match value {
+        Value::Null => "None".to_string(),
+        Value::Bool(true) => "True".to_string(),
+        Value::Bool(false) => "False".to_string(),
+        Value::Number(number) => match number.as_f64() {
+            Some(float) if number.is_f64() && float.fract() == 0.0 && float.is_finite() => {
+                format!("{float:.1}")
+            }
+            _ => number.to_string(),
+        },
+        Value::String(text) => {
+            if text.contains('\'') && !text.contains('"') {
+                format!("\"{text}\"")
+            } else {
+                format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+            }
+        }
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(python_repr).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|(key, value)| format!("'{key}': {}", python_repr(value)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values() -> Map<String, Value> {
+        serde_json::json!({"name": "orders", "n": 3, "tags": ["a", "b"], "flag": true})
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn newstyle_fills_names_and_keeps_doubled_braces() {
+        assert_eq!(
+            format_map("data/{name}.csv", &values()).as_deref(),
+            Ok("data/orders.csv")
+        );
+        assert_eq!(
+            format_map(
+                "read_json('{name}.json', columns = {{'a': 'INT'}})",
+                &values()
+            )
+            .as_deref(),
+            Ok("read_json('orders.json', columns = {'a': 'INT'})")
+        );
+        assert_eq!(
+            format_map("{tags} {flag} {n} {name!r}", &values()).as_deref(),
+            Ok("['a', 'b'] True 3 'orders'")
+        );
+        assert!(format_map("{missing}", &values()).is_err());
+        assert!(format_map("a } b", &values()).is_err());
+        assert!(format_map("{name", &values()).is_err());
+    }
+
+    #[test]
+    fn oldstyle_fills_named_conversions() {
+        assert_eq!(
+            percent_format("%(name)s_%(n)d 100%%", &values()).as_deref(),
+            Ok("orders_3 100%")
+        );
+        assert!(percent_format("%s", &values()).is_err());
+        assert!(percent_format("%(missing)s", &values()).is_err());
+    }
+
+    #[test]
+    fn template_fills_dollar_names() {
+        assert_eq!(
+            template_substitute("$name/${name}_x $$", &values()).as_deref(),
+            Ok("orders/orders_x $")
+        );
+        assert!(template_substitute("$1", &values()).is_err());
+        assert!(template_substitute("${missing}", &values()).is_err());
+    }
+}
