@@ -12,6 +12,7 @@ pub mod lexing;
 pub mod lower;
 pub mod parser;
 pub mod printer;
+pub mod sql_printer;
 pub mod token;
 pub mod type_lowering;
 

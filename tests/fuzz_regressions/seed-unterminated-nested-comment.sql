@@ -1,0 +1,1 @@
+select /* outer /* inner */ 1 from t

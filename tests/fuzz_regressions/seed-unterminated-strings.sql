@@ -1,0 +1,1 @@
+select E'a\', r'raw, b"bytes, x'AB, U&'u, '''triple
