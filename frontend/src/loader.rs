@@ -1111,37 +1111,43 @@ fn load_inner(
         }
     }
     // Template nodes, remembering their id to add edges once all exist.
+    // The render outputs, configs and relations are consumed here: nothing
+    // after the graph reads them, and moving them saves a copy per node.
     let mut template_ids: Vec<Option<NodeId>> = Vec::with_capacity(template_nodes.len());
-    for (index, node) in template_nodes.iter().enumerate() {
-        let config = configs[index].clone();
+    let per_node = configs
+        .into_iter()
+        .zip(parse_outputs)
+        .zip(compile_outputs)
+        .zip(template_relations);
+    for (index, (((config, parse_output), compile_output), relation)) in per_node.enumerate() {
+        let node = &template_nodes[index];
         if !config.enabled() {
             template_ids.push(None);
             continue;
         }
-        let parse_output = &parse_outputs[index];
-        let mut refs = parse_output.recorded.refs.clone();
-        let mut sources = parse_output.recorded.sources.clone();
-        let mut macros_called = parse_output.recorded.macros.clone();
+        let mut refs = parse_output.recorded.refs;
+        let mut sources = parse_output.recorded.sources;
+        let mut macros_called = parse_output.recorded.macros;
         let mut introspective = parse_output.recorded.introspective;
         let mut rendered = None;
-        match (&parse_output.result, &compile_outputs[index]) {
+        match (&parse_output.result, compile_output) {
             (Err(error), _) => {
                 diagnostics.push(jinja_diagnostic(error, &jinja_context, files, node.file))
             }
             (Ok(_), Some((output, source_map))) => {
-                for call in &output.recorded.refs {
-                    if !refs.contains(call) {
-                        refs.push(call.clone());
+                for call in output.recorded.refs {
+                    if !refs.contains(&call) {
+                        refs.push(call);
                     }
                 }
-                for call in &output.recorded.sources {
-                    if !sources.contains(call) {
-                        sources.push(call.clone());
+                for call in output.recorded.sources {
+                    if !sources.contains(&call) {
+                        sources.push(call);
                     }
                 }
-                for unique_id in &output.recorded.macros {
-                    if !macros_called.contains(unique_id) {
-                        macros_called.push(unique_id.clone());
+                for unique_id in output.recorded.macros {
+                    if !macros_called.contains(&unique_id) {
+                        macros_called.push(unique_id);
                     }
                 }
                 introspective |= output.recorded.introspective;
@@ -1151,9 +1157,9 @@ fn load_inner(
                 for missing in &output.recorded.missing_sources {
                     diagnostics.push(missing_source_diagnostic(missing, node, &source_decls));
                 }
-                match &output.result {
+                match output.result {
                     Ok(sql) => {
-                        let sql: Arc<str> = Arc::from(sql.as_str());
+                        let sql: Arc<str> = Arc::from(sql);
                         let compiled_path = format!(
                             "{}/compiled/{project_name}/{}",
                             settings.target_path, node.original_file_path
@@ -1162,7 +1168,7 @@ fn load_inner(
                         rendered = Some(Rendered {
                             sql,
                             file,
-                            source_map: source_map.clone(),
+                            source_map,
                         });
                     }
                     // A node that reads the warehouse rendered with empty
@@ -1170,16 +1176,22 @@ fn load_inner(
                     // rendered again just in time, with real results.
                     Err(_) if output.recorded.introspective => {}
                     Err(error) => {
-                        diagnostics.push(jinja_diagnostic(error, &jinja_context, files, node.file))
+                        diagnostics.push(jinja_diagnostic(&error, &jinja_context, files, node.file))
                     }
                 }
             }
             (Ok(_), None) => {}
         }
-        let patch = model_patches
-            .get(&node.name)
+        // The patch's columns move into the node (the tests read below
+        // come from the patch's own test list).
+        let mut patch = model_patches
+            .get_mut(&node.name)
             .filter(|_| node.kind == NodeKind::Model);
-        let relation = template_relations[index].clone();
+        let columns = patch
+            .as_mut()
+            .map(|patch| std::mem::take(&mut patch.columns))
+            .unwrap_or_default();
+        let patch = patch.map(|patch| &*patch);
         let details = NodeDetails {
             kind: node.kind,
             name: node.name.clone(),
@@ -1196,7 +1208,7 @@ fn load_inner(
                 .map(|patch| patch.description.clone())
                 .unwrap_or_default(),
             patch_path: patch.map(|patch| format!("{project_name}://{}", patch.yaml_path)),
-            columns: patch.map(|patch| patch.columns.clone()).unwrap_or_default(),
+            columns,
             refs,
             sources,
             macros_called,
@@ -1304,11 +1316,24 @@ fn load_inner(
         (left.4.as_str(), left.1, &left.2).cmp(&(right.4.as_str(), right.1, &right.2))
     });
     let mut test_names_seen = rustc_hash::FxHashSet::default();
-    for (spec, attached, attached_name, file, yaml_path, name_span) in test_requests {
-        let name = test_node_name(&spec, &attached_name);
-        if !test_names_seen.insert(name.clone()) {
-            continue;
-        }
+    let test_requests: Vec<_> = test_requests
+        .into_iter()
+        .filter_map(
+            |(spec, attached, attached_name, file, yaml_path, name_span)| {
+                let name = test_node_name(&spec, &attached_name);
+                test_names_seen
+                    .insert(name.clone())
+                    .then_some((spec, attached, name, file, yaml_path, name_span))
+            },
+        )
+        .collect();
+    // Each test is prepared on its own, in parallel (SQL, custom test
+    // rendering, config, hash); nodes, files and edges are added after, in
+    // order.
+    let prepared: Vec<PreparedTest> = test_requests
+        .into_par_iter()
+        .map(|(spec, attached, name, file, yaml_path, name_span)| {
+        let mut test_diagnostics: Vec<Diagnostic> = Vec::new();
         let attached_relation = graph
             .node(attached)
             .relation
@@ -1348,7 +1373,7 @@ fn load_inner(
             if let Some(close) = closest_name(&wanted, refable_names.iter().map(String::as_str)) {
                 diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
             }
-            diagnostics.push(diagnostic);
+            test_diagnostics.push(diagnostic);
         }
         let mut sql = test_sql(&spec, &attached_relation, to_relation.as_deref());
         // A test the project defines with `{% test name(model, ...) %}`.
@@ -1395,11 +1420,11 @@ fn load_inner(
                     custom_refs = output.recorded.refs;
                 }
                 Err(error) => {
-                    diagnostics.push(jinja_diagnostic(&error, &jinja_context, files, file))
+                    test_diagnostics.push(jinja_diagnostic(&error, &jinja_context, files, file))
                 }
             }
         } else if sql.is_none() {
-            diagnostics.push(
+            test_diagnostics.push(
                 Diagnostic::new(
                     Code::UndefinedMacro,
                     format!(
@@ -1445,21 +1470,6 @@ fn load_inner(
             config.apply(&layer);
         }
         config.apply(&spec.config);
-        let rendered = sql.map(|sql| {
-            let sql: Arc<str> = Arc::from(sql.as_str());
-            let file = files.add(
-                format!(
-                    "{}/compiled/{project_name}/{yaml_path}/{name}.sql",
-                    settings.target_path
-                ),
-                sql.clone(),
-            );
-            Rendered {
-                sql,
-                file,
-                source_map: SourceMap::default(),
-            }
-        });
         let attached_details = &nodes[attached.index()];
         let (mut refs, sources) = match &attached_details.source {
             Some(source) => (
@@ -1506,7 +1516,7 @@ fn load_inner(
             refs,
             sources,
             macros_called: Vec::new(),
-            rendered,
+            rendered: None,
             introspective: false,
             database: None,
             schema: None,
@@ -1522,6 +1532,45 @@ fn load_inner(
             }),
             name,
         };
+        PreparedTest {
+            details,
+            sql,
+            diagnostics: test_diagnostics,
+            file,
+            yaml_path,
+            name_span,
+            attached,
+            parents: to_parent.into_iter().chain(extra_parents).collect(),
+        }
+        })
+        .collect();
+    for test in prepared {
+        let PreparedTest {
+            mut details,
+            sql,
+            diagnostics: test_diagnostics,
+            file,
+            yaml_path,
+            name_span,
+            attached,
+            parents,
+        } = test;
+        diagnostics.extend(test_diagnostics);
+        details.rendered = sql.map(|sql| {
+            let sql: Arc<str> = Arc::from(sql);
+            let file = files.add(
+                format!(
+                    "{}/compiled/{project_name}/{yaml_path}/{}.sql",
+                    settings.target_path, details.name
+                ),
+                sql.clone(),
+            );
+            Rendered {
+                sql,
+                file,
+                source_map: SourceMap::default(),
+            }
+        });
         let id = add_node(&mut graph, &mut nodes, details);
         let span = name_span;
         graph.add_dependency(
@@ -1532,7 +1581,7 @@ fn load_inner(
                 span,
             },
         );
-        for parent in to_parent.into_iter().chain(extra_parents) {
+        for parent in parents {
             graph.add_dependency(
                 parent,
                 id,
@@ -1562,6 +1611,19 @@ fn load_inner(
         macros,
         renderer: Some(Arc::new(crate::runtime::Renderer { environment })),
     })
+}
+
+/// A generic test made ready in parallel; its compiled SQL becomes a file,
+/// and it a node with edges, in order afterwards.
+struct PreparedTest {
+    details: NodeDetails,
+    sql: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+    file: FileId,
+    yaml_path: String,
+    name_span: Span,
+    attached: NodeId,
+    parents: Vec<NodeId>,
 }
 
 fn relation_quoted(relation: &RelationName) -> String {
