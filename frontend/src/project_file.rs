@@ -203,6 +203,8 @@ pub fn render_config_string(
     static ENVIRONMENT: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
     let environment = ENVIRONMENT.get_or_init(|| {
         let mut environment = minijinja::Environment::new();
+        // Errors read the same in debug and release builds.
+        environment.set_debug(true);
         environment.add_function("env_var", env_var_function);
         environment.add_function(
             "var",

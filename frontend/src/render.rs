@@ -701,6 +701,9 @@ pub fn build_environment(
     macro_files: Vec<(String, String)>,
 ) -> (Environment<'static>, Vec<(String, Error)>) {
     let mut environment = Environment::new();
+    // minijinja's default follows the build profile; on, its errors name
+    // the undefined value (`dbt_utils` is undefined) in release builds too.
+    environment.set_debug(true);
     environment.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
     environment.set_recursion_limit(500);
     let mut failures = Vec::new();
