@@ -2,35 +2,8 @@
 //! `tests/projects/` (each broken in one way) and the example project, run
 //! through `fusion_driver::cli::run` with captured output.
 
-use fusionc_tests::{copy_tree, repository_root, sub_folders};
+use fusionc_tests::{copy_tree, regex_escape, repository_root, run_cli, sub_folders, CliRun};
 use std::path::Path;
-
-struct CliRun {
-    exit_code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_cli(arguments: &[&str]) -> CliRun {
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let exit_code = {
-        let mut output = fusion_driver::cli::Output {
-            stdout: &mut stdout,
-            stderr: &mut stderr,
-            color: false,
-        };
-        fusion_driver::cli::run(
-            std::iter::once("fusionc").chain(arguments.iter().copied()),
-            &mut output,
-        )
-    };
-    CliRun {
-        exit_code,
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
-}
 
 /// Copies a fixture project to a scratch folder, so runs never write into the tree.
 fn scratch_copy(project: &Path) -> tempfile::TempDir {
@@ -49,18 +22,6 @@ fn filters(scratch: &Path) -> Vec<(String, String)> {
         (regex_escape(&home), "[home]".to_string()),
         (r"in \d+\.\d+s".to_string(), "in [elapsed]".to_string()),
     ]
-}
-
-fn regex_escape(text: &str) -> String {
-    text.chars()
-        .flat_map(|character| {
-            let escape = "\\.+*?()|[]{}^$".contains(character);
-            escape
-                .then_some('\\')
-                .into_iter()
-                .chain(std::iter::once(character))
-        })
-        .collect()
 }
 
 fn snapshot_run(name: &str, scratch: &Path, run: &CliRun) {

@@ -10,47 +10,9 @@ use fusion_dialects::{all_dialects, dialect_for_adapter, Dialect};
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::query::Statement;
 use fusion_ir::span::FileId;
+use fusionc_tests::{corpus_cases, corpus_dir};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("the SQL corpus is missing: looked in {}", dir.display());
-    }
-    eprintln!(
-        "notice: the SQL corpus is missing (looked in {}); corpus tests pass without checking anything",
-        dir.display()
-    );
-    None
-}
-
-struct Case {
-    line: usize,
-    sql: String,
-    unparsed_by_sqlglot: bool,
-}
-
-fn read_cases(path: &Path) -> Vec<Case> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(index, line)| {
-            let value: serde_json::Value = serde_json::from_str(line)
-                .unwrap_or_else(|error| panic!("{}:{}: {error}", path.display(), index + 1));
-            Case {
-                line: index + 1,
-                sql: value["sql"].as_str().unwrap_or_default().to_string(),
-                unparsed_by_sqlglot: value["unparsed_by_sqlglot"].as_bool().unwrap_or(false),
-            }
-        })
-        .collect()
-}
 
 fn first_error(diagnostics: &[Diagnostic]) -> Option<&Diagnostic> {
     diagnostics.iter().find(|diagnostic| diagnostic.is_error())
@@ -93,14 +55,14 @@ fn try_case(dialect: &dyn Dialect, sql: &str) -> Result<bool, String> {
 /// Runs `dialect` over the corpus files and snapshots the summary and the
 /// failing cases as `corpus__<snapshot_name>.snap`.
 fn check_corpus_parse_rate(dialect: &dyn Dialect, files: &[&str], snapshot_name: &str) {
-    let Some(dir) = corpus_dir() else {
+    let Some(dir) = corpus_dir("corpus tests pass without checking anything") else {
         return;
     };
     let mut failures = String::new();
     let (mut total, mut parsed, mut opaque) = (0, 0, 0);
     let (mut hard_total, mut hard_parsed, mut hard_opaque) = (0, 0, 0);
     for file in files {
-        let cases = read_cases(&dir.join("parse").join(file));
+        let cases = corpus_cases(&dir.join("parse").join(file));
         for case in &cases {
             let outcome = try_case(dialect, &case.sql);
             if case.unparsed_by_sqlglot {
@@ -233,7 +195,7 @@ fn assert_no_panics(label: &str, inputs: impl IntoIterator<Item = String>) {
 
 #[test]
 fn parser_never_panics_on_corpus_lines() {
-    let Some(dir) = corpus_dir() else {
+    let Some(dir) = corpus_dir("corpus tests pass without checking anything") else {
         return;
     };
     let mut inputs = Vec::new();
@@ -248,7 +210,7 @@ fn parser_never_panics_on_corpus_lines() {
         .collect();
     files.sort();
     for file in &files {
-        inputs.extend(read_cases(file).into_iter().map(|case| case.sql));
+        inputs.extend(corpus_cases(file).into_iter().map(|case| case.sql));
     }
     for benchmark in ["benchmarks/tpch.jsonl", "benchmarks/tpcds.jsonl"] {
         let path = dir.join(benchmark);
@@ -303,7 +265,7 @@ fn parser_never_panics_on_truncated_fixtures() {
 
 #[test]
 fn benchmark_queries_parse_without_errors() {
-    let Some(dir) = corpus_dir() else {
+    let Some(dir) = corpus_dir("corpus tests pass without checking anything") else {
         return;
     };
     let mut failures = Vec::new();

@@ -20,6 +20,7 @@ use fusion_dialects::syntax::printer::{print_ir_statement, print_syntax_tree};
 use fusion_dialects::syntax::sql_printer::print_sql;
 use fusion_dialects::{all_dialects, Dialect};
 use fusion_ir::span::FileId;
+use fusionc_tests::corpus_dir;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::path::{Path, PathBuf};
@@ -548,21 +549,6 @@ fn apply_mutation(text: &mut String, mutation: &Mutation) {
     }
 }
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("the SQL corpus is missing: looked in {}", dir.display());
-    }
-    eprintln!(
-        "notice: the SQL corpus is missing (looked in {}); the mutation fuzzing is skipped",
-        dir.display()
-    );
-    None
-}
-
 /// Every query of the corpus (`parse/*.jsonl`, `benchmarks/*.jsonl`), read
 /// once per test binary.
 fn corpus_queries(dir: &Path) -> &'static [String] {
@@ -626,7 +612,7 @@ fn token_soup_never_panics_or_hangs() {
 
 #[test]
 fn mutated_corpus_queries_never_panic_or_hang() {
-    let Some(dir) = corpus_dir() else {
+    let Some(dir) = corpus_dir("the mutation fuzzing is skipped") else {
         return;
     };
     let queries = corpus_queries(&dir);

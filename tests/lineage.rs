@@ -18,7 +18,7 @@ use fusion_ir::span::FileId;
 use fusion_passes::bind::bind_query;
 use fusion_passes::lineage::query_column_sources;
 use fusion_passes::lookup::CatalogLookup;
-use fusionc_tests::catalog_from_json;
+use fusionc_tests::{catalog_from_json, run_cli, CliRun};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -203,28 +203,6 @@ fn tpcds_lineage() {
     benchmark("tpcds");
 }
 
-/// Runs the CLI with captured output: (exit code, stdout, stderr).
-fn run_cli(arguments: &[&str]) -> (i32, String, String) {
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let exit_code = {
-        let mut output = fusion_driver::cli::Output {
-            stdout: &mut stdout,
-            stderr: &mut stderr,
-            color: false,
-        };
-        fusion_driver::cli::run(
-            std::iter::once("fusionc").chain(arguments.iter().copied()),
-            &mut output,
-        )
-    };
-    (
-        exit_code,
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
-
 /// The example project end to end: `compile` writes `target/lineage.json`,
 /// and `lineage` walks it up, down, to a depth and in every output format,
 /// with an error (and the closest name) for a column that does not exist.
@@ -238,7 +216,11 @@ fn example_shop_lineage_through_the_cli() {
     )
     .expect("the example copies");
     let project_dir = project.to_str().expect("a UTF-8 scratch path");
-    let (code, _, stderr) = run_cli(&["compile", "--project-dir", project_dir]);
+    let CliRun {
+        exit_code: code,
+        stderr,
+        ..
+    } = run_cli(&["compile", "--project-dir", project_dir]);
     assert_eq!(code, 0, "compile failed: {stderr}");
     let artifact: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(project.join("target/lineage.json")).expect("lineage.json"),
@@ -317,7 +299,11 @@ fn example_shop_lineage_through_the_cli() {
     ] {
         let mut full = arguments.clone();
         full.extend(["--project-dir", project_dir]);
-        let (code, stdout, stderr) = run_cli(&full);
+        let CliRun {
+            exit_code: code,
+            stdout,
+            stderr,
+        } = run_cli(&full);
         writeln!(
             runs,
             "$ fusionc {}\nexit {code}\n{stdout}{stderr}",

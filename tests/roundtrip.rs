@@ -13,44 +13,11 @@ use fusion_dialects::syntax::sql_printer::{print_sql, print_sql_expression};
 use fusion_dialects::{dialect_for_adapter, Dialect};
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::span::FileId;
+use fusionc_tests::{corpus_cases, corpus_dir};
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("the SQL corpus is missing: looked in {}", dir.display());
-    }
-    eprintln!(
-        "notice: the SQL corpus is missing (looked in {}); round-trip tests pass without checking anything",
-        dir.display()
-    );
-    None
-}
 
 fn dialect(name: &str) -> &'static dyn Dialect {
     dialect_for_adapter(name).unwrap_or_else(|| panic!("no dialect {name}"))
-}
-
-/// `(line, sql)` of every case of a corpus file.
-fn read_cases(path: &Path) -> Vec<(usize, String)> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(index, line)| {
-            let value: serde_json::Value = serde_json::from_str(line)
-                .unwrap_or_else(|error| panic!("{}:{}: {error}", path.display(), index + 1));
-            (
-                index + 1,
-                value["sql"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
 }
 
 fn first_error(diagnostics: &[Diagnostic]) -> Option<&Diagnostic> {
@@ -197,13 +164,14 @@ fn compare(
 }
 
 fn check_corpus_round_trip(dialect: &dyn Dialect, files: &[&str], snapshot_name: &str) {
-    let Some(dir) = corpus_dir() else {
+    let Some(dir) = corpus_dir("round-trip tests pass without checking anything") else {
         return;
     };
     let mut failures = String::new();
     let (mut parsed, mut round_trips, mut opaque) = (0, 0, 0);
     for file in files {
-        for (line, sql) in read_cases(&dir.join("parse").join(file)) {
+        for case in corpus_cases(&dir.join("parse").join(file)) {
+            let (line, sql) = (case.line, case.sql);
             let origin = if files.len() > 1 {
                 format!("{file} ")
             } else {

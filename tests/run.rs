@@ -10,36 +10,9 @@
 
 use fusion_driver::adapter::duckdb::DuckDbAdapter;
 use fusion_driver::adapter::Adapter;
-use fusionc_tests::{copy_tree, repository_root, sub_folders};
+use fusionc_tests::{copy_tree, regex_escape, repository_root, run_cli, sub_folders};
 use std::fmt::Write as _;
 use std::path::Path;
-
-struct CliRun {
-    exit_code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_cli(arguments: &[String]) -> CliRun {
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let exit_code = {
-        let mut output = fusion_driver::cli::Output {
-            stdout: &mut stdout,
-            stderr: &mut stderr,
-            color: false,
-        };
-        fusion_driver::cli::run(
-            std::iter::once("fusionc".to_string()).chain(arguments.iter().cloned()),
-            &mut output,
-        )
-    };
-    CliRun {
-        exit_code,
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
-}
 
 /// Every table and view of the warehouse: columns with types, then rows in
 /// order. Values of the run's clock (snapshot timestamps) and the ids
@@ -208,18 +181,6 @@ fn split_arguments(step: &str) -> Vec<String> {
         words.push(current);
     }
     words
-}
-
-fn regex_escape(text: &str) -> String {
-    text.chars()
-        .flat_map(|character| {
-            let escape = "\\.+*?()|[]{}^$".contains(character);
-            escape
-                .then_some('\\')
-                .into_iter()
-                .chain(std::iter::once(character))
-        })
-        .collect()
 }
 
 #[test]

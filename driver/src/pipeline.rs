@@ -213,11 +213,7 @@ pub fn analyse(
         dialect: dialect.semantics(),
         functions: &user_functions,
     };
-    let semantics: &dyn DialectSemantics = if user_functions.is_empty() {
-        dialect.semantics()
-    } else {
-        &with_user_functions
-    };
+    let semantics = with_user_functions.semantics();
     let parse_started = std::time::Instant::now();
     let files_with_errors: rustc_hash::FxHashSet<FileId> = load_diagnostics
         .iter()
@@ -541,11 +537,7 @@ pub fn analyse_just_in_time(
         dialect: dialect.semantics(),
         functions: &user_functions,
     };
-    let semantics: &dyn DialectSemantics = if user_functions.is_empty() {
-        dialect.semantics()
-    } else {
-        &with_user_functions
-    };
+    let semantics = with_user_functions.semantics();
     let mut node = details.clone();
     node.rendered = Some(fusion_frontend::Rendered {
         sql: Arc::from(sql),

@@ -524,16 +524,27 @@ fn load_inner(
             diagnostics,
         );
     }
-    for package in installed {
-        package_names.push(package.name.clone());
-        for found in discover(&root_dir, &package.macro_paths, &["sql", "jinja", "j2"]) {
+    // Installed packages' macros answer to `<package>.<macro>`; the
+    // project's also to their bare name (as in dbt, a package's macros are
+    // not found unqualified).
+    package_names.extend(installed.iter().map(|package| package.name.clone()));
+    let macro_owners = installed
+        .iter()
+        .map(|package| (&package.name, &package.macro_paths, false))
+        .chain(std::iter::once((
+            &project_name,
+            &settings.macro_paths,
+            true,
+        )));
+    for (owner, macro_paths, callable_unqualified) in macro_owners {
+        for found in discover(&root_dir, macro_paths, &["sql", "jinja", "j2"]) {
             let Some((file, text)) = read_file(&found, files, diagnostics) else {
                 continue;
             };
             let (templates, scanned) = per_macro_templates(&found.original_file_path, &text);
             macro_sources.extend(templates);
             for scanned_macro in scanned {
-                let unique_id = format!("macro.{}.{}", package.name, scanned_macro.name);
+                let unique_id = format!("macro.{owner}.{}", scanned_macro.name);
                 let entry = MacroEntry {
                     template_name: macro_template_name(
                         &found.original_file_path,
@@ -542,11 +553,14 @@ fn load_inner(
                     internal_name: format!("__fusion_macro__{}", scanned_macro.name),
                     unique_id: unique_id.clone(),
                 };
-                macro_entries.insert(format!("{}.{}", package.name, scanned_macro.name), entry);
+                if callable_unqualified {
+                    macro_entries.insert(scanned_macro.name.clone(), entry.clone());
+                }
+                macro_entries.insert(format!("{owner}.{}", scanned_macro.name), entry);
                 macros.push(MacroInfo {
                     name: scanned_macro.name.clone(),
                     unique_id,
-                    package_name: package.name.clone(),
+                    package_name: owner.clone(),
                     original_file_path: found.original_file_path.clone(),
                     path: found.path.clone(),
                     file,
@@ -556,37 +570,6 @@ fn load_inner(
             }
             macro_templates.insert(found.original_file_path.clone(), file);
         }
-    }
-    for found in discover(&root_dir, &settings.macro_paths, &["sql", "jinja", "j2"]) {
-        let Some((file, text)) = read_file(&found, files, diagnostics) else {
-            continue;
-        };
-        let (templates, scanned) = per_macro_templates(&found.original_file_path, &text);
-        macro_sources.extend(templates);
-        for scanned_macro in scanned {
-            let unique_id = format!("macro.{project_name}.{}", scanned_macro.name);
-            let entry = MacroEntry {
-                template_name: macro_template_name(&found.original_file_path, &scanned_macro.name),
-                internal_name: format!("__fusion_macro__{}", scanned_macro.name),
-                unique_id: unique_id.clone(),
-            };
-            macro_entries.insert(
-                format!("{project_name}.{}", scanned_macro.name),
-                entry.clone(),
-            );
-            macro_entries.insert(scanned_macro.name.clone(), entry);
-            macros.push(MacroInfo {
-                name: scanned_macro.name.clone(),
-                unique_id,
-                package_name: project_name.clone(),
-                original_file_path: found.original_file_path.clone(),
-                path: found.path.clone(),
-                file,
-                macro_sql: text[scanned_macro.start..scanned_macro.end].to_string(),
-                arguments: scanned_macro.arguments,
-            });
-        }
-        macro_templates.insert(found.original_file_path.clone(), file);
     }
 
     timer.finish("macros");
@@ -1572,22 +1555,13 @@ fn load_inner(
             }
         });
         let id = add_node(&mut graph, &mut nodes, details);
-        let span = name_span;
-        graph.add_dependency(
-            attached,
-            id,
-            Dependency {
-                file: Some(file),
-                span,
-            },
-        );
-        for parent in parents {
+        for parent in std::iter::once(attached).chain(parents) {
             graph.add_dependency(
                 parent,
                 id,
                 Dependency {
                     file: Some(file),
-                    span,
+                    span: name_span,
                 },
             );
         }

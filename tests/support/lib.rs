@@ -12,6 +12,99 @@ pub fn repository_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// What one in-process run of the CLI printed and returned.
+pub struct CliRun {
+    pub exit_code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `fusionc <arguments>` in this process, with its output captured.
+pub fn run_cli<S: AsRef<str>>(arguments: &[S]) -> CliRun {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let exit_code = {
+        let mut output = fusion_driver::cli::Output {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            color: false,
+        };
+        fusion_driver::cli::run(
+            std::iter::once("fusionc".to_string()).chain(
+                arguments
+                    .iter()
+                    .map(|argument| argument.as_ref().to_string()),
+            ),
+            &mut output,
+        )
+    };
+    CliRun {
+        exit_code,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// The shared SQL corpus (`../shared/corpus`), or `None` when it is not
+/// beside the repository: then the caller's checks are skipped with a
+/// notice saying what (`skipped`), except under CI (`CI` set), where a
+/// missing corpus fails the test.
+pub fn corpus_dir(skipped: &str) -> Option<PathBuf> {
+    let dir = repository_root().join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("the SQL corpus is missing: looked in {}", dir.display());
+    }
+    eprintln!(
+        "notice: the SQL corpus is missing (looked in {}); {skipped}",
+        dir.display()
+    );
+    None
+}
+
+/// One case of a corpus file (`parse/<dialect>.jsonl`).
+pub struct CorpusCase {
+    /// 1-based line in the file.
+    pub line: usize,
+    pub sql: String,
+    pub unparsed_by_sqlglot: bool,
+}
+
+/// Every case of a corpus file, in order.
+pub fn corpus_cases(path: &Path) -> Vec<CorpusCase> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(index, line)| {
+            let value: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|error| panic!("{}:{}: {error}", path.display(), index + 1));
+            CorpusCase {
+                line: index + 1,
+                sql: value["sql"].as_str().unwrap_or_default().to_string(),
+                unparsed_by_sqlglot: value["unparsed_by_sqlglot"].as_bool().unwrap_or(false),
+            }
+        })
+        .collect()
+}
+
+/// `text` with regex metacharacters escaped, for insta filters that mask
+/// a path.
+pub fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|character| {
+            let escape = "\\.+*?()|[]{}^$".contains(character);
+            escape
+                .then_some('\\')
+                .into_iter()
+                .chain(std::iter::once(character))
+        })
+        .collect()
+}
+
 /// Copies a folder tree (a fixture project) into `destination`.
 pub fn copy_tree(source: &Path, destination: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(destination)?;

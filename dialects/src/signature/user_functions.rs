@@ -361,6 +361,18 @@ pub struct WithUserFunctions<'a> {
     pub functions: &'a UserFunctions,
 }
 
+impl WithUserFunctions<'_> {
+    /// What to bind with: the dialect's own semantics when the project
+    /// declares no functions (no extra lookup per call), else this.
+    pub fn semantics(&self) -> &dyn DialectSemantics {
+        if self.functions.is_empty() {
+            self.dialect
+        } else {
+            self
+        }
+    }
+}
+
 impl DialectSemantics for WithUserFunctions<'_> {
     fn name(&self) -> &'static str {
         self.dialect.name()

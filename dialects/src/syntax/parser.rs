@@ -2726,22 +2726,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     parts: vec![Self::ident_from(self.advance())],
                 };
                 let array = self.parse_function_call(name, call_start);
-                let membership = Expr {
-                    kind: ExprKind::Binary {
-                        operator: BinaryOp::Other(Name::new("IN")),
-                        left: Box::new(left),
-                        right: Box::new(array),
-                    },
-                    span: self.span_from(start),
-                };
-                if negated {
-                    ExprKind::Unary {
-                        operator: UnaryOp::Not,
-                        operand: Box::new(membership),
-                    }
-                } else {
-                    membership.kind
-                }
+                self.membership(left, array, negated, start)
             }
             // `'red' IN tags` (DuckDB): membership in a list value.
             Keyword::In
@@ -2749,22 +2734,7 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                     && self.hooks.supports_bracket_and_brace_literals() =>
             {
                 let collection = self.parse_expr_bp(PATTERN + 1);
-                let membership = Expr {
-                    kind: ExprKind::Binary {
-                        operator: BinaryOp::Other(Name::new("IN")),
-                        left: Box::new(left),
-                        right: Box::new(collection),
-                    },
-                    span: self.span_from(start),
-                };
-                if negated {
-                    ExprKind::Unary {
-                        operator: UnaryOp::Not,
-                        operand: Box::new(membership),
-                    }
-                } else {
-                    membership.kind
-                }
+                self.membership(left, collection, negated, start)
             }
             Keyword::In => {
                 if !self.expect(TokenKind::LeftParen, "`(` after IN") {
@@ -3934,21 +3904,50 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
         }
     }
 
-    /// Arguments of a table function in FROM, after its `(`.
-    /// A table function's arguments: call arguments, plus `name = value`
-    /// where the dialect names them so (see
+    /// `left [NOT] IN collection` where the collection is one value (an
+    /// array or list), not a parenthesised list: a binary `IN`, negated by
+    /// an outer NOT.
+    fn membership(&self, left: Expr, collection: Expr, negated: bool, start: u32) -> ExprKind {
+        let membership = Expr {
+            kind: ExprKind::Binary {
+                operator: BinaryOp::Other(Name::new("IN")),
+                left: Box::new(left),
+                right: Box::new(collection),
+            },
+            span: self.span_from(start),
+        };
+        if negated {
+            ExprKind::Unary {
+                operator: UnaryOp::Not,
+                operand: Box::new(membership),
+            }
+        } else {
+            membership.kind
+        }
+    }
+
+    /// Arguments of a table function in FROM, after its `(`: call
+    /// arguments, plus `name = value` where the dialect names them so (see
     /// `SyntaxHooks::supports_equals_named_table_arguments`).
     fn parse_table_function_arguments_until_close(&mut self) -> Vec<FunctionArg> {
-        if !self.hooks.supports_equals_named_table_arguments() {
-            return self.parse_call_arguments_until_close();
-        }
+        let equals_named = self.hooks.supports_equals_named_table_arguments();
+        self.parse_arguments_until_close(equals_named)
+    }
+
+    /// Arguments of a call, after its `(`.
+    fn parse_call_arguments_until_close(&mut self) -> Vec<FunctionArg> {
+        self.parse_arguments_until_close(false)
+    }
+
+    fn parse_arguments_until_close(&mut self, equals_named: bool) -> Vec<FunctionArg> {
         let mut args = Vec::new();
         let outer_in_call = self.in_call_arguments;
         self.in_call_arguments = true;
         if !self.at(TokenKind::RightParen) {
             loop {
                 let token = self.peek();
-                if self.name_allowed(token, NameUsage::Label)
+                if equals_named
+                    && self.name_allowed(token, NameUsage::Label)
                     && self.peek_nth(1).kind == TokenKind::Equals
                 {
                     self.advance();
@@ -3961,23 +3960,6 @@ impl<'source, 'hooks> Parser<'source, 'hooks> {
                 } else {
                     args.push(self.parse_call_argument(""));
                 }
-                if !self.eat(TokenKind::Comma) || self.at(TokenKind::RightParen) {
-                    break;
-                }
-            }
-        }
-        self.in_call_arguments = outer_in_call;
-        self.expect_close_paren();
-        args
-    }
-
-    fn parse_call_arguments_until_close(&mut self) -> Vec<FunctionArg> {
-        let mut args = Vec::new();
-        let outer_in_call = self.in_call_arguments;
-        self.in_call_arguments = true;
-        if !self.at(TokenKind::RightParen) {
-            loop {
-                args.push(self.parse_call_argument(""));
                 if !self.eat(TokenKind::Comma) || self.at(TokenKind::RightParen) {
                     break;
                 }

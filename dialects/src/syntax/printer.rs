@@ -1165,7 +1165,7 @@ fn unary_text(operator: UnaryOp) -> &'static str {
     }
 }
 
-fn binary_text(operator: BinaryOp) -> &'static str {
+pub(crate) fn binary_text(operator: BinaryOp) -> &'static str {
     match operator {
         BinaryOp::Add => "+",
         BinaryOp::Subtract => "-",

@@ -865,7 +865,7 @@ impl SqlPrinter<'_> {
                 let precedence = binary_precedence(operator);
                 self.expr_at(left, precedence);
                 self.push(" ");
-                self.push(binary_spelling(operator));
+                self.push(binary_spelling(*operator));
                 self.push(" ");
                 self.expr_at(right, precedence + 1);
             }
@@ -1515,30 +1515,12 @@ fn binary_precedence(operator: &BinaryOp) -> u8 {
     }
 }
 
-fn binary_spelling(operator: &BinaryOp) -> &str {
+/// An operator as SQL writes it: the tree printer's spelling, except XOR,
+/// which the tree names `xor` and Spark (the only dialect whose tree has
+/// it) writes `^`.
+fn binary_spelling(operator: BinaryOp) -> &'static str {
     match operator {
-        BinaryOp::Add => "+",
-        BinaryOp::Subtract => "-",
-        BinaryOp::Multiply => "*",
-        BinaryOp::Divide => "/",
-        BinaryOp::IntegerDivide => "//",
-        BinaryOp::Modulo => "%",
-        BinaryOp::Power => "^",
-        BinaryOp::Concat => "||",
-        BinaryOp::Eq => "=",
-        BinaryOp::NotEq => "<>",
-        BinaryOp::Lt => "<",
-        BinaryOp::LtEq => "<=",
-        BinaryOp::Gt => ">",
-        BinaryOp::GtEq => ">=",
-        BinaryOp::And => "AND",
-        BinaryOp::Or => "OR",
-        BinaryOp::BitwiseAnd => "&",
-        BinaryOp::BitwiseOr => "|",
-        // Spark's `^`, the only dialect whose tree has it.
         BinaryOp::BitwiseXor => "^",
-        BinaryOp::ShiftLeft => "<<",
-        BinaryOp::ShiftRight => ">>",
-        BinaryOp::Other(name) => name.as_str(),
+        other => crate::syntax::printer::binary_text(other),
     }
 }
