@@ -14,8 +14,10 @@ use fusion_ir::name::Name;
 use fusion_ir::schema::RelationSchema;
 use fusion_ir::semantics::DialectSemantics;
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -152,27 +154,47 @@ struct NodesMap<'a> {
 impl Serialize for NodesMap<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let project = self.inputs.project;
-        let mut map = serializer.serialize_map(None)?;
-        for (index, details) in project.nodes.iter().enumerate() {
-            if details.kind == NodeKind::Source {
-                continue;
+        let indexes: Vec<usize> = (0..project.nodes.len())
+            .filter(|&index| project.nodes[index].kind != NodeKind::Source)
+            .collect();
+        let mut map = serializer.serialize_map(Some(indexes.len()))?;
+        // Node entries are most of the manifest (their SQL above all) and
+        // each stands alone: a batch at a time is serialised in parallel,
+        // then written in order, so memory stays bounded by one batch.
+        for batch in indexes.chunks(NODE_BATCH) {
+            let entries: Vec<serde_json::Result<Box<RawValue>>> = batch
+                .par_iter()
+                .map(|&index| serde_json::value::to_raw_value(&self.entry(index)))
+                .collect();
+            for (&index, entry) in batch.iter().zip(entries) {
+                let entry = entry.map_err(serde::ser::Error::custom)?;
+                map.serialize_entry(&project.nodes[index].unique_id, &entry)?;
             }
-            let compiled = self
-                .inputs
-                .compiled_sql
-                .get(index)
-                .and_then(Option::as_deref);
-            let inferred = self.inputs.schemas.get(index);
-            let entry = node(
-                project,
-                details,
-                &self.edges[index].0,
-                compiled,
-                columns(details, inferred, self.inputs.semantics),
-            );
-            map.serialize_entry(&details.unique_id, &entry)?;
         }
         map.end()
+    }
+}
+
+/// How many node entries are serialised in parallel before being written.
+const NODE_BATCH: usize = 1024;
+
+impl<'a> NodesMap<'a> {
+    fn entry(&self, index: usize) -> NodeEntry<'a> {
+        let project = self.inputs.project;
+        let details = &project.nodes[index];
+        let compiled = self
+            .inputs
+            .compiled_sql
+            .get(index)
+            .and_then(Option::as_deref);
+        let inferred = self.inputs.schemas.get(index);
+        node(
+            project,
+            details,
+            &self.edges[index].0,
+            compiled,
+            columns(details, inferred, self.inputs.semantics),
+        )
     }
 }
 

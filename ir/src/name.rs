@@ -5,8 +5,10 @@
 //! Interned strings are leaked on purpose: a compiler run interns a bounded
 //! vocabulary (identifiers of one project) and keeps it for the whole run.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::fmt;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{OnceLock, RwLock};
 
 /// An interned string. Equality is exact (case-sensitive); case folding is a
@@ -14,51 +16,90 @@ use std::sync::{OnceLock, RwLock};
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Name(u32);
 
+// Reading a name's text is the hot operation (the binder compares column
+// names, the artifacts write them), and it runs on every rayon worker at
+// once: it takes no lock and writes no shared memory. The texts live in an
+// append-only table of chunks that double in size, each slot set once.
+// Interning goes through one of `SHARD_COUNT` maps picked by the text's
+// hash, so threads interning different names rarely wait for each other.
+
+const SHARD_COUNT: usize = 64;
+/// The first chunk holds `1 << FIRST_CHUNK_BITS` slots, each next one twice
+/// as many; `CHUNK_COUNT` chunks cover every `u32`.
+const FIRST_CHUNK_BITS: u32 = 10;
+const CHUNK_COUNT: usize = (u32::BITS - FIRST_CHUNK_BITS + 1) as usize;
+
+type Chunk = Box<[OnceLock<&'static str>]>;
+
 struct Interner {
-    ids: FxHashMap<&'static str, Name>,
-    strings: Vec<&'static str>,
+    shards: Vec<RwLock<FxHashMap<&'static str, Name>>>,
+    chunks: [OnceLock<Chunk>; CHUNK_COUNT],
+    next: AtomicU32,
 }
 
-fn interner() -> &'static RwLock<Interner> {
-    static INTERNER: OnceLock<RwLock<Interner>> = OnceLock::new();
-    INTERNER.get_or_init(|| {
-        RwLock::new(Interner {
-            ids: FxHashMap::default(),
-            strings: Vec::new(),
-        })
+fn interner() -> &'static Interner {
+    static INTERNER: OnceLock<Interner> = OnceLock::new();
+    INTERNER.get_or_init(|| Interner {
+        shards: (0..SHARD_COUNT)
+            .map(|_| RwLock::new(FxHashMap::default()))
+            .collect(),
+        chunks: std::array::from_fn(|_| OnceLock::new()),
+        next: AtomicU32::new(0),
     })
+}
+
+/// The chunk and the slot within it of name number `index`.
+fn slot_position(index: u32) -> (usize, usize) {
+    let shifted = u64::from(index) + (1 << FIRST_CHUNK_BITS);
+    let chunk = (u64::BITS - 1 - shifted.leading_zeros() - FIRST_CHUNK_BITS) as usize;
+    let offset = (shifted - (1 << (chunk as u32 + FIRST_CHUNK_BITS))) as usize;
+    (chunk, offset)
+}
+
+impl Interner {
+    fn slot(&self, index: u32) -> &OnceLock<&'static str> {
+        let (chunk, offset) = slot_position(index);
+        let slots = self.chunks[chunk].get_or_init(|| {
+            let length = 1usize << (chunk as u32 + FIRST_CHUNK_BITS);
+            (0..length).map(|_| OnceLock::new()).collect()
+        });
+        &slots[offset]
+    }
 }
 
 impl Name {
     /// Interns `text`, returning the same `Name` for equal strings.
     pub fn new(text: &str) -> Name {
+        let interner = interner();
+        let shard = &interner.shards[FxBuildHasher.hash_one(text) as usize % SHARD_COUNT];
         {
-            let guard = interner()
-                .read()
-                .unwrap_or_else(|poison| poison.into_inner());
-            if let Some(&name) = guard.ids.get(text) {
+            let guard = shard.read().unwrap_or_else(|poison| poison.into_inner());
+            if let Some(&name) = guard.get(text) {
                 return name;
             }
         }
-        let mut guard = interner()
-            .write()
-            .unwrap_or_else(|poison| poison.into_inner());
-        if let Some(&name) = guard.ids.get(text) {
+        let mut guard = shard.write().unwrap_or_else(|poison| poison.into_inner());
+        if let Some(&name) = guard.get(text) {
             return name;
         }
+        let index = interner.next.fetch_add(1, Ordering::Relaxed);
+        assert!(index != u32::MAX, "more than 4 billion names");
         let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
-        let name = Name(u32::try_from(guard.strings.len()).expect("more than 4 billion names"));
-        guard.strings.push(leaked);
-        guard.ids.insert(leaked, name);
+        // Set before the name is handed out: whoever holds a `Name` finds
+        // its slot filled.
+        let _ = interner.slot(index).set(leaked);
+        let name = Name(index);
+        guard.insert(leaked, name);
         name
     }
 
     /// The interned text.
     pub fn as_str(self) -> &'static str {
-        let guard = interner()
-            .read()
-            .unwrap_or_else(|poison| poison.into_inner());
-        guard.strings[self.0 as usize]
+        interner()
+            .slot(self.0)
+            .get()
+            .copied()
+            .expect("a Name is created only after its text is stored")
     }
 
     /// The name with ASCII letters lower-cased (interned again only if it differs).
@@ -117,5 +158,41 @@ mod tests {
         assert_ne!(first, Name::new("Customer_Id"));
         assert_eq!(Name::new("Customer_Id").to_ascii_lowercase(), first);
         assert!(first.eq_ignore_ascii_case(Name::new("CUSTOMER_ID")));
+    }
+
+    #[test]
+    fn slot_positions_tile_the_chunks() {
+        assert_eq!(super::slot_position(0), (0, 0));
+        assert_eq!(super::slot_position(1023), (0, 1023));
+        assert_eq!(super::slot_position(1024), (1, 0));
+        assert_eq!(super::slot_position(3071), (1, 2047));
+        assert_eq!(super::slot_position(3072), (2, 0));
+        let (last_chunk, last_offset) = super::slot_position(u32::MAX);
+        assert_eq!(last_chunk, super::CHUNK_COUNT - 1);
+        assert!(last_offset < 1 << (last_chunk as u32 + super::FIRST_CHUNK_BITS));
+    }
+
+    #[test]
+    fn names_interned_on_many_threads_agree() {
+        let words: Vec<String> = (0..5000)
+            .map(|index| format!("thread_word_{index}"))
+            .collect();
+        let per_thread: Vec<Vec<Name>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| {
+                    scope.spawn(|| words.iter().map(|word| Name::new(word)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().unwrap())
+                .collect()
+        });
+        for names in &per_thread {
+            assert_eq!(names, &per_thread[0]);
+        }
+        for (word, name) in words.iter().zip(&per_thread[0]) {
+            assert_eq!(name.as_str(), word);
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! in parallel with rayon.
 
 use crate::bind::{bind_query, BoundQuery};
-use crate::lookup::CatalogLookup;
+use crate::lookup::{CatalogLookup, RelationIndex};
 use fusion_ir::graph::{NodeId, ProjectGraph};
 use fusion_ir::query::Query;
 use fusion_ir::schema::{RelationName, RelationSchema};
@@ -71,22 +71,21 @@ pub fn infer_schemas(
         }
         waves[wave].push(node);
     }
+    // Every relation of the project is visible; those not inferred yet (not
+    // parents of this wave) read as unknown rather than missing. The names
+    // are indexed once; each wave only points at the schemas known so far.
+    let named: Vec<(usize, &RelationName)> = inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(index, input)| input.relation.map(|relation| (index, relation)))
+        .collect();
+    let relation_index = RelationIndex::new(named.iter().map(|(_, relation)| *relation));
     for wave in waves {
-        // Every relation of the project is visible; those not inferred yet
-        // (not parents of this wave) read as unknown rather than missing.
-        let entries: Vec<(RelationName, RelationSchema)> = inputs
+        let entries: Vec<(&RelationName, &RelationSchema)> = named
             .iter()
-            .enumerate()
-            .filter_map(|(index, input)| {
-                input
-                    .relation
-                    .map(|relation| (relation.clone(), results[index].output.clone()))
-            })
+            .map(|&(index, relation)| (relation, &results[index].output))
             .collect();
-        let lookup = CatalogLookup::from_entries(
-            entries.iter().map(|(name, schema)| (name, schema)),
-            semantics,
-        );
+        let lookup = CatalogLookup::with_index(entries, &relation_index, semantics);
         let computed: Vec<(NodeId, NodeSchema)> = wave
             .par_iter()
             .map(|&node| {

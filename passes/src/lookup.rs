@@ -7,6 +7,7 @@ use fusion_ir::query::ObjectName;
 use fusion_ir::schema::{Catalog, RelationName, RelationSchema};
 use fusion_ir::semantics::DialectSemantics;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
 /// A relation the lookup found for a written name.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,10 +44,30 @@ pub trait RelationLookup: Sync {
 /// `"db"."main"."orders"` all match `db.main.orders`.
 pub struct CatalogLookup<'a> {
     entries: Vec<(&'a RelationName, &'a RelationSchema)>,
-    /// Entry indexes by lower-cased identifier: a coarse bucket, refined
-    /// with `names_match` (no dialect folds more loosely than ASCII case).
-    by_identifier: FxHashMap<Name, Vec<usize>>,
+    index: Cow<'a, RelationIndex>,
     semantics: &'a dyn DialectSemantics,
+}
+
+/// Entry positions by lower-cased identifier: a coarse bucket, refined with
+/// `names_match` (no dialect folds more loosely than ASCII case). Built once
+/// and shared when the same names are looked up with changing schemas (schema
+/// inference binds the project wave by wave over one list of relations).
+#[derive(Clone, Debug, Default)]
+pub struct RelationIndex {
+    by_identifier: FxHashMap<Name, Vec<usize>>,
+}
+
+impl RelationIndex {
+    pub fn new<'n>(names: impl IntoIterator<Item = &'n RelationName>) -> RelationIndex {
+        let mut by_identifier: FxHashMap<Name, Vec<usize>> = FxHashMap::default();
+        for (position, name) in names.into_iter().enumerate() {
+            by_identifier
+                .entry(name.identifier.to_ascii_lowercase())
+                .or_default()
+                .push(position);
+        }
+        RelationIndex { by_identifier }
+    }
 }
 
 impl<'a> CatalogLookup<'a> {
@@ -60,16 +81,24 @@ impl<'a> CatalogLookup<'a> {
         semantics: &'a dyn DialectSemantics,
     ) -> CatalogLookup<'a> {
         let entries: Vec<(&'a RelationName, &'a RelationSchema)> = entries.into_iter().collect();
-        let mut by_identifier: FxHashMap<Name, Vec<usize>> = FxHashMap::default();
-        for (index, (name, _)) in entries.iter().enumerate() {
-            by_identifier
-                .entry(name.identifier.to_ascii_lowercase())
-                .or_default()
-                .push(index);
-        }
+        let index = RelationIndex::new(entries.iter().map(|(name, _)| *name));
         CatalogLookup {
             entries,
-            by_identifier,
+            index: Cow::Owned(index),
+            semantics,
+        }
+    }
+
+    /// A lookup over `entries` with an index built from the same names in
+    /// the same order (`RelationIndex::new`).
+    pub fn with_index(
+        entries: Vec<(&'a RelationName, &'a RelationSchema)>,
+        index: &'a RelationIndex,
+        semantics: &'a dyn DialectSemantics,
+    ) -> CatalogLookup<'a> {
+        CatalogLookup {
+            entries,
+            index: Cow::Borrowed(index),
             semantics,
         }
     }
@@ -102,6 +131,7 @@ impl RelationLookup for CatalogLookup<'_> {
         let bucket = self.semantics.fold_identifier(last).to_ascii_lowercase();
         let mut matching: Vec<usize> = Vec::new();
         let candidates = self
+            .index
             .by_identifier
             .get(&bucket)
             .map_or(&[][..], Vec::as_slice);
