@@ -287,6 +287,11 @@ pub(crate) fn select(
             return Err(exit_code::USAGE_ERROR);
         }
     };
+    if include.is_none() && exclude.is_none() {
+        // Everything is selected: no need to build the selection graph,
+        // which copies every node's name, path and config.
+        return Ok(vec![true; project.nodes.len()]);
+    }
     Ok(selection_graph(project).select(include.as_ref(), exclude.as_ref()))
 }
 

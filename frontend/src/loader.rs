@@ -1010,6 +1010,16 @@ fn load_inner(
     // ---- graph ----
     let mut graph = ProjectGraph::default();
     let mut nodes: Vec<NodeDetails> = Vec::new();
+    // Node details are large: growing the list by doubling would copy every
+    // node several times (tens of megabytes on a large project).
+    let expected_nodes = source_decls
+        .iter()
+        .map(|source| source.tables.len())
+        .sum::<usize>()
+        + seed_nodes.len()
+        + template_nodes.len();
+    nodes.reserve(expected_nodes);
+    graph.reserve_nodes(expected_nodes);
     let mut ids_by_name: FxHashMap<String, NodeId> = FxHashMap::default();
     let mut source_ids: FxHashMap<(String, String), NodeId> = FxHashMap::default();
     let add_node =
@@ -1527,6 +1537,8 @@ fn load_inner(
         }
         })
         .collect();
+    nodes.reserve(prepared.len());
+    graph.reserve_nodes(prepared.len());
     for test in prepared {
         let PreparedTest {
             mut details,

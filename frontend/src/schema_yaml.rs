@@ -277,7 +277,20 @@ pub fn read_schema_file(
 fn name_span_of(text: &str, name: &str, from: usize) -> Span {
     let key_span = find_key_span(text, "name", from);
     let after_key = key_span.end as usize;
-    match text.get(after_key..).and_then(|rest| rest.find(name)) {
+    // The value nearly always follows the key at once (`name: orders`,
+    // `name: "orders"`): look there before searching the rest of the file.
+    let immediately_after = |rest: &str| {
+        let skipped = [':', ' ', '"', '\''];
+        if name.is_empty() || name.starts_with(skipped) {
+            return None;
+        }
+        let value = rest.trim_start_matches(skipped);
+        value.starts_with(name).then_some(rest.len() - value.len())
+    };
+    let found = text
+        .get(after_key..)
+        .and_then(|rest| immediately_after(rest).or_else(|| rest.find(name)));
+    match found {
         Some(found) if !key_span.is_empty() => {
             Span::from_range(after_key + found..after_key + found + name.len())
         }

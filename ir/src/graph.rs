@@ -85,6 +85,12 @@ impl ProjectGraph {
         id
     }
 
+    /// Makes room for `additional` more nodes.
+    pub fn reserve_nodes(&mut self, additional: usize) {
+        self.nodes.reserve(additional);
+        self.graph.reserve_nodes(additional);
+    }
+
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.index()]
     }
