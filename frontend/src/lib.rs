@@ -23,6 +23,7 @@ pub mod schema_yaml;
 pub mod seeds;
 pub mod source_map;
 pub mod tests_generic;
+mod text_search;
 pub mod yaml;
 mod yaml_fast;
 

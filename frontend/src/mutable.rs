@@ -270,7 +270,7 @@ pub fn rewrite_mutable_literals(text: &str) -> Option<String> {
     let mut output = String::new();
     let mut copied_up_to = 0;
     let mut search_from = 0;
-    while let Some(found) = text[search_from..].find("{%") {
+    while let Some(found) = crate::text_search::find(&text[search_from..], "{%") {
         let tag_start = search_from + found;
         let Some(close) = text[tag_start..].find("%}") else {
             break;

@@ -289,7 +289,7 @@ fn name_span_of(text: &str, name: &str, from: usize) -> Span {
     };
     let found = text
         .get(after_key..)
-        .and_then(|rest| immediately_after(rest).or_else(|| rest.find(name)));
+        .and_then(|rest| immediately_after(rest).or_else(|| crate::text_search::find(rest, name)));
     match found {
         Some(found) if !key_span.is_empty() => {
             Span::from_range(after_key + found..after_key + found + name.len())

@@ -91,7 +91,9 @@ impl SourceMap {
                     if text.is_empty() {
                         continue;
                     }
-                    let Some(found) = rendered[rendered_position..].find(text) else {
+                    let Some(found) =
+                        crate::text_search::find(&rendered[rendered_position..], text)
+                    else {
                         continue;
                     };
                     let found = rendered_position + found;

@@ -66,7 +66,10 @@ pub fn offset_of_line_column(text: &str, line: u64, column: u64) -> usize {
 pub fn find_key_span(text: &str, key: &str, from: usize) -> Span {
     let from = from.min(text.len());
     let mut search_from = from;
-    while let Some(found) = text.get(search_from..).and_then(|rest| rest.find(key)) {
+    while let Some(found) = text
+        .get(search_from..)
+        .and_then(|rest| crate::text_search::find(rest, key))
+    {
         let start = search_from + found;
         let end = start + key.len();
         let preceded_ok = start == 0

@@ -29,7 +29,18 @@ const SHARD_COUNT: usize = 64;
 const FIRST_CHUNK_BITS: u32 = 10;
 const CHUNK_COUNT: usize = (u32::BITS - FIRST_CHUNK_BITS + 1) as usize;
 
-type Chunk = Box<[OnceLock<&'static str>]>;
+/// A name's text, and its ASCII-case-folded forms once asked for (the
+/// binder folds the same identifiers over and over).
+struct Entry {
+    text: &'static str,
+    lower: AtomicU32,
+    upper: AtomicU32,
+}
+
+/// Marks a folded form not computed yet.
+const NOT_FOLDED: u32 = u32::MAX;
+
+type Chunk = Box<[OnceLock<Entry>]>;
 
 struct Interner {
     shards: Vec<RwLock<FxHashMap<&'static str, Name>>>,
@@ -57,7 +68,7 @@ fn slot_position(index: u32) -> (usize, usize) {
 }
 
 impl Interner {
-    fn slot(&self, index: u32) -> &OnceLock<&'static str> {
+    fn slot(&self, index: u32) -> &OnceLock<Entry> {
         let (chunk, offset) = slot_position(index);
         let slots = self.chunks[chunk].get_or_init(|| {
             let length = 1usize << (chunk as u32 + FIRST_CHUNK_BITS);
@@ -87,43 +98,71 @@ impl Name {
         let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
         // Set before the name is handed out: whoever holds a `Name` finds
         // its slot filled.
-        let _ = interner.slot(index).set(leaked);
+        let _ = interner.slot(index).set(Entry {
+            text: leaked,
+            lower: AtomicU32::new(NOT_FOLDED),
+            upper: AtomicU32::new(NOT_FOLDED),
+        });
         let name = Name(index);
         guard.insert(leaked, name);
         name
     }
 
-    /// The interned text.
-    pub fn as_str(self) -> &'static str {
+    fn entry(self) -> &'static Entry {
         interner()
             .slot(self.0)
             .get()
-            .copied()
             .expect("a Name is created only after its text is stored")
+    }
+
+    /// The interned text.
+    pub fn as_str(self) -> &'static str {
+        self.entry().text
     }
 
     /// The name with ASCII letters lower-cased (interned again only if it differs).
     pub fn to_ascii_lowercase(self) -> Name {
-        let text = self.as_str();
-        if text.bytes().any(|byte| byte.is_ascii_uppercase()) {
-            Name::new(&text.to_ascii_lowercase())
-        } else {
-            self
-        }
+        self.folded(
+            |entry| &entry.lower,
+            u8::is_ascii_uppercase,
+            str::to_ascii_lowercase,
+        )
     }
 
     /// The name with ASCII letters upper-cased (interned again only if it differs).
     pub fn to_ascii_uppercase(self) -> Name {
-        let text = self.as_str();
-        if text.bytes().any(|byte| byte.is_ascii_lowercase()) {
-            Name::new(&text.to_ascii_uppercase())
+        self.folded(
+            |entry| &entry.upper,
+            u8::is_ascii_lowercase,
+            str::to_ascii_uppercase,
+        )
+    }
+
+    /// A folded form, computed once per name and kept in its entry. Two
+    /// threads may compute it at once; both intern the same text, so both
+    /// store the same `Name`.
+    fn folded(
+        self,
+        cache: impl Fn(&Entry) -> &AtomicU32,
+        needs_folding: fn(&u8) -> bool,
+        fold: fn(&str) -> String,
+    ) -> Name {
+        let entry = self.entry();
+        let cached = cache(entry).load(Ordering::Relaxed);
+        if cached != NOT_FOLDED {
+            return Name(cached);
+        }
+        let folded = if entry.text.as_bytes().iter().any(needs_folding) {
+            Name::new(&fold(entry.text))
         } else {
             self
-        }
+        };
+        cache(entry).store(folded.0, Ordering::Relaxed);
+        folded
     }
 
     pub fn eq_ignore_ascii_case(self, other: Name) -> bool {
-        self == other || self.as_str().eq_ignore_ascii_case(other.as_str())
+        self == other || self.to_ascii_lowercase() == other.to_ascii_lowercase()
     }
 }
 
@@ -158,6 +197,19 @@ mod tests {
         assert_ne!(first, Name::new("Customer_Id"));
         assert_eq!(Name::new("Customer_Id").to_ascii_lowercase(), first);
         assert!(first.eq_ignore_ascii_case(Name::new("CUSTOMER_ID")));
+    }
+
+    #[test]
+    fn folded_forms_are_the_same_when_asked_again() {
+        let mixed = Name::new("Order_Total");
+        for _ in 0..2 {
+            assert_eq!(mixed.to_ascii_lowercase().as_str(), "order_total");
+            assert_eq!(mixed.to_ascii_uppercase().as_str(), "ORDER_TOTAL");
+        }
+        let lower = Name::new("order_total");
+        assert_eq!(lower.to_ascii_lowercase(), lower);
+        assert_eq!(mixed.to_ascii_lowercase(), lower);
+        assert!(!mixed.eq_ignore_ascii_case(Name::new("order_totals")));
     }
 
     #[test]

@@ -138,13 +138,13 @@ pub fn bind_query(
             .map(|label| (label.location.span.start, label.location.span.end))
     });
     BoundQuery {
-        output: to_relation_schema(&output),
+        output: into_relation_schema(output),
         expr_types: binder.expr_types,
         column_origins: binder.column_origins,
         rel_schemas: binder
             .rel_outputs
-            .iter()
-            .map(|output| output.as_ref().map(to_relation_schema))
+            .into_iter()
+            .map(|output| output.map(into_relation_schema))
             .collect(),
         scan_targets: binder.scan_targets,
         select_sources: binder.select_sources,
@@ -155,9 +155,9 @@ pub fn bind_query(
 /// Columns of a relation: `None` when unknown.
 type RelOutput = Option<Vec<Column>>;
 
-fn to_relation_schema(output: &RelOutput) -> RelationSchema {
+fn into_relation_schema(output: RelOutput) -> RelationSchema {
     match output {
-        Some(columns) => RelationSchema::Known(Arc::new(Schema::new(columns.clone()))),
+        Some(columns) => RelationSchema::Known(Arc::new(Schema::new(columns))),
         None => RelationSchema::Unknown,
     }
 }
