@@ -765,7 +765,7 @@ fn load_inner(
     let parse_outputs: Vec<_> = template_nodes
         .par_iter()
         .map(|node| {
-            render_node(
+            let mut output = render_node(
                 &environment,
                 &RenderInput {
                     template_name: &node.original_file_path,
@@ -779,7 +779,15 @@ fn load_inner(
                     model: model_value(node),
                     execute: false,
                 },
-            )
+            );
+            // Later phases use what this render recorded and whether it
+            // failed, never its text (the compile phase renders again with
+            // the real relations): freed now, its memory serves the next
+            // renders instead of fresh pages.
+            if let Ok(text) = &mut output.result {
+                *text = String::new();
+            }
+            output
         })
         .collect();
 
