@@ -27,7 +27,7 @@ struct BenchmarkQueries {
 }
 
 fn corpus_folder() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/benchmarks")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/benchmarks")
 }
 
 fn benchmark_queries() -> Vec<BenchmarkQueries> {
