@@ -1283,11 +1283,13 @@ fn load_inner(
     // (test, attached node, attached name, YAML file, YAML path, the span of
     // the attached node's name in the YAML: where a test's dependency points).
     let mut test_requests: Vec<(TestSpec, NodeId, String, FileId, String, Span)> = Vec::new();
-    for patch in model_patches.values().chain(seed_patches.values()) {
+    // The patches and source declarations are not read after this: their
+    // test lists are moved out, not copied.
+    for patch in model_patches.values_mut().chain(seed_patches.values_mut()) {
         if let Some(&attached) = ids_by_name.get(&patch.name) {
-            for spec in &patch.tests {
+            for spec in std::mem::take(&mut patch.tests) {
                 test_requests.push((
-                    spec.clone(),
+                    spec,
                     attached,
                     patch.name.clone(),
                     patch.file,
@@ -1297,12 +1299,12 @@ fn load_inner(
             }
         }
     }
-    for source in &source_decls {
-        for table in &source.tables {
+    for source in &mut source_decls {
+        for table in &mut source.tables {
             if let Some(&attached) = source_ids.get(&(source.name.clone(), table.name.clone())) {
-                for spec in &table.tests {
+                for spec in std::mem::take(&mut table.tests) {
                     test_requests.push((
-                        spec.clone(),
+                        spec,
                         attached,
                         format!("source_{}_{}", source.name, table.name),
                         source.file,
@@ -1525,11 +1527,11 @@ fn load_inner(
             seed_columns: Vec::new(),
             source: None,
             test: Some(TestDetails {
-                test_name: spec.test_name.clone(),
-                namespace: spec.namespace.clone(),
-                column_name: spec.column_name.clone(),
+                test_name: spec.test_name,
+                namespace: spec.namespace,
+                column_name: spec.column_name,
                 attached_node: Some(attached),
-                kwargs: spec.kwargs.clone(),
+                kwargs: spec.kwargs,
             }),
             name,
         };

@@ -171,7 +171,7 @@ pub fn read_schema_file(
             _ => schema_file.snapshots = patches,
         }
     }
-    for declaration in checker.list(object, "functions", 0).to_vec() {
+    for declaration in checker.list(object, "functions", 0) {
         let (name, signature) = match &declaration {
             Value::String(signature) => (None, Some(signature.clone())),
             Value::Object(entry) => (
@@ -184,7 +184,7 @@ pub fn read_schema_file(
             checker.error(
                 "functions",
                 "a list of signatures, or of mappings with `name` and `signature`",
-                &declaration,
+                declaration,
                 0,
             );
             continue;
@@ -201,9 +201,9 @@ pub fn read_schema_file(
         });
     }
     let mut cursor = 0usize;
-    for source in checker.list(object, "sources", 0).to_vec() {
+    for source in checker.list(object, "sources", 0) {
         let Some(source_object) = source.as_object() else {
-            checker.error("sources", "a list of mappings", &source, 0);
+            checker.error("sources", "a list of mappings", source, 0);
             continue;
         };
         let Some(name) = checker.string(source_object, "name", cursor) else {
@@ -224,13 +224,13 @@ pub fn read_schema_file(
         let source_meta = checker.mapping(source_object, "meta", cursor);
         let source_config = checker.mapping(source_object, "config", cursor);
         let mut tables = Vec::new();
-        for table in checker.list(source_object, "tables", cursor).to_vec() {
+        for table in checker.list(source_object, "tables", cursor) {
             let Some(table_object) = table.as_object() else {
-                checker.error("tables", "a list of mappings", &table, cursor);
+                checker.error("tables", "a list of mappings", table, cursor);
                 continue;
             };
             let Some(table_name) = checker.string(table_object, "name", cursor) else {
-                checker.error("tables", "a list of tables with a `name`", &table, cursor);
+                checker.error("tables", "a list of tables with a `name`", table, cursor);
                 continue;
             };
             let (columns, tests) = read_columns(&mut checker, table_object, cursor);
@@ -306,9 +306,9 @@ fn read_node_patches(
 ) -> Vec<NodePatch> {
     let mut patches = Vec::new();
     let mut cursor = find_key_span(checker.text, key, 0).start as usize;
-    for entry in checker.list(object, key, 0).to_vec() {
+    for entry in checker.list(object, key, 0) {
         let Some(entry_object) = entry.as_object() else {
-            checker.error(key, "a list of mappings", &entry, cursor);
+            checker.error(key, "a list of mappings", entry, cursor);
             continue;
         };
         let Some(name) = checker.string(entry_object, "name", cursor) else {
@@ -356,13 +356,13 @@ fn read_columns(
     // Columns are declared in order: each search starts after the previous
     // column, so finding every column's place is linear in the file.
     let mut cursor = near;
-    for column in checker.list(object, "columns", near).to_vec() {
+    for column in checker.list(object, "columns", near) {
         let Some(column_object) = column.as_object() else {
-            checker.error("columns", "a list of mappings", &column, near);
+            checker.error("columns", "a list of mappings", column, near);
             continue;
         };
         let Some(name) = checker.string(column_object, "name", near) else {
-            checker.error("columns", "a list of columns with a `name`", &column, near);
+            checker.error("columns", "a list of columns with a `name`", column, near);
             continue;
         };
         let column_tests = read_tests(checker, column_object, Some(&name), near);
@@ -401,7 +401,7 @@ fn read_tests(
 ) -> Vec<TestSpec> {
     let mut specs = Vec::new();
     for key in ["data_tests", "tests"] {
-        for entry in checker.list(object, key, near).to_vec() {
+        for entry in checker.list(object, key, near) {
             let (full_name, arguments) = match &entry {
                 Value::String(name) => (name.clone(), Map::new()),
                 Value::Object(map)
@@ -421,7 +421,7 @@ fn read_tests(
                                 checker.error(
                                     key,
                                     "a list of test names or `test_name: {arguments}` mappings",
-                                    &entry,
+                                    entry,
                                     near,
                                 );
                                 continue;
