@@ -183,7 +183,11 @@ pub fn parse(arguments: &ProjectArgs, output: &mut Output<'_>) -> i32 {
     let everything = vec![true; project.nodes.len()];
     let line = summary_line(project, &everything, &session.load.diagnostics);
     print_summary(output, arguments.log_format, "parsed", &line, started);
-    exit_for(&session.load.diagnostics)
+    let code = exit_for(&session.load.diagnostics);
+    // The process ends after this command: the loaded project is left to
+    // the operating system rather than freed one allocation at a time.
+    std::mem::forget(session);
+    code
 }
 
 fn print_summary(
@@ -413,7 +417,8 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
         started,
     );
     let code = exit_for(&diagnostics);
-    // As above: the loaded project is left to the operating system.
+    // As above (and in `parse`): the loaded project is left to the
+    // operating system.
     std::mem::forget(session);
     code
 }
