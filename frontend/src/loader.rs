@@ -1241,37 +1241,50 @@ fn load_inner(
         }
         template_ids.push(Some(id));
     }
-    for (index, node) in template_nodes.iter().enumerate() {
+    // Each template's parents, and where its `ref`/`source` calls are
+    // written, are found in parallel; the edges are added in order.
+    let template_parents: Vec<Vec<(NodeId, Span)>> = template_nodes
+        .par_iter()
+        .enumerate()
+        .map(|(index, node)| {
+            let Some(child) = template_ids[index] else {
+                return Vec::new();
+            };
+            let details = &nodes[child.index()];
+            let mut parents = Vec::new();
+            for call in &details.refs {
+                if let Some(&parent) = ids_by_name.get(&call.name) {
+                    let span = call_span(
+                        &node.raw,
+                        "ref",
+                        call.package.as_deref().unwrap_or(&call.name),
+                    )
+                    .unwrap_or(Span::EMPTY);
+                    parents.push((parent, span));
+                }
+            }
+            for call in &details.sources {
+                if let Some(&parent) =
+                    source_ids.get(&(call.source_name.clone(), call.table_name.clone()))
+                {
+                    let span =
+                        call_span(&node.raw, "source", &call.source_name).unwrap_or(Span::EMPTY);
+                    parents.push((parent, span));
+                }
+            }
+            parents
+        })
+        .collect();
+    for (index, parents) in template_parents.into_iter().enumerate() {
         let Some(child) = template_ids[index] else {
             continue;
         };
-        let details = &nodes[child.index()];
-        let mut parents = Vec::new();
-        for call in &details.refs {
-            if let Some(&parent) = ids_by_name.get(&call.name) {
-                let span = call_span(
-                    &node.raw,
-                    "ref",
-                    call.package.as_deref().unwrap_or(&call.name),
-                )
-                .unwrap_or(Span::EMPTY);
-                parents.push((parent, span));
-            }
-        }
-        for call in &details.sources {
-            if let Some(&parent) =
-                source_ids.get(&(call.source_name.clone(), call.table_name.clone()))
-            {
-                let span = call_span(&node.raw, "source", &call.source_name).unwrap_or(Span::EMPTY);
-                parents.push((parent, span));
-            }
-        }
         for (parent, span) in parents {
             graph.add_dependency(
                 parent,
                 child,
                 Dependency {
-                    file: Some(node.file),
+                    file: Some(template_nodes[index].file),
                     span,
                 },
             );
@@ -1535,12 +1548,20 @@ fn load_inner(
             }),
             name,
         };
+        // The compiled file's text and path are made here, in parallel;
+        // only registering the file is left for the ordered loop below.
+        let sql = sql.map(|sql| {
+            let path = format!(
+                "{}/compiled/{project_name}/{yaml_path}/{}.sql",
+                settings.target_path, details.name
+            );
+            (Arc::<str>::from(sql), path)
+        });
         PreparedTest {
             details,
             sql,
             diagnostics: test_diagnostics,
             file,
-            yaml_path,
             name_span,
             attached,
             parents: to_parent.into_iter().chain(extra_parents).collect(),
@@ -1555,26 +1576,15 @@ fn load_inner(
             sql,
             diagnostics: test_diagnostics,
             file,
-            yaml_path,
             name_span,
             attached,
             parents,
         } = test;
         diagnostics.extend(test_diagnostics);
-        details.rendered = sql.map(|sql| {
-            let sql: Arc<str> = Arc::from(sql);
-            let file = files.add(
-                format!(
-                    "{}/compiled/{project_name}/{yaml_path}/{}.sql",
-                    settings.target_path, details.name
-                ),
-                sql.clone(),
-            );
-            Rendered {
-                sql,
-                file,
-                source_map: SourceMap::default(),
-            }
+        details.rendered = sql.map(|(sql, path)| Rendered {
+            file: files.add(path, sql.clone()),
+            sql,
+            source_map: SourceMap::default(),
         });
         let id = add_node(&mut graph, &mut nodes, details);
         for parent in std::iter::once(attached).chain(parents) {
@@ -1613,10 +1623,10 @@ fn load_inner(
 /// and it a node with edges, in order afterwards.
 struct PreparedTest {
     details: NodeDetails,
-    sql: Option<String>,
+    /// The compiled SQL and the path of its file under `target/compiled`.
+    sql: Option<(Arc<str>, String)>,
     diagnostics: Vec<Diagnostic>,
     file: FileId,
-    yaml_path: String,
     name_span: Span,
     attached: NodeId,
     parents: Vec<NodeId>,
