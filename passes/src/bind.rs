@@ -123,8 +123,8 @@ pub fn bind_query(
     let output = match query.root {
         Some(root) => {
             let output = binder.bind_rel(root, None);
-            if let Some(columns) = &output {
-                binder.report_duplicate_outputs(root, columns);
+            if let Some(schema) = &output {
+                binder.report_duplicate_outputs(root, &schema.columns);
             }
             output
         }
@@ -152,12 +152,19 @@ pub fn bind_query(
     }
 }
 
-/// Columns of a relation: `None` when unknown.
-type RelOutput = Option<Vec<Column>>;
+/// Columns of a relation: `None` when unknown. Shared: a relation that
+/// passes its input through (a filter, a sort, a limit, a scan of a known
+/// table) keeps the same columns, not a copy of them.
+type RelOutput = Option<Arc<Schema>>;
+
+/// A relation output with `columns`.
+fn known(columns: Vec<Column>) -> RelOutput {
+    Some(Arc::new(Schema::new(columns)))
+}
 
 fn into_relation_schema(output: RelOutput) -> RelationSchema {
     match output {
-        Some(columns) => RelationSchema::Known(Arc::new(Schema::new(columns))),
+        Some(schema) => RelationSchema::Known(schema),
         None => RelationSchema::Unknown,
     }
 }
@@ -403,7 +410,7 @@ impl<'q> Binder<'q> {
                             self.check_ordinal(
                                 key.expr,
                                 ordinal,
-                                output.as_ref().map(Vec::len),
+                                output.as_ref().map(|schema| schema.columns.len()),
                                 "ORDER BY",
                             );
                         } else {
@@ -498,7 +505,7 @@ impl<'q> Binder<'q> {
                 if items.iter().any(|item| item.columns.is_none()) {
                     None
                 } else {
-                    Some(
+                    known(
                         items
                             .iter()
                             .flat_map(|item| item.columns.iter().flatten())
@@ -527,7 +534,7 @@ impl<'q> Binder<'q> {
         let span = query.rel(rel).span;
         match &query.rel(rel).kind {
             RelKind::SingleRow => {
-                self.store_output(rel, Some(Vec::new()));
+                self.store_output(rel, known(Vec::new()));
                 Vec::new()
             }
             RelKind::Scan { table, alias } => vec![self.bind_scan(rel, table, alias.as_ref())],
@@ -560,15 +567,17 @@ impl<'q> Binder<'q> {
                 }
                 let function_name = name.last().map(|ident| ident.name.as_str()).unwrap_or("");
                 let output = if function_name.eq_ignore_ascii_case("unnest") {
-                    Some(self.unnest_columns(&argument_types, None))
+                    known(self.unnest_columns(&argument_types, None))
                 } else {
                     self.semantics
                         .table_function_columns(function_name, &argument_types)
-                        .map(|columns| {
-                            columns
-                                .into_iter()
-                                .map(|column| Column::new(column.name, column.ty, false))
-                                .collect()
+                        .and_then(|columns| {
+                            known(
+                                columns
+                                    .into_iter()
+                                    .map(|column| Column::new(column.name, column.ty, false))
+                                    .collect(),
+                            )
                         })
                 };
                 let default_qualifier = name
@@ -597,7 +606,7 @@ impl<'q> Binder<'q> {
                     name.map(|ident| ident.name)
                         .unwrap_or_else(|| Name::new("offset"))
                 });
-                let output = Some(self.unnest_columns(&argument_types, offset_name));
+                let output = known(self.unnest_columns(&argument_types, offset_name));
                 vec![self.aliased_item(rel, output, alias.as_ref(), vec![Name::new("unnest")])]
             }
             RelKind::Values { rows, alias } => {
@@ -751,7 +760,7 @@ impl<'q> Binder<'q> {
                 let output = if left_items.iter().any(|item| item.columns.is_none()) {
                     None
                 } else {
-                    Some(
+                    known(
                         left_items
                             .iter()
                             .flat_map(|item| item.columns.iter().flatten())
@@ -873,7 +882,7 @@ impl<'q> Binder<'q> {
             match self.relations.lookup(table) {
                 LookupOutcome::Found(found) => {
                     output = match &found.schema {
-                        RelationSchema::Known(schema) => Some(schema.columns.clone()),
+                        RelationSchema::Known(schema) => Some(Arc::clone(schema)),
                         RelationSchema::Unknown => None,
                     };
                     qualifier = [
@@ -940,7 +949,7 @@ impl<'q> Binder<'q> {
                 let output = match output {
                     Some(columns) => rename_columns(Some(columns), &alias.columns),
                     // Column aliases name the columns even when their types are unknown.
-                    None if !alias.columns.is_empty() => Some(
+                    None if !alias.columns.is_empty() => known(
                         alias
                             .columns
                             .iter()
@@ -992,7 +1001,7 @@ impl<'q> Binder<'q> {
                 }
             }
         }
-        Some(
+        known(
             columns
                 .iter()
                 .enumerate()
@@ -1017,9 +1026,10 @@ impl<'q> Binder<'q> {
         let left_output = self.bind_rel(left, outer);
         let right_output = self.bind_rel(right, outer);
         let right_span = self.query.rel(right).span;
-        let (Some(left_columns), Some(right_columns)) = (left_output, right_output) else {
+        let (Some(left_schema), Some(right_schema)) = (left_output, right_output) else {
             return None;
         };
+        let (left_columns, right_columns) = (&left_schema.columns, &right_schema.columns);
         let operation = match op {
             SetOpKind::Union => "UNION",
             SetOpKind::Intersect => "INTERSECT",
@@ -1027,7 +1037,7 @@ impl<'q> Binder<'q> {
         };
         if by_name {
             let mut columns = left_columns.clone();
-            for right_column in &right_columns {
+            for right_column in right_columns {
                 match columns
                     .iter_mut()
                     .find(|column| self.semantics.names_match(column.name, right_column.name))
@@ -1067,7 +1077,7 @@ impl<'q> Binder<'q> {
                     column.nullable = true;
                 }
             }
-            return Some(columns);
+            return known(columns);
         }
         if left_columns.len() != right_columns.len() {
             let message = format!(
@@ -1076,16 +1086,16 @@ impl<'q> Binder<'q> {
                 right_columns.len()
             );
             self.report(Code::SetOperationWidth, right_span, message);
-            return Some(
+            return known(
                 left_columns
-                    .into_iter()
+                    .iter()
                     .map(|column| Column::new(column.name, SqlType::Unknown, true))
                     .collect(),
             );
         }
         let mut columns = Vec::with_capacity(left_columns.len());
         for (position, (left_column, right_column)) in
-            left_columns.iter().zip(&right_columns).enumerate()
+            left_columns.iter().zip(right_columns).enumerate()
         {
             let ty = match self
                 .semantics
@@ -1115,7 +1125,7 @@ impl<'q> Binder<'q> {
                 left_column.nullable || right_column.nullable,
             ));
         }
-        Some(columns)
+        known(columns)
     }
 
     // ---------------------------------------------------------------- query blocks
@@ -1440,7 +1450,7 @@ impl<'q> Binder<'q> {
             }
         }
         if output_known {
-            Some(output)
+            known(output)
         } else {
             None
         }
@@ -2631,7 +2641,8 @@ impl<'q> Binder<'q> {
             } => {
                 let needle_value = self.bind_expr(*needle, scope, context);
                 let output = self.bind_subquery(*subquery, scope);
-                if let Some(columns) = output {
+                if let Some(schema) = output {
+                    let columns = &schema.columns;
                     if columns.len() != 1 {
                         let message = format!(
                             "the IN subquery returns {} columns; it must return one",
@@ -2674,8 +2685,8 @@ impl<'q> Binder<'q> {
                 }
             }
             ExprKind::Subquery(subquery) => match self.bind_subquery(*subquery, scope) {
-                Some(columns) if columns.len() == 1 => TypedValue {
-                    ty: columns[0].ty.clone(),
+                Some(schema) if schema.columns.len() == 1 => TypedValue {
+                    ty: schema.columns[0].ty.clone(),
                     nullable: true,
                 },
                 Some(columns) => {
@@ -3673,8 +3684,9 @@ fn describe_arity(signature: &Signature) -> String {
 }
 
 fn scope_columns(output: &RelOutput) -> Option<Vec<ScopeColumn>> {
-    output.as_ref().map(|columns| {
-        columns
+    output.as_ref().map(|schema| {
+        schema
+            .columns
             .iter()
             .map(|column| ScopeColumn {
                 name: column.name,
@@ -3689,11 +3701,14 @@ fn scope_columns(output: &RelOutput) -> Option<Vec<ScopeColumn>> {
 }
 
 fn rename_columns(output: RelOutput, names: &[Ident]) -> RelOutput {
-    output.map(|mut columns| {
-        for (column, name) in columns.iter_mut().zip(names) {
+    if names.is_empty() {
+        return output;
+    }
+    output.map(|mut schema| {
+        for (column, name) in Arc::make_mut(&mut schema).columns.iter_mut().zip(names) {
             column.name = name.name;
         }
-        columns
+        schema
     })
 }
 
