@@ -1051,8 +1051,8 @@ fn load_inner(
             nodes.push(details);
             id
         };
-    for source in &source_decls {
-        for table in &source.tables {
+    for source in &mut source_decls {
+        for table in &mut source.tables {
             let details = NodeDetails {
                 kind: NodeKind::Source,
                 name: table.name.clone(),
@@ -1073,7 +1073,8 @@ fn load_inner(
                 },
                 description: table.description.clone(),
                 patch_path: None,
-                columns: table.columns.clone(),
+                // Only the node reads a source table's columns from here on.
+                columns: std::mem::take(&mut table.columns),
                 refs: Vec::new(),
                 sources: Vec::new(),
                 macros_called: Vec::new(),

@@ -351,12 +351,15 @@ fn read_columns(
     object: &Map<String, Value>,
     near: usize,
 ) -> (Vec<ColumnInfo>, Vec<TestSpec>) {
-    let mut columns = Vec::new();
+    let declared = checker.list(object, "columns", near);
+    // A project keeps every column record for the whole run: sized once,
+    // not grown by doubling (which leaves up to half of it unused).
+    let mut columns = Vec::with_capacity(declared.len());
     let mut tests = Vec::new();
     // Columns are declared in order: each search starts after the previous
     // column, so finding every column's place is linear in the file.
     let mut cursor = near;
-    for column in checker.list(object, "columns", near) {
+    for column in declared {
         let Some(column_object) = column.as_object() else {
             checker.error("columns", "a list of mappings", column, near);
             continue;
