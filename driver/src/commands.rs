@@ -10,6 +10,7 @@ use fusion_ir::diagnostic::{Diagnostic, Severity};
 use fusion_ir::graph::{NodeId, NodeKind};
 use fusion_ir::schema::RelationSchema;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::path::Path;
 use std::time::Instant;
 
@@ -313,7 +314,7 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
     };
     let mut diagnostics = session.load.diagnostics.clone();
     let mut timings = session.load.phase_timings.clone();
-    let mut compiled_sql: Vec<Option<String>> = vec![None; project.nodes.len()];
+    let mut compiled_sql: Vec<Option<Cow<'_, str>>> = vec![None; project.nodes.len()];
     let mut lineage = None;
     let mut analysis = None;
     let mut output_schemas: Vec<RelationSchema> =
@@ -428,7 +429,7 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
 /// the other two are; returns how long each took.
 pub(crate) fn write_artifacts(
     project: &Project,
-    compiled_sql: &[Option<String>],
+    compiled_sql: &[Option<Cow<'_, str>>],
     schemas: &[RelationSchema],
     semantics: &dyn fusion_ir::semantics::DialectSemantics,
 ) -> std::io::Result<Vec<(&'static str, std::time::Duration)>> {

@@ -4,6 +4,7 @@
 
 use fusion_frontend::Project;
 use fusion_ir::graph::{NodeId, NodeKind};
+use std::borrow::Cow;
 
 fn is_ephemeral(project: &Project, id: NodeId) -> bool {
     let details = project.details(id);
@@ -28,18 +29,18 @@ pub fn compiled_relative_path(details: &fusion_frontend::NodeDetails) -> String 
     }
 }
 
-/// The compiled SQL of a node, or `None` when it was not rendered.
-pub fn compiled_sql(project: &Project, id: NodeId) -> Option<String> {
+/// The compiled SQL of a node, or `None` when it was not rendered. Most
+/// nodes compile to their rendered text as it is, which is then borrowed.
+pub fn compiled_sql(project: &Project, id: NodeId) -> Option<Cow<'_, str>> {
     let rendered: &str = &project.details(id).rendered.as_ref()?.sql;
     Some(compiled_sql_of(project, id, rendered))
 }
 
 /// The compiled SQL of a node whose rendered text is `rendered` (rendered
 /// again at run time, say): ephemeral parents injected as CTEs.
-pub fn compiled_sql_of(project: &Project, id: NodeId, rendered: &str) -> String {
+pub fn compiled_sql_of<'a>(project: &Project, id: NodeId, rendered: &'a str) -> Cow<'a, str> {
     let details = project.details(id);
-    let tidied;
-    let rendered = if details.kind == NodeKind::Snapshot {
+    let tidied: Option<String> = (details.kind == NodeKind::Snapshot).then(|| {
         // A snapshot's rendered text keeps the rest of its file blanked out
         // (so its offsets are the file's); the compiled file drops that.
         let lines: Vec<&str> = rendered.lines().map(str::trim_end).collect();
@@ -48,16 +49,17 @@ pub fn compiled_sql_of(project: &Project, id: NodeId, rendered: &str) -> String 
             .iter()
             .rposition(|line| !line.is_empty())
             .map_or(0, |last| last + 1);
-        tidied = lines[first..last.max(first)].join("\n");
-        tidied.as_str()
-    } else {
-        rendered
-    };
+        lines[first..last.max(first)].join("\n")
+    });
     let mut ephemeral_ancestors = Vec::new();
     collect_ephemeral_parents(project, id, &mut ephemeral_ancestors);
     if ephemeral_ancestors.is_empty() {
-        return rendered.to_string();
+        return match tidied {
+            Some(tidied) => Cow::Owned(tidied),
+            None => Cow::Borrowed(rendered),
+        };
     }
+    let rendered = tidied.as_deref().unwrap_or(rendered);
     let ctes: Vec<String> = ephemeral_ancestors
         .iter()
         .filter_map(|&ancestor| {
@@ -72,7 +74,7 @@ pub fn compiled_sql_of(project: &Project, id: NodeId, rendered: &str) -> String 
             Some(format!("__dbt__cte__{} as (\n{}\n)", details.name, sql))
         })
         .collect();
-    inject_ctes(rendered, &ctes.join(", "))
+    Cow::Owned(inject_ctes(rendered, &ctes.join(", ")))
 }
 
 /// Ephemeral parents of `id`, each after the ephemeral models it reads.

@@ -29,7 +29,7 @@ pub struct ManifestInputs<'a> {
     /// Spells inferred types in the dialect's own names.
     pub semantics: &'a dyn DialectSemantics,
     /// Per node: the compiled SQL, when the node was compiled in this run.
-    pub compiled_sql: &'a [Option<String>],
+    pub compiled_sql: &'a [Option<Cow<'a, str>>],
     pub generated_at: String,
     pub invocation_id: String,
 }

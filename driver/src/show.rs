@@ -114,7 +114,9 @@ pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
                 warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
             };
             match project.render_node_at_run_time(id, &options) {
-                Ok(rendered) => crate::compiled::compiled_sql_of(project, id, &rendered.sql),
+                Ok(rendered) => {
+                    crate::compiled::compiled_sql_of(project, id, &rendered.sql).into_owned()
+                }
                 Err(diagnostic) => {
                     report(&session.load, &[diagnostic], log_format, output);
                     return exit_code::PROJECT_ERROR;
@@ -122,7 +124,7 @@ pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
             }
         } else {
             match crate::compiled::compiled_sql(project, id) {
-                Some(sql) => sql,
+                Some(sql) => sql.into_owned(),
                 None => {
                     report(&session.load, &session.load.diagnostics, log_format, output);
                     return exit_code::PROJECT_ERROR;

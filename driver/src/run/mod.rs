@@ -35,6 +35,7 @@ use fusion_ir::diagnostic::{Diagnostic, Severity};
 use fusion_ir::graph::{NodeId, NodeKind};
 use fusion_ir::span::FileId;
 use modes::AnalysisMode;
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -377,10 +378,10 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
     let project = session.project();
     // dbt writes the manifest and the compiled SQL on every run, beside the
     // run's own artifacts.
-    let mut compiled_sql: Vec<Option<String>> = vec![None; project.nodes.len()];
+    let mut compiled_sql: Vec<Option<Cow<'_, str>>> = vec![None; project.nodes.len()];
     for result in &results {
         if let Some(sql) = &result.compiled {
-            compiled_sql[result.id.index()] = Some(sql.clone());
+            compiled_sql[result.id.index()] = Some(Cow::Borrowed(sql.as_str()));
         }
     }
     for (index, details) in project.nodes.iter().enumerate() {

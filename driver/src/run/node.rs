@@ -217,8 +217,6 @@ pub fn prepare(
                     Some((name, columns))
                 })
                 .collect();
-            let compiled = crate::compiled::compiled_sql_of(project, id, sql);
-            let _ = compiled;
             let mut diagnostics = crate::pipeline::analyse_just_in_time(
                 project,
                 context.dialect,
@@ -258,7 +256,7 @@ pub fn prepare(
 
     let compiled = sql
         .as_deref()
-        .map(|sql| crate::compiled::compiled_sql_of(project, id, sql));
+        .map(|sql| crate::compiled::compiled_sql_of(project, id, sql).into_owned());
     let build = match build_of(project, details, compiled.clone(), is_incremental) {
         Ok(build) => build,
         Err(message) => {
