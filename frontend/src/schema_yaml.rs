@@ -218,6 +218,9 @@ pub fn read_schema_file(
         };
         let name_span = name_span_of(text, &name, cursor);
         cursor = name_span.end as usize;
+        // Where this source's declarations end (its tables' columns): the
+        // next source's name is looked for after them.
+        let mut source_end = cursor;
         let schema = checker
             .string(source_object, "schema", cursor)
             .unwrap_or_else(|| name.clone());
@@ -233,7 +236,8 @@ pub fn read_schema_file(
                 checker.error("tables", "a list of tables with a `name`", table, cursor);
                 continue;
             };
-            let (columns, tests) = read_columns(&mut checker, table_object, cursor);
+            let (columns, tests, columns_end) = read_columns(&mut checker, table_object, cursor);
+            source_end = source_end.max(columns_end);
             let config = checker.mapping(table_object, "config", cursor);
             let mut adapter_settings = source_meta.clone();
             adapter_settings.extend(checker.mapping(table_object, "meta", cursor));
@@ -270,6 +274,7 @@ pub fn read_schema_file(
             yaml_path: yaml_path.to_string(),
             name_span,
         });
+        cursor = cursor.max(source_end);
     }
     schema_file
 }
@@ -327,7 +332,7 @@ fn read_node_patches(
         };
         let name_span = name_span_of(checker.text, &name, cursor);
         cursor = name_span.end as usize;
-        let (columns, mut tests) = read_columns(checker, entry_object, cursor);
+        let (columns, mut tests, columns_end) = read_columns(checker, entry_object, cursor);
         let mut node_tests = read_tests(checker, entry_object, None, cursor);
         node_tests.append(&mut tests);
         patches.push(NodePatch {
@@ -342,15 +347,19 @@ fn read_node_patches(
             yaml_path: yaml_path.to_string(),
             name_span,
         });
+        // The next entry's name comes after this one's columns.
+        cursor = cursor.max(columns_end);
     }
     patches
 }
 
+/// Reads `columns:`; also returns where the last column's name ends (or
+/// `near`), so that the search for the next entry's name starts after them.
 fn read_columns(
     checker: &mut ShapeChecker,
     object: &Map<String, Value>,
     near: usize,
-) -> (Vec<ColumnInfo>, Vec<TestSpec>) {
+) -> (Vec<ColumnInfo>, Vec<TestSpec>, usize) {
     let declared = checker.list(object, "columns", near);
     // A project keeps every column record for the whole run: sized once,
     // not grown by doubling (which leaves up to half of it unused).
@@ -392,7 +401,7 @@ fn read_columns(
         });
         tests.extend(column_tests);
     }
-    (columns, tests)
+    (columns, tests, cursor)
 }
 
 /// Reads `tests:` and `data_tests:` of a node or column.
