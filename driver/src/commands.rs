@@ -425,8 +425,9 @@ pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
 }
 
 /// Writes the compiled SQL, `manifest.json` and `catalog.json`. The manifest
-/// is the largest and is serialised on one thread, so it is written while
-/// the other two are; returns how long each took.
+/// is the largest and goes to its file from one thread (its node entries are
+/// serialised in parallel batches), so it is written while the other two
+/// are; returns how long each took.
 pub(crate) fn write_artifacts(
     project: &Project,
     compiled_sql: &[Option<Cow<'_, str>>],
