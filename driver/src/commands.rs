@@ -455,7 +455,7 @@ pub(crate) fn write_artifacts(
     let write_the_rest = || -> std::io::Result<(std::time::Duration, std::time::Duration)> {
         let started = Instant::now();
         let compiled_files: Vec<(std::path::PathBuf, &str)> = compiled_sql
-            .iter()
+            .par_iter()
             .enumerate()
             .filter_map(|(index, sql)| {
                 let path = target_dir.join(crate::compiled::compiled_relative_path(
@@ -465,17 +465,29 @@ pub(crate) fn write_artifacts(
             })
             .collect();
         // Each folder once, then the files in parallel: tens of thousands
-        // of compiled files are common and each is independent.
+        // of compiled files are common and each is independent. A folder
+        // made just now holds no earlier file to compare with.
         let folders: rustc_hash::FxHashSet<&Path> = compiled_files
             .iter()
             .filter_map(|(path, _)| path.parent())
             .collect();
+        let mut new_folders = rustc_hash::FxHashSet::default();
         for folder in folders {
-            std::fs::create_dir_all(folder)?;
+            if !folder.is_dir() {
+                std::fs::create_dir_all(folder)?;
+                new_folders.insert(folder);
+            }
         }
-        compiled_files
-            .par_iter()
-            .try_for_each(|(path, sql)| write_if_changed(path, sql.as_bytes()))?;
+        compiled_files.par_iter().try_for_each(|(path, sql)| {
+            if path
+                .parent()
+                .is_some_and(|folder| new_folders.contains(folder))
+            {
+                std::fs::write(path, sql.as_bytes())
+            } else {
+                write_if_changed(path, sql.as_bytes())
+            }
+        })?;
         let compiled_time = started.elapsed();
         let started = Instant::now();
         let run = crate::catalog_artifact::CatalogRun {
