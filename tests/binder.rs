@@ -113,15 +113,10 @@ fn bind_text(sql: &str, catalog: &Catalog, dialect: &dyn Dialect) -> (String, us
 }
 
 fn fixtures() -> Vec<PathBuf> {
-    let folder = fusionc_tests::repository_root().join("tests/binder");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .expect("tests/binder exists")
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "sql"))
-        .collect();
-    files.sort();
-    files
+    fusionc_tests::files_with_extension(
+        &fusionc_tests::repository_root().join("tests/binder"),
+        "sql",
+    )
 }
 
 #[test]

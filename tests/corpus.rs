@@ -10,9 +10,9 @@ use fusion_dialects::{all_dialects, dialect_for_adapter, Dialect};
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::query::Statement;
 use fusion_ir::span::FileId;
-use fusionc_tests::{corpus_cases, corpus_dir};
+use fusionc_tests::{corpus_cases, corpus_dir, files_with_extension};
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn first_error(diagnostics: &[Diagnostic]) -> Option<&Diagnostic> {
     diagnostics.iter().find(|diagnostic| diagnostic.is_error())
@@ -200,15 +200,7 @@ fn parser_never_panics_on_corpus_lines() {
     };
     let mut inputs = Vec::new();
     let parse_dir = dir.join("parse");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&parse_dir)
-        .unwrap_or_else(|error| panic!("cannot list {}: {error}", parse_dir.display()))
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "jsonl")
-        })
-        .collect();
-    files.sort();
+    let files = files_with_extension(&parse_dir, "jsonl");
     for file in &files {
         inputs.extend(corpus_cases(file).into_iter().map(|case| case.sql));
     }
@@ -235,13 +227,8 @@ fn parser_never_panics_on_truncated_fixtures() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/parser/duckdb/ok"
     ));
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(fixtures)
-        .unwrap_or_else(|error| panic!("cannot list {}: {error}", fixtures.display()))
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .collect();
-    entries.sort();
     let mut inputs = Vec::new();
-    for path in entries {
+    for path in files_with_extension(fixtures, "sql") {
         let sql = std::fs::read_to_string(&path).unwrap_or_default();
         for token in lexer::lex(&sql) {
             // Cut before and after every token: mid-clause, mid-call, mid-literal.

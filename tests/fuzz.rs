@@ -20,7 +20,7 @@ use fusion_dialects::syntax::printer::{print_ir_statement, print_syntax_tree};
 use fusion_dialects::syntax::sql_printer::print_sql;
 use fusion_dialects::{all_dialects, Dialect};
 use fusion_ir::span::FileId;
-use fusionc_tests::corpus_dir;
+use fusionc_tests::{corpus_dir, files_with_extension};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::path::{Path, PathBuf};
@@ -556,14 +556,7 @@ fn corpus_queries(dir: &Path) -> &'static [String] {
     QUERIES.get_or_init(|| {
         let mut files = Vec::new();
         for folder in ["parse", "benchmarks"] {
-            let folder = dir.join(folder);
-            let entries = std::fs::read_dir(&folder)
-                .unwrap_or_else(|error| panic!("cannot list {}: {error}", folder.display()));
-            files.extend(
-                entries
-                    .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-                    .filter(|path| path.extension().is_some_and(|ext| ext == "jsonl")),
-            );
+            files.extend(files_with_extension(&dir.join(folder), "jsonl"));
         }
         files.sort();
         let mut queries = Vec::new();
@@ -634,12 +627,7 @@ fn fuzz_regressions_never_panic_or_hang() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fuzz_regressions"
     ));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .unwrap_or_else(|error| panic!("cannot list {}: {error}", folder.display()))
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
-        .collect();
-    files.sort();
+    let files = files_with_extension(folder, "sql");
     assert!(!files.is_empty(), "no fixtures in {}", folder.display());
     let mut failures = Vec::new();
     for file in &files {

@@ -104,15 +104,10 @@ fn lineage_text(sql: &str, catalog: &Catalog) -> (String, usize) {
 }
 
 fn fixtures() -> Vec<PathBuf> {
-    let folder = fusionc_tests::repository_root().join("tests/lineage");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .expect("tests/lineage exists")
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "sql"))
-        .collect();
-    files.sort();
-    files
+    fusionc_tests::files_with_extension(
+        &fusionc_tests::repository_root().join("tests/lineage"),
+        "sql",
+    )
 }
 
 #[test]
