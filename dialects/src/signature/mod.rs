@@ -152,7 +152,11 @@ pub fn parse_declaration(
     text: &str,
     parse_type_name: TypeNameParser<'_>,
 ) -> Result<Vec<FunctionDef>, String> {
-    let declaration = grammar::DeclarationParser::new()
+    // Building the parser compiles its lexer's patterns, which costs far
+    // more than parsing one declaration: it is built once and shared.
+    static PARSER: std::sync::OnceLock<grammar::DeclarationParser> = std::sync::OnceLock::new();
+    let declaration = PARSER
+        .get_or_init(grammar::DeclarationParser::new)
         .parse(text)
         .map_err(|error| describe_parse_error(text, &error))?;
     resolve_declaration(&declaration, parse_type_name)
