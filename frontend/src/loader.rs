@@ -7,8 +7,9 @@ use crate::config::{project_tree_configs, NodeConfig};
 use crate::profiles::load_target;
 use crate::project_file::{render_strings_in, ProjectSettings};
 use crate::render::{
-    build_environment, error_message, failure_of, prepare_macro_file, render_node, MacroEntry,
-    RefTable, RelationParts, RenderInput, RenderShared,
+    build_environment, compile_flags, compile_node_template, error_message, failure_of,
+    prepare_macro_file, render_template, MacroEntry, NodeRenderState, RefTable, RelationParts,
+    RenderInput, RenderOutput, RenderShared,
 };
 use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl, TestSpec};
 use crate::seeds::{duckdb_type_name, infer_column_type, parse_csv};
@@ -762,34 +763,58 @@ fn load_inner(
             &node.fqn,
         )
     };
-    let parse_outputs: Vec<_> = template_nodes
+    // Each template is compiled once, here, and rendered by both phases.
+    let rewritten_sources: Vec<Option<String>> = template_nodes
         .par_iter()
-        .map(|node| {
-            let mut output = render_node(
-                &environment,
-                &RenderInput {
-                    template_name: &node.original_file_path,
-                    source: &node.raw,
-                    this: RelationParts {
-                        database: Some(target.database.clone()),
-                        schema: Some(target.schema.clone()),
-                        identifier: node.name.clone(),
-                        ephemeral_cte: false,
-                    },
-                    model: model_value(node),
-                    execute: false,
-                },
-            );
-            // Later phases use what this render recorded and whether it
-            // failed, never its text (the compile phase renders again with
-            // the real relations): freed now, its memory serves the next
-            // renders instead of fresh pages.
-            if let Ok(text) = &mut output.result {
-                *text = String::new();
-            }
-            output
-        })
+        .map(|node| crate::mutable::rewrite_mutable_literals(&node.raw))
         .collect();
+    let (templates, parse_outputs): (Vec<Option<minijinja::Template>>, Vec<RenderOutput>) =
+        template_nodes
+            .par_iter()
+            .zip(&rewritten_sources)
+            .map(|(node, rewritten)| {
+                let template = match compile_node_template(
+                    &environment,
+                    &node.original_file_path,
+                    &node.raw,
+                    rewritten,
+                ) {
+                    Ok(template) => template,
+                    Err(error) => {
+                        let output = RenderOutput {
+                            result: Err(error),
+                            recorded: Default::default(),
+                        };
+                        return (None, output);
+                    }
+                };
+                let mut output = render_template(
+                    &template,
+                    &RenderInput {
+                        template_name: &node.original_file_path,
+                        source: &node.raw,
+                        this: RelationParts {
+                            database: Some(target.database.clone()),
+                            schema: Some(target.schema.clone()),
+                            identifier: node.name.clone(),
+                            ephemeral_cte: false,
+                        },
+                        model: model_value(node),
+                        execute: false,
+                    },
+                    NodeRenderState::default(),
+                    compile_flags(),
+                );
+                // Later phases use what this render recorded and whether it
+                // failed, never its text (the compile phase renders again
+                // with the real relations): freed now, its memory serves the
+                // next renders instead of fresh pages.
+                if let Ok(text) = &mut output.result {
+                    *text = String::new();
+                }
+                (Some(template), output)
+            })
+            .unzip();
 
     timer.finish("render (parse phase)");
     // ---- configs ----
@@ -996,8 +1021,9 @@ fn load_inner(
                 identifier: node.name.clone(),
                 ephemeral_cte: false,
             });
-            let output = render_node(
-                &environment,
+            let template = templates[index].as_ref()?;
+            let output = render_template(
+                template,
                 &RenderInput {
                     template_name: &node.original_file_path,
                     source: &node.raw,
@@ -1005,6 +1031,8 @@ fn load_inner(
                     model: model_value(node),
                     execute: true,
                 },
+                NodeRenderState::default(),
+                compile_flags(),
             );
             let source_map = match &output.result {
                 Ok(sql) => SourceMap::build(&node.raw, sql),
@@ -1013,6 +1041,8 @@ fn load_inner(
             Some((output, source_map))
         })
         .collect();
+    drop(templates);
+    drop(rewritten_sources);
 
     timer.finish("render (compile phase)");
     // ---- graph ----

@@ -18,7 +18,7 @@
 use crate::project_file::env_var_function;
 use fusion_ir::codes::Code;
 use minijinja::value::{Enumerator, Kwargs, Object, ObjectRepr, Rest};
-use minijinja::{Environment, Error, ErrorKind, State, Value};
+use minijinja::{Environment, Error, ErrorKind, State, Template, Value};
 use rustc_hash::FxHashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -959,9 +959,13 @@ pub struct RenderInput<'a> {
     pub execute: bool,
 }
 
-/// The `flags` of a compile, as templates read them.
+/// The `flags` of a compile, as templates read them. Built once: every
+/// render reads the same value, and cloning it shares it.
 pub fn compile_flags() -> Value {
-    to_value(serde_json::json!({ "FULL_REFRESH": false, "WHICH": "compile" }))
+    static FLAGS: OnceLock<Value> = OnceLock::new();
+    FLAGS
+        .get_or_init(|| to_value(serde_json::json!({ "FULL_REFRESH": false, "WHICH": "compile" })))
+        .clone()
 }
 
 /// The result of one render: the output or the error, and what was recorded.
@@ -970,20 +974,42 @@ pub struct RenderOutput {
     pub recorded: Recorded,
 }
 
-/// Renders one node's template with the dbt context.
-pub fn render_node(environment: &Environment<'static>, input: &RenderInput) -> RenderOutput {
-    render_node_with(
-        environment,
-        input,
-        NodeRenderState::default(),
-        compile_flags(),
-    )
-}
-
 /// Renders one node's template with a given render state (a run-time one,
 /// say) and `flags`.
 pub fn render_node_with(
     environment: &Environment<'static>,
+    input: &RenderInput,
+    state: NodeRenderState,
+    flags: Value,
+) -> RenderOutput {
+    let rewritten = crate::mutable::rewrite_mutable_literals(input.source);
+    let source = rewritten.as_deref().unwrap_or(input.source);
+    match environment.template_from_named_str(input.template_name, source) {
+        Ok(template) => render_template(&template, input, state, flags),
+        Err(error) => RenderOutput {
+            result: Err(error),
+            recorded: Recorded::default(),
+        },
+    }
+}
+
+/// Compiles a node's template: `source`, or the text
+/// `crate::mutable::rewrite_mutable_literals` made of it (`rewritten`), as
+/// [`render_node_with`] does. The parse and compile phases render one
+/// compiled template instead of compiling it twice.
+pub fn compile_node_template<'env, 'source>(
+    environment: &'env Environment<'static>,
+    template_name: &'source str,
+    source: &'source str,
+    rewritten: &'source Option<String>,
+) -> Result<Template<'env, 'source>, Error> {
+    environment.template_from_named_str(template_name, rewritten.as_deref().unwrap_or(source))
+}
+
+/// Renders a compiled node template with the dbt context (`input` gives
+/// `this`, `model` and `execute`; its name and source are not read).
+pub fn render_template(
+    template: &Template<'_, '_>,
     input: &RenderInput,
     state: NodeRenderState,
     flags: Value,
@@ -996,11 +1022,7 @@ pub fn render_node_with(
         flags => flags,
         __fusion_node => Value::from_dyn_object(node.clone()),
     };
-    let rewritten = crate::mutable::rewrite_mutable_literals(input.source);
-    let source = rewritten.as_deref().unwrap_or(input.source);
-    let result = environment
-        .template_from_named_str(input.template_name, source)
-        .and_then(|template| template.render(context));
+    let result = template.render(context);
     RenderOutput {
         result,
         recorded: node.take_recorded(),
