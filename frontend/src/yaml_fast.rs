@@ -312,8 +312,9 @@ fn split_key(content: &str) -> Option<(String, &str)> {
     let mut characters = key.chars();
     let first = characters.next()?;
     let plain_key = (first.is_ascii_alphabetic() || first == '_' || first == '+')
-        && characters
-            .all(|character| character.is_ascii_alphanumeric() || "_-.+/".contains(character));
+        && characters.all(|character| {
+            character.is_ascii_alphanumeric() || matches!(character, '_' | '-' | '.' | '+' | '/')
+        });
     // `+materialized` is a plain word to YAML; only the word after the `+`
     // could be mistaken for a boolean, null or number.
     if !plain_key || plain_scalar_needs_full_parser(key.trim_start_matches('+')) {
@@ -456,68 +457,88 @@ fn flow_mapping(text: &str) -> Option<(Value, &str)> {
 /// A quoted scalar on one line: `'it''s'` or `"a\"b"` with the common escapes.
 fn quoted_scalar(text: &str, quote: char) -> Option<(String, &str)> {
     let body = &text[1..];
+    let bytes = body.as_bytes();
     let mut value = String::new();
-    let mut characters = body.char_indices();
-    while let Some((index, character)) = characters.next() {
-        if character == quote {
-            if quote == '\'' && body[index + 1..].starts_with('\'') {
-                value.push('\'');
-                characters.next();
-                continue;
-            }
-            return Some((value, &body[index + 1..]));
-        }
-        if quote == '"' && character == '\\' {
-            let (_, escaped) = characters.next()?;
-            value.push(match escaped {
-                'n' => '\n',
-                't' => '\t',
-                'r' => '\r',
-                '"' => '"',
-                '\\' => '\\',
-                '/' => '/',
-                '0' => '\0',
+    // Runs between quotes and escapes are copied whole; the quote and `\`
+    // are ASCII, so every cut falls between characters.
+    let mut run_start = 0;
+    loop {
+        let rest = &bytes[run_start..];
+        let found = if quote == '"' {
+            memchr::memchr2(b'"', b'\\', rest)
+        } else {
+            memchr::memchr(b'\'', rest)
+        };
+        let index = run_start + found?;
+        value.push_str(&body[run_start..index]);
+        if bytes[index] == b'\\' {
+            value.push(match *bytes.get(index + 1)? {
+                b'n' => '\n',
+                b't' => '\t',
+                b'r' => '\r',
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'0' => '\0',
                 _ => return None,
             });
-            continue;
+            run_start = index + 2;
+        } else if quote == '\'' && bytes.get(index + 1) == Some(&b'\'') {
+            value.push('\'');
+            run_start = index + 2;
+        } else {
+            return Some((value, &body[index + 1..]));
         }
-        value.push(character);
     }
-    None
 }
 
 /// Whether a plain scalar's type is one the fast path does not decide.
 fn plain_scalar_needs_full_parser(text: &str) -> bool {
-    matches!(
-        plain_scalar(text),
-        None | Some(Value::Bool(_) | Value::Null | Value::Number(_))
-    )
+    !matches!(plain_form(text), PlainForm::Word)
 }
 
-/// Types a plain scalar as serde-saphyr does, for the forms whose type is
-/// certain; `None` for forms left to the full parser (`0x1F`, `017`,
-/// `1_000`, `.5`, `+1`, `1e3`, `.inf`...).
-fn plain_scalar(text: &str) -> Option<Value> {
-    if text.is_empty() {
-        return Some(Value::Null);
+/// What a plain scalar is, decided without allocating.
+enum PlainForm {
+    Null,
+    Bool(bool),
+    /// A string: a word YAML cannot read as anything else.
+    Word,
+    /// Digits, maybe after a `-`.
+    Integer,
+    /// Digits, a `.` and digits, maybe after a `-`.
+    Decimal,
+    /// A form left to the full parser.
+    Undecided,
+}
+
+fn plain_form(text: &str) -> PlainForm {
+    const SPECIAL_WORDS: [(&str, PlainForm); 10] = [
+        ("~", PlainForm::Null),
+        ("null", PlainForm::Null),
+        ("true", PlainForm::Bool(true)),
+        ("yes", PlainForm::Bool(true)),
+        ("on", PlainForm::Bool(true)),
+        ("y", PlainForm::Bool(true)),
+        ("false", PlainForm::Bool(false)),
+        ("no", PlainForm::Bool(false)),
+        ("off", PlainForm::Bool(false)),
+        ("n", PlainForm::Bool(false)),
+    ];
+    let Some(&first) = text.as_bytes().first() else {
+        return PlainForm::Null;
+    };
+    if text.len() <= 5 {
+        for (word, form) in SPECIAL_WORDS {
+            if text.eq_ignore_ascii_case(word) {
+                return form;
+            }
+        }
     }
-    let lower = text.to_ascii_lowercase();
-    match lower.as_str() {
-        "~" | "null" => return Some(Value::Null),
-        "true" | "yes" | "on" | "y" => return Some(Value::Bool(true)),
-        "false" | "no" | "off" | "n" => return Some(Value::Bool(false)),
-        _ => {}
-    }
-    let first = text.as_bytes()[0];
     if first.is_ascii_alphabetic() || first == b'_' || first == b'/' || first == b'$' {
-        // Words are strings, unless YAML could read them as something else.
-        let special = lower.starts_with(".inf") || lower.starts_with(".nan");
-        return (!special).then(|| Value::String(text.to_string()));
+        // Words are strings (`.inf` and `.nan` start with a dot, not here).
+        return PlainForm::Word;
     }
     let digits = text.strip_prefix('-').unwrap_or(text);
-    if digits.is_empty() {
-        return None;
-    }
     let (integer_part, fraction) = match digits.split_once('.') {
         Some((integer_part, fraction)) => (integer_part, Some(fraction)),
         None => (digits, None),
@@ -526,18 +547,32 @@ fn plain_scalar(text: &str) -> Option<Value> {
     if !is_digits(integer_part) || (integer_part.len() > 1 && integer_part.starts_with('0')) {
         // Not a number the fast path types with certainty (`12:30`,
         // `2024-01-01`, `017`): the full parser decides.
-        return None;
+        return PlainForm::Undecided;
     }
     match fraction {
-        None => {
+        None => PlainForm::Integer,
+        Some(fraction) if is_digits(fraction) => PlainForm::Decimal,
+        Some(_) => PlainForm::Undecided,
+    }
+}
+
+/// Types a plain scalar as serde-saphyr does, for the forms whose type is
+/// certain; `None` for forms left to the full parser (`0x1F`, `017`,
+/// `1_000`, `.5`, `+1`, `1e3`, `.inf`...).
+fn plain_scalar(text: &str) -> Option<Value> {
+    match plain_form(text) {
+        PlainForm::Null => Some(Value::Null),
+        PlainForm::Bool(value) => Some(Value::Bool(value)),
+        PlainForm::Word => Some(Value::String(text.to_string())),
+        PlainForm::Integer => {
             let value: i64 = text.parse().ok()?;
             Some(Value::Number(Number::from(value)))
         }
-        Some(fraction) if is_digits(fraction) => {
+        PlainForm::Decimal => {
             let value: f64 = text.parse().ok()?;
             Number::from_f64(value).map(Value::Number)
         }
-        Some(_) => None,
+        PlainForm::Undecided => None,
     }
 }
 
@@ -625,6 +660,15 @@ mod tests {
             "a:\n  - b\n c: 1\n",
             "'quoted key': v\n\"dq key\": w\n",
             "a: True\nb: NULL\nc: ~\nd: Off\n",
+            "a: \"say \\\"hi\\\" \\\\ done\"\n",
+            "a: 'it''s ''fine'''\nb: ''''\n",
+            "a: \"h\u{e9}llo w\u{f6}rld\"\nb: '\u{fc}n\u{ef}'\n",
+            "a: \"unterminated\n",
+            "a: 'unterminated\n",
+            "a: \"bad \\\u{e9} escape\"\n",
+            "a: \"ends in a backslash \\",
+            "yes: 1\nY: 2\nnull: 3\nnothing: 4\n",
+            "a: -1.5\nb: -\nc: 01\nd: _x\ne: $y\nf: /z\n",
         ] {
             assert!(agrees(text));
         }
