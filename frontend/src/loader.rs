@@ -819,7 +819,7 @@ fn load_inner(
     timer.finish("render (parse phase)");
     // ---- configs ----
     let configs: Vec<NodeConfig> = template_nodes
-        .iter()
+        .par_iter()
         .zip(&parse_outputs)
         .map(|(node, output)| {
             let (tree, default_materialized) = match node.kind {
@@ -954,21 +954,34 @@ fn load_inner(
     // ---- relation naming ----
     let naming = RelationNaming::new(&environment, &shared, &target);
     let mut ref_table = RefTable::default();
+    // Each node is named on its own, in parallel (the override macros are
+    // Jinja calls); the names are registered after, in order.
+    let named: Vec<Option<(RelationParts, Vec<Diagnostic>)>> = template_nodes
+        .par_iter()
+        .zip(&configs)
+        .map(|(node, config)| {
+            (node.kind != NodeKind::Test).then(|| {
+                let mut naming_diagnostics = Vec::new();
+                let relation = naming.relation(
+                    node.kind,
+                    &node.name,
+                    config,
+                    &node.fqn,
+                    &mut naming_diagnostics,
+                    node.file,
+                );
+                (relation, naming_diagnostics)
+            })
+        })
+        .collect();
     let mut template_relations: Vec<Option<RelationParts>> =
         Vec::with_capacity(template_nodes.len());
-    for (node, config) in template_nodes.iter().zip(&configs) {
-        if node.kind == NodeKind::Test {
+    for ((node, config), named) in template_nodes.iter().zip(&configs).zip(named) {
+        let Some((relation, naming_diagnostics)) = named else {
             template_relations.push(None);
             continue;
-        }
-        let relation = naming.relation(
-            node.kind,
-            &node.name,
-            config,
-            &node.fqn,
-            diagnostics,
-            node.file,
-        );
+        };
+        diagnostics.extend(naming_diagnostics);
         if matches!(node.kind, NodeKind::Model | NodeKind::Snapshot) && config.enabled() {
             let read_as = if config.materialized() == "ephemeral" {
                 RelationParts::ephemeral(&node.name)
@@ -1760,10 +1773,20 @@ fn missing_source_diagnostic(
 /// Schema and alias naming: dbt's defaults, or the project's own
 /// `generate_schema_name` / `generate_alias_name` / `generate_database_name`.
 struct RelationNaming<'a> {
-    environment: &'a minijinja::Environment<'static>,
-    shared: &'a RenderShared,
     target: &'a crate::Target,
+    /// `generate_schema_name`, `generate_alias_name` and
+    /// `generate_database_name` calls, compiled once, for the macros the
+    /// project overrides.
+    overrides: [Option<minijinja::Template<'a, 'a>>; 3],
 }
+
+/// The macros that name a node's relation, in the order of
+/// `RelationNaming::overrides`.
+const NAMING_MACROS: [&str; 3] = [
+    "generate_schema_name",
+    "generate_alias_name",
+    "generate_database_name",
+];
 
 impl<'a> RelationNaming<'a> {
     fn new(
@@ -1771,30 +1794,36 @@ impl<'a> RelationNaming<'a> {
         shared: &'a RenderShared,
         target: &'a crate::Target,
     ) -> Self {
-        RelationNaming {
-            environment,
-            shared,
-            target,
-        }
+        const CALLS: [&str; 3] = [
+            "{{ generate_schema_name(custom_name, node) }}",
+            "{{ generate_alias_name(custom_name, node) }}",
+            "{{ generate_database_name(custom_name, node) }}",
+        ];
+        let overrides = std::array::from_fn(|index| {
+            shared
+                .macros
+                .contains_key(NAMING_MACROS[index])
+                .then(|| environment.template_from_str(CALLS[index]).ok())
+                .flatten()
+        });
+        RelationNaming { target, overrides }
     }
 
     fn call_override(
         &self,
-        macro_name: &str,
+        which: usize,
         custom: Option<&str>,
-        node_value: &Value,
+        node_value: &dyn Fn() -> minijinja::Value,
         diagnostics: &mut Vec<Diagnostic>,
         file: FileId,
     ) -> Option<String> {
-        if !self.shared.macros.contains_key(macro_name) {
-            return None;
-        }
-        let template = format!("{{{{ {macro_name}(custom_name, node) }}}}");
+        let template = self.overrides[which].as_ref()?;
+        let macro_name = NAMING_MACROS[which];
         let context = minijinja::context! {
             custom_name => custom.map(minijinja::Value::from).unwrap_or(minijinja::Value::from(())),
-            node => crate::render::to_value(node_value),
+            node => node_value(),
         };
-        match self.environment.render_str(&template, context) {
+        match template.render(context) {
             Ok(text) => Some(text.trim().to_string()),
             Err(error) => {
                 let message = match failure_of(&error) {
@@ -1822,41 +1851,32 @@ impl<'a> RelationNaming<'a> {
         diagnostics: &mut Vec<Diagnostic>,
         file: FileId,
     ) -> RelationParts {
-        let node_value = serde_json::json!({
-            "name": name,
-            "resource_type": kind.resource_type(),
-            "fqn": fqn,
-            "config": Value::Object(config.values.clone()),
-        });
+        // The `node` the override macros see, made once and only when the
+        // project overrides one of them.
+        let node_value = std::cell::OnceCell::new();
+        let node_value = || {
+            node_value
+                .get_or_init(|| {
+                    crate::render::to_value(serde_json::json!({
+                        "name": name,
+                        "resource_type": kind.resource_type(),
+                        "fqn": fqn,
+                        "config": Value::Object(config.values.clone()),
+                    }))
+                })
+                .clone()
+        };
         let schema = self
-            .call_override(
-                "generate_schema_name",
-                config.schema(),
-                &node_value,
-                diagnostics,
-                file,
-            )
+            .call_override(0, config.schema(), &node_value, diagnostics, file)
             .unwrap_or_else(|| match config.schema() {
                 Some(custom) => format!("{}_{}", self.target.schema, custom.trim()),
                 None => self.target.schema.clone(),
             });
         let identifier = self
-            .call_override(
-                "generate_alias_name",
-                config.alias(),
-                &node_value,
-                diagnostics,
-                file,
-            )
+            .call_override(1, config.alias(), &node_value, diagnostics, file)
             .unwrap_or_else(|| config.alias().unwrap_or(name).to_string());
         let database = self
-            .call_override(
-                "generate_database_name",
-                config.database(),
-                &node_value,
-                diagnostics,
-                file,
-            )
+            .call_override(2, config.database(), &node_value, diagnostics, file)
             .unwrap_or_else(|| {
                 config
                     .database()
