@@ -430,9 +430,14 @@ fn load_inner(
     }
     // Parsing is the costly part and each file stands alone: in parallel,
     // each file with its own diagnostics, merged back in discovery order.
-    let parsed_yaml: Vec<(Option<SchemaFile>, Vec<Diagnostic>)> = yaml_texts
+    // The largest files are started first: one large file (all of a
+    // project's sources, say) parsed last would leave the other cores idle.
+    let mut largest_first: Vec<usize> = (0..yaml_texts.len()).collect();
+    largest_first.sort_by_key(|&index| std::cmp::Reverse(yaml_texts[index].2.len()));
+    let mut parsed_yaml: Vec<(usize, Option<SchemaFile>, Vec<Diagnostic>)> = largest_first
         .par_iter()
-        .map(|(found, file, text)| {
+        .map(|&index| {
+            let (found, file, text) = &yaml_texts[index];
             let mut file_diagnostics = Vec::new();
             let schema_file = match parse_yaml(text, *file) {
                 Ok(value) => Some(read_schema_file(
@@ -447,10 +452,11 @@ fn load_inner(
                     None
                 }
             };
-            (schema_file, file_diagnostics)
+            (index, schema_file, file_diagnostics)
         })
         .collect();
-    for (schema_file, file_diagnostics) in parsed_yaml {
+    parsed_yaml.sort_unstable_by_key(|(index, ..)| *index);
+    for (_, schema_file, file_diagnostics) in parsed_yaml {
         schema_files.extend(schema_file);
         diagnostics.extend(file_diagnostics);
     }
