@@ -353,8 +353,18 @@ fn columns<'a>(
         Some(RelationSchema::Known(schema)) => schema.columns.as_slice(),
         _ => &[],
     };
-    let inferred_type = |name: &str| {
-        let name = Name::new(name);
+    // Each declared name is interned once, not once per comparison.
+    let declared_names: Vec<Name> = if inferred_columns.is_empty() {
+        Vec::new()
+    } else {
+        details
+            .columns
+            .iter()
+            .map(|column| Name::new(&column.name))
+            .collect()
+    };
+    let inferred_type = |position: usize| {
+        let name = *declared_names.get(position)?;
         inferred_columns
             .iter()
             .find(|column| semantics.names_match(column.name, name))
@@ -364,7 +374,8 @@ fn columns<'a>(
     let mut entries: IndexMap<&'a str, ColumnEntry<'a>> = details
         .columns
         .iter()
-        .map(|column: &'a ColumnInfo| {
+        .enumerate()
+        .map(|(position, column): (usize, &'a ColumnInfo)| {
             (
                 column.name.as_str(),
                 ColumnEntry {
@@ -375,7 +386,7 @@ fn columns<'a>(
                         .data_type
                         .as_deref()
                         .map(Cow::Borrowed)
-                        .or_else(|| inferred_type(&column.name)),
+                        .or_else(|| inferred_type(position)),
                     constraints: &column.constraints,
                     quote: None,
                     tags: [],
@@ -386,10 +397,9 @@ fn columns<'a>(
         })
         .collect();
     for column in inferred_columns {
-        let declared = details
-            .columns
+        let declared = declared_names
             .iter()
-            .any(|declared| semantics.names_match(Name::new(&declared.name), column.name));
+            .any(|&declared| semantics.names_match(declared, column.name));
         if declared {
             continue;
         }
