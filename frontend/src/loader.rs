@@ -769,58 +769,63 @@ fn load_inner(
             &node.fqn,
         )
     };
-    // Each template is compiled once, here, and rendered by both phases.
+    // Each template is compiled once, here, and rendered by both phases,
+    // with one `model` value.
     let rewritten_sources: Vec<Option<String>> = template_nodes
         .par_iter()
         .map(|node| crate::mutable::rewrite_mutable_literals(&node.raw))
         .collect();
-    let (templates, parse_outputs): (Vec<Option<minijinja::Template>>, Vec<RenderOutput>) =
-        template_nodes
-            .par_iter()
-            .zip(&rewritten_sources)
-            .map(|(node, rewritten)| {
-                let template = match compile_node_template(
-                    &environment,
-                    &node.original_file_path,
-                    &node.raw,
-                    rewritten,
-                ) {
-                    Ok(template) => template,
-                    Err(error) => {
-                        let output = RenderOutput {
-                            result: Err(error),
-                            recorded: Default::default(),
-                        };
-                        return (None, output);
-                    }
-                };
-                let mut output = render_template(
-                    &template,
-                    &RenderInput {
-                        template_name: &node.original_file_path,
-                        source: &node.raw,
-                        this: RelationParts {
-                            database: Some(target.database.clone()),
-                            schema: Some(target.schema.clone()),
-                            identifier: node.name.clone(),
-                            ephemeral_cte: false,
-                        },
-                        model: model_value(node),
-                        execute: false,
-                    },
-                    NodeRenderState::default(),
-                    compile_flags(),
-                );
-                // Later phases use what this render recorded and whether it
-                // failed, never its text (the compile phase renders again
-                // with the real relations): freed now, its memory serves the
-                // next renders instead of fresh pages.
-                if let Ok(text) = &mut output.result {
-                    *text = String::new();
+    #[allow(clippy::type_complexity)]
+    let (templates, parse_outputs): (
+        Vec<Option<(minijinja::Template, minijinja::Value)>>,
+        Vec<RenderOutput>,
+    ) = template_nodes
+        .par_iter()
+        .zip(&rewritten_sources)
+        .map(|(node, rewritten)| {
+            let template = match compile_node_template(
+                &environment,
+                &node.original_file_path,
+                &node.raw,
+                rewritten,
+            ) {
+                Ok(template) => template,
+                Err(error) => {
+                    let output = RenderOutput {
+                        result: Err(error),
+                        recorded: Default::default(),
+                    };
+                    return (None, output);
                 }
-                (Some(template), output)
-            })
-            .unzip();
+            };
+            let model = model_value(node);
+            let mut output = render_template(
+                &template,
+                &RenderInput {
+                    template_name: &node.original_file_path,
+                    source: &node.raw,
+                    this: RelationParts {
+                        database: Some(target.database.clone()),
+                        schema: Some(target.schema.clone()),
+                        identifier: node.name.clone(),
+                        ephemeral_cte: false,
+                    },
+                    model: model.clone(),
+                    execute: false,
+                },
+                NodeRenderState::default(),
+                compile_flags(),
+            );
+            // Later phases use what this render recorded and whether it
+            // failed, never its text (the compile phase renders again
+            // with the real relations): freed now, its memory serves the
+            // next renders instead of fresh pages.
+            if let Ok(text) = &mut output.result {
+                *text = String::new();
+            }
+            (Some((template, model)), output)
+        })
+        .unzip();
 
     timer.finish("render (parse phase)");
     // ---- configs ----
@@ -1040,14 +1045,14 @@ fn load_inner(
                 identifier: node.name.clone(),
                 ephemeral_cte: false,
             });
-            let template = templates[index].as_ref()?;
+            let (template, model) = templates[index].as_ref()?;
             let output = render_template(
                 template,
                 &RenderInput {
                     template_name: &node.original_file_path,
                     source: &node.raw,
                     this,
-                    model: model_value(node),
+                    model: model.clone(),
                     execute: true,
                 },
                 NodeRenderState::default(),
