@@ -1348,20 +1348,21 @@ fn load_inner(
 
     timer.finish("graph");
     // ---- generic tests from YAML ----
-    // (test, attached node, attached name, YAML file, YAML path, the span of
-    // the attached node's name in the YAML: where a test's dependency points).
-    let mut test_requests: Vec<(TestSpec, NodeId, String, FileId, String, Span)> = Vec::new();
-    // The patches and source declarations are not read after this: their
-    // test lists are moved out, not copied.
+    // The tests of each attached node, grouped: (YAML path, attached node,
+    // attached name, tests, YAML file, the span of the attached node's name
+    // in the YAML: where a test's dependency points). The patches and
+    // source declarations are not read after this: their test lists are
+    // moved out, not copied.
+    let mut test_groups: Vec<(String, NodeId, String, Vec<TestSpec>, FileId, Span)> = Vec::new();
     for patch in model_patches.values_mut().chain(seed_patches.values_mut()) {
         if let Some(&attached) = ids_by_name.get(&patch.name) {
-            for spec in std::mem::take(&mut patch.tests) {
-                test_requests.push((
-                    spec,
+            if !patch.tests.is_empty() {
+                test_groups.push((
+                    patch.yaml_path.clone(),
                     attached,
                     patch.name.clone(),
+                    std::mem::take(&mut patch.tests),
                     patch.file,
-                    patch.yaml_path.clone(),
                     patch.name_span,
                 ));
             }
@@ -1370,34 +1371,35 @@ fn load_inner(
     for source in &mut source_decls {
         for table in &mut source.tables {
             if let Some(&attached) = source_ids.get(&(source.name.clone(), table.name.clone())) {
-                for spec in std::mem::take(&mut table.tests) {
-                    test_requests.push((
-                        spec,
+                if !table.tests.is_empty() {
+                    test_groups.push((
+                        source.yaml_path.clone(),
                         attached,
                         format!("source_{}_{}", source.name, table.name),
+                        std::mem::take(&mut table.tests),
                         source.file,
-                        source.yaml_path.clone(),
                         source.name_span,
                     ));
                 }
             }
         }
     }
-    test_requests.sort_by(|left, right| {
-        (left.4.as_str(), left.1, &left.2).cmp(&(right.4.as_str(), right.1, &right.2))
+    // Ordered by YAML file, then attached node, each node's tests in their
+    // written order: the groups are sorted (a stable sort), not the tests.
+    test_groups.sort_by(|left, right| {
+        (left.0.as_str(), left.1, &left.2).cmp(&(right.0.as_str(), right.1, &right.2))
     });
     let mut test_names_seen = rustc_hash::FxHashSet::default();
-    let test_requests: Vec<_> = test_requests
-        .into_iter()
-        .filter_map(
-            |(spec, attached, attached_name, file, yaml_path, name_span)| {
-                let name = test_node_name(&spec, &attached_name);
-                test_names_seen
-                    .insert(name.clone())
-                    .then_some((spec, attached, name, file, yaml_path, name_span))
-            },
-        )
-        .collect();
+    let mut test_requests: Vec<(TestSpec, NodeId, String, FileId, String, Span)> =
+        Vec::with_capacity(test_groups.iter().map(|group| group.3.len()).sum());
+    for (yaml_path, attached, attached_name, specs, file, name_span) in test_groups {
+        for spec in specs {
+            let name = test_node_name(&spec, &attached_name);
+            if test_names_seen.insert(name.clone()) {
+                test_requests.push((spec, attached, name, file, yaml_path.clone(), name_span));
+            }
+        }
+    }
     // Each test is prepared on its own, in parallel (SQL, custom test
     // rendering, config, hash); nodes, files and edges are added after, in
     // order.
