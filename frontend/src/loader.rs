@@ -1074,12 +1074,24 @@ fn load_inner(
     let mut nodes: Vec<NodeDetails> = Vec::new();
     // Node details are large: growing the list by doubling would copy every
     // node several times (tens of megabytes on a large project).
+    // Room for the generic tests too, added last.
+    let expected_tests: usize = model_patches
+        .values()
+        .chain(seed_patches.values())
+        .map(|patch| patch.tests.len())
+        .chain(
+            source_decls
+                .iter()
+                .flat_map(|source| source.tables.iter().map(|table| table.tests.len())),
+        )
+        .sum();
     let expected_nodes = source_decls
         .iter()
         .map(|source| source.tables.len())
         .sum::<usize>()
         + seed_nodes.len()
-        + template_nodes.len();
+        + template_nodes.len()
+        + expected_tests;
     nodes.reserve(expected_nodes);
     graph.reserve_nodes(expected_nodes);
     let mut ids_by_name: FxHashMap<String, NodeId> = FxHashMap::default();
