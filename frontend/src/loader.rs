@@ -1032,10 +1032,13 @@ fn load_inner(
 
     timer.finish("relation naming");
     // ---- compile phase ----
+    // Each compiled template is freed once rendered (`templates` is
+    // consumed), so the rendered SQL reuses its memory.
     let compile_outputs: Vec<_> = template_nodes
         .par_iter()
+        .zip(templates)
         .enumerate()
-        .map(|(index, node)| {
+        .map(|(index, (node, template))| {
             if parse_outputs[index].result.is_err() || !configs[index].enabled() {
                 return None;
             }
@@ -1045,14 +1048,14 @@ fn load_inner(
                 identifier: node.name.clone(),
                 ephemeral_cte: false,
             });
-            let (template, model) = templates[index].as_ref()?;
+            let (template, model) = template?;
             let output = render_template(
-                template,
+                &template,
                 &RenderInput {
                     template_name: &node.original_file_path,
                     source: &node.raw,
                     this,
-                    model: model.clone(),
+                    model,
                     execute: true,
                 },
                 NodeRenderState::default(),
@@ -1065,7 +1068,6 @@ fn load_inner(
             Some((output, source_map))
         })
         .collect();
-    drop(templates);
     drop(rewritten_sources);
 
     timer.finish("render (compile phase)");
