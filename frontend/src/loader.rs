@@ -1403,13 +1403,35 @@ fn load_inner(
     test_groups.sort_by(|left, right| {
         (left.0.as_str(), left.1, &left.2).cmp(&(right.0.as_str(), right.1, &right.2))
     });
+    // Names are made in parallel; where two tests get one name, the first
+    // in this order is kept.
+    let names: Vec<Vec<String>> = test_groups
+        .par_iter()
+        .map(|(_, _, attached_name, specs, ..)| {
+            specs
+                .iter()
+                .map(|spec| test_node_name(spec, attached_name))
+                .collect()
+        })
+        .collect();
     let mut test_names_seen = rustc_hash::FxHashSet::default();
+    let kept: Vec<Vec<bool>> = names
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .map(|name| test_names_seen.insert(name.as_str()))
+                .collect()
+        })
+        .collect();
+    drop(test_names_seen);
     let mut test_requests: Vec<(TestSpec, NodeId, String, FileId, String, Span)> =
         Vec::with_capacity(test_groups.iter().map(|group| group.3.len()).sum());
-    for (yaml_path, attached, attached_name, specs, file, name_span) in test_groups {
-        for spec in specs {
-            let name = test_node_name(&spec, &attached_name);
-            if test_names_seen.insert(name.clone()) {
+    for ((yaml_path, attached, _, specs, file, name_span), (names, kept)) in
+        test_groups.into_iter().zip(names.into_iter().zip(kept))
+    {
+        for ((spec, name), kept) in specs.into_iter().zip(names).zip(kept) {
+            if kept {
                 test_requests.push((spec, attached, name, file, yaml_path.clone(), name_span));
             }
         }
