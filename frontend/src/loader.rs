@@ -1183,118 +1183,165 @@ fn load_inner(
     // Template nodes, remembering their id to add edges once all exist.
     // The render outputs, configs and relations are consumed here: nothing
     // after the graph reads them, and moving them saves a copy per node.
-    let mut template_ids: Vec<Option<NodeId>> = Vec::with_capacity(template_nodes.len());
-    let per_node = configs
-        .into_iter()
+    // Each enabled model takes its patch's columns (the tests read below
+    // come from the patch's own test list); the rest is built in parallel,
+    // and the nodes, compiled files and names are registered after, in
+    // order.
+    let patch_columns: Vec<Vec<crate::ColumnInfo>> = template_nodes
+        .iter()
+        .zip(&configs)
+        .map(|(node, config)| {
+            if node.kind != NodeKind::Model || !config.enabled() {
+                return Vec::new();
+            }
+            model_patches
+                .get_mut(&node.name)
+                .map(|patch| std::mem::take(&mut patch.columns))
+                .unwrap_or_default()
+        })
+        .collect();
+    let built: Vec<Option<BuiltTemplateNode>> = configs
+        .into_par_iter()
         .zip(parse_outputs)
         .zip(compile_outputs)
-        .zip(template_relations);
-    for (index, (((config, parse_output), compile_output), relation)) in per_node.enumerate() {
-        let node = &template_nodes[index];
-        if !config.enabled() {
+        .zip(template_relations)
+        .zip(patch_columns)
+        .enumerate()
+        .map(
+            |(index, ((((config, parse_output), compile_output), relation), columns))| {
+                let node = &template_nodes[index];
+                if !config.enabled() {
+                    return None;
+                }
+                let mut node_diagnostics = Vec::new();
+                let mut refs = parse_output.recorded.refs;
+                let mut sources = parse_output.recorded.sources;
+                let mut macros_called = parse_output.recorded.macros;
+                let mut introspective = parse_output.recorded.introspective;
+                let mut rendered = None;
+                match (&parse_output.result, compile_output) {
+                    (Err(error), _) => node_diagnostics.push(jinja_diagnostic(
+                        error,
+                        &jinja_context,
+                        files,
+                        node.file,
+                    )),
+                    (Ok(_), Some((output, source_map))) => {
+                        for call in output.recorded.refs {
+                            if !refs.contains(&call) {
+                                refs.push(call);
+                            }
+                        }
+                        for call in output.recorded.sources {
+                            if !sources.contains(&call) {
+                                sources.push(call);
+                            }
+                        }
+                        for unique_id in output.recorded.macros {
+                            if !macros_called.contains(&unique_id) {
+                                macros_called.push(unique_id);
+                            }
+                        }
+                        introspective |= output.recorded.introspective;
+                        for missing in &output.recorded.missing_refs {
+                            node_diagnostics.push(missing_ref_diagnostic(
+                                missing,
+                                node,
+                                &refable_names,
+                            ));
+                        }
+                        for missing in &output.recorded.missing_sources {
+                            node_diagnostics.push(missing_source_diagnostic(
+                                missing,
+                                node,
+                                &source_decls,
+                            ));
+                        }
+                        match output.result {
+                            Ok(sql) => {
+                                let compiled_path = format!(
+                                    "{}/compiled/{project_name}/{}",
+                                    settings.target_path, node.original_file_path
+                                );
+                                rendered = Some((Arc::<str>::from(sql), compiled_path, source_map));
+                            }
+                            // A node that reads the warehouse rendered with
+                            // empty results here; its failure says nothing
+                            // yet. It is rendered again just in time, with
+                            // real results.
+                            Err(_) if output.recorded.introspective => {}
+                            Err(error) => node_diagnostics.push(jinja_diagnostic(
+                                &error,
+                                &jinja_context,
+                                files,
+                                node.file,
+                            )),
+                        }
+                    }
+                    (Ok(_), None) => {}
+                }
+                let patch = model_patches
+                    .get(&node.name)
+                    .filter(|_| node.kind == NodeKind::Model);
+                let details = NodeDetails {
+                    kind: node.kind,
+                    name: node.name.clone(),
+                    unique_id: unique_id_of(node.kind, &project_name, &node.name),
+                    package_name: project_name.clone(),
+                    fqn: node.fqn.clone(),
+                    original_file_path: node.original_file_path.clone(),
+                    path: node.path.clone(),
+                    file: Some(node.file),
+                    raw_code: node.raw.clone(),
+                    checksum: node.checksum.clone(),
+                    config,
+                    description: patch
+                        .map(|patch| patch.description.clone())
+                        .unwrap_or_default(),
+                    patch_path: patch.map(|patch| format!("{project_name}://{}", patch.yaml_path)),
+                    columns,
+                    refs,
+                    sources,
+                    macros_called,
+                    rendered: None,
+                    introspective,
+                    database: relation
+                        .as_ref()
+                        .and_then(|relation| relation.database.clone()),
+                    schema: relation
+                        .as_ref()
+                        .and_then(|relation| relation.schema.clone()),
+                    alias: relation
+                        .map_or_else(|| node.name.clone(), |relation| relation.identifier),
+                    seed_columns: Vec::new(),
+                    source: None,
+                    test: None,
+                };
+                Some(BuiltTemplateNode {
+                    details,
+                    rendered,
+                    diagnostics: node_diagnostics,
+                })
+            },
+        )
+        .collect();
+    let mut template_ids: Vec<Option<NodeId>> = Vec::with_capacity(template_nodes.len());
+    for (node, built) in template_nodes.iter().zip(built) {
+        let Some(BuiltTemplateNode {
+            mut details,
+            rendered,
+            diagnostics: node_diagnostics,
+        }) = built
+        else {
             template_ids.push(None);
             continue;
-        }
-        let mut refs = parse_output.recorded.refs;
-        let mut sources = parse_output.recorded.sources;
-        let mut macros_called = parse_output.recorded.macros;
-        let mut introspective = parse_output.recorded.introspective;
-        let mut rendered = None;
-        match (&parse_output.result, compile_output) {
-            (Err(error), _) => {
-                diagnostics.push(jinja_diagnostic(error, &jinja_context, files, node.file))
-            }
-            (Ok(_), Some((output, source_map))) => {
-                for call in output.recorded.refs {
-                    if !refs.contains(&call) {
-                        refs.push(call);
-                    }
-                }
-                for call in output.recorded.sources {
-                    if !sources.contains(&call) {
-                        sources.push(call);
-                    }
-                }
-                for unique_id in output.recorded.macros {
-                    if !macros_called.contains(&unique_id) {
-                        macros_called.push(unique_id);
-                    }
-                }
-                introspective |= output.recorded.introspective;
-                for missing in &output.recorded.missing_refs {
-                    diagnostics.push(missing_ref_diagnostic(missing, node, &refable_names));
-                }
-                for missing in &output.recorded.missing_sources {
-                    diagnostics.push(missing_source_diagnostic(missing, node, &source_decls));
-                }
-                match output.result {
-                    Ok(sql) => {
-                        let sql: Arc<str> = Arc::from(sql);
-                        let compiled_path = format!(
-                            "{}/compiled/{project_name}/{}",
-                            settings.target_path, node.original_file_path
-                        );
-                        let file = files.add(compiled_path, sql.clone());
-                        rendered = Some(Rendered {
-                            sql,
-                            file,
-                            source_map,
-                        });
-                    }
-                    // A node that reads the warehouse rendered with empty
-                    // results here; its failure says nothing yet. It is
-                    // rendered again just in time, with real results.
-                    Err(_) if output.recorded.introspective => {}
-                    Err(error) => {
-                        diagnostics.push(jinja_diagnostic(&error, &jinja_context, files, node.file))
-                    }
-                }
-            }
-            (Ok(_), None) => {}
-        }
-        // The patch's columns move into the node (the tests read below
-        // come from the patch's own test list).
-        let mut patch = model_patches
-            .get_mut(&node.name)
-            .filter(|_| node.kind == NodeKind::Model);
-        let columns = patch
-            .as_mut()
-            .map(|patch| std::mem::take(&mut patch.columns))
-            .unwrap_or_default();
-        let patch = patch.map(|patch| &*patch);
-        let details = NodeDetails {
-            kind: node.kind,
-            name: node.name.clone(),
-            unique_id: unique_id_of(node.kind, &project_name, &node.name),
-            package_name: project_name.clone(),
-            fqn: node.fqn.clone(),
-            original_file_path: node.original_file_path.clone(),
-            path: node.path.clone(),
-            file: Some(node.file),
-            raw_code: node.raw.clone(),
-            checksum: node.checksum.clone(),
-            config,
-            description: patch
-                .map(|patch| patch.description.clone())
-                .unwrap_or_default(),
-            patch_path: patch.map(|patch| format!("{project_name}://{}", patch.yaml_path)),
-            columns,
-            refs,
-            sources,
-            macros_called,
-            rendered,
-            introspective,
-            database: relation
-                .as_ref()
-                .and_then(|relation| relation.database.clone()),
-            schema: relation
-                .as_ref()
-                .and_then(|relation| relation.schema.clone()),
-            alias: relation.map_or_else(|| node.name.clone(), |relation| relation.identifier),
-            seed_columns: Vec::new(),
-            source: None,
-            test: None,
         };
+        diagnostics.extend(node_diagnostics);
+        details.rendered = rendered.map(|(sql, compiled_path, source_map)| Rendered {
+            file: files.add(compiled_path, sql.clone()),
+            sql,
+            source_map,
+        });
         let id = add_node(&mut graph, &mut nodes, details);
         // Models and snapshots are what `ref()` names (seeds are added below).
         if matches!(node.kind, NodeKind::Model | NodeKind::Snapshot) {
@@ -1710,6 +1757,15 @@ fn load_inner(
         macros,
         renderer: Some(Arc::new(crate::runtime::Renderer { environment })),
     })
+}
+
+/// A template node built on its own (in parallel): its record, its
+/// rendered SQL with the path of its compiled file (registered in order
+/// after), and its diagnostics.
+struct BuiltTemplateNode {
+    details: NodeDetails,
+    rendered: Option<(Arc<str>, String, SourceMap)>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// A generic test made ready in parallel; its compiled SQL becomes a file,
