@@ -1100,22 +1100,7 @@ fn load_inner(
     let mut source_ids: FxHashMap<(String, String), NodeId> = FxHashMap::default();
     let add_node =
         |graph: &mut ProjectGraph, nodes: &mut Vec<NodeDetails>, details: NodeDetails| -> NodeId {
-            let relation = match (details.kind, &details.database, &details.schema) {
-                (NodeKind::Test, _, _) => None,
-                (_, database, schema) => Some(RelationName {
-                    database: database.as_deref().map(Name::new),
-                    schema: schema.as_deref().map(Name::new),
-                    identifier: Name::new(&details.alias),
-                }),
-            };
-            let id = graph.add_node(Node {
-                unique_id: details.unique_id.clone(),
-                kind: details.kind,
-                name: Name::new(&details.name),
-                package_name: Name::new(&details.package_name),
-                relation,
-                file: details.file,
-            });
+            let id = graph.add_node(graph_node(&details));
             nodes.push(details);
             id
         };
@@ -1698,6 +1683,7 @@ fn load_inner(
             (Arc::<str>::from(sql), path)
         });
         PreparedTest {
+            node: graph_node(&details),
             details,
             sql,
             diagnostics: test_diagnostics,
@@ -1712,6 +1698,7 @@ fn load_inner(
     graph.reserve_nodes(prepared.len());
     for test in prepared {
         let PreparedTest {
+            node,
             mut details,
             sql,
             diagnostics: test_diagnostics,
@@ -1726,7 +1713,8 @@ fn load_inner(
             sql,
             source_map: SourceMap::default(),
         });
-        let id = add_node(&mut graph, &mut nodes, details);
+        let id = graph.add_node(node);
+        nodes.push(details);
         for parent in std::iter::once(attached).chain(parents) {
             graph.add_dependency(
                 parent,
@@ -1771,6 +1759,8 @@ struct BuiltTemplateNode {
 /// A generic test made ready in parallel; its compiled SQL becomes a file,
 /// and it a node with edges, in order afterwards.
 struct PreparedTest {
+    /// The graph's record of the node (its interned names made here).
+    node: Node,
     details: NodeDetails,
     /// The compiled SQL and the path of its file under `target/compiled`.
     sql: Option<(Arc<str>, String)>,
@@ -1779,6 +1769,26 @@ struct PreparedTest {
     name_span: Span,
     attached: NodeId,
     parents: Vec<NodeId>,
+}
+
+/// The project graph's record of a node.
+fn graph_node(details: &NodeDetails) -> Node {
+    let relation = match (details.kind, &details.database, &details.schema) {
+        (NodeKind::Test, _, _) => None,
+        (_, database, schema) => Some(RelationName {
+            database: database.as_deref().map(Name::new),
+            schema: schema.as_deref().map(Name::new),
+            identifier: Name::new(&details.alias),
+        }),
+    };
+    Node {
+        unique_id: details.unique_id.clone(),
+        kind: details.kind,
+        name: Name::new(&details.name),
+        package_name: Name::new(&details.package_name),
+        relation,
+        file: details.file,
+    }
 }
 
 fn relation_quoted(relation: &RelationName) -> String {
