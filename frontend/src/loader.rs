@@ -96,19 +96,32 @@ fn read_file(
     files: &mut SourceFiles,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(FileId, Arc<str>)> {
-    match std::fs::read(&found.absolute) {
-        Ok(bytes) => {
-            let text: Arc<str> = match String::from_utf8(bytes) {
-                Ok(text) => text.into(),
-                Err(error) => String::from_utf8_lossy(error.as_bytes())
-                    .into_owned()
-                    .into(),
-            };
-            Some((
-                files.add(found.original_file_path.clone(), text.clone()),
-                text,
-            ))
-        }
+    register_file(found, read_text(&found.absolute), files, diagnostics)
+}
+
+/// A file's text (invalid UTF-8 replaced).
+fn read_text(path: &Path) -> std::io::Result<Arc<str>> {
+    std::fs::read(path).map(|bytes| match String::from_utf8(bytes) {
+        Ok(text) => text.into(),
+        Err(error) => String::from_utf8_lossy(error.as_bytes())
+            .into_owned()
+            .into(),
+    })
+}
+
+/// Adds a file read with [`read_text`] to the source table, or reports
+/// FC0010.
+fn register_file(
+    found: &FoundFile,
+    read: std::io::Result<Arc<str>>,
+    files: &mut SourceFiles,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(FileId, Arc<str>)> {
+    match read {
+        Ok(text) => Some((
+            files.add(found.original_file_path.clone(), text.clone()),
+            text,
+        )),
         Err(error) => {
             diagnostics.push(Diagnostic::new(
                 Code::FileUnreadable,
@@ -419,12 +432,18 @@ fn load_inner(
     yaml_folders.extend(settings.test_paths.iter().cloned());
     yaml_folders.extend(settings.analysis_paths.iter().cloned());
     let mut seen_yaml = rustc_hash::FxHashSet::default();
+    let yaml_found: Vec<FoundFile> = discover(&root_dir, &yaml_folders, &["yml", "yaml"])
+        .into_iter()
+        .filter(|found| seen_yaml.insert(found.original_file_path.clone()))
+        .collect();
+    // Read in parallel, registered in order.
+    let yaml_read: Vec<std::io::Result<Arc<str>>> = yaml_found
+        .par_iter()
+        .map(|found| read_text(&found.absolute))
+        .collect();
     let mut yaml_texts = Vec::new();
-    for found in discover(&root_dir, &yaml_folders, &["yml", "yaml"]) {
-        if !seen_yaml.insert(found.original_file_path.clone()) {
-            continue;
-        }
-        if let Some((file, text)) = read_file(&found, files, diagnostics) {
+    for (found, read) in yaml_found.into_iter().zip(yaml_read) {
+        if let Some((file, text)) = register_file(&found, read, files, diagnostics) {
             yaml_texts.push((found, file, text));
         }
     }
