@@ -32,6 +32,7 @@
 //!   a listed class (`where T in (anynumeric)`) constrains the variable instead.
 
 mod ast;
+mod lexer;
 pub mod type_text;
 pub mod user_functions;
 
@@ -152,40 +153,46 @@ pub fn parse_declaration(
     text: &str,
     parse_type_name: TypeNameParser<'_>,
 ) -> Result<Vec<FunctionDef>, String> {
-    // Building the parser compiles its lexer's patterns, which costs far
-    // more than parsing one declaration: it is built once and shared.
-    static PARSER: std::sync::OnceLock<grammar::DeclarationParser> = std::sync::OnceLock::new();
-    let declaration = PARSER
-        .get_or_init(grammar::DeclarationParser::new)
-        .parse(text)
-        .map_err(|error| describe_parse_error(text, &error))?;
+    let declaration = grammar::DeclarationParser::new()
+        .parse(lexer::Lexer::new(text))
+        .map_err(|error| describe_parse_error(&error))?;
     resolve_declaration(&declaration, parse_type_name)
 }
 
-fn describe_parse_error<T: std::fmt::Display, E: std::fmt::Display>(
-    text: &str,
-    error: &lalrpop_util::ParseError<usize, T, E>,
+fn describe_parse_error<T: std::fmt::Display>(
+    error: &lalrpop_util::ParseError<usize, T, lexer::LexError>,
 ) -> String {
+    // The expected tokens in a stable order: the quoted ones in character
+    // order, then the named ones.
+    let expected = |tokens: &[String]| {
+        let mut tokens = tokens.to_vec();
+        tokens.sort();
+        tokens.join(", ")
+    };
     match error {
-        lalrpop_util::ParseError::InvalidToken { location } => {
+        lalrpop_util::ParseError::InvalidToken { location }
+        | lalrpop_util::ParseError::User {
+            error: lexer::LexError { location },
+        } => {
             format!("unexpected character at column {}", location + 1)
         }
-        lalrpop_util::ParseError::UnrecognizedEof { expected, .. } => format!(
+        lalrpop_util::ParseError::UnrecognizedEof {
+            expected: tokens, ..
+        } => format!(
             "the declaration ends too early (expected {})",
-            expected.join(", ")
+            expected(tokens)
         ),
         lalrpop_util::ParseError::UnrecognizedToken {
             token: (start, token, _),
-            expected,
+            expected: tokens,
         } => format!(
             "unexpected `{token}` at column {} (expected {})",
             start + 1,
-            expected.join(", ")
+            expected(tokens)
         ),
         lalrpop_util::ParseError::ExtraToken {
             token: (start, token, _),
         } => format!("unexpected `{token}` at column {}", start + 1),
-        lalrpop_util::ParseError::User { error } => format!("{error} in `{text}`"),
     }
 }
 
@@ -504,6 +511,27 @@ mod tests {
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].line, 3);
         assert!(errors[1].message.contains("nosuchtype"), "{}", errors[1]);
+    }
+
+    #[test]
+    fn syntax_errors_say_where_and_what_was_expected() {
+        let message = |text: &str| parse_declaration(text, &simple_types).unwrap_err();
+        assert_eq!(
+            message("f(x #) -> varchar"),
+            "unexpected character at column 5"
+        );
+        assert_eq!(
+            message("f(x varchar -> varchar"),
+            "unexpected `->` at column 13 (expected \"(\", \")\", \",\", \"...\", \"<\", \"?\", \"[\")"
+        );
+        assert_eq!(
+            message("f(x varchar)"),
+            "the declaration ends too early (expected \"->\")"
+        );
+        assert_eq!(
+            message("f(x varchar) -> varchar varchar"),
+            "unexpected `varchar` at column 25 (expected \"!\", \"(\", \"*\", \"<\", \"[\", \"where\", \"~\")"
+        );
     }
 
     #[test]
