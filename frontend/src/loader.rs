@@ -806,16 +806,10 @@ fn load_inner(
                 &environment,
                 &node.original_file_path,
                 &node.raw,
-                rewritten,
+                rewritten.as_deref(),
             ) {
                 Ok(template) => template,
-                Err(error) => {
-                    let output = RenderOutput {
-                        result: Err(error),
-                        recorded: Default::default(),
-                    };
-                    return (None, output);
-                }
+                Err(error) => return (None, RenderOutput::failed(error)),
             };
             let model = model_value(node);
             let mut output = render_template(
@@ -1713,8 +1707,6 @@ fn load_inner(
         }
         })
         .collect();
-    nodes.reserve(prepared.len());
-    graph.reserve_nodes(prepared.len());
     for test in prepared {
         let PreparedTest {
             node,

@@ -974,6 +974,17 @@ pub struct RenderOutput {
     pub recorded: Recorded,
 }
 
+impl RenderOutput {
+    /// A render that failed before it recorded anything (its template did
+    /// not compile).
+    pub fn failed(error: Error) -> RenderOutput {
+        RenderOutput {
+            result: Err(error),
+            recorded: Recorded::default(),
+        }
+    }
+}
+
 /// Renders one node's template with a given render state (a run-time one,
 /// say) and `flags`.
 pub fn render_node_with(
@@ -983,27 +994,28 @@ pub fn render_node_with(
     flags: Value,
 ) -> RenderOutput {
     let rewritten = crate::mutable::rewrite_mutable_literals(input.source);
-    let source = rewritten.as_deref().unwrap_or(input.source);
-    match environment.template_from_named_str(input.template_name, source) {
+    match compile_node_template(
+        environment,
+        input.template_name,
+        input.source,
+        rewritten.as_deref(),
+    ) {
         Ok(template) => render_template(&template, input, state, flags),
-        Err(error) => RenderOutput {
-            result: Err(error),
-            recorded: Recorded::default(),
-        },
+        Err(error) => RenderOutput::failed(error),
     }
 }
 
 /// Compiles a node's template: `source`, or the text
-/// `crate::mutable::rewrite_mutable_literals` made of it (`rewritten`), as
-/// [`render_node_with`] does. The parse and compile phases render one
-/// compiled template instead of compiling it twice.
+/// `crate::mutable::rewrite_mutable_literals` made of it (`rewritten`). The
+/// loader's parse and compile phases render one compiled template instead
+/// of compiling it twice.
 pub fn compile_node_template<'env, 'source>(
     environment: &'env Environment<'static>,
     template_name: &'source str,
     source: &'source str,
-    rewritten: &'source Option<String>,
+    rewritten: Option<&'source str>,
 ) -> Result<Template<'env, 'source>, Error> {
-    environment.template_from_named_str(template_name, rewritten.as_deref().unwrap_or(source))
+    environment.template_from_named_str(template_name, rewritten.unwrap_or(source))
 }
 
 /// Renders a compiled node template with the dbt context (`input` gives
