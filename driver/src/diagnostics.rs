@@ -10,7 +10,7 @@
 use codespan_reporting::diagnostic as codespan;
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term;
-use fusion_frontend::source_map::SourceMap;
+use fusion_frontend::source_map::LazySourceMap;
 use fusion_ir::diagnostic::{Diagnostic, Label, Severity};
 use fusion_ir::span::{FileId, FileSpan, SourceFiles};
 use rustc_hash::FxHashMap;
@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 /// Where a rendered text came from: its template file and the map between them.
 pub struct RenderedOrigin<'a> {
     pub template: FileId,
-    pub source_map: &'a SourceMap,
+    pub source_map: &'a LazySourceMap,
 }
 
 /// The files of a run and the origins of its rendered texts.
@@ -49,7 +49,7 @@ impl<'a> DiagnosticContext<'a> {
         match self.origins.get(&location.file) {
             Some(origin) => FileSpan::new(
                 origin.template,
-                origin.source_map.template_span(location.span),
+                origin.source_map.get().template_span(location.span),
             ),
             None => location,
         }

@@ -542,7 +542,7 @@ pub fn analyse_just_in_time(
     node.rendered = Some(fusion_frontend::Rendered {
         sql: Arc::from(sql),
         file,
-        source_map: fusion_frontend::SourceMap::default(),
+        source_map: fusion_frontend::LazySourceMap::default(),
     });
     let Some(mut parsed) = parse_node(&node, dialect) else {
         return diagnostics;

@@ -37,7 +37,7 @@ use std::sync::Arc;
 pub use config::NodeConfig;
 pub use profiles::Target;
 pub use project_file::ProjectSettings;
-pub use source_map::SourceMap;
+pub use source_map::{LazySourceMap, SourceMap};
 
 /// What the driver asks the frontend to load.
 #[derive(Clone, Debug, Default)]
@@ -152,7 +152,7 @@ pub struct Rendered {
     /// The rendered text in [`LoadResult::files`], registered with the path
     /// `target/compiled/<project>/<path>`.
     pub file: FileId,
-    pub source_map: SourceMap,
+    pub source_map: LazySourceMap,
 }
 
 /// A column declared in YAML.

@@ -13,7 +13,7 @@ use crate::render::{
 };
 use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl, TestSpec};
 use crate::seeds::{duckdb_type_name, infer_column_type, parse_csv};
-use crate::source_map::SourceMap;
+use crate::source_map::LazySourceMap;
 use crate::tests_generic::{referenced_model_name, referenced_source, test_node_name, test_sql};
 use crate::yaml::parse_yaml;
 use crate::{
@@ -1074,11 +1074,7 @@ fn load_inner(
                 NodeRenderState::default(),
                 compile_flags(),
             );
-            let source_map = match &output.result {
-                Ok(sql) => SourceMap::build(&node.raw, sql),
-                Err(_) => SourceMap::default(),
-            };
-            Some((output, source_map))
+            Some(output)
         })
         .collect();
     drop(rewritten_sources);
@@ -1224,7 +1220,7 @@ fn load_inner(
                         files,
                         node.file,
                     )),
-                    (Ok(_), Some((output, source_map))) => {
+                    (Ok(_), Some(output)) => {
                         for call in output.recorded.refs {
                             if !refs.contains(&call) {
                                 refs.push(call);
@@ -1261,7 +1257,9 @@ fn load_inner(
                                     "{}/compiled/{project_name}/{}",
                                     settings.target_path, node.original_file_path
                                 );
-                                rendered = Some((Arc::<str>::from(sql), compiled_path, source_map));
+                                let sql = Arc::<str>::from(sql);
+                                let source_map = LazySourceMap::new(node.raw.clone(), sql.clone());
+                                rendered = Some((sql, compiled_path, source_map));
                             }
                             // A node that reads the warehouse rendered with
                             // empty results here; its failure says nothing
@@ -1722,7 +1720,7 @@ fn load_inner(
         details.rendered = sql.map(|(sql, path)| Rendered {
             file: files.add(path, sql.clone()),
             sql,
-            source_map: SourceMap::default(),
+            source_map: LazySourceMap::default(),
         });
         let id = graph.add_node(node);
         nodes.push(details);
@@ -1763,7 +1761,7 @@ fn load_inner(
 /// after), and its diagnostics.
 struct BuiltTemplateNode {
     details: NodeDetails,
-    rendered: Option<(Arc<str>, String, SourceMap)>,
+    rendered: Option<(Arc<str>, String, LazySourceMap)>,
     diagnostics: Vec<Diagnostic>,
 }
 

@@ -236,7 +236,7 @@ impl Project {
             })?;
             return Ok(RunRendered {
                 sql: rendered.sql.to_string(),
-                source_map: rendered.source_map.clone(),
+                source_map: rendered.source_map.get().clone(),
                 introspective: details.introspective,
             });
         };

@@ -221,7 +221,7 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
                     project.nodes[index].rendered = Some(Rendered {
                         sql: std::sync::Arc::from(rendered.sql.as_str()),
                         file,
-                        source_map: rendered.source_map,
+                        source_map: fusion_frontend::LazySourceMap::built(rendered.source_map),
                     });
                 }
             }

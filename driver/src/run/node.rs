@@ -245,7 +245,7 @@ pub fn prepare(
                         let source_map = details
                             .rendered
                             .as_ref()
-                            .map(|rendered| rendered.source_map.clone())
+                            .map(|rendered| rendered.source_map.get().clone())
                             .unwrap_or_default();
                         Some((sql.clone(), source_map))
                     }),

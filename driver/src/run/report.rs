@@ -449,7 +449,7 @@ pub fn report_node_diagnostics(
             project.nodes[result.id.index()].rendered = Some(Rendered {
                 sql: std::sync::Arc::from(sql.as_str()),
                 file: *file,
-                source_map: source_map.clone(),
+                source_map: fusion_frontend::LazySourceMap::built(source_map.clone()),
             });
         }
         for diagnostic in &result.diagnostics {
