@@ -211,3 +211,12 @@ fn jinja() {
 fn broken() {
     check("broken", None, None);
 }
+
+/// Each node's compiled SQL is what a render with the final relations
+/// gives, whether the loader rendered it again or kept its parse-phase text:
+/// names changed by a node's own `config()`, ephemeral and disabled
+/// parents, and `execute` read by a template or by a macro it calls.
+#[test]
+fn phases() {
+    check("phases", None, None);
+}

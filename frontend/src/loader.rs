@@ -8,8 +8,8 @@ use crate::profiles::load_target;
 use crate::project_file::{render_strings_in, ProjectSettings};
 use crate::render::{
     build_environment, compile_flags, compile_node_template, error_message, failure_of,
-    prepare_macro_file, render_template, MacroEntry, NodeRenderState, RefTable, RelationParts,
-    RenderInput, RenderOutput, RenderShared,
+    prepare_macro_file, render_template, MacroEntry, NodeRenderState, Recorded, RefTable,
+    RelationParts, RenderInput, RenderOutput, RenderShared,
 };
 use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl, TestSpec};
 use crate::seeds::{duckdb_type_name, infer_column_type, parse_csv};
@@ -27,7 +27,7 @@ use fusion_ir::name::Name;
 use fusion_ir::schema::RelationName;
 use fusion_ir::span::{FileId, SourceFiles, Span};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -658,6 +658,7 @@ fn load_inner(
         macros: macro_entries,
         builtin_macros: builtin_macro_entries,
         sources: source_relations,
+        predicted_refs: std::sync::OnceLock::new(),
         refs: std::sync::OnceLock::new(),
     });
     let (environment, macro_failures) = build_environment(&shared, macro_sources);
@@ -776,102 +777,6 @@ fn load_inner(
     }
 
     timer.finish("reading templates");
-    // ---- parse phase: collect config(), ref(), source() ----
-    let model_value = |node: &TemplateNode| {
-        crate::runtime::model_value(
-            node.kind,
-            &node.name,
-            &unique_id_of(node.kind, &project_name, &node.name),
-            &node.original_file_path,
-            &node.path,
-            &project_name,
-            &node.fqn,
-        )
-    };
-    // Each template is compiled once, here, and rendered by both phases,
-    // with one `model` value.
-    let rewritten_sources: Vec<Option<String>> = template_nodes
-        .par_iter()
-        .map(|node| crate::mutable::rewrite_mutable_literals(&node.raw))
-        .collect();
-    #[allow(clippy::type_complexity)]
-    let (templates, parse_outputs): (
-        Vec<Option<(minijinja::Template, minijinja::Value)>>,
-        Vec<RenderOutput>,
-    ) = template_nodes
-        .par_iter()
-        .zip(&rewritten_sources)
-        .map(|(node, rewritten)| {
-            let template = match compile_node_template(
-                &environment,
-                &node.original_file_path,
-                &node.raw,
-                rewritten.as_deref(),
-            ) {
-                Ok(template) => template,
-                Err(error) => return (None, RenderOutput::failed(error)),
-            };
-            let model = model_value(node);
-            let mut output = render_template(
-                &template,
-                &RenderInput {
-                    template_name: &node.original_file_path,
-                    source: &node.raw,
-                    this: RelationParts {
-                        database: Some(target.database.clone()),
-                        schema: Some(target.schema.clone()),
-                        identifier: node.name.clone(),
-                        ephemeral_cte: false,
-                    },
-                    model: model.clone(),
-                    execute: false,
-                },
-                NodeRenderState::default(),
-                compile_flags(),
-            );
-            // Later phases use what this render recorded and whether it
-            // failed, never its text (the compile phase renders again
-            // with the real relations): freed now, its memory serves the
-            // next renders instead of fresh pages.
-            if let Ok(text) = &mut output.result {
-                *text = String::new();
-            }
-            (Some((template, model)), output)
-        })
-        .unzip();
-
-    timer.finish("render (parse phase)");
-    // ---- configs ----
-    let configs: Vec<NodeConfig> = template_nodes
-        .par_iter()
-        .zip(&parse_outputs)
-        .map(|(node, output)| {
-            let (tree, default_materialized) = match node.kind {
-                NodeKind::Test => (&settings.tests, "test"),
-                NodeKind::Analysis => (&Value::Null, "view"),
-                NodeKind::Snapshot => (&settings.snapshots, "snapshot"),
-                _ => (&settings.models, "view"),
-            };
-            let mut config = NodeConfig::default();
-            config.values.insert(
-                "materialized".into(),
-                Value::String(default_materialized.into()),
-            );
-            for layer in project_tree_configs(tree, &node.fqn) {
-                config.apply(&layer);
-            }
-            if let Some(patch) = model_patches
-                .get(&node.name)
-                .filter(|_| node.kind == NodeKind::Model)
-            {
-                config.apply(&patch.config);
-            }
-            config.apply(&output.recorded.config);
-            config
-        })
-        .collect();
-
-    timer.finish("configs");
     // ---- seeds ----
     let mut seed_nodes: Vec<NodeDetails> = Vec::new();
     for found in discover(&root_dir, &settings.seed_paths, &["csv"]) {
@@ -975,50 +880,66 @@ fn load_inner(
     }
 
     timer.finish("seeds");
-    // ---- relation naming ----
-    let naming = RelationNaming::new(&environment, &shared, &target);
-    let mut ref_table = RefTable::default();
-    // Each node is named on its own, in parallel (the override macros are
-    // Jinja calls); the names are registered after, in order.
-    let named: Vec<Option<(RelationParts, Vec<Diagnostic>)>> = template_nodes
+    // ---- configs from the project and its YAML ----
+    // What dbt_project.yml and the schema YAML say of each node, before the
+    // node's own `config()` calls: enough to name most relations before any
+    // template renders (see the parse phase).
+    let base_configs: Vec<NodeConfig> = template_nodes
         .par_iter()
-        .zip(&configs)
-        .map(|(node, config)| {
-            (node.kind != NodeKind::Test).then(|| {
-                let mut naming_diagnostics = Vec::new();
-                let relation = naming.relation(
-                    node.kind,
-                    &node.name,
-                    config,
-                    &node.fqn,
-                    &mut naming_diagnostics,
-                    node.file,
-                );
-                (relation, naming_diagnostics)
-            })
+        .map(|node| {
+            let (tree, default_materialized) = match node.kind {
+                NodeKind::Test => (&settings.tests, "test"),
+                NodeKind::Analysis => (&Value::Null, "view"),
+                NodeKind::Snapshot => (&settings.snapshots, "snapshot"),
+                _ => (&settings.models, "view"),
+            };
+            let mut config = NodeConfig::default();
+            config.values.insert(
+                "materialized".into(),
+                Value::String(default_materialized.into()),
+            );
+            for layer in project_tree_configs(tree, &node.fqn) {
+                config.apply(&layer);
+            }
+            if let Some(patch) = model_patches
+                .get(&node.name)
+                .filter(|_| node.kind == NodeKind::Model)
+            {
+                config.apply(&patch.config);
+            }
+            config
         })
         .collect();
-    let mut template_relations: Vec<Option<RelationParts>> =
-        Vec::with_capacity(template_nodes.len());
-    for ((node, config), named) in template_nodes.iter().zip(&configs).zip(named) {
-        let Some((relation, naming_diagnostics)) = named else {
-            template_relations.push(None);
-            continue;
-        };
-        diagnostics.extend(naming_diagnostics);
-        if matches!(node.kind, NodeKind::Model | NodeKind::Snapshot) && config.enabled() {
-            let read_as = if config.materialized() == "ephemeral" {
-                RelationParts::ephemeral(&node.name)
-            } else {
-                relation.clone()
-            };
-            ref_table
-                .relations
-                .entry(node.name.clone())
-                .or_insert(read_as);
-        }
-        template_relations.push(Some(relation));
-    }
+    // ---- predicted relations ----
+    // Each node's relation as its project and YAML configs name it. The parse
+    // phase renders `ref()` and `this` with these names; a node whose own
+    // `config()` calls leave every name it read unchanged, and whose render
+    // cannot tell the phases apart otherwise, keeps its parse-phase text as
+    // its compiled SQL instead of being rendered a second time.
+    let naming = RelationNaming::new(&environment, &shared, &target);
+    // A node's relation and what naming it reported (none for tests).
+    type Named = Option<(RelationParts, Vec<Diagnostic>)>;
+    let name_node = |node: &TemplateNode, config: &NodeConfig| -> Named {
+        (node.kind != NodeKind::Test).then(|| {
+            let mut naming_diagnostics = Vec::new();
+            let relation = naming.relation(
+                node.kind,
+                &node.name,
+                config,
+                &node.fqn,
+                &mut naming_diagnostics,
+                node.file,
+            );
+            (relation, naming_diagnostics)
+        })
+    };
+    let predicted: Vec<Named> = template_nodes
+        .par_iter()
+        .zip(&base_configs)
+        .map(|(node, config)| name_node(node, config))
+        .collect();
+    // Seeds have no template: their names are final now.
+    let mut seed_relations: Vec<RelationParts> = Vec::with_capacity(seed_nodes.len());
     for seed in &mut seed_nodes {
         let relation = naming.relation(
             NodeKind::Seed,
@@ -1031,11 +952,154 @@ fn load_inner(
         seed.database = relation.database.clone();
         seed.schema = relation.schema.clone();
         seed.alias = relation.identifier.clone();
-        ref_table
-            .relations
-            .entry(seed.name.clone())
-            .or_insert(relation);
+        seed_relations.push(relation);
     }
+    let predicted_refs = ref_table_of(
+        &template_nodes,
+        &base_configs,
+        predicted
+            .iter()
+            .map(|named| named.as_ref().map(|(relation, _)| relation)),
+        &seed_nodes,
+        &seed_relations,
+    );
+    let _ = shared.predicted_refs.set(predicted_refs);
+    // What a template (or a macro it calls) must not mention for its
+    // parse-phase text to be reused: `execute` differs between the phases,
+    // and templates reached by `import`, `include` or `extends` are not
+    // recorded as called.
+    let phase_dependent_macros: FxHashSet<&str> = macros
+        .iter()
+        .filter(|info| reads_phase(&info.macro_sql))
+        .map(|info| info.unique_id.as_str())
+        .collect();
+
+    timer.finish("predicted relations");
+    // ---- parse phase: collect config(), ref(), source() ----
+    let model_value = |node: &TemplateNode| {
+        crate::runtime::model_value(
+            node.kind,
+            &node.name,
+            &unique_id_of(node.kind, &project_name, &node.name),
+            &node.original_file_path,
+            &node.path,
+            &project_name,
+            &node.fqn,
+        )
+    };
+    // A node's `this` when it has no relation (singular tests).
+    let unnamed_this = |node: &TemplateNode| RelationParts {
+        database: Some(target.database.clone()),
+        schema: Some(target.schema.clone()),
+        identifier: node.name.clone(),
+        ephemeral_cte: false,
+    };
+    // Each template is compiled once, here, and rendered by both phases,
+    // with one `model` value.
+    let rewritten_sources: Vec<Option<String>> = template_nodes
+        .par_iter()
+        .map(|node| crate::mutable::rewrite_mutable_literals(&node.raw))
+        .collect();
+    #[allow(clippy::type_complexity)]
+    let (templates, mut parse_outputs): (
+        Vec<Option<(minijinja::Template, minijinja::Value)>>,
+        Vec<RenderOutput>,
+    ) = template_nodes
+        .par_iter()
+        .zip(&rewritten_sources)
+        .zip(&predicted)
+        .map(|((node, rewritten), predicted)| {
+            let template = match compile_node_template(
+                &environment,
+                &node.original_file_path,
+                &node.raw,
+                rewritten.as_deref(),
+            ) {
+                Ok(template) => template,
+                Err(error) => return (None, RenderOutput::failed(error)),
+            };
+            let model = model_value(node);
+            let output = render_template(
+                &template,
+                &RenderInput {
+                    template_name: &node.original_file_path,
+                    source: &node.raw,
+                    this: predicted
+                        .as_ref()
+                        .map_or_else(|| unnamed_this(node), |(relation, _)| relation.clone()),
+                    model: model.clone(),
+                    execute: false,
+                },
+                NodeRenderState::default(),
+                compile_flags(),
+            );
+            (Some((template, model)), output)
+        })
+        .unzip();
+
+    timer.finish("render (parse phase)");
+    // ---- configs ----
+    // The project's and YAML's configs, then the node's own `config()` calls;
+    // and whether those calls changed what names the node's relation.
+    let (configs, renamed): (Vec<NodeConfig>, Vec<bool>) = base_configs
+        .into_par_iter()
+        .zip(&parse_outputs)
+        .map(|(mut config, output)| {
+            if output.recorded.config.is_empty() {
+                return (config, false);
+            }
+            if naming.reads_whole_config() {
+                config.apply(&output.recorded.config);
+                return (config, true);
+            }
+            let before = naming_inputs(&config);
+            config.apply(&output.recorded.config);
+            let renamed = naming_inputs(&config) != before;
+            (config, renamed)
+        })
+        .unzip();
+
+    timer.finish("configs");
+    // ---- relation naming ----
+    // A node whose `config()` calls changed nothing its name is made of keeps
+    // its predicted name; for the others, whether the name stayed what the
+    // parse phase used.
+    let (named, this_kept): (Vec<Named>, Vec<bool>) = template_nodes
+        .par_iter()
+        .zip(&configs)
+        .zip(&renamed)
+        .zip(predicted)
+        .map(|(((node, config), &renamed), predicted)| {
+            if !renamed {
+                return (predicted, true);
+            }
+            let named = name_node(node, config);
+            let kept = match (&named, &predicted) {
+                (Some((real, _)), Some((parse_time, _))) => real == parse_time,
+                (None, None) => true,
+                _ => false,
+            };
+            (named, kept)
+        })
+        .unzip();
+    let mut template_relations: Vec<Option<RelationParts>> =
+        Vec::with_capacity(template_nodes.len());
+    for named in named {
+        let Some((relation, naming_diagnostics)) = named else {
+            template_relations.push(None);
+            continue;
+        };
+        diagnostics.extend(naming_diagnostics);
+        template_relations.push(Some(relation));
+    }
+    let ref_table = ref_table_of(
+        &template_nodes,
+        &configs,
+        template_relations.iter().map(Option::as_ref),
+        &seed_nodes,
+        &seed_relations,
+    );
+    drop(seed_relations);
     let refable_names: Vec<String> = {
         let mut names: Vec<String> = ref_table.relations.keys().cloned().collect();
         names.sort();
@@ -1045,24 +1109,57 @@ fn load_inner(
 
     timer.finish("relation naming");
     // ---- compile phase ----
-    // Each compiled template is freed once rendered (`templates` is
-    // consumed), so the rendered SQL reuses its memory.
-    let compile_outputs: Vec<_> = template_nodes
+    // A node renders again with the real relations, unless its parse-phase
+    // text already is its compiled SQL: the render read nothing that differs
+    // between the phases (no `execute`, no warehouse), and every relation it
+    // read (`this`, each `ref()`) was named then as it is now. Each compiled
+    // template is freed once rendered (`templates` is consumed), so the
+    // rendered SQL reuses its memory.
+    let predicted_refs = shared.predicted_refs.get();
+    let real_refs = shared.refs.get();
+    let compile_outputs: Vec<Option<RenderOutput>> = template_nodes
         .par_iter()
         .zip(templates)
+        .zip(&mut parse_outputs)
         .enumerate()
-        .map(|(index, (node, template))| {
-            if parse_outputs[index].result.is_err() || !configs[index].enabled() {
+        .map(|(index, ((node, template), parse_output))| {
+            if !configs[index].enabled() {
                 return None;
             }
-            let this = template_relations[index].clone().unwrap_or(RelationParts {
-                database: Some(target.database.clone()),
-                schema: Some(target.schema.clone()),
-                identifier: node.name.clone(),
-                ephemeral_cte: false,
-            });
+            let this = template_relations[index]
+                .clone()
+                .unwrap_or_else(|| unnamed_this(node));
+            let parse_text = parse_output.result.as_mut().ok()?;
+            let recorded = &parse_output.recorded;
+            let same_relation = |name: &str| {
+                let predicted = predicted_refs.and_then(|table| table.relations.get(name));
+                let real = real_refs.and_then(|table| table.relations.get(name));
+                predicted.is_some() && predicted == real
+            };
+            let reusable = !recorded.introspective
+                && !reads_phase(&node.raw)
+                && recorded
+                    .macros
+                    .iter()
+                    .all(|unique_id| !phase_dependent_macros.contains(unique_id.as_str()))
+                && this_kept[index]
+                && recorded.refs.iter().all(|call| same_relation(&call.name));
+            // Either way the parse-phase text leaves `parse_outputs` now.
+            let parse_text = std::mem::take(parse_text);
+            if reusable {
+                // What the compile phase reports of its render: sources
+                // resolve alike in both phases, and no ref was missing.
+                return Some(RenderOutput {
+                    result: Ok(parse_text),
+                    recorded: Recorded {
+                        missing_sources: std::mem::take(&mut parse_output.recorded.missing_sources),
+                        ..Recorded::default()
+                    },
+                });
+            }
+            drop(parse_text);
             let (template, model) = template?;
-            let output = render_template(
+            Some(render_template(
                 &template,
                 &RenderInput {
                     template_name: &node.original_file_path,
@@ -1073,8 +1170,7 @@ fn load_inner(
                 },
                 NodeRenderState::default(),
                 compile_flags(),
-            );
-            Some(output)
+            ))
         })
         .collect();
     drop(rewritten_sources);
@@ -1781,6 +1877,50 @@ struct PreparedTest {
 }
 
 /// The project graph's record of a node.
+/// The relation `ref()` reads for each model, snapshot and seed name, given
+/// the nodes' configs and relations (the first of a duplicated name wins,
+/// as the graph reports the others).
+fn ref_table_of<'a>(
+    template_nodes: &[TemplateNode],
+    configs: &[NodeConfig],
+    relations: impl Iterator<Item = Option<&'a RelationParts>>,
+    seeds: &[NodeDetails],
+    seed_relations: &[RelationParts],
+) -> RefTable {
+    let mut table = RefTable::default();
+    for ((node, config), relation) in template_nodes.iter().zip(configs).zip(relations) {
+        let Some(relation) = relation else {
+            continue;
+        };
+        if matches!(node.kind, NodeKind::Model | NodeKind::Snapshot) && config.enabled() {
+            let read_as = if config.materialized() == "ephemeral" {
+                RelationParts::ephemeral(&node.name)
+            } else {
+                relation.clone()
+            };
+            table.relations.entry(node.name.clone()).or_insert(read_as);
+        }
+    }
+    for (seed, relation) in seeds.iter().zip(seed_relations) {
+        table
+            .relations
+            .entry(seed.name.clone())
+            .or_insert_with(|| relation.clone());
+    }
+    table
+}
+
+/// Whether a template or macro text may render differently in the compile
+/// phase than in the parse phase for reasons other than relation names:
+/// it mentions `execute`, or reaches other templates (`import`, `include`,
+/// `extends`) whose macro calls are not recorded. Plain text search, so a
+/// mention in a comment counts too: a false alarm costs one render.
+fn reads_phase(text: &str) -> bool {
+    ["execute", "import", "include", "extends"]
+        .iter()
+        .any(|word| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
+}
+
 fn graph_node(details: &NodeDetails) -> Node {
     let relation = match (details.kind, &details.database, &details.schema) {
         (NodeKind::Test, _, _) => None,
@@ -1912,7 +2052,28 @@ const NAMING_MACROS: [&str; 3] = [
     "generate_database_name",
 ];
 
+/// The config keys a relation's name is made of when no override macro
+/// reads the whole config (see `RelationNaming::relation`).
+const NAMING_KEYS: [&str; 5] = [
+    "schema",
+    "alias",
+    "database",
+    "target_schema",
+    "target_database",
+];
+
+/// The values of a config's `NAMING_KEYS`.
+fn naming_inputs(config: &NodeConfig) -> [Option<Value>; 5] {
+    NAMING_KEYS.map(|key| config.get(key).cloned())
+}
+
 impl<'a> RelationNaming<'a> {
+    /// True when the project overrides a naming macro: the macro sees the
+    /// node's whole config, so any config may change a name.
+    fn reads_whole_config(&self) -> bool {
+        self.overrides.iter().any(Option::is_some)
+    }
+
     fn new(
         environment: &'a minijinja::Environment<'static>,
         shared: &'a RenderShared,

@@ -300,6 +300,9 @@ pub struct RenderShared {
     /// dbt's built-in macros, reached as `dbt.<name>` whatever the project defines.
     pub builtin_macros: FxHashMap<String, MacroEntry>,
     pub sources: FxHashMap<(String, String), RelationParts>,
+    /// The relations as the project's and YAML's configs name them, set
+    /// before the parse phase: what `ref()` reads during that phase.
+    pub predicted_refs: OnceLock<RefTable>,
     /// Set once between the parse and the compile phase.
     pub refs: OnceLock<RefTable>,
 }
@@ -308,14 +311,20 @@ impl RenderShared {
     fn resolve_ref(&self, name: &str) -> Option<RelationParts> {
         match self.refs.get() {
             Some(table) => table.relations.get(name).cloned(),
-            // During the parse phase every name resolves to a placeholder in
-            // the target schema; missing names are reported at compile time.
-            None => Some(RelationParts {
-                database: Some(self.target_database.clone()),
-                schema: Some(self.target_schema.clone()),
-                identifier: name.to_string(),
-                ephemeral_cte: false,
-            }),
+            // During the parse phase every name resolves: to its predicted
+            // relation, or to a placeholder in the target schema. Missing
+            // names are reported at compile time.
+            None => Some(
+                self.predicted_refs
+                    .get()
+                    .and_then(|table| table.relations.get(name).cloned())
+                    .unwrap_or_else(|| RelationParts {
+                        database: Some(self.target_database.clone()),
+                        schema: Some(self.target_schema.clone()),
+                        identifier: name.to_string(),
+                        ephemeral_cte: false,
+                    }),
+            ),
         }
     }
 }

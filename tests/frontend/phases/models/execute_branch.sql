@@ -1,0 +1,5 @@
+{% if execute %}
+select 'compile' as phase
+{% else %}
+select 'parse' as phase
+{% endif %}

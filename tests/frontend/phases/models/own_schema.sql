@@ -1,0 +1,2 @@
+{{ config(schema='extra') }}
+select '{{ this.schema }}' as schema_name, '{{ this }}' as me
