@@ -85,6 +85,19 @@ fn example_project_compiles_cleanly() {
     let manifest: serde_json::Value =
         serde_json::from_str(&manifest_text).expect("the manifest is JSON");
     insta::assert_json_snapshot!("example_shop_parent_map", manifest["parent_map"]);
+    // Where each node's YAML declaration lives, as dbt writes it:
+    // `<package>://<path of the YAML file>`.
+    let patch_paths: serde_json::Map<String, serde_json::Value> = manifest["nodes"]
+        .as_object()
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter(|(_, node)| !node["patch_path"].is_null())
+                .map(|(unique_id, node)| (unique_id.clone(), node["patch_path"].clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    insta::assert_json_snapshot!("example_shop_patch_paths", patch_paths);
     assert_eq!(
         manifest["metadata"]["dbt_schema_version"],
         "https://schemas.getdbt.com/dbt/manifest/v12.json"

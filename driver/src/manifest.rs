@@ -468,7 +468,8 @@ struct NodeEntry<'a> {
     meta: Meta<'a>,
     group: Option<&'static str>,
     docs: Docs,
-    patch_path: Option<String>,
+    /// `<package>://<path of the YAML file>`, as the loader wrote it.
+    patch_path: Option<&'a str>,
     build_path: Option<&'static str>,
     unrendered_config: Empty,
     created_at: f64,
@@ -563,10 +564,7 @@ fn node<'a>(
             show: true,
             node_color: None,
         },
-        patch_path: details
-            .patch_path
-            .as_ref()
-            .map(|path| format!("{}://{path}", details.package_name)),
+        patch_path: details.patch_path.as_deref(),
         build_path: None,
         unrendered_config: Empty {},
         created_at: 0.0,
