@@ -13,8 +13,18 @@ use std::sync::{OnceLock, RwLock};
 
 /// An interned string. Equality is exact (case-sensitive); case folding is a
 /// dialect decision and goes through [`crate::semantics::DialectSemantics`].
+///
+/// The value is the name's number in the interner, with [`LOWERCASE`] set
+/// when the text has no ASCII upper-case letter (most SQL identifiers): such
+/// a name is its own lower-case form, and comparing two of them ignoring case
+/// is comparing the values, with no lookup. The order of names is the order
+/// they were interned in, not alphabetical.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Name(u32);
+
+/// The bit of a `Name` that says its text has no ASCII upper-case letter;
+/// the other bits are the name's number.
+const LOWERCASE: u32 = 1 << 31;
 
 // Reading a name's text is the hot operation (the binder compares column
 // names, the artifacts write them), and it runs on every rayon worker at
@@ -94,7 +104,8 @@ impl Name {
             return name;
         }
         let index = interner.next.fetch_add(1, Ordering::Relaxed);
-        assert!(index != u32::MAX, "more than 4 billion names");
+        // The last number is left out: with the flag it would be `NOT_FOLDED`.
+        assert!(index < LOWERCASE - 1, "more than 2 billion names");
         let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
         // Set before the name is handed out: whoever holds a `Name` finds
         // its slot filled.
@@ -103,16 +114,26 @@ impl Name {
             lower: AtomicU32::new(NOT_FOLDED),
             upper: AtomicU32::new(NOT_FOLDED),
         });
-        let name = Name(index);
+        let lowercase = if leaked.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            0
+        } else {
+            LOWERCASE
+        };
+        let name = Name(index | lowercase);
         guard.insert(leaked, name);
         name
     }
 
     fn entry(self) -> &'static Entry {
         interner()
-            .slot(self.0)
+            .slot(self.0 & !LOWERCASE)
             .get()
             .expect("a Name is created only after its text is stored")
+    }
+
+    /// True when the text has no ASCII upper-case letter.
+    fn is_lowercase(self) -> bool {
+        self.0 & LOWERCASE != 0
     }
 
     /// The interned text.
@@ -122,6 +143,9 @@ impl Name {
 
     /// The name with ASCII letters lower-cased (interned again only if it differs).
     pub fn to_ascii_lowercase(self) -> Name {
+        if self.is_lowercase() {
+            return self;
+        }
         self.folded(
             |entry| &entry.lower,
             u8::is_ascii_uppercase,
@@ -162,7 +186,15 @@ impl Name {
     }
 
     pub fn eq_ignore_ascii_case(self, other: Name) -> bool {
-        self == other || self.to_ascii_lowercase() == other.to_ascii_lowercase()
+        if self == other {
+            return true;
+        }
+        // Two different names that are both their own lower-case forms
+        // differ ignoring case too.
+        if self.is_lowercase() && other.is_lowercase() {
+            return false;
+        }
+        self.to_ascii_lowercase() == other.to_ascii_lowercase()
     }
 }
 
@@ -210,6 +242,32 @@ mod tests {
         assert_eq!(lower.to_ascii_lowercase(), lower);
         assert_eq!(mixed.to_ascii_lowercase(), lower);
         assert!(!mixed.eq_ignore_ascii_case(Name::new("order_totals")));
+    }
+
+    #[test]
+    fn case_is_ignored_between_lower_case_mixed_and_upper_case_names() {
+        let lower = Name::new("ship_date");
+        let upper = Name::new("SHIP_DATE");
+        let mixed = Name::new("Ship_Date");
+        let other = Name::new("ship_dates");
+        for (left, right) in [
+            (lower, upper),
+            (upper, mixed),
+            (mixed, lower),
+            (lower, lower),
+        ] {
+            assert!(left.eq_ignore_ascii_case(right), "{left:?} {right:?}");
+            assert!(right.eq_ignore_ascii_case(left), "{right:?} {left:?}");
+        }
+        for name in [lower, upper, mixed] {
+            assert!(!name.eq_ignore_ascii_case(other), "{name:?}");
+            assert_eq!(name.to_ascii_lowercase(), lower);
+            assert_eq!(name.to_ascii_uppercase(), upper);
+        }
+        // Digits and punctuation have no case: such names are lower-case.
+        let digits = Name::new("_2024_");
+        assert_eq!(digits.to_ascii_lowercase(), digits);
+        assert_eq!(digits.as_str(), "_2024_");
     }
 
     #[test]
