@@ -27,11 +27,11 @@ const MAPPING_CONFIG_KEYS: &[&str] = &[
 
 impl NodeConfig {
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.values.get(key)
+        crate::yaml::field(&self.values, key)
     }
 
     fn get_str(&self, key: &str) -> Option<&str> {
-        self.values.get(key).and_then(Value::as_str)
+        self.get(key).and_then(Value::as_str)
     }
 
     /// `view` unless configured (dbt's default for models).
@@ -53,20 +53,17 @@ impl NodeConfig {
     }
 
     pub fn tags(&self) -> Vec<String> {
-        string_list(self.values.get("tags"))
+        string_list(self.get("tags"))
     }
 
     /// True unless `enabled: false`.
     pub fn enabled(&self) -> bool {
-        self.values
-            .get("enabled")
-            .and_then(Value::as_bool)
-            .unwrap_or(true)
+        self.get("enabled").and_then(Value::as_bool).unwrap_or(true)
     }
 
     /// A string or a list of column names.
     pub fn unique_key(&self) -> Vec<String> {
-        string_list(self.values.get("unique_key"))
+        string_list(self.get("unique_key"))
     }
 
     pub fn incremental_strategy(&self) -> Option<&str> {
@@ -78,21 +75,19 @@ impl NodeConfig {
     }
 
     pub fn full_refresh(&self) -> Option<bool> {
-        self.values.get("full_refresh").and_then(Value::as_bool)
+        self.get("full_refresh").and_then(Value::as_bool)
     }
 
     /// `column_types` for seeds: column name → type as written.
     pub fn column_types(&self) -> Map<String, Value> {
-        self.values
-            .get("column_types")
+        self.get("column_types")
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default()
     }
 
     pub fn contract_enforced(&self) -> bool {
-        self.values
-            .get("contract")
+        self.get("contract")
             .and_then(|contract| contract.get("enforced"))
             .and_then(Value::as_bool)
             .unwrap_or(false)
@@ -103,19 +98,11 @@ impl NodeConfig {
     }
 
     pub fn pre_hooks(&self) -> Vec<String> {
-        string_list(
-            self.values
-                .get("pre-hook")
-                .or_else(|| self.values.get("pre_hook")),
-        )
+        string_list(self.get("pre-hook").or_else(|| self.get("pre_hook")))
     }
 
     pub fn post_hooks(&self) -> Vec<String> {
-        string_list(
-            self.values
-                .get("post-hook")
-                .or_else(|| self.values.get("post_hook")),
-        )
+        string_list(self.get("post-hook").or_else(|| self.get("post_hook")))
     }
 
     /// Applies one layer of configs over this one, the way dbt merges them:

@@ -2,7 +2,7 @@
 //! declarations with descriptions, columns, configs and generic tests.
 //! Unknown keys are accepted; wrong shapes become FC0003 diagnostics.
 
-use crate::yaml::{describe_kind, find_key_span};
+use crate::yaml::{describe_kind, field, find_key_span};
 use crate::ColumnInfo;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -95,7 +95,7 @@ impl ShapeChecker<'_> {
     }
 
     fn string(&mut self, object: &Map<String, Value>, key: &str, near: usize) -> Option<String> {
-        match object.get(key) {
+        match field(object, key) {
             None | Some(Value::Null) => None,
             Some(Value::String(text)) => Some(text.clone()),
             Some(value @ (Value::Number(_) | Value::Bool(_))) => Some(value.to_string()),
@@ -112,7 +112,7 @@ impl ShapeChecker<'_> {
         key: &str,
         near: usize,
     ) -> Map<String, Value> {
-        match object.get(key) {
+        match field(object, key) {
             None | Some(Value::Null) => Map::new(),
             Some(Value::Object(map)) => map.clone(),
             Some(other) => {
@@ -123,7 +123,7 @@ impl ShapeChecker<'_> {
     }
 
     fn list<'v>(&mut self, object: &'v Map<String, Value>, key: &str, near: usize) -> &'v [Value] {
-        match object.get(key) {
+        match field(object, key) {
             Some(Value::Array(items)) => items,
             None | Some(Value::Null) => &[],
             Some(other) => {
@@ -418,8 +418,8 @@ fn read_tests(
                 Value::String(name) => (name.clone(), Map::new()),
                 Value::Object(map)
                     if map.len() == 1
-                        || map.contains_key("name")
-                        || map.contains_key("test_name") =>
+                        || field(map, "name").is_some()
+                        || field(map, "test_name").is_some() =>
                 {
                     match map
                         .iter()
@@ -427,7 +427,7 @@ fn read_tests(
                     {
                         Some((name, Value::Object(arguments))) => (name.clone(), arguments.clone()),
                         Some((name, _)) => (name.clone(), Map::new()),
-                        None => match map.get("test_name").and_then(Value::as_str) {
+                        None => match field(map, "test_name").and_then(Value::as_str) {
                             Some(name) => (name.to_string(), map.clone()),
                             None => {
                                 checker.error(

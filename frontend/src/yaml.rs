@@ -88,6 +88,23 @@ pub fn find_key_span(text: &str, key: &str, from: usize) -> Span {
     Span::from_range(from..from)
 }
 
+/// Mappings with at most this many keys are searched by scanning.
+const SCAN_LIMIT: usize = 12;
+
+/// `object.get(key)` for the small mappings of YAML and configs (a column,
+/// a test, a node's config hold a handful of keys): comparing a few short
+/// keys costs less than hashing one with serde_json's SipHash, which every
+/// `get` does.
+pub fn field<'a>(object: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if object.len() <= SCAN_LIMIT {
+        object
+            .iter()
+            .find_map(|(name, value)| (name == key).then_some(value))
+    } else {
+        object.get(key)
+    }
+}
+
 /// Renders a JSON value's scalar as dbt users would read it in a message.
 pub fn describe_kind(value: &Value) -> &'static str {
     match value {
@@ -103,6 +120,20 @@ pub fn describe_kind(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_finds_what_get_finds_in_small_and_large_mappings() {
+        for size in [0usize, 1, 5, SCAN_LIMIT, SCAN_LIMIT + 1, 40] {
+            let object: serde_json::Map<String, Value> = (0..size)
+                .map(|index| (format!("key_{index}"), Value::from(index)))
+                .collect();
+            for index in 0..size + 2 {
+                let key = format!("key_{index}");
+                assert_eq!(field(&object, &key), object.get(&key), "{size} {key}");
+            }
+            assert_eq!(field(&object, "key_"), None);
+        }
+    }
 
     #[test]
     fn yaml_11_booleans_and_errors_with_location() {
