@@ -101,12 +101,17 @@ fn read_file(
 
 /// A file's text (invalid UTF-8 replaced).
 fn read_text(path: &Path) -> std::io::Result<Arc<str>> {
-    std::fs::read(path).map(|bytes| match String::from_utf8(bytes) {
+    std::fs::read(path).map(text_of)
+}
+
+/// A file's bytes as text, invalid UTF-8 replaced.
+fn text_of(bytes: Vec<u8>) -> Arc<str> {
+    match String::from_utf8(bytes) {
         Ok(text) => text.into(),
         Err(error) => String::from_utf8_lossy(error.as_bytes())
             .into_owned()
             .into(),
-    })
+    }
 }
 
 /// Adds a file read with [`read_text`] to the source table, or reports
@@ -683,13 +688,7 @@ fn load_inner(
             .map(|found| {
                 std::fs::read(&found.absolute).map(|bytes| {
                     let checksum = sha256_hex(&bytes);
-                    let text: Arc<str> = match String::from_utf8(bytes) {
-                        Ok(text) => text.into(),
-                        Err(error) => String::from_utf8_lossy(error.as_bytes())
-                            .into_owned()
-                            .into(),
-                    };
-                    (text, checksum)
+                    (text_of(bytes), checksum)
                 })
             })
             .collect();
@@ -994,8 +993,8 @@ fn load_inner(
         identifier: node.name.clone(),
         ephemeral_cte: false,
     };
-    // Each template is compiled once, here, and rendered by both phases,
-    // with one `model` value.
+    // Each template is compiled once, here, with one `model` value, and kept
+    // for the compile phase in case the node is rendered again there.
     let rewritten_sources: Vec<Option<String>> = template_nodes
         .par_iter()
         .map(|node| crate::mutable::rewrite_mutable_literals(&node.raw))
@@ -1126,9 +1125,6 @@ fn load_inner(
             if !configs[index].enabled() {
                 return None;
             }
-            let this = template_relations[index]
-                .clone()
-                .unwrap_or_else(|| unnamed_this(node));
             let parse_text = parse_output.result.as_mut().ok()?;
             let recorded = &parse_output.recorded;
             let same_relation = |name: &str| {
@@ -1159,6 +1155,9 @@ fn load_inner(
             }
             drop(parse_text);
             let (template, model) = template?;
+            let this = template_relations[index]
+                .clone()
+                .unwrap_or_else(|| unnamed_this(node));
             Some(render_template(
                 &template,
                 &RenderInput {
@@ -1876,7 +1875,6 @@ struct PreparedTest {
     parents: Vec<NodeId>,
 }
 
-/// The project graph's record of a node.
 /// The relation `ref()` reads for each model, snapshot and seed name, given
 /// the nodes' configs and relations (the first of a duplicated name wins,
 /// as the graph reports the others).
@@ -1921,6 +1919,7 @@ fn reads_phase(text: &str) -> bool {
         .any(|word| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
 }
 
+/// The project graph's record of a node.
 fn graph_node(details: &NodeDetails) -> Node {
     let relation = match (details.kind, &details.database, &details.schema) {
         (NodeKind::Test, _, _) => None,
