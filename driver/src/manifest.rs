@@ -17,7 +17,6 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -38,7 +37,7 @@ pub struct ManifestInputs<'a> {
 pub fn write_manifest(
     inputs: &ManifestInputs<'_>,
     writer: impl std::io::Write,
-) -> serde_json::Result<()> {
+) -> crate::json::Result<()> {
     let project = inputs.project;
     let edges: Vec<(Vec<&str>, Vec<&str>)> = (0..project.nodes.len())
         .map(|index| {
@@ -93,8 +92,7 @@ pub fn write_manifest(
         unit_tests: Empty {},
         functions: Empty {},
     };
-    let mut serializer = serde_json::Serializer::new(writer);
-    manifest.serialize(&mut serializer)
+    crate::json::to_writer(writer, &manifest)
 }
 
 fn sorted_ids(project: &Project, ids: Vec<NodeId>) -> Vec<&str> {
@@ -162,13 +160,16 @@ impl Serialize for NodesMap<'_> {
         // each stands alone: a batch at a time is serialised in parallel,
         // then written in order, so memory stays bounded by one batch.
         for batch in indexes.chunks(NODE_BATCH) {
-            let entries: Vec<serde_json::Result<Box<RawValue>>> = batch
+            let entries: Vec<crate::json::Result<String>> = batch
                 .par_iter()
-                .map(|&index| serde_json::value::to_raw_value(&self.entry(index)))
+                .map(|&index| crate::json::to_string(&self.entry(index)))
                 .collect();
             for (&index, entry) in batch.iter().zip(entries) {
                 let entry = entry.map_err(serde::ser::Error::custom)?;
-                map.serialize_entry(&project.nodes[index].unique_id, &entry)?;
+                map.serialize_entry(
+                    &project.nodes[index].unique_id,
+                    &crate::json::RawJson(&entry),
+                )?;
             }
         }
         map.end()
