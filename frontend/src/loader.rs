@@ -490,11 +490,13 @@ fn load_inner(
     let mut function_declarations = Vec::new();
     for schema_file in schema_files {
         function_declarations.extend(schema_file.functions);
+        // As in dbt, a node is described once; the first entry (in file
+        // order) is kept, and every later one is an error.
         for patch in schema_file.models.into_iter().chain(schema_file.snapshots) {
-            model_patches.entry(patch.name.clone()).or_insert(patch);
+            add_patch(&mut model_patches, patch, diagnostics);
         }
         for patch in schema_file.seeds {
-            seed_patches.entry(patch.name.clone()).or_insert(patch);
+            add_patch(&mut seed_patches, patch, diagnostics);
         }
         source_decls.extend(schema_file.sources);
     }
@@ -1951,6 +1953,35 @@ fn relation_quoted(relation: &RelationName) -> String {
 
 fn unique_id_of(kind: NodeKind, project_name: &str, name: &str) -> String {
     format!("{}.{project_name}.{name}", kind.resource_type())
+}
+
+/// Keeps `patch` unless an entry of the same name came first, in which case
+/// FC0013 points at both.
+fn add_patch(
+    patches: &mut FxHashMap<String, NodePatch>,
+    patch: NodePatch,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    match patches.entry(patch.name.clone()) {
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(patch);
+        }
+        std::collections::hash_map::Entry::Occupied(first) => {
+            let first = first.get();
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicatePatch,
+                    format!(
+                        "`{}` is described twice in YAML: in {} and here",
+                        patch.name, first.yaml_path
+                    ),
+                )
+                .with_primary(patch.file, patch.name_span, "second entry")
+                .with_secondary(first.file, first.name_span, "first entry, the one kept")
+                .with_help("describe each model, seed or snapshot in one YAML entry"),
+            );
+        }
+    }
 }
 
 fn duplicate_diagnostic(name: &str, previous: &NodeDetails, file: Option<FileId>) -> Diagnostic {

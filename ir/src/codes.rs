@@ -92,6 +92,8 @@ define_codes! {
         example: "models:\n  shop:\n    +materialise: table";
     PackagesNotInstalled = "FC0012", Warning, "packages.yml lists packages but none is installed (fusionc does not download them)",
         example: "packages.yml with `- package: dbt-labs/dbt_utils` and no dbt_packages/ folder";
+    DuplicatePatch = "FC0013", Error, "a model, seed or snapshot is described by two YAML entries",
+        example: "models/a.yml and models/b.yml both with `- name: orders` under `models:`";
 
     // ---- FC1xxx: Jinja ----
     JinjaSyntax = "FC1001", Error, "a template is not valid Jinja",
