@@ -98,6 +98,19 @@ fn example_project_compiles_cleanly() {
         })
         .unwrap_or_default();
     insta::assert_json_snapshot!("example_shop_patch_paths", patch_paths);
+    // Each node's checksum: dbt hashes a file's text stripped of leading
+    // and trailing whitespace, and writes `none` for generic tests. These
+    // are the checksums dbt-core 1.11's manifest holds for this project.
+    let checksums: serde_json::Map<String, serde_json::Value> = manifest["nodes"]
+        .as_object()
+        .map(|nodes| {
+            nodes
+                .iter()
+                .map(|(unique_id, node)| (unique_id.clone(), node["checksum"].clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    insta::assert_json_snapshot!("example_shop_checksums", checksums);
     assert_eq!(
         manifest["metadata"]["dbt_schema_version"],
         "https://schemas.getdbt.com/dbt/manifest/v12.json"

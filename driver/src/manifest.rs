@@ -548,8 +548,13 @@ fn node<'a>(
         unique_id: &details.unique_id,
         fqn: &details.fqn,
         alias: &details.alias,
+        // Generic tests have no file of their own: dbt writes `none`.
         checksum: Checksum {
-            name: "sha256",
+            name: if details.checksum.is_empty() {
+                "none"
+            } else {
+                "sha256"
+            },
             checksum: &details.checksum,
         },
         config: &details.config.values,
@@ -570,7 +575,10 @@ fn node<'a>(
         unrendered_config: Empty {},
         created_at: 0.0,
         relation_name: is_relation.then(|| relation_name(details)),
-        raw_code: &details.raw_code,
+        // dbt reads files stripped of leading and trailing whitespace. (A
+        // snapshot's code here is its file with all but the block's body
+        // blanked, so it reads as the body, trimmed.)
+        raw_code: details.raw_code.trim(),
         doc_blocks: [],
         language: "sql",
         refs: details

@@ -13,6 +13,14 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex
 }
 
+/// A project file's checksum as dbt computes it: dbt reads SQL and seed
+/// files with leading and trailing whitespace stripped, and hashes what is
+/// left, so a file and the same file with one more trailing newline have
+/// the same checksum (and `state:modified` agrees with dbt's manifests).
+pub fn file_checksum(text: &str) -> String {
+    sha256_hex(text.trim().as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::sha256_hex;

@@ -2,7 +2,7 @@
 //! the parse render (collects `config()`, `ref()`, `source()`), relation
 //! naming, the compile render (with real relations), and the graph.
 
-use crate::checksum::sha256_hex;
+use crate::checksum::file_checksum;
 use crate::config::{project_tree_configs, NodeConfig};
 use crate::profiles::load_target;
 use crate::project_file::{render_strings_in, ProjectSettings};
@@ -689,8 +689,9 @@ fn load_inner(
             .par_iter()
             .map(|found| {
                 std::fs::read(&found.absolute).map(|bytes| {
-                    let checksum = sha256_hex(&bytes);
-                    (text_of(bytes), checksum)
+                    let text = text_of(bytes);
+                    let checksum = file_checksum(&text);
+                    (text, checksum)
                 })
             })
             .collect();
@@ -857,7 +858,7 @@ fn load_inner(
             original_file_path: found.original_file_path.clone(),
             path: found.path.clone(),
             file: Some(file),
-            checksum: sha256_hex(text.as_bytes()),
+            checksum: file_checksum(&text),
             raw_code: Arc::from(""),
             config,
             description: patch
@@ -1705,9 +1706,7 @@ fn load_inner(
                 ),
             );
         }
-        let hash = &sha256_hex(
-            format!("{name}:{}", serde_json::Value::Object(spec.kwargs.clone())).as_bytes(),
-        )[..10];
+        let hash = dbt_test_hash(&name, &spec, &nodes[attached.index()]);
         let mut config = NodeConfig::default();
         config
             .values
@@ -1982,6 +1981,45 @@ fn add_patch(
             );
         }
     }
+}
+
+/// The suffix dbt gives a generic test's unique id, so that ids agree with
+/// dbt's manifests: the last ten hex digits of the MD5 digest of the test's
+/// name followed by Python's `repr()` of its metadata (the test's name, its
+/// keyword arguments with `column_name` and the `model` it is attached to,
+/// its namespace), every mapping's keys sorted and every leaf a string.
+fn dbt_test_hash(
+    name: &str,
+    spec: &crate::schema_yaml::TestSpec,
+    attached: &NodeDetails,
+) -> String {
+    use md5::{Digest, Md5};
+    let target = match &attached.source {
+        Some(source) => format!("source('{}', '{}')", source.source_name, source.table_name),
+        None => format!("ref('{}')", attached.name),
+    };
+    let mut kwargs = spec.kwargs.clone();
+    if let Some(column_name) = &spec.column_name {
+        kwargs.insert("column_name".into(), Value::String(column_name.clone()));
+    }
+    kwargs.insert(
+        "model".into(),
+        Value::String(format!("{{{{ get_where_subquery({target}) }}}}")),
+    );
+    let mut metadata = serde_json::Map::new();
+    metadata.insert("name".into(), Value::String(spec.test_name.clone()));
+    metadata.insert("kwargs".into(), Value::Object(kwargs));
+    metadata.insert(
+        "namespace".into(),
+        spec.namespace.clone().map_or(Value::Null, Value::String),
+    );
+    let hashed = format!(
+        "{name}{}",
+        crate::python_format::python_repr_of_hashable(&Value::Object(metadata))
+    );
+    let digest = Md5::digest(hashed.as_bytes());
+    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    hex[hex.len() - 10..].to_string()
 }
 
 fn duplicate_diagnostic(name: &str, previous: &NodeDetails, file: Option<FileId>) -> Diagnostic {

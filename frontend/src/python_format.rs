@@ -165,13 +165,7 @@ fn python_repr(value: &Value) -> String {
             }
             _ => number.to_string(),
         },
-        Value::String(text) => {
-            if text.contains('\'') && !text.contains('"') {
-                format!("\"{text}\"")
-            } else {
-                format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
-            }
-        }
+        Value::String(text) => python_repr_str(text),
         Value::Array(items) => format!(
             "[{}]",
             items.iter().map(python_repr).collect::<Vec<_>>().join(", ")
@@ -180,10 +174,79 @@ fn python_repr(value: &Value) -> String {
             "{{{}}}",
             entries
                 .iter()
-                .map(|(key, value)| format!("'{key}': {}", python_repr(value)))
+                .map(|(key, value)| format!("{}: {}", python_repr_str(key), python_repr(value)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+    }
+}
+
+/// Python's `repr()` of a string: in single quotes, or in double quotes
+/// when the text has a single quote and no double one; the quote and `\`
+/// escaped, `\t`, `\n`, `\r` by name, other control characters as `\xNN`.
+/// (Python also escapes the few non-ASCII characters it deems unprintable,
+/// such as U+00A0 or U+2028; those are escaped here too, the rest of
+/// Unicode is kept as it is.)
+pub(crate) fn python_repr_str(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for character in text.chars() {
+        match character {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            _ if character == quote => {
+                out.push('\\');
+                out.push(character);
+            }
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{a0}' | '\u{ad}' => {
+                out.push_str(&format!("\\x{:02x}", u32::from(character)));
+            }
+            '\u{2028}' | '\u{2029}' | '\u{200b}'..='\u{200f}' | '\u{feff}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(character)));
+            }
+            _ => out.push(character),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// The value dbt hashes for a generic test's metadata: every mapping's keys
+/// sorted, every other leaf turned into its Python `str()`; written with
+/// Python's `repr()`.
+pub(crate) fn python_repr_of_hashable(value: &Value) -> String {
+    match value {
+        Value::Object(entries) => {
+            let mut keys: Vec<&String> = entries.keys().collect();
+            keys.sort_unstable();
+            format!(
+                "{{{}}}",
+                keys.into_iter()
+                    .map(|key| format!(
+                        "{}: {}",
+                        python_repr_str(key),
+                        python_repr_of_hashable(&entries[key])
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(python_repr_of_hashable)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        leaf => python_repr_str(&python_str(leaf)),
     }
 }
 
@@ -239,5 +302,34 @@ mod tests {
         );
         assert!(template_substitute("$1", &values()).is_err());
         assert!(template_substitute("${missing}", &values()).is_err());
+    }
+
+    /// Each pair: a string and what Python 3.11's `repr()` prints for it.
+    #[test]
+    fn strings_repr_as_python_reprs_them() {
+        let cases = [
+            ("plain", "'plain'"),
+            ("it's", "\"it's\""),
+            ("say \"hi\"", "'say \"hi\"'"),
+            ("both ' and \"", "'both \\' and \"'"),
+            ("back\\slash", "'back\\\\slash'"),
+            ("tab\tnew\nret\r", "'tab\\tnew\\nret\\r'"),
+            ("\u{1}\u{7f}\u{a0}\u{ad}", "'\\x01\\x7f\\xa0\\xad'"),
+            ("caf\u{e9} \u{2028} \u{feff}", "'caf\u{e9} \\u2028 \\ufeff'"),
+            ("", "''"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(python_repr_str(text), expected, "{text:?}");
+        }
+    }
+
+    /// dbt's hashable form: keys sorted at every level, leaves as `str()`.
+    #[test]
+    fn hashable_metadata_sorts_keys_and_stringifies_leaves() {
+        let value = serde_json::json!({"b": [1, null], "a": {"z": true}});
+        assert_eq!(
+            python_repr_of_hashable(&value),
+            "{'a': {'z': 'True'}, 'b': ['1', 'None']}"
+        );
     }
 }
