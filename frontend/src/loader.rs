@@ -1993,33 +1993,38 @@ fn dbt_test_hash(
     spec: &crate::schema_yaml::TestSpec,
     attached: &NodeDetails,
 ) -> String {
+    use crate::python_format::{write_hashable_mapping, write_repr_str};
     use md5::{Digest, Md5};
     let target = match &attached.source {
         Some(source) => format!("source('{}', '{}')", source.source_name, source.table_name),
         None => format!("ref('{}')", attached.name),
     };
-    let mut kwargs = spec.kwargs.clone();
-    if let Some(column_name) = &spec.column_name {
-        kwargs.insert("column_name".into(), Value::String(column_name.clone()));
-    }
-    kwargs.insert(
-        "model".into(),
-        Value::String(format!("{{{{ get_where_subquery({target}) }}}}")),
-    );
-    let mut metadata = serde_json::Map::new();
-    metadata.insert("name".into(), Value::String(spec.test_name.clone()));
-    metadata.insert("kwargs".into(), Value::Object(kwargs));
-    metadata.insert(
-        "namespace".into(),
-        spec.namespace.clone().map_or(Value::Null, Value::String),
-    );
-    let hashed = format!(
-        "{name}{}",
-        crate::python_format::python_repr_of_hashable(&Value::Object(metadata))
-    );
+    let column_name = spec.column_name.clone().map(Value::String);
+    let model = Value::String(format!("{{{{ get_where_subquery({target}) }}}}"));
+    // {'kwargs': {...}, 'name': ..., 'namespace': ...}: the keys in order.
+    let mut hashed = String::with_capacity(name.len() + 256);
+    hashed.push_str(name);
+    hashed.push_str("{'kwargs': ");
+    let kwargs = spec
+        .kwargs
+        .iter()
+        .filter(|(key, _)| *key != "column_name" && *key != "model")
+        .map(|(key, value)| (key.as_str(), value))
+        .chain(column_name.as_ref().map(|value| ("column_name", value)))
+        .chain(std::iter::once(("model", &model)));
+    write_hashable_mapping(kwargs, &mut hashed);
+    hashed.push_str(", 'name': ");
+    write_repr_str(&spec.test_name, &mut hashed);
+    hashed.push_str(", 'namespace': ");
+    write_repr_str(spec.namespace.as_deref().unwrap_or("None"), &mut hashed);
+    hashed.push('}');
     let digest = Md5::digest(hashed.as_bytes());
-    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
-    hex[hex.len() - 10..].to_string()
+    let mut hex = String::with_capacity(32);
+    for byte in digest {
+        hex.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        hex.push(char::from_digit(u32::from(byte & 0x0f), 16).unwrap_or('0'));
+    }
+    hex.split_off(hex.len() - 10)
 }
 
 fn duplicate_diagnostic(name: &str, previous: &NodeDetails, file: Option<FileId>) -> Diagnostic {

@@ -182,18 +182,34 @@ fn python_repr(value: &Value) -> String {
 }
 
 /// Python's `repr()` of a string: in single quotes, or in double quotes
-/// when the text has a single quote and no double one; the quote and `\`
-/// escaped, `\t`, `\n`, `\r` by name, other control characters as `\xNN`.
+/// when the text has a single quote and no double one; the quote and `\\`
+/// escaped, `\\t`, `\\n`, `\\r` by name, other control characters as `\\xNN`.
 /// (Python also escapes the few non-ASCII characters it deems unprintable,
 /// such as U+00A0 or U+2028; those are escaped here too, the rest of
 /// Unicode is kept as it is.)
 pub(crate) fn python_repr_str(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    write_repr_str(text, &mut out);
+    out
+}
+
+/// [`python_repr_str`], appended to `out`.
+pub(crate) fn write_repr_str(text: &str, out: &mut String) {
+    // Most texts (names, SQL snippets) need no escape: one look, one copy.
+    if text
+        .bytes()
+        .all(|byte| (b' '..=b'~').contains(&byte) && byte != b'\\' && byte != b'\'')
+    {
+        out.push('\'');
+        out.push_str(text);
+        out.push('\'');
+        return;
+    }
     let quote = if text.contains('\'') && !text.contains('"') {
         '"'
     } else {
         '\''
     };
-    let mut out = String::with_capacity(text.len() + 2);
     out.push(quote);
     for character in text.chars() {
         match character {
@@ -215,39 +231,49 @@ pub(crate) fn python_repr_str(text: &str) -> String {
         }
     }
     out.push(quote);
-    out
 }
 
-/// The value dbt hashes for a generic test's metadata: every mapping's keys
-/// sorted, every other leaf turned into its Python `str()`; written with
-/// Python's `repr()`.
-pub(crate) fn python_repr_of_hashable(value: &Value) -> String {
+/// Appends the form dbt hashes for a generic test's metadata: every
+/// mapping's keys sorted, every other leaf turned into its Python `str()`;
+/// written with Python's `repr()`.
+pub(crate) fn write_hashable(value: &Value, out: &mut String) {
     match value {
-        Value::Object(entries) => {
-            let mut keys: Vec<&String> = entries.keys().collect();
-            keys.sort_unstable();
-            format!(
-                "{{{}}}",
-                keys.into_iter()
-                    .map(|key| format!(
-                        "{}: {}",
-                        python_repr_str(key),
-                        python_repr_of_hashable(&entries[key])
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-        Value::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(python_repr_of_hashable)
-                .collect::<Vec<_>>()
-                .join(", ")
+        Value::Object(entries) => write_hashable_mapping(
+            entries.iter().map(|(key, value)| (key.as_str(), value)),
+            out,
         ),
-        leaf => python_repr_str(&python_str(leaf)),
+        Value::Array(items) => {
+            out.push('[');
+            for (position, item) in items.iter().enumerate() {
+                if position > 0 {
+                    out.push_str(", ");
+                }
+                write_hashable(item, out);
+            }
+            out.push(']');
+        }
+        Value::String(text) => write_repr_str(text, out),
+        leaf => write_repr_str(&python_str(leaf), out),
     }
+}
+
+/// A mapping of [`write_hashable`] given as its entries, in any order.
+pub(crate) fn write_hashable_mapping<'a>(
+    entries: impl Iterator<Item = (&'a str, &'a Value)>,
+    out: &mut String,
+) {
+    let mut entries: Vec<(&str, &Value)> = entries.collect();
+    entries.sort_unstable_by(|left, right| left.0.cmp(right.0));
+    out.push('{');
+    for (position, (key, value)) in entries.into_iter().enumerate() {
+        if position > 0 {
+            out.push_str(", ");
+        }
+        write_repr_str(key, out);
+        out.push_str(": ");
+        write_hashable(value, out);
+    }
+    out.push('}');
 }
 
 #[cfg(test)]
@@ -327,9 +353,8 @@ mod tests {
     #[test]
     fn hashable_metadata_sorts_keys_and_stringifies_leaves() {
         let value = serde_json::json!({"b": [1, null], "a": {"z": true}});
-        assert_eq!(
-            python_repr_of_hashable(&value),
-            "{'a': {'z': 'True'}, 'b': ['1', 'None']}"
-        );
+        let mut out = String::new();
+        write_hashable(&value, &mut out);
+        assert_eq!(out, "{'a': {'z': 'True'}, 'b': ['1', 'None']}");
     }
 }
