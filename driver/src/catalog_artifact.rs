@@ -57,7 +57,7 @@ pub fn write_catalog(
         errors: None,
     };
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
-    crate::json::to_writer(&mut writer, &catalog)?;
+    serde_json::to_writer(&mut writer, &catalog).map_err(std::io::Error::other)?;
     std::io::Write::flush(&mut writer)
 }
 

@@ -448,7 +448,7 @@ pub(crate) fn write_artifacts(
     let write_manifest = || {
         let started = Instant::now();
         write_file_with(&target_dir.join("manifest.json"), |writer| {
-            crate::manifest::write_manifest(&inputs, writer).map_err(std::io::Error::from)
+            crate::manifest::write_manifest(&inputs, writer).map_err(std::io::Error::other)
         })
         .map(|()| started.elapsed())
     };

@@ -7,7 +7,6 @@ pub mod cli;
 mod commands;
 mod compiled;
 pub mod diagnostics;
-mod json;
 mod lineage_artifact;
 mod lineage_command;
 mod manifest;

@@ -65,7 +65,7 @@ fn write_lineage_json(path: &Path, lineage: &ProjectLineage) -> std::io::Result<
         version: LINEAGE_ARTIFACT_VERSION,
         nodes: &lineage.nodes,
     };
-    crate::json::to_writer(&mut writer, &artifact)?;
+    serde_json::to_writer(&mut writer, &artifact).map_err(std::io::Error::other)?;
     std::io::Write::flush(&mut writer)?;
     drop(writer);
     std::fs::rename(&temporary, path)

@@ -17,6 +17,7 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -37,7 +38,7 @@ pub struct ManifestInputs<'a> {
 pub fn write_manifest(
     inputs: &ManifestInputs<'_>,
     writer: impl std::io::Write,
-) -> crate::json::Result<()> {
+) -> serde_json::Result<()> {
     let project = inputs.project;
     let edges: Vec<(Vec<&str>, Vec<&str>)> = (0..project.nodes.len())
         .map(|index| {
@@ -92,7 +93,8 @@ pub fn write_manifest(
         unit_tests: Empty {},
         functions: Empty {},
     };
-    crate::json::to_writer(writer, &manifest)
+    let mut serializer = serde_json::Serializer::new(writer);
+    manifest.serialize(&mut serializer)
 }
 
 fn sorted_ids(project: &Project, ids: Vec<NodeId>) -> Vec<&str> {
@@ -160,16 +162,13 @@ impl Serialize for NodesMap<'_> {
         // each stands alone: a batch at a time is serialised in parallel,
         // then written in order, so memory stays bounded by one batch.
         for batch in indexes.chunks(NODE_BATCH) {
-            let entries: Vec<crate::json::Result<String>> = batch
+            let entries: Vec<serde_json::Result<Box<RawValue>>> = batch
                 .par_iter()
-                .map(|&index| crate::json::to_string(&self.entry(index)))
+                .map(|&index| serde_json::value::to_raw_value(&self.entry(index)))
                 .collect();
             for (&index, entry) in batch.iter().zip(entries) {
                 let entry = entry.map_err(serde::ser::Error::custom)?;
-                map.serialize_entry(
-                    &project.nodes[index].unique_id,
-                    &crate::json::RawJson(&entry),
-                )?;
+                map.serialize_entry(&project.nodes[index].unique_id, &entry)?;
             }
         }
         map.end()
