@@ -2,7 +2,7 @@
 //! the parse render (collects `config()`, `ref()`, `source()`), relation
 //! naming, the compile render (with real relations), and the graph.
 
-use crate::checksum::file_checksum;
+use crate::checksum::{file_checksum, generic_test_hash};
 use crate::config::{project_tree_configs, NodeConfig};
 use crate::profiles::load_target;
 use crate::project_file::{render_strings_in, ProjectSettings};
@@ -1706,7 +1706,7 @@ fn load_inner(
                 ),
             );
         }
-        let hash = dbt_test_hash(&name, &spec, &nodes[attached.index()]);
+        let hash = generic_test_hash(&name, &spec, &test_target(&nodes[attached.index()]));
         let mut config = NodeConfig::default();
         config
             .values
@@ -1983,48 +1983,13 @@ fn add_patch(
     }
 }
 
-/// The suffix dbt gives a generic test's unique id, so that ids agree with
-/// dbt's manifests: the last ten hex digits of the MD5 digest of the test's
-/// name followed by Python's `repr()` of its metadata (the test's name, its
-/// keyword arguments with `column_name` and the `model` it is attached to,
-/// its namespace), every mapping's keys sorted and every leaf a string.
-fn dbt_test_hash(
-    name: &str,
-    spec: &crate::schema_yaml::TestSpec,
-    attached: &NodeDetails,
-) -> String {
-    use crate::python_format::{write_hashable_mapping, write_repr_str};
-    use md5::{Digest, Md5};
-    let target = match &attached.source {
+/// How dbt writes the node a generic test is attached to, in the test's
+/// metadata: `ref('orders')` or `source('shop', 'orders')`.
+fn test_target(attached: &NodeDetails) -> String {
+    match &attached.source {
         Some(source) => format!("source('{}', '{}')", source.source_name, source.table_name),
         None => format!("ref('{}')", attached.name),
-    };
-    let column_name = spec.column_name.clone().map(Value::String);
-    let model = Value::String(format!("{{{{ get_where_subquery({target}) }}}}"));
-    // {'kwargs': {...}, 'name': ..., 'namespace': ...}: the keys in order.
-    let mut hashed = String::with_capacity(name.len() + 256);
-    hashed.push_str(name);
-    hashed.push_str("{'kwargs': ");
-    let kwargs = spec
-        .kwargs
-        .iter()
-        .filter(|(key, _)| *key != "column_name" && *key != "model")
-        .map(|(key, value)| (key.as_str(), value))
-        .chain(column_name.as_ref().map(|value| ("column_name", value)))
-        .chain(std::iter::once(("model", &model)));
-    write_hashable_mapping(kwargs, &mut hashed);
-    hashed.push_str(", 'name': ");
-    write_repr_str(&spec.test_name, &mut hashed);
-    hashed.push_str(", 'namespace': ");
-    write_repr_str(spec.namespace.as_deref().unwrap_or("None"), &mut hashed);
-    hashed.push('}');
-    let digest = Md5::digest(hashed.as_bytes());
-    let mut hex = String::with_capacity(32);
-    for byte in digest {
-        hex.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
-        hex.push(char::from_digit(u32::from(byte & 0x0f), 16).unwrap_or('0'));
     }
-    hex.split_off(hex.len() - 10)
 }
 
 fn duplicate_diagnostic(name: &str, previous: &NodeDetails, file: Option<FileId>) -> Diagnostic {
