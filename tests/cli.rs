@@ -111,6 +111,15 @@ fn example_project_compiles_cleanly() {
         })
         .unwrap_or_default();
     insta::assert_json_snapshot!("example_shop_checksums", checksums);
+    // Docs blocks: listed under `docs`, and a description's `doc()` call
+    // replaced by its block's text.
+    insta::assert_json_snapshot!(
+        "example_shop_docs",
+        serde_json::json!({
+            "docs": manifest["docs"],
+            "customers description": manifest["nodes"]["model.shop.customers"]["description"],
+        })
+    );
     assert_eq!(
         manifest["metadata"]["dbt_schema_version"],
         "https://schemas.getdbt.com/dbt/manifest/v12.json"

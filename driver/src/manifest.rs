@@ -71,7 +71,7 @@ pub fn write_manifest(
             semantics: inputs.semantics,
         },
         macros: MacrosMap { project },
-        docs: Empty {},
+        docs: DocsMap { project },
         exposures: Empty {},
         metrics: Empty {},
         groups: Empty {},
@@ -117,7 +117,7 @@ struct Manifest<'a> {
     nodes: NodesMap<'a>,
     sources: SourcesMap<'a>,
     macros: MacrosMap<'a>,
-    docs: Empty,
+    docs: DocsMap<'a>,
     exposures: Empty,
     metrics: Empty,
     groups: Empty,
@@ -261,6 +261,44 @@ impl Serialize for MacrosMap<'_> {
         }
         map.end()
     }
+}
+
+/// The project's docs blocks (dbt also lists its own `__overview__` page,
+/// which fusionc leaves out).
+struct DocsMap<'a> {
+    project: &'a Project,
+}
+
+impl Serialize for DocsMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.project.docs.len()))?;
+        for block in &self.project.docs {
+            map.serialize_entry(
+                &block.unique_id,
+                &DocEntry {
+                    name: &block.name,
+                    resource_type: "doc",
+                    package_name: &self.project.name,
+                    path: &block.path,
+                    original_file_path: &block.original_file_path,
+                    unique_id: &block.unique_id,
+                    block_contents: &block.contents,
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct DocEntry<'a> {
+    name: &'a str,
+    resource_type: &'static str,
+    package_name: &'a str,
+    path: &'a str,
+    original_file_path: &'a str,
+    unique_id: &'a str,
+    block_contents: &'a str,
 }
 
 struct EdgeMap<'a> {

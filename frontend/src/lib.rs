@@ -12,6 +12,7 @@
 mod builtin;
 pub mod checksum;
 pub mod config;
+pub mod docs;
 mod loader;
 mod mutable;
 pub mod profiles;
@@ -78,6 +79,8 @@ pub struct Project {
     /// Per graph node details, indexed by [`NodeId`] (parallel to `graph.nodes`).
     pub nodes: Vec<NodeDetails>,
     pub macros: Vec<MacroInfo>,
+    /// The docs blocks of the project's `.md` files, in file order.
+    pub docs: Vec<docs::DocBlock>,
     /// The environment the project was rendered with, for run-time renders
     /// (see [`runtime`]).
     pub renderer: Option<Arc<runtime::Renderer>>,

@@ -4,6 +4,7 @@
 
 use crate::checksum::{file_checksum, generic_test_hash};
 use crate::config::{project_tree_configs, NodeConfig};
+use crate::docs::{docs_blocks, resolve_description, DocBlock};
 use crate::profiles::load_target;
 use crate::project_file::{render_strings_in, ProjectSettings};
 use crate::render::{
@@ -436,11 +437,35 @@ fn load_inner(
     yaml_folders.extend(settings.macro_paths.iter().cloned());
     yaml_folders.extend(settings.test_paths.iter().cloned());
     yaml_folders.extend(settings.analysis_paths.iter().cloned());
+    // The docs blocks' `.md` files are found in the same walk when the docs
+    // paths are these folders (dbt's default), in a walk of their own else.
+    let docs_with_yaml = {
+        let mut docs_folders = settings.docs_paths.clone();
+        docs_folders.sort_unstable();
+        docs_folders.dedup();
+        let mut folders = yaml_folders.clone();
+        folders.sort_unstable();
+        folders.dedup();
+        docs_folders == folders
+    };
+    let extensions: &[&str] = if docs_with_yaml {
+        &["yml", "yaml", "md"]
+    } else {
+        &["yml", "yaml"]
+    };
     let mut seen_yaml = rustc_hash::FxHashSet::default();
-    let yaml_found: Vec<FoundFile> = discover(&root_dir, &yaml_folders, &["yml", "yaml"])
-        .into_iter()
-        .filter(|found| seen_yaml.insert(found.original_file_path.clone()))
-        .collect();
+    let (mut md_found, yaml_found): (Vec<FoundFile>, Vec<FoundFile>) =
+        discover(&root_dir, &yaml_folders, extensions)
+            .into_iter()
+            .filter(|found| seen_yaml.insert(found.original_file_path.clone()))
+            .partition(|found| found.original_file_path.ends_with(".md"));
+    if !docs_with_yaml {
+        let mut seen_md = rustc_hash::FxHashSet::default();
+        md_found = discover(&root_dir, &settings.docs_paths, &["md"])
+            .into_iter()
+            .filter(|found| seen_md.insert(found.original_file_path.clone()))
+            .collect();
+    }
     // Read in parallel, registered in order.
     let yaml_read: Vec<std::io::Result<Arc<str>>> = yaml_found
         .par_iter()
@@ -458,19 +483,32 @@ fn load_inner(
     // project's sources, say) parsed last would leave the other cores idle.
     let mut largest_first: Vec<usize> = (0..yaml_texts.len()).collect();
     largest_first.sort_by_key(|&index| std::cmp::Reverse(yaml_texts[index].2.len()));
+    // Docs blocks first (a few small files, if any): each schema file's
+    // descriptions are resolved against them as it is parsed.
+    let (docs, docs_diagnostics) = read_docs_blocks(&md_found, &project_name);
+    diagnostics.extend(docs_diagnostics);
+    let docs_by_name: FxHashMap<String, DocBlock> = docs
+        .iter()
+        .rev()
+        .map(|block| (block.name.clone(), block.clone()))
+        .collect();
     let mut parsed_yaml: Vec<(usize, Option<SchemaFile>, Vec<Diagnostic>)> = largest_first
         .par_iter()
         .map(|&index| {
             let (found, file, text) = &yaml_texts[index];
             let mut file_diagnostics = Vec::new();
             let schema_file = match parse_yaml(text, *file) {
-                Ok(value) => Some(read_schema_file(
-                    &value,
-                    text,
-                    *file,
-                    &found.original_file_path,
-                    &mut file_diagnostics,
-                )),
+                Ok(value) => {
+                    let mut schema_file = read_schema_file(
+                        &value,
+                        text,
+                        *file,
+                        &found.original_file_path,
+                        &mut file_diagnostics,
+                    );
+                    resolve_docs_in(&mut schema_file, &docs_by_name, &mut file_diagnostics);
+                    Some(schema_file)
+                }
                 Err(diagnostic) => {
                     file_diagnostics.push(diagnostic);
                     None
@@ -1848,8 +1886,99 @@ fn load_inner(
         graph,
         nodes,
         macros,
+        docs,
         renderer: Some(Arc::new(crate::runtime::Renderer { environment })),
     })
+}
+
+/// The docs blocks of the project's `.md` files (those under its docs
+/// paths), in file order (the first of two blocks with one name is the one `doc()`
+/// finds), and a diagnostic for each file that cannot be read.
+fn read_docs_blocks(
+    md_found: &[FoundFile],
+    project_name: &str,
+) -> (Vec<DocBlock>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut blocks = Vec::new();
+    for found in md_found {
+        let text = match read_text(&found.absolute) {
+            Ok(text) => text,
+            Err(error) => {
+                diagnostics.push(Diagnostic::new(
+                    Code::FileUnreadable,
+                    format!("cannot read {}: {error}", found.original_file_path),
+                ));
+                continue;
+            }
+        };
+        for (name, contents) in docs_blocks(&text) {
+            blocks.push(DocBlock {
+                unique_id: format!("doc.{project_name}.{name}"),
+                name,
+                contents,
+                original_file_path: found.original_file_path.clone(),
+                path: found.path.clone(),
+            });
+        }
+    }
+    (blocks, diagnostics)
+}
+
+/// Replaces the `doc()` calls in the descriptions a schema file declares
+/// (models, seeds, snapshots, sources, their tables and columns); a call
+/// to a block that does not exist is FC0014 and leaves the text as written.
+fn resolve_docs_in(
+    schema_file: &mut SchemaFile,
+    docs: &FxHashMap<String, DocBlock>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut resolve = |text: &mut String, file: FileId, span: Span| {
+        // Most descriptions hold no Jinja: one byte search rules them out.
+        if !text.contains('{') || !text.contains("doc(") {
+            return;
+        }
+        match resolve_description(text, docs) {
+            Ok(resolved) => *text = resolved.text,
+            Err(name) => diagnostics.push(
+                Diagnostic::new(
+                    Code::DocNotFound,
+                    format!(
+                        "a description calls doc('{name}'), and no docs block is named `{name}`"
+                    ),
+                )
+                .with_primary(file, span, "")
+                .with_help(format!(
+                    "define it in a .md file: {{% docs {name} %}} ... {{% enddocs %}}"
+                )),
+            ),
+        }
+    };
+    let patches = schema_file
+        .models
+        .iter_mut()
+        .chain(&mut schema_file.seeds)
+        .chain(&mut schema_file.snapshots);
+    for patch in patches {
+        resolve(&mut patch.description, patch.file, patch.name_span);
+        for column in &mut patch.columns {
+            let span = column
+                .location
+                .map_or(patch.name_span, |location| location.span);
+            resolve(&mut column.description, patch.file, span);
+        }
+    }
+    for source in &mut schema_file.sources {
+        resolve(&mut source.description, source.file, source.name_span);
+        for table in &mut source.tables {
+            resolve(&mut table.description, source.file, source.name_span);
+            for column in &mut table.columns {
+                let span = column
+                    .location
+                    .map_or(source.name_span, |location| location.span);
+                resolve(&mut column.description, source.file, span);
+            }
+        }
+    }
 }
 
 /// A template node built on its own (in parallel): its record, its

@@ -22,6 +22,9 @@ pub struct ProjectSettings {
     pub test_paths: Vec<String>,
     pub snapshot_paths: Vec<String>,
     pub analysis_paths: Vec<String>,
+    /// Where `.md` files with docs blocks are: every folder above unless
+    /// `docs-paths` is set.
+    pub docs_paths: Vec<String>,
     /// `target` unless configured.
     pub target_path: String,
     /// Where `dbt deps` installed the packages: `dbt_packages` unless configured.
@@ -120,6 +123,22 @@ impl ProjectSettings {
         settings.test_paths = paths("test-paths", "tests");
         settings.snapshot_paths = paths("snapshot-paths", "snapshots");
         settings.analysis_paths = paths("analysis-paths", "analyses");
+        settings.docs_paths = if object.contains_key("docs-paths") {
+            paths("docs-paths", "models")
+        } else {
+            [
+                &settings.model_paths,
+                &settings.seed_paths,
+                &settings.test_paths,
+                &settings.analysis_paths,
+                &settings.macro_paths,
+                &settings.snapshot_paths,
+            ]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+        };
         match object.get("packages-install-path") {
             Some(Value::String(path)) => settings.packages_install_path = path.clone(),
             Some(Value::Null) | None => {}

@@ -94,6 +94,8 @@ define_codes! {
         example: "packages.yml with `- package: dbt-labs/dbt_utils` and no dbt_packages/ folder";
     DuplicatePatch = "FC0013", Error, "a model, seed or snapshot is described by two YAML entries",
         example: "models/a.yml and models/b.yml both with `- name: orders` under `models:`";
+    DocNotFound = "FC0014", Error, "a description calls doc() with a name that no docs block defines",
+        example: "description: \"{{ doc('orders_overveiw') }}\"   # the block is orders_overview";
 
     // ---- FC1xxx: Jinja ----
     JinjaSyntax = "FC1001", Error, "a template is not valid Jinja",

@@ -1,0 +1,161 @@
+//! Docs blocks (`{% docs name %} ... {% enddocs %}` in `.md` files) and the
+//! `{{ doc('name') }}` calls that descriptions make to them.
+//!
+//! dbt renders every description in YAML as a template in which `doc()`
+//! returns a block's text. The calls are read here as they are written in
+//! practice, `{{ doc('name') }}` or `{{ doc('package', 'name') }}`, with
+//! either quote; other Jinja in a description is kept as written.
+
+use rustc_hash::FxHashMap;
+
+/// One docs block of the project.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocBlock {
+    pub name: String,
+    /// `doc.<project>.<name>`.
+    pub unique_id: String,
+    /// The block's text, stripped of leading and trailing whitespace (as
+    /// dbt keeps it).
+    pub contents: String,
+    /// Path from the project root (`models/docs.md`).
+    pub original_file_path: String,
+    /// Path relative to its resource folder (`docs.md`).
+    pub path: String,
+}
+
+/// The `(name, text)` of each docs block of a Markdown file, in order. A
+/// block without its `{% enddocs %}` ends the search.
+pub fn docs_blocks(text: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut position = 0;
+    while let Some((tag, _, open_end)) = next_tag(text, position) {
+        position = open_end;
+        let Some(name) = tag.strip_prefix("docs") else {
+            continue;
+        };
+        if !name.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let mut search = open_end;
+        let mut close = None;
+        while let Some((inner, start, end)) = next_tag(text, search) {
+            if inner == "enddocs" {
+                close = Some((start, end));
+                break;
+            }
+            search = end;
+        }
+        let Some((body_end, block_end)) = close else {
+            break;
+        };
+        blocks.push((
+            name.trim().to_string(),
+            text[open_end..body_end].trim().to_string(),
+        ));
+        position = block_end;
+    }
+    blocks
+}
+
+/// The first `{% ... %}` tag of `text` at or after `from`: its inner words
+/// (without `-`/`+` whitespace control), where it starts and where it ends.
+fn next_tag(text: &str, from: usize) -> Option<(&str, usize, usize)> {
+    let start = from + text.get(from..)?.find("{%")?;
+    let end = start + text[start..].find("%}")? + 2;
+    let inner = text[start + 2..end - 2].trim_matches(|character: char| {
+        character == '-' || character == '+' || character.is_whitespace()
+    });
+    Some((inner, start, end))
+}
+
+/// A description with each `{{ doc(...) }}` replaced by its block's text,
+/// and the unique ids of the blocks it used, in order, without repeats.
+pub struct ResolvedDescription {
+    pub text: String,
+    pub doc_blocks: Vec<String>,
+}
+
+/// Replaces the `doc()` calls of `description`. A call naming no block is
+/// an error naming it (`Err(name)`), as in dbt.
+pub fn resolve_description(
+    description: &str,
+    docs: &FxHashMap<String, DocBlock>,
+) -> Result<ResolvedDescription, String> {
+    let mut resolved = ResolvedDescription {
+        text: String::new(),
+        doc_blocks: Vec::new(),
+    };
+    if !description.contains("doc(") {
+        resolved.text = description.to_string();
+        return Ok(resolved);
+    }
+    let mut rest = description;
+    // Set by `-}}`: the whitespace after the expression goes.
+    let mut trim_next = false;
+    while let Some(start) = rest.find("{{") {
+        let Some(length) = rest[start..].find("}}") else {
+            break;
+        };
+        let expression = &rest[start + 2..start + length];
+        let before = if trim_next {
+            rest[..start].trim_start()
+        } else {
+            &rest[..start]
+        };
+        match doc_call_name(expression) {
+            Some(name) => {
+                let block = docs.get(name).ok_or_else(|| name.to_string())?;
+                // `{{-` takes the whitespace before the expression.
+                let before = if expression.starts_with('-') {
+                    before.trim_end()
+                } else {
+                    before
+                };
+                resolved.text.push_str(before);
+                resolved.text.push_str(&block.contents);
+                if !resolved.doc_blocks.contains(&block.unique_id) {
+                    resolved.doc_blocks.push(block.unique_id.clone());
+                }
+                trim_next = expression.ends_with('-');
+            }
+            None => {
+                resolved.text.push_str(before);
+                resolved.text.push_str(&rest[start..start + length + 2]);
+                trim_next = false;
+            }
+        }
+        rest = &rest[start + length + 2..];
+    }
+    resolved
+        .text
+        .push_str(if trim_next { rest.trim_start() } else { rest });
+    Ok(resolved)
+}
+
+/// The block name of `doc('name')` or `doc('package', 'name')` (the
+/// expression between `{{` and `}}`, whitespace control included).
+fn doc_call_name(expression: &str) -> Option<&str> {
+    let call =
+        expression.trim_matches(|character: char| character == '-' || character.is_whitespace());
+    let arguments = call.strip_prefix("doc")?.trim_start();
+    let arguments = arguments.strip_prefix('(')?.strip_suffix(')')?;
+    let mut names = arguments.split(',').map(|argument| {
+        let argument = argument.trim();
+        argument
+            .strip_prefix('\'')
+            .and_then(|inner| inner.strip_suffix('\''))
+            .or_else(|| {
+                argument
+                    .strip_prefix('"')
+                    .and_then(|inner| inner.strip_suffix('"'))
+            })
+    });
+    let first = names.next()??;
+    match names.next() {
+        None => Some(first),
+        Some(second) => {
+            let second = second?;
+            names.next().is_none().then_some(second)
+        }
+    }
+}
