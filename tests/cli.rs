@@ -118,6 +118,7 @@ fn example_project_compiles_cleanly() {
         serde_json::json!({
             "docs": manifest["docs"],
             "customers description": manifest["nodes"]["model.shop.customers"]["description"],
+            "customers doc_blocks": manifest["nodes"]["model.shop.customers"]["doc_blocks"],
         })
     );
     assert_eq!(

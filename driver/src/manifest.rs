@@ -373,7 +373,7 @@ struct ColumnEntry<'a> {
     quote: Option<bool>,
     tags: [&'static str; 0],
     granularity: Option<&'static str>,
-    doc_blocks: [&'static str; 0],
+    doc_blocks: &'a [String],
 }
 
 /// The columns of a node: those its YAML declares, in their order, then
@@ -429,7 +429,7 @@ fn columns<'a>(
                     quote: None,
                     tags: [],
                     granularity: None,
-                    doc_blocks: [],
+                    doc_blocks: &column.doc_blocks,
                 },
             )
         })
@@ -451,7 +451,7 @@ fn columns<'a>(
             quote: None,
             tags: [],
             granularity: None,
-            doc_blocks: [],
+            doc_blocks: &[],
         });
     }
     entries
@@ -513,7 +513,7 @@ struct NodeEntry<'a> {
     created_at: f64,
     relation_name: Option<String>,
     raw_code: &'a str,
-    doc_blocks: [&'static str; 0],
+    doc_blocks: &'a [String],
     language: &'static str,
     refs: Vec<RefEntry<'a>>,
     sources: Vec<[&'a str; 2]>,
@@ -616,7 +616,7 @@ fn node<'a>(
         // snapshot's code here is its file with all but the block's body
         // blanked, so it reads as the body, trimmed.)
         raw_code: details.raw_code.trim(),
-        doc_blocks: [],
+        doc_blocks: &details.doc_blocks,
         language: "sql",
         refs: details
             .refs
@@ -735,7 +735,7 @@ struct SourceEntry<'a> {
     created_at: f64,
     unrendered_database: Option<&'static str>,
     unrendered_schema: Option<&'static str>,
-    doc_blocks: [&'static str; 0],
+    doc_blocks: &'a [String],
     event_time: Option<&'static str>,
     project: &'a str,
 }
@@ -798,7 +798,7 @@ fn source<'a>(
         created_at: 0.0,
         unrendered_database: None,
         unrendered_schema: None,
-        doc_blocks: [],
+        doc_blocks: &details.doc_blocks,
         event_time: None,
         project: &project.name,
     }

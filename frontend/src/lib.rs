@@ -121,6 +121,8 @@ pub struct NodeDetails {
     pub checksum: String,
     pub config: NodeConfig,
     pub description: String,
+    /// Unique ids of the docs blocks the description calls with `doc()`.
+    pub doc_blocks: Vec<String>,
     /// The YAML file that documents the node, when one does.
     pub patch_path: Option<String>,
     pub columns: Vec<ColumnInfo>,
@@ -165,6 +167,8 @@ pub struct ColumnInfo {
     /// The type as written in YAML; the dialect converts it.
     pub data_type: Option<String>,
     pub description: String,
+    /// Unique ids of the docs blocks the description calls with `doc()`.
+    pub doc_blocks: Vec<String>,
     /// The test names declared on the column (`not_null`, `unique`, ...).
     pub tests: Vec<String>,
     pub constraints: Vec<serde_json::Value>,

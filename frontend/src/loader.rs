@@ -902,6 +902,9 @@ fn load_inner(
             description: patch
                 .map(|patch| patch.description.clone())
                 .unwrap_or_default(),
+            doc_blocks: patch
+                .map(|patch| patch.doc_blocks.clone())
+                .unwrap_or_default(),
             patch_path: patch.map(|patch| format!("{project_name}://{}", patch.yaml_path)),
             columns: patch.map(|patch| patch.columns.clone()).unwrap_or_default(),
             refs: Vec::new(),
@@ -1270,6 +1273,7 @@ fn load_inner(
                     values: table.config.clone(),
                 },
                 description: table.description.clone(),
+                doc_blocks: std::mem::take(&mut table.doc_blocks),
                 patch_path: None,
                 // Only the node reads a source table's columns from here on.
                 columns: std::mem::take(&mut table.columns),
@@ -1429,6 +1433,9 @@ fn load_inner(
                     config,
                     description: patch
                         .map(|patch| patch.description.clone())
+                        .unwrap_or_default(),
+                    doc_blocks: patch
+                        .map(|patch| patch.doc_blocks.clone())
                         .unwrap_or_default(),
                     patch_path: patch.map(|patch| format!("{project_name}://{}", patch.yaml_path)),
                     columns,
@@ -1797,6 +1804,7 @@ fn load_inner(
             checksum: String::new(),
             config,
             description: String::new(),
+            doc_blocks: Vec::new(),
             patch_path: None,
             columns: Vec::new(),
             refs,
@@ -1932,25 +1940,31 @@ fn resolve_docs_in(
     docs: &FxHashMap<String, DocBlock>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut resolve = |text: &mut String, file: FileId, span: Span| {
+    let mut resolve = |text: &mut String, file: FileId, span: Span| -> Vec<String> {
         // Most descriptions hold no Jinja: one byte search rules them out.
         if !text.contains('{') || !text.contains("doc(") {
-            return;
+            return Vec::new();
         }
         match resolve_description(text, docs) {
-            Ok(resolved) => *text = resolved.text,
-            Err(name) => diagnostics.push(
-                Diagnostic::new(
-                    Code::DocNotFound,
-                    format!(
-                        "a description calls doc('{name}'), and no docs block is named `{name}`"
-                    ),
-                )
-                .with_primary(file, span, "")
-                .with_help(format!(
-                    "define it in a .md file: {{% docs {name} %}} ... {{% enddocs %}}"
-                )),
-            ),
+            Ok(resolved) => {
+                *text = resolved.text;
+                resolved.doc_blocks
+            }
+            Err(name) => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::DocNotFound,
+                        format!(
+                            "a description calls doc('{name}'), and no docs block is named `{name}`"
+                        ),
+                    )
+                    .with_primary(file, span, "")
+                    .with_help(format!(
+                        "define it in a .md file: {{% docs {name} %}} ... {{% enddocs %}}"
+                    )),
+                );
+                Vec::new()
+            }
         }
     };
     let patches = schema_file
@@ -1959,23 +1973,23 @@ fn resolve_docs_in(
         .chain(&mut schema_file.seeds)
         .chain(&mut schema_file.snapshots);
     for patch in patches {
-        resolve(&mut patch.description, patch.file, patch.name_span);
+        patch.doc_blocks = resolve(&mut patch.description, patch.file, patch.name_span);
         for column in &mut patch.columns {
             let span = column
                 .location
                 .map_or(patch.name_span, |location| location.span);
-            resolve(&mut column.description, patch.file, span);
+            column.doc_blocks = resolve(&mut column.description, patch.file, span);
         }
     }
     for source in &mut schema_file.sources {
         resolve(&mut source.description, source.file, source.name_span);
         for table in &mut source.tables {
-            resolve(&mut table.description, source.file, source.name_span);
+            table.doc_blocks = resolve(&mut table.description, source.file, source.name_span);
             for column in &mut table.columns {
                 let span = column
                     .location
                     .map_or(source.name_span, |location| location.span);
-                resolve(&mut column.description, source.file, span);
+                column.doc_blocks = resolve(&mut column.description, source.file, span);
             }
         }
     }

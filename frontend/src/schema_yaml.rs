@@ -27,6 +27,8 @@ pub struct TestSpec {
 pub struct NodePatch {
     pub name: String,
     pub description: String,
+    /// Unique ids of the docs blocks the description calls with `doc()`.
+    pub doc_blocks: Vec<String>,
     pub columns: Vec<ColumnInfo>,
     pub config: Map<String, Value>,
     /// Model-level and column-level tests, in file order.
@@ -43,6 +45,8 @@ pub struct SourceTableDecl {
     pub name: String,
     pub identifier: String,
     pub description: String,
+    /// Unique ids of the docs blocks the description calls with `doc()`.
+    pub doc_blocks: Vec<String>,
     pub columns: Vec<ColumnInfo>,
     pub tests: Vec<TestSpec>,
     pub config: Map<String, Value>,
@@ -252,6 +256,7 @@ pub fn read_schema_file(
                 description: checker
                     .string(table_object, "description", cursor)
                     .unwrap_or_default(),
+                doc_blocks: Vec::new(),
                 config,
                 adapter_settings,
                 name: table_name,
@@ -339,6 +344,7 @@ fn read_node_patches(
             description: checker
                 .string(entry_object, "description", cursor)
                 .unwrap_or_default(),
+            doc_blocks: Vec::new(),
             config: checker.mapping(entry_object, "config", cursor),
             name,
             columns,
@@ -391,6 +397,7 @@ fn read_columns(
             description: checker
                 .string(column_object, "description", near)
                 .unwrap_or_default(),
+            doc_blocks: Vec::new(),
             tests: column_tests
                 .iter()
                 .map(|test| test.test_name.clone())
