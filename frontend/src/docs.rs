@@ -159,3 +159,69 @@ fn doc_call_name(expression: &str) -> Option<&str> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(blocks: &[(&str, &str)]) -> FxHashMap<String, DocBlock> {
+        blocks
+            .iter()
+            .map(|(name, contents)| {
+                (
+                    name.to_string(),
+                    DocBlock {
+                        name: name.to_string(),
+                        unique_id: format!("doc.p.{name}"),
+                        contents: contents.to_string(),
+                        original_file_path: "models/docs.md".into(),
+                        path: "docs.md".into(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn blocks_are_read_with_their_text_trimmed() {
+        let text = "intro {% docs a %}\n  first\n{% enddocs %} between\n\
+                    {%- docs  b -%}second{%- enddocs -%}\n{% docs unclosed %} never ends";
+        assert_eq!(
+            docs_blocks(text),
+            vec![
+                ("a".to_string(), "first".to_string()),
+                ("b".to_string(), "second".to_string()),
+            ]
+        );
+        assert!(docs_blocks("{% docs").is_empty());
+        assert!(docs_blocks("{% documentation x %}{% enddocs %}").is_empty());
+    }
+
+    #[test]
+    fn doc_calls_are_replaced_and_other_jinja_is_kept() {
+        let docs = docs(&[("a", "Alpha"), ("b", "Beta")]);
+        let resolved = resolve_description(
+            "x {{ doc('a') }}, {{ doc(\"p\", 'b') }} {{ var('v') }} {{ doc('a') }}",
+            &docs,
+        )
+        .unwrap();
+        assert_eq!(resolved.text, "x Alpha, Beta {{ var('v') }} Alpha");
+        assert_eq!(resolved.doc_blocks, vec!["doc.p.a", "doc.p.b"]);
+        // Whitespace control takes the spaces on its side.
+        let resolved = resolve_description("x  {{- doc('a') -}}  y", &docs).unwrap();
+        assert_eq!(resolved.text, "xAlphay");
+        // Not calls of doc(): kept as written.
+        for text in [
+            "{{ doc() }}",
+            "{{ doc('a', 'b', 'c') }}",
+            "{{ doc(a) }}",
+            "{{ doc('a'",
+        ] {
+            assert_eq!(resolve_description(text, &docs).unwrap().text, text);
+        }
+        assert_eq!(
+            resolve_description("{{ doc('missing') }}", &docs).err(),
+            Some("missing".to_string())
+        );
+    }
+}
