@@ -26,46 +26,10 @@ pub struct DocBlock {
 /// The `(name, text)` of each docs block of a Markdown file, in order. A
 /// block without its `{% enddocs %}` ends the search.
 pub fn docs_blocks(text: &str) -> Vec<(String, String)> {
-    let mut blocks = Vec::new();
-    let mut position = 0;
-    while let Some((tag, _, open_end)) = next_tag(text, position) {
-        position = open_end;
-        let Some(name) = tag.strip_prefix("docs") else {
-            continue;
-        };
-        if !name.starts_with(char::is_whitespace) {
-            continue;
-        }
-        let mut search = open_end;
-        let mut close = None;
-        while let Some((inner, start, end)) = next_tag(text, search) {
-            if inner == "enddocs" {
-                close = Some((start, end));
-                break;
-            }
-            search = end;
-        }
-        let Some((body_end, block_end)) = close else {
-            break;
-        };
-        blocks.push((
-            name.trim().to_string(),
-            text[open_end..body_end].trim().to_string(),
-        ));
-        position = block_end;
-    }
-    blocks
-}
-
-/// The first `{% ... %}` tag of `text` at or after `from`: its inner words
-/// (without `-`/`+` whitespace control), where it starts and where it ends.
-fn next_tag(text: &str, from: usize) -> Option<(&str, usize, usize)> {
-    let start = from + text.get(from..)?.find("{%")?;
-    let end = start + text[start..].find("%}")? + 2;
-    let inner = text[start + 2..end - 2].trim_matches(|character: char| {
-        character == '-' || character == '+' || character.is_whitespace()
-    });
-    Some((inner, start, end))
+    crate::blocks::named_blocks(text, "docs")
+        .into_iter()
+        .map(|block| (block.name, text[block.body].trim().to_string()))
+        .collect()
 }
 
 /// A description with each `{{ doc(...) }}` replaced by its block's text,

@@ -9,6 +9,7 @@
 //! the first broken file: each broken node yields diagnostics and the rest of
 //! the project still loads.
 
+mod blocks;
 mod builtin;
 pub mod checksum;
 pub mod config;

@@ -129,13 +129,18 @@ fn register_file(
             text,
         )),
         Err(error) => {
-            diagnostics.push(Diagnostic::new(
-                Code::FileUnreadable,
-                format!("cannot read {}: {error}", found.original_file_path),
-            ));
+            diagnostics.push(unreadable(found, &error));
             None
         }
     }
+}
+
+/// FC0010 for a project file that could not be read.
+fn unreadable(found: &FoundFile, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(
+        Code::FileUnreadable,
+        format!("cannot read {}: {error}", found.original_file_path),
+    )
 }
 
 /// A node that is rendered from a SQL template.
@@ -737,10 +742,7 @@ fn load_inner(
             let (text, checksum) = match content {
                 Ok(content) => content,
                 Err(error) => {
-                    diagnostics.push(Diagnostic::new(
-                        Code::FileUnreadable,
-                        format!("cannot read {}: {error}", found.original_file_path),
-                    ));
+                    diagnostics.push(unreadable(&found, &error));
                     continue;
                 }
             };
@@ -1912,10 +1914,7 @@ fn read_docs_blocks(
         let text = match read_text(&found.absolute) {
             Ok(text) => text,
             Err(error) => {
-                diagnostics.push(Diagnostic::new(
-                    Code::FileUnreadable,
-                    format!("cannot read {}: {error}", found.original_file_path),
-                ));
+                diagnostics.push(unreadable(found, &error));
                 continue;
             }
         };
@@ -2622,57 +2621,23 @@ struct SnapshotBlock {
 
 /// The snapshot blocks of a snapshot file, in order.
 fn snapshot_blocks(text: &str) -> Vec<SnapshotBlock> {
-    let mut blocks = Vec::new();
-    let mut search_from = 0;
-    while let Some(found) = text[search_from..].find("{%") {
-        let open_start = search_from + found;
-        let Some(open_close) = text[open_start..].find("%}") else {
-            break;
-        };
-        let open_end = open_start + open_close + 2;
-        search_from = open_end;
-        let tag = text[open_start + 2..open_end - 2].trim_matches(|character: char| {
-            character == '-' || character == '+' || character.is_whitespace()
-        });
-        let Some(name) = tag.strip_prefix("snapshot") else {
-            continue;
-        };
-        if !name.starts_with(char::is_whitespace) {
-            continue;
-        }
-        let name = name.trim().to_string();
-        // The matching `{% endsnapshot %}`.
-        let mut body_end = None;
-        let mut cursor = open_end;
-        while let Some(found) = text[cursor..].find("{%") {
-            let close_start = cursor + found;
-            let Some(close_close) = text[close_start..].find("%}") else {
-                break;
-            };
-            let close_end = close_start + close_close + 2;
-            let inner = text[close_start + 2..close_end - 2].trim_matches(|character: char| {
-                character == '-' || character == '+' || character.is_whitespace()
-            });
-            if inner == "endsnapshot" {
-                body_end = Some((close_start, close_end));
-                break;
+    crate::blocks::named_blocks(text, "snapshot")
+        .into_iter()
+        .map(|block| {
+            let body = block.body;
+            let template: String = text
+                .char_indices()
+                .flat_map(|(offset, character)| {
+                    let keep = body.contains(&offset) || character == '\n';
+                    let replacement = if keep { character } else { ' ' };
+                    let repeat = if keep { 1 } else { character.len_utf8() };
+                    std::iter::repeat_n(replacement, repeat)
+                })
+                .collect();
+            SnapshotBlock {
+                name: block.name,
+                template,
             }
-            cursor = close_end;
-        }
-        let Some((body_end, block_end)) = body_end else {
-            break;
-        };
-        let template: String = text
-            .char_indices()
-            .flat_map(|(offset, character)| {
-                let keep = (open_end..body_end).contains(&offset) || character == '\n';
-                let replacement = if keep { character } else { ' ' };
-                let repeat = if keep { 1 } else { character.len_utf8() };
-                std::iter::repeat_n(replacement, repeat)
-            })
-            .collect();
-        blocks.push(SnapshotBlock { name, template });
-        search_from = block_end;
-    }
-    blocks
+        })
+        .collect()
 }
