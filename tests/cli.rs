@@ -111,6 +111,19 @@ fn example_project_compiles_cleanly() {
         })
         .unwrap_or_default();
     insta::assert_json_snapshot!("example_shop_checksums", checksums);
+    // A snapshot's code is its block's body as written (what dbt-core
+    // 1.11's manifest holds for these two).
+    let snapshot_code: serde_json::Map<String, serde_json::Value> = manifest["nodes"]
+        .as_object()
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter(|(unique_id, _)| unique_id.starts_with("snapshot."))
+                .map(|(unique_id, node)| (unique_id.clone(), node["raw_code"].clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    insta::assert_json_snapshot!("example_shop_snapshot_code", snapshot_code);
     // Docs blocks: listed under `docs`, and a description's `doc()` call
     // replaced by its block's text.
     insta::assert_json_snapshot!(

@@ -612,10 +612,12 @@ fn node<'a>(
         unrendered_config: Empty {},
         created_at: 0.0,
         relation_name: is_relation.then(|| relation_name(details)),
-        // dbt reads files stripped of leading and trailing whitespace. (A
-        // snapshot's code here is its file with all but the block's body
-        // blanked, so it reads as the body, trimmed.)
-        raw_code: details.raw_code.trim(),
+        // dbt reads files stripped of leading and trailing whitespace; a
+        // snapshot's code is its block's body, as written.
+        raw_code: match &details.raw_code_body {
+            Some(body) => details.raw_code.get(body.clone()).unwrap_or_default(),
+            None => details.raw_code.trim(),
+        },
         doc_blocks: &details.doc_blocks,
         language: "sql",
         refs: details

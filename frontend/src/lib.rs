@@ -118,6 +118,9 @@ pub struct NodeDetails {
     /// The template (or YAML, or CSV) file in [`LoadResult::files`].
     pub file: Option<FileId>,
     pub raw_code: Arc<str>,
+    /// For a snapshot, where its block's body lies in `raw_code` (the
+    /// snapshot file with all but the body blanked).
+    pub raw_code_body: Option<std::ops::Range<usize>>,
     /// sha256 of the raw file, hex.
     pub checksum: String,
     pub config: NodeConfig,

@@ -152,6 +152,8 @@ struct TemplateNode {
     path: String,
     file: FileId,
     raw: Arc<str>,
+    /// A snapshot's block body in `raw` (the rest of its file is blanked).
+    body: Option<std::ops::Range<usize>>,
     checksum: String,
 }
 
@@ -776,6 +778,7 @@ fn load_inner(
                         file,
                         checksum: checksum.clone(),
                         raw: block.template.into(),
+                        body: Some(block.body),
                     });
                 }
                 template_files.insert(found.original_file_path.clone(), file);
@@ -802,6 +805,7 @@ fn load_inner(
                 file,
                 checksum,
                 raw: text,
+                body: None,
             });
         }
     }
@@ -900,6 +904,7 @@ fn load_inner(
             file: Some(file),
             checksum: file_checksum(&text),
             raw_code: Arc::from(""),
+            raw_code_body: None,
             config,
             description: patch
                 .map(|patch| patch.description.clone())
@@ -1270,6 +1275,7 @@ fn load_inner(
                 path: source.yaml_path.clone(),
                 file: Some(source.file),
                 raw_code: Arc::from(""),
+                raw_code_body: None,
                 checksum: String::new(),
                 config: NodeConfig {
                     values: table.config.clone(),
@@ -1431,6 +1437,7 @@ fn load_inner(
                     path: node.path.clone(),
                     file: Some(node.file),
                     raw_code: node.raw.clone(),
+                    raw_code_body: node.body.clone(),
                     checksum: node.checksum.clone(),
                     config,
                     description: patch
@@ -1803,6 +1810,7 @@ fn load_inner(
             path: format!("{name}.sql"),
             file: Some(file),
             raw_code: Arc::from(""),
+            raw_code_body: None,
             checksum: String::new(),
             config,
             description: String::new(),
@@ -2617,6 +2625,8 @@ struct SnapshotBlock {
     /// (each byte a space, newlines kept), so offsets, line numbers and the
     /// source map stay those of the file.
     template: String,
+    /// Where the body lies in the file (and in `template`).
+    body: std::ops::Range<usize>,
 }
 
 /// The snapshot blocks of a snapshot file, in order.
@@ -2637,6 +2647,7 @@ fn snapshot_blocks(text: &str) -> Vec<SnapshotBlock> {
             SnapshotBlock {
                 name: block.name,
                 template,
+                body,
             }
         })
         .collect()
