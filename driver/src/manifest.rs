@@ -493,7 +493,7 @@ struct NodeEntry<'a> {
     name: &'a str,
     resource_type: &'static str,
     package_name: &'a str,
-    path: &'a str,
+    path: Cow<'a, str>,
     original_file_path: &'a str,
     unique_id: &'a str,
     fqn: &'a [String],
@@ -580,7 +580,12 @@ fn node<'a>(
         name: &details.name,
         resource_type: details.kind.resource_type(),
         package_name: &details.package_name,
-        path: &details.path,
+        // dbt writes an analysis's path under `analysis/`.
+        path: if details.kind == NodeKind::Analysis {
+            Cow::Owned(format!("analysis/{}", details.path))
+        } else {
+            Cow::Borrowed(&details.path)
+        },
         original_file_path: &details.original_file_path,
         unique_id: &details.unique_id,
         fqn: &details.fqn,

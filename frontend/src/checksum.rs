@@ -56,8 +56,13 @@ pub fn generic_test_hash(node_name: &str, spec: &TestSpec, target: &str) -> Stri
     hashed.push_str(", 'namespace': ");
     write_repr_str(spec.namespace.as_deref().unwrap_or("None"), &mut hashed);
     hashed.push('}');
-    let hex = lower_hex(&Md5::digest(hashed.as_bytes()));
+    let hex = md5_hex(&hashed);
     hex[hex.len() - 10..].to_string()
+}
+
+/// The MD5 digest of `text` as lower-case hex.
+pub fn md5_hex(text: &str) -> String {
+    lower_hex(&Md5::digest(text.as_bytes()))
 }
 
 #[cfg(test)]

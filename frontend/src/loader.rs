@@ -15,7 +15,9 @@ use crate::render::{
 use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl, TestSpec};
 use crate::seeds::{duckdb_type_name, infer_column_type, parse_csv};
 use crate::source_map::LazySourceMap;
-use crate::tests_generic::{referenced_model_name, referenced_source, test_node_name, test_sql};
+use crate::tests_generic::{
+    referenced_model_name, referenced_source, test_node_name, test_short_name, test_sql,
+};
 use crate::yaml::parse_yaml;
 use crate::{
     LoadOptions, LoadResult, MacroInfo, NodeDetails, Project, RefCall, Rendered, SeedColumn,
@@ -1620,14 +1622,23 @@ fn load_inner(
         })
         .collect();
     drop(test_names_seen);
-    let mut test_requests: Vec<(TestSpec, NodeId, String, FileId, String, Span)> =
+    let mut test_requests: Vec<TestRequest> =
         Vec::with_capacity(test_groups.iter().map(|group| group.3.len()).sum());
-    for ((yaml_path, attached, _, specs, file, name_span), (names, kept)) in
+    for ((yaml_path, attached, attached_name, specs, file, name_span), (names, kept)) in
         test_groups.into_iter().zip(names.into_iter().zip(kept))
     {
         for ((spec, name), kept) in specs.into_iter().zip(names).zip(kept) {
             if kept {
-                test_requests.push((spec, attached, name, file, yaml_path.clone(), name_span));
+                let short_name = test_short_name(&spec, &attached_name, &name);
+                test_requests.push(TestRequest {
+                    spec,
+                    attached,
+                    name,
+                    short_name,
+                    file,
+                    yaml_path: yaml_path.clone(),
+                    name_span,
+                });
             }
         }
     }
@@ -1636,7 +1647,16 @@ fn load_inner(
     // order.
     let prepared: Vec<PreparedTest> = test_requests
         .into_par_iter()
-        .map(|(spec, attached, name, file, yaml_path, name_span)| {
+        .map(|request| {
+        let TestRequest {
+            spec,
+            attached,
+            name,
+            short_name,
+            file,
+            yaml_path,
+            name_span,
+        } = request;
         let mut test_diagnostics: Vec<Diagnostic> = Vec::new();
         let attached_relation = graph
             .node(attached)
@@ -1772,6 +1792,31 @@ fn load_inner(
             config.apply(&layer);
         }
         config.apply(&spec.config);
+        // dbt names a long-named test's file and relation with its short
+        // name, set as the test's `alias` config (unless it sets its own).
+        if let Some(short_name) = &short_name {
+            if !config.values.contains_key("alias") {
+                config
+                    .values
+                    .insert("alias".into(), Value::String(short_name.clone()));
+            }
+        }
+        let alias = config
+            .values
+            .get("alias")
+            .and_then(Value::as_str)
+            .map_or_else(|| name.clone(), String::from);
+        // The code dbt records for a generic test: a call of its macro.
+        let mut raw_code = match &spec.namespace {
+            Some(namespace) => format!(
+                "{{{{ {namespace}.test_{}(**_dbt_generic_test_kwargs) }}}}",
+                spec.test_name
+            ),
+            None => format!("{{{{ test_{}(**_dbt_generic_test_kwargs) }}}}", spec.test_name),
+        };
+        if let Some(short_name) = &short_name {
+            raw_code.push_str(&format!("{{{{ config(alias=\"{short_name}\") }}}}"));
+        }
         let attached_details = &nodes[attached.index()];
         let (mut refs, sources) = match &attached_details.source {
             Some(source) => (
@@ -1807,9 +1852,9 @@ fn load_inner(
             package_name: project_name.clone(),
             fqn: generic_test_fqn(&project_name, &settings, &yaml_path, &name),
             original_file_path: yaml_path.clone(),
-            path: format!("{name}.sql"),
+            path: format!("{alias}.sql"),
             file: Some(file),
-            raw_code: Arc::from(""),
+            raw_code: Arc::from(raw_code),
             raw_code_body: None,
             checksum: String::new(),
             config,
@@ -1824,7 +1869,7 @@ fn load_inner(
             introspective: false,
             database: None,
             schema: None,
-            alias: name.clone(),
+            alias,
             seed_columns: Vec::new(),
             source: None,
             test: Some(TestDetails {
@@ -1840,8 +1885,8 @@ fn load_inner(
         // only registering the file is left for the ordered loop below.
         let sql = sql.map(|sql| {
             let path = format!(
-                "{}/compiled/{project_name}/{yaml_path}/{}.sql",
-                settings.target_path, details.name
+                "{}/compiled/{project_name}/{yaml_path}/{}",
+                settings.target_path, details.path
             );
             (Arc::<str>::from(sql), path)
         });
@@ -2131,6 +2176,19 @@ fn add_patch(
             );
         }
     }
+}
+
+/// One generic test to prepare: its spec, the node it is attached to, its
+/// name (and the shorter one dbt uses for a long name), and where its YAML
+/// entry is.
+struct TestRequest {
+    spec: TestSpec,
+    attached: NodeId,
+    name: String,
+    short_name: Option<String>,
+    file: FileId,
+    yaml_path: String,
+    name_span: Span,
 }
 
 /// How dbt writes the node a generic test is attached to, in the test's

@@ -59,6 +59,25 @@ pub fn test_node_name(spec: &TestSpec, attached_name: &str) -> String {
 }
 
 /// A value as Python's `str()` prints it, which is what dbt puts in names.
+/// The shorter name dbt gives a generic test whose full name (from
+/// [`test_node_name`]) has 64 characters or more, for its alias and its
+/// compiled file: the first 30 characters of `[namespace_]test_model`, `_`,
+/// and the MD5 digest of the full name. `None` for shorter names.
+pub fn test_short_name(spec: &TestSpec, attached_name: &str, full_name: &str) -> Option<String> {
+    if full_name.len() < 64 {
+        return None;
+    }
+    let identifier = match &spec.namespace {
+        Some(namespace) => format!("{namespace}_{}_{attached_name}", spec.test_name),
+        None => format!("{}_{attached_name}", spec.test_name),
+    };
+    let truncated: String = identifier.chars().take(30).collect();
+    Some(format!(
+        "{truncated}_{}",
+        crate::checksum::md5_hex(full_name)
+    ))
+}
+
 fn value_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
