@@ -72,6 +72,25 @@ fn broken_projects_report_code_file_and_line() {
     }
 }
 
+/// One field of the manifest's nodes, by unique id, for the nodes `keep`
+/// accepts.
+fn node_fields(
+    manifest: &serde_json::Value,
+    field: &str,
+    keep: impl Fn(&str, &serde_json::Value) -> bool,
+) -> serde_json::Map<String, serde_json::Value> {
+    manifest["nodes"]
+        .as_object()
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter(|(unique_id, node)| keep(unique_id, node))
+                .map(|(unique_id, node)| (unique_id.clone(), node[field].clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[test]
 fn example_project_compiles_cleanly() {
     let scratch = scratch_copy(&repository_root().join("examples/shop"));
@@ -87,42 +106,20 @@ fn example_project_compiles_cleanly() {
     insta::assert_json_snapshot!("example_shop_parent_map", manifest["parent_map"]);
     // Where each node's YAML declaration lives, as dbt writes it:
     // `<package>://<path of the YAML file>`.
-    let patch_paths: serde_json::Map<String, serde_json::Value> = manifest["nodes"]
-        .as_object()
-        .map(|nodes| {
-            nodes
-                .iter()
-                .filter(|(_, node)| !node["patch_path"].is_null())
-                .map(|(unique_id, node)| (unique_id.clone(), node["patch_path"].clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let patch_paths = node_fields(&manifest, "patch_path", |_, node| {
+        !node["patch_path"].is_null()
+    });
     insta::assert_json_snapshot!("example_shop_patch_paths", patch_paths);
     // Each node's checksum: dbt hashes a file's text stripped of leading
     // and trailing whitespace, and writes `none` for generic tests. These
     // are the checksums dbt-core 1.11's manifest holds for this project.
-    let checksums: serde_json::Map<String, serde_json::Value> = manifest["nodes"]
-        .as_object()
-        .map(|nodes| {
-            nodes
-                .iter()
-                .map(|(unique_id, node)| (unique_id.clone(), node["checksum"].clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let checksums = node_fields(&manifest, "checksum", |_, _| true);
     insta::assert_json_snapshot!("example_shop_checksums", checksums);
     // A snapshot's code is its block's body as written (what dbt-core
     // 1.11's manifest holds for these two).
-    let snapshot_code: serde_json::Map<String, serde_json::Value> = manifest["nodes"]
-        .as_object()
-        .map(|nodes| {
-            nodes
-                .iter()
-                .filter(|(unique_id, _)| unique_id.starts_with("snapshot."))
-                .map(|(unique_id, node)| (unique_id.clone(), node["raw_code"].clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let snapshot_code = node_fields(&manifest, "raw_code", |unique_id, _| {
+        unique_id.starts_with("snapshot.")
+    });
     insta::assert_json_snapshot!("example_shop_snapshot_code", snapshot_code);
     // Docs blocks: listed under `docs`, and a description's `doc()` call
     // replaced by its block's text.

@@ -43,7 +43,7 @@ pub struct ResolvedDescription {
 /// an error naming it (`Err(name)`), as in dbt.
 pub fn resolve_description(
     description: &str,
-    docs: &FxHashMap<String, DocBlock>,
+    docs: &FxHashMap<&str, &DocBlock>,
 ) -> Result<ResolvedDescription, String> {
     let mut resolved = ResolvedDescription {
         text: String::new(),
@@ -128,20 +128,15 @@ fn doc_call_name(expression: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
-    fn docs(blocks: &[(&str, &str)]) -> FxHashMap<String, DocBlock> {
+    fn blocks(blocks: &[(&str, &str)]) -> Vec<DocBlock> {
         blocks
             .iter()
-            .map(|(name, contents)| {
-                (
-                    name.to_string(),
-                    DocBlock {
-                        name: name.to_string(),
-                        unique_id: format!("doc.p.{name}"),
-                        contents: contents.to_string(),
-                        original_file_path: "models/docs.md".into(),
-                        path: "docs.md".into(),
-                    },
-                )
+            .map(|(name, contents)| DocBlock {
+                name: name.to_string(),
+                unique_id: format!("doc.p.{name}"),
+                contents: contents.to_string(),
+                original_file_path: "models/docs.md".into(),
+                path: "docs.md".into(),
             })
             .collect()
     }
@@ -163,7 +158,11 @@ mod tests {
 
     #[test]
     fn doc_calls_are_replaced_and_other_jinja_is_kept() {
-        let docs = docs(&[("a", "Alpha"), ("b", "Beta")]);
+        let blocks = blocks(&[("a", "Alpha"), ("b", "Beta")]);
+        let docs: FxHashMap<&str, &DocBlock> = blocks
+            .iter()
+            .map(|block| (block.name.as_str(), block))
+            .collect();
         let resolved = resolve_description(
             "x {{ doc('a') }}, {{ doc(\"p\", 'b') }} {{ var('v') }} {{ doc('a') }}",
             &docs,

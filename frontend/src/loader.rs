@@ -496,10 +496,10 @@ fn load_inner(
     // descriptions are resolved against them as it is parsed.
     let (docs, docs_diagnostics) = read_docs_blocks(&md_found, &project_name);
     diagnostics.extend(docs_diagnostics);
-    let docs_by_name: FxHashMap<String, DocBlock> = docs
+    let docs_by_name: FxHashMap<&str, &DocBlock> = docs
         .iter()
         .rev()
-        .map(|block| (block.name.clone(), block.clone()))
+        .map(|block| (block.name.as_str(), block))
         .collect();
     let mut parsed_yaml: Vec<(usize, Option<SchemaFile>, Vec<Diagnostic>)> = largest_first
         .par_iter()
@@ -1989,7 +1989,7 @@ fn read_docs_blocks(
 /// to a block that does not exist is FC0014 and leaves the text as written.
 fn resolve_docs_in(
     schema_file: &mut SchemaFile,
-    docs: &FxHashMap<String, DocBlock>,
+    docs: &FxHashMap<&str, &DocBlock>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut resolve = |text: &mut String, file: FileId, span: Span| -> Vec<String> {
@@ -2026,24 +2026,38 @@ fn resolve_docs_in(
         .chain(&mut schema_file.snapshots);
     for patch in patches {
         patch.doc_blocks = resolve(&mut patch.description, patch.file, patch.name_span);
-        for column in &mut patch.columns {
-            let span = column
-                .location
-                .map_or(patch.name_span, |location| location.span);
-            column.doc_blocks = resolve(&mut column.description, patch.file, span);
-        }
+        resolve_columns(
+            &mut patch.columns,
+            patch.file,
+            patch.name_span,
+            &mut resolve,
+        );
     }
     for source in &mut schema_file.sources {
         resolve(&mut source.description, source.file, source.name_span);
         for table in &mut source.tables {
             table.doc_blocks = resolve(&mut table.description, source.file, source.name_span);
-            for column in &mut table.columns {
-                let span = column
-                    .location
-                    .map_or(source.name_span, |location| location.span);
-                column.doc_blocks = resolve(&mut column.description, source.file, span);
-            }
+            resolve_columns(
+                &mut table.columns,
+                source.file,
+                source.name_span,
+                &mut resolve,
+            );
         }
+    }
+}
+
+/// [`resolve_docs_in`] for the columns of one entry: each diagnostic at the
+/// column's name, or at the entry's when the column has no location.
+fn resolve_columns(
+    columns: &mut [crate::ColumnInfo],
+    file: FileId,
+    entry_span: Span,
+    resolve: &mut impl FnMut(&mut String, FileId, Span) -> Vec<String>,
+) {
+    for column in columns {
+        let span = column.location.map_or(entry_span, |location| location.span);
+        column.doc_blocks = resolve(&mut column.description, file, span);
     }
 }
 
