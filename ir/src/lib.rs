@@ -5,11 +5,14 @@
 //! warehouse client live here; only data structures and the traits through
 //! which dialects describe their semantics.
 
+#![warn(missing_docs)]
+
 pub mod codes;
 pub mod diagnostic;
 pub mod graph;
 pub mod lineage;
 pub mod name;
+pub mod print;
 pub mod query;
 pub mod schema;
 pub mod semantics;
