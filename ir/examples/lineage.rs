@@ -92,10 +92,7 @@ fn project_lineage() -> ProjectLineage {
                     ),
                     // Grouping by customer_id adds no edge to `total`:
                     // lineage follows values and row filters, not groups.
-                    column(
-                        "total",
-                        vec![edge(staging, "amount", EdgeKind::Aggregate)],
-                    ),
+                    column("total", vec![edge(staging, "amount", EdgeKind::Aggregate)]),
                 ],
             ),
         ],

@@ -713,4 +713,3 @@ impl IrPrinter<'_> {
         }
     }
 }
-
