@@ -176,7 +176,7 @@ fn assert_no_panics(label: &str, inputs: impl IntoIterator<Item = String>) {
                 let tree =
                     fusion_dialects::syntax::printer::print_syntax_tree(&syntax.statements, &sql);
                 for statement in &parsed.statements {
-                    fusion_dialects::syntax::printer::print_ir_statement(statement);
+                    let _ = statement.display().to_string();
                 }
                 let _ = dialect.parse_expression(&sql, FileId(0));
                 tree.len()
@@ -308,7 +308,7 @@ fn parser_survives_deep_nesting() {
         let syntax = DuckDb.parse_syntax(sql, FileId(0));
         fusion_dialects::syntax::printer::print_syntax_tree(&syntax.statements, sql);
         for statement in &parsed.statements {
-            fusion_dialects::syntax::printer::print_ir_statement(statement);
+            let _ = statement.display().to_string();
         }
         assert!(
             parsed.diagnostics.is_empty(),
@@ -357,7 +357,7 @@ fn parser_survives_deep_nesting() {
         let syntax = DuckDb.parse_syntax(sql, FileId(0));
         fusion_dialects::syntax::printer::print_syntax_tree(&syntax.statements, sql);
         for statement in &parsed.statements {
-            fusion_dialects::syntax::printer::print_ir_statement(statement);
+            let _ = statement.display().to_string();
         }
         let _ = DuckDb.parse_expression(sql, FileId(0));
         assert!(

@@ -16,7 +16,7 @@
 //! input to `<prefix>.<test>.<dialect>` before running it, so an abort (a
 //! stack overflow) leaves the culprit behind.
 
-use fusion_dialects::syntax::printer::{print_ir_statement, print_syntax_tree};
+use fusion_dialects::syntax::printer::print_syntax_tree;
 use fusion_dialects::syntax::sql_printer::print_sql;
 use fusion_dialects::{all_dialects, Dialect};
 use fusion_ir::span::FileId;
@@ -60,7 +60,7 @@ fn run_front_end(dialect: &dyn Dialect, sql: &str) -> usize {
     let printed_ir: usize = parsed
         .statements
         .iter()
-        .map(|statement| print_ir_statement(statement).len())
+        .map(|statement| statement.display().to_string().len())
         .sum();
     let syntax = dialect.parse_syntax(sql, FileId(0));
     let printed_tree = print_syntax_tree(&syntax.statements, sql).len();

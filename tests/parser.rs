@@ -5,7 +5,7 @@
 //! must report at least one.
 
 use fusion_dialects::duckdb::DuckDb;
-use fusion_dialects::syntax::printer::{print_ir_statement, print_syntax_tree};
+use fusion_dialects::syntax::printer::print_syntax_tree;
 use fusion_dialects::{dialect_for_adapter, Dialect};
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::span::FileId;
@@ -56,7 +56,7 @@ fn render_in(dialect: &dyn Dialect, sql: &str) -> (String, bool) {
     out.push_str(&print_syntax_tree(&syntax.statements, sql));
     out.push_str("## IR\n");
     for statement in &parsed.statements {
-        out.push_str(&print_ir_statement(statement));
+        out.push_str(&statement.display().to_string());
     }
     out.push_str("## Diagnostics\n");
     out.push_str(&describe_diagnostics(sql, &parsed.diagnostics));

@@ -13,13 +13,15 @@ macro_rules! define_codes {
         /// A stable diagnostic code. See [`Code::info`] for its documentation.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Code {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[$doc])* #[doc = concat!("`", $code, "`: ", $summary, ".")] $variant, )*
         }
 
         impl Code {
             /// Every registered code, in declaration order.
             pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
 
+            /// The code's registry entry: its text, default severity,
+            /// summary and an example that triggers it.
             pub fn info(self) -> &'static CodeInfo {
                 match self {
                     $( Code::$variant => &CodeInfo {
@@ -42,13 +44,18 @@ pub struct CodeInfo {
     pub code: &'static str,
     /// The variant name, for people reading Rust.
     pub name: &'static str,
+    /// The severity a diagnostic of this code gets unless the emitter says
+    /// otherwise (`Diagnostic::with_severity`).
     pub default_severity: Severity,
+    /// One line on what the code means, for `fusionc` docs and tools.
     pub summary: &'static str,
     /// A minimal input that triggers the code (file contents, or a command line).
     pub example: &'static str,
 }
 
 impl Code {
+    /// The stable text of the code, such as `FC4002`: what diagnostics show
+    /// and JSON output carries.
     pub fn as_str(self) -> &'static str {
         self.info().code
     }

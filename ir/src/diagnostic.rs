@@ -6,10 +6,13 @@ use crate::span::{FileId, FileSpan, Span};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// How bad a finding is. Ordered: `Note < Warning < Error`.
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Information attached to another finding.
     Note,
+    /// Likely a mistake, but the input still means something: reported, and
+    /// the command goes on.
     Warning,
     /// The input is wrong: the command exits 1.
     Error,
@@ -18,21 +21,30 @@ pub enum Severity {
 /// A location and what to say about it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Label {
+    /// The file and byte span the label underlines.
     pub location: FileSpan,
+    /// Text shown at the underline; may be empty.
     pub message: String,
 }
 
 /// One finding: a code, a severity, a message, where, and how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// The registered code ([`crate::codes`]); stable across releases.
     pub code: Code,
+    /// The code's default severity unless the emitter changed it.
     pub severity: Severity,
+    /// The headline: what is wrong, in one sentence.
     pub message: String,
     /// Where the fault is. `None` only for findings about the whole run
     /// (a missing profiles.yml has no file to point into).
     pub primary: Option<Label>,
+    /// Other places that explain the finding (the declaration a use
+    /// conflicts with, the upstream model a column comes from).
     pub secondary: Vec<Label>,
+    /// Extra facts, each shown on its own line after the labels.
     pub notes: Vec<String>,
+    /// How to fix it, when there is a likely fix ("did you mean ...").
     pub help: Option<String>,
 }
 
@@ -55,6 +67,7 @@ impl Diagnostic {
         self.with_primary(file, span, "")
     }
 
+    /// Sets the primary location and the message shown at it.
     pub fn with_primary(
         mut self,
         file: FileId,
@@ -68,6 +81,7 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a secondary location with its message.
     pub fn with_secondary(
         mut self,
         file: FileId,
@@ -81,21 +95,26 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a note.
     pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self
     }
 
+    /// Sets the help text, replacing any earlier one.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
 
+    /// Overrides the code's default severity (a check the user asked to
+    /// make fatal, or to soften).
     pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
         self.severity = severity;
         self
     }
 
+    /// Whether the diagnostic is an error, which fails the command.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

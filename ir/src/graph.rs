@@ -17,19 +17,27 @@ use serde::Serialize;
 pub struct NodeId(pub u32);
 
 impl NodeId {
+    /// The id as a `usize`, to index [`ProjectGraph::nodes`].
     pub fn index(self) -> usize {
         self.0 as usize
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+/// What kind of dbt resource a node is.
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
+    /// A SQL model (`models/*.sql`): a query fusionc analyses.
     Model,
+    /// A CSV file loaded as a table (`seeds/*.csv`).
     Seed,
+    /// A table declared in YAML under `sources:`, loaded outside dbt.
     Source,
+    /// A snapshot (`snapshots/*.sql`): a query whose history dbt keeps.
     Snapshot,
+    /// A data test: a generic test from YAML, or a singular test's query.
     Test,
+    /// An analysis (`analyses/*.sql`): compiled, never run.
     Analysis,
 }
 
@@ -52,9 +60,12 @@ impl NodeKind {
 pub struct Node {
     /// dbt's unique id: `model.shop.stg_orders`, `source.shop.raw.orders`.
     pub unique_id: String,
+    /// The kind of resource.
     pub kind: NodeKind,
     /// The name `ref()` uses (for sources, the table name).
     pub name: Name,
+    /// The dbt package that defines the node (the root project's name for
+    /// its own nodes).
     pub package_name: Name,
     /// Where the node lives in the warehouse, when it is a relation.
     pub relation: Option<RelationName>,
@@ -65,18 +76,23 @@ pub struct Node {
 /// Why one node depends on another: the place of the `ref()`/`source()` call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Dependency {
+    /// The file holding the call (or the YAML entry that declares the
+    /// dependency), when there is one.
     pub file: Option<FileId>,
+    /// Where in that file: the call, or the declaring name.
     pub span: Span,
 }
 
 /// The nodes and their dependency edges (parent → child).
 #[derive(Clone, Debug, Default)]
 pub struct ProjectGraph {
+    /// Every node, indexed by [`NodeId`].
     pub nodes: Vec<Node>,
     graph: DiGraph<NodeId, Dependency>,
 }
 
 impl ProjectGraph {
+    /// Adds a node without edges and returns its id.
     pub fn add_node(&mut self, node: Node) -> NodeId {
         let id = NodeId(u32::try_from(self.nodes.len()).expect("more than 4 billion nodes"));
         self.nodes.push(node);
@@ -91,6 +107,7 @@ impl ProjectGraph {
         self.graph.reserve_nodes(additional);
     }
 
+    /// The node of an id. Panics on an id that this graph did not hand out.
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.index()]
     }

@@ -71,6 +71,7 @@ impl EdgeKind {
 pub struct ColumnKey {
     /// The node's dbt unique id (or, for one query, the table's name).
     pub node: String,
+    /// The column's name as the node exposes it.
     pub column: String,
 }
 
@@ -79,17 +80,25 @@ pub struct ColumnKey {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Upstream {
     /// A known column of an upstream node.
-    Column { node: String, column: String },
+    Column {
+        /// The upstream node's unique id.
+        node: String,
+        /// The column's name as the upstream node exposes it.
+        column: String,
+    },
     /// An upstream node whose columns are unknown: the column is read from
     /// it, but which one cannot be checked. `column_as_written` is the name
     /// the query uses, when a column reference (not a `*`) reads it.
     UnknownSchema {
+        /// The upstream node's unique id.
         node: String,
+        /// The column's name as the query writes it, if it names one.
         column_as_written: Option<String>,
     },
 }
 
 impl Upstream {
+    /// The unique id of the upstream node, known or not.
     pub fn node(&self) -> &str {
         match self {
             Upstream::Column { node, .. } | Upstream::UnknownSchema { node, .. } => node,
@@ -111,23 +120,29 @@ impl Upstream {
 /// One upstream edge of an output column.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct LineageEdge {
+    /// The column (or unknown-schema node) read.
     pub upstream: Upstream,
+    /// How it is read.
     pub kind: EdgeKind,
 }
 
 /// One output column and its upstream edges (sorted, without duplicates).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnLineage {
+    /// The output column's name as the node exposes it.
     pub name: String,
+    /// What the column reads, one hop upstream.
     pub edges: Vec<LineageEdge>,
 }
 
 /// The lineage of one node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeLineage {
+    /// dbt's unique id of the node (`model.shop.orders`).
     pub unique_id: String,
     /// dbt's resource type: `model`, `source`, `seed`, `snapshot`, ...
     pub resource_type: String,
+    /// The node's short name (`orders`).
     pub name: String,
     /// An ephemeral model: its readers' edges skip it and point at its
     /// upstreams, so nothing downstream names it.
@@ -136,12 +151,15 @@ pub struct NodeLineage {
     /// and `unknown_upstreams` says which upstream nodes are to blame (empty
     /// for a source or seed that declares no columns: it is a root).
     pub schema_known: bool,
+    /// Every output column, in the node's order, with its edges.
     pub columns: Vec<ColumnLineage>,
     /// Upstream nodes of unknown schema this node reads.
     pub unknown_upstreams: Vec<String>,
 }
 
 impl NodeLineage {
+    /// The column of that name: an exact match first, then one equal
+    /// ignoring ASCII case.
     pub fn column(&self, name: &str) -> Option<&ColumnLineage> {
         self.columns
             .iter()
@@ -157,6 +175,8 @@ impl NodeLineage {
 /// Column lineage of a whole project: one entry per node.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectLineage {
+    /// One entry per node; fusionc lists them in the project graph's order
+    /// and leaves tests out.
     pub nodes: Vec<NodeLineage>,
 }
 
@@ -166,6 +186,7 @@ pub struct QuerySourcesReport {
     /// Whether the query's output columns are known; when not, `columns` is
     /// empty and `unknown_tables` says why.
     pub columns_known: bool,
+    /// Every output column of the query, in order, with what it reads.
     pub columns: Vec<QueryColumnSources>,
     /// Tables of unknown schema the query reads.
     pub unknown_tables: Vec<String>,
@@ -175,7 +196,9 @@ pub struct QuerySourcesReport {
 /// columns of the tables it reads and how.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueryColumnSources {
+    /// The output column's name.
     pub column: String,
+    /// The table columns it reads, and how.
     pub sources: Vec<TableColumnSource>,
 }
 
@@ -190,6 +213,7 @@ pub struct TableColumnSource {
     /// Whether the table's columns are known (when not, `column` is the name
     /// as written in the query, unchecked).
     pub schema_known: bool,
+    /// How the query reads the column.
     pub kind: EdgeKind,
 }
 
@@ -200,12 +224,14 @@ pub struct LineageStep {
     pub column: ColumnKey,
     /// The column it was reached from.
     pub via: ColumnKey,
+    /// The kind of the edge between `via` and `column`.
     pub kind: EdgeKind,
     /// Edges from the starting column (1 for a direct parent or child).
     pub depth: usize,
 }
 
 impl ProjectLineage {
+    /// The lineage of the node with that unique id.
     pub fn node(&self, unique_id: &str) -> Option<&NodeLineage> {
         self.nodes.iter().find(|node| node.unique_id == unique_id)
     }

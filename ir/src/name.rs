@@ -14,7 +14,7 @@ use std::sync::{OnceLock, RwLock};
 /// An interned string. Equality is exact (case-sensitive); case folding is a
 /// dialect decision and goes through [`crate::semantics::DialectSemantics`].
 ///
-/// The value is the name's number in the interner, with [`LOWERCASE`] set
+/// The value is the name's number in the interner, with a `LOWERCASE` bit set
 /// when the text has no ASCII upper-case letter (most SQL identifiers): such
 /// a name is its own lower-case form, and comparing two of them ignoring case
 /// is comparing the values, with no lookup. The order of names is the order
@@ -185,6 +185,8 @@ impl Name {
         folded
     }
 
+    /// Whether the two names are equal ignoring ASCII case; free when both
+    /// are already lower case.
     pub fn eq_ignore_ascii_case(self, other: Name) -> bool {
         if self == other {
             return true;

@@ -13,11 +13,14 @@ pub struct Column {
     /// The name as the relation exposes it (case as written or as folded by
     /// the dialect that produced it).
     pub name: Name,
+    /// The column's type; [`SqlType::Unknown`] when it cannot be inferred.
     pub ty: SqlType,
+    /// Whether the column may hold NULL (`false` for a `NOT NULL` column).
     pub nullable: bool,
 }
 
 impl Column {
+    /// A column of that name, type and nullability.
     pub fn new(name: Name, ty: SqlType, nullable: bool) -> Column {
         Column { name, ty, nullable }
     }
@@ -28,18 +31,22 @@ impl Column {
 /// name comparison (see `DialectSemantics::names_match`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Schema {
+    /// The columns, in the relation's order.
     pub columns: Vec<Column>,
 }
 
 impl Schema {
+    /// A schema of these columns, in this order.
     pub fn new(columns: Vec<Column>) -> Schema {
         Schema { columns }
     }
 
+    /// How many columns.
     pub fn len(&self) -> usize {
         self.columns.len()
     }
 
+    /// Whether there are no columns.
     pub fn is_empty(&self) -> bool {
         self.columns.is_empty()
     }
@@ -60,8 +67,11 @@ pub enum RelationSchema {
 /// The fully qualified name of a relation in the warehouse.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct RelationName {
+    /// The database (catalog, BigQuery project), when named.
     pub database: Option<Name>,
+    /// The schema (BigQuery dataset), when named.
     pub schema: Option<Name>,
+    /// The table or view's own name.
     pub identifier: Name,
 }
 
@@ -81,5 +91,6 @@ impl std::fmt::Display for RelationName {
 /// Keys are relation names as the dialect folds them.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
+    /// Each relation's schema, by name.
     pub relations: IndexMap<RelationName, RelationSchema>,
 }

@@ -33,9 +33,13 @@ pub enum ParamType {
     DatePart,
 }
 
+/// One parameter of a function signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Param {
+    /// The parameter's name, when the catalog or the UDF declaration gives
+    /// one.
     pub name: Option<Name>,
+    /// What argument types the parameter accepts.
     pub ty: ParamType,
     /// May be left out (only trailing parameters are optional).
     pub optional: bool,
@@ -46,6 +50,7 @@ pub struct Param {
 /// How a signature's result type is derived.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReturnType {
+    /// Always this type.
     Exact(SqlType),
     /// The type the variable unified to.
     Var(u8),
@@ -63,9 +68,13 @@ pub enum ReturnType {
     StructOfArguments,
 }
 
+/// One overload of a function: its parameters and how its result type follows
+/// from the arguments.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signature {
+    /// The parameters, in order.
     pub params: Vec<Param>,
+    /// The result type.
     pub returns: ReturnType,
     /// Classes the type variables must fall in once bound (`where T in
     /// (anynumeric)`): a variable listed here whose bound type is not in
@@ -92,16 +101,23 @@ pub enum ResultNullability {
 /// A function of a dialect's catalog, with its overloads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunctionDef {
+    /// The function's name as the catalog spells it.
     pub name: Name,
+    /// Scalar, aggregate, window or table function.
     pub kind: FunctionKind,
+    /// The overloads. Of those that accept the arguments, the binder picks
+    /// the one needing the fewest implicit coercions.
     pub signatures: Vec<Signature>,
+    /// When the result may be NULL.
     pub nullability: ResultNullability,
 }
 
 /// One output column of a table function whose columns the dialect knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableFunctionColumn {
+    /// The column's name.
     pub name: Name,
+    /// The column's type.
     pub ty: SqlType,
 }
 

@@ -1521,6 +1521,6 @@ fn binary_precedence(operator: &BinaryOp) -> u8 {
 fn binary_spelling(operator: BinaryOp) -> &'static str {
     match operator {
         BinaryOp::BitwiseXor => "^",
-        other => crate::syntax::printer::binary_text(other),
+        other => other.as_str(),
     }
 }
