@@ -350,10 +350,6 @@ fn every_code_is_produced_by_its_documented_example() {
             failures.push(format!("tests/codes/{name} names no registered code"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{}\n\n{table}",
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{}\n\n{table}", failures.join("\n\n"));
     insta::assert_snapshot!("codes_examples", table);
 }
