@@ -92,7 +92,7 @@ define_codes! {
     InvalidVarsArgument = "FC0008", Error, "the --vars argument is not a YAML mapping",
         example: "fusionc compile --vars '[1, 2]'";
     InvalidConfig = "FC0009", Error, "a config value is not one the key accepts",
-        example: "{{ config(materialized='tabel') }}";
+        example: "config: {external_location: \"data/{nmae}.csv\"}   # on a DuckDB source table; the field is {name}";
     FileUnreadable = "FC0010", Error, "a project file could not be read",
         example: "models/orders.sql with permissions 000";
     UnknownConfigKey = "FC0011", Warning, "a config key is not one fusionc knows; it is kept but unused",
@@ -132,7 +132,7 @@ define_codes! {
     UnterminatedLiteral = "FC3002", Error, "a string, quoted identifier or comment is not closed",
         example: "select 'abc from t";
     InvalidCharacter = "FC3003", Error, "the SQL holds a character that no token starts with",
-        example: "select a ? b from t";
+        example: "select a \\ b from t";
     UnexpectedEnd = "FC3004", Error, "the SQL ends in the middle of a clause or expression",
         example: "select a from t where";
     NotAQuery = "FC3005", Error, "a model's SQL is not a single query",
@@ -140,7 +140,7 @@ define_codes! {
     UnsupportedStatement = "FC3006", Warning, "a statement is kept as opaque text: fusionc does not analyse it",
         example: "grant select on orders to analyst";
     InvalidLiteral = "FC3007", Error, "a literal is malformed",
-        example: "select date 'yesterday-ish'";
+        example: "select 1__000   # an underscore in a number must stand between two digits";
 
     // ---- FC4xxx: binding and types ----
     UnknownTable = "FC4001", Error, "a table, CTE or alias is not defined",
@@ -184,7 +184,7 @@ define_codes! {
     WarehouseUnavailable = "FC5001", Error, "the warehouse cannot be opened or reached: a missing folder, a locked file, a refused connection",
         example: "path: /readonly/dev.duckdb, or a DuckDB file another process holds open for writing";
     NodeExecutionFailed = "FC5002", Error, "the warehouse rejected a node's SQL while building it",
-        example: "select 1 / 'a' as broken (a conversion error DuckDB only finds at run time)";
+        example: "select 1 / 'a' as broken   # in a table model: a conversion error DuckDB only finds at run time";
     TestFailed = "FC5003", Error, "a data test found failing rows",
         example: "not_null on orders.customer_id when some orders have no customer";
     TestWarning = "FC5004", Warning, "a data test with severity warn, or over its warn_if threshold, found failing rows",
@@ -195,6 +195,9 @@ define_codes! {
         example: "a model whose parent's SQL failed in the warehouse";
     SchemaChanged = "FC5007", Error, "an incremental model's columns changed and on_schema_change is fail",
         example: "on_schema_change: fail, then a new column added to the model's SELECT";
+    /// Exempt from the examples test (`tests/codes.rs`): it needs a SIGINT
+    /// arriving while a node runs, which a test driving the CLI in its own
+    /// process cannot time reliably.
     RunInterrupted = "FC5008", Warning, "the run was interrupted (Ctrl-C): nodes not yet started were not run",
         example: "pressing Ctrl-C during fusionc build";
     InvalidStaticAnalysisMode = "FC5009", Error, "a static_analysis config or flag has a value other than on, strict, baseline, unsafe or off",

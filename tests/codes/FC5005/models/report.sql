@@ -1,0 +1,1 @@
+select amout from {{ ref('orders') }}

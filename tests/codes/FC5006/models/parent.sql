@@ -1,0 +1,2 @@
+{{ config(materialized='table') }}
+select cast('a' as integer) as broken

@@ -1,0 +1,2 @@
+{{ config(static_analysis='sometimes') }}
+select 1 as id
