@@ -43,29 +43,24 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Runs `fusionc <kind>`; returns the exit code. A phase that stops the
-/// command has already reported why and returns the exit code as its error.
+/// Runs `fusionc <kind>`; returns the exit code.
 pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i32 {
+    run_phases(kind, arguments, output).unwrap_or_else(|code| code)
+}
+
+/// The phases of a run, in order. A phase that stops the command has
+/// already reported why, and returns the exit code as its error.
+fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Result<i32, i32> {
     let started = Instant::now();
     let log_format = arguments.selection.project.log_format;
     // 1. Load and render the project (compile-time Jinja) and select: a bad
     //    project or selector stops the command before the warehouse opens.
-    let mut session = match load_session(&arguments.selection.project, output) {
-        Ok(session) => session,
-        Err(code) => return code,
-    };
-    let (selected, order) = match select_nodes_to_run(&session, kind, &arguments.selection, output)
-    {
-        Ok(selection) => selection,
-        Err(code) => return code,
-    };
+    let mut session = load_session(&arguments.selection.project, output)?;
+    let (selected, order) = select_nodes_to_run(&session, kind, &arguments.selection, output)?;
     // 2. Open the warehouse and read, without writing, which incremental
     //    models already exist: their `is_incremental()` branch is what will
     //    run, so it is rendered again before analysis sees it.
-    let warehouse = match open_warehouse(&session, log_format, output) {
-        Ok(warehouse) => warehouse,
-        Err(code) => return code,
-    };
+    let warehouse = open_warehouse(&session, log_format, output)?;
     let incremental = render_existing_incremental_models(
         &mut session,
         kind,
@@ -77,7 +72,7 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
     //    `--static-analysis`) asks for, never stricter than its parents'.
     //    Errors in `on` nodes stop the command here, before anything is
     //    written to the warehouse.
-    let analysed = match analyse_before_writing(
+    let analysed = analyse_before_writing(
         &session,
         &order,
         &selected,
@@ -85,12 +80,11 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
         arguments.static_analysis,
         log_format,
         output,
-    ) {
-        Ok(analysed) => analysed,
-        Err(code) => return code,
-    };
-    // 4. Schedule and execute: schemas, `on-run-start` hooks, the nodes along
-    //    the DAG on worker threads (see [`scheduler`]), `on-run-end` hooks.
+    )?;
+    // 4. Schedule and execute, only now that everything selected was
+    //    analysed: schemas, `on-run-start` hooks, the nodes along the DAG on
+    //    worker threads (the scheduler plans as it dispatches, see
+    //    [`scheduler`]), `on-run-end` hooks.
     let context = RunContext {
         project: session.project(),
         dialect: session.dialect,
@@ -114,20 +108,17 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
     // warehouse (the adapter itself stays open until the command returns).
     drop(context);
     drop(warehouse.main_connection);
-    let results = match executed {
-        Ok(results) => results,
-        Err(diagnostic) => {
-            report_diagnostics(&session.load, &[diagnostic], log_format, output);
-            return exit_code::PROJECT_ERROR;
-        }
-    };
+    let results = executed.map_err(|diagnostic| {
+        report_diagnostics(&session.load, &[diagnostic], log_format, output);
+        exit_code::PROJECT_ERROR
+    })?;
     // 5. Report the failed nodes' diagnostics, once every node has finished,
     //    so they are not interleaved with the nodes' lines.
     report::report_node_diagnostics(&mut session.load, &results, log_format, output);
     // 6. Write the artifacts: those of `compile` (dbt writes them on every
-    //    run) and the run's own, then the summary, which is the last thing
-    //    the user reads.
-    if let Err(error) = write_results(
+    //    run) and the run's own; then the summary, the last thing the user
+    //    reads.
+    let written = write_results(
         &session,
         kind,
         arguments,
@@ -135,18 +126,19 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
         &results,
         &analysed.output_schemas,
         started,
-    ) {
+    );
+    if let Err(error) = written {
         let _ = writeln!(
             output.stderr,
             "error: could not write the run artifacts: {error}"
         );
     }
     console.print_summary(session.project(), &results, started, output);
-    if console.failed(&results) {
+    Ok(if console.failed(&results) {
         exit_code::PROJECT_ERROR
     } else {
         exit_code::SUCCESS
-    }
+    })
 }
 
 /// Phase 1: which nodes the command runs (selected, and of a kind it runs)
