@@ -2,7 +2,7 @@
 //! (the session), opening the target's warehouse, selecting nodes, reporting
 //! diagnostics, the summary line and the exit code they imply.
 
-use crate::adapter::Adapter;
+use crate::adapter::{Adapter, Connection};
 use crate::cli::{exit_code, LogFormat, Output, ProjectArgs, SelectionArgs};
 use crate::diagnostics::{DiagnosticContext, RenderedOrigin};
 use crate::select::{parse_selector, SelectableNode, SelectionGraph, Selector};
@@ -284,7 +284,7 @@ pub(crate) fn select_nodes(
     clippy::result_large_err,
     reason = "a Diagnostic is the one error of opening the warehouse, reported at once"
 )]
-pub(crate) fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, Diagnostic> {
+fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, Diagnostic> {
     let target = &project.target;
     match target.adapter_type.as_str() {
         "duckdb" => {
@@ -307,5 +307,29 @@ pub(crate) fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, Diagno
             format!("fusionc cannot run projects on `{other}` yet: it runs them on duckdb"),
         )
         .with_help("`fusionc compile` analyses the project for any supported dialect")),
+    }
+}
+
+/// Opens the profile's warehouse and one connection to it. A failure is
+/// reported, and returned as the exit code.
+pub(crate) fn connect_to_warehouse(
+    session: &Session,
+    log_format: LogFormat,
+    output: &mut Output<'_>,
+) -> Result<(Box<dyn Adapter>, Box<dyn Connection>), i32> {
+    let adapter = match open_adapter(session.project()) {
+        Ok(adapter) => adapter,
+        Err(diagnostic) => {
+            report_diagnostics(&session.load, &[diagnostic], log_format, output);
+            return Err(exit_code::USAGE_ERROR);
+        }
+    };
+    match adapter.connect() {
+        Ok(connection) => Ok((adapter, connection)),
+        Err(error) => {
+            let diagnostic = Diagnostic::new(Code::WarehouseUnavailable, error.message);
+            report_diagnostics(&session.load, &[diagnostic], log_format, output);
+            Err(exit_code::USAGE_ERROR)
+        }
     }
 }

@@ -5,7 +5,7 @@
 use crate::artifacts::compiled::{compiled_sql, compiled_sql_of};
 use crate::cli::{exit_code, Output, ShowArgs, ShowOutput};
 use crate::run::node::{relation_of, SharedConnection};
-use crate::session::{load_session, open_adapter, report_diagnostics, select_nodes};
+use crate::session::{connect_to_warehouse, load_session, report_diagnostics, select_nodes};
 use fusion_frontend::runtime::Warehouse;
 use fusion_frontend::runtime::{QueryTable, RunRenderOptions};
 use fusion_ir::codes::Code;
@@ -22,21 +22,11 @@ pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
         Err(code) => return code,
     };
     let project = session.project();
-    let adapter = match open_adapter(project) {
-        Ok(adapter) => adapter,
-        Err(diagnostic) => {
-            report_diagnostics(&session.load, &[diagnostic], log_format, output);
-            return exit_code::USAGE_ERROR;
-        }
+    let (adapter, connection) = match connect_to_warehouse(&session, log_format, output) {
+        Ok(warehouse) => warehouse,
+        Err(code) => return code,
     };
-    let connection = match adapter.connect() {
-        Ok(connection) => SharedConnection::new(connection),
-        Err(error) => {
-            let diagnostic = Diagnostic::new(Code::WarehouseUnavailable, error.message);
-            report_diagnostics(&session.load, &[diagnostic], log_format, output);
-            return exit_code::USAGE_ERROR;
-        }
-    };
+    let connection = SharedConnection::new(connection);
     let (name, sql) = if let Some(inline) = &arguments.inline {
         let options = RunRenderOptions {
             is_incremental: false,

@@ -26,7 +26,7 @@ use crate::adapter::Adapter;
 use crate::artifacts::run_results::write_run_results;
 use crate::cli::{exit_code, LogFormat, Output, RunArgs, SelectionArgs, StaticAnalysisFlag};
 use crate::session::{
-    is_usage_error, load_session, open_adapter, report_diagnostics, select_nodes, Session,
+    connect_to_warehouse, is_usage_error, load_session, report_diagnostics, select_nodes, Session,
 };
 use context::{RunContext, RunKind};
 use fusion_frontend::runtime::{RelationKind, RunRenderOptions, RunRendered, Warehouse};
@@ -183,24 +183,10 @@ fn open_warehouse(
     log_format: LogFormat,
     output: &mut Output<'_>,
 ) -> Result<OpenWarehouse, i32> {
-    let adapter = match open_adapter(session.project()) {
-        Ok(adapter) => adapter,
-        Err(diagnostic) => {
-            report_diagnostics(&session.load, &[diagnostic], log_format, output);
-            return Err(exit_code::USAGE_ERROR);
-        }
-    };
-    let main_connection = match adapter.connect() {
-        Ok(connection) => SharedConnection::new(connection),
-        Err(error) => {
-            let diagnostic = Diagnostic::new(Code::WarehouseUnavailable, error.message);
-            report_diagnostics(&session.load, &[diagnostic], log_format, output);
-            return Err(exit_code::USAGE_ERROR);
-        }
-    };
+    let (adapter, connection) = connect_to_warehouse(session, log_format, output)?;
     Ok(OpenWarehouse {
         adapter,
-        main_connection,
+        main_connection: SharedConnection::new(connection),
     })
 }
 
