@@ -310,13 +310,19 @@ fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, Diagnostic> {
     }
 }
 
+/// The profile's warehouse and a first connection to it.
+pub(crate) struct ConnectedWarehouse {
+    pub(crate) adapter: Box<dyn Adapter>,
+    pub(crate) connection: Box<dyn Connection>,
+}
+
 /// Opens the profile's warehouse and one connection to it. A failure is
 /// reported, and returned as the exit code.
 pub(crate) fn connect_to_warehouse(
     session: &Session,
     log_format: LogFormat,
     output: &mut Output<'_>,
-) -> Result<(Box<dyn Adapter>, Box<dyn Connection>), i32> {
+) -> Result<ConnectedWarehouse, i32> {
     let adapter = match open_adapter(session.project()) {
         Ok(adapter) => adapter,
         Err(diagnostic) => {
@@ -325,7 +331,10 @@ pub(crate) fn connect_to_warehouse(
         }
     };
     match adapter.connect() {
-        Ok(connection) => Ok((adapter, connection)),
+        Ok(connection) => Ok(ConnectedWarehouse {
+            adapter,
+            connection,
+        }),
         Err(error) => {
             let diagnostic = Diagnostic::new(Code::WarehouseUnavailable, error.message);
             report_diagnostics(&session.load, &[diagnostic], log_format, output);

@@ -23,10 +23,12 @@ pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
     };
     let project = session.project();
     let (adapter, connection) = match connect_to_warehouse(&session, log_format, output) {
-        Ok(warehouse) => warehouse,
+        Ok(warehouse) => (
+            warehouse.adapter,
+            SharedConnection::new(warehouse.connection),
+        ),
         Err(code) => return code,
     };
-    let connection = SharedConnection::new(connection);
     let (name, sql) = if let Some(inline) = &arguments.inline {
         let options = RunRenderOptions {
             is_incremental: false,

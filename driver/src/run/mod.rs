@@ -183,10 +183,10 @@ fn open_warehouse(
     log_format: LogFormat,
     output: &mut Output<'_>,
 ) -> Result<OpenWarehouse, i32> {
-    let (adapter, connection) = connect_to_warehouse(session, log_format, output)?;
+    let warehouse = connect_to_warehouse(session, log_format, output)?;
     Ok(OpenWarehouse {
-        adapter,
-        main_connection: SharedConnection::new(connection),
+        adapter: warehouse.adapter,
+        main_connection: SharedConnection::new(warehouse.connection),
     })
 }
 
