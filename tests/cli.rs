@@ -1,6 +1,6 @@
 //! End-to-end tests of the `fusionc` command line: fixture projects in
 //! `tests/projects/` (each broken in one way) and the example project, run
-//! through `fusion_driver::cli::run` with captured output.
+//! through `fusion_driver::run_command_line` with captured output.
 
 use fusionc_tests::{copy_tree, regex_escape, repository_root, run_cli, sub_folders, CliRun};
 use std::path::Path;

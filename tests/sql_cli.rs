@@ -1,7 +1,8 @@
 //! `fusionc sql parse` and `fusionc sql check`: fixture files in, the
 //! printed output and exit code snapshotted.
 
-use fusion_driver::cli::{run, Output};
+use fusion_driver::cli::Output;
+use fusion_driver::run_command_line;
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/sql_cli/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -17,7 +18,7 @@ fn run_captured(arguments: &[&str]) -> String {
             stderr: &mut stderr,
             color: false,
         };
-        run(arguments.iter().copied(), &mut output)
+        run_command_line(arguments.iter().copied(), &mut output)
     };
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
     format!(

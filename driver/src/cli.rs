@@ -1,6 +1,9 @@
-//! The command line: arguments (clap) and dispatch to the commands.
+//! The command line's vocabulary: the arguments of every command (clap), the
+//! output streams and the exit codes. It imports nothing else of the driver,
+//! so every command can import it; `crate::run_command_line` dispatches.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -21,21 +24,21 @@ pub enum Command {
     /// List the project's nodes, one per line.
     Ls(ListArgs),
     /// Column-level lineage of a model or one of its columns: what it reads (up) or what reads it (down).
-    Lineage(crate::lineage_command::LineageArgs),
+    Lineage(LineageArgs),
     /// Work on single SQL texts without a project: parse, check.
     Sql(SqlArgs),
     /// Load the seeds (CSV files) into the warehouse.
-    Seed(crate::run::RunArgs),
+    Seed(RunArgs),
     /// Build the selected models in the warehouse, in DAG order.
-    Run(crate::run::RunArgs),
+    Run(RunArgs),
     /// Record the selected snapshots' history.
-    Snapshot(crate::run::RunArgs),
+    Snapshot(RunArgs),
     /// Run the selected data tests.
-    Test(crate::run::RunArgs),
+    Test(RunArgs),
     /// Seeds, models, snapshots and tests in DAG order; a node's tests run right after it.
-    Build(crate::run::RunArgs),
+    Build(RunArgs),
     /// Run a query (a model, or inline SQL with Jinja) and print its rows.
-    Show(crate::show::ShowArgs),
+    Show(ShowArgs),
 }
 
 /// `fusionc sql <subcommand>`.
@@ -49,11 +52,11 @@ pub struct SqlArgs {
 #[derive(Debug, Subcommand)]
 pub enum SqlCommand {
     /// Check the syntax of SQL in one dialect; prints the syntax tree.
-    Parse(crate::sql_command::SqlInputArgs),
+    Parse(SqlInputArgs),
     /// Parse, bind and type check SQL; prints the output columns and their types.
-    Check(crate::sql_command::SqlCheckArgs),
+    Check(SqlCheckArgs),
     /// Column lineage of SQL: for each output column, the table columns it reads and how.
-    Lineage(crate::sql_command::SqlCheckArgs),
+    Lineage(SqlCheckArgs),
 }
 
 /// Options every project command takes.
@@ -123,6 +126,140 @@ pub enum ListOutput {
     Json,
 }
 
+// ---- `fusionc lineage` ----
+
+#[derive(Debug, Args)]
+pub struct LineageArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// A model, seed, snapshot or source (`name`, `source_name.table` or a
+    /// unique id), optionally followed by `.column`.
+    #[arg(value_name = "NODE[.COLUMN]")]
+    pub node_or_column: String,
+    /// Which way to walk: to the columns read (up), to the readers (down), or both.
+    #[arg(long, value_enum, default_value_t = LineageDirection::Up)]
+    pub direction: LineageDirection,
+    /// How many edges to follow (all when absent).
+    #[arg(long)]
+    pub depth: Option<usize>,
+    /// How to print the lineage.
+    #[arg(long, short = 'o', value_enum, default_value_t = LineageOutput::Tree)]
+    pub output: LineageOutput,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineageDirection {
+    Up,
+    Down,
+    Both,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LineageOutput {
+    /// An indented tree, for people.
+    Tree,
+    /// One JSON object: every column reached, with the edge that reached it.
+    Json,
+    /// A Graphviz digraph.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
+}
+
+// ---- `fusionc sql` ----
+
+/// How `fusionc sql` prints its results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SqlOutput {
+    /// For people: a summary, columns as `name type`, rendered diagnostics.
+    Text,
+    /// For tools: one JSON object.
+    Json,
+}
+
+/// What every `fusionc sql` subcommand reads.
+#[derive(Debug, Args)]
+pub struct SqlInputArgs {
+    /// The dialect: duckdb, snowflake, bigquery, databricks (or spark), redshift, postgres.
+    #[arg(long, short = 'd')]
+    pub dialect: String,
+    /// The SQL file to read; `-` or nothing reads standard input.
+    pub file: Option<PathBuf>,
+    /// How to print results.
+    #[arg(long, short = 'o', value_enum, default_value_t = SqlOutput::Text)]
+    pub output: SqlOutput,
+}
+
+/// Arguments of `fusionc sql check`.
+#[derive(Debug, Args)]
+pub struct SqlCheckArgs {
+    #[command(flatten)]
+    pub input: SqlInputArgs,
+    /// A JSON file mapping table names (optionally `schema.table`) to
+    /// `{column: type}`.
+    #[arg(long)]
+    pub schema: Option<PathBuf>,
+}
+
+// ---- `fusionc show` ----
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// SQL to run instead of a model; Jinja (ref, source, macros) is rendered.
+    #[arg(long)]
+    pub inline: Option<String>,
+    /// At most this many rows (a negative number shows them all).
+    #[arg(long, default_value_t = 5, allow_negative_numbers = true)]
+    pub limit: i64,
+    /// How to print the rows.
+    #[arg(long, value_enum, default_value_t = ShowOutput::Text)]
+    pub output: ShowOutput,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShowOutput {
+    /// A Markdown-style table.
+    Text,
+    /// `{"node": ..., "show": [{column: value}, ...]}`.
+    Json,
+}
+
+// ---- `fusionc seed | run | snapshot | test | build` ----
+
+/// The static analysis modes a flag can ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StaticAnalysisFlag {
+    /// Analyse everything ahead of time; any error stops the command before it writes.
+    On,
+    /// Same as `on`.
+    Strict,
+    /// Analyse, but report findings as warnings.
+    Baseline,
+    /// Analyse just in time, after the node's parents ran.
+    Unsafe,
+    /// No analysis.
+    Off,
+}
+
+/// Options of the commands that execute.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Worker threads (else the profile's `threads`).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Rebuild incremental models from scratch, and reload seeds.
+    #[arg(long)]
+    pub full_refresh: bool,
+    /// Override every node's `static_analysis` config.
+    #[arg(long, value_enum)]
+    pub static_analysis: Option<StaticAnalysisFlag>,
+}
+
 /// Process exit codes.
 pub mod exit_code {
     /// No error was found.
@@ -140,58 +277,4 @@ pub struct Output<'a> {
     pub stderr: &'a mut dyn Write,
     /// Whether stderr is a terminal that understands colours.
     pub color: bool,
-}
-
-/// Runs fusionc with these arguments (the first is the program name).
-/// Returns the process exit code.
-pub fn run<I, T>(arguments: I, output: &mut Output<'_>) -> i32
-where
-    I: IntoIterator<Item = T>,
-    T: Into<std::ffi::OsString> + Clone,
-{
-    let cli = match Cli::try_parse_from(arguments) {
-        Ok(cli) => cli,
-        Err(error) => {
-            let code = error.exit_code();
-            let rendered = if output.color {
-                error.render().ansi().to_string()
-            } else {
-                error.render().to_string()
-            };
-            let stream: &mut dyn Write = if error.use_stderr() {
-                output.stderr
-            } else {
-                output.stdout
-            };
-            let _ = write!(stream, "{rendered}");
-            return code;
-        }
-    };
-    match cli.command {
-        Command::Parse(arguments) => crate::commands::parse(&arguments, output),
-        Command::Compile(arguments) => crate::commands::compile(&arguments, output),
-        Command::Ls(arguments) => crate::commands::list(&arguments, output),
-        Command::Lineage(arguments) => crate::lineage_command::lineage(&arguments, output),
-        Command::Sql(arguments) => match arguments.command {
-            SqlCommand::Parse(arguments) => crate::sql_command::parse(&arguments, output),
-            SqlCommand::Check(arguments) => crate::sql_command::check(&arguments, output),
-            SqlCommand::Lineage(arguments) => crate::sql_command::lineage(&arguments, output),
-        },
-        Command::Seed(arguments) => {
-            crate::run::execute(crate::run::RunKind::Seed, &arguments, output)
-        }
-        Command::Run(arguments) => {
-            crate::run::execute(crate::run::RunKind::Run, &arguments, output)
-        }
-        Command::Snapshot(arguments) => {
-            crate::run::execute(crate::run::RunKind::Snapshot, &arguments, output)
-        }
-        Command::Test(arguments) => {
-            crate::run::execute(crate::run::RunKind::Test, &arguments, output)
-        }
-        Command::Build(arguments) => {
-            crate::run::execute(crate::run::RunKind::Build, &arguments, output)
-        }
-        Command::Show(arguments) => crate::show::show(&arguments, output),
-    }
 }

@@ -1,17 +1,67 @@
 //! `fusion-driver`: the fusionc command line. The only crate that writes to
-//! the terminal, sets exit codes, or (later) talks to warehouses.
+//! the terminal, sets exit codes, or talks to warehouses.
+//!
+//! Layout: `cli` holds the arguments and exit codes; `session` the helpers
+//! every command shares (loading the project, selecting nodes, reporting
+//! diagnostics); `commands/` one module per subcommand; `artifacts/` the files
+//! written under `target/`; `pipeline` the compile-time analysis; `run/` the
+//! commands that execute in the warehouse; `adapter/` the warehouses.
+//! [`run_command_line`] parses the arguments and dispatches to a command.
 
 pub mod adapter;
-mod catalog_artifact;
+mod artifacts;
 pub mod cli;
 mod commands;
-mod compiled;
 pub mod diagnostics;
-mod lineage_artifact;
-mod lineage_command;
-mod manifest;
 mod pipeline;
 pub mod run;
 pub mod select;
-mod show;
-pub mod sql_command;
+mod session;
+
+use crate::cli::{Cli, Command, Output, SqlCommand};
+use clap::Parser;
+use std::io::Write;
+
+/// Runs fusionc with these arguments (the first is the program name).
+/// Returns the process exit code.
+pub fn run_command_line<I, T>(arguments: I, output: &mut Output<'_>) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(arguments) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = error.exit_code();
+            let rendered = if output.color {
+                error.render().ansi().to_string()
+            } else {
+                error.render().to_string()
+            };
+            let stream: &mut dyn Write = if error.use_stderr() {
+                output.stderr
+            } else {
+                output.stdout
+            };
+            let _ = write!(stream, "{rendered}");
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Parse(arguments) => commands::parse::parse(&arguments, output),
+        Command::Compile(arguments) => commands::compile::compile(&arguments, output),
+        Command::Ls(arguments) => commands::ls::list(&arguments, output),
+        Command::Lineage(arguments) => commands::lineage::lineage(&arguments, output),
+        Command::Sql(arguments) => match arguments.command {
+            SqlCommand::Parse(arguments) => commands::sql::parse(&arguments, output),
+            SqlCommand::Check(arguments) => commands::sql::check(&arguments, output),
+            SqlCommand::Lineage(arguments) => commands::sql::lineage(&arguments, output),
+        },
+        Command::Seed(arguments) => commands::run::seed(&arguments, output),
+        Command::Run(arguments) => commands::run::run(&arguments, output),
+        Command::Snapshot(arguments) => commands::run::snapshot(&arguments, output),
+        Command::Test(arguments) => commands::run::test(&arguments, output),
+        Command::Build(arguments) => commands::run::build(&arguments, output),
+        Command::Show(arguments) => commands::show::show(&arguments, output),
+    }
+}

@@ -1,5 +1,5 @@
 //! The `fusionc` binary: a thin wrapper that hands the process arguments and
-//! streams to `fusion_driver::cli::run`.
+//! streams to `fusion_driver::run_command_line`.
 
 use std::io::IsTerminal;
 
@@ -21,7 +21,7 @@ fn main() {
             stderr: &mut stderr_lock,
             color,
         };
-        fusion_driver::cli::run(std::env::args_os(), &mut output)
+        fusion_driver::run_command_line(std::env::args_os(), &mut output)
     };
     std::process::exit(code);
 }

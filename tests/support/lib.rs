@@ -29,7 +29,7 @@ pub fn run_cli<S: AsRef<str>>(arguments: &[S]) -> CliRun {
             stderr: &mut stderr,
             color: false,
         };
-        fusion_driver::cli::run(
+        fusion_driver::run_command_line(
             std::iter::once("fusionc".to_string()).chain(
                 arguments
                     .iter()

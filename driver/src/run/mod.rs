@@ -2,170 +2,216 @@
 //! was selected ahead of time, and only then build it in the warehouse, in
 //! DAG order, on `--threads` workers.
 //!
-//! The order of work, and why:
-//! 1. Load and render the project (compile-time Jinja), select nodes.
-//! 2. Open the warehouse and read, without writing, which incremental models
-//!    already exist: their `is_incremental()` branch is what will run, so it
-//!    is what gets rendered and analysed.
-//! 3. Static analysis of every selected node, in the mode its config (or
-//!    `--static-analysis`) asks for, never stricter than its parents'.
-//!    Errors in `on` nodes stop the command before anything is written.
-//! 4. `on-run-start` hooks, then the nodes (see [`scheduler`]), then
-//!    `on-run-end`; artifacts last.
+//! [`execute`] is the pipeline; each of its phases is a function below with
+//! its inputs and outputs in its signature, and `execute` says why each
+//! comes where it does. The parts: `context` (what the phases and workers
+//! share), `modes` (static analysis modes), `node` (one node's preparation),
+//! `hooks` (schemas and project hooks), `scheduler` (the DAG on workers),
+//! `materialize` (the SQL of each materialization), `report` (the console).
 
 #![expect(
     clippy::result_large_err,
     reason = "a Diagnostic is the error of a node or of the run: one per failure, reported at once"
 )]
 
+pub mod context;
+mod hooks;
 pub mod materialize;
 pub mod modes;
-mod node;
-mod report;
+pub(crate) mod node;
+pub(crate) mod report;
 mod scheduler;
 
-use crate::adapter::{Adapter, Connection};
-use crate::cli::{exit_code, Output, SelectionArgs};
-use crate::commands::{is_usage_error, load, report as report_diagnostics, select};
-use clap::{Args, ValueEnum};
-use fusion_frontend::runtime::{RelationKind, RunRenderOptions, Warehouse};
-use fusion_frontend::{Project, Rendered};
+use crate::adapter::Adapter;
+use crate::artifacts::run_results::write_run_results;
+use crate::cli::{exit_code, LogFormat, Output, RunArgs, SelectionArgs, StaticAnalysisFlag};
+use crate::session::{
+    connect_to_warehouse, is_usage_error, load_session, report_diagnostics, select_nodes, Session,
+};
+use context::{RunContext, RunKind};
+use fusion_frontend::runtime::{RelationKind, RunRenderOptions, RunRendered, Warehouse};
+use fusion_frontend::Rendered;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::{Diagnostic, Severity};
 use fusion_ir::graph::{NodeId, NodeKind};
+use fusion_ir::schema::RelationSchema;
 use fusion_ir::span::FileId;
 use modes::AnalysisMode;
+use node::SharedConnection;
+use report::{NodeResult, RunReport};
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Which command runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RunKind {
-    Seed,
-    Run,
-    Snapshot,
-    Test,
-    Build,
-}
-
-impl RunKind {
-    fn runs(self, kind: NodeKind) -> bool {
-        match self {
-            RunKind::Seed => kind == NodeKind::Seed,
-            RunKind::Run => kind == NodeKind::Model,
-            RunKind::Snapshot => kind == NodeKind::Snapshot,
-            RunKind::Test => kind == NodeKind::Test,
-            RunKind::Build => matches!(
-                kind,
-                NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot | NodeKind::Test
-            ),
-        }
-    }
-
-    /// `flags.WHICH` as dbt spells it.
-    pub fn which(self) -> &'static str {
-        match self {
-            RunKind::Seed => "seed",
-            RunKind::Run => "run",
-            RunKind::Snapshot => "snapshot",
-            RunKind::Test => "test",
-            RunKind::Build => "build",
-        }
-    }
-}
-
-/// The static analysis modes a flag can ask for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum StaticAnalysisFlag {
-    /// Analyse everything ahead of time; any error stops the command before it writes.
-    On,
-    /// Same as `on`.
-    Strict,
-    /// Analyse, but report findings as warnings.
-    Baseline,
-    /// Analyse just in time, after the node's parents ran.
-    Unsafe,
-    /// No analysis.
-    Off,
-}
-
-/// Options of the commands that execute.
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-    /// Worker threads (else the profile's `threads`).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Rebuild incremental models from scratch, and reload seeds.
-    #[arg(long)]
-    pub full_refresh: bool,
-    /// Override every node's `static_analysis` config.
-    #[arg(long, value_enum)]
-    pub static_analysis: Option<StaticAnalysisFlag>,
-}
-
-/// Everything the workers share, read-only.
-pub(crate) struct RunContext<'a> {
-    pub project: &'a Project,
-    pub dialect: &'static dyn fusion_dialects::Dialect,
-    pub adapter: &'a dyn Adapter,
-    pub kind: RunKind,
-    pub full_refresh: bool,
-    pub modes: Vec<AnalysisMode>,
-    /// Incremental models whose relation exists (their `is_incremental()` is true).
-    pub incremental_exists: Vec<bool>,
-}
-
 /// Runs `fusionc <kind>`; returns the exit code.
 pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i32 {
+    run_phases(kind, arguments, output).unwrap_or_else(|code| code)
+}
+
+/// The phases of a run, in order. A phase that stops the command has
+/// already reported why, and returns the exit code as its error.
+fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Result<i32, i32> {
     let started = Instant::now();
     let log_format = arguments.selection.project.log_format;
-    let mut session = match load(&arguments.selection.project, output) {
-        Ok(session) => session,
-        Err(code) => return code,
+    // 1. Load and render the project (compile-time Jinja) and select: a bad
+    //    project or selector stops the command before the warehouse opens.
+    let mut session = load_session(&arguments.selection.project, output)?;
+    let (selected, order) = select_nodes_to_run(&session, kind, &arguments.selection, output)?;
+    // 2. Open the warehouse and read, without writing, which incremental
+    //    models already exist: their `is_incremental()` branch is what will
+    //    run, so it is rendered again before analysis sees it.
+    let warehouse = open_warehouse(&session, log_format, output)?;
+    let incremental = render_existing_incremental_models(
+        &mut session,
+        kind,
+        &selected,
+        &warehouse.main_connection,
+        arguments.full_refresh,
+    );
+    // 3. Static analysis of every selected node, in the mode its config (or
+    //    `--static-analysis`) asks for, never stricter than its parents'.
+    //    Errors in `on` nodes stop the command here, before anything is
+    //    written to the warehouse.
+    let analysed = analyse_before_writing(
+        &session,
+        &order,
+        &selected,
+        &incremental.render_errors,
+        arguments.static_analysis,
+        log_format,
+        output,
+    )?;
+    // 4. Schedule and execute, only now that everything selected was
+    //    analysed: schemas, `on-run-start` hooks, the nodes along the DAG on
+    //    worker threads (the scheduler plans as it dispatches, see
+    //    [`scheduler`]), `on-run-end` hooks.
+    let context = RunContext {
+        project: session.project(),
+        dialect: session.dialect,
+        adapter: warehouse.adapter.as_ref(),
+        kind,
+        full_refresh: arguments.full_refresh,
+        modes: analysed.modes,
+        incremental_exists: incremental.exists,
     };
-    let selected: Vec<bool> = {
-        let project = session.project();
-        let chosen = match select(project, &arguments.selection, output) {
-            Ok(selected) => selected,
-            Err(code) => return code,
-        };
-        project
-            .nodes
-            .iter()
-            .zip(chosen)
-            .map(|(details, chosen)| chosen && kind.runs(details.kind))
-            .collect()
-    };
-    let Ok(order) = session.project().graph.topological_order() else {
+    let mut console = RunReport::new(output.color);
+    let executed = execute_in_warehouse(
+        &context,
+        &selected,
+        &analysed.broken,
+        &warehouse.main_connection,
+        arguments.threads,
+        &mut console,
+        output,
+    );
+    // The workers are done: what follows reads the results, not the
+    // warehouse (the adapter itself stays open until the command returns).
+    drop(context);
+    drop(warehouse.main_connection);
+    let results = executed.map_err(|diagnostic| {
+        report_diagnostics(&session.load, &[diagnostic], log_format, output);
+        exit_code::PROJECT_ERROR
+    })?;
+    // 5. Report the failed nodes' diagnostics, once every node has finished,
+    //    so they are not interleaved with the nodes' lines.
+    report::report_node_diagnostics(&mut session.load, &results, log_format, output);
+    // 6. Write the artifacts: those of `compile` (dbt writes them on every
+    //    run) and the run's own; then the summary, the last thing the user
+    //    reads.
+    let written = write_results(
+        &session,
+        kind,
+        arguments,
+        &selected,
+        &results,
+        &analysed.output_schemas,
+        started,
+    );
+    if let Err(error) = written {
+        let _ = writeln!(
+            output.stderr,
+            "error: could not write the run artifacts: {error}"
+        );
+    }
+    console.print_summary(session.project(), &results, started, output);
+    Ok(if console.failed(&results) {
+        exit_code::PROJECT_ERROR
+    } else {
+        exit_code::SUCCESS
+    })
+}
+
+/// Phase 1: which nodes the command runs (selected, and of a kind it runs)
+/// and the project's DAG order.
+fn select_nodes_to_run(
+    session: &Session,
+    kind: RunKind,
+    selection: &SelectionArgs,
+    output: &mut Output<'_>,
+) -> Result<(Vec<bool>, Vec<NodeId>), i32> {
+    let project = session.project();
+    let chosen = select_nodes(project, selection, output)?;
+    let selected = project
+        .nodes
+        .iter()
+        .zip(chosen)
+        .map(|(details, chosen)| chosen && kind.runs(details.kind))
+        .collect();
+    let Ok(order) = project.graph.topological_order() else {
         // The cycle is among the load diagnostics.
-        report_diagnostics(&session.load, &session.load.diagnostics, log_format, output);
-        return exit_code::PROJECT_ERROR;
+        report_diagnostics(
+            &session.load,
+            &session.load.diagnostics,
+            selection.project.log_format,
+            output,
+        );
+        return Err(exit_code::PROJECT_ERROR);
     };
+    Ok((selected, order))
+}
 
-    // ---- the warehouse ----
-    let target = session.project().target.clone();
-    let adapter = match open_adapter(session.project()) {
-        Ok(adapter) => adapter,
-        Err(diagnostic) => {
-            report_diagnostics(&session.load, &[diagnostic], log_format, output);
-            return exit_code::USAGE_ERROR;
-        }
-    };
-    let main_connection = match adapter.connect() {
-        Ok(connection) => node::SharedConnection::new(connection),
-        Err(error) => {
-            let diagnostic = Diagnostic::new(Code::WarehouseUnavailable, error.message);
-            report_diagnostics(&session.load, &[diagnostic], log_format, output);
-            return exit_code::USAGE_ERROR;
-        }
-    };
+/// The warehouse of the profile's target, with the connection the run uses
+/// outside the workers (introspection, schemas, hooks).
+struct OpenWarehouse {
+    adapter: Box<dyn Adapter>,
+    main_connection: Arc<SharedConnection>,
+}
 
-    // ---- which incremental models run incrementally ----
+/// Phase 2a: opens the warehouse and its main connection.
+fn open_warehouse(
+    session: &Session,
+    log_format: LogFormat,
+    output: &mut Output<'_>,
+) -> Result<OpenWarehouse, i32> {
+    let warehouse = connect_to_warehouse(session, log_format, output)?;
+    Ok(OpenWarehouse {
+        adapter: warehouse.adapter,
+        main_connection: SharedConnection::new(warehouse.connection),
+    })
+}
+
+/// What phase 2b found out about the selected incremental models.
+struct IncrementalModels {
+    /// Per node: an incremental model whose relation exists, so its
+    /// `is_incremental()` is true (unless a full refresh was asked for).
+    exists: Vec<bool>,
+    /// The errors of rendering those models again.
+    render_errors: Vec<Diagnostic>,
+}
+
+/// Phase 2b: finds the selected incremental models whose relation exists
+/// and renders them again with `is_incremental()` true, replacing their
+/// rendered SQL in the session. Introspective models are left to be
+/// rendered just in time.
+fn render_existing_incremental_models(
+    session: &mut Session,
+    kind: RunKind,
+    selected: &[bool],
+    main_connection: &Arc<SharedConnection>,
+    full_refresh: bool,
+) -> IncrementalModels {
     let node_count = session.project().nodes.len();
-    let mut incremental_exists = vec![false; node_count];
+    let mut exists = vec![false; node_count];
     let mut render_errors: Vec<Diagnostic> = Vec::new();
     {
         let project = session.project();
@@ -178,17 +224,14 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
             }
             let relation = node::relation_of(details);
             if let Ok(Some(RelationKind::Table)) = main_connection.lock().relation_kind(&relation) {
-                incremental_exists[index] = !node::full_refresh_of(details, arguments.full_refresh);
+                exists[index] = !node::full_refresh_of(details, full_refresh);
             }
         }
     }
-    let rerendered: Vec<(
-        usize,
-        Result<fusion_frontend::runtime::RunRendered, Diagnostic>,
-    )> = {
+    let rerendered: Vec<(usize, Result<RunRendered, Diagnostic>)> = {
         let project = session.project();
         (0..node_count)
-            .filter(|&index| incremental_exists[index] && !project.nodes[index].introspective)
+            .filter(|&index| exists[index] && !project.nodes[index].introspective)
             .map(|index| {
                 let options = RunRenderOptions {
                     is_incremental: true,
@@ -219,7 +262,7 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
                 let file: FileId = session.load.files.add(path, rendered.sql.as_str());
                 if let Some(project) = session.load.project.as_mut() {
                     project.nodes[index].rendered = Some(Rendered {
-                        sql: std::sync::Arc::from(rendered.sql.as_str()),
+                        sql: Arc::from(rendered.sql.as_str()),
                         file,
                         source_map: fusion_frontend::LazySourceMap::built(rendered.source_map),
                     });
@@ -228,13 +271,41 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
             Err(diagnostic) => render_errors.push(diagnostic),
         }
     }
+    IncrementalModels {
+        exists,
+        render_errors,
+    }
+}
 
-    // ---- static analysis ----
+/// What phase 3 hands to execution.
+struct AnalysedRun {
+    /// Each node's effective static analysis mode.
+    modes: Vec<AnalysisMode>,
+    /// Each node's inferred output schema, for `manifest.json` and
+    /// `catalog.json`.
+    output_schemas: Vec<RelationSchema>,
+    /// Nodes that cannot run whatever their mode: their Jinja did not
+    /// render. Their scheduler reports this error instead of running them.
+    broken: Vec<Option<Diagnostic>>,
+}
+
+/// Phase 3: static analysis of the selected nodes in their modes. Reports
+/// what it found; errors that block the run (usage errors, errors in nodes
+/// analysed ahead of time) stop the command with their exit code.
+fn analyse_before_writing(
+    session: &Session,
+    order: &[NodeId],
+    selected: &[bool],
+    render_errors: &[Diagnostic],
+    flag: Option<StaticAnalysisFlag>,
+    log_format: LogFormat,
+    output: &mut Output<'_>,
+) -> Result<AnalysedRun, i32> {
     let project = session.project();
-    let (modes, mode_errors) = modes::effective_modes(project, &order, arguments.static_analysis);
+    let (modes, mode_errors) = modes::effective_modes(project, order, flag);
     if !mode_errors.is_empty() {
         report_diagnostics(&session.load, &mode_errors, log_format, output);
-        return exit_code::USAGE_ERROR;
+        return Err(exit_code::USAGE_ERROR);
     }
     let analysed: Vec<bool> = selected
         .iter()
@@ -244,21 +315,79 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
     let analysis = crate::pipeline::analyse(
         project,
         session.dialect,
-        &order,
+        order,
         &analysed,
         &session.load.diagnostics,
     );
-    let output_schemas: Vec<fusion_ir::schema::RelationSchema> = analysis
+    let output_schemas: Vec<RelationSchema> = analysis
         .schemas
         .iter()
         .map(|schema| schema.output.clone())
         .collect();
-    let node_of_file = node::nodes_by_file(project);
+    let found = sort_diagnostics_by_mode(
+        session,
+        selected,
+        &modes,
+        render_errors,
+        &analysis.diagnostics,
+    );
+    if found.blocking.iter().any(is_usage_error) {
+        report_diagnostics(&session.load, &found.blocking, log_format, output);
+        return Err(exit_code::USAGE_ERROR);
+    }
+    if !found.blocking.is_empty() {
+        let count = found.blocking.len();
+        let mut all = found.shown;
+        all.extend(found.blocking);
+        all.push(
+            Diagnostic::new(
+                Code::StaticAnalysisBlockedRun,
+                format!(
+                    "static analysis found {count} error{} in the selected nodes: nothing was executed",
+                    if count == 1 { "" } else { "s" }
+                ),
+            )
+            .with_help("fix the errors above, or lower the `static_analysis` of the nodes concerned (baseline reports findings as warnings; off skips analysis)"),
+        );
+        report_diagnostics(&session.load, &all, log_format, output);
+        return Err(exit_code::PROJECT_ERROR);
+    }
+    report_diagnostics(&session.load, &found.shown, log_format, output);
+    Ok(AnalysedRun {
+        modes,
+        output_schemas,
+        broken: found.broken,
+    })
+}
+
+/// The diagnostics of loading, rendering and analysis, sorted by what they
+/// mean for the run.
+struct SortedDiagnostics {
+    /// Shown, and the run goes on.
+    shown: Vec<Diagnostic>,
+    /// Stop the run before anything is written.
+    blocking: Vec<Diagnostic>,
+    /// Per node: the first render error of a node that is not analysed
+    /// ahead of time, so it fails when its turn comes.
+    broken: Vec<Option<Diagnostic>>,
+}
+
+/// Sorts diagnostics by the mode of the node they are in: an error blocks
+/// the run in `on` nodes, is a warning in `baseline` nodes, waits for the
+/// just-in-time analysis in `unsafe` nodes, and is dropped in `off` nodes.
+/// Diagnostics of unselected nodes are dropped; those of no node block.
+fn sort_diagnostics_by_mode(
+    session: &Session,
+    selected: &[bool],
+    modes: &[AnalysisMode],
+    render_errors: &[Diagnostic],
+    analysis_diagnostics: &[Diagnostic],
+) -> SortedDiagnostics {
+    let node_of_file = node::nodes_by_file(session.project());
     let mut shown: Vec<Diagnostic> = Vec::new();
     let mut blocking: Vec<Diagnostic> = Vec::new();
-    // Nodes that cannot run whatever the mode: their Jinja did not render.
-    let mut broken: Vec<Option<Diagnostic>> = vec![None; node_count];
-    for diagnostic in session.load.diagnostics.iter().chain(&render_errors) {
+    let mut broken: Vec<Option<Diagnostic>> = vec![None; selected.len()];
+    for diagnostic in session.load.diagnostics.iter().chain(render_errors) {
         let owner = diagnostic
             .primary
             .as_ref()
@@ -278,7 +407,7 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
             None => shown.push(diagnostic.clone()),
         }
     }
-    for diagnostic in &analysis.diagnostics {
+    for diagnostic in analysis_diagnostics {
         let owner = diagnostic
             .primary
             .as_ref()
@@ -295,275 +424,96 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
             _ => shown.push(diagnostic.clone()),
         }
     }
-    if blocking.iter().any(is_usage_error) {
-        report_diagnostics(&session.load, &blocking, log_format, output);
-        return exit_code::USAGE_ERROR;
+    SortedDiagnostics {
+        shown,
+        blocking,
+        broken,
     }
-    if !blocking.is_empty() {
-        let count = blocking.len();
-        let mut all = shown;
-        all.extend(blocking);
-        all.push(
-            Diagnostic::new(
-                Code::StaticAnalysisBlockedRun,
-                format!(
-                    "static analysis found {count} error{} in the selected nodes: nothing was executed",
-                    if count == 1 { "" } else { "s" }
-                ),
-            )
-            .with_help("fix the errors above, or lower the `static_analysis` of the nodes concerned (baseline reports findings as warnings; off skips analysis)"),
-        );
-        report_diagnostics(&session.load, &all, log_format, output);
-        return exit_code::PROJECT_ERROR;
-    }
-    report_diagnostics(&session.load, &shown, log_format, output);
+}
 
-    // ---- execution ----
-    let threads = arguments
-        .threads
-        .unwrap_or(target.threads.max(1) as usize)
+/// Phase 4: everything the run writes to the warehouse, in order: the
+/// schemas, `on-run-start` hooks, the nodes, `on-run-end` hooks. Returns
+/// the nodes' results (none when an `on-run-start` hook failed), or the
+/// error that stopped the run before any node started.
+fn execute_in_warehouse(
+    context: &RunContext<'_>,
+    selected: &[bool],
+    broken: &[Option<Diagnostic>],
+    main_connection: &Arc<SharedConnection>,
+    threads: Option<usize>,
+    console: &mut RunReport,
+    output: &mut Output<'_>,
+) -> Result<Vec<NodeResult>, Diagnostic> {
+    let project = context.project;
+    let threads = threads
+        .unwrap_or(project.target.threads.max(1) as usize)
         .clamp(1, 64);
-    let context = RunContext {
-        project,
-        dialect: session.dialect,
-        adapter: adapter.as_ref(),
-        kind,
-        full_refresh: arguments.full_refresh,
-        modes,
-        incremental_exists,
-    };
     let run_options = RunRenderOptions {
         is_incremental: false,
-        full_refresh: arguments.full_refresh,
-        which: kind.which(),
+        full_refresh: context.full_refresh,
+        which: context.kind.which(),
         warehouse: None,
     };
-    let mut outcome = report::RunReport::new(output.color);
-    outcome.concurrency(threads, &project.target.target_name, output);
+    console.concurrency(threads, &project.target.target_name, output);
     // Every schema the selected nodes build in, created once up front (as
     // dbt does): concurrent `create schema` statements from several workers
     // conflict in the warehouse.
-    if let Err(diagnostic) = create_schemas(&context, &selected, &main_connection) {
-        report_diagnostics(&session.load, &[diagnostic], log_format, output);
-        return exit_code::PROJECT_ERROR;
-    }
-    let hook_failure = run_project_hooks(
-        &context,
-        &main_connection,
+    hooks::create_schemas(context, selected, main_connection)?;
+    let hook_failure = hooks::run_project_hooks(
+        context,
+        main_connection,
         &project.settings.on_run_start,
         "on-run-start",
         &run_options,
-        &mut outcome,
+        console,
         output,
     );
-    let results = if hook_failure {
-        Vec::new()
-    } else {
-        scheduler::run_nodes(&context, &selected, &broken, threads, &mut outcome, output)
-    };
-    if !hook_failure {
-        run_project_hooks(
-            &context,
-            &main_connection,
-            &project.settings.on_run_end,
-            "on-run-end",
-            &run_options,
-            &mut outcome,
-            output,
-        );
+    if hook_failure {
+        return Ok(Vec::new());
     }
-    drop(main_connection);
-    let jit_files =
-        report::report_node_diagnostics(&mut session.load, &results, log_format, output);
+    let results = scheduler::run_nodes(context, selected, broken, threads, console, output);
+    hooks::run_project_hooks(
+        context,
+        main_connection,
+        &project.settings.on_run_end,
+        "on-run-end",
+        &run_options,
+        console,
+        output,
+    );
+    Ok(results)
+}
+
+/// Phase 6: the artifacts. dbt writes the manifest and the compiled SQL on
+/// every run, beside the run's own `run_results.json` and executed SQL; a
+/// node's compiled SQL is what it ran when it ran, else its rendered SQL.
+fn write_results(
+    session: &Session,
+    kind: RunKind,
+    arguments: &RunArgs,
+    selected: &[bool],
+    results: &[NodeResult],
+    output_schemas: &[RelationSchema],
+    started: Instant,
+) -> std::io::Result<()> {
     let project = session.project();
-    // dbt writes the manifest and the compiled SQL on every run, beside the
-    // run's own artifacts.
     let mut compiled_sql: Vec<Option<Cow<'_, str>>> = vec![None; project.nodes.len()];
-    for result in &results {
+    for result in results {
         if let Some(sql) = &result.compiled {
             compiled_sql[result.id.index()] = Some(Cow::Borrowed(sql.as_str()));
         }
     }
     for (index, details) in project.nodes.iter().enumerate() {
         if selected[index] && compiled_sql[index].is_none() && details.rendered.is_some() {
-            compiled_sql[index] = crate::compiled::compiled_sql(project, NodeId(index as u32));
+            compiled_sql[index] =
+                crate::artifacts::compiled::compiled_sql(project, NodeId(index as u32));
         }
     }
-    let written = crate::commands::write_artifacts(
+    crate::artifacts::write_compile_artifacts(
         project,
         &compiled_sql,
-        &output_schemas,
+        output_schemas,
         session.dialect.semantics(),
-    )
-    .and_then(|_| report::write_run_artifacts(project, kind, &results, started, arguments));
-    if let Err(error) = written {
-        let _ = writeln!(
-            output.stderr,
-            "error: could not write the run artifacts: {error}"
-        );
-    }
-    let _ = jit_files;
-    outcome.print_summary(project, &results, started, output);
-    if outcome.failed(&results) {
-        exit_code::PROJECT_ERROR
-    } else {
-        exit_code::SUCCESS
-    }
-}
-
-/// Creates the schemas of the selected nodes that write a relation.
-fn create_schemas(
-    context: &RunContext<'_>,
-    selected: &[bool],
-    connection: &node::SharedConnection,
-) -> Result<(), Diagnostic> {
-    let mut schemas: Vec<(Option<String>, String)> = Vec::new();
-    for (index, details) in context.project.nodes.iter().enumerate() {
-        let writes = match details.kind {
-            NodeKind::Seed | NodeKind::Snapshot => true,
-            NodeKind::Model => details.config.materialized() != "ephemeral",
-            _ => false,
-        };
-        if !selected[index] || !writes {
-            continue;
-        }
-        let relation = node::relation_of(details);
-        if let Some(schema) = relation.schema {
-            let key = (relation.database, schema);
-            if !schemas.contains(&key) {
-                schemas.push(key);
-            }
-        }
-    }
-    let mut connection = connection.lock();
-    for (database, schema) in schemas {
-        let sql = context
-            .adapter
-            .flavor()
-            .create_schema(database.as_deref(), &schema);
-        connection.execute(&sql).map_err(|error| {
-            Diagnostic::new(
-                Code::WarehouseUnavailable,
-                format!("cannot create schema `{schema}`: {}", error.message),
-            )
-        })?;
-    }
-    Ok(())
-}
-
-/// Runs `on-run-start` or `on-run-end`; true when one failed.
-fn run_project_hooks(
-    context: &RunContext<'_>,
-    connection: &Arc<node::SharedConnection>,
-    hooks: &[String],
-    label: &str,
-    options: &RunRenderOptions<'_>,
-    outcome: &mut report::RunReport,
-    output: &mut Output<'_>,
-) -> bool {
-    if hooks.is_empty() {
-        return false;
-    }
-    let _ = writeln!(
-        output.stdout,
-        "Running {} {label} hook{}",
-        hooks.len(),
-        if hooks.len() == 1 { "" } else { "s" }
-    );
-    for (index, hook) in hooks.iter().enumerate() {
-        let started = Instant::now();
-        let options = RunRenderOptions {
-            is_incremental: false,
-            full_refresh: options.full_refresh,
-            which: options.which,
-            warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
-        };
-        let sql = context.project.render_string(hook, None, &options);
-        let result = match sql {
-            Ok(sql) if sql.trim().is_empty() => Ok(()),
-            Ok(sql) => {
-                let mut connection = connection.lock();
-                let result = connection.execute(&sql).map_err(|error| error.message);
-                if crate::adapter::may_change_catalog(&sql) {
-                    connection.catalog_unknown();
-                }
-                result
-            }
-            Err(diagnostic) => Err(diagnostic.message),
-        };
-        let name = format!(
-            "{}-on-run-{}-{index}",
-            context.project.name,
-            if label == "on-run-start" {
-                "start"
-            } else {
-                "end"
-            }
-        );
-        match result {
-            Ok(()) => {
-                let _ = writeln!(
-                    output.stdout,
-                    "{} of {} OK hook: {name} [OK in {:.2}s]",
-                    index + 1,
-                    hooks.len(),
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            Err(message) => {
-                let _ = writeln!(
-                    output.stdout,
-                    "{} of {} ERROR hook: {name} [ERROR in {:.2}s]",
-                    index + 1,
-                    hooks.len(),
-                    started.elapsed().as_secs_f64()
-                );
-                outcome
-                    .hook_errors
-                    .push(format!("{label} hook {name} failed: {message}"));
-                return true;
-            }
-        }
-    }
-    false
-}
-
-/// Opens the warehouse the profile's target names.
-pub(crate) fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, Diagnostic> {
-    let target = &project.target;
-    match target.adapter_type.as_str() {
-        "duckdb" => {
-            let path = target
-                .path
-                .clone()
-                .unwrap_or_else(|| ":memory:".to_string());
-            let options = crate::adapter::duckdb::DuckDbSessionOptions::from_target(&target.extra);
-            crate::adapter::duckdb::DuckDbAdapter::open_with(&path, &options)
-                .map(|adapter| Box::new(adapter) as Box<dyn Adapter>)
-                .map_err(|error| {
-                    Diagnostic::new(Code::WarehouseUnavailable, error.message).with_help(format!(
-                        "check `path` of target `{}` in profile `{}`",
-                        target.target_name, target.profile_name
-                    ))
-                })
-        }
-        other => Err(Diagnostic::new(
-            Code::UnsupportedAdapter,
-            format!("fusionc cannot run projects on `{other}` yet: it runs them on duckdb"),
-        )
-        .with_help("`fusionc compile` analyses the project for any supported dialect")),
-    }
-}
-
-/// A connection as run-time Jinja sees the warehouse.
-pub(crate) fn shared_connection(connection: Box<dyn Connection>) -> Arc<node::SharedConnection> {
-    node::SharedConnection::new(connection)
-}
-
-/// A node's relation, quoted as the adapter spells it.
-pub(crate) fn quoted_relation(
-    adapter: &dyn Adapter,
-    details: &fusion_frontend::NodeDetails,
-) -> String {
-    adapter.flavor().quoted(&node::relation_of(details))
+    )?;
+    write_run_results(project, kind, results, started, arguments)
 }

@@ -4,7 +4,7 @@
 //! Introspective nodes (their Jinja reads the warehouse) are at most
 //! `unsafe`: they can only be analysed once their parents have run.
 
-use super::StaticAnalysisFlag;
+use crate::cli::StaticAnalysisFlag;
 use fusion_frontend::Project;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;

@@ -1,9 +1,9 @@
 //! One node's run: its relation, its JIT rendering and analysis, the
 //! materialization it asks for, and the warehouse as its Jinja sees it.
 
+use super::context::RunContext;
 use super::materialize::{Build, IncrementalStrategy, OnSchemaChange, SnapshotStrategy};
 use super::modes::AnalysisMode;
-use super::RunContext;
 use crate::adapter::Connection;
 use fusion_frontend::runtime::{
     QueryTable, RelationKind, RelationRef, RunRenderOptions, Warehouse, WarehouseColumn,
@@ -256,7 +256,7 @@ pub fn prepare(
 
     let compiled = sql
         .as_deref()
-        .map(|sql| crate::compiled::compiled_sql_of(project, id, sql).into_owned());
+        .map(|sql| crate::artifacts::compiled::compiled_sql_of(project, id, sql).into_owned());
     let build = match build_of(project, details, compiled.clone(), is_incremental) {
         Ok(build) => build,
         Err(message) => {

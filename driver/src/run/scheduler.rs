@@ -7,10 +7,10 @@
 //! (each node runs in one transaction, which then rolls back) and leaves
 //! every relation either as it was or fully built.
 
+use super::context::{RunContext, RunKind};
 use super::materialize::build_node;
 use super::node::{prepare, relation_of, SharedConnection};
 use super::report::{NodeResult, RunReport, Status};
-use super::{RunContext, RunKind};
 use crate::cli::Output;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind};
@@ -280,7 +280,7 @@ fn run_one(
     connection: &mut Option<Arc<SharedConnection>>,
 ) -> NodeResult {
     let id = NodeId(index as u32);
-    let started_at = crate::compiled::run_stamp().0;
+    let started_at = crate::artifacts::stamp::run_stamp().0;
     let started = Instant::now();
     let mut result = NodeResult::new(id, label, worker, started_at);
     if INTERRUPTED.load(Ordering::SeqCst) {

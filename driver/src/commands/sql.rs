@@ -3,9 +3,8 @@
 //! each statement against the tables of a schema file and prints the output
 //! columns with their types in the dialect's spelling.
 
-use crate::cli::{exit_code, Output};
+use crate::cli::{exit_code, Output, SqlCheckArgs, SqlInputArgs, SqlOutput};
 use crate::diagnostics::DiagnosticContext;
-use clap::{Args, ValueEnum};
 use fusion_dialects::{dialect_for_adapter, Dialect};
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::name::Name;
@@ -16,41 +15,8 @@ use fusion_ir::types::SqlType;
 use fusion_passes::bind::bind_query;
 use fusion_passes::lookup::CatalogLookup;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-
-/// How `fusionc sql` prints its results.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum SqlOutput {
-    /// For people: a summary, columns as `name type`, rendered diagnostics.
-    Text,
-    /// For tools: one JSON object.
-    Json,
-}
-
-/// What every `fusionc sql` subcommand reads.
-#[derive(Debug, Args)]
-pub struct SqlInputArgs {
-    /// The dialect: duckdb, snowflake, bigquery, databricks (or spark), redshift, postgres.
-    #[arg(long, short = 'd')]
-    pub dialect: String,
-    /// The SQL file to read; `-` or nothing reads standard input.
-    pub file: Option<PathBuf>,
-    /// How to print results.
-    #[arg(long, short = 'o', value_enum, default_value_t = SqlOutput::Text)]
-    pub output: SqlOutput,
-}
-
-/// Arguments of `fusionc sql check`.
-#[derive(Debug, Args)]
-pub struct SqlCheckArgs {
-    #[command(flatten)]
-    pub input: SqlInputArgs,
-    /// A JSON file mapping table names (optionally `schema.table`) to
-    /// `{column: type}`.
-    #[arg(long)]
-    pub schema: Option<PathBuf>,
-}
 
 /// A text read for `fusionc sql`, registered for diagnostics.
 struct SqlInput {

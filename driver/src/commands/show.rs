@@ -2,10 +2,10 @@
 //! the warehouse and prints its first rows as a table or as JSON. Nothing
 //! is written to the warehouse.
 
-use crate::cli::{exit_code, Output, SelectionArgs};
-use crate::commands::{load, report, select};
-use crate::run::shared_connection;
-use clap::{Args, ValueEnum};
+use crate::artifacts::compiled::{compiled_sql, compiled_sql_of};
+use crate::cli::{exit_code, Output, ShowArgs, ShowOutput};
+use crate::run::node::{relation_of, SharedConnection};
+use crate::session::{connect_to_warehouse, load_session, report_diagnostics, select_nodes};
 use fusion_frontend::runtime::Warehouse;
 use fusion_frontend::runtime::{QueryTable, RunRenderOptions};
 use fusion_ir::codes::Code;
@@ -13,50 +13,21 @@ use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind};
 use std::sync::Arc;
 
-#[derive(Debug, Args)]
-pub struct ShowArgs {
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-    /// SQL to run instead of a model; Jinja (ref, source, macros) is rendered.
-    #[arg(long)]
-    pub inline: Option<String>,
-    /// At most this many rows (a negative number shows them all).
-    #[arg(long, default_value_t = 5, allow_negative_numbers = true)]
-    pub limit: i64,
-    /// How to print the rows.
-    #[arg(long, value_enum, default_value_t = ShowOutput::Text)]
-    pub output: ShowOutput,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ShowOutput {
-    /// A Markdown-style table.
-    Text,
-    /// `{"node": ..., "show": [{column: value}, ...]}`.
-    Json,
-}
-
+/// `fusionc show`: renders the selected model (or `--inline` SQL), runs it
+/// with a row limit and prints the rows.
 pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
     let log_format = arguments.selection.project.log_format;
-    let session = match load(&arguments.selection.project, output) {
+    let session = match load_session(&arguments.selection.project, output) {
         Ok(session) => session,
         Err(code) => return code,
     };
     let project = session.project();
-    let adapter = match crate::run::open_adapter(project) {
-        Ok(adapter) => adapter,
-        Err(diagnostic) => {
-            report(&session.load, &[diagnostic], log_format, output);
-            return exit_code::USAGE_ERROR;
-        }
-    };
-    let connection = match adapter.connect() {
-        Ok(connection) => shared_connection(connection),
-        Err(error) => {
-            let diagnostic = Diagnostic::new(Code::WarehouseUnavailable, error.message);
-            report(&session.load, &[diagnostic], log_format, output);
-            return exit_code::USAGE_ERROR;
-        }
+    let (adapter, connection) = match connect_to_warehouse(&session, log_format, output) {
+        Ok(warehouse) => (
+            warehouse.adapter,
+            SharedConnection::new(warehouse.connection),
+        ),
+        Err(code) => return code,
     };
     let (name, sql) = if let Some(inline) = &arguments.inline {
         let options = RunRenderOptions {
@@ -69,7 +40,7 @@ pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
         match rendered {
             Ok(sql) => ("inline".to_string(), sql),
             Err(diagnostic) => {
-                report(&session.load, &[diagnostic], log_format, output);
+                report_diagnostics(&session.load, &[diagnostic], log_format, output);
                 return exit_code::PROJECT_ERROR;
             }
         }
@@ -81,7 +52,7 @@ pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
             );
             return exit_code::USAGE_ERROR;
         }
-        let selected = match select(project, &arguments.selection, output) {
+        let selected = match select_nodes(project, &arguments.selection, output) {
             Ok(selected) => selected,
             Err(code) => return code,
         };
@@ -104,7 +75,7 @@ pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
         let sql = if details.kind == NodeKind::Seed {
             format!(
                 "select * from {}",
-                crate::run::quoted_relation(adapter.as_ref(), details)
+                adapter.flavor().quoted(&relation_of(details))
             )
         } else if details.introspective {
             let options = RunRenderOptions {
@@ -114,19 +85,22 @@ pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
                 warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
             };
             match project.render_node_at_run_time(id, &options) {
-                Ok(rendered) => {
-                    crate::compiled::compiled_sql_of(project, id, &rendered.sql).into_owned()
-                }
+                Ok(rendered) => compiled_sql_of(project, id, &rendered.sql).into_owned(),
                 Err(diagnostic) => {
-                    report(&session.load, &[diagnostic], log_format, output);
+                    report_diagnostics(&session.load, &[diagnostic], log_format, output);
                     return exit_code::PROJECT_ERROR;
                 }
             }
         } else {
-            match crate::compiled::compiled_sql(project, id) {
+            match compiled_sql(project, id) {
                 Some(sql) => sql.into_owned(),
                 None => {
-                    report(&session.load, &session.load.diagnostics, log_format, output);
+                    report_diagnostics(
+                        &session.load,
+                        &session.load.diagnostics,
+                        log_format,
+                        output,
+                    );
                     return exit_code::PROJECT_ERROR;
                 }
             }
@@ -149,7 +123,7 @@ pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
                     error.message
                 ),
             );
-            report(&session.load, &[diagnostic], log_format, output);
+            report_diagnostics(&session.load, &[diagnostic], log_format, output);
             return exit_code::PROJECT_ERROR;
         }
     };

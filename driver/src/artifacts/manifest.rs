@@ -649,7 +649,7 @@ fn node<'a>(
             format!(
                 "{}/{}",
                 project.settings.target_path,
-                crate::compiled::compiled_relative_path(details)
+                super::compiled::compiled_relative_path(details)
             )
         }),
         compiled: compiled_sql.map(|_| true),

@@ -2,56 +2,18 @@
 //! what reads it (`down`), or both, as an indented tree for people or as
 //! JSON, Graphviz DOT or Mermaid.
 
-use crate::cli::{exit_code, Output, ProjectArgs};
-use clap::{Args, ValueEnum};
+use crate::artifacts::lineage::lineage_of_project;
+use crate::cli::{exit_code, LineageArgs, LineageDirection, LineageOutput, Output};
+use crate::session::{load_session, report_diagnostics};
 use fusion_ir::diagnostic::closest_name;
 use fusion_ir::lineage::{ColumnKey, EdgeKind, LineageStep, NodeLineage, ProjectLineage, Upstream};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-#[derive(Debug, Args)]
-pub struct LineageArgs {
-    #[command(flatten)]
-    pub project: ProjectArgs,
-    /// A model, seed, snapshot or source (`name`, `source_name.table` or a
-    /// unique id), optionally followed by `.column`.
-    #[arg(value_name = "NODE[.COLUMN]")]
-    pub node_or_column: String,
-    /// Which way to walk: to the columns read (up), to the readers (down), or both.
-    #[arg(long, value_enum, default_value_t = LineageDirection::Up)]
-    pub direction: LineageDirection,
-    /// How many edges to follow (all when absent).
-    #[arg(long)]
-    pub depth: Option<usize>,
-    /// How to print the lineage.
-    #[arg(long, short = 'o', value_enum, default_value_t = LineageOutput::Tree)]
-    pub output: LineageOutput,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LineageDirection {
-    Up,
-    Down,
-    Both,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum LineageOutput {
-    /// An indented tree, for people.
-    Tree,
-    /// One JSON object: every column reached, with the edge that reached it.
-    Json,
-    /// A Graphviz digraph.
-    Dot,
-    /// A Mermaid flowchart.
-    Mermaid,
-}
-
 /// `fusionc lineage`: analyses the whole project, computes its lineage and
 /// prints the part around the target.
 pub fn lineage(arguments: &LineageArgs, output: &mut Output<'_>) -> i32 {
-    let session = match crate::commands::load(&arguments.project, output) {
+    let session = match load_session(&arguments.project, output) {
         Ok(session) => session,
         Err(code) => return code,
     };
@@ -59,7 +21,7 @@ pub fn lineage(arguments: &LineageArgs, output: &mut Output<'_>) -> i32 {
     let order = match project.graph.topological_order() {
         Ok(order) => order,
         Err(diagnostics) => {
-            crate::commands::report(
+            report_diagnostics(
                 &session.load,
                 &diagnostics,
                 arguments.project.log_format,
@@ -87,8 +49,8 @@ pub fn lineage(arguments: &LineageArgs, output: &mut Output<'_>) -> i32 {
         .cloned()
         .collect();
     errors.dedup();
-    crate::commands::report(&session.load, &errors, arguments.project.log_format, output);
-    let lineage = crate::lineage_artifact::lineage_of_project(project, &order, &analysis);
+    report_diagnostics(&session.load, &errors, arguments.project.log_format, output);
+    let lineage = lineage_of_project(project, &order, &analysis);
     let target = match resolve_target(&lineage, &arguments.node_or_column) {
         Ok(target) => target,
         Err(message) => {

@@ -1,0 +1,70 @@
+//! `fusionc ls`: the selected nodes, one per line, in the format asked for.
+
+use crate::cli::{ListArgs, ListOutput, Output};
+use crate::session::{exit_code_for, load_session, report_diagnostics, select_nodes};
+use fusion_ir::graph::{NodeId, NodeKind};
+
+/// `fusionc ls`: the selected nodes, one per line.
+pub fn list(arguments: &ListArgs, output: &mut Output<'_>) -> i32 {
+    let session = match load_session(&arguments.selection.project, output) {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    let project = session.project();
+    report_diagnostics(
+        &session.load,
+        &session.load.diagnostics,
+        arguments.selection.project.log_format,
+        output,
+    );
+    let selected = match select_nodes(project, &arguments.selection, output) {
+        Ok(selected) => selected,
+        Err(code) => return code,
+    };
+    let mut listed: Vec<(NodeId, &fusion_frontend::NodeDetails)> = project
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(index, details)| (NodeId(index as u32), details))
+        .filter(|(id, details)| {
+            selected[id.index()]
+                && (arguments.resource_type.is_empty()
+                    || arguments
+                        .resource_type
+                        .iter()
+                        .any(|kind| kind == details.kind.resource_type()))
+        })
+        .collect();
+    listed.sort_by(|(_, left), (_, right)| left.unique_id.cmp(&right.unique_id));
+    for (id, details) in listed {
+        let line = match arguments.output {
+            ListOutput::Selector => match details.kind {
+                NodeKind::Source => format!("source:{}", details.fqn.join(".")),
+                _ => details.fqn.join("."),
+            },
+            ListOutput::Name => details.name.clone(),
+            ListOutput::Path => details.original_file_path.clone(),
+            ListOutput::Json => serde_json::json!({
+                "name": details.name,
+                "resource_type": details.kind.resource_type(),
+                "package_name": details.package_name,
+                "original_file_path": details.original_file_path,
+                "unique_id": details.unique_id,
+                "alias": details.alias,
+                "config": details.config.values,
+                "tags": details.config.tags(),
+                "depends_on": {
+                    "nodes": project
+                        .graph
+                        .parents(id)
+                        .iter()
+                        .map(|id| project.details(*id).unique_id.clone())
+                        .collect::<Vec<_>>(),
+                },
+            })
+            .to_string(),
+        };
+        let _ = writeln!(output.stdout, "{line}");
+    }
+    exit_code_for(&session.load.diagnostics)
+}

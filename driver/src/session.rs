@@ -1,0 +1,344 @@
+//! What every project command shares: loading the project and its dialect
+//! (the session), opening the target's warehouse, selecting nodes, reporting
+//! diagnostics, the summary line and the exit code they imply.
+
+use crate::adapter::{Adapter, Connection};
+use crate::cli::{exit_code, LogFormat, Output, ProjectArgs, SelectionArgs};
+use crate::diagnostics::{DiagnosticContext, RenderedOrigin};
+use crate::select::{parse_selector, SelectableNode, SelectionGraph, Selector};
+use fusion_dialects::Dialect;
+use fusion_frontend::{LoadOptions, LoadResult, Project};
+use fusion_ir::codes::Code;
+use fusion_ir::diagnostic::{Diagnostic, Severity};
+use fusion_ir::graph::{NodeId, NodeKind};
+use std::time::Instant;
+
+/// A loaded project with the dialect its profile selects.
+pub(crate) struct Session {
+    pub(crate) load: LoadResult,
+    pub(crate) dialect: &'static dyn Dialect,
+}
+
+impl Session {
+    pub(crate) fn project(&self) -> &Project {
+        self.load
+            .project
+            .as_ref()
+            .expect("a session always holds a project")
+    }
+}
+
+/// Loads the project the arguments name and picks its dialect; a usage
+/// error (no project, no profile, an unsupported adapter) is reported here
+/// and returned as the exit code.
+pub(crate) fn load_session(
+    arguments: &ProjectArgs,
+    output: &mut Output<'_>,
+) -> Result<Session, i32> {
+    let options = LoadOptions {
+        project_dir: arguments.project_dir.clone(),
+        profiles_dir: arguments.profiles_dir.clone(),
+        target: arguments.target.clone(),
+        vars: arguments.vars.clone(),
+    };
+    let load = fusion_frontend::load_project(&options);
+    let Some(project) = &load.project else {
+        report_diagnostics(&load, &load.diagnostics, arguments.log_format, output);
+        return Err(exit_code::USAGE_ERROR);
+    };
+    let Some(dialect) = fusion_dialects::dialect_for_adapter(&project.target.adapter_type) else {
+        let diagnostic = Diagnostic::new(
+            Code::UnsupportedAdapter,
+            format!(
+                "the profile's adapter type `{}` is not supported",
+                project.target.adapter_type
+            ),
+        )
+        .with_help("fusionc supports: duckdb");
+        report_diagnostics(&load, &[diagnostic], arguments.log_format, output);
+        return Err(exit_code::USAGE_ERROR);
+    };
+    Ok(Session { load, dialect })
+}
+
+/// Prints diagnostics, errors last so that they stay on screen.
+pub(crate) fn report_diagnostics(
+    load: &LoadResult,
+    diagnostics: &[Diagnostic],
+    format: LogFormat,
+    output: &mut Output<'_>,
+) {
+    let mut context = DiagnosticContext::new(&load.files);
+    if let Some(project) = &load.project {
+        for details in &project.nodes {
+            if let (Some(rendered), Some(template)) = (&details.rendered, details.file) {
+                context.add_origin(
+                    rendered.file,
+                    RenderedOrigin {
+                        template,
+                        source_map: &rendered.source_map,
+                    },
+                );
+            }
+        }
+    }
+    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
+    ordered.sort_by_key(|diagnostic| diagnostic.severity);
+    for diagnostic in ordered {
+        match format {
+            LogFormat::Text => {
+                let _ = write!(output.stderr, "{}", context.render_plain(diagnostic));
+            }
+            LogFormat::Json => {
+                let _ = writeln!(output.stdout, "{}", context.render_json(diagnostic));
+            }
+        }
+    }
+}
+
+fn count_severity(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.severity == severity)
+        .count()
+}
+
+/// `3 models, 1 seed: 0 errors, 1 warning`: the selected nodes by kind, and
+/// how many errors and warnings were found.
+pub(crate) fn summary_line(
+    project: &Project,
+    selected: &[bool],
+    diagnostics: &[Diagnostic],
+) -> String {
+    let mut counts: Vec<(NodeKind, usize)> = Vec::new();
+    for (index, details) in project.nodes.iter().enumerate() {
+        if !selected[index] {
+            continue;
+        }
+        match counts.iter_mut().find(|(kind, _)| *kind == details.kind) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((details.kind, 1)),
+        }
+    }
+    counts.sort_by_key(|(kind, _)| kind_order(*kind));
+    let nodes: Vec<String> = counts
+        .iter()
+        .map(|(kind, count)| {
+            let noun = kind.resource_type();
+            format!("{count} {noun}{}", if *count == 1 { "" } else { "s" })
+        })
+        .collect();
+    let errors = count_severity(diagnostics, Severity::Error);
+    let warnings = count_severity(diagnostics, Severity::Warning);
+    format!(
+        "{}: {} error{}, {} warning{}",
+        if nodes.is_empty() {
+            "no nodes".to_string()
+        } else {
+            nodes.join(", ")
+        },
+        errors,
+        if errors == 1 { "" } else { "s" },
+        warnings,
+        if warnings == 1 { "" } else { "s" },
+    )
+}
+
+fn kind_order(kind: NodeKind) -> u8 {
+    match kind {
+        NodeKind::Model => 0,
+        NodeKind::Seed => 1,
+        NodeKind::Source => 2,
+        NodeKind::Snapshot => 3,
+        NodeKind::Test => 4,
+        NodeKind::Analysis => 5,
+    }
+}
+
+/// Errors in how fusionc was called or configured, rather than in the project.
+pub(crate) fn is_usage_error(diagnostic: &Diagnostic) -> bool {
+    diagnostic.is_error()
+        && matches!(
+            diagnostic.code,
+            Code::ProjectFileMissing
+                | Code::ProfileNotFound
+                | Code::UnsupportedAdapter
+                | Code::InvalidVarsArgument
+        )
+}
+
+/// The exit code these diagnostics call for.
+pub(crate) fn exit_code_for(diagnostics: &[Diagnostic]) -> i32 {
+    if diagnostics.iter().any(is_usage_error) {
+        exit_code::USAGE_ERROR
+    } else if diagnostics.iter().any(Diagnostic::is_error) {
+        exit_code::PROJECT_ERROR
+    } else {
+        exit_code::SUCCESS
+    }
+}
+
+/// The last line of `parse` and `compile`: what was done, to what, and how
+/// long it took.
+pub(crate) fn print_summary(
+    output: &mut Output<'_>,
+    format: LogFormat,
+    verb: &str,
+    line: &str,
+    started: Instant,
+) {
+    let seconds = started.elapsed().as_secs_f64();
+    match format {
+        LogFormat::Text => {
+            let _ = writeln!(output.stdout, "{verb} {line} in {seconds:.2}s");
+        }
+        LogFormat::Json => {
+            let _ = writeln!(
+                output.stdout,
+                "{}",
+                serde_json::json!({"summary": format!("{verb} {line}"), "elapsed_seconds": seconds})
+            );
+        }
+    }
+}
+
+/// The project as the selector language sees it.
+fn selection_graph(project: &Project) -> SelectionGraph {
+    let nodes = project
+        .nodes
+        .iter()
+        .map(|details| SelectableNode {
+            unique_id: details.unique_id.clone(),
+            name: details.name.clone(),
+            resource_type: details.kind.resource_type().to_string(),
+            package_name: details.package_name.clone(),
+            original_file_path: details.original_file_path.clone(),
+            fqn: details.fqn.clone(),
+            tags: details.config.tags(),
+            config: details.config.values.clone(),
+            source_name: details
+                .source
+                .as_ref()
+                .map(|source| source.source_name.clone()),
+        })
+        .collect();
+    let ids = (0..project.nodes.len()).map(|index| NodeId(index as u32));
+    let parents = ids
+        .clone()
+        .map(|id| {
+            project
+                .graph
+                .parents(id)
+                .iter()
+                .map(|parent| parent.index())
+                .collect()
+        })
+        .collect();
+    let children = ids
+        .map(|id| {
+            project
+                .graph
+                .children(id)
+                .iter()
+                .map(|child| child.index())
+                .collect()
+        })
+        .collect();
+    SelectionGraph {
+        nodes,
+        parents,
+        children,
+    }
+}
+
+/// The selection flags, or a usage error already reported.
+pub(crate) fn select_nodes(
+    project: &Project,
+    arguments: &SelectionArgs,
+    output: &mut Output<'_>,
+) -> Result<Vec<bool>, i32> {
+    let parse = |values: &[String]| -> Result<Option<Selector>, String> {
+        if values.is_empty() {
+            Ok(None)
+        } else {
+            parse_selector(values).map(Some)
+        }
+    };
+    let (include, exclude) = match (parse(&arguments.select), parse(&arguments.exclude)) {
+        (Ok(include), Ok(exclude)) => (include, exclude),
+        (Err(message), _) | (_, Err(message)) => {
+            let _ = writeln!(output.stderr, "error: {message}");
+            return Err(exit_code::USAGE_ERROR);
+        }
+    };
+    if include.is_none() && exclude.is_none() {
+        // Everything is selected: no need to build the selection graph,
+        // which copies every node's name, path and config.
+        return Ok(vec![true; project.nodes.len()]);
+    }
+    Ok(selection_graph(project).select(include.as_ref(), exclude.as_ref()))
+}
+
+/// Opens the warehouse the profile's target names.
+#[expect(
+    clippy::result_large_err,
+    reason = "a Diagnostic is the one error of opening the warehouse, reported at once"
+)]
+fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, Diagnostic> {
+    let target = &project.target;
+    match target.adapter_type.as_str() {
+        "duckdb" => {
+            let path = target
+                .path
+                .clone()
+                .unwrap_or_else(|| ":memory:".to_string());
+            let options = crate::adapter::duckdb::DuckDbSessionOptions::from_target(&target.extra);
+            crate::adapter::duckdb::DuckDbAdapter::open_with(&path, &options)
+                .map(|adapter| Box::new(adapter) as Box<dyn Adapter>)
+                .map_err(|error| {
+                    Diagnostic::new(Code::WarehouseUnavailable, error.message).with_help(format!(
+                        "check `path` of target `{}` in profile `{}`",
+                        target.target_name, target.profile_name
+                    ))
+                })
+        }
+        other => Err(Diagnostic::new(
+            Code::UnsupportedAdapter,
+            format!("fusionc cannot run projects on `{other}` yet: it runs them on duckdb"),
+        )
+        .with_help("`fusionc compile` analyses the project for any supported dialect")),
+    }
+}
+
+/// The profile's warehouse and a first connection to it.
+pub(crate) struct ConnectedWarehouse {
+    pub(crate) adapter: Box<dyn Adapter>,
+    pub(crate) connection: Box<dyn Connection>,
+}
+
+/// Opens the profile's warehouse and one connection to it. A failure is
+/// reported, and returned as the exit code.
+pub(crate) fn connect_to_warehouse(
+    session: &Session,
+    log_format: LogFormat,
+    output: &mut Output<'_>,
+) -> Result<ConnectedWarehouse, i32> {
+    let adapter = match open_adapter(session.project()) {
+        Ok(adapter) => adapter,
+        Err(diagnostic) => {
+            report_diagnostics(&session.load, &[diagnostic], log_format, output);
+            return Err(exit_code::USAGE_ERROR);
+        }
+    };
+    match adapter.connect() {
+        Ok(connection) => Ok(ConnectedWarehouse {
+            adapter,
+            connection,
+        }),
+        Err(error) => {
+            let diagnostic = Diagnostic::new(Code::WarehouseUnavailable, error.message);
+            report_diagnostics(&session.load, &[diagnostic], log_format, output);
+            Err(exit_code::USAGE_ERROR)
+        }
+    }
+}
