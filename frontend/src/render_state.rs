@@ -3,6 +3,10 @@
 //! under `__fusion_node` in its context ([`NodeRenderState`]: the
 //! `ref`/`source`/`config` calls it recorded, and at run time its
 //! [`RunTime`]), and how built-ins find that state.
+//!
+//! The small helpers the built-ins call on every call are `#[inline]`: the
+//! built-ins live in other modules (so other codegen units), and these were
+//! inlined into them when everything was in one file.
 
 use crate::relation::RelationParts;
 use crate::runtime::RunTime;
@@ -40,6 +44,7 @@ pub struct NodeRenderState {
 }
 
 impl NodeRenderState {
+    #[inline]
     pub(crate) fn with_recorded<R>(&self, action: impl FnOnce(&mut Recorded) -> R) -> R {
         let mut guard = self
             .recorded
@@ -73,6 +78,7 @@ impl Object for NodeRenderState {
 }
 
 /// The state of the node being rendered, when the context has one.
+#[inline]
 pub(crate) fn node_state(state: &State) -> Option<Arc<NodeRenderState>> {
     state
         .lookup(NODE_STATE_KEY)
@@ -80,6 +86,7 @@ pub(crate) fn node_state(state: &State) -> Option<Arc<NodeRenderState>> {
 }
 
 /// The run-time half of the render state, when this render has one.
+#[inline]
 pub(crate) fn run_time(state: &State) -> Option<Arc<NodeRenderState>> {
     node_state(state).filter(|node| node.runtime.is_some())
 }
@@ -121,6 +128,7 @@ pub struct RenderShared {
 }
 
 impl RenderShared {
+    #[inline]
     pub(crate) fn resolve_ref(&self, name: &str) -> Option<RelationParts> {
         match self.refs.get() {
             Some(table) => table.relations.get(name).cloned(),
@@ -143,6 +151,7 @@ impl RenderShared {
 }
 
 /// Records that the render asked the warehouse (its compile-time SQL is a guess).
+#[inline]
 pub(crate) fn mark_introspective(state: &State) {
     if let Some(node) = node_state(state) {
         node.with_recorded(|recorded| recorded.introspective = true);
