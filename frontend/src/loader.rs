@@ -2,16 +2,19 @@
 //! the parse render (collects `config()`, `ref()`, `source()`), relation
 //! naming, the compile render (with real relations), and the graph.
 
+use crate::builtin::config_and_vars::compile_flags;
 use crate::checksum::{file_checksum, generic_test_hash};
 use crate::config::{project_tree_configs, NodeConfig};
 use crate::docs::{docs_blocks, resolve_description, DocBlock};
+use crate::jinja::{error_message, failure_of};
 use crate::profiles::load_target;
 use crate::project_file::{render_strings_in, ProjectSettings};
+use crate::relation::RelationParts;
 use crate::render::{
-    build_environment, compile_flags, compile_node_template, error_message, failure_of,
-    prepare_macro_file, render_template, MacroEntry, NodeRenderState, Recorded, RefTable,
-    RelationParts, RenderInput, RenderOutput, RenderShared,
+    build_environment, compile_node_template, prepare_macro_file, render_template, RenderInput,
+    RenderOutput,
 };
+use crate::render_state::{MacroEntry, NodeRenderState, Recorded, RefTable, RenderShared};
 use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl, TestSpec};
 use crate::seeds::{duckdb_type_name, infer_column_type, parse_csv};
 use crate::source_map::LazySourceMap;
@@ -705,7 +708,7 @@ fn load_inner(
         project_name: project_name.clone(),
         packages: package_names,
         adapter_type: target.adapter_type.clone(),
-        target: crate::render::to_value(target.to_context_value()),
+        target: crate::jinja::to_value(target.to_context_value()),
         target_database: target.database.clone(),
         target_schema: target.schema.clone(),
         vars: vars.clone(),
@@ -1029,7 +1032,7 @@ fn load_inner(
     timer.finish("predicted relations");
     // ---- parse phase: collect config(), ref(), source() ----
     let model_value = |node: &TemplateNode| {
-        crate::runtime::model_value(
+        crate::render::model_value(
             node.kind,
             &node.name,
             &unique_id_of(node.kind, &project_name, &node.name),
@@ -2402,7 +2405,7 @@ impl<'a> RelationNaming<'a> {
         let node_value = || {
             node_value
                 .get_or_init(|| {
-                    crate::render::to_value(serde_json::json!({
+                    crate::jinja::to_value(serde_json::json!({
                         "name": name,
                         "resource_type": kind.resource_type(),
                         "fqn": fqn,

@@ -2,6 +2,8 @@
 //! config trees; and the Jinja rendering (`env_var`, `var`) that dbt applies
 //! to the string values of its configuration files.
 
+use crate::builtin::env_var::env_var_function;
+use crate::jinja::{error_message, failure_of, to_value, FusionFailure};
 use crate::yaml::{describe_kind, find_key_span};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -236,7 +238,7 @@ pub fn render_config_string(
                             minijinja::ErrorKind::InvalidOperation,
                             format!("var `{name}` is not defined"),
                         )
-                        .with_source(crate::render::FusionFailure {
+                        .with_source(FusionFailure {
                             code: Code::UndefinedVar,
                             message: format!(
                                 "var('{name}') is not defined and no default is given"
@@ -249,46 +251,19 @@ pub fn render_config_string(
         environment.add_function("return", |value: minijinja::Value| value);
         environment
     });
-    let context = minijinja::context! { __vars => crate::render::to_value(vars) };
+    let context = minijinja::context! { __vars => to_value(vars) };
     environment
         .render_str(text, context)
-        .map_err(|error| match crate::render::failure_of(&error) {
+        .map_err(|error| match failure_of(&error) {
             Some(failure) => ConfigRenderError {
                 code: failure.code,
                 message: failure.message.clone(),
             },
             None => ConfigRenderError {
                 code: Code::JinjaRender,
-                message: format!(
-                    "cannot render `{text}`: {}",
-                    crate::render::error_message(&error)
-                ),
+                message: format!("cannot render `{text}`: {}", error_message(&error)),
             },
         })
-}
-
-/// `env_var(name, default=None)`: the process environment, or the default;
-/// FC0005 when unset without a default.
-pub fn env_var_function(
-    name: String,
-    default: Option<minijinja::Value>,
-) -> Result<minijinja::Value, minijinja::Error> {
-    match std::env::var(&name) {
-        Ok(value) => Ok(minijinja::Value::from(value)),
-        Err(_) => match default {
-            Some(default) => Ok(default),
-            None => Err(minijinja::Error::new(
-                minijinja::ErrorKind::InvalidOperation,
-                format!("env var `{name}` is not set"),
-            )
-            .with_source(crate::render::FusionFailure {
-                code: Code::EnvVarMissing,
-                message: format!(
-                    "environment variable `{name}` is not set and env_var() gives no default"
-                ),
-            })),
-        },
-    }
 }
 
 /// Renders every string inside `value` (recursively) with

@@ -1,0 +1,121 @@
+//! What templates read of the node's config, the project, the target and the
+//! running command: `config()`, `var()`, `env_var()`, `target`,
+//! `project_name`, `dbt_version`, `flags`, `is_incremental()` and
+//! `should_full_refresh()`.
+
+use crate::builtin::env_var::env_var_function;
+use crate::config::NodeConfig;
+use crate::jinja::{fail, to_value};
+use crate::render_state::{node_state, run_time, RenderShared};
+use crate::runtime::RunRenderOptions;
+use fusion_ir::codes::Code;
+use minijinja::value::Object;
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+use std::sync::{Arc, OnceLock};
+
+pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<RenderShared>) {
+    environment.add_global("config", Value::from_object(ConfigObject));
+    let var_shared = shared.clone();
+    environment.add_function(
+        "var",
+        move |name: String, default: Option<Value>| -> Result<Value, Error> {
+            match var_shared.vars.get(&name) {
+                Some(value) => Ok(to_value(value)),
+                None => default.ok_or_else(|| {
+                    fail(
+                        Code::UndefinedVar,
+                        format!("var('{name}') is not defined and no default is given"),
+                    )
+                }),
+            }
+        },
+    );
+    environment.add_function("env_var", env_var_function);
+    environment.add_function("is_incremental", |state: &State| {
+        run_time(state)
+            .and_then(|node| node.runtime().map(|runtime| runtime.is_incremental))
+            .unwrap_or(false)
+    });
+    environment.add_function("should_full_refresh", |state: &State| {
+        run_time(state)
+            .and_then(|node| node.runtime().map(|runtime| runtime.full_refresh))
+            .unwrap_or(false)
+    });
+    environment.add_global("target", shared.target.clone());
+    environment.add_global("project_name", Value::from(shared.project_name.clone()));
+    environment.add_global("dbt_version", Value::from("1.10.0"));
+    environment.add_global("flags", compile_flags());
+}
+
+/// The `flags` of a compile, as templates read them. Built once: every
+/// render reads the same value, and cloning it shares it.
+pub fn compile_flags() -> Value {
+    static FLAGS: OnceLock<Value> = OnceLock::new();
+    FLAGS
+        .get_or_init(|| to_value(serde_json::json!({ "FULL_REFRESH": false, "WHICH": "compile" })))
+        .clone()
+}
+
+/// The `flags` of a run-time render, as templates read them.
+pub(crate) fn run_flags(options: &RunRenderOptions<'_>) -> Value {
+    to_value(serde_json::json!({
+        "FULL_REFRESH": options.full_refresh,
+        "WHICH": options.which,
+    }))
+}
+
+/// `config`: callable to record configs, with `get` and `require`.
+#[derive(Debug)]
+struct ConfigObject;
+
+impl Object for ConfigObject {
+    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
+        let mut layer = serde_json::Map::new();
+        for argument in args {
+            // `config(materialized='table')` passes kwargs; `config({...})` a mapping.
+            if let Ok(serde_json::Value::Object(object)) = serde_json::to_value(argument) {
+                layer.extend(object);
+            }
+        }
+        if let Some(node) = node_state(state) {
+            node.with_recorded(|recorded| {
+                let mut config = NodeConfig {
+                    values: std::mem::take(&mut recorded.config),
+                };
+                config.apply(&layer);
+                recorded.config = config.values;
+            });
+        }
+        Ok(Value::from(""))
+    }
+
+    fn call_method(
+        self: &Arc<Self>,
+        state: &mut State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
+        match method {
+            "get" | "require" => {
+                let (key, default): (String, Option<Value>) = minijinja::value::from_args(args)?;
+                let found = node_state(state).and_then(|node| {
+                    node.with_recorded(|recorded| recorded.config.get(&key).map(to_value))
+                });
+                match (found, default) {
+                    (Some(value), _) => Ok(value),
+                    (None, Some(default)) => Ok(default),
+                    (None, None) if method == "require" => Err(fail(
+                        Code::CompilerError,
+                        format!("config `{key}` is required"),
+                    )),
+                    (None, None) => Ok(Value::from(())),
+                }
+            }
+            "set" => Ok(Value::from("")),
+            _ => Err(Error::new(
+                ErrorKind::UnknownMethod,
+                format!("config has no method `{method}`"),
+            )),
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Project macros as templates call them. Every macro name is a global
+//! [`ProjectMacro`] that renders the macro's file into a fresh state with the
+//! caller's context and calls the macro there: that wrapper is what makes
+//! `return(x)` work (it raises an error carrying `x`, which the wrapper
+//! catches) and lets a macro in one file call a macro in another. Packages
+//! (`dbt_utils.star`) and `dbt` (dbt's built-in macros) are namespaces of
+//! such macros.
+
+use crate::jinja::{error_sources, fail};
+use crate::render_state::{node_state, MacroEntry, RenderShared, NODE_STATE_KEY};
+use fusion_ir::codes::Code;
+use minijinja::value::Object;
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+use std::fmt;
+use std::sync::Arc;
+
+/// How deep project macros may call each other before rendering stops.
+const MACRO_DEPTH_LIMIT: u32 = 200;
+
+/// Makes every project macro callable by its name, and every package (and
+/// the project) a namespace of its macros. Registered before the other
+/// built-ins, which win over a macro or package of the same name.
+pub(super) fn register_project_macros(
+    environment: &mut Environment<'static>,
+    shared: &Arc<RenderShared>,
+) {
+    for name in shared.macros.keys().filter(|name| !name.contains('.')) {
+        environment.add_global(
+            name.clone(),
+            Value::from_object(ProjectMacro {
+                name: name.clone(),
+                shared: shared.clone(),
+            }),
+        );
+    }
+    for package in shared
+        .packages
+        .iter()
+        .chain(std::iter::once(&shared.project_name))
+    {
+        environment.add_global(
+            package.clone(),
+            Value::from_object(PackageNamespace {
+                package: package.clone(),
+                shared: shared.clone(),
+            }),
+        );
+    }
+}
+
+/// `dbt` (the namespace of dbt's built-in macros) and `return()`.
+pub(super) fn register_dbt_namespace_and_return(
+    environment: &mut Environment<'static>,
+    shared: &Arc<RenderShared>,
+) {
+    environment.add_global(
+        "dbt",
+        Value::from_object(DbtNamespace {
+            shared: shared.clone(),
+        }),
+    );
+    environment.add_function("return", |value: Option<Value>| -> Result<Value, Error> {
+        Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "return() may only be called inside a project macro",
+        )
+        .with_source(MacroReturn(value.unwrap_or_default())))
+    });
+}
+
+/// The value of `return(x)`, carried as an error source up to the
+/// [`ProjectMacro`] wrapper that called the macro.
+#[derive(Debug)]
+struct MacroReturn(Value);
+
+impl fmt::Display for MacroReturn {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("return() called")
+    }
+}
+
+impl std::error::Error for MacroReturn {}
+
+/// The value a macro gave `return()`, when that is what ended it.
+fn return_value_of(error: &Error) -> Option<Value> {
+    error_sources(error).find_map(|source| {
+        source
+            .downcast_ref::<MacroReturn>()
+            .map(|ret| ret.0.clone())
+    })
+}
+
+/// A project macro callable from templates by its name.
+#[derive(Debug)]
+pub(super) struct ProjectMacro {
+    name: String,
+    shared: Arc<RenderShared>,
+}
+
+impl Object for ProjectMacro {
+    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
+        call_project_macro(&self.shared, state, &self.name, args)
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        match key.as_str()? {
+            "name" => Some(Value::from(self.name.clone())),
+            _ => None,
+        }
+    }
+}
+
+impl ProjectMacro {
+    /// The macro registered under `name` (`star` or `dbt_utils.star`).
+    pub(super) fn new(name: String, shared: Arc<RenderShared>) -> ProjectMacro {
+        ProjectMacro { name, shared }
+    }
+}
+
+fn call_project_macro(
+    shared: &RenderShared,
+    state: &mut State,
+    name: &str,
+    args: &[Value],
+) -> Result<Value, Error> {
+    let Some(entry) = shared.macros.get(name) else {
+        return Err(fail(
+            Code::UndefinedMacro,
+            format!("macro `{name}` is not defined"),
+        ));
+    };
+    call_macro_entry(entry, state, name, args)
+}
+
+/// A package (or the project) as a namespace of its macros:
+/// `dbt_utils.star(...)` calls the macro registered as `dbt_utils.star`.
+#[derive(Debug)]
+struct PackageNamespace {
+    package: String,
+    shared: Arc<RenderShared>,
+}
+
+impl Object for PackageNamespace {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let qualified = format!("{}.{}", self.package, key.as_str()?);
+        self.shared.macros.contains_key(&qualified).then(|| {
+            Value::from_object(ProjectMacro {
+                name: qualified,
+                shared: self.shared.clone(),
+            })
+        })
+    }
+}
+
+/// `dbt`: the namespace of dbt's built-in macros (`dbt.type_string()`).
+#[derive(Debug)]
+struct DbtNamespace {
+    shared: Arc<RenderShared>,
+}
+
+impl Object for DbtNamespace {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let name = key.as_str()?;
+        self.shared.builtin_macros.contains_key(name).then(|| {
+            Value::from_object(BuiltinMacro {
+                name: name.to_string(),
+                shared: self.shared.clone(),
+            })
+        })
+    }
+}
+
+/// A built-in macro reached through the `dbt` namespace.
+#[derive(Debug)]
+struct BuiltinMacro {
+    name: String,
+    shared: Arc<RenderShared>,
+}
+
+impl Object for BuiltinMacro {
+    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
+        match self.shared.builtin_macros.get(&self.name) {
+            Some(entry) => call_macro_entry(entry, state, &self.name, args),
+            None => Err(fail(
+                Code::UndefinedMacro,
+                format!("dbt.{} is not a built-in macro", self.name),
+            )),
+        }
+    }
+}
+
+fn call_macro_entry(
+    entry: &MacroEntry,
+    state: &mut State,
+    name: &str,
+    args: &[Value],
+) -> Result<Value, Error> {
+    let node = node_state(state);
+    if let Some(node) = &node {
+        node.with_recorded(|recorded| {
+            if !recorded.macros.contains(&entry.unique_id) {
+                recorded.macros.push(entry.unique_id.clone());
+            }
+        });
+        let mut depth = node
+            .macro_depth
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if *depth >= MACRO_DEPTH_LIMIT {
+            return Err(fail(
+                Code::JinjaRender,
+                format!("macro `{name}` recursed more than {MACRO_DEPTH_LIMIT} levels deep"),
+            ));
+        }
+        *depth += 1;
+    }
+    let result = call_in_macro_file(state, entry, args);
+    if let Some(node) = &node {
+        let mut depth = node
+            .macro_depth
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        *depth = depth.saturating_sub(1);
+    }
+    match result {
+        Ok(value) => Ok(value),
+        Err(error) => match return_value_of(&error) {
+            Some(value) => Ok(value),
+            None => Err(error),
+        },
+    }
+}
+
+fn call_in_macro_file(
+    state: &mut State,
+    entry: &MacroEntry,
+    args: &[Value],
+) -> Result<Value, Error> {
+    let template = state.env().get_template(&entry.template_name)?;
+    let lookup = |key: &str| state.lookup(key).unwrap_or_default();
+    let context = minijinja::context! {
+        this => lookup("this"),
+        model => lookup("model"),
+        execute => lookup("execute"),
+        flags => lookup("flags"),
+        __fusion_node => lookup(NODE_STATE_KEY),
+    };
+    let mut captured = template.render_captured(context)?;
+    captured.with_state_mut(|macro_state| {
+        let Some(macro_value) = macro_state.lookup(&entry.internal_name) else {
+            return Err(fail(
+                Code::UndefinedMacro,
+                format!("macro `{}` vanished from its file", entry.internal_name),
+            ));
+        };
+        macro_value.call(macro_state, args)
+    })
+}

@@ -1,0 +1,122 @@
+//! `ref()` and `source()`: the relation a template reads, recorded as a
+//! dependency of the node being rendered.
+
+use crate::relation::{RelationObject, RelationParts};
+use crate::render_state::{node_state, RenderShared};
+use crate::{RefCall, SourceCall};
+use minijinja::value::{Kwargs, Rest};
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+use std::sync::Arc;
+
+pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<RenderShared>) {
+    let ref_shared = shared.clone();
+    environment.add_function(
+        "ref",
+        move |state: &State, args: Rest<Value>, kwargs: Kwargs| {
+            ref_relation(&ref_shared, state, args, kwargs)
+        },
+    );
+    let source_shared = shared.clone();
+    environment.add_function(
+        "source",
+        move |state: &State, source_name: String, table_name: String| {
+            source_relation(&source_shared, state, source_name, table_name)
+        },
+    );
+}
+
+/// `ref('model')` or `ref('package', 'model')`, with `version=` or `v=`.
+fn ref_relation(
+    shared: &RenderShared,
+    state: &State,
+    args: Rest<Value>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let version = kwargs
+        .get::<Option<Value>>("version")
+        .ok()
+        .flatten()
+        .or_else(|| kwargs.get::<Option<Value>>("v").ok().flatten())
+        .map(|value| value.to_string());
+    let mut positional = Vec::new();
+    for argument in args.iter() {
+        positional.push(argument.as_str().map(String::from).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                "ref() takes model names as strings",
+            )
+        })?);
+    }
+    let (package, name) = match positional.as_slice() {
+        [name] => (None, name.clone()),
+        [package, name] => (Some(package.clone()), name.clone()),
+        _ => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                "ref() takes one or two names: ref('model') or ref('package', 'model')",
+            ))
+        }
+    };
+    let call = RefCall {
+        package,
+        name: name.clone(),
+        version,
+    };
+    let relation = shared.resolve_ref(&name);
+    if let Some(node) = node_state(state) {
+        node.with_recorded(|recorded| {
+            if relation.is_none() {
+                if !recorded.missing_refs.contains(&call) {
+                    recorded.missing_refs.push(call.clone());
+                }
+            } else if !recorded.refs.contains(&call) {
+                recorded.refs.push(call);
+            }
+        });
+    }
+    // A missing ref still renders (as the bare name) so the rest of the
+    // model renders and every other problem is found in the same run.
+    let parts = relation.unwrap_or(RelationParts {
+        database: None,
+        schema: None,
+        identifier: name,
+        ephemeral_cte: false,
+    });
+    Ok(Value::from_object(RelationObject(parts)))
+}
+
+/// `source('source_name', 'table_name')`.
+fn source_relation(
+    shared: &RenderShared,
+    state: &State,
+    source_name: String,
+    table_name: String,
+) -> Result<Value, Error> {
+    let call = SourceCall {
+        source_name: source_name.clone(),
+        table_name: table_name.clone(),
+    };
+    let relation = shared
+        .sources
+        .get(&(source_name.clone(), table_name.clone()))
+        .cloned();
+    if let Some(node) = node_state(state) {
+        node.with_recorded(|recorded| {
+            let list = if relation.is_some() {
+                &mut recorded.sources
+            } else {
+                &mut recorded.missing_sources
+            };
+            if !list.contains(&call) {
+                list.push(call);
+            }
+        });
+    }
+    let parts = relation.unwrap_or(RelationParts {
+        database: None,
+        schema: Some(source_name),
+        identifier: table_name,
+        ephemeral_cte: false,
+    });
+    Ok(Value::from_object(RelationObject(parts)))
+}

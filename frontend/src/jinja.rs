@@ -1,0 +1,55 @@
+//! The bottom layer of every Jinja render in the frontend (models, macros,
+//! configuration files): a failure with a fusionc code carried through
+//! minijinja's errors, and JSON values (YAML, configs) as template values.
+
+use fusion_ir::codes::Code;
+use minijinja::{Error, ErrorKind, Value};
+use std::fmt;
+
+/// A failure with a fusionc code, carried as the source of a minijinja error
+/// so that it survives the trip through the template engine.
+#[derive(Debug, Clone)]
+pub struct FusionFailure {
+    pub code: Code,
+    pub message: String,
+}
+
+impl fmt::Display for FusionFailure {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FusionFailure {}
+
+/// A minijinja error that carries a [`FusionFailure`] with `code`.
+pub(crate) fn fail(code: Code, message: String) -> Error {
+    Error::new(ErrorKind::InvalidOperation, message.clone())
+        .with_source(FusionFailure { code, message })
+}
+
+/// The chain of errors below a minijinja error, nearest first.
+pub(crate) fn error_sources(
+    error: &Error,
+) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    let first: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
+    std::iter::successors(first, |current| current.source())
+}
+
+/// The fusionc failure inside a minijinja error, if one caused it.
+pub fn failure_of(error: &Error) -> Option<&FusionFailure> {
+    error_sources(error).find_map(|source| source.downcast_ref::<FusionFailure>())
+}
+
+/// A minijinja error as one line for a diagnostic message.
+pub fn error_message(error: &Error) -> String {
+    match error.detail() {
+        Some(detail) => format!("{}: {detail}", error.kind()),
+        None => error.kind().to_string(),
+    }
+}
+
+/// Converts any serializable value (JSON from YAML, configs) to a template value.
+pub fn to_value<T: serde::Serialize>(value: T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}

@@ -1,0 +1,136 @@
+//! Relations as templates see them: where a relation lives
+//! ([`RelationParts`]) and the value `ref()`, `source()` and `this` return
+//! ([`RelationObject`]).
+
+use minijinja::value::{Enumerator, Kwargs, Object, Rest};
+use minijinja::{Error, ErrorKind, State, Value};
+use std::fmt;
+use std::sync::Arc;
+
+/// Where a relation lives; rendered DuckDB-style as `"db"."schema"."id"`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RelationParts {
+    pub database: Option<String>,
+    pub schema: Option<String>,
+    pub identifier: String,
+    /// Rendered as `identifier` verbatim: an ephemeral model (dbt inlines
+    /// it as the CTE `__dbt__cte__<name>` at the top of each reader, and
+    /// `ref()` renders that bare name), or an external source (its file
+    /// location or `read_csv(...)` call).
+    pub ephemeral_cte: bool,
+}
+
+impl RelationParts {
+    /// The relation a `ref()` to an ephemeral model reads.
+    pub fn ephemeral(model_name: &str) -> RelationParts {
+        RelationParts {
+            database: None,
+            schema: None,
+            identifier: format!("__dbt__cte__{model_name}"),
+            ephemeral_cte: true,
+        }
+    }
+
+    pub fn quoted(&self) -> String {
+        if self.ephemeral_cte {
+            return self.identifier.clone();
+        }
+        let mut text = String::new();
+        for part in [
+            self.database.as_deref(),
+            self.schema.as_deref(),
+            Some(self.identifier.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !text.is_empty() {
+                text.push('.');
+            }
+            text.push('"');
+            text.push_str(&part.replace('"', "\"\""));
+            text.push('"');
+        }
+        text
+    }
+}
+
+/// A relation as templates see it (`ref()`, `source()`, `this`).
+#[derive(Debug)]
+pub(crate) struct RelationObject(pub(crate) RelationParts);
+
+impl Object for RelationObject {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let parts = &self.0;
+        Some(match key.as_str()? {
+            "database" => Value::from(parts.database.clone()),
+            "schema" => Value::from(parts.schema.clone()),
+            "identifier" | "name" | "table" => Value::from(parts.identifier.clone()),
+            "is_table" | "is_view" | "is_cte" => Value::from(false),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&["database", "schema", "identifier"])
+    }
+
+    fn call_method(
+        self: &Arc<Self>,
+        _state: &mut State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
+        match method {
+            "render" | "render_pretty" => Ok(Value::from(self.0.quoted())),
+            "quote" | "incorporate" | "without_identifier" => {
+                Ok(Value::from_dyn_object(self.clone()))
+            }
+            "include" => {
+                let (_, kwargs): (Rest<Value>, Kwargs) = minijinja::value::from_args(args)?;
+                let keep = |key: &str| {
+                    kwargs
+                        .get::<Option<bool>>(key)
+                        .ok()
+                        .flatten()
+                        .unwrap_or(true)
+                };
+                let parts = RelationParts {
+                    database: self.0.database.clone().filter(|_| keep("database")),
+                    schema: self.0.schema.clone().filter(|_| keep("schema")),
+                    identifier: self.0.identifier.clone(),
+                    ephemeral_cte: false,
+                };
+                Ok(Value::from_object(RelationObject(parts)))
+            }
+            _ => Err(Error::new(
+                ErrorKind::UnknownMethod,
+                format!("relation has no method `{method}`"),
+            )),
+        }
+    }
+
+    fn render(self: &Arc<Self>, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0.quoted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relations_quote_like_duckdb() {
+        let parts = RelationParts {
+            database: Some("dev".into()),
+            schema: Some("main".into()),
+            identifier: "or\"ders".into(),
+            ephemeral_cte: false,
+        };
+        assert_eq!(parts.quoted(), "\"dev\".\"main\".\"or\"\"ders\"");
+        assert_eq!(
+            RelationParts::ephemeral("int_x").quoted(),
+            "__dbt__cte__int_x"
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! What renders share and what one render records: the project-wide facts
+//! every render reads ([`RenderShared`]), the per-node state a render keeps
+//! under `__fusion_node` in its context ([`NodeRenderState`]: the
+//! `ref`/`source`/`config` calls it recorded, and at run time its
+//! [`RunTime`]), and how built-ins find that state.
+//!
+//! The small helpers the built-ins call on every call are `#[inline]`: the
+//! built-ins live in other modules (so other codegen units), and these were
+//! inlined into them when everything was in one file.
+
+use crate::relation::RelationParts;
+use crate::runtime::RunTime;
+use crate::{RefCall, SourceCall};
+use minijinja::value::{Object, ObjectRepr};
+use minijinja::{State, Value};
+use rustc_hash::FxHashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The key of the per-node render state in the render context.
+pub(crate) const NODE_STATE_KEY: &str = "__fusion_node";
+
+/// What rendering one node recorded.
+#[derive(Debug, Default, Clone)]
+pub struct Recorded {
+    pub config: serde_json::Map<String, serde_json::Value>,
+    pub refs: Vec<RefCall>,
+    pub sources: Vec<SourceCall>,
+    pub macros: Vec<String>,
+    pub introspective: bool,
+    /// `ref()` calls to names that do not exist (rendering continues).
+    pub missing_refs: Vec<RefCall>,
+    pub missing_sources: Vec<SourceCall>,
+}
+
+/// The per-node render state, reachable from functions through the context.
+#[derive(Debug, Default)]
+pub struct NodeRenderState {
+    recorded: Mutex<Recorded>,
+    /// How deep project macros are calling each other right now.
+    pub(crate) macro_depth: Mutex<u32>,
+    /// Set when rendering right before the node runs: the warehouse answers
+    /// `run_query`, `statement` and `adapter` introspection for real.
+    runtime: Option<RunTime>,
+}
+
+impl NodeRenderState {
+    #[inline]
+    pub(crate) fn with_recorded<R>(&self, action: impl FnOnce(&mut Recorded) -> R) -> R {
+        let mut guard = self
+            .recorded
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        action(&mut guard)
+    }
+
+    pub fn take_recorded(&self) -> Recorded {
+        self.with_recorded(std::mem::take)
+    }
+
+    /// A state for a render just before the node runs.
+    pub fn at_run_time(runtime: RunTime) -> NodeRenderState {
+        NodeRenderState {
+            runtime: Some(runtime),
+            ..NodeRenderState::default()
+        }
+    }
+
+    /// The run-time half of the state, in a render right before the node runs.
+    pub(crate) fn runtime(&self) -> Option<&RunTime> {
+        self.runtime.as_ref()
+    }
+}
+
+impl Object for NodeRenderState {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+}
+
+/// The state of the node being rendered, when the context has one.
+#[inline]
+pub(crate) fn node_state(state: &State) -> Option<Arc<NodeRenderState>> {
+    state
+        .lookup(NODE_STATE_KEY)
+        .and_then(|value| value.downcast_object::<NodeRenderState>())
+}
+
+/// The run-time half of the render state, when this render has one.
+#[inline]
+pub(crate) fn run_time(state: &State) -> Option<Arc<NodeRenderState>> {
+    node_state(state).filter(|node| node.runtime.is_some())
+}
+
+/// A project macro known to the environment.
+#[derive(Clone, Debug)]
+pub struct MacroEntry {
+    pub template_name: String,
+    pub internal_name: String,
+    pub unique_id: String,
+}
+
+/// The relation of every node `ref()` can name, known after the parse phase.
+#[derive(Debug, Default)]
+pub struct RefTable {
+    pub relations: FxHashMap<String, RelationParts>,
+}
+
+/// What every render shares: project-wide facts, read-only while rendering.
+#[derive(Debug)]
+pub struct RenderShared {
+    pub project_name: String,
+    /// Installed packages: each is a namespace of macros (`dbt_utils.star`).
+    pub packages: Vec<String>,
+    pub adapter_type: String,
+    pub target: Value,
+    pub target_database: String,
+    pub target_schema: String,
+    pub vars: serde_json::Map<String, serde_json::Value>,
+    pub macros: FxHashMap<String, MacroEntry>,
+    /// dbt's built-in macros, reached as `dbt.<name>` whatever the project defines.
+    pub builtin_macros: FxHashMap<String, MacroEntry>,
+    pub sources: FxHashMap<(String, String), RelationParts>,
+    /// The relations as the project's and YAML's configs name them, set
+    /// before the parse phase: what `ref()` reads during that phase.
+    pub predicted_refs: OnceLock<RefTable>,
+    /// Set once between the parse and the compile phase.
+    pub refs: OnceLock<RefTable>,
+}
+
+impl RenderShared {
+    #[inline]
+    pub(crate) fn resolve_ref(&self, name: &str) -> Option<RelationParts> {
+        match self.refs.get() {
+            Some(table) => table.relations.get(name).cloned(),
+            // During the parse phase every name resolves: to its predicted
+            // relation, or to a placeholder in the target schema. Missing
+            // names are reported at compile time.
+            None => Some(
+                self.predicted_refs
+                    .get()
+                    .and_then(|table| table.relations.get(name).cloned())
+                    .unwrap_or_else(|| RelationParts {
+                        database: Some(self.target_database.clone()),
+                        schema: Some(self.target_schema.clone()),
+                        identifier: name.to_string(),
+                        ephemeral_cte: false,
+                    }),
+            ),
+        }
+    }
+}
+
+/// Records that the render asked the warehouse (its compile-time SQL is a guess).
+#[inline]
+pub(crate) fn mark_introspective(state: &State) {
+    if let Some(node) = node_state(state) {
+        node.with_recorded(|recorded| recorded.introspective = true);
+    }
+}
