@@ -14,7 +14,7 @@ mod builtin;
 pub mod checksum;
 pub mod config;
 pub mod docs;
-mod loader;
+mod load;
 mod mutable;
 pub mod profiles;
 pub mod project_file;
@@ -262,5 +262,5 @@ pub struct MacroInfo {
 /// diagnostic, and `project` is `None` only when dbt_project.yml or the
 /// profile cannot be used at all.
 pub fn load_project(options: &LoadOptions) -> LoadResult {
-    loader::load(options)
+    load::load(options)
 }
