@@ -172,7 +172,8 @@ pub fn execute(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> i
         for (index, details) in project.nodes.iter().enumerate() {
             if !selected[index]
                 || details.kind != NodeKind::Model
-                || details.config.materialized() != "incremental"
+                || details.config.materialization()
+                    != fusion_frontend::config::Materialization::Incremental
             {
                 continue;
             }
@@ -421,7 +422,10 @@ fn create_schemas(
     for (index, details) in context.project.nodes.iter().enumerate() {
         let writes = match details.kind {
             NodeKind::Seed | NodeKind::Snapshot => true,
-            NodeKind::Model => details.config.materialized() != "ephemeral",
+            NodeKind::Model => {
+                details.config.materialization()
+                    != fusion_frontend::config::Materialization::Ephemeral
+            }
             _ => false,
         };
         if !selected[index] || !writes {

@@ -4,7 +4,7 @@ use super::graph::{graph_node, GraphBuilder};
 use super::jinja_errors::{jinja_diagnostic, JinjaContext};
 use super::LoadContext;
 use crate::checksum::generic_test_hash;
-use crate::config::{project_tree_configs, NodeConfig};
+use crate::config::{project_tree_configs, Materialization, NodeConfig};
 use crate::project_file::ProjectSettings;
 use crate::render::{RelationParts, RenderShared};
 use crate::schema_yaml::{NodePatch, SourceDecl, TestSpec};
@@ -342,9 +342,10 @@ fn test_config(
     short_name: Option<&str>,
 ) -> NodeConfig {
     let mut config = NodeConfig::default();
-    config
-        .values
-        .insert("materialized".into(), Value::String("test".into()));
+    config.values.insert(
+        "materialized".into(),
+        Value::String(Materialization::Test.name().into()),
+    );
     config
         .values
         .insert("severity".into(), Value::String("ERROR".into()));

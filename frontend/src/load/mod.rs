@@ -20,6 +20,7 @@ mod seed_nodes;
 mod sources;
 mod templates;
 
+use crate::adapter_naming::AdapterNaming;
 use crate::profiles::Target;
 use crate::project_file::ProjectSettings;
 use crate::{LoadOptions, LoadResult, Project};
@@ -41,6 +42,8 @@ pub(super) struct LoadContext {
     /// Variables as templates see them (see [`Project::vars`]).
     pub(super) vars: Map<String, Value>,
     pub(super) target: Target,
+    /// What differs by the target's adapter.
+    pub(super) adapter_naming: &'static dyn AdapterNaming,
 }
 
 pub fn load(options: &LoadOptions) -> LoadResult {

@@ -2,7 +2,7 @@
 
 use super::templates::TemplateNode;
 use super::LoadContext;
-use crate::config::{project_tree_configs, NodeConfig};
+use crate::config::{project_tree_configs, Materialization, NodeConfig};
 use crate::render::{error_message, failure_of, RefTable, RelationParts, RenderShared};
 use crate::schema_yaml::NodePatch;
 use crate::NodeDetails;
@@ -30,15 +30,15 @@ pub(super) fn base_configs(
         .par_iter()
         .map(|node| {
             let (tree, default_materialized) = match node.kind {
-                NodeKind::Test => (&settings.tests, "test"),
-                NodeKind::Analysis => (&Value::Null, "view"),
-                NodeKind::Snapshot => (&settings.snapshots, "snapshot"),
-                _ => (&settings.models, "view"),
+                NodeKind::Test => (&settings.tests, Materialization::Test),
+                NodeKind::Analysis => (&Value::Null, Materialization::View),
+                NodeKind::Snapshot => (&settings.snapshots, Materialization::Snapshot),
+                _ => (&settings.models, Materialization::View),
             };
             let mut config = NodeConfig::default();
             config.values.insert(
                 "materialized".into(),
-                Value::String(default_materialized.into()),
+                Value::String(default_materialized.name().into()),
             );
             for layer in project_tree_configs(tree, &node.fqn) {
                 config.apply(&layer);
@@ -77,7 +77,7 @@ pub(super) fn ref_table_of<'a>(
             continue;
         };
         if matches!(node.kind, NodeKind::Model | NodeKind::Snapshot) && config.enabled() {
-            let read_as = if config.materialized() == "ephemeral" {
+            let read_as = if config.materialization() == Materialization::Ephemeral {
                 RelationParts::ephemeral(&node.name)
             } else {
                 relation.clone()

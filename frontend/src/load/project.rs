@@ -83,15 +83,8 @@ pub(super) fn read_project_and_profile(
         );
         return None;
     };
-    let target = load_target(
-        &root_dir,
-        options.profiles_dir.as_deref(),
-        &profile_name,
-        options.target.as_deref(),
-        &vars,
-        files,
-        diagnostics,
-    )?;
+    let target = load_target(options, &profile_name, &vars, files, diagnostics)?;
+    let adapter_naming = (options.adapter_naming)(&target.adapter_type);
     Some(LoadContext {
         root_dir,
         project_file,
@@ -99,6 +92,7 @@ pub(super) fn read_project_and_profile(
         project_name,
         vars,
         target,
+        adapter_naming,
     })
 }
 

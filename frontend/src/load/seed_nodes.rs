@@ -2,10 +2,11 @@
 
 use super::files::{discover, read_file};
 use super::LoadContext;
+use crate::adapter_naming::AdapterNaming;
 use crate::checksum::file_checksum;
-use crate::config::{project_tree_configs, NodeConfig};
+use crate::config::{project_tree_configs, Materialization, NodeConfig};
 use crate::schema_yaml::NodePatch;
-use crate::seeds::{duckdb_type_name, infer_column_type, parse_csv};
+use crate::seeds::{infer_column_type, parse_csv};
 use crate::{NodeDetails, SeedColumn};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -42,9 +43,10 @@ pub(super) fn read_seeds(
         fqn.extend(parts[..parts.len() - 1].iter().map(|part| part.to_string()));
         fqn.push(name.clone());
         let mut config = NodeConfig::default();
-        config
-            .values
-            .insert("materialized".into(), Value::String("seed".into()));
+        config.values.insert(
+            "materialized".into(),
+            Value::String(Materialization::Seed.name().into()),
+        );
         for layer in project_tree_configs(&context.settings.seeds, &fqn) {
             config.apply(&layer);
         }
@@ -52,7 +54,7 @@ pub(super) fn read_seeds(
         if let Some(patch) = patch {
             config.apply(&patch.config);
         }
-        let seed_columns = seed_columns(&text, &config, file, diagnostics);
+        let seed_columns = seed_columns(&text, &config, context.adapter_naming, file, diagnostics);
         if !config.enabled() {
             continue;
         }
@@ -94,10 +96,11 @@ pub(super) fn read_seeds(
 }
 
 /// A seed's columns: each with its `column_types` entry or the type its
-/// values infer; none, and a diagnostic, for a malformed CSV.
+/// values infer (spelled as the adapter spells it); none, and a diagnostic, for a malformed CSV.
 fn seed_columns(
     text: &str,
     config: &NodeConfig,
+    adapter_naming: &dyn AdapterNaming,
     file: FileId,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<SeedColumn> {
@@ -119,7 +122,7 @@ fn seed_columns(
                             infer_column_type(table.rows.iter().map(|row| row[index].as_str()));
                         SeedColumn {
                             name: column.clone(),
-                            type_name: duckdb_type_name(&sql_type).to_string(),
+                            type_name: adapter_naming.seed_type_name(&sql_type),
                             sql_type,
                         }
                     }
