@@ -187,6 +187,7 @@ fn check(case: &str, vars: Option<&str>, target: Option<&str>) {
         profiles_dir: None,
         target: target.map(String::from),
         vars: vars.map(String::from),
+        adapter_naming: fusion_driver::adapter::naming::naming_for_adapter,
     };
     let result = load_project(&options);
     insta::assert_snapshot!(case, summarize(&result));

@@ -161,13 +161,55 @@ fn generated_project(models: usize) -> tempfile::TempDir {
     folder
 }
 
+/// A simple adapter naming for loading without the driver (which holds
+/// the real ones): DuckDB's default database (the `path` file's stem) and
+/// schema, and plain type names; no external sources.
+struct BenchNaming;
+
+impl fusion_frontend::adapter_naming::AdapterNaming for BenchNaming {
+    fn default_database(
+        &self,
+        profile_output: &serde_json::Map<String, serde_json::Value>,
+    ) -> String {
+        profile_output
+            .get("path")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|path| std::path::Path::new(path).file_stem())
+            .map_or_else(
+                || "memory".to_string(),
+                |stem| stem.to_string_lossy().into_owned(),
+            )
+    }
+
+    fn default_schema(&self) -> String {
+        "main".to_string()
+    }
+
+    fn seed_type_name(&self, sql_type: &fusion_ir::types::SqlType) -> String {
+        format!("{sql_type:?}")
+    }
+
+    fn external_source(
+        &self,
+        _source: &fusion_frontend::schema_yaml::SourceDecl,
+        _table: &fusion_frontend::schema_yaml::SourceTableDecl,
+        _database: &str,
+    ) -> Result<Option<String>, String> {
+        Ok(None)
+    }
+}
+
+/// [`BenchNaming`] for every adapter type.
+fn bench_naming(
+    _adapter_type: &str,
+) -> &'static dyn fusion_frontend::adapter_naming::AdapterNaming {
+    &BenchNaming
+}
+
 fn project_phases(criterion: &mut Criterion) {
     let models = 1000;
     let folder = generated_project(models);
-    let options = LoadOptions {
-        project_dir: folder.path().to_path_buf(),
-        ..LoadOptions::default()
-    };
+    let options = LoadOptions::new(folder.path().to_path_buf(), bench_naming);
     let mut group = criterion.benchmark_group("generated_project");
     group.sample_size(10);
     group.throughput(Throughput::Elements(models as u64));

@@ -8,6 +8,7 @@ use fusion_dialects::signature::user_functions::{
     UserFunctionDeclaration, UserFunctions, WithUserFunctions,
 };
 use fusion_dialects::{Dialect, Parsed};
+use fusion_frontend::config::{ephemeral_cte_name, Materialization};
 use fusion_frontend::{NodeDetails, Project};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -443,11 +444,13 @@ fn contract_diagnostics(
 /// model the CTE name that dbt injects (`__dbt__cte__<name>`).
 pub(crate) fn relation_as_read(details: &NodeDetails) -> Option<RelationName> {
     match details.kind {
-        NodeKind::Model if details.config.materialized() == "ephemeral" => Some(RelationName {
-            database: None,
-            schema: None,
-            identifier: Name::new(&format!("__dbt__cte__{}", details.name)),
-        }),
+        NodeKind::Model if details.config.materialization() == Materialization::Ephemeral => {
+            Some(RelationName {
+                database: None,
+                schema: None,
+                identifier: Name::new(&ephemeral_cte_name(&details.name)),
+            })
+        }
         NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot | NodeKind::Source => {
             let identifier = match &details.source {
                 Some(source) => source.identifier.as_str(),

@@ -40,6 +40,7 @@ pub(crate) fn load_session(
         profiles_dir: arguments.profiles_dir.clone(),
         target: arguments.target.clone(),
         vars: arguments.vars.clone(),
+        adapter_naming: crate::adapter::naming::naming_for_adapter,
     };
     let load = fusion_frontend::load_project(&options);
     let Some(project) = &load.project else {

@@ -8,10 +8,10 @@ fn main() {
         std::process::exit(2);
     };
     let started = std::time::Instant::now();
-    let result = fusion_frontend::load_project(&fusion_frontend::LoadOptions {
-        project_dir: project_dir.into(),
-        ..Default::default()
-    });
+    let result = fusion_frontend::load_project(&fusion_frontend::LoadOptions::new(
+        project_dir.into(),
+        example_naming,
+    ));
     let elapsed = started.elapsed();
     let nodes = result
         .project
@@ -25,4 +25,49 @@ fn main() {
     for diagnostic in result.diagnostics.iter().take(5) {
         println!("{} {}", diagnostic.code, diagnostic.message);
     }
+}
+
+/// A simple adapter naming for loading without the driver (which holds
+/// the real ones): DuckDB's default database (the `path` file's stem) and
+/// schema, and plain type names; no external sources.
+struct ExampleNaming;
+
+impl fusion_frontend::adapter_naming::AdapterNaming for ExampleNaming {
+    fn default_database(
+        &self,
+        profile_output: &serde_json::Map<String, serde_json::Value>,
+    ) -> String {
+        profile_output
+            .get("path")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|path| std::path::Path::new(path).file_stem())
+            .map_or_else(
+                || "memory".to_string(),
+                |stem| stem.to_string_lossy().into_owned(),
+            )
+    }
+
+    fn default_schema(&self) -> String {
+        "main".to_string()
+    }
+
+    fn seed_type_name(&self, sql_type: &fusion_ir::types::SqlType) -> String {
+        format!("{sql_type:?}")
+    }
+
+    fn external_source(
+        &self,
+        _source: &fusion_frontend::schema_yaml::SourceDecl,
+        _table: &fusion_frontend::schema_yaml::SourceTableDecl,
+        _database: &str,
+    ) -> Result<Option<String>, String> {
+        Ok(None)
+    }
+}
+
+/// [`ExampleNaming`] for every adapter type.
+fn example_naming(
+    _adapter_type: &str,
+) -> &'static dyn fusion_frontend::adapter_naming::AdapterNaming {
+    &ExampleNaming
 }

@@ -4,6 +4,63 @@
 
 use serde_json::{Map, Value};
 
+/// The prefix of the CTE an ephemeral model is inlined as in each node that
+/// reads it (`__dbt__cte__<name>`), as dbt names it.
+pub const EPHEMERAL_CTE_PREFIX: &str = "__dbt__cte__";
+
+/// The name of the CTE an ephemeral model is inlined as.
+pub fn ephemeral_cte_name(model_name: &str) -> String {
+    format!("{EPHEMERAL_CTE_PREFIX}{model_name}")
+}
+
+/// How a node is built in the warehouse: dbt's `materialized` config.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Materialization<'config> {
+    View,
+    Table,
+    Incremental,
+    /// Not built: inlined as a CTE into each node that reads it.
+    Ephemeral,
+    MaterializedView,
+    Seed,
+    Snapshot,
+    Test,
+    /// A materialization the project or a package defines, by name.
+    Other(&'config str),
+}
+
+impl<'config> Materialization<'config> {
+    /// The materialization a `materialized` config names.
+    pub fn from_name(name: &'config str) -> Materialization<'config> {
+        match name {
+            "view" => Materialization::View,
+            "table" => Materialization::Table,
+            "incremental" => Materialization::Incremental,
+            "ephemeral" => Materialization::Ephemeral,
+            "materialized_view" => Materialization::MaterializedView,
+            "seed" => Materialization::Seed,
+            "snapshot" => Materialization::Snapshot,
+            "test" => Materialization::Test,
+            other => Materialization::Other(other),
+        }
+    }
+
+    /// The name as dbt writes it in configs and artifacts.
+    pub fn name(self) -> &'config str {
+        match self {
+            Materialization::View => "view",
+            Materialization::Table => "table",
+            Materialization::Incremental => "incremental",
+            Materialization::Ephemeral => "ephemeral",
+            Materialization::MaterializedView => "materialized_view",
+            Materialization::Seed => "seed",
+            Materialization::Snapshot => "snapshot",
+            Materialization::Test => "test",
+            Materialization::Other(name) => name,
+        }
+    }
+}
+
 /// A node's resolved config, with typed accessors for the keys fusionc uses.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeConfig {
@@ -34,9 +91,15 @@ impl NodeConfig {
         self.get(key).and_then(Value::as_str)
     }
 
-    /// `view` unless configured (dbt's default for models).
+    /// `view` unless configured (dbt's default for models): the name as
+    /// written, for artifacts and reports. Compare with [`Self::materialization`].
     pub fn materialized(&self) -> &str {
         self.get_str("materialized").unwrap_or("view")
+    }
+
+    /// How the node is built, `view` unless configured.
+    pub fn materialization(&self) -> Materialization<'_> {
+        Materialization::from_name(self.materialized())
     }
 
     /// The custom schema, if any (`None` when unset or null).
@@ -223,7 +286,7 @@ mod tests {
         for layer in project_tree_configs(&tree, &fqn) {
             config.apply(&layer);
         }
-        assert_eq!(config.materialized(), "table");
+        assert_eq!(config.materialization(), Materialization::Table);
         assert_eq!(config.schema(), Some("analytics"));
         assert_eq!(config.tags(), vec!["all", "staging"]);
         assert_eq!(config.values["meta"], json!({"owner": "a"}));

@@ -9,13 +9,14 @@
 //! the first broken file: each broken node yields diagnostics and the rest of
 //! the project still loads.
 
+pub mod adapter_naming;
 mod blocks;
 mod builtin;
 pub mod checksum;
 pub mod config;
 pub mod docs;
 mod jinja;
-mod loader;
+mod load;
 mod mutable;
 pub mod profiles;
 pub mod project_file;
@@ -45,7 +46,7 @@ pub use project_file::ProjectSettings;
 pub use source_map::{LazySourceMap, SourceMap};
 
 /// What the driver asks the frontend to load.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct LoadOptions {
     pub project_dir: PathBuf,
     /// Where to look for `profiles.yml` first (`--profiles-dir`).
@@ -54,6 +55,26 @@ pub struct LoadOptions {
     pub target: Option<String>,
     /// The `--vars` argument: YAML text holding a mapping.
     pub vars: Option<String>,
+    /// Finds what differs by adapter (default database and schema, seed
+    /// types, external sources) for the profile's adapter type.
+    pub adapter_naming: adapter_naming::AdapterNamingLookup,
+}
+
+impl LoadOptions {
+    /// Options to load the project in `project_dir` with its default
+    /// profile and target, and no `--vars`.
+    pub fn new(
+        project_dir: PathBuf,
+        adapter_naming: adapter_naming::AdapterNamingLookup,
+    ) -> LoadOptions {
+        LoadOptions {
+            project_dir,
+            profiles_dir: None,
+            target: None,
+            vars: None,
+            adapter_naming,
+        }
+    }
 }
 
 /// The outcome of a load: the project when its files could be read at all,
@@ -215,7 +236,7 @@ pub struct SourceCall {
 pub struct SeedColumn {
     pub name: String,
     pub sql_type: SqlType,
-    /// The type as DuckDB spells it, or as `column_types` wrote it.
+    /// The type as the adapter spells it, or as `column_types` wrote it.
     pub type_name: String,
 }
 
@@ -265,5 +286,5 @@ pub struct MacroInfo {
 /// diagnostic, and `project` is `None` only when dbt_project.yml or the
 /// profile cannot be used at all.
 pub fn load_project(options: &LoadOptions) -> LoadResult {
-    loader::load(options)
+    load::load(options)
 }

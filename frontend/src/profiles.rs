@@ -3,6 +3,7 @@
 
 use crate::project_file::render_strings_in;
 use crate::yaml::{describe_kind, parse_yaml};
+use crate::LoadOptions;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::span::{SourceFiles, Span};
@@ -68,15 +69,15 @@ fn candidate_dirs(project_dir: &Path, profiles_dir: Option<&Path>) -> Vec<PathBu
 /// Finds, reads and selects the target. `None` (with diagnostics) when the
 /// profile cannot be used.
 pub fn load_target(
-    project_dir: &Path,
-    profiles_dir: Option<&Path>,
+    options: &LoadOptions,
     profile_name: &str,
-    target_override: Option<&str>,
     vars: &Map<String, Value>,
     files: &mut SourceFiles,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Target> {
-    let dirs = candidate_dirs(project_dir, profiles_dir);
+    let project_dir = options.project_dir.as_path();
+    let target_override = options.target.as_deref();
+    let dirs = candidate_dirs(project_dir, options.profiles_dir.as_deref());
     let Some(path) = dirs
         .iter()
         .map(|dir| dir.join("profiles.yml"))
@@ -220,20 +221,11 @@ pub fn load_target(
         return None;
     }
     let path = text_of("path");
-    let database = match text_of("database").or_else(|| text_of("dbname")) {
-        Some(database) => database,
-        None if adapter_type == "duckdb" => {
-            duckdb_database_name(path.as_deref().unwrap_or(":memory:"))
-        }
-        None => String::new(),
-    };
-    let schema = text_of("schema").unwrap_or_else(|| {
-        if adapter_type == "duckdb" {
-            "main".to_string()
-        } else {
-            "public".to_string()
-        }
-    });
+    let naming = (options.adapter_naming)(&adapter_type);
+    let database = text_of("database")
+        .or_else(|| text_of("dbname"))
+        .unwrap_or_else(|| naming.default_database(output));
+    let schema = text_of("schema").unwrap_or_else(|| naming.default_schema());
     let threads = output
         .get("threads")
         .and_then(|threads| {
@@ -256,27 +248,4 @@ pub fn load_target(
         path,
         extra,
     })
-}
-
-/// dbt-duckdb names the database after the file stem (`memory` for `:memory:`).
-pub fn duckdb_database_name(path: &str) -> String {
-    if path == ":memory:" || path.is_empty() {
-        return "memory".to_string();
-    }
-    Path::new(path)
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "memory".to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duckdb_database_name;
-
-    #[test]
-    fn duckdb_database_is_the_file_stem() {
-        assert_eq!(duckdb_database_name("/tmp/shop.duckdb"), "shop");
-        assert_eq!(duckdb_database_name(":memory:"), "memory");
-        assert_eq!(duckdb_database_name("dev.db"), "dev");
-    }
 }

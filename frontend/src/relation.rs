@@ -26,7 +26,7 @@ impl RelationParts {
         RelationParts {
             database: None,
             schema: None,
-            identifier: format!("__dbt__cte__{model_name}"),
+            identifier: crate::config::ephemeral_cte_name(model_name),
             ephemeral_cte: true,
         }
     }

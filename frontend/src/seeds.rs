@@ -1,5 +1,6 @@
 //! Seed CSV files: parsing (RFC 4180 quoting) and column type inference as
-//! dbt-duckdb infers it when no `column_types` config overrides a column.
+//! dbt's seed loader infers it when no `column_types` config overrides a
+//! column (the adapter spells the types: `AdapterNaming::seed_type_name`).
 
 use fusion_ir::types::{SqlType, TimeZoneKind};
 
@@ -193,19 +194,6 @@ pub fn infer_column_type<'a>(cells: impl IntoIterator<Item = &'a str>) -> SqlTyp
             zone: TimeZoneKind::Without,
         },
         Some(CellKind::Text) | None => SqlType::String { max_len: None },
-    }
-}
-
-/// DuckDB's spelling of an inferred seed type, for manifests and summaries.
-pub fn duckdb_type_name(sql_type: &SqlType) -> &'static str {
-    match sql_type {
-        SqlType::Boolean => "BOOLEAN",
-        SqlType::Int { bits: 64 } => "BIGINT",
-        SqlType::Int { .. } => "INTEGER",
-        SqlType::Float64 => "DOUBLE",
-        SqlType::Date => "DATE",
-        SqlType::Timestamp { .. } => "TIMESTAMP",
-        _ => "VARCHAR",
     }
 }
 

@@ -9,6 +9,8 @@
 //! knows the warehouse's spelling of the DDL a run needs.
 
 pub mod duckdb;
+pub mod duckdb_naming;
+pub mod naming;
 
 use fusion_frontend::runtime::{QueryTable, RelationKind, RelationRef, WarehouseColumn};
 use std::fmt;

@@ -8,6 +8,7 @@
 //! catalog is serialised straight from the project, never built as a JSON
 //! value tree: a large project has hundreds of thousands of columns.
 
+use fusion_frontend::config::Materialization;
 use fusion_frontend::{NodeDetails, Project};
 use fusion_ir::graph::NodeKind;
 use fusion_ir::schema::RelationSchema;
@@ -85,10 +86,10 @@ struct Metadata<'a> {
 /// are not relations in the warehouse.
 fn relation_type(details: &NodeDetails) -> Option<&'static str> {
     match details.kind {
-        NodeKind::Model => match details.config.materialized() {
-            "ephemeral" => None,
-            "view" => Some("VIEW"),
-            "materialized_view" => Some("MATERIALIZED VIEW"),
+        NodeKind::Model => match details.config.materialization() {
+            Materialization::Ephemeral => None,
+            Materialization::View => Some("VIEW"),
+            Materialization::MaterializedView => Some("MATERIALIZED VIEW"),
             _ => Some("BASE TABLE"),
         },
         NodeKind::Seed | NodeKind::Snapshot | NodeKind::Source => Some("BASE TABLE"),

@@ -8,7 +8,8 @@ use std::borrow::Cow;
 
 fn is_ephemeral(project: &Project, id: NodeId) -> bool {
     let details = project.details(id);
-    details.kind == NodeKind::Model && details.config.materialized() == "ephemeral"
+    details.kind == NodeKind::Model
+        && details.config.materialization() == fusion_frontend::config::Materialization::Ephemeral
 }
 
 /// Where a node's compiled SQL goes, relative to the target folder, as dbt
@@ -71,7 +72,11 @@ pub fn compiled_sql_of<'a>(project: &Project, id: NodeId, rendered: &'a str) -> 
                 .trim()
                 .trim_end_matches(';')
                 .to_string();
-            Some(format!("__dbt__cte__{} as (\n{}\n)", details.name, sql))
+            Some(format!(
+                "{} as (\n{}\n)",
+                fusion_frontend::config::ephemeral_cte_name(&details.name),
+                sql
+            ))
         })
         .collect();
     Cow::Owned(inject_ctes(rendered, &ctes.join(", ")))

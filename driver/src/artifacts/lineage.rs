@@ -35,7 +35,8 @@ pub fn lineage_of_project(
                 bound: schema.and_then(|schema| schema.bound.as_ref()),
                 output: schema.map_or(&unknown, |schema| &schema.output),
                 ephemeral: details.kind == NodeKind::Model
-                    && details.config.materialized() == "ephemeral",
+                    && details.config.materialization()
+                        == fusion_frontend::config::Materialization::Ephemeral,
             }
         })
         .collect();

@@ -572,7 +572,8 @@ fn node<'a>(
     let is_relation = matches!(
         details.kind,
         NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot
-    ) && details.config.materialized() != "ephemeral";
+    ) && details.config.materialization()
+        != fusion_frontend::config::Materialization::Ephemeral;
     let test = details.test.as_ref();
     NodeEntry {
         database: details.database.as_deref(),

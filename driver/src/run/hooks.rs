@@ -23,7 +23,10 @@ pub(crate) fn create_schemas(
     for (index, details) in context.project.nodes.iter().enumerate() {
         let writes = match details.kind {
             NodeKind::Seed | NodeKind::Snapshot => true,
-            NodeKind::Model => details.config.materialized() != "ephemeral",
+            NodeKind::Model => {
+                details.config.materialization()
+                    != fusion_frontend::config::Materialization::Ephemeral
+            }
             _ => false,
         };
         if !selected[index] || !writes {

@@ -218,7 +218,8 @@ fn render_existing_incremental_models(
         for (index, details) in project.nodes.iter().enumerate() {
             if !selected[index]
                 || details.kind != NodeKind::Model
-                || details.config.materialized() != "incremental"
+                || details.config.materialization()
+                    != fusion_frontend::config::Materialization::Incremental
             {
                 continue;
             }

@@ -203,7 +203,8 @@ pub fn prepare(
                 .filter_map(|&parent| {
                     let parent_details = project.details(parent);
                     if parent_details.kind == NodeKind::Model
-                        && parent_details.config.materialized() == "ephemeral"
+                        && parent_details.config.materialization()
+                            == fusion_frontend::config::Materialization::Ephemeral
                     {
                         return None;
                     }
@@ -368,10 +369,10 @@ fn build_of(
                 invalidate_hard_deletes,
             })
         }
-        NodeKind::Model => match details.config.materialized() {
-            "view" => Ok(Build::View { sql: need_sql()? }),
-            "table" => Ok(Build::Table { sql: need_sql()? }),
-            "incremental" => {
+        NodeKind::Model => match details.config.materialization() {
+            fusion_frontend::config::Materialization::View => Ok(Build::View { sql: need_sql()? }),
+            fusion_frontend::config::Materialization::Table => Ok(Build::Table { sql: need_sql()? }),
+            fusion_frontend::config::Materialization::Incremental => {
                 let unique_key = details.config.unique_key();
                 let strategy = match string_config(details, "incremental_strategy").as_deref() {
                     Some("append") => IncrementalStrategy::Append,
@@ -405,7 +406,8 @@ fn build_of(
                 })
             }
             other => Err(format!(
-                "materialization `{other}` is not one fusionc runs: use view, table, incremental or ephemeral"
+                "materialization `{}` is not one fusionc runs: use view, table, incremental or ephemeral",
+                other.name()
             )),
         },
         NodeKind::Source | NodeKind::Analysis => Err(format!(

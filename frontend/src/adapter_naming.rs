@@ -1,0 +1,44 @@
+//! What the frontend needs to know of the target's adapter: the trait the driver implements per adapter, so the frontend names no warehouse.
+//!
+//! The frontend reads a profile whose `type` names the adapter; the driver,
+//! which knows the adapters, passes [`LoadOptions::adapter_naming`](crate::LoadOptions)
+//! to find the [`AdapterNaming`] of that type. Adding an adapter touches
+//! no frontend code.
+
+use crate::schema_yaml::{SourceDecl, SourceTableDecl};
+use fusion_ir::types::SqlType;
+use serde_json::{Map, Value};
+
+/// Finds the naming of a profile's adapter type (`duckdb`, `postgres`, ...).
+/// An adapter the driver does not know still gets a naming: the profile
+/// loads, and the driver says later what it cannot do with it.
+pub type AdapterNamingLookup = fn(adapter_type: &str) -> &'static dyn AdapterNaming;
+
+/// What differs by adapter in how the frontend names and spells things.
+pub trait AdapterNaming: Send + Sync {
+    /// The database of a target whose profile output sets neither
+    /// `database` nor `dbname`. Example: dbt-duckdb names it after the
+    /// `path` file's stem (`dev.duckdb` gives `dev`).
+    fn default_database(&self, profile_output: &Map<String, Value>) -> String;
+
+    /// The schema of a target whose profile output sets no `schema`.
+    /// Example: `main` for DuckDB.
+    fn default_schema(&self) -> String;
+
+    /// How the adapter spells a seed column type inferred from the CSV
+    /// (for manifests, summaries and the seed's table). Example: `BIGINT`
+    /// for a 64-bit integer in DuckDB.
+    fn seed_type_name(&self, sql_type: &SqlType) -> String;
+
+    /// What `source()` renders for a source table the adapter reads outside
+    /// the warehouse, or `None` for a table in the warehouse; `Err` says
+    /// what is wrong with the table's settings. Example: dbt-duckdb's
+    /// `external_location: "data/{name}.csv"` renders `'data/orders.csv'`.
+    /// `database` is the source's database (the target's when unset).
+    fn external_source(
+        &self,
+        source: &SourceDecl,
+        table: &SourceTableDecl,
+        database: &str,
+    ) -> Result<Option<String>, String>;
+}

@@ -1,0 +1,53 @@
+//! The Jinja environment every node renders in, and the state its functions share.
+
+use super::jinja_errors::BUILTIN_CALLABLES;
+use super::macros::MacroScope;
+use super::LoadContext;
+use crate::relation::RelationParts;
+use crate::render::build_environment;
+use crate::render_state::RenderShared;
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+/// The render environment with every macro compiled in.
+pub(super) struct RenderEnvironment {
+    pub(super) shared: Arc<RenderShared>,
+    pub(super) environment: minijinja::Environment<'static>,
+    /// The macro templates that did not compile, with their errors.
+    pub(super) macro_failures: Vec<(String, minijinja::Error)>,
+    /// The macros and functions a template can call, sorted, then dbt's built-in functions.
+    pub(super) known_callables: Vec<String>,
+}
+
+/// Builds the environment from the project's macros and its sources.
+pub(super) fn build_render_environment(
+    context: &LoadContext,
+    macro_scope: MacroScope,
+    source_relations: FxHashMap<(String, String), RelationParts>,
+) -> RenderEnvironment {
+    let target = &context.target;
+    let shared = Arc::new(RenderShared {
+        project_name: context.project_name.clone(),
+        packages: macro_scope.package_names,
+        adapter_type: target.adapter_type.clone(),
+        target: crate::jinja::to_value(target.to_context_value()),
+        target_database: target.database.clone(),
+        target_schema: target.schema.clone(),
+        vars: context.vars.clone(),
+        macros: macro_scope.entries,
+        builtin_macros: macro_scope.builtin_entries,
+        sources: source_relations,
+        predicted_refs: std::sync::OnceLock::new(),
+        refs: std::sync::OnceLock::new(),
+    });
+    let (environment, macro_failures) = build_environment(&shared, macro_scope.sources);
+    let mut known_callables: Vec<String> = shared.macros.keys().cloned().collect();
+    known_callables.sort();
+    known_callables.extend(BUILTIN_CALLABLES.iter().map(|name| name.to_string()));
+    RenderEnvironment {
+        shared,
+        environment,
+        macro_failures,
+        known_callables,
+    }
+}

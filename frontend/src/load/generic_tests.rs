@@ -1,0 +1,635 @@
+//! Phase: the generic tests declared in YAML, as nodes of the graph.
+
+use super::graph::{graph_node, GraphBuilder};
+use super::jinja_errors::{jinja_diagnostic, JinjaContext};
+use super::LoadContext;
+use crate::checksum::generic_test_hash;
+use crate::config::{project_tree_configs, Materialization, NodeConfig};
+use crate::project_file::ProjectSettings;
+use crate::relation::RelationParts;
+use crate::render_state::RenderShared;
+use crate::schema_yaml::{NodePatch, SourceDecl, TestSpec};
+use crate::source_map::LazySourceMap;
+use crate::tests_generic::{
+    referenced_model_name, referenced_source, test_node_name, test_short_name, test_sql,
+};
+use crate::{NodeDetails, RefCall, Rendered, SourceCall, TestDetails};
+use fusion_ir::codes::Code;
+use fusion_ir::diagnostic::{closest_name, Diagnostic};
+use fusion_ir::graph::{Dependency, Node, NodeId, NodeKind};
+use fusion_ir::schema::RelationName;
+use fusion_ir::span::{FileId, SourceFiles, Span};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// The tests of one attached node, as one YAML entry declares them.
+pub(super) struct TestGroup {
+    yaml_path: String,
+    attached: NodeId,
+    /// The attached node's name in test names (`source_<source>_<table>` for a source table).
+    attached_name: String,
+    tests: Vec<TestSpec>,
+    file: FileId,
+    /// The span of the attached node's name in the YAML: where a test's
+    /// dependency points.
+    name_span: Span,
+}
+
+/// What rendering a test the project or a package defines needs.
+pub(super) struct TestRendering<'a> {
+    pub(super) environment: &'a minijinja::Environment<'static>,
+    pub(super) shared: &'a RenderShared,
+    pub(super) jinja_context: &'a JinjaContext,
+    /// The names `ref()` can read, sorted (for "did you mean").
+    pub(super) refable_names: &'a [String],
+}
+
+/// The tests of each node of the graph that has some, ordered by YAML
+/// file, then attached node, each node's tests in their written order. The
+/// patches and source declarations are not read after this: their test
+/// lists are moved out, not copied.
+pub(super) fn test_groups(
+    graph: &GraphBuilder,
+    model_patches: &mut FxHashMap<String, NodePatch>,
+    seed_patches: &mut FxHashMap<String, NodePatch>,
+    source_decls: &mut [SourceDecl],
+) -> Vec<TestGroup> {
+    let mut test_groups: Vec<TestGroup> = Vec::new();
+    for patch in model_patches.values_mut().chain(seed_patches.values_mut()) {
+        if let Some(&attached) = graph.ids_by_name.get(&patch.name) {
+            if !patch.tests.is_empty() {
+                test_groups.push(TestGroup {
+                    yaml_path: patch.yaml_path.clone(),
+                    attached,
+                    attached_name: patch.name.clone(),
+                    tests: std::mem::take(&mut patch.tests),
+                    file: patch.file,
+                    name_span: patch.name_span,
+                });
+            }
+        }
+    }
+    for source in source_decls {
+        for table in &mut source.tables {
+            let key = (source.name.clone(), table.name.clone());
+            if let Some(&attached) = graph.source_ids.get(&key) {
+                if !table.tests.is_empty() {
+                    test_groups.push(TestGroup {
+                        yaml_path: source.yaml_path.clone(),
+                        attached,
+                        attached_name: format!("source_{}_{}", source.name, table.name),
+                        tests: std::mem::take(&mut table.tests),
+                        file: source.file,
+                        name_span: source.name_span,
+                    });
+                }
+            }
+        }
+    }
+    // The groups are sorted (a stable sort), not the tests.
+    test_groups.sort_by(|left, right| {
+        (left.yaml_path.as_str(), left.attached, &left.attached_name).cmp(&(
+            right.yaml_path.as_str(),
+            right.attached,
+            &right.attached_name,
+        ))
+    });
+    test_groups
+}
+
+/// Adds a node per generic test, with its compiled file and its edges.
+/// Each test is prepared on its own, in parallel (SQL, custom test
+/// rendering, config, hash); nodes, files and edges are added after, in
+/// order.
+pub(super) fn add_generic_tests(
+    context: &LoadContext,
+    graph: &mut GraphBuilder,
+    test_groups: Vec<TestGroup>,
+    rendering: &TestRendering,
+    files: &mut SourceFiles,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let test_requests = test_requests(test_groups);
+    let graph_so_far = &*graph;
+    let shared_files = &*files;
+    let prepared: Vec<PreparedTest> = test_requests
+        .into_par_iter()
+        .map(|request| prepare_test(context, graph_so_far, request, rendering, shared_files))
+        .collect();
+    for test in prepared {
+        let PreparedTest {
+            node,
+            mut details,
+            sql,
+            diagnostics: test_diagnostics,
+            file,
+            name_span,
+            attached,
+            parents,
+        } = test;
+        diagnostics.extend(test_diagnostics);
+        details.rendered = sql.map(|(sql, path)| Rendered {
+            file: files.add(path, sql.clone()),
+            sql,
+            source_map: LazySourceMap::default(),
+        });
+        let id = graph.graph.add_node(node);
+        graph.nodes.push(details);
+        for parent in std::iter::once(attached).chain(parents) {
+            graph.graph.add_dependency(
+                parent,
+                id,
+                Dependency {
+                    file: Some(file),
+                    span: name_span,
+                },
+            );
+        }
+    }
+}
+
+/// Names every test (in parallel) and keeps, where two tests get one
+/// name, the first in group order.
+fn test_requests(test_groups: Vec<TestGroup>) -> Vec<TestRequest> {
+    let names: Vec<Vec<String>> = test_groups
+        .par_iter()
+        .map(|group| {
+            group
+                .tests
+                .iter()
+                .map(|spec| test_node_name(spec, &group.attached_name))
+                .collect()
+        })
+        .collect();
+    let mut test_names_seen = rustc_hash::FxHashSet::default();
+    let kept: Vec<Vec<bool>> = names
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .map(|name| test_names_seen.insert(name.as_str()))
+                .collect()
+        })
+        .collect();
+    drop(test_names_seen);
+    let mut test_requests: Vec<TestRequest> =
+        Vec::with_capacity(test_groups.iter().map(|group| group.tests.len()).sum());
+    for (group, (names, kept)) in test_groups.into_iter().zip(names.into_iter().zip(kept)) {
+        for ((spec, name), kept) in group.tests.into_iter().zip(names).zip(kept) {
+            if kept {
+                let short_name = test_short_name(&spec, &group.attached_name, &name);
+                test_requests.push(TestRequest {
+                    spec,
+                    attached: group.attached,
+                    name,
+                    short_name,
+                    file: group.file,
+                    yaml_path: group.yaml_path.clone(),
+                    name_span: group.name_span,
+                });
+            }
+        }
+    }
+    test_requests
+}
+
+/// The SQL of a test, the parent a relationships test reads (its `to`),
+/// and the refs a custom test's render made.
+struct TestSql {
+    sql: Option<String>,
+    to_parent: Option<NodeId>,
+    custom_refs: Vec<RefCall>,
+}
+
+/// Prepares one test: its SQL, node and parents.
+fn prepare_test(
+    context: &LoadContext,
+    graph: &GraphBuilder,
+    request: TestRequest,
+    rendering: &TestRendering,
+    files: &SourceFiles,
+) -> PreparedTest {
+    let mut test_diagnostics: Vec<Diagnostic> = Vec::new();
+    let TestSql {
+        sql,
+        to_parent,
+        custom_refs,
+    } = test_sql_of(graph, &request, rendering, files, &mut test_diagnostics);
+    let TestRequest {
+        spec,
+        attached,
+        name,
+        short_name,
+        file,
+        yaml_path,
+        name_span,
+    } = request;
+    let project_name = &context.project_name;
+    let settings = &context.settings;
+    let hash = generic_test_hash(&name, &spec, &test_target(&graph.nodes[attached.index()]));
+    let config = test_config(context, &spec, &name, short_name.as_deref());
+    let alias = config
+        .values
+        .get("alias")
+        .and_then(Value::as_str)
+        .map_or_else(|| name.clone(), String::from);
+    // The code dbt records for a generic test: a call of its macro.
+    let mut raw_code = match &spec.namespace {
+        Some(namespace) => format!(
+            "{{{{ {namespace}.test_{}(**_dbt_generic_test_kwargs) }}}}",
+            spec.test_name
+        ),
+        None => format!(
+            "{{{{ test_{}(**_dbt_generic_test_kwargs) }}}}",
+            spec.test_name
+        ),
+    };
+    if let Some(short_name) = &short_name {
+        raw_code.push_str(&format!("{{{{ config(alias=\"{short_name}\") }}}}"));
+    }
+    let attached_details = &graph.nodes[attached.index()];
+    let (mut refs, sources) = match &attached_details.source {
+        Some(source) => (
+            Vec::new(),
+            vec![SourceCall {
+                source_name: source.source_name.clone(),
+                table_name: source.table_name.clone(),
+            }],
+        ),
+        None => (
+            vec![RefCall {
+                package: None,
+                name: attached_details.name.clone(),
+                version: None,
+            }],
+            Vec::new(),
+        ),
+    };
+    let mut extra_parents: Vec<NodeId> = Vec::new();
+    for call in custom_refs {
+        if let Some(&parent) = graph.ids_by_name.get(&call.name) {
+            if parent != attached && Some(parent) != to_parent {
+                extra_parents.push(parent);
+            }
+        }
+        if !refs.contains(&call) {
+            refs.push(call);
+        }
+    }
+    let details = NodeDetails {
+        kind: NodeKind::Test,
+        unique_id: format!("test.{project_name}.{name}.{hash}"),
+        package_name: project_name.clone(),
+        fqn: generic_test_fqn(project_name, settings, &yaml_path, &name),
+        original_file_path: yaml_path.clone(),
+        path: format!("{alias}.sql"),
+        file: Some(file),
+        raw_code: Arc::from(raw_code),
+        raw_code_body: None,
+        checksum: String::new(),
+        config,
+        description: String::new(),
+        doc_blocks: Vec::new(),
+        patch_path: None,
+        columns: Vec::new(),
+        refs,
+        sources,
+        macros_called: Vec::new(),
+        rendered: None,
+        introspective: false,
+        database: None,
+        schema: None,
+        alias,
+        seed_columns: Vec::new(),
+        source: None,
+        test: Some(TestDetails {
+            test_name: spec.test_name,
+            namespace: spec.namespace,
+            column_name: spec.column_name,
+            attached_node: Some(attached),
+            kwargs: spec.kwargs,
+        }),
+        name,
+    };
+    // The compiled file's text and path are made here, in parallel;
+    // only registering the file is left for the ordered loop.
+    let sql = sql.map(|sql| {
+        let path = format!(
+            "{}/compiled/{project_name}/{yaml_path}/{}",
+            settings.target_path, details.path
+        );
+        (Arc::<str>::from(sql), path)
+    });
+    PreparedTest {
+        node: graph_node(&details),
+        details,
+        sql,
+        diagnostics: test_diagnostics,
+        file,
+        name_span,
+        attached,
+        parents: to_parent.into_iter().chain(extra_parents).collect(),
+    }
+}
+
+/// A test's config: dbt's defaults, the project's `tests:` tree, the
+/// test's own config; a long-named test gets its short name as alias.
+fn test_config(
+    context: &LoadContext,
+    spec: &TestSpec,
+    name: &str,
+    short_name: Option<&str>,
+) -> NodeConfig {
+    let mut config = NodeConfig::default();
+    config.values.insert(
+        "materialized".into(),
+        Value::String(Materialization::Test.name().into()),
+    );
+    config
+        .values
+        .insert("severity".into(), Value::String("ERROR".into()));
+    for layer in project_tree_configs(
+        &context.settings.tests,
+        &[context.project_name.clone(), name.to_string()],
+    ) {
+        config.apply(&layer);
+    }
+    config.apply(&spec.config);
+    // dbt names a long-named test's file and relation with its short
+    // name, set as the test's `alias` config (unless it sets its own).
+    if let Some(short_name) = short_name {
+        if !config.values.contains_key("alias") {
+            config
+                .values
+                .insert("alias".into(), Value::String(short_name.to_string()));
+        }
+    }
+    config
+}
+
+/// A test's SQL: dbt's own generic tests are written out, a test the
+/// project or a package defines is rendered; a test that is neither, or a
+/// relationships test whose `to` does not exist, is reported.
+fn test_sql_of(
+    graph: &GraphBuilder,
+    request: &TestRequest,
+    rendering: &TestRendering,
+    files: &SourceFiles,
+    test_diagnostics: &mut Vec<Diagnostic>,
+) -> TestSql {
+    let TestRequest {
+        spec,
+        attached,
+        name,
+        file,
+        ..
+    } = request;
+    let (attached, file) = (*attached, *file);
+    let attached_relation = graph
+        .graph
+        .node(attached)
+        .relation
+        .as_ref()
+        .map(relation_quoted)
+        .unwrap_or_default();
+    let mut to_parent = None;
+    let to_relation = spec
+        .kwargs
+        .get("to")
+        .and_then(Value::as_str)
+        .and_then(|to| {
+            let parent = match (referenced_model_name(to), referenced_source(to)) {
+                (Some(model), _) => graph.ids_by_name.get(&model).copied(),
+                (None, Some(source)) => graph.source_ids.get(&source).copied(),
+                (None, None) => graph.ids_by_name.get(to).copied(),
+            };
+            to_parent = parent;
+            parent.and_then(|parent| {
+                graph
+                    .graph
+                    .node(parent)
+                    .relation
+                    .as_ref()
+                    .map(relation_quoted)
+            })
+        });
+    if spec.test_name == "relationships" && spec.namespace.is_none() && to_parent.is_none() {
+        let to = spec
+            .kwargs
+            .get("to")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let wanted = referenced_model_name(to).unwrap_or_else(|| to.to_string());
+        let mut diagnostic = Diagnostic::new(
+            Code::RefNotFound,
+            format!("relationships test `{name}` refers to `{wanted}`, which does not exist"),
+        )
+        .with_primary(
+            file,
+            crate::yaml::find_key_span(&files.get(file).text, "to", 0),
+            "",
+        );
+        if let Some(close) =
+            closest_name(&wanted, rendering.refable_names.iter().map(String::as_str))
+        {
+            diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+        }
+        test_diagnostics.push(diagnostic);
+    }
+    let mut sql = test_sql(spec, &attached_relation, to_relation.as_deref());
+    let mut custom_refs: Vec<RefCall> = Vec::new();
+    if sql.is_none() {
+        // A test the project or a package defines with `{% test name(model,
+        // ...) %}`: `name` in the project, `package.name` in a package (as
+        // in dbt, a package's tests are not found unqualified).
+        let test_macro = format!("test_{}", spec.test_name);
+        let custom_macro = match &spec.namespace {
+            Some(namespace) => format!("{namespace}.{test_macro}"),
+            None => test_macro.clone(),
+        };
+        if rendering.shared.macros.contains_key(&custom_macro) {
+            let attached_details = &graph.nodes[attached.index()];
+            let output = crate::render::render_generic_test(
+                rendering.environment,
+                &custom_macro,
+                relation_of_attached(attached_details),
+                spec.column_name.as_deref(),
+                &spec.kwargs,
+            );
+            match output.result {
+                Ok(text) => {
+                    let text = match spec.config.get("where").and_then(Value::as_str) {
+                        // dbt reads the attached relation through the
+                        // condition: the same, done on the rendered text.
+                        Some(condition) => text.replace(
+                            &attached_relation,
+                            &format!(
+                                "(select * from {attached_relation} where {condition}) dbt_subquery"
+                            ),
+                        ),
+                        None => text,
+                    };
+                    sql = Some(text);
+                    custom_refs = output.recorded.refs;
+                }
+                Err(error) => test_diagnostics.push(jinja_diagnostic(
+                    &error,
+                    rendering.jinja_context,
+                    files,
+                    file,
+                )),
+            }
+        } else {
+            test_diagnostics.push(undefined_test_diagnostic(
+                spec,
+                &test_macro,
+                rendering.shared,
+                file,
+                files,
+            ));
+        }
+    }
+    TestSql {
+        sql,
+        to_parent,
+        custom_refs,
+    }
+}
+
+/// The relation a custom test's `model` argument renders as.
+fn relation_of_attached(attached_details: &NodeDetails) -> RelationParts {
+    RelationParts {
+        database: attached_details.database.clone(),
+        schema: attached_details.schema.clone(),
+        identifier: attached_details.source.as_ref().map_or_else(
+            || attached_details.alias.clone(),
+            |source| source.identifier.clone(),
+        ),
+        ephemeral_cte: false,
+    }
+}
+
+/// FC1004 for a test that is neither dbt's nor defined by the project or an
+/// installed package.
+fn undefined_test_diagnostic(
+    spec: &TestSpec,
+    test_macro: &str,
+    shared: &RenderShared,
+    file: FileId,
+    files: &SourceFiles,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::UndefinedMacro,
+        format!(
+            "test `{}{}` is not a generic test dbt has or the project or an installed package defines",
+            spec.namespace.as_ref().map(|namespace| format!("{namespace}.")).unwrap_or_default(),
+            spec.test_name
+        ),
+    )
+    .with_primary(
+        file,
+        crate::yaml::find_key_span(&files.get(file).text, &spec.test_name, 0),
+        "",
+    )
+    .with_help(
+        match shared
+            .packages
+            .iter()
+            .find(|package| shared.macros.contains_key(&format!("{package}.{test_macro}")))
+        {
+            Some(package) if spec.namespace.is_none() => format!(
+                "package `{package}` defines it: write `{package}.{}`",
+                spec.test_name
+            ),
+            _ => format!(
+                "define it in a macro file with {{% test {}(model, column_name) %}} ... {{% endtest %}}",
+                spec.test_name
+            ),
+        },
+    )
+}
+
+/// A generic test made ready in parallel; its compiled SQL becomes a file,
+/// and it a node with edges, in order afterwards.
+struct PreparedTest {
+    /// The graph's record of the node (its interned names made here).
+    node: Node,
+    details: NodeDetails,
+    /// The compiled SQL and the path of its file under `target/compiled`.
+    sql: Option<(Arc<str>, String)>,
+    diagnostics: Vec<Diagnostic>,
+    file: FileId,
+    name_span: Span,
+    attached: NodeId,
+    parents: Vec<NodeId>,
+}
+
+/// A relation as SQL text, quoted the way `RelationParts` renders it.
+fn relation_quoted(relation: &RelationName) -> String {
+    RelationParts {
+        database: relation.database.map(|name| name.as_str().to_string()),
+        schema: relation.schema.map(|name| name.as_str().to_string()),
+        identifier: relation.identifier.as_str().to_string(),
+        ephemeral_cte: false,
+    }
+    .quoted()
+}
+
+/// One generic test to prepare: its spec, the node it is attached to, its
+/// name (and the shorter one dbt uses for a long name), and where its YAML
+/// entry is.
+struct TestRequest {
+    spec: TestSpec,
+    attached: NodeId,
+    name: String,
+    short_name: Option<String>,
+    file: FileId,
+    yaml_path: String,
+    name_span: Span,
+}
+
+/// How dbt writes the node a generic test is attached to, in the test's
+/// metadata: `ref('orders')` or `source('shop', 'orders')`.
+fn test_target(attached: &NodeDetails) -> String {
+    match &attached.source {
+        Some(source) => format!("source('{}', '{}')", source.source_name, source.table_name),
+        None => format!("ref('{}')", attached.name),
+    }
+}
+
+/// dbt's fqn of a test defined in YAML: the project, the folders of the YAML
+/// file below its resource folder (`models/marts/_marts.yml` gives `marts`),
+/// and the test's name.
+fn generic_test_fqn(
+    project_name: &str,
+    settings: &ProjectSettings,
+    yaml_path: &str,
+    test_name: &str,
+) -> Vec<String> {
+    let resource_folders = settings
+        .model_paths
+        .iter()
+        .chain(&settings.seed_paths)
+        .chain(&settings.snapshot_paths)
+        .chain(&settings.analysis_paths)
+        .chain(&settings.test_paths);
+    let below_resource_folder = resource_folders
+        .filter_map(|folder| {
+            yaml_path
+                .strip_prefix(folder.trim_end_matches('/'))?
+                .strip_prefix('/')
+        })
+        .next()
+        .unwrap_or(yaml_path);
+    let mut fqn = vec![project_name.to_string()];
+    let folders: Vec<&str> = below_resource_folder.split('/').collect();
+    fqn.extend(
+        folders[..folders.len() - 1]
+            .iter()
+            .map(|folder| folder.to_string()),
+    );
+    fqn.push(test_name.to_string());
+    fqn
+}

@@ -1,0 +1,350 @@
+//! Phases: the configs and relation names of nodes, before and after their own `config()` calls.
+
+use super::templates::TemplateNode;
+use super::LoadContext;
+use crate::config::{project_tree_configs, Materialization, NodeConfig};
+use crate::jinja::{error_message, failure_of};
+use crate::relation::RelationParts;
+use crate::render_state::{RefTable, RenderShared};
+use crate::schema_yaml::NodePatch;
+use crate::NodeDetails;
+use fusion_ir::codes::Code;
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::graph::NodeKind;
+use fusion_ir::span::{FileId, Span};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+
+/// A node's relation and what naming it reported (none for tests).
+pub(super) type Named = Option<(RelationParts, Vec<Diagnostic>)>;
+
+/// What dbt_project.yml and the schema YAML say of each template node,
+/// before the node's own `config()` calls: enough to name most relations
+/// before any template renders (see the parse phase).
+pub(super) fn base_configs(
+    context: &LoadContext,
+    template_nodes: &[TemplateNode],
+    model_patches: &FxHashMap<String, NodePatch>,
+) -> Vec<NodeConfig> {
+    let settings = &context.settings;
+    template_nodes
+        .par_iter()
+        .map(|node| {
+            let (tree, default_materialized) = match node.kind {
+                NodeKind::Test => (&settings.tests, Materialization::Test),
+                NodeKind::Analysis => (&Value::Null, Materialization::View),
+                NodeKind::Snapshot => (&settings.snapshots, Materialization::Snapshot),
+                _ => (&settings.models, Materialization::View),
+            };
+            let mut config = NodeConfig::default();
+            config.values.insert(
+                "materialized".into(),
+                Value::String(default_materialized.name().into()),
+            );
+            for layer in project_tree_configs(tree, &node.fqn) {
+                config.apply(&layer);
+            }
+            if let Some(patch) = model_patches
+                .get(&node.name)
+                .filter(|_| node.kind == NodeKind::Model)
+            {
+                config.apply(&patch.config);
+            }
+            config
+        })
+        .collect()
+}
+
+/// The names `ref()` can read, sorted (for "did you mean").
+pub(super) fn refable_names(ref_table: &RefTable) -> Vec<String> {
+    let mut names: Vec<String> = ref_table.relations.keys().cloned().collect();
+    names.sort();
+    names
+}
+
+/// The relation `ref()` reads for each model, snapshot and seed name, given
+/// the nodes' configs and relations (the first of a duplicated name wins,
+/// as the graph reports the others).
+pub(super) fn ref_table_of<'a>(
+    template_nodes: &[TemplateNode],
+    configs: &[NodeConfig],
+    relations: impl Iterator<Item = Option<&'a RelationParts>>,
+    seeds: &[NodeDetails],
+    seed_relations: &[RelationParts],
+) -> RefTable {
+    let mut table = RefTable::default();
+    for ((node, config), relation) in template_nodes.iter().zip(configs).zip(relations) {
+        let Some(relation) = relation else {
+            continue;
+        };
+        if matches!(node.kind, NodeKind::Model | NodeKind::Snapshot) && config.enabled() {
+            let read_as = if config.materialization() == Materialization::Ephemeral {
+                RelationParts::ephemeral(&node.name)
+            } else {
+                relation.clone()
+            };
+            table.relations.entry(node.name.clone()).or_insert(read_as);
+        }
+    }
+    for (seed, relation) in seeds.iter().zip(seed_relations) {
+        table
+            .relations
+            .entry(seed.name.clone())
+            .or_insert_with(|| relation.clone());
+    }
+    table
+}
+
+/// Schema and alias naming: dbt's defaults, or the project's own
+/// `generate_schema_name` / `generate_alias_name` / `generate_database_name`.
+pub(super) struct RelationNaming<'a> {
+    target: &'a crate::profiles::Target,
+    /// `generate_schema_name`, `generate_alias_name` and
+    /// `generate_database_name` calls, compiled once, for the macros the
+    /// project overrides.
+    overrides: [Option<minijinja::Template<'a, 'a>>; 3],
+}
+
+/// The macros that name a node's relation, in the order of
+/// `RelationNaming::overrides`.
+const NAMING_MACROS: [&str; 3] = [
+    "generate_schema_name",
+    "generate_alias_name",
+    "generate_database_name",
+];
+
+/// The config keys a relation's name is made of when no override macro
+/// reads the whole config (see `RelationNaming::relation`).
+const NAMING_KEYS: [&str; 5] = [
+    "schema",
+    "alias",
+    "database",
+    "target_schema",
+    "target_database",
+];
+
+/// The values of a config's `NAMING_KEYS`.
+pub(super) fn naming_inputs(config: &NodeConfig) -> [Option<Value>; 5] {
+    NAMING_KEYS.map(|key| config.get(key).cloned())
+}
+
+impl<'a> RelationNaming<'a> {
+    /// True when the project overrides a naming macro: the macro sees the
+    /// node's whole config, so any config may change a name.
+    pub(super) fn reads_whole_config(&self) -> bool {
+        self.overrides.iter().any(Option::is_some)
+    }
+
+    pub(super) fn new(
+        environment: &'a minijinja::Environment<'static>,
+        shared: &'a RenderShared,
+        target: &'a crate::profiles::Target,
+    ) -> Self {
+        const CALLS: [&str; 3] = [
+            "{{ generate_schema_name(custom_name, node) }}",
+            "{{ generate_alias_name(custom_name, node) }}",
+            "{{ generate_database_name(custom_name, node) }}",
+        ];
+        let overrides = std::array::from_fn(|index| {
+            shared
+                .macros
+                .contains_key(NAMING_MACROS[index])
+                .then(|| environment.template_from_str(CALLS[index]).ok())
+                .flatten()
+        });
+        RelationNaming { target, overrides }
+    }
+
+    /// Each template node's relation as its project and YAML configs name
+    /// it. The parse phase renders `ref()` and `this` with these names; a
+    /// node whose own `config()` calls leave every name it read unchanged,
+    /// and whose render cannot tell the phases apart otherwise, keeps its
+    /// parse-phase text as its compiled SQL instead of being rendered a
+    /// second time.
+    pub(super) fn name_template_nodes(
+        &self,
+        template_nodes: &[TemplateNode],
+        base_configs: &[NodeConfig],
+    ) -> Vec<Named> {
+        template_nodes
+            .par_iter()
+            .zip(base_configs)
+            .map(|(node, config)| self.name_template_node(node, config))
+            .collect()
+    }
+
+    /// Names each seed's relation (seeds have no template: their names are
+    /// final now), and returns the relations in seed order.
+    pub(super) fn name_seeds(
+        &self,
+        seed_nodes: &mut [NodeDetails],
+        project_file: FileId,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<RelationParts> {
+        let mut seed_relations: Vec<RelationParts> = Vec::with_capacity(seed_nodes.len());
+        for seed in seed_nodes {
+            let relation = self.relation(
+                NodeKind::Seed,
+                &seed.name,
+                &seed.config,
+                &seed.fqn,
+                diagnostics,
+                seed.file.unwrap_or(project_file),
+            );
+            seed.database = relation.database.clone();
+            seed.schema = relation.schema.clone();
+            seed.alias = relation.identifier.clone();
+            seed_relations.push(relation);
+        }
+        seed_relations
+    }
+
+    /// Each template node's relation once its own `config()` calls are
+    /// applied, and whether it is the one the parse phase used as `this`.
+    /// A node whose `config()` calls changed nothing its name is made of
+    /// keeps its predicted name.
+    pub(super) fn name_after_config_calls(
+        &self,
+        template_nodes: &[TemplateNode],
+        configs: &[NodeConfig],
+        renamed: &[bool],
+        predicted: Vec<Named>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> (Vec<Option<RelationParts>>, Vec<bool>) {
+        let (named, this_kept): (Vec<Named>, Vec<bool>) = template_nodes
+            .par_iter()
+            .zip(configs)
+            .zip(renamed)
+            .zip(predicted)
+            .map(|(((node, config), &renamed), predicted)| {
+                if !renamed {
+                    return (predicted, true);
+                }
+                let named = self.name_template_node(node, config);
+                let kept = match (&named, &predicted) {
+                    (Some((real, _)), Some((parse_time, _))) => real == parse_time,
+                    (None, None) => true,
+                    _ => false,
+                };
+                (named, kept)
+            })
+            .unzip();
+        let mut template_relations: Vec<Option<RelationParts>> =
+            Vec::with_capacity(template_nodes.len());
+        for named in named {
+            let Some((relation, naming_diagnostics)) = named else {
+                template_relations.push(None);
+                continue;
+            };
+            diagnostics.extend(naming_diagnostics);
+            template_relations.push(Some(relation));
+        }
+        (template_relations, this_kept)
+    }
+
+    /// A template node's relation with its own diagnostics (none for tests).
+    fn name_template_node(&self, node: &TemplateNode, config: &NodeConfig) -> Named {
+        (node.kind != NodeKind::Test).then(|| {
+            let mut naming_diagnostics = Vec::new();
+            let relation = self.relation(
+                node.kind,
+                &node.name,
+                config,
+                &node.fqn,
+                &mut naming_diagnostics,
+                node.file,
+            );
+            (relation, naming_diagnostics)
+        })
+    }
+
+    fn call_override(
+        &self,
+        which: usize,
+        custom: Option<&str>,
+        node_value: &dyn Fn() -> minijinja::Value,
+        diagnostics: &mut Vec<Diagnostic>,
+        file: FileId,
+    ) -> Option<String> {
+        let template = self.overrides[which].as_ref()?;
+        let macro_name = NAMING_MACROS[which];
+        let context = minijinja::context! {
+            custom_name => custom.map(minijinja::Value::from).unwrap_or(minijinja::Value::from(())),
+            node => node_value(),
+        };
+        match template.render(context) {
+            Ok(text) => Some(text.trim().to_string()),
+            Err(error) => {
+                let message = match failure_of(&error) {
+                    Some(failure) => failure.message.clone(),
+                    None => error_message(&error),
+                };
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::JinjaRender,
+                        format!("{macro_name}() failed: {message}"),
+                    )
+                    .at(file, Span::EMPTY),
+                );
+                None
+            }
+        }
+    }
+
+    fn relation(
+        &self,
+        kind: NodeKind,
+        name: &str,
+        config: &NodeConfig,
+        fqn: &[String],
+        diagnostics: &mut Vec<Diagnostic>,
+        file: FileId,
+    ) -> RelationParts {
+        // The `node` the override macros see, made once and only when the
+        // project overrides one of them.
+        let node_value = std::cell::OnceCell::new();
+        let node_value = || {
+            node_value
+                .get_or_init(|| {
+                    crate::jinja::to_value(serde_json::json!({
+                        "name": name,
+                        "resource_type": kind.resource_type(),
+                        "fqn": fqn,
+                        "config": Value::Object(config.values.clone()),
+                    }))
+                })
+                .clone()
+        };
+        let schema = self
+            .call_override(0, config.schema(), &node_value, diagnostics, file)
+            .unwrap_or_else(|| match config.schema() {
+                Some(custom) => format!("{}_{}", self.target.schema, custom.trim()),
+                None => self.target.schema.clone(),
+            });
+        let identifier = self
+            .call_override(1, config.alias(), &node_value, diagnostics, file)
+            .unwrap_or_else(|| config.alias().unwrap_or(name).to_string());
+        let database = self
+            .call_override(2, config.database(), &node_value, diagnostics, file)
+            .unwrap_or_else(|| {
+                config
+                    .database()
+                    .unwrap_or(&self.target.database)
+                    .to_string()
+            });
+        // Snapshots configured the older way name their schema and database
+        // outright, without generate_schema_name.
+        let literal = |key: &str| {
+            (kind == NodeKind::Snapshot)
+                .then(|| config.get(key).and_then(Value::as_str).map(str::to_string))
+                .flatten()
+        };
+        RelationParts {
+            database: Some(literal("target_database").unwrap_or(database)),
+            schema: Some(literal("target_schema").unwrap_or(schema)),
+            identifier,
+            ephemeral_cte: false,
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Phases: the parse render, the `config()` calls it records, and the compile render.
+
+use super::naming::{naming_inputs, Named, RelationNaming};
+use super::templates::{unique_id_of, TemplateNode};
+use super::LoadContext;
+use crate::config::NodeConfig;
+use crate::builtin::config_and_vars::compile_flags;
+use crate::relation::RelationParts;
+use crate::render::{compile_node_template, render_template, RenderInput, RenderOutput};
+use crate::render_state::{NodeRenderState, Recorded, RenderShared};
+use crate::MacroInfo;
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+
+/// A node's template compiled once, in the parse phase, with the `model`
+/// value it renders with; kept in case the compile phase renders it again.
+/// `None` when the template did not compile.
+pub(super) type CompiledTemplate<'env, 'source> =
+    Option<(minijinja::Template<'env, 'source>, minijinja::Value)>;
+
+/// What a template (or a macro it calls) must not mention for its
+/// parse-phase text to be reused: `execute` differs between the phases,
+/// and templates reached by `import`, `include` or `extends` are not
+/// recorded as called. The unique ids of the macros that do.
+pub(super) fn phase_dependent_macros(macros: &[MacroInfo]) -> FxHashSet<&str> {
+    macros
+        .iter()
+        .filter(|info| reads_phase(&info.macro_sql))
+        .map(|info| info.unique_id.as_str())
+        .collect()
+}
+
+/// Each template with its mutable literals rewritten for minijinja, or
+/// `None` when it has none (see [`crate::mutable`]).
+pub(super) fn rewrite_mutable_literals(template_nodes: &[TemplateNode]) -> Vec<Option<String>> {
+    template_nodes
+        .par_iter()
+        .map(|node| crate::mutable::rewrite_mutable_literals(&node.raw))
+        .collect()
+}
+
+/// The parse phase: each template compiled once and rendered with
+/// `execute` false and its predicted relations, which records its
+/// `config()`, `ref()` and `source()` calls.
+pub(super) fn render_parse_phase<'env, 'source>(
+    context: &LoadContext,
+    environment: &'env minijinja::Environment<'static>,
+    template_nodes: &'source [TemplateNode],
+    rewritten_sources: &'source [Option<String>],
+    predicted: &[Named],
+) -> (Vec<CompiledTemplate<'env, 'source>>, Vec<RenderOutput>) {
+    template_nodes
+        .par_iter()
+        .zip(rewritten_sources)
+        .zip(predicted)
+        .map(|((node, rewritten), predicted)| {
+            let template = match compile_node_template(
+                environment,
+                &node.original_file_path,
+                &node.raw,
+                rewritten.as_deref(),
+            ) {
+                Ok(template) => template,
+                Err(error) => return (None, RenderOutput::failed(error)),
+            };
+            let model = model_value(context, node);
+            let output = render_template(
+                &template,
+                &RenderInput {
+                    template_name: &node.original_file_path,
+                    source: &node.raw,
+                    this: predicted.as_ref().map_or_else(
+                        || unnamed_this(context, node),
+                        |(relation, _)| relation.clone(),
+                    ),
+                    model: model.clone(),
+                    execute: false,
+                },
+                NodeRenderState::default(),
+                compile_flags(),
+            );
+            (Some((template, model)), output)
+        })
+        .unzip()
+}
+
+/// The project's and YAML's configs, then the node's own `config()` calls;
+/// and whether those calls changed what names the node's relation.
+pub(super) fn apply_config_calls(
+    naming: &RelationNaming,
+    base_configs: Vec<NodeConfig>,
+    parse_outputs: &[RenderOutput],
+) -> (Vec<NodeConfig>, Vec<bool>) {
+    base_configs
+        .into_par_iter()
+        .zip(parse_outputs)
+        .map(|(mut config, output)| {
+            if output.recorded.config.is_empty() {
+                return (config, false);
+            }
+            if naming.reads_whole_config() {
+                config.apply(&output.recorded.config);
+                return (config, true);
+            }
+            let before = naming_inputs(&config);
+            config.apply(&output.recorded.config);
+            let renamed = naming_inputs(&config) != before;
+            (config, renamed)
+        })
+        .unzip()
+}
+
+/// What decides, per template node, whether its parse-phase text can be
+/// its compiled SQL (see [`render_compile_phase`]).
+pub(super) struct ReuseFacts<'a> {
+    /// Each node's final config (disabled nodes are not compiled).
+    pub(super) configs: &'a [NodeConfig],
+    /// Whether the node's `this` is the one the parse phase used.
+    pub(super) this_kept: &'a [bool],
+    /// Each node's final relation (`None` for tests).
+    pub(super) relations: &'a [Option<RelationParts>],
+    pub(super) phase_dependent_macros: &'a FxHashSet<&'a str>,
+    /// Holds the predicted and the real ref tables.
+    pub(super) shared: &'a RenderShared,
+}
+
+/// The compile phase. A node renders again with the real relations, unless
+/// its parse-phase text already is its compiled SQL: the render read
+/// nothing that differs between the phases (no `execute`, no warehouse),
+/// and every relation it read (`this`, each `ref()`) was named then as it
+/// is now. Each compiled template is freed once rendered (`templates` is
+/// consumed), so the rendered SQL reuses its memory; the parse-phase text
+/// leaves `parse_outputs` either way. `None` for a disabled node or one
+/// whose parse render failed.
+pub(super) fn render_compile_phase(
+    context: &LoadContext,
+    template_nodes: &[TemplateNode],
+    templates: Vec<CompiledTemplate>,
+    parse_outputs: &mut [RenderOutput],
+    facts: &ReuseFacts,
+) -> Vec<Option<RenderOutput>> {
+    let predicted_refs = facts.shared.predicted_refs.get();
+    let real_refs = facts.shared.refs.get();
+    template_nodes
+        .par_iter()
+        .zip(templates)
+        .zip(parse_outputs)
+        .enumerate()
+        .map(|(index, ((node, template), parse_output))| {
+            if !facts.configs[index].enabled() {
+                return None;
+            }
+            let parse_text = parse_output.result.as_mut().ok()?;
+            let recorded = &parse_output.recorded;
+            let same_relation = |name: &str| {
+                let predicted = predicted_refs.and_then(|table| table.relations.get(name));
+                let real = real_refs.and_then(|table| table.relations.get(name));
+                predicted.is_some() && predicted == real
+            };
+            let reusable = !recorded.introspective
+                && !reads_phase(&node.raw)
+                && recorded
+                    .macros
+                    .iter()
+                    .all(|unique_id| !facts.phase_dependent_macros.contains(unique_id.as_str()))
+                && facts.this_kept[index]
+                && recorded.refs.iter().all(|call| same_relation(&call.name));
+            // Either way the parse-phase text leaves `parse_outputs` now.
+            let parse_text = std::mem::take(parse_text);
+            if reusable {
+                // What the compile phase reports of its render: sources
+                // resolve alike in both phases, and no ref was missing.
+                return Some(RenderOutput {
+                    result: Ok(parse_text),
+                    recorded: Recorded {
+                        missing_sources: std::mem::take(&mut parse_output.recorded.missing_sources),
+                        ..Recorded::default()
+                    },
+                });
+            }
+            drop(parse_text);
+            let (template, model) = template?;
+            let this = facts.relations[index]
+                .clone()
+                .unwrap_or_else(|| unnamed_this(context, node));
+            Some(render_template(
+                &template,
+                &RenderInput {
+                    template_name: &node.original_file_path,
+                    source: &node.raw,
+                    this,
+                    model,
+                    execute: true,
+                },
+                NodeRenderState::default(),
+                compile_flags(),
+            ))
+        })
+        .collect()
+}
+
+/// The `model` value a node's template renders with.
+fn model_value(context: &LoadContext, node: &TemplateNode) -> minijinja::Value {
+    crate::render::model_value(
+        node.kind,
+        &node.name,
+        &unique_id_of(node.kind, &context.project_name, &node.name),
+        &node.original_file_path,
+        &node.path,
+        &context.project_name,
+        &node.fqn,
+    )
+}
+
+/// A node's `this` when it has no relation (singular tests).
+fn unnamed_this(context: &LoadContext, node: &TemplateNode) -> RelationParts {
+    RelationParts {
+        database: Some(context.target.database.clone()),
+        schema: Some(context.target.schema.clone()),
+        identifier: node.name.clone(),
+        ephemeral_cte: false,
+    }
+}
+
+/// Whether a template or macro text may render differently in the compile
+/// phase than in the parse phase for reasons other than relation names:
+/// it mentions `execute`, or reaches other templates (`import`, `include`,
+/// `extends`) whose macro calls are not recorded. Plain text search, so a
+/// mention in a comment counts too: a false alarm costs one render.
+fn reads_phase(text: &str) -> bool {
+    ["execute", "import", "include", "extends"]
+        .iter()
+        .any(|word| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
+}

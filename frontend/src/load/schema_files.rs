@@ -1,0 +1,304 @@
+//! Phase: the schema YAML files and the docs blocks their descriptions call.
+
+use super::files::{discover, read_text, register_file, unreadable, FoundFile};
+use super::LoadContext;
+use crate::docs::{docs_blocks, resolve_description, DocBlock};
+use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl};
+use crate::yaml::parse_yaml;
+use crate::FunctionDeclaration;
+use fusion_ir::codes::Code;
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::span::{FileId, SourceFiles, Span};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+/// What the schema YAML and docs files declare, patches by node name.
+pub(super) struct SchemaYaml {
+    /// The docs blocks of the project's `.md` files, in file order.
+    pub(super) docs: Vec<DocBlock>,
+    /// Models' and snapshots' entries, the first of each name.
+    pub(super) model_patches: FxHashMap<String, NodePatch>,
+    pub(super) seed_patches: FxHashMap<String, NodePatch>,
+    pub(super) source_decls: Vec<SourceDecl>,
+    pub(super) function_declarations: Vec<FunctionDeclaration>,
+}
+
+/// Discovers, reads and parses the schema YAML files (and the docs blocks
+/// their descriptions call with `doc()`), and gathers what they declare.
+pub(super) fn read_schema_yaml(
+    context: &LoadContext,
+    files: &mut SourceFiles,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> SchemaYaml {
+    let (md_found, yaml_found) = discover_yaml_and_docs(context);
+    // Read in parallel, registered in order.
+    let yaml_read: Vec<std::io::Result<Arc<str>>> = yaml_found
+        .par_iter()
+        .map(|found| read_text(&found.absolute))
+        .collect();
+    let mut yaml_texts = Vec::new();
+    for (found, read) in yaml_found.into_iter().zip(yaml_read) {
+        if let Some((file, text)) = register_file(&found, read, files, diagnostics) {
+            yaml_texts.push((found, file, text));
+        }
+    }
+    // Docs blocks first (a few small files, if any): each schema file's
+    // descriptions are resolved against them as it is parsed.
+    let (docs, docs_diagnostics) = read_docs_blocks(&md_found, &context.project_name);
+    diagnostics.extend(docs_diagnostics);
+    let schema_files = parse_schema_files(&yaml_texts, &docs, diagnostics);
+    let mut model_patches: FxHashMap<String, NodePatch> = FxHashMap::default();
+    let mut seed_patches: FxHashMap<String, NodePatch> = FxHashMap::default();
+    let mut source_decls: Vec<SourceDecl> = Vec::new();
+    let mut function_declarations = Vec::new();
+    for schema_file in schema_files {
+        function_declarations.extend(schema_file.functions);
+        // As in dbt, a node is described once; the first entry (in file
+        // order) is kept, and every later one is an error.
+        for patch in schema_file.models.into_iter().chain(schema_file.snapshots) {
+            add_patch(&mut model_patches, patch, diagnostics);
+        }
+        for patch in schema_file.seeds {
+            add_patch(&mut seed_patches, patch, diagnostics);
+        }
+        source_decls.extend(schema_file.sources);
+    }
+    SchemaYaml {
+        docs,
+        model_patches,
+        seed_patches,
+        source_decls,
+        function_declarations,
+    }
+}
+
+/// The `.md` files of docs blocks and the YAML files under the project's
+/// resource folders, each once.
+fn discover_yaml_and_docs(context: &LoadContext) -> (Vec<FoundFile>, Vec<FoundFile>) {
+    let settings = &context.settings;
+    let root_dir = &context.root_dir;
+    let mut yaml_folders = settings.model_paths.clone();
+    yaml_folders.extend(settings.seed_paths.iter().cloned());
+    yaml_folders.extend(settings.snapshot_paths.iter().cloned());
+    yaml_folders.extend(settings.macro_paths.iter().cloned());
+    yaml_folders.extend(settings.test_paths.iter().cloned());
+    yaml_folders.extend(settings.analysis_paths.iter().cloned());
+    // The docs blocks' `.md` files are found in the same walk when the docs
+    // paths are these folders (dbt's default), in a walk of their own else.
+    let docs_with_yaml = {
+        let mut docs_folders = settings.docs_paths.clone();
+        docs_folders.sort_unstable();
+        docs_folders.dedup();
+        let mut folders = yaml_folders.clone();
+        folders.sort_unstable();
+        folders.dedup();
+        docs_folders == folders
+    };
+    let extensions: &[&str] = if docs_with_yaml {
+        &["yml", "yaml", "md"]
+    } else {
+        &["yml", "yaml"]
+    };
+    let mut seen_yaml = rustc_hash::FxHashSet::default();
+    let (mut md_found, yaml_found): (Vec<FoundFile>, Vec<FoundFile>) =
+        discover(root_dir, &yaml_folders, extensions)
+            .into_iter()
+            .filter(|found| seen_yaml.insert(found.original_file_path.clone()))
+            .partition(|found| found.original_file_path.ends_with(".md"));
+    if !docs_with_yaml {
+        let mut seen_md = rustc_hash::FxHashSet::default();
+        md_found = discover(root_dir, &settings.docs_paths, &["md"])
+            .into_iter()
+            .filter(|found| seen_md.insert(found.original_file_path.clone()))
+            .collect();
+    }
+    (md_found, yaml_found)
+}
+
+/// Parses the schema files, each with its `doc()` calls resolved.
+fn parse_schema_files(
+    yaml_texts: &[(FoundFile, FileId, Arc<str>)],
+    docs: &[DocBlock],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<SchemaFile> {
+    // Parsing is the costly part and each file stands alone: in parallel,
+    // each file with its own diagnostics, merged back in discovery order.
+    // The largest files are started first: one large file (all of a
+    // project's sources, say) parsed last would leave the other cores idle.
+    let mut largest_first: Vec<usize> = (0..yaml_texts.len()).collect();
+    largest_first.sort_by_key(|&index| std::cmp::Reverse(yaml_texts[index].2.len()));
+    let docs_by_name: FxHashMap<&str, &DocBlock> = docs
+        .iter()
+        .rev()
+        .map(|block| (block.name.as_str(), block))
+        .collect();
+    let mut parsed_yaml: Vec<(usize, Option<SchemaFile>, Vec<Diagnostic>)> = largest_first
+        .par_iter()
+        .map(|&index| {
+            let (found, file, text) = &yaml_texts[index];
+            let mut file_diagnostics = Vec::new();
+            let schema_file = match parse_yaml(text, *file) {
+                Ok(value) => {
+                    let mut schema_file = read_schema_file(
+                        &value,
+                        text,
+                        *file,
+                        &found.original_file_path,
+                        &mut file_diagnostics,
+                    );
+                    resolve_docs_in(&mut schema_file, &docs_by_name, &mut file_diagnostics);
+                    Some(schema_file)
+                }
+                Err(diagnostic) => {
+                    file_diagnostics.push(diagnostic);
+                    None
+                }
+            };
+            (index, schema_file, file_diagnostics)
+        })
+        .collect();
+    parsed_yaml.sort_unstable_by_key(|(index, ..)| *index);
+    let mut schema_files: Vec<SchemaFile> = Vec::with_capacity(parsed_yaml.len());
+    for (_, schema_file, file_diagnostics) in parsed_yaml {
+        schema_files.extend(schema_file);
+        diagnostics.extend(file_diagnostics);
+    }
+    schema_files
+}
+
+/// The docs blocks of the project's `.md` files (those under its docs
+/// paths), in file order (the first of two blocks with one name is the one `doc()`
+/// finds), and a diagnostic for each file that cannot be read.
+fn read_docs_blocks(
+    md_found: &[FoundFile],
+    project_name: &str,
+) -> (Vec<DocBlock>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut blocks = Vec::new();
+    for found in md_found {
+        let text = match read_text(&found.absolute) {
+            Ok(text) => text,
+            Err(error) => {
+                diagnostics.push(unreadable(found, &error));
+                continue;
+            }
+        };
+        for (name, contents) in docs_blocks(&text) {
+            blocks.push(DocBlock {
+                unique_id: format!("doc.{project_name}.{name}"),
+                name,
+                contents,
+                original_file_path: found.original_file_path.clone(),
+                path: found.path.clone(),
+            });
+        }
+    }
+    (blocks, diagnostics)
+}
+
+/// Replaces the `doc()` calls in the descriptions a schema file declares
+/// (models, seeds, snapshots, sources, their tables and columns); a call
+/// to a block that does not exist is FC0014 and leaves the text as written.
+fn resolve_docs_in(
+    schema_file: &mut SchemaFile,
+    docs: &FxHashMap<&str, &DocBlock>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut resolve = |text: &mut String, file: FileId, span: Span| -> Vec<String> {
+        // Most descriptions hold no Jinja: one byte search rules them out.
+        if !text.contains('{') || !text.contains("doc(") {
+            return Vec::new();
+        }
+        match resolve_description(text, docs) {
+            Ok(resolved) => {
+                *text = resolved.text;
+                resolved.doc_blocks
+            }
+            Err(name) => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::DocNotFound,
+                        format!(
+                            "a description calls doc('{name}'), and no docs block is named `{name}`"
+                        ),
+                    )
+                    .with_primary(file, span, "")
+                    .with_help(format!(
+                        "define it in a .md file: {{% docs {name} %}} ... {{% enddocs %}}"
+                    )),
+                );
+                Vec::new()
+            }
+        }
+    };
+    let patches = schema_file
+        .models
+        .iter_mut()
+        .chain(&mut schema_file.seeds)
+        .chain(&mut schema_file.snapshots);
+    for patch in patches {
+        patch.doc_blocks = resolve(&mut patch.description, patch.file, patch.name_span);
+        resolve_columns(
+            &mut patch.columns,
+            patch.file,
+            patch.name_span,
+            &mut resolve,
+        );
+    }
+    for source in &mut schema_file.sources {
+        resolve(&mut source.description, source.file, source.name_span);
+        for table in &mut source.tables {
+            table.doc_blocks = resolve(&mut table.description, source.file, source.name_span);
+            resolve_columns(
+                &mut table.columns,
+                source.file,
+                source.name_span,
+                &mut resolve,
+            );
+        }
+    }
+}
+
+/// [`resolve_docs_in`] for the columns of one entry: each diagnostic at the
+/// column's name, or at the entry's when the column has no location.
+fn resolve_columns(
+    columns: &mut [crate::ColumnInfo],
+    file: FileId,
+    entry_span: Span,
+    resolve: &mut impl FnMut(&mut String, FileId, Span) -> Vec<String>,
+) {
+    for column in columns {
+        let span = column.location.map_or(entry_span, |location| location.span);
+        column.doc_blocks = resolve(&mut column.description, file, span);
+    }
+}
+
+/// Keeps `patch` unless an entry of the same name came first, in which case
+/// FC0013 points at both.
+fn add_patch(
+    patches: &mut FxHashMap<String, NodePatch>,
+    patch: NodePatch,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    match patches.entry(patch.name.clone()) {
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(patch);
+        }
+        std::collections::hash_map::Entry::Occupied(first) => {
+            let first = first.get();
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicatePatch,
+                    format!(
+                        "`{}` is described twice in YAML: in {} and here",
+                        patch.name, first.yaml_path
+                    ),
+                )
+                .with_primary(patch.file, patch.name_span, "second entry")
+                .with_secondary(first.file, first.name_span, "first entry, the one kept")
+                .with_help("describe each model, seed or snapshot in one YAML entry"),
+            );
+        }
+    }
+}

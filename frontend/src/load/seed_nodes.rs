@@ -1,0 +1,147 @@
+//! Phase: seed nodes from the project's CSV files.
+
+use super::files::{discover, read_file};
+use super::LoadContext;
+use crate::adapter_naming::AdapterNaming;
+use crate::checksum::file_checksum;
+use crate::config::{project_tree_configs, Materialization, NodeConfig};
+use crate::schema_yaml::NodePatch;
+use crate::seeds::{infer_column_type, parse_csv};
+use crate::{NodeDetails, SeedColumn};
+use fusion_ir::codes::Code;
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::graph::NodeKind;
+use fusion_ir::name::Name;
+use fusion_ir::span::{FileId, SourceFiles, Span};
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Reads the enabled seeds, each with its config (project, then YAML) and
+/// its columns' types; their relations are named later, with the others.
+pub(super) fn read_seeds(
+    context: &LoadContext,
+    seed_patches: &FxHashMap<String, NodePatch>,
+    files: &mut SourceFiles,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<NodeDetails> {
+    let project_name = &context.project_name;
+    let mut seed_nodes: Vec<NodeDetails> = Vec::new();
+    for found in discover(&context.root_dir, &context.settings.seed_paths, &["csv"]) {
+        let Some((file, text)) = read_file(&found, files, diagnostics) else {
+            continue;
+        };
+        let name = found
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".csv")
+            .to_string();
+        let mut fqn = vec![project_name.clone()];
+        let parts: Vec<&str> = found.path.split('/').collect();
+        fqn.extend(parts[..parts.len() - 1].iter().map(|part| part.to_string()));
+        fqn.push(name.clone());
+        let mut config = NodeConfig::default();
+        config.values.insert(
+            "materialized".into(),
+            Value::String(Materialization::Seed.name().into()),
+        );
+        for layer in project_tree_configs(&context.settings.seeds, &fqn) {
+            config.apply(&layer);
+        }
+        let patch = seed_patches.get(&name);
+        if let Some(patch) = patch {
+            config.apply(&patch.config);
+        }
+        let seed_columns = seed_columns(&text, &config, context.adapter_naming, file, diagnostics);
+        if !config.enabled() {
+            continue;
+        }
+        seed_nodes.push(NodeDetails {
+            kind: NodeKind::Seed,
+            unique_id: format!("seed.{project_name}.{name}"),
+            package_name: project_name.clone(),
+            fqn,
+            original_file_path: found.original_file_path.clone(),
+            path: found.path.clone(),
+            file: Some(file),
+            checksum: file_checksum(&text),
+            raw_code: Arc::from(""),
+            raw_code_body: None,
+            config,
+            description: patch
+                .map(|patch| patch.description.clone())
+                .unwrap_or_default(),
+            doc_blocks: patch
+                .map(|patch| patch.doc_blocks.clone())
+                .unwrap_or_default(),
+            patch_path: patch.map(|patch| format!("{project_name}://{}", patch.yaml_path)),
+            columns: patch.map(|patch| patch.columns.clone()).unwrap_or_default(),
+            refs: Vec::new(),
+            sources: Vec::new(),
+            macros_called: Vec::new(),
+            rendered: None,
+            introspective: false,
+            database: None,
+            schema: None,
+            alias: name.clone(),
+            seed_columns,
+            source: None,
+            test: None,
+            name,
+        });
+    }
+    seed_nodes
+}
+
+/// A seed's columns: each with its `column_types` entry or the type its
+/// values infer (spelled as the adapter spells it); none, and a diagnostic, for a malformed CSV.
+fn seed_columns(
+    text: &str,
+    config: &NodeConfig,
+    adapter_naming: &dyn AdapterNaming,
+    file: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<SeedColumn> {
+    let column_types = config.column_types();
+    match parse_csv(text) {
+        Ok(table) => table
+            .header
+            .iter()
+            .enumerate()
+            .map(
+                |(index, column)| match column_types.get(column).and_then(Value::as_str) {
+                    Some(declared) => SeedColumn {
+                        name: column.clone(),
+                        sql_type: fusion_ir::types::SqlType::Other(Name::new(declared)),
+                        type_name: declared.to_string(),
+                    },
+                    None => {
+                        let sql_type =
+                            infer_column_type(table.rows.iter().map(|row| row[index].as_str()));
+                        SeedColumn {
+                            name: column.clone(),
+                            type_name: adapter_naming.seed_type_name(&sql_type),
+                            sql_type,
+                        }
+                    }
+                },
+            )
+            .collect(),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::SeedCsv,
+                    format!("malformed seed CSV: {}", error.message),
+                )
+                .with_primary(
+                    file,
+                    Span::from_range(error.offset..error.offset),
+                    format!("line {}", error.line),
+                ),
+            );
+            Vec::new()
+        }
+    }
+}
