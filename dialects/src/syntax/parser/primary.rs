@@ -3,7 +3,7 @@
 
 use super::{precedence, NameUsage, Parser};
 use crate::syntax::ast::*;
-use crate::syntax::token::{Keyword, TokenKind};
+use crate::syntax::token::{Keyword, Token, TokenKind};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::query::{BinaryOp, UnaryOp};
@@ -242,294 +242,332 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// An expression that starts with a word: a keyword-led form (`CASE`,
+    /// `CAST(...)`, `ARRAY[...]`...), a typed literal (`DATE '2024-01-01'`),
+    /// or a name (a column path, a qualified star, a call).
     pub(super) fn parse_word_prefix(&mut self) -> Expr {
         let start = self.start();
         let token = self.peek();
         let next = self.peek_nth(1);
         if token.kind == TokenKind::Word {
-            match token.keyword {
-                Keyword::Null => {
-                    self.advance();
-                    return self.finish(ExprKind::Null, start);
-                }
-                Keyword::True | Keyword::False => {
-                    self.advance();
-                    return self.finish(ExprKind::Boolean(token.keyword == Keyword::True), start);
-                }
-                Keyword::Not => {
-                    self.advance();
-                    // `NOT EXISTS (...)` reads as one construct.
-                    if self.at_keyword(Keyword::Exists)
-                        && self.peek_nth(1).kind == TokenKind::LeftParen
-                    {
-                        let mut exists = self.parse_word_prefix();
-                        if let ExprKind::Exists { negated, .. } = &mut exists.kind {
-                            *negated = true;
-                        }
-                        exists.span = self.span_from(start);
-                        return exists;
-                    }
-                    let operand = self.parse_expr_bp(precedence::NOT);
-                    return self.finish(
-                        ExprKind::Unary {
-                            operator: UnaryOp::Not,
-                            operand: Box::new(operand),
-                        },
-                        start,
-                    );
-                }
-                Keyword::Case => return self.parse_case(),
-                Keyword::Cast | Keyword::TryCast | Keyword::None
-                    if next.kind == TokenKind::LeftParen
-                        && (token.keyword != Keyword::None
-                            || self.hooks.is_try_cast_word(self.text(token.span))) =>
-                {
-                    self.advance();
-                    self.advance();
-                    let expr = self.parse_expr();
-                    self.expect_keyword(Keyword::As);
-                    let type_name = self.parse_type_name();
-                    // `cast(d as string format 'YYYY' at time zone 'UTC')`
-                    // (BigQuery): the format and its zone change the text,
-                    // not the type; they are read and not kept.
-                    if self.at_contextual_keyword("FORMAT")
-                        && !matches!(
-                            self.peek_nth(1).kind,
-                            TokenKind::RightParen | TokenKind::Comma
-                        )
-                    {
-                        self.advance();
-                        self.parse_expr_bp(precedence::AT_TIME_ZONE + 1);
-                        if self.at_keyword(Keyword::At)
-                            && self.nth_is_keyword(1, Keyword::Time)
-                            && self.nth_is_keyword(2, Keyword::Zone)
-                        {
-                            self.advance();
-                            self.advance();
-                            self.advance();
-                            self.parse_expr();
-                        }
-                    }
-                    self.expect_close_paren();
-                    let syntax = if token.keyword == Keyword::Cast {
-                        CastSyntax::Cast
-                    } else {
-                        CastSyntax::TryCast
-                    };
-                    return self.finish(
-                        ExprKind::Cast {
-                            expr: Box::new(expr),
-                            type_name,
-                            syntax,
-                        },
-                        start,
-                    );
-                }
-                Keyword::Exists if next.kind == TokenKind::LeftParen => {
-                    self.advance();
-                    self.advance();
-                    let query = self.parse_query();
-                    self.expect_close_paren();
-                    return self.finish(
-                        ExprKind::Exists {
-                            query: Box::new(query),
-                            negated: false,
-                        },
-                        start,
-                    );
-                }
-                Keyword::Interval => return self.parse_interval(),
-                Keyword::Any | Keyword::Some | Keyword::All
-                    if next.kind == TokenKind::LeftParen =>
-                {
-                    // `x = ANY (select ...)`, `x > ALL (array)`.
-                    self.advance();
-                    let operand = self.parse_parenthesized_expr();
-                    return self.finish(
-                        ExprKind::Quantified {
-                            all: token.keyword == Keyword::All,
-                            operand: Box::new(operand),
-                        },
-                        start,
-                    );
-                }
-                Keyword::Array | Keyword::Struct | Keyword::Map
-                    if next.kind == TokenKind::Less
-                        && self.hooks.supports_angle_bracket_types() =>
-                {
-                    // `ARRAY<INT64>[1, 2]`, `STRUCT<a INT64>(1)`: a typed constructor.
-                    let type_name = self.parse_type_name();
-                    let value_start = self.start();
-                    let value = if self.eat(TokenKind::LeftBracket) {
-                        let items = self.parse_bracket_items();
-                        self.finish(
-                            ExprKind::Array {
-                                items,
-                                keyword: true,
-                            },
-                            value_start,
-                        )
-                    } else if self.at(TokenKind::LeftParen) {
-                        let name = ObjectName {
-                            parts: vec![Self::ident_from(token)],
-                        };
-                        self.parse_function_call(name, value_start)
-                    } else {
-                        self.error_expected("`[` or `(` after a constructor type");
-                        self.error_expr(value_start)
-                    };
-                    return self.finish(
-                        ExprKind::Cast {
-                            expr: Box::new(value),
-                            type_name,
-                            syntax: CastSyntax::Cast,
-                        },
-                        start,
-                    );
-                }
-                Keyword::Array if next.kind == TokenKind::LeftBracket => {
-                    self.advance();
-                    self.advance();
-                    let items = self.parse_bracket_items();
-                    return self.finish(
-                        ExprKind::Array {
-                            items,
-                            keyword: true,
-                        },
-                        start,
-                    );
-                }
-                Keyword::Array if next.kind == TokenKind::LeftParen && self.nth_starts_query(2) => {
-                    self.advance();
-                    self.advance();
-                    let query = self.parse_query();
-                    self.expect_close_paren();
-                    return self.finish(ExprKind::ArraySubquery(Box::new(query)), start);
-                }
-                Keyword::Array
-                    if next.kind == TokenKind::LeftParen
-                        && self.peek_nth(2).kind == TokenKind::LeftParen =>
-                {
-                    // `ARRAY((SELECT ...))`: the subquery sits in extra parentheses.
-                    self.advance();
-                    let inner = self.parse_parenthesized_expr();
-                    let mut unwrapped = &inner;
-                    while let ExprKind::Parenthesized(nested) = &unwrapped.kind {
-                        unwrapped = nested;
-                    }
-                    if let ExprKind::Subquery(query) = &unwrapped.kind {
-                        let query = query.clone();
-                        return self.finish(ExprKind::ArraySubquery(query), start);
-                    }
-                    let call = FunctionCall {
-                        name: ObjectName {
-                            parts: vec![Self::ident_from(token)],
-                        },
-                        args: vec![FunctionArg {
-                            name: None,
-                            value: inner,
-                            variadic: false,
-                        }],
-                        distinct: false,
-                        order_by: Vec::new(),
-                        within_group: Vec::new(),
-                        filter: None,
-                        ignore_nulls: None,
-                        nulls_inside: false,
-                        limit: None,
-                        having_bound: None,
-                        over: None,
-                    };
-                    return self.finish(ExprKind::Function(Box::new(call)), start);
-                }
-                Keyword::Map
-                    if next.kind == TokenKind::LeftBrace
-                        && self.hooks.supports_bracket_and_brace_literals() =>
-                {
-                    self.advance();
-                    self.advance();
-                    let mut entries = Vec::new();
-                    while !self.at(TokenKind::RightBrace) {
-                        let key = self.parse_expr();
-                        self.expect(TokenKind::Colon, "`:`");
-                        let value = self.parse_expr();
-                        entries.push((key, value));
-                        if !self.eat(TokenKind::Comma) {
-                            break;
-                        }
-                    }
-                    self.expect(TokenKind::RightBrace, "`}`");
-                    return self.finish(ExprKind::MapLiteral(entries), start);
-                }
-                Keyword::Row if next.kind == TokenKind::LeftParen => {
-                    self.advance();
-                    self.advance();
-                    let items = self.parse_expr_list_until_close();
-                    return self.finish(ExprKind::Row(items), start);
-                }
-                Keyword::Lambda
-                    if self.hooks.supports_arrow_lambda()
-                        && self.name_allowed(next, NameUsage::Label) =>
-                {
-                    // DuckDB 1.3: `lambda x, y: x + y`.
-                    self.advance();
-                    let mut params = Vec::new();
-                    while let Some(param) = self.parse_ident(NameUsage::Label) {
-                        params.push(param);
-                        if !self.eat(TokenKind::Comma) {
-                            break;
-                        }
-                    }
-                    self.expect(TokenKind::Colon, "`:`");
-                    let body = self.parse_expr_bp(precedence::LAMBDA);
-                    return self.finish(
-                        ExprKind::Lambda {
-                            params,
-                            body: Box::new(body),
-                        },
-                        start,
-                    );
-                }
-                _ => {}
+            if let Some(expr) = self.parse_keyword_led_expr(token, next, start) {
+                return expr;
             }
-            if next.kind == TokenKind::String || next.kind == TokenKind::EscapeString {
-                let upper = self.text(token.span).to_ascii_uppercase();
-                if self.hooks.is_typed_literal_prefix(&upper) {
-                    let type_name = self.parse_type_name();
-                    let style = if self.peek().kind == TokenKind::EscapeString {
-                        StringStyle::Escape
-                    } else {
-                        StringStyle::Plain
-                    };
-                    let value = self.advance().span;
-                    return self.finish(
-                        ExprKind::TypedString {
-                            type_name,
-                            value,
-                            style,
-                        },
-                        start,
-                    );
-                }
+            if let Some(expr) = self.parse_typed_literal(token, next, start) {
+                return expr;
             }
-            // `TIMESTAMP WITH TIME ZONE '...'`.
-            if token.keyword == Keyword::Timestamp
-                && next.is_keyword(Keyword::With)
-                && self.peek_nth(4).kind == TokenKind::String
+        }
+        self.parse_name_expr(token, next, start)
+    }
+
+    /// The forms a keyword starts, when `token` (the current token) is one
+    /// and what follows fits; `None`, having consumed nothing, otherwise.
+    fn parse_keyword_led_expr(&mut self, token: Token, next: Token, start: u32) -> Option<Expr> {
+        let expr = match token.keyword {
+            Keyword::Null => {
+                self.advance();
+                self.finish(ExprKind::Null, start)
+            }
+            Keyword::True | Keyword::False => {
+                self.advance();
+                self.finish(ExprKind::Boolean(token.keyword == Keyword::True), start)
+            }
+            Keyword::Not => {
+                self.advance();
+                // `NOT EXISTS (...)` reads as one construct.
+                if self.at_keyword(Keyword::Exists) && self.peek_nth(1).kind == TokenKind::LeftParen
+                {
+                    let mut exists = self.parse_word_prefix();
+                    if let ExprKind::Exists { negated, .. } = &mut exists.kind {
+                        *negated = true;
+                    }
+                    exists.span = self.span_from(start);
+                    return Some(exists);
+                }
+                let operand = self.parse_expr_bp(precedence::NOT);
+                self.finish(
+                    ExprKind::Unary {
+                        operator: UnaryOp::Not,
+                        operand: Box::new(operand),
+                    },
+                    start,
+                )
+            }
+            Keyword::Case => self.parse_case(),
+            Keyword::Cast | Keyword::TryCast | Keyword::None
+                if next.kind == TokenKind::LeftParen
+                    && (token.keyword != Keyword::None
+                        || self.hooks.is_try_cast_word(self.text(token.span))) =>
             {
+                self.parse_cast_call(token, start)
+            }
+            Keyword::Exists if next.kind == TokenKind::LeftParen => {
+                self.advance();
+                self.advance();
+                let query = self.parse_query();
+                self.expect_close_paren();
+                self.finish(
+                    ExprKind::Exists {
+                        query: Box::new(query),
+                        negated: false,
+                    },
+                    start,
+                )
+            }
+            Keyword::Interval => self.parse_interval(),
+            Keyword::Any | Keyword::Some | Keyword::All if next.kind == TokenKind::LeftParen => {
+                // `x = ANY (select ...)`, `x > ALL (array)`.
+                self.advance();
+                let operand = self.parse_parenthesized_expr();
+                self.finish(
+                    ExprKind::Quantified {
+                        all: token.keyword == Keyword::All,
+                        operand: Box::new(operand),
+                    },
+                    start,
+                )
+            }
+            Keyword::Array | Keyword::Struct | Keyword::Map
+                if next.kind == TokenKind::Less && self.hooks.supports_angle_bracket_types() =>
+            {
+                self.parse_typed_constructor(token, start)
+            }
+            Keyword::Array if next.kind == TokenKind::LeftBracket => {
+                self.advance();
+                self.advance();
+                let items = self.parse_bracket_items();
+                self.finish(
+                    ExprKind::Array {
+                        items,
+                        keyword: true,
+                    },
+                    start,
+                )
+            }
+            Keyword::Array if next.kind == TokenKind::LeftParen && self.nth_starts_query(2) => {
+                self.advance();
+                self.advance();
+                let query = self.parse_query();
+                self.expect_close_paren();
+                self.finish(ExprKind::ArraySubquery(Box::new(query)), start)
+            }
+            Keyword::Array
+                if next.kind == TokenKind::LeftParen
+                    && self.peek_nth(2).kind == TokenKind::LeftParen =>
+            {
+                self.parse_array_of_parenthesized(token, start)
+            }
+            Keyword::Map
+                if next.kind == TokenKind::LeftBrace
+                    && self.hooks.supports_bracket_and_brace_literals() =>
+            {
+                self.advance();
+                self.advance();
+                let mut entries = Vec::new();
+                while !self.at(TokenKind::RightBrace) {
+                    let key = self.parse_expr();
+                    self.expect(TokenKind::Colon, "`:`");
+                    let value = self.parse_expr();
+                    entries.push((key, value));
+                    if !self.eat(TokenKind::Comma) {
+                        break;
+                    }
+                }
+                self.expect(TokenKind::RightBrace, "`}`");
+                self.finish(ExprKind::MapLiteral(entries), start)
+            }
+            Keyword::Row if next.kind == TokenKind::LeftParen => {
+                self.advance();
+                self.advance();
+                let items = self.parse_expr_list_until_close();
+                self.finish(ExprKind::Row(items), start)
+            }
+            Keyword::Lambda
+                if self.hooks.supports_arrow_lambda()
+                    && self.name_allowed(next, NameUsage::Label) =>
+            {
+                // DuckDB 1.3: `lambda x, y: x + y`.
+                self.advance();
+                let mut params = Vec::new();
+                while let Some(param) = self.parse_ident(NameUsage::Label) {
+                    params.push(param);
+                    if !self.eat(TokenKind::Comma) {
+                        break;
+                    }
+                }
+                self.expect(TokenKind::Colon, "`:`");
+                let body = self.parse_expr_bp(precedence::LAMBDA);
+                self.finish(
+                    ExprKind::Lambda {
+                        params,
+                        body: Box::new(body),
+                    },
+                    start,
+                )
+            }
+            _ => return None,
+        };
+        Some(expr)
+    }
+
+    /// `CAST(x AS type)`, `TRY_CAST(...)` or the dialect's other spelling of
+    /// a try-cast, at its first word.
+    fn parse_cast_call(&mut self, token: Token, start: u32) -> Expr {
+        self.advance();
+        self.advance();
+        let expr = self.parse_expr();
+        self.expect_keyword(Keyword::As);
+        let type_name = self.parse_type_name();
+        // `cast(d as string format 'YYYY' at time zone 'UTC')`
+        // (BigQuery): the format and its zone change the text,
+        // not the type; they are read and not kept.
+        if self.at_contextual_keyword("FORMAT")
+            && !matches!(
+                self.peek_nth(1).kind,
+                TokenKind::RightParen | TokenKind::Comma
+            )
+        {
+            self.advance();
+            self.parse_expr_bp(precedence::AT_TIME_ZONE + 1);
+            if self.at_keyword(Keyword::At)
+                && self.nth_is_keyword(1, Keyword::Time)
+                && self.nth_is_keyword(2, Keyword::Zone)
+            {
+                self.advance();
+                self.advance();
+                self.advance();
+                self.parse_expr();
+            }
+        }
+        self.expect_close_paren();
+        let syntax = if token.keyword == Keyword::Cast {
+            CastSyntax::Cast
+        } else {
+            CastSyntax::TryCast
+        };
+        self.finish(
+            ExprKind::Cast {
+                expr: Box::new(expr),
+                type_name,
+                syntax,
+            },
+            start,
+        )
+    }
+
+    /// `ARRAY<INT64>[1, 2]`, `STRUCT<a INT64>(1)`: a typed constructor, read
+    /// as a cast of the value to the type.
+    fn parse_typed_constructor(&mut self, token: Token, start: u32) -> Expr {
+        let type_name = self.parse_type_name();
+        let value_start = self.start();
+        let value = if self.eat(TokenKind::LeftBracket) {
+            let items = self.parse_bracket_items();
+            self.finish(
+                ExprKind::Array {
+                    items,
+                    keyword: true,
+                },
+                value_start,
+            )
+        } else if self.at(TokenKind::LeftParen) {
+            let name = ObjectName {
+                parts: vec![Self::ident_from(token)],
+            };
+            self.parse_function_call(name, value_start)
+        } else {
+            self.error_expected("`[` or `(` after a constructor type");
+            self.error_expr(value_start)
+        };
+        self.finish(
+            ExprKind::Cast {
+                expr: Box::new(value),
+                type_name,
+                syntax: CastSyntax::Cast,
+            },
+            start,
+        )
+    }
+
+    /// `ARRAY((SELECT ...))`: the subquery sits in extra parentheses; any
+    /// other parenthesised value makes a call of `array`.
+    fn parse_array_of_parenthesized(&mut self, token: Token, start: u32) -> Expr {
+        self.advance();
+        let inner = self.parse_parenthesized_expr();
+        let mut unwrapped = &inner;
+        while let ExprKind::Parenthesized(nested) = &unwrapped.kind {
+            unwrapped = nested;
+        }
+        if let ExprKind::Subquery(query) = &unwrapped.kind {
+            let query = query.clone();
+            return self.finish(ExprKind::ArraySubquery(query), start);
+        }
+        let call = FunctionCall {
+            name: ObjectName {
+                parts: vec![Self::ident_from(token)],
+            },
+            args: vec![FunctionArg {
+                name: None,
+                value: inner,
+                variadic: false,
+            }],
+            distinct: false,
+            order_by: Vec::new(),
+            within_group: Vec::new(),
+            filter: None,
+            ignore_nulls: None,
+            nulls_inside: false,
+            limit: None,
+            having_bound: None,
+            over: None,
+        };
+        self.finish(ExprKind::Function(Box::new(call)), start)
+    }
+
+    /// A literal a type name introduces (`DATE '2024-01-01'`, `TIMESTAMP
+    /// WITH TIME ZONE '...'`), when `token` starts one.
+    fn parse_typed_literal(&mut self, token: Token, next: Token, start: u32) -> Option<Expr> {
+        if next.kind == TokenKind::String || next.kind == TokenKind::EscapeString {
+            let upper = self.text(token.span).to_ascii_uppercase();
+            if self.hooks.is_typed_literal_prefix(&upper) {
                 let type_name = self.parse_type_name();
+                let style = if self.peek().kind == TokenKind::EscapeString {
+                    StringStyle::Escape
+                } else {
+                    StringStyle::Plain
+                };
                 let value = self.advance().span;
-                return self.finish(
+                return Some(self.finish(
                     ExprKind::TypedString {
                         type_name,
                         value,
-                        style: StringStyle::Plain,
+                        style,
                     },
                     start,
-                );
+                ));
             }
         }
-        // A name: a column path, a qualified star, or a function call.
+        // `TIMESTAMP WITH TIME ZONE '...'`.
+        if token.keyword == Keyword::Timestamp
+            && next.is_keyword(Keyword::With)
+            && self.peek_nth(4).kind == TokenKind::String
+        {
+            let type_name = self.parse_type_name();
+            let value = self.advance().span;
+            return Some(self.finish(
+                ExprKind::TypedString {
+                    type_name,
+                    value,
+                    style: StringStyle::Plain,
+                },
+                start,
+            ));
+        }
+        None
+    }
+
+    /// A name: a column path, a qualified star, or a function call (with or
+    /// without parentheses).
+    fn parse_name_expr(&mut self, token: Token, next: Token, start: u32) -> Expr {
         if next.kind == TokenKind::LeftParen && self.name_allowed(token, NameUsage::Function) {
             let name = ObjectName {
                 parts: vec![Self::ident_from(self.advance())],
