@@ -48,28 +48,36 @@ pub(super) const CLAUSE_KEYWORDS: KeywordSet = KeywordSet::new(&[
     Keyword::Except,
 ]);
 
+// The token primitives are `#[inline]`: they run for every token, and
+// the grammar calling them now sits in other modules.
 impl<'source> Parser<'source, '_> {
+    #[inline]
     pub(super) fn peek(&self) -> Token {
         self.tokens[self.position]
     }
 
+    #[inline]
     pub(super) fn peek_nth(&self, offset: usize) -> Token {
         let last = self.tokens.len() - 1;
         self.tokens[(self.position + offset).min(last)]
     }
 
+    #[inline]
     pub(super) fn at(&self, kind: TokenKind) -> bool {
         self.peek().kind == kind
     }
 
+    #[inline]
     pub(super) fn at_keyword(&self, keyword: Keyword) -> bool {
         self.peek().is_keyword(keyword)
     }
 
+    #[inline]
     pub(super) fn nth_is_keyword(&self, offset: usize, keyword: Keyword) -> bool {
         self.peek_nth(offset).is_keyword(keyword)
     }
 
+    #[inline]
     pub(super) fn advance(&mut self) -> Token {
         let token = self.peek();
         if token.kind != TokenKind::EndOfInput {
@@ -79,6 +87,7 @@ impl<'source> Parser<'source, '_> {
         token
     }
 
+    #[inline]
     pub(super) fn eat(&mut self, kind: TokenKind) -> bool {
         if self.at(kind) {
             self.advance();
@@ -88,6 +97,7 @@ impl<'source> Parser<'source, '_> {
         }
     }
 
+    #[inline]
     pub(super) fn eat_keyword(&mut self, keyword: Keyword) -> bool {
         if self.at_keyword(keyword) {
             self.advance();
@@ -97,14 +107,17 @@ impl<'source> Parser<'source, '_> {
         }
     }
 
+    #[inline]
     pub(super) fn text(&self, span: Span) -> &'source str {
         self.source.get(span.range()).unwrap_or("")
     }
 
+    #[inline]
     pub(super) fn span_from(&self, start: u32) -> Span {
         Span::new(start, self.previous_end.max(start))
     }
 
+    #[inline]
     pub(super) fn start(&self) -> u32 {
         self.peek().span.start
     }
