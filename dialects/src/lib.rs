@@ -18,6 +18,10 @@ pub mod signature;
 pub mod snowflake;
 pub mod syntax;
 
+use crate::syntax::ast::Expr;
+use crate::syntax::hooks::SyntaxHooks;
+use crate::syntax::parser::{self, ParseOutput};
+use crate::syntax::token::Token;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::query::Statement;
 use fusion_ir::semantics::DialectSemantics;
@@ -33,23 +37,46 @@ pub struct Parsed {
 }
 
 /// A SQL dialect: how to read it, and what it means.
+///
+/// A dialect supplies its lexer, its hooks into the shared parser and its
+/// semantics; parsing and lowering are the same for all and come as
+/// default methods.
 pub trait Dialect: Send + Sync {
     /// The adapter type that selects it in a profile (`duckdb`).
     fn name(&self) -> &'static str;
 
-    /// Lexes, parses and lowers `sql`. Spans in the result are byte offsets
-    /// into `sql`, and diagnostics point into `file`.
-    fn parse(&self, sql: &str, file: FileId) -> Parsed;
+    /// Splits `sql` into tokens, with the dialect's quoting, string and
+    /// comment rules (see [`syntax::lexing`]).
+    fn lex(&self, sql: &str) -> Vec<Token>;
 
-    /// Parses `sql` into syntax trees without lowering them (for printing
-    /// the tree, or for tools that work on syntax).
-    fn parse_syntax(&self, sql: &str, file: FileId) -> syntax::parser::ParseOutput;
-
-    /// Parses `sql` as one bare expression (`x::int + 1`).
-    fn parse_expression(&self, sql: &str, file: FileId) -> (syntax::ast::Expr, Vec<Diagnostic>);
+    /// The dialect's grammar differences, for the shared parser.
+    fn syntax_hooks(&self) -> &dyn SyntaxHooks;
 
     /// The dialect's semantics, for the passes.
     fn semantics(&self) -> &dyn DialectSemantics;
+
+    /// Lexes, parses and lowers `sql`. Spans in the result are byte offsets
+    /// into `sql`, and diagnostics point into `file`.
+    fn parse(&self, sql: &str, file: FileId) -> Parsed {
+        syntax::parse_and_lower(
+            sql,
+            self.lex(sql),
+            self.syntax_hooks(),
+            self.semantics(),
+            file,
+        )
+    }
+
+    /// Parses `sql` into syntax trees without lowering them (for printing
+    /// the tree, or for tools that work on syntax).
+    fn parse_syntax(&self, sql: &str, file: FileId) -> ParseOutput {
+        parser::parse_statements(sql, self.lex(sql), self.syntax_hooks(), file)
+    }
+
+    /// Parses `sql` as one bare expression (`x::int + 1`).
+    fn parse_expression(&self, sql: &str, file: FileId) -> (Expr, Vec<Diagnostic>) {
+        parser::parse_expression(sql, self.lex(sql), self.syntax_hooks(), file)
+    }
 }
 
 /// Every dialect fusionc has, by its canonical name.

@@ -122,6 +122,12 @@ pub struct TableFunctionColumn {
 }
 
 /// The semantics of one SQL dialect, as the passes see it.
+///
+/// Only the name and identifier folding must be written: every dialect
+/// decides those differently and no default is safe. The other methods
+/// default to a dialect that knows nothing beyond the types themselves:
+/// no type names, no functions, no implicit conversions, a type combining
+/// only with itself. A real dialect overrides them; a test stub need not.
 pub trait DialectSemantics: Send + Sync {
     /// The dialect's name as profiles spell the adapter type (`duckdb`).
     fn name(&self) -> &'static str;
@@ -150,64 +156,104 @@ pub trait DialectSemantics: Send + Sync {
     /// The dialect's spelling of a type, for messages and artifacts.
     ///
     /// Example (DuckDB): `SqlType::Int { bits: 64 }` prints as `BIGINT`.
-    fn type_name(&self, ty: &SqlType) -> String;
+    ///
+    /// Defaults to the type's debug form.
+    fn type_name(&self, ty: &SqlType) -> String {
+        format!("{ty:?}")
+    }
 
     /// Parses a type name as a user writes it in YAML (`data_type: varchar(20)`).
     /// Returns `None` when the text is not a type of this dialect.
-    fn parse_type_name(&self, text: &str) -> Option<SqlType>;
+    fn parse_type_name(&self, text: &str) -> Option<SqlType> {
+        let _ = text;
+        None
+    }
 
     /// Looks a function up in the catalog, by its name as written
     /// (the dialect decides whether function names are case-sensitive).
-    fn function(&self, name: &str) -> Option<&FunctionDef>;
+    fn function(&self, name: &str) -> Option<&FunctionDef> {
+        let _ = name;
+        None
+    }
 
     /// Whether a value of type `from` is accepted where `to` is expected
     /// without an explicit cast.
     ///
     /// Example (DuckDB): `INTEGER` coerces to `DOUBLE`; `VARCHAR` does not
-    /// coerce to `INTEGER`.
-    fn can_coerce(&self, from: &SqlType, to: &SqlType) -> bool;
+    /// coerce to `INTEGER`. Defaults to equal types only.
+    fn can_coerce(&self, from: &SqlType, to: &SqlType) -> bool {
+        from == to
+    }
 
     /// Whether `CAST(x AS to)` is allowed for `x` of type `from`.
     ///
-    /// Example (DuckDB): `DATE` to `BOOLEAN` is not.
-    fn can_cast(&self, from: &SqlType, to: &SqlType) -> bool;
+    /// Example (DuckDB): `DATE` to `BOOLEAN` is not. Defaults to every
+    /// cast: without the dialect's rules, none is reported.
+    fn can_cast(&self, from: &SqlType, to: &SqlType) -> bool {
+        let _ = (from, to);
+        true
+    }
 
     /// The type both sides unify to, for `CASE`, `COALESCE`, `UNION` and
     /// comparisons; `None` when the dialect would reject the combination.
     ///
     /// Example (DuckDB): `INTEGER` and `BIGINT` unify to `BIGINT`.
-    fn common_supertype(&self, left: &SqlType, right: &SqlType) -> Option<SqlType>;
+    /// Defaults to equal types only.
+    fn common_supertype(&self, left: &SqlType, right: &SqlType) -> Option<SqlType> {
+        (left == right).then(|| left.clone())
+    }
 
     /// The result type of an arithmetic or string operator, or `None` when
     /// the operand types are not accepted.
     ///
     /// Example (DuckDB): `DATE - DATE` is `BIGINT`; `DATE + INTERVAL` is `TIMESTAMP`.
-    fn binary_result(&self, op: BinaryOp, left: &SqlType, right: &SqlType) -> Option<SqlType>;
+    /// Defaults to `None`: no operator is typed.
+    fn binary_result(&self, op: BinaryOp, left: &SqlType, right: &SqlType) -> Option<SqlType> {
+        let _ = (op, left, right);
+        None
+    }
 
     /// The type of an integer literal with this text.
     ///
     /// Example (DuckDB): `42` is `INTEGER`, `3000000000` is `BIGINT`.
-    fn integer_literal_type(&self, text: &str) -> SqlType;
+    /// Defaults to a 64-bit integer.
+    fn integer_literal_type(&self, text: &str) -> SqlType {
+        let _ = text;
+        SqlType::INT64
+    }
 
     /// The type of a decimal or float literal with this text.
     ///
     /// Example (DuckDB): `1.50` is `DECIMAL(3,2)`, `1e3` is `DOUBLE`.
-    fn decimal_literal_type(&self, text: &str) -> SqlType;
+    /// Defaults to a 64-bit float.
+    fn decimal_literal_type(&self, text: &str) -> SqlType {
+        let _ = text;
+        SqlType::Float64
+    }
 
     /// The type of a string literal (VARCHAR in most dialects).
     fn string_literal_type(&self) -> SqlType {
         SqlType::STRING
     }
 
-    /// The result type of `SUM` over a value of this type.
-    fn sum_type(&self, input: &SqlType) -> SqlType;
+    /// The result type of `SUM` over a value of this type (defaults to the
+    /// input type).
+    fn sum_type(&self, input: &SqlType) -> SqlType {
+        input.clone()
+    }
 
-    /// The result type of `AVG` over a value of this type.
-    fn average_type(&self, input: &SqlType) -> SqlType;
+    /// The result type of `AVG` over a value of this type (defaults to a
+    /// 64-bit float).
+    fn average_type(&self, input: &SqlType) -> SqlType {
+        let _ = input;
+        SqlType::Float64
+    }
 
     /// Whether `WHERE` and `GROUP BY` may name select-list aliases
-    /// (DuckDB yes, Postgres only in GROUP BY/ORDER BY).
-    fn aliases_visible_in_where(&self) -> bool;
+    /// (DuckDB yes, Postgres only in GROUP BY/ORDER BY). Defaults to no.
+    fn aliases_visible_in_where(&self) -> bool {
+        false
+    }
 
     /// The type two sides of a comparison (`=`, `<`, `IN`, `BETWEEN`) are
     /// compared as, or `None` when the dialect rejects the comparison.

@@ -198,47 +198,6 @@ mod tests {
         fn names_match(&self, left: Name, right: Name) -> bool {
             left.eq_ignore_ascii_case(right)
         }
-        fn type_name(&self, ty: &SqlType) -> String {
-            format!("{ty:?}")
-        }
-        fn parse_type_name(&self, _text: &str) -> Option<SqlType> {
-            None
-        }
-        fn function(&self, _name: &str) -> Option<&fusion_ir::semantics::FunctionDef> {
-            None
-        }
-        fn can_coerce(&self, from: &SqlType, to: &SqlType) -> bool {
-            from == to
-        }
-        fn can_cast(&self, _from: &SqlType, _to: &SqlType) -> bool {
-            true
-        }
-        fn common_supertype(&self, left: &SqlType, right: &SqlType) -> Option<SqlType> {
-            (left == right).then(|| left.clone())
-        }
-        fn binary_result(
-            &self,
-            _op: fusion_ir::query::BinaryOp,
-            _left: &SqlType,
-            _right: &SqlType,
-        ) -> Option<SqlType> {
-            None
-        }
-        fn integer_literal_type(&self, _text: &str) -> SqlType {
-            SqlType::INT32
-        }
-        fn decimal_literal_type(&self, _text: &str) -> SqlType {
-            SqlType::Float64
-        }
-        fn sum_type(&self, input: &SqlType) -> SqlType {
-            input.clone()
-        }
-        fn average_type(&self, _input: &SqlType) -> SqlType {
-            SqlType::Float64
-        }
-        fn aliases_visible_in_where(&self) -> bool {
-            false
-        }
     }
 
     fn declared(name: &str, data_type: &str, ty: Option<SqlType>) -> ContractColumn {

@@ -4,12 +4,10 @@ pub mod lexer;
 mod semantics;
 pub mod syntax;
 
-use crate::syntax::ast;
-use crate::syntax::parser::{self, ParseOutput};
-use crate::{Dialect, Parsed};
-use fusion_ir::diagnostic::Diagnostic;
+use crate::syntax::hooks::SyntaxHooks;
+use crate::syntax::token::Token;
+use crate::Dialect;
 use fusion_ir::semantics::DialectSemantics;
-use fusion_ir::span::FileId;
 
 /// BigQuery.
 pub struct BigQuery;
@@ -19,22 +17,12 @@ impl Dialect for BigQuery {
         "bigquery"
     }
 
-    fn parse(&self, sql: &str, file: FileId) -> Parsed {
-        crate::syntax::parse_and_lower(
-            sql,
-            lexer::lex(sql),
-            &syntax::BigQuerySyntax,
-            self.semantics(),
-            file,
-        )
+    fn lex(&self, sql: &str) -> Vec<Token> {
+        lexer::lex(sql)
     }
 
-    fn parse_syntax(&self, sql: &str, file: FileId) -> ParseOutput {
-        parser::parse_statements(sql, lexer::lex(sql), &syntax::BigQuerySyntax, file)
-    }
-
-    fn parse_expression(&self, sql: &str, file: FileId) -> (ast::Expr, Vec<Diagnostic>) {
-        parser::parse_expression(sql, lexer::lex(sql), &syntax::BigQuerySyntax, file)
+    fn syntax_hooks(&self) -> &dyn SyntaxHooks {
+        &syntax::BigQuerySyntax
     }
 
     fn semantics(&self) -> &dyn DialectSemantics {

@@ -7,19 +7,21 @@
 //! "Operators", "Aggregate functions").
 
 use crate::signature::type_text::{split_field, split_type_text};
-use crate::signature::{FunctionCatalog, SignatureError};
+use crate::signature::BuiltinCatalog;
 use fusion_ir::name::Name;
 use fusion_ir::query::{BinaryOp, Ident};
 use fusion_ir::semantics::{DialectSemantics, FunctionDef};
 use fusion_ir::types::{SqlType, StructField, TimeZoneKind};
-use std::sync::OnceLock;
 
 /// BigQuery's semantics.
 pub struct BigQuerySemantics;
 
 pub static SEMANTICS: BigQuerySemantics = BigQuerySemantics;
 
-const CATALOG_TEXT: &str = include_str!("../../catalogs/bigquery.sigs");
+static CATALOG: BuiltinCatalog =
+    BuiltinCatalog::new(include_str!("../../catalogs/bigquery.sigs"), |text| {
+        SEMANTICS.parse_type_name(text)
+    });
 
 /// NUMERIC is a decimal with 38 digits, 9 after the point.
 const NUMERIC: SqlType = SqlType::Decimal {
@@ -42,17 +44,6 @@ const DATETIME: SqlType = SqlType::Timestamp {
 const TIMESTAMP: SqlType = SqlType::Timestamp {
     zone: TimeZoneKind::Local,
 };
-
-fn catalog_with_errors() -> (FunctionCatalog, Vec<SignatureError>) {
-    FunctionCatalog::parse(CATALOG_TEXT, &|text| SEMANTICS.parse_type_name(text))
-}
-
-fn catalog() -> &'static FunctionCatalog {
-    static CATALOG_CELL: OnceLock<FunctionCatalog> = OnceLock::new();
-    // Declarations that do not parse are left out; `catalog_parses_cleanly`
-    // keeps the file free of them.
-    CATALOG_CELL.get_or_init(|| catalog_with_errors().0)
-}
 
 /// Where a numeric type stands in BigQuery's promotion order
 /// INT64 < NUMERIC < BIGNUMERIC < FLOAT64.
@@ -242,11 +233,11 @@ impl DialectSemantics for BigQuerySemantics {
             Some(prefix) if prefix.eq_ignore_ascii_case("safe.") => &name[5..],
             _ => name,
         };
-        catalog().lookup(name)
+        CATALOG.get().lookup(name)
     }
 
     fn function_names(&self) -> Vec<&str> {
-        catalog().names()
+        CATALOG.get().names()
     }
 
     fn can_coerce(&self, from: &SqlType, to: &SqlType) -> bool {
@@ -484,7 +475,7 @@ mod tests {
 
     #[test]
     fn catalog_parses_cleanly() {
-        let (catalog, errors) = catalog_with_errors();
+        let (catalog, errors) = CATALOG.parse_with_errors();
         let report: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(report.is_empty(), "bigquery.sigs:\n{}", report.join("\n"));
         assert!(catalog.len() >= 300, "{} functions", catalog.len());

@@ -4,12 +4,10 @@ pub mod lexer;
 mod semantics;
 pub mod syntax;
 
-use crate::syntax::ast;
-use crate::syntax::parser::{self, ParseOutput};
-use crate::{Dialect, Parsed};
-use fusion_ir::diagnostic::Diagnostic;
+use crate::syntax::hooks::SyntaxHooks;
+use crate::syntax::token::Token;
+use crate::Dialect;
 use fusion_ir::semantics::DialectSemantics;
-use fusion_ir::span::FileId;
 
 /// Databricks (Spark SQL), also selected by the `spark` adapter.
 pub struct Databricks;
@@ -19,22 +17,12 @@ impl Dialect for Databricks {
         "databricks"
     }
 
-    fn parse(&self, sql: &str, file: FileId) -> Parsed {
-        crate::syntax::parse_and_lower(
-            sql,
-            lexer::lex(sql),
-            &syntax::DatabricksSyntax,
-            self.semantics(),
-            file,
-        )
+    fn lex(&self, sql: &str) -> Vec<Token> {
+        lexer::lex(sql)
     }
 
-    fn parse_syntax(&self, sql: &str, file: FileId) -> ParseOutput {
-        parser::parse_statements(sql, lexer::lex(sql), &syntax::DatabricksSyntax, file)
-    }
-
-    fn parse_expression(&self, sql: &str, file: FileId) -> (ast::Expr, Vec<Diagnostic>) {
-        parser::parse_expression(sql, lexer::lex(sql), &syntax::DatabricksSyntax, file)
+    fn syntax_hooks(&self) -> &dyn SyntaxHooks {
+        &syntax::DatabricksSyntax
     }
 
     fn semantics(&self) -> &dyn DialectSemantics {

@@ -8,35 +8,26 @@
 //! "Built-in functions").
 
 use crate::signature::type_text::{split_field, split_type_text};
-use crate::signature::{FunctionCatalog, SignatureError};
+use crate::signature::BuiltinCatalog;
 use fusion_ir::name::Name;
 use fusion_ir::query::{BinaryOp, Ident};
 use fusion_ir::semantics::{DialectSemantics, FunctionDef};
 use fusion_ir::types::{SqlType, StructField, TimeZoneKind};
-use std::sync::OnceLock;
 
 /// Databricks' semantics.
 pub struct DatabricksSemantics;
 
 pub static SEMANTICS: DatabricksSemantics = DatabricksSemantics;
 
-const CATALOG_TEXT: &str = include_str!("../../catalogs/databricks.sigs");
+static CATALOG: BuiltinCatalog =
+    BuiltinCatalog::new(include_str!("../../catalogs/databricks.sigs"), |text| {
+        SEMANTICS.parse_type_name(text)
+    });
 
 const MAX_PRECISION: u8 = 38;
 
 /// The scale a decimal result keeps at least when precision overflows.
 const MINIMUM_ADJUSTED_SCALE: u8 = 6;
-
-fn catalog_with_errors() -> (FunctionCatalog, Vec<SignatureError>) {
-    FunctionCatalog::parse(CATALOG_TEXT, &|text| SEMANTICS.parse_type_name(text))
-}
-
-fn catalog() -> &'static FunctionCatalog {
-    static CATALOG_CELL: OnceLock<FunctionCatalog> = OnceLock::new();
-    // Declarations that do not parse are left out; `catalog_parses_cleanly`
-    // keeps the file free of them.
-    CATALOG_CELL.get_or_init(|| catalog_with_errors().0)
-}
 
 fn decimal(precision: u8, scale: u8) -> SqlType {
     SqlType::Decimal {
@@ -258,11 +249,11 @@ impl DialectSemantics for DatabricksSemantics {
     }
 
     fn function(&self, name: &str) -> Option<&FunctionDef> {
-        catalog().lookup(name)
+        CATALOG.get().lookup(name)
     }
 
     fn function_names(&self) -> Vec<&str> {
-        catalog().names()
+        CATALOG.get().names()
     }
 
     fn can_coerce(&self, from: &SqlType, to: &SqlType) -> bool {
@@ -583,7 +574,7 @@ mod tests {
 
     #[test]
     fn catalog_parses_cleanly() {
-        let (catalog, errors) = catalog_with_errors();
+        let (catalog, errors) = CATALOG.parse_with_errors();
         let report: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(report.is_empty(), "databricks.sigs:\n{}", report.join("\n"));
         assert!(catalog.len() >= 200, "{} functions", catalog.len());

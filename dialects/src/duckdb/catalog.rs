@@ -1,32 +1,21 @@
 //! DuckDB's function catalog: `dialects/catalogs/duckdb.sigs`, in the
 //! signature language of `crate::signature`, read once on first use.
 
-use crate::signature::{FunctionCatalog, SignatureError};
+use crate::signature::BuiltinCatalog;
 use fusion_ir::semantics::{DialectSemantics, FunctionDef};
-use std::sync::OnceLock;
 
-const CATALOG_TEXT: &str = include_str!("../../catalogs/duckdb.sigs");
-
-fn parse_catalog() -> (FunctionCatalog, Vec<SignatureError>) {
-    FunctionCatalog::parse(CATALOG_TEXT, &|text| {
+static CATALOG: BuiltinCatalog =
+    BuiltinCatalog::new(include_str!("../../catalogs/duckdb.sigs"), |text| {
         super::DUCKDB_SEMANTICS.parse_type_name(text)
-    })
-}
-
-fn catalog() -> &'static FunctionCatalog {
-    static CATALOG_CELL: OnceLock<FunctionCatalog> = OnceLock::new();
-    // A declaration that does not parse is left out; `catalog_parses_cleanly`
-    // keeps the file free of them.
-    CATALOG_CELL.get_or_init(|| parse_catalog().0)
-}
+    });
 
 /// Looks a function up by name, case-insensitively.
 pub fn lookup(name: &str) -> Option<&'static FunctionDef> {
-    catalog().lookup(name)
+    CATALOG.get().lookup(name)
 }
 
 pub fn names() -> Vec<&'static str> {
-    catalog().names()
+    CATALOG.get().names()
 }
 
 #[cfg(test)]
@@ -37,7 +26,7 @@ mod tests {
 
     #[test]
     fn catalog_parses_cleanly() {
-        let (catalog, errors) = parse_catalog();
+        let (catalog, errors) = CATALOG.parse_with_errors();
         let report: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(report.is_empty(), "duckdb.sigs:\n{}", report.join("\n"));
         assert!(catalog.len() >= 300, "{} functions", catalog.len());

@@ -7,19 +7,21 @@
 //! "Functions and Operators", "Aggregate Functions").
 
 use crate::signature::type_text::split_type_text;
-use crate::signature::{FunctionCatalog, SignatureError};
+use crate::signature::BuiltinCatalog;
 use fusion_ir::name::Name;
 use fusion_ir::query::{BinaryOp, Ident};
 use fusion_ir::semantics::{DialectSemantics, FunctionDef};
 use fusion_ir::types::{SqlType, TimeZoneKind};
-use std::sync::OnceLock;
 
 /// Postgres' semantics.
 pub struct PostgresSemantics;
 
 pub static SEMANTICS: PostgresSemantics = PostgresSemantics;
 
-const CATALOG_TEXT: &str = include_str!("../../catalogs/postgres.sigs");
+static CATALOG: BuiltinCatalog =
+    BuiltinCatalog::new(include_str!("../../catalogs/postgres.sigs"), |text| {
+        SEMANTICS.parse_type_name(text)
+    });
 
 /// `numeric` without a typmod: any precision and scale.
 const NUMERIC: SqlType = SqlType::Decimal {
@@ -30,17 +32,6 @@ const NUMERIC: SqlType = SqlType::Decimal {
 const TIMESTAMPTZ: SqlType = SqlType::Timestamp {
     zone: TimeZoneKind::Local,
 };
-
-fn catalog_with_errors() -> (FunctionCatalog, Vec<SignatureError>) {
-    FunctionCatalog::parse(CATALOG_TEXT, &|text| SEMANTICS.parse_type_name(text))
-}
-
-fn catalog() -> &'static FunctionCatalog {
-    static CATALOG_CELL: OnceLock<FunctionCatalog> = OnceLock::new();
-    // Declarations that do not parse are left out; `catalog_parses_cleanly`
-    // keeps the file free of them.
-    CATALOG_CELL.get_or_init(|| catalog_with_errors().0)
-}
 
 /// The numeric category's implicit-cast order: smallint < integer < bigint
 /// < numeric < real < double precision.
@@ -202,11 +193,11 @@ impl DialectSemantics for PostgresSemantics {
             Some(prefix) if prefix.eq_ignore_ascii_case("pg_catalog.") => &name[11..],
             _ => name,
         };
-        catalog().lookup(name)
+        CATALOG.get().lookup(name)
     }
 
     fn function_names(&self) -> Vec<&str> {
-        catalog().names()
+        CATALOG.get().names()
     }
 
     fn can_coerce(&self, from: &SqlType, to: &SqlType) -> bool {
@@ -443,7 +434,7 @@ mod tests {
 
     #[test]
     fn catalog_parses_cleanly() {
-        let (catalog, errors) = catalog_with_errors();
+        let (catalog, errors) = CATALOG.parse_with_errors();
         let report: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(report.is_empty(), "postgres.sigs:\n{}", report.join("\n"));
         assert!(catalog.len() >= 300, "{} functions", catalog.len());

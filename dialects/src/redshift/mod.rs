@@ -6,13 +6,11 @@
 mod semantics;
 pub mod syntax;
 
-use crate::syntax::ast;
-use crate::syntax::parser::{self, ParseOutput};
+use crate::syntax::hooks::SyntaxHooks;
 use crate::syntax::token::{Keyword, Token, TokenKind};
-use crate::{Dialect, Parsed};
-use fusion_ir::diagnostic::Diagnostic;
+use crate::Dialect;
 use fusion_ir::semantics::DialectSemantics;
-use fusion_ir::span::{FileId, Span};
+use fusion_ir::span::Span;
 
 /// Redshift.
 pub struct Redshift;
@@ -22,22 +20,12 @@ impl Dialect for Redshift {
         "redshift"
     }
 
-    fn parse(&self, sql: &str, file: FileId) -> Parsed {
-        crate::syntax::parse_and_lower(
-            sql,
-            lex(sql),
-            &syntax::RedshiftSyntax,
-            self.semantics(),
-            file,
-        )
+    fn lex(&self, sql: &str) -> Vec<Token> {
+        lex(sql)
     }
 
-    fn parse_syntax(&self, sql: &str, file: FileId) -> ParseOutput {
-        parser::parse_statements(sql, lex(sql), &syntax::RedshiftSyntax, file)
-    }
-
-    fn parse_expression(&self, sql: &str, file: FileId) -> (ast::Expr, Vec<Diagnostic>) {
-        parser::parse_expression(sql, lex(sql), &syntax::RedshiftSyntax, file)
+    fn syntax_hooks(&self) -> &dyn SyntaxHooks {
+        &syntax::RedshiftSyntax
     }
 
     fn semantics(&self) -> &dyn DialectSemantics {

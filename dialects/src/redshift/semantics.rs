@@ -8,19 +8,21 @@
 //! "SQL functions reference").
 
 use crate::signature::type_text::split_type_text;
-use crate::signature::{FunctionCatalog, SignatureError};
+use crate::signature::BuiltinCatalog;
 use fusion_ir::name::Name;
 use fusion_ir::query::{BinaryOp, Ident};
 use fusion_ir::semantics::{DialectSemantics, FunctionDef};
 use fusion_ir::types::{SqlType, TimeZoneKind};
-use std::sync::OnceLock;
 
 /// Redshift's semantics.
 pub struct RedshiftSemantics;
 
 pub static SEMANTICS: RedshiftSemantics = RedshiftSemantics;
 
-const CATALOG_TEXT: &str = include_str!("../../catalogs/redshift.sigs");
+static CATALOG: BuiltinCatalog =
+    BuiltinCatalog::new(include_str!("../../catalogs/redshift.sigs"), |text| {
+        SEMANTICS.parse_type_name(text)
+    });
 
 const MAX_PRECISION: u32 = 38;
 
@@ -33,17 +35,6 @@ const DEFAULT_VARCHAR_LENGTH: u32 = 256;
 const TIMESTAMPTZ: SqlType = SqlType::Timestamp {
     zone: TimeZoneKind::Local,
 };
-
-fn catalog_with_errors() -> (FunctionCatalog, Vec<SignatureError>) {
-    FunctionCatalog::parse(CATALOG_TEXT, &|text| SEMANTICS.parse_type_name(text))
-}
-
-fn catalog() -> &'static FunctionCatalog {
-    static CATALOG_CELL: OnceLock<FunctionCatalog> = OnceLock::new();
-    // Declarations that do not parse are left out; `catalog_parses_cleanly`
-    // keeps the file free of them.
-    CATALOG_CELL.get_or_init(|| catalog_with_errors().0)
-}
 
 fn decimal(precision: u32, scale: u32) -> SqlType {
     let precision = precision.min(MAX_PRECISION);
@@ -223,11 +214,11 @@ impl DialectSemantics for RedshiftSemantics {
     }
 
     fn function(&self, name: &str) -> Option<&FunctionDef> {
-        catalog().lookup(name)
+        CATALOG.get().lookup(name)
     }
 
     fn function_names(&self) -> Vec<&str> {
-        catalog().names()
+        CATALOG.get().names()
     }
 
     fn can_coerce(&self, from: &SqlType, to: &SqlType) -> bool {
@@ -473,7 +464,7 @@ mod tests {
 
     #[test]
     fn catalog_parses_cleanly() {
-        let (catalog, errors) = catalog_with_errors();
+        let (catalog, errors) = CATALOG.parse_with_errors();
         let report: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(report.is_empty(), "redshift.sigs:\n{}", report.join("\n"));
         assert!(catalog.len() >= 200, "{} functions", catalog.len());

@@ -7,19 +7,21 @@
 //! conversion", "Arithmetic operators: scale and precision").
 
 use crate::signature::type_text::{split_field, split_type_text};
-use crate::signature::{FunctionCatalog, SignatureError};
+use crate::signature::BuiltinCatalog;
 use fusion_ir::name::Name;
 use fusion_ir::query::{BinaryOp, Ident};
 use fusion_ir::semantics::{DialectSemantics, FunctionDef};
 use fusion_ir::types::{SqlType, StructField, TimeZoneKind};
-use std::sync::OnceLock;
 
 /// Snowflake's semantics.
 pub struct SnowflakeSemantics;
 
 pub static SEMANTICS: SnowflakeSemantics = SnowflakeSemantics;
 
-const CATALOG_TEXT: &str = include_str!("../../catalogs/snowflake.sigs");
+static CATALOG: BuiltinCatalog =
+    BuiltinCatalog::new(include_str!("../../catalogs/snowflake.sigs"), |text| {
+        SEMANTICS.parse_type_name(text)
+    });
 
 /// Snowflake's widest NUMBER.
 const MAX_PRECISION: u8 = 38;
@@ -62,17 +64,6 @@ fn fixed_parts(ty: &SqlType) -> Option<(u8, u8)> {
 
 fn is_number(ty: &SqlType) -> bool {
     ty.is_numeric() || is_decfloat(ty)
-}
-
-fn catalog_with_errors() -> (FunctionCatalog, Vec<SignatureError>) {
-    FunctionCatalog::parse(CATALOG_TEXT, &|text| SEMANTICS.parse_type_name(text))
-}
-
-fn catalog() -> &'static FunctionCatalog {
-    static CATALOG_CELL: OnceLock<FunctionCatalog> = OnceLock::new();
-    // Declarations that do not parse are left out; `catalog_parses_cleanly`
-    // keeps the file free of them.
-    CATALOG_CELL.get_or_init(|| catalog_with_errors().0)
 }
 
 impl SnowflakeSemantics {
@@ -320,7 +311,7 @@ impl DialectSemantics for SnowflakeSemantics {
     }
 
     fn function(&self, name: &str) -> Option<&FunctionDef> {
-        catalog().lookup(name)
+        CATALOG.get().lookup(name)
     }
 
     /// `FLATTEN(input => ...)` gives one row per element, with Snowflake's
@@ -352,7 +343,7 @@ impl DialectSemantics for SnowflakeSemantics {
     }
 
     fn function_names(&self) -> Vec<&str> {
-        catalog().names()
+        CATALOG.get().names()
     }
 
     fn can_coerce(&self, from: &SqlType, to: &SqlType) -> bool {
@@ -627,7 +618,7 @@ mod tests {
 
     #[test]
     fn catalog_parses_cleanly() {
-        let (catalog, errors) = catalog_with_errors();
+        let (catalog, errors) = CATALOG.parse_with_errors();
         let report: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(report.is_empty(), "snowflake.sigs:\n{}", report.join("\n"));
         assert!(catalog.len() >= 300, "{} functions", catalog.len());

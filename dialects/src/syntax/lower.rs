@@ -819,19 +819,7 @@ impl<'source> Lowerer<'source, '_> {
                 ty: Box::new(self.hooks.lower_type(type_name, self.source)),
                 value: self.string_value(*value, *style).into_boxed_str(),
             }),
-            ast::ExprKind::Interval { value, unit } => {
-                let value = self.lower_expr(value);
-                // Units are kept singular and lower-case: `DAYS` reads as `day`.
-                let unit = unit.map(|unit| {
-                    let upper = self.text(unit).to_ascii_uppercase();
-                    let singular = match upper.strip_suffix('S') {
-                        Some(stem) if self.hooks.is_interval_unit(stem) => stem,
-                        _ => upper.as_str(),
-                    };
-                    Name::new(&singular.to_ascii_lowercase())
-                });
-                ExprKind::Interval { value, unit }
-            }
+            ast::ExprKind::Interval { value, unit } => self.lower_interval(value, *unit),
             ast::ExprKind::Parameter => ExprKind::Parameter(Name::new(self.text(span))),
             ast::ExprKind::Unary { operator, operand } => ExprKind::Unary {
                 op: *operator,
@@ -841,28 +829,7 @@ impl<'source> Lowerer<'source, '_> {
                 operator,
                 left,
                 right,
-            } => {
-                // `x IN UNNEST(array)` is membership in the array, as DuckDB's
-                // `x IN list`: the IR tests the array itself.
-                let membership_array = match (operator, &right.kind) {
-                    (BinaryOp::Other(name), ast::ExprKind::Function(call))
-                        if name.as_str() == "IN"
-                            && call.args.len() == 1
-                            && call.name.parts.len() == 1
-                            && self
-                                .text(call.name.parts[0].span)
-                                .eq_ignore_ascii_case("UNNEST") =>
-                    {
-                        Some(&call.args[0].value)
-                    }
-                    _ => None,
-                };
-                ExprKind::Binary {
-                    op: *operator,
-                    left: self.lower_expr(left),
-                    right: self.lower_expr(membership_array.unwrap_or(right)),
-                }
-            }
+            } => self.lower_binary(operator, left, right),
             ast::ExprKind::Cast {
                 expr,
                 type_name,
@@ -935,42 +902,7 @@ impl<'source> Lowerer<'source, '_> {
                 pattern,
                 escape,
                 negated,
-            } => {
-                let expr_id = self.lower_expr(expr);
-                let pattern_id = self.lower_expr(pattern);
-                let escape = escape.as_ref().map(|escape| self.lower_expr(escape));
-                match operator {
-                    ast::PatternOperator::Like | ast::PatternOperator::Ilike => ExprKind::Like {
-                        expr: expr_id,
-                        pattern: pattern_id,
-                        escape,
-                        negated: *negated,
-                        case_insensitive: *operator == ast::PatternOperator::Ilike,
-                    },
-                    ast::PatternOperator::SimilarTo | ast::PatternOperator::Glob => {
-                        // The IR keeps these as operators by their spelling.
-                        let spelling = if *operator == ast::PatternOperator::Glob {
-                            "GLOB"
-                        } else {
-                            "SIMILAR TO"
-                        };
-                        let matched = ExprKind::Binary {
-                            op: BinaryOp::Other(Name::new(spelling)),
-                            left: expr_id,
-                            right: pattern_id,
-                        };
-                        if *negated {
-                            let inner = self.add(matched, span);
-                            ExprKind::Unary {
-                                op: UnaryOp::Not,
-                                operand: inner,
-                            }
-                        } else {
-                            matched
-                        }
-                    }
-                }
-            }
+            } => self.lower_pattern(*operator, expr, pattern, escape.as_deref(), *negated, span),
             ast::ExprKind::IsNull { expr, negated } => ExprKind::IsNull {
                 expr: self.lower_expr(expr),
                 negated: *negated,
@@ -989,33 +921,7 @@ impl<'source> Lowerer<'source, '_> {
                 kind,
                 negated,
                 ..
-            } => {
-                // `x IS JSON OBJECT` is the operator `IS JSON` with the kind
-                // of value as a string (`VALUE` when none is written).
-                let value = self.lower_expr(expr);
-                let kind_text: Box<str> = kind
-                    .map(|kind| self.text(kind).to_ascii_uppercase())
-                    .unwrap_or_else(|| "VALUE".to_string())
-                    .into();
-                let kind_value = self.add(
-                    ExprKind::Literal(Literal::String(kind_text)),
-                    kind.unwrap_or(span),
-                );
-                let test = ExprKind::Binary {
-                    op: BinaryOp::Other(Name::new("IS JSON")),
-                    left: value,
-                    right: kind_value,
-                };
-                if *negated {
-                    let operand = self.add(test, span);
-                    ExprKind::Unary {
-                        op: UnaryOp::Not,
-                        operand,
-                    }
-                } else {
-                    test
-                }
-            }
+            } => self.lower_is_json(expr, *kind, *negated, span),
             ast::ExprKind::IsDistinctFrom {
                 left,
                 right,
@@ -1030,20 +936,7 @@ impl<'source> Lowerer<'source, '_> {
                 field: self.ident(*field),
             },
             // `v:key` reads like `v['key']`: an index by the key's text.
-            ast::ExprKind::ColonPath { expr, key } => {
-                // `raw:["item name"]` (Databricks): a double-quoted string key.
-                let raw = self.text(key.span);
-                let key_text: Box<str> = if !key.quoted && raw.starts_with('"') {
-                    unquote(raw).into()
-                } else {
-                    self.ident(*key).name.as_str().into()
-                };
-                let key_id = self.add(ExprKind::Literal(Literal::String(key_text)), key.span);
-                ExprKind::Index {
-                    expr: self.lower_expr(expr),
-                    index: key_id,
-                }
-            }
+            ast::ExprKind::ColonPath { expr, key } => self.lower_colon_path(expr, *key),
             ast::ExprKind::Index { expr, index } => ExprKind::Index {
                 expr: self.lower_expr(expr),
                 index: self.lower_expr(index),
@@ -1076,24 +969,7 @@ impl<'source> Lowerer<'source, '_> {
                 let name = if *all { "all" } else { "any" };
                 ExprKind::Function(Box::new(self.synthetic_call(name, vec![operand], span)))
             }
-            ast::ExprKind::MapLiteral(entries) => {
-                // `MAP {k: v, ...}` is DuckDB's `map([k, ...], [v, ...])`.
-                let keys = entries
-                    .iter()
-                    .map(|(key, _)| self.lower_expr(key))
-                    .collect();
-                let values = entries
-                    .iter()
-                    .map(|(_, value)| self.lower_expr(value))
-                    .collect();
-                let keys = self.add(ExprKind::Array(keys), span);
-                let values = self.add(ExprKind::Array(values), span);
-                ExprKind::Function(Box::new(self.synthetic_call(
-                    "map",
-                    vec![keys, values],
-                    span,
-                )))
-            }
+            ast::ExprKind::MapLiteral(entries) => self.lower_map_literal(entries, span),
             ast::ExprKind::Unpack(inner) => {
                 let inner = self.lower_expr(inner);
                 ExprKind::Function(Box::new(self.synthetic_call("unpack", vec![inner], span)))
@@ -1154,20 +1030,181 @@ impl<'source> Lowerer<'source, '_> {
                 ExprKind::Literal(Literal::String(text))
             }
             ast::ExprKind::PrefixCall { operator, operand } => {
-                let operand = self.lower_expr(operand);
-                let spelling = self.text(*operator);
-                match self.hooks.prefix_operator_function(spelling) {
-                    Some(function) => ExprKind::Function(Box::new(self.synthetic_call(
-                        function,
-                        vec![operand],
-                        span,
-                    ))),
-                    None => ExprKind::Error,
-                }
+                self.lower_prefix_call(*operator, operand, span)
             }
             ast::ExprKind::Error => ExprKind::Error,
         };
         self.add(kind, span)
+    }
+
+    /// `INTERVAL value unit`.
+    fn lower_interval(&mut self, value: &ast::Expr, unit: Option<Span>) -> ExprKind {
+        let value = self.lower_expr(value);
+        // Units are kept singular and lower-case: `DAYS` reads as `day`.
+        let unit = unit.map(|unit| {
+            let upper = self.text(unit).to_ascii_uppercase();
+            let singular = match upper.strip_suffix('S') {
+                Some(stem) if self.hooks.is_interval_unit(stem) => stem,
+                _ => upper.as_str(),
+            };
+            Name::new(&singular.to_ascii_lowercase())
+        });
+        ExprKind::Interval { value, unit }
+    }
+
+    fn lower_binary(
+        &mut self,
+        operator: &BinaryOp,
+        left: &ast::Expr,
+        right: &ast::Expr,
+    ) -> ExprKind {
+        // `x IN UNNEST(array)` is membership in the array, as DuckDB's
+        // `x IN list`: the IR tests the array itself.
+        let membership_array = match (operator, &right.kind) {
+            (BinaryOp::Other(name), ast::ExprKind::Function(call))
+                if name.as_str() == "IN"
+                    && call.args.len() == 1
+                    && call.name.parts.len() == 1
+                    && self
+                        .text(call.name.parts[0].span)
+                        .eq_ignore_ascii_case("UNNEST") =>
+            {
+                Some(&call.args[0].value)
+            }
+            _ => None,
+        };
+        ExprKind::Binary {
+            op: *operator,
+            left: self.lower_expr(left),
+            right: self.lower_expr(membership_array.unwrap_or(right)),
+        }
+    }
+
+    /// `LIKE`, `ILIKE`, `SIMILAR TO`, `GLOB`, possibly negated.
+    fn lower_pattern(
+        &mut self,
+        operator: ast::PatternOperator,
+        expr: &ast::Expr,
+        pattern: &ast::Expr,
+        escape: Option<&ast::Expr>,
+        negated: bool,
+        span: Span,
+    ) -> ExprKind {
+        let expr_id = self.lower_expr(expr);
+        let pattern_id = self.lower_expr(pattern);
+        let escape = escape.map(|escape| self.lower_expr(escape));
+        match operator {
+            ast::PatternOperator::Like | ast::PatternOperator::Ilike => ExprKind::Like {
+                expr: expr_id,
+                pattern: pattern_id,
+                escape,
+                negated,
+                case_insensitive: operator == ast::PatternOperator::Ilike,
+            },
+            ast::PatternOperator::SimilarTo | ast::PatternOperator::Glob => {
+                // The IR keeps these as operators by their spelling.
+                let spelling = if operator == ast::PatternOperator::Glob {
+                    "GLOB"
+                } else {
+                    "SIMILAR TO"
+                };
+                let matched = ExprKind::Binary {
+                    op: BinaryOp::Other(Name::new(spelling)),
+                    left: expr_id,
+                    right: pattern_id,
+                };
+                if negated {
+                    let inner = self.add(matched, span);
+                    ExprKind::Unary {
+                        op: UnaryOp::Not,
+                        operand: inner,
+                    }
+                } else {
+                    matched
+                }
+            }
+        }
+    }
+
+    fn lower_is_json(
+        &mut self,
+        expr: &ast::Expr,
+        kind: Option<Span>,
+        negated: bool,
+        span: Span,
+    ) -> ExprKind {
+        // `x IS JSON OBJECT` is the operator `IS JSON` with the kind
+        // of value as a string (`VALUE` when none is written).
+        let value = self.lower_expr(expr);
+        let kind_text: Box<str> = kind
+            .map(|kind| self.text(kind).to_ascii_uppercase())
+            .unwrap_or_else(|| "VALUE".to_string())
+            .into();
+        let kind_value = self.add(
+            ExprKind::Literal(Literal::String(kind_text)),
+            kind.unwrap_or(span),
+        );
+        let test = ExprKind::Binary {
+            op: BinaryOp::Other(Name::new("IS JSON")),
+            left: value,
+            right: kind_value,
+        };
+        if negated {
+            let operand = self.add(test, span);
+            ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand,
+            }
+        } else {
+            test
+        }
+    }
+
+    fn lower_colon_path(&mut self, expr: &ast::Expr, key: ast::Ident) -> ExprKind {
+        // `raw:["item name"]` (Databricks): a double-quoted string key.
+        let raw = self.text(key.span);
+        let key_text: Box<str> = if !key.quoted && raw.starts_with('"') {
+            unquote(raw).into()
+        } else {
+            self.ident(key).name.as_str().into()
+        };
+        let key_id = self.add(ExprKind::Literal(Literal::String(key_text)), key.span);
+        ExprKind::Index {
+            expr: self.lower_expr(expr),
+            index: key_id,
+        }
+    }
+
+    fn lower_map_literal(&mut self, entries: &[(ast::Expr, ast::Expr)], span: Span) -> ExprKind {
+        // `MAP {k: v, ...}` is DuckDB's `map([k, ...], [v, ...])`.
+        let keys = entries
+            .iter()
+            .map(|(key, _)| self.lower_expr(key))
+            .collect();
+        let values = entries
+            .iter()
+            .map(|(_, value)| self.lower_expr(value))
+            .collect();
+        let keys = self.add(ExprKind::Array(keys), span);
+        let values = self.add(ExprKind::Array(values), span);
+        ExprKind::Function(Box::new(self.synthetic_call(
+            "map",
+            vec![keys, values],
+            span,
+        )))
+    }
+
+    /// A prefix operator the dialect reads as a call (see
+    /// `SyntaxHooks::prefix_operator_function`).
+    fn lower_prefix_call(&mut self, operator: Span, operand: &ast::Expr, span: Span) -> ExprKind {
+        let operand = self.lower_expr(operand);
+        let spelling = self.text(operator);
+        match self.hooks.prefix_operator_function(spelling) {
+            Some(function) => {
+                ExprKind::Function(Box::new(self.synthetic_call(function, vec![operand], span)))
+            }
+            None => ExprKind::Error,
+        }
     }
 
     fn synthetic_call(&self, name: &str, args: Vec<ExprId>, span: Span) -> FunctionCall {
