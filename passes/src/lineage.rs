@@ -18,7 +18,7 @@
 //! - A column read from a relation of unknown schema is never guessed: it
 //!   becomes an `UnknownSchema` edge naming the relation(s) it may come from.
 
-use crate::bind::{expr_children, BoundQuery, ColumnOrigin, ScanTarget, SelectSource};
+use crate::bind::{BoundQuery, ColumnOrigin, ScanTarget, SelectSource};
 use fusion_ir::graph::{NodeId, NodeKind, ProjectGraph};
 use fusion_ir::lineage::{
     ColumnLineage, EdgeKind, LineageEdge, NodeLineage, ProjectLineage, QueryColumnSources,
@@ -31,6 +31,7 @@ use fusion_ir::query::{
 };
 use fusion_ir::schema::{Catalog, RelationName, RelationSchema, Schema};
 use fusion_ir::types::SqlType;
+use fusion_ir::walk::for_each_expr_child;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::rc::Rc;
@@ -959,9 +960,9 @@ impl<'q> LineageBuilder<'q> {
             }
             _ => {
                 let inner_kind = kind.then(ReadKind::Transform);
-                for child in expr_children(query, expr) {
+                for_each_expr_child(query, expr, |child| {
                     self.collect_expr_sources(child, inner_kind, unknown, sources);
-                }
+                });
             }
         }
     }
