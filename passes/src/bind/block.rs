@@ -430,7 +430,7 @@ impl Binder<'_> {
         }
     }
 
-    pub(super) fn expand_star(
+    fn expand_star(
         &mut self,
         star: &Star,
         scope: &Scope,
@@ -530,7 +530,7 @@ impl Binder<'_> {
 
     /// What each column of an expanded star reads, in the order
     /// [`Binder::expand_star`] lists them (which reports the problems).
-    pub(super) fn star_sources(&self, star: &Star, scope: &Scope) -> Vec<SelectSource> {
+    fn star_sources(&self, star: &Star, scope: &Scope) -> Vec<SelectSource> {
         let qualifier: Vec<Name> = star
             .qualifier
             .iter()
@@ -576,7 +576,7 @@ impl Binder<'_> {
         sources.into_iter().map(|(_, source)| source).collect()
     }
 
-    pub(super) fn check_star_grouped(
+    fn check_star_grouped(
         &mut self,
         items: &[SelectItem],
         scope: &Scope,
@@ -671,11 +671,7 @@ impl Binder<'_> {
 
     /// Reports ORDER BY keys of a `SELECT DISTINCT` that read a FROM column
     /// no output expression is or reads.
-    pub(super) fn check_distinct_order(
-        &mut self,
-        order_exprs: &[ExprId],
-        output_exprs: &[Option<ExprId>],
-    ) {
+    fn check_distinct_order(&mut self, order_exprs: &[ExprId], output_exprs: &[Option<ExprId>]) {
         let mut selected: FxHashSet<ColumnOrigin> = FxHashSet::default();
         for output in output_exprs.iter().flatten() {
             self.collect_input_origins(*output, &mut selected);
@@ -705,11 +701,7 @@ impl Binder<'_> {
 
     /// The FROM columns of the current block an expression reads, outside
     /// aggregates (an aggregate's arguments are not per-row values).
-    pub(super) fn collect_input_origins(
-        &self,
-        expr: ExprId,
-        origins: &mut FxHashSet<ColumnOrigin>,
-    ) {
+    fn collect_input_origins(&self, expr: ExprId, origins: &mut FxHashSet<ColumnOrigin>) {
         if self.aggregate_calls.contains(&expr) {
             return;
         }

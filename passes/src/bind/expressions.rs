@@ -472,7 +472,7 @@ impl Binder<'_> {
         self.bind_expr(body, scope, inner)
     }
 
-    pub(super) fn bind_subquery(&mut self, subquery: RelId, scope: &Scope) -> RelOutput {
+    fn bind_subquery(&mut self, subquery: RelId, scope: &Scope) -> RelOutput {
         // The subquery is its own block; the current one is its outer scope.
         let saved = std::mem::replace(&mut self.block_has_aggregate, false);
         let output = self.bind_rel(subquery, Some(scope));
@@ -480,7 +480,7 @@ impl Binder<'_> {
         output
     }
 
-    pub(super) fn bind_binary(
+    fn bind_binary(
         &mut self,
         op: BinaryOp,
         left: ExprId,
@@ -558,7 +558,7 @@ impl Binder<'_> {
         }
     }
 
-    pub(super) fn literal_adjusted(&self, expr: ExprId, own: &SqlType, other: &SqlType) -> SqlType {
+    fn literal_adjusted(&self, expr: ExprId, own: &SqlType, other: &SqlType) -> SqlType {
         if self.is_string_literal(expr)
             && !other.is_string()
             && !other.is_unknown()
@@ -570,7 +570,7 @@ impl Binder<'_> {
         }
     }
 
-    pub(super) fn check_comparable(
+    fn check_comparable(
         &mut self,
         left: ExprId,
         left_value: &TypedValue,

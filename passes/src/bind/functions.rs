@@ -239,7 +239,7 @@ impl Binder<'_> {
     /// Whether argument `position` is a date part written as a bare word:
     /// every signature takes a date part there and the argument is an
     /// unqualified name.
-    pub(super) fn is_date_part_keyword(
+    fn is_date_part_keyword(
         &self,
         definition: Option<&FunctionDef>,
         position: usize,
@@ -266,7 +266,7 @@ impl Binder<'_> {
             })
     }
 
-    pub(super) fn resolve_overload(
+    fn resolve_overload(
         &mut self,
         definition: &FunctionDef,
         arguments: &[(ExprId, TypedValue)],
@@ -328,7 +328,7 @@ impl Binder<'_> {
 
     /// Matches arguments to a signature: `Ok((coercions needed, result))`, or
     /// `Err((argument position, what was expected))`.
-    pub(super) fn match_signature(
+    fn match_signature(
         &self,
         signature: &Signature,
         arguments: &[(ExprId, TypedValue)],
@@ -499,7 +499,7 @@ impl Binder<'_> {
         Ok((cost, result))
     }
 
-    pub(super) fn describe_param(
+    fn describe_param(
         &self,
         param: &ParamType,
         bindings: &[Option<SqlType>; MAX_TYPE_VARIABLES],
@@ -523,7 +523,7 @@ impl Binder<'_> {
 
     /// `struct(1 as a, t.b)`: a field per argument, named by the argument's
     /// name or by the column it reads (unnamed otherwise), typed as bound.
-    pub(super) fn struct_of_arguments(&self, call: &FunctionCall) -> SqlType {
+    fn struct_of_arguments(&self, call: &FunctionCall) -> SqlType {
         let fields = call
             .args
             .iter()
@@ -567,7 +567,7 @@ impl Binder<'_> {
 }
 
 /// Whether a bound type variable falls in a class of `where T in (...)`.
-pub(super) fn type_in_class(ty: &SqlType, class: &ParamType) -> bool {
+fn type_in_class(ty: &SqlType, class: &ParamType) -> bool {
     match class {
         ParamType::Numeric => ty.is_numeric(),
         ParamType::String => ty.is_string(),
@@ -578,7 +578,7 @@ pub(super) fn type_in_class(ty: &SqlType, class: &ParamType) -> bool {
     }
 }
 
-pub(super) fn accepts_count(signature: &Signature, count: usize) -> bool {
+fn accepts_count(signature: &Signature, count: usize) -> bool {
     let required = signature
         .params
         .iter()
@@ -588,7 +588,7 @@ pub(super) fn accepts_count(signature: &Signature, count: usize) -> bool {
     count >= required && (variadic || count <= signature.params.len())
 }
 
-pub(super) fn describe_arity(signature: &Signature) -> String {
+fn describe_arity(signature: &Signature) -> String {
     let required = signature
         .params
         .iter()

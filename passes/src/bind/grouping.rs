@@ -73,7 +73,7 @@ impl Binder<'_> {
     /// A subquery evaluated per group may only read grouped columns of the
     /// block: its correlated references to the block's FROM items are
     /// checked like the block's own columns.
-    pub(super) fn check_subquery_grouped(
+    fn check_subquery_grouped(
         &mut self,
         subquery: RelId,
         grouping: &Grouping<'_>,

@@ -222,7 +222,7 @@ impl Binder<'_> {
         unknown_value()
     }
 
-    pub(super) fn resolve_alias(
+    fn resolve_alias(
         &mut self,
         expr: ExprId,
         name: Name,
@@ -261,7 +261,7 @@ impl Binder<'_> {
         Some(alias.value)
     }
 
-    pub(super) fn report_unknown_column(
+    fn report_unknown_column(
         &mut self,
         name: &Ident,
         span: Span,
@@ -336,12 +336,7 @@ impl Binder<'_> {
         };
     }
 
-    pub(super) fn apply_fields(
-        &mut self,
-        mut value: TypedValue,
-        path: &[&Ident],
-        span: Span,
-    ) -> TypedValue {
+    fn apply_fields(&mut self, mut value: TypedValue, path: &[&Ident], span: Span) -> TypedValue {
         for field in path {
             value = self.field_of(value, field, span);
         }

@@ -470,14 +470,14 @@ impl Binder<'_> {
         merged_left
     }
 
-    pub(super) fn store_output(&mut self, rel: RelId, output: RelOutput) {
+    fn store_output(&mut self, rel: RelId, output: RelOutput) {
         if let Some(slot) = self.rel_outputs.get_mut(rel.index()) {
             *slot = Some(output);
         }
     }
 
     /// The columns a NATURAL join merges; diagnostics about them point at the join.
-    pub(super) fn natural_join_names(
+    fn natural_join_names(
         &self,
         left: &[ScopeItem],
         right: &[ScopeItem],
@@ -506,11 +506,7 @@ impl Binder<'_> {
         names
     }
 
-    pub(super) fn unnest_columns(
-        &self,
-        argument_types: &[SqlType],
-        offset_name: Option<Name>,
-    ) -> Vec<Column> {
+    fn unnest_columns(&self, argument_types: &[SqlType], offset_name: Option<Name>) -> Vec<Column> {
         let mut columns: Vec<Column> = argument_types
             .iter()
             .map(|ty| {
@@ -527,7 +523,7 @@ impl Binder<'_> {
         columns
     }
 
-    pub(super) fn bind_scan(
+    fn bind_scan(
         &mut self,
         rel: RelId,
         table: &ObjectName,
@@ -613,7 +609,7 @@ impl Binder<'_> {
     }
 
     /// Applies `AS alias (columns)` to a FROM item's output and records it.
-    pub(super) fn aliased_item(
+    fn aliased_item(
         &mut self,
         rel: RelId,
         output: RelOutput,
@@ -646,7 +642,7 @@ impl Binder<'_> {
         }
     }
 
-    pub(super) fn bind_values(&mut self, rows: &[Vec<ExprId>], outer: Option<&Scope>) -> RelOutput {
+    fn bind_values(&mut self, rows: &[Vec<ExprId>], outer: Option<&Scope>) -> RelOutput {
         let scope = Scope {
             items: Vec::new(),
             parent: outer,
@@ -690,7 +686,7 @@ impl Binder<'_> {
         )
     }
 
-    pub(super) fn bind_set_operation(
+    fn bind_set_operation(
         &mut self,
 
         op: SetOpKind,
@@ -805,7 +801,7 @@ impl Binder<'_> {
     }
 }
 
-pub(super) fn rename_columns(output: RelOutput, names: &[Ident]) -> RelOutput {
+fn rename_columns(output: RelOutput, names: &[Ident]) -> RelOutput {
     if names.is_empty() {
         return output;
     }

@@ -24,7 +24,7 @@ impl LineageBuilder<'_> {
         sources
     }
 
-    pub(super) fn collect_expr_sources(
+    fn collect_expr_sources(
         &mut self,
         expr: ExprId,
         kind: ReadKind,

@@ -41,7 +41,7 @@ impl LineageBuilder<'_> {
         Some(columns)
     }
 
-    pub(super) fn hidden_columns(&self, rel: RelId) -> FxHashSet<(RelId, usize)> {
+    fn hidden_columns(&self, rel: RelId) -> FxHashSet<(RelId, usize)> {
         let mut hidden = FxHashSet::default();
         if let RelKind::Join { left, right, .. } = &self.query.rel(rel).kind {
             hidden.extend(self.hidden_columns(*left));

@@ -47,7 +47,7 @@ pub(super) fn splice_ephemeral(
 
 /// The kind of an edge through an ephemeral model: `outer` from the reader
 /// to the ephemeral column, `inner` from there on (see [`ReadKind::then`]).
-pub(super) fn compose_edge_kinds(
+fn compose_edge_kinds(
     outer: EdgeKind,
     inner: EdgeKind,
     output: &str,
@@ -218,7 +218,7 @@ pub(super) fn node_lineage(
 /// The parent of a node that the relation name `relation` (as the node's
 /// query reads it) designates: its warehouse relation, or for an ephemeral
 /// parent the CTE name dbt gives it.
-pub(super) fn parent_reading(
+fn parent_reading(
     graph: &ProjectGraph,
     parents: &[NodeId],
     relation: &RelationName,

@@ -82,7 +82,7 @@ impl<'q> LineageBuilder<'q> {
         computed
     }
 
-    pub(super) fn compute_rel_lineage(&mut self, rel: RelId) -> RelLineage {
+    fn compute_rel_lineage(&mut self, rel: RelId) -> RelLineage {
         let query = self.query;
         match &query.rel(rel).kind {
             RelKind::Scan { .. } => match self.bound.scan_targets.get(rel.index()) {
@@ -245,7 +245,7 @@ impl<'q> LineageBuilder<'q> {
     }
 
     /// The lineage of a SELECT block whose select list is the `Project` `project`.
-    pub(super) fn block_lineage(&mut self, project: RelId) -> RelLineage {
+    fn block_lineage(&mut self, project: RelId) -> RelLineage {
         let query = self.query;
         let RelKind::Project { input, .. } = &query.rel(project).kind else {
             return None;
@@ -409,7 +409,7 @@ impl<'q> LineageBuilder<'q> {
     }
 
     /// Relations of unknown schema a FROM clause may read a column from.
-    pub(super) fn unknown_relations_in(&self, from: RelId) -> Vec<RelationName> {
+    fn unknown_relations_in(&self, from: RelId) -> Vec<RelationName> {
         let mut found = Vec::new();
         let mut visited = FxHashSet::default();
         self.collect_unknown_relations(from, &mut found, &mut visited);
@@ -418,7 +418,7 @@ impl<'q> LineageBuilder<'q> {
         found
     }
 
-    pub(super) fn collect_unknown_relations(
+    fn collect_unknown_relations(
         &self,
         rel: RelId,
         found: &mut Vec<RelationName>,
