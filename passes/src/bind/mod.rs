@@ -11,10 +11,11 @@
 //! - The binder never names a dialect: folding, coercion, operator typing and
 //!   the function catalog come from `DialectSemantics`.
 //!
-//! The binder is one context struct, [`Binder`], whose methods are spread
+//! The binder is one context struct, `Binder`, whose methods are spread
 //! over this module's files by the construct they bind, as DataFusion's
 //! `SqlToRel` and rust-analyzer's `hir-ty` inference do:
-//! - `scope`: the FROM items and names visible to an expression;
+//! - `scope`: the FROM items, aliases, lambda parameters and CTEs visible
+//!   to an expression, and the clause it stands in;
 //! - `relations`: FROM items, joins, subqueries, CTEs, set operations;
 //! - `block`: one SELECT block, its select list and stars, WHERE, HAVING,
 //!   QUALIFY, ORDER BY;

@@ -44,6 +44,8 @@ pub(super) struct SelectAlias {
     pub(super) has_window: bool,
 }
 
+/// The clause an expression stands in: decides where aggregates, window
+/// functions and select aliases may appear.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Clause {
     Select,
@@ -57,6 +59,7 @@ pub(super) enum Clause {
     Other,
 }
 
+/// What binding an expression carries down into its sub-expressions.
 #[derive(Clone, Copy)]
 pub(super) struct ExprContext<'c> {
     pub(super) clause: Clause,
@@ -81,6 +84,8 @@ pub(super) enum Found {
     Absent,
 }
 
+/// A CTE in scope: the name it is read by, the relation that defines it
+/// and its columns.
 pub(super) struct CteBinding {
     pub(super) name: Name,
     pub(super) definition: RelId,
