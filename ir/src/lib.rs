@@ -27,3 +27,4 @@ pub mod schema;
 pub mod semantics;
 pub mod span;
 pub mod types;
+pub mod walk;
