@@ -6,6 +6,7 @@ mod catalog_artifact;
 pub mod cli;
 mod commands;
 mod compiled;
+mod deps;
 pub mod diagnostics;
 mod lineage_artifact;
 mod lineage_command;
