@@ -50,7 +50,10 @@ fn create_repositories(destination: &Path) {
         git(&folder, &["init", "-q", "-b", "main"]);
         let mut first_commit = true;
         for commit in sub_folders(&repository) {
-            let label = commit.file_name().and_then(|name| name.to_str()).expect("utf-8");
+            let label = commit
+                .file_name()
+                .and_then(|name| name.to_str())
+                .expect("utf-8");
             let (_, branch_and_tag) = label.split_once('-').expect("NN-<branch>[@<tag>]");
             let (branch, tag) = match branch_and_tag.split_once('@') {
                 Some((branch, tag)) => (branch, Some(tag)),
@@ -128,7 +131,10 @@ fn deps_cases() {
         let project = workspace.path().join("proj");
         let steps = std::fs::read_to_string(case.join("steps.txt")).expect("steps.txt");
         let mut transcript = String::new();
-        for step in steps.lines().filter(|line| !line.trim().is_empty() && !line.starts_with('#')) {
+        for step in steps
+            .lines()
+            .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        {
             let words: Vec<&str> = step.split_whitespace().collect();
             let _ = writeln!(transcript, "$ {step}");
             match words[0] {
@@ -161,15 +167,24 @@ fn deps_cases() {
                     git(&folder, &["checkout", "-q", "main"]);
                 }
                 "copy" => {
-                    std::fs::copy(workspace.path().join(words[1]), workspace.path().join(words[2]))
-                        .expect("copy step");
+                    std::fs::copy(
+                        workspace.path().join(words[1]),
+                        workspace.path().join(words[2]),
+                    )
+                    .expect("copy step");
                 }
                 other => panic!("unknown step `{other}` in {name}"),
             }
         }
         let mut settings = insta::Settings::clone_current();
-        settings.add_filter(&regex_escape(&case_repositories.display().to_string()), "[repos]");
-        settings.add_filter(&regex_escape(&workspace.path().display().to_string()), "[workspace]");
+        settings.add_filter(
+            &regex_escape(&case_repositories.display().to_string()),
+            "[repos]",
+        );
+        settings.add_filter(
+            &regex_escape(&workspace.path().display().to_string()),
+            "[workspace]",
+        );
         settings.add_filter(r"/[^\s]*fusionc-deps-[0-9-]+", "[downloads]");
         settings.bind(|| insta::assert_snapshot!(format!("deps_{name}"), transcript));
     }

@@ -24,7 +24,10 @@ pub(crate) struct GitFailure {
 
 /// dbt's `_is_commit`: a full SHA-1.
 pub(crate) fn is_commit(revision: &str) -> bool {
-    revision.len() == 40 && revision.bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
+    revision.len() == 40
+        && revision
+            .bytes()
+            .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Clones `url` into `downloads/folder_name` and checks out `revision` (the
@@ -56,7 +59,10 @@ pub(crate) fn clone_and_checkout(
         run_git(&checkout, &["fetch", "origin", "--depth", "1", revision])?;
     } else {
         run_git(&checkout, &["remote", "set-branches", "origin", revision])?;
-        run_git(&checkout, &["fetch", "origin", "--depth", "1", "--tags", revision])?;
+        run_git(
+            &checkout,
+            &["fetch", "origin", "--depth", "1", "--tags", revision],
+        )?;
     }
     let spec = if revision_is_commit {
         revision.to_string()
@@ -69,7 +75,9 @@ pub(crate) fn clone_and_checkout(
         }
     };
     run_git(&checkout, &["reset", "--hard", &spec])?;
-    let commit = run_git(&checkout, &["rev-parse", "HEAD"])?.trim().to_string();
+    let commit = run_git(&checkout, &["rev-parse", "HEAD"])?
+        .trim()
+        .to_string();
     let package_folder = match subdirectory {
         Some(subdirectory) => checkout.join(subdirectory),
         None => checkout,
@@ -90,7 +98,9 @@ fn run_git(folder: &Path, arguments: &[&str]) -> Result<String, GitFailure> {
         .env("GIT_TERMINAL_PROMPT", "0")
         .output()
         .map_err(|error| GitFailure {
-            message: format!("cannot run git ({error}); fusionc needs the git program on PATH for git packages"),
+            message: format!(
+                "cannot run git ({error}); fusionc needs the git program on PATH for git packages"
+            ),
             host_unreachable: false,
         })?;
     if output.status.success() {
@@ -102,7 +112,9 @@ fn run_git(folder: &Path, arguments: &[&str]) -> Result<String, GitFailure> {
         .lines()
         .filter(|line| !line.trim().is_empty() && !line.starts_with("hint:"))
         .take_while(|line| !line.starts_with("usage: git"))
-        .filter(|line| !line.starts_with("Cloning into") && !line.starts_with("warning: --depth is ignored"))
+        .filter(|line| {
+            !line.starts_with("Cloning into") && !line.starts_with("warning: --depth is ignored")
+        })
         .collect();
     let message = message.join("\n");
     let host_unreachable = [

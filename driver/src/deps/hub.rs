@@ -57,7 +57,10 @@ pub(crate) fn resolve_hub_version(
             describe_range(&range)
         )
     })?;
-    let latest = installable.last().cloned().unwrap_or_else(|| target.clone());
+    let latest = installable
+        .last()
+        .cloned()
+        .unwrap_or_else(|| target.clone());
     Ok(HubPin {
         version: target,
         latest,
@@ -148,19 +151,44 @@ mod tests {
 
     #[test]
     fn picks_the_highest_compatible_release_in_range() {
-        let pin = resolve_hub_version("dbt-labs/dbt_utils", &requested(&[">=1.0.0", "<3.0.0"]), false, &hub_versions())
-            .expect("resolves");
-        assert_eq!(pin, HubPin { version: "1.1.0".into(), latest: "1.1.0".into() });
-        let prerelease = resolve_hub_version("dbt-labs/dbt_utils", &requested(&[">=1.0.0"]), true, &hub_versions())
-            .expect("resolves");
+        let pin = resolve_hub_version(
+            "dbt-labs/dbt_utils",
+            &requested(&[">=1.0.0", "<3.0.0"]),
+            false,
+            &hub_versions(),
+        )
+        .expect("resolves");
+        assert_eq!(
+            pin,
+            HubPin {
+                version: "1.1.0".into(),
+                latest: "1.1.0".into()
+            }
+        );
+        let prerelease = resolve_hub_version(
+            "dbt-labs/dbt_utils",
+            &requested(&[">=1.0.0"]),
+            true,
+            &hub_versions(),
+        )
+        .expect("resolves");
         assert_eq!(prerelease.version, "1.2.0-b1");
     }
 
     #[test]
     fn reports_conflicts_and_missing_versions() {
-        let conflict = resolve_hub_version("a/b", &requested(&[">=1.1.0", "<1.0.0"]), false, &hub_versions());
-        assert!(conflict.expect_err("conflict").contains("Could not find a satisfactory version"));
+        let conflict = resolve_hub_version(
+            "a/b",
+            &requested(&[">=1.1.0", "<1.0.0"]),
+            false,
+            &hub_versions(),
+        );
+        assert!(conflict
+            .expect_err("conflict")
+            .contains("Could not find a satisfactory version"));
         let missing = resolve_hub_version("a/b", &requested(&["2.0.0"]), false, &hub_versions());
-        assert!(missing.expect_err("missing").contains("Requested range: =2.0.0, =2.0.0"));
+        assert!(missing
+            .expect_err("missing")
+            .contains("Requested range: =2.0.0, =2.0.0"));
     }
 }

@@ -10,9 +10,18 @@ use std::fmt::Write as _;
 /// One installed package as the lock records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum LockedSource {
-    Local { path: String },
-    Git { url_as_written: String, revision: String, subdirectory: Option<String> },
-    Hub { package: String, version: String },
+    Local {
+        path: String,
+    },
+    Git {
+        url_as_written: String,
+        revision: String,
+        subdirectory: Option<String>,
+    },
+    Hub {
+        package: String,
+        version: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,10 +44,12 @@ pub(crate) fn packages_sha1_hash(entries: &[PackageEntry]) -> String {
         .collect();
     texts.sort();
     let digest = Sha1::digest(texts.join("\n").as_bytes());
-    digest.iter().fold(String::with_capacity(40), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
+    digest
+        .iter()
+        .fold(String::with_capacity(40), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 /// `json.dumps(value, sort_keys=True)` with Python's defaults: `", "` and
@@ -113,7 +124,11 @@ pub(crate) fn lock_file_text(packages: &[LockedPackage], sha1_hash: &str) -> Str
         let mut fields: Vec<(&str, &str)> = vec![("name", &package.name)];
         match &package.source {
             LockedSource::Local { path } => fields.push(("local", path)),
-            LockedSource::Git { url_as_written, revision, subdirectory } => {
+            LockedSource::Git {
+                url_as_written,
+                revision,
+                subdirectory,
+            } => {
                 fields.push(("git", url_as_written));
                 fields.push(("revision", revision));
                 if let Some(subdirectory) = subdirectory {
@@ -180,7 +195,10 @@ fn plain_is_safe(text: &str) -> bool {
 /// PyYAML's int (`0|[1-9][0-9_]*`, here any digits) and float
 /// (`[0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?`) forms.
 fn reads_as_yaml_number(text: &str) -> bool {
-    let is_digits = |part: &str| part.chars().all(|character| character.is_ascii_digit() || character == '_');
+    let is_digits = |part: &str| {
+        part.chars()
+            .all(|character| character.is_ascii_digit() || character == '_')
+    };
     if text.is_empty() {
         return false;
     }
@@ -197,7 +215,9 @@ fn reads_as_yaml_number(text: &str) -> bool {
     let exponent_ok = exponent.is_none_or(|exponent| {
         exponent.len() > 1
             && exponent.starts_with(['+', '-'])
-            && exponent[1..].chars().all(|character| character.is_ascii_digit())
+            && exponent[1..]
+                .chars()
+                .all(|character| character.is_ascii_digit())
     });
     !whole.is_empty()
         && whole.starts_with(|character: char| character.is_ascii_digit())
@@ -247,7 +267,10 @@ mod tests {
     #[test]
     fn lock_quotes_what_yaml_would_misread() {
         assert_eq!(yaml_scalar("../loc"), "../loc");
-        assert_eq!(yaml_scalar("https://github.com/a/b.git"), "https://github.com/a/b.git");
+        assert_eq!(
+            yaml_scalar("https://github.com/a/b.git"),
+            "https://github.com/a/b.git"
+        );
         assert_eq!(
             yaml_scalar("{{ env_var('REPO') }}/b.git"),
             "'{{ env_var(''REPO'') }}/b.git'"

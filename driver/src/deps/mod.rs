@@ -5,6 +5,12 @@
 //! packages as checkouts). Every package is fetched before the folder is
 //! touched, so a failure leaves the previous install as it was.
 
+
+#![expect(
+    clippy::result_large_err,
+    reason = "a Diagnostic is the one error that ends `deps`: made once, reported at once"
+)]
+
 mod git;
 #[cfg_attr(
     not(test),
@@ -46,13 +52,20 @@ pub fn deps(arguments: &DepsArgs, output: &mut Output<'_>) -> i32 {
     let _ = std::fs::remove_dir_all(&downloads);
     match result {
         Ok(()) => exit_code::SUCCESS,
-        Err((diagnostic, secrets)) => report_failure(&diagnostic, &secrets, arguments.log_format, output),
+        Err((diagnostic, secrets)) => {
+            report_failure(&diagnostic, &secrets, arguments.log_format, output)
+        }
     }
 }
 
 type Failure = (Diagnostic, Vec<String>);
 
-fn run(arguments: &DepsArgs, cli_vars: &Map<String, Value>, downloads: &Path, output: &mut Output<'_>) -> Result<(), Failure> {
+fn run(
+    arguments: &DepsArgs,
+    cli_vars: &Map<String, Value>,
+    downloads: &Path,
+    output: &mut Output<'_>,
+) -> Result<(), Failure> {
     let root = std::path::absolute(&arguments.project_dir)
         .map(|path| resolve::normalize(&path))
         .unwrap_or_else(|_| arguments.project_dir.clone());
@@ -63,7 +76,8 @@ fn run(arguments: &DepsArgs, cli_vars: &Map<String, Value>, downloads: &Path, ou
             format!("no dbt_project.yml in {}", root.display()),
         )));
     }
-    let project = spec::read_yaml_mapping(&root.join("dbt_project.yml"), "dbt_project.yml").map_err(fail)?;
+    let project =
+        spec::read_yaml_mapping(&root.join("dbt_project.yml"), "dbt_project.yml").map_err(fail)?;
     let root_name = read_project_name(&root).map_err(fail)?;
     let install_path_setting = match project.get("packages-install-path") {
         Some(Value::String(path)) => path.clone(),
@@ -72,7 +86,10 @@ fn run(arguments: &DepsArgs, cli_vars: &Map<String, Value>, downloads: &Path, ou
     let install_path = root.join(&install_path_setting);
     let declared = spec::read_declared_packages(&root, cli_vars).map_err(fail)?;
     std::fs::create_dir_all(downloads).map_err(|error| {
-        fail(Diagnostic::new(Code::PackageInstallFailed, format!("cannot create {}: {error}", downloads.display())))
+        fail(Diagnostic::new(
+            Code::PackageInstallFailed,
+            format!("cannot create {}: {error}", downloads.display()),
+        ))
     })?;
     let mut session = DepsSession::new(root.clone(), root_name, cli_vars, downloads.to_path_buf());
     session.secrets.extend(declared.secrets.iter().cloned());
@@ -105,7 +122,11 @@ fn install(
         } else {
             let locked = session.resolve(&declared.entries)?;
             write_file(&lock_path, &lock_file_text(&locked, &current_hash))?;
-            print_line(output, &session.secrets, &format!("Updating lock file in file path: {}", lock_path.display()));
+            print_line(
+                output,
+                &session.secrets,
+                &format!("Updating lock file in file path: {}", lock_path.display()),
+            );
         }
     }
     if arguments.lock {
@@ -119,7 +140,12 @@ fn install(
     };
     lock_mapping.remove("sha1_hash");
     let mut lock_secrets = Vec::new();
-    let locked_entries = spec::parse_package_list(&lock_mapping, "package-lock.yml", session.cli_vars, &mut lock_secrets)?;
+    let locked_entries = spec::parse_package_list(
+        &lock_mapping,
+        "package-lock.yml",
+        session.cli_vars,
+        &mut lock_secrets,
+    )?;
     session.secrets.extend(lock_secrets);
     let pinned = session.pin_locked(&locked_entries)?;
     // Every package at hand before the install folder is touched.
@@ -132,7 +158,8 @@ fn install(
         ready.push((package, fetched));
     }
     if install_path.symlink_metadata().is_ok() {
-        std::fs::remove_dir_all(install_path).map_err(|error| install_failed(install_path, &error))?;
+        std::fs::remove_dir_all(install_path)
+            .map_err(|error| install_failed(install_path, &error))?;
     }
     std::fs::create_dir_all(install_path).map_err(|error| install_failed(install_path, &error))?;
     if ready.is_empty() {
@@ -142,19 +169,35 @@ fn install(
         return Ok(());
     }
     for (package, fetched) in ready {
-        print_line(output, &session.secrets, &format!("Installing {}", package.display_name()));
+        print_line(
+            output,
+            &session.secrets,
+            &format!("Installing {}", package.display_name()),
+        );
         let destination = install_path.join(&fetched.project_name);
         match package {
             Pinned::Local { lock_path, folder } => {
                 place_local(folder, &destination)?;
-                print_line(output, &session.secrets, &format!("Installed from <local @ {lock_path}>"));
+                print_line(
+                    output,
+                    &session.secrets,
+                    &format!("Installed from <local @ {lock_path}>"),
+                );
             }
             Pinned::Git { subdirectory, .. } => {
                 place_checkout(&fetched.folder, &destination)?;
                 let commit = fetched.commit.unwrap_or_default();
-                print_line(output, &session.secrets, &format!("Installed from revision {commit}"));
+                print_line(
+                    output,
+                    &session.secrets,
+                    &format!("Installed from revision {commit}"),
+                );
                 if let Some(subdirectory) = subdirectory {
-                    print_line(output, &session.secrets, &format!("and subdirectory {subdirectory}"));
+                    print_line(
+                        output,
+                        &session.secrets,
+                        &format!("and subdirectory {subdirectory}"),
+                    );
                 }
             }
             Pinned::Hub { .. } => {}
@@ -206,7 +249,10 @@ fn copy_tree(source: &Path, destination: &Path) -> std::io::Result<()> {
 }
 
 fn install_failed(path: &Path, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::new(Code::PackageInstallFailed, format!("cannot write {}: {error}", path.display()))
+    Diagnostic::new(
+        Code::PackageInstallFailed,
+        format!("cannot write {}: {error}", path.display()),
+    )
 }
 
 fn write_file(path: &PathBuf, text: &str) -> Result<(), Diagnostic> {
@@ -221,8 +267,10 @@ fn parse_cli_vars(vars: Option<&str>) -> Result<Map<String, Value>, Diagnostic> 
     match fusion_frontend::yaml::parse_yaml(text, placeholder_file) {
         Ok(Value::Object(vars)) => Ok(vars),
         Ok(Value::Null) => Ok(Map::new()),
-        _ => Err(Diagnostic::new(Code::InvalidVarsArgument, "--vars must be a YAML mapping")
-            .with_help("pass --vars '{key: value}'")),
+        _ => Err(
+            Diagnostic::new(Code::InvalidVarsArgument, "--vars must be a YAML mapping")
+                .with_help("pass --vars '{key: value}'"),
+        ),
     }
 }
 
@@ -231,14 +279,21 @@ fn mask(text: &str, secrets: &[String]) -> String {
     secrets
         .iter()
         .filter(|secret| !secret.is_empty())
-        .fold(text.to_string(), |masked, secret| masked.replace(secret.as_str(), "*****"))
+        .fold(text.to_string(), |masked, secret| {
+            masked.replace(secret.as_str(), "*****")
+        })
 }
 
 fn print_line(output: &mut Output<'_>, secrets: &[String], line: &str) {
     let _ = writeln!(output.stdout, "{}", mask(line, secrets));
 }
 
-fn report_warnings(warnings: &[Diagnostic], secrets: &[String], format: LogFormat, output: &mut Output<'_>) {
+fn report_warnings(
+    warnings: &[Diagnostic],
+    secrets: &[String],
+    format: LogFormat,
+    output: &mut Output<'_>,
+) {
     for warning in warnings {
         report(warning, secrets, format, output);
     }
@@ -249,15 +304,28 @@ fn report(diagnostic: &Diagnostic, secrets: &[String], format: LogFormat, output
     let context = DiagnosticContext::new(&files);
     match format {
         LogFormat::Text => {
-            let _ = write!(output.stderr, "{}", mask(&context.render_plain(diagnostic), secrets));
+            let _ = write!(
+                output.stderr,
+                "{}",
+                mask(&context.render_plain(diagnostic), secrets)
+            );
         }
         LogFormat::Json => {
-            let _ = writeln!(output.stdout, "{}", mask(&context.render_json(diagnostic).to_string(), secrets));
+            let _ = writeln!(
+                output.stdout,
+                "{}",
+                mask(&context.render_json(diagnostic).to_string(), secrets)
+            );
         }
     }
 }
 
-fn report_failure(diagnostic: &Diagnostic, secrets: &[String], format: LogFormat, output: &mut Output<'_>) -> i32 {
+fn report_failure(
+    diagnostic: &Diagnostic,
+    secrets: &[String],
+    format: LogFormat,
+    output: &mut Output<'_>,
+) -> i32 {
     report(diagnostic, secrets, format, output);
     exit_code::USAGE_ERROR
 }

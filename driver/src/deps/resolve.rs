@@ -59,7 +59,9 @@ impl Requested {
         match self {
             Requested::Local { lock_path, .. } => vec![lock_path.clone()],
             Requested::Hub { package, .. } => vec![package.clone()],
-            Requested::Git { url, subdirectory, .. } => {
+            Requested::Git {
+                url, subdirectory, ..
+            } => {
                 let other = match url.strip_suffix(".git") {
                     Some(bare) => bare.to_string(),
                     None => format!("{url}.git"),
@@ -87,7 +89,10 @@ impl Requested {
 /// A package with its version chosen.
 #[derive(Clone, Debug)]
 pub(crate) enum Pinned {
-    Local { lock_path: String, folder: PathBuf },
+    Local {
+        lock_path: String,
+        folder: PathBuf,
+    },
     Git {
         url: String,
         url_as_written: String,
@@ -95,7 +100,9 @@ pub(crate) enum Pinned {
         warn_unpinned: bool,
         subdirectory: Option<String>,
     },
-    Hub { package: String },
+    Hub {
+        package: String,
+    },
 }
 
 impl Pinned {
@@ -103,7 +110,11 @@ impl Pinned {
     pub(crate) fn display_name(&self) -> String {
         match self {
             Pinned::Local { lock_path, .. } => lock_path.clone(),
-            Pinned::Git { url, subdirectory: Some(subdirectory), .. } => format!("{url}/{subdirectory}"),
+            Pinned::Git {
+                url,
+                subdirectory: Some(subdirectory),
+                ..
+            } => format!("{url}/{subdirectory}"),
             Pinned::Git { url, .. } => url.clone(),
             Pinned::Hub { package } => package.clone(),
         }
@@ -134,7 +145,18 @@ impl Listing {
                 self.requests.insert(key.clone(), requested);
             }
             Some(existing) => match (existing, requested) {
-                (Requested::Git { revisions, warn_unpinned, .. }, Requested::Git { revisions: more, warn_unpinned: also_warn, .. }) => {
+                (
+                    Requested::Git {
+                        revisions,
+                        warn_unpinned,
+                        ..
+                    },
+                    Requested::Git {
+                        revisions: more,
+                        warn_unpinned: also_warn,
+                        ..
+                    },
+                ) => {
                     revisions.extend(more);
                     *warn_unpinned = *warn_unpinned && also_warn;
                 }
@@ -165,7 +187,13 @@ fn pin(requested: &Requested, key: &str) -> Result<Pinned, Diagnostic> {
             lock_path: lock_path.clone(),
             folder: folder.clone(),
         }),
-        Requested::Git { url, url_as_written, revisions, warn_unpinned, subdirectory } => {
+        Requested::Git {
+            url,
+            url_as_written,
+            revisions,
+            warn_unpinned,
+            subdirectory,
+        } => {
             let mut distinct: Vec<&String> = Vec::new();
             for revision in revisions {
                 if !distinct.contains(&revision) {
@@ -173,7 +201,10 @@ fn pin(requested: &Requested, key: &str) -> Result<Pinned, Diagnostic> {
                 }
             }
             if distinct.len() > 1 {
-                let listed: Vec<String> = distinct.iter().map(|revision| format!("'{revision}'")).collect();
+                let listed: Vec<String> = distinct
+                    .iter()
+                    .map(|revision| format!("'{revision}'"))
+                    .collect();
                 return Err(Diagnostic::new(
                     Code::PackageVersionConflict,
                     format!(
@@ -186,7 +217,9 @@ fn pin(requested: &Requested, key: &str) -> Result<Pinned, Diagnostic> {
             Ok(Pinned::Git {
                 url: url.clone(),
                 url_as_written: url_as_written.clone(),
-                revision: distinct.first().map_or_else(|| "HEAD".to_string(), |revision| (*revision).clone()),
+                revision: distinct
+                    .first()
+                    .map_or_else(|| "HEAD".to_string(), |revision| (*revision).clone()),
                 warn_unpinned: *warn_unpinned,
                 subdirectory: subdirectory.clone(),
             })
@@ -217,7 +250,12 @@ pub(crate) struct Fetched {
 }
 
 impl<'a> DepsSession<'a> {
-    pub(crate) fn new(root: PathBuf, root_name: String, cli_vars: &'a Map<String, Value>, downloads: PathBuf) -> DepsSession<'a> {
+    pub(crate) fn new(
+        root: PathBuf,
+        root_name: String,
+        cli_vars: &'a Map<String, Value>,
+        downloads: PathBuf,
+    ) -> DepsSession<'a> {
         DepsSession {
             root,
             root_name,
@@ -231,7 +269,10 @@ impl<'a> DepsSession<'a> {
 
     /// Resolves the root project's entries and their packages, transitively;
     /// returns the packages for the lock, in order of first request.
-    pub(crate) fn resolve(&mut self, root_entries: &[PackageEntry]) -> Result<Vec<LockedPackage>, Diagnostic> {
+    pub(crate) fn resolve(
+        &mut self,
+        root_entries: &[PackageEntry],
+    ) -> Result<Vec<LockedPackage>, Diagnostic> {
         let root = self.root.clone();
         let mut pending: Vec<Requested> = Vec::new();
         for entry in root_entries {
@@ -285,12 +326,19 @@ impl<'a> DepsSession<'a> {
             seen_names.push(name.clone());
             let source = match pinned {
                 Pinned::Local { lock_path, .. } => LockedSource::Local { path: lock_path },
-                Pinned::Git { url_as_written, subdirectory, .. } => LockedSource::Git {
+                Pinned::Git {
+                    url_as_written,
+                    subdirectory,
+                    ..
+                } => LockedSource::Git {
                     url_as_written,
                     revision: package.commit.clone().unwrap_or_default(),
                     subdirectory,
                 },
-                Pinned::Hub { package } => LockedSource::Hub { package, version: String::new() },
+                Pinned::Hub { package } => LockedSource::Hub {
+                    package,
+                    version: String::new(),
+                },
             };
             locked.push(LockedPackage { source, name });
         }
@@ -298,7 +346,12 @@ impl<'a> DepsSession<'a> {
     }
 
     /// The request an entry makes; `declared_in` anchors a local path.
-    fn request(&self, entry: &PackageEntry, declared_in: &Path, declared_by_root: bool) -> Result<Requested, Diagnostic> {
+    fn request(
+        &self,
+        entry: &PackageEntry,
+        declared_in: &Path,
+        declared_by_root: bool,
+    ) -> Result<Requested, Diagnostic> {
         Ok(match &entry.source {
             PackageSource::Local { path } => {
                 let folder = normalize(&declared_in.join(path));
@@ -309,21 +362,35 @@ impl<'a> DepsSession<'a> {
                 };
                 Requested::Local { lock_path, folder }
             }
-            PackageSource::Git { url, url_as_written, revision, warn_unpinned, subdirectory } => Requested::Git {
+            PackageSource::Git {
+                url,
+                url_as_written,
+                revision,
+                warn_unpinned,
+                subdirectory,
+            } => Requested::Git {
                 url: url.clone(),
                 url_as_written: url_as_written.clone(),
                 revisions: revision.iter().cloned().collect(),
                 warn_unpinned: *warn_unpinned,
                 subdirectory: subdirectory.clone(),
             },
-            PackageSource::Hub { package, versions, .. } => {
+            PackageSource::Hub {
+                package, versions, ..
+            } => {
                 let mut specifiers = Vec::new();
                 for version in versions {
                     specifiers.push(VersionSpecifier::parse(version).map_err(|message| {
-                        Diagnostic::new(Code::PackagesFileMalformed, format!("package {package}: {message}"))
+                        Diagnostic::new(
+                            Code::PackagesFileMalformed,
+                            format!("package {package}: {message}"),
+                        )
                     })?);
                 }
-                Requested::Hub { package: package.clone(), versions: specifiers }
+                Requested::Hub {
+                    package: package.clone(),
+                    versions: specifiers,
+                }
             }
         })
     }
@@ -335,14 +402,27 @@ impl<'a> DepsSession<'a> {
                 if !folder.is_dir() {
                     return Err(Diagnostic::new(
                         Code::LocalPackageNotFound,
-                        format!("local package `{lock_path}` not found: {} is not a folder", folder.display()),
+                        format!(
+                            "local package `{lock_path}` not found: {} is not a folder",
+                            folder.display()
+                        ),
                     )
                     .with_help("local paths are relative to the project that lists the package"));
                 }
                 let project_name = read_project_name(folder)?;
-                Ok(Fetched { project_name, folder: folder.clone(), commit: None })
+                Ok(Fetched {
+                    project_name,
+                    folder: folder.clone(),
+                    commit: None,
+                })
             }
-            Pinned::Git { url, revision, warn_unpinned, subdirectory, .. } => {
+            Pinned::Git {
+                url,
+                revision,
+                warn_unpinned,
+                subdirectory,
+                ..
+            } => {
                 let checkout = self.checkout(url, revision, subdirectory.as_deref())?;
                 if *warn_unpinned && matches!(revision.as_str(), "HEAD" | "main" | "master") {
                     let how = if revision == "HEAD" {
@@ -356,37 +436,66 @@ impl<'a> DepsSession<'a> {
                     );
                 }
                 let project_name = read_project_name(&checkout.package_folder)?;
-                Ok(Fetched { project_name, folder: checkout.package_folder, commit: Some(checkout.commit) })
+                Ok(Fetched {
+                    project_name,
+                    folder: checkout.package_folder,
+                    commit: Some(checkout.commit),
+                })
             }
             Pinned::Hub { package } => Err(hub_unavailable(package)),
         }
     }
 
     /// A checkout of the repository at `revision`, cloned at most once per run.
-    pub(crate) fn checkout(&mut self, url: &str, revision: &str, subdirectory: Option<&str>) -> Result<GitCheckout, Diagnostic> {
-        let key = (url.to_string(), subdirectory.map(str::to_string), revision.to_string());
+    pub(crate) fn checkout(
+        &mut self,
+        url: &str,
+        revision: &str,
+        subdirectory: Option<&str>,
+    ) -> Result<GitCheckout, Diagnostic> {
+        let key = (
+            url.to_string(),
+            subdirectory.map(str::to_string),
+            revision.to_string(),
+        );
         if let Some(checkout) = self.checkouts.get(&key) {
             return Ok(checkout.clone());
         }
         let folder_name = format!("checkout-{}", self.checkouts.len());
         let requested_revision = (revision != "HEAD").then_some(revision);
-        let checkout = clone_and_checkout(url, requested_revision, subdirectory, &self.downloads, &folder_name)
-            .map_err(|failure| {
-                if failure.host_unreachable {
-                    Diagnostic::new(
-                        Code::PackageSourceUnreachable,
-                        format!("cannot reach the git host of package {url}: {}", failure.message.lines().last().unwrap_or_default()),
-                    )
-                } else {
-                    Diagnostic::new(
-                        Code::GitPackageFailed,
-                        format!("Error checking out spec='{revision}' for repo {url}\n{}", failure.message),
-                    )
-                }
-            })?;
+        let checkout = clone_and_checkout(
+            url,
+            requested_revision,
+            subdirectory,
+            &self.downloads,
+            &folder_name,
+        )
+        .map_err(|failure| {
+            if failure.host_unreachable {
+                Diagnostic::new(
+                    Code::PackageSourceUnreachable,
+                    format!(
+                        "cannot reach the git host of package {url}: {}",
+                        failure.message.lines().last().unwrap_or_default()
+                    ),
+                )
+            } else {
+                Diagnostic::new(
+                    Code::GitPackageFailed,
+                    format!(
+                        "Error checking out spec='{revision}' for repo {url}\n{}",
+                        failure.message
+                    ),
+                )
+            }
+        })?;
         // The commit also answers for itself: installing from the lock
         // asks for the commit.
-        let by_commit = (url.to_string(), subdirectory.map(str::to_string), checkout.commit.clone());
+        let by_commit = (
+            url.to_string(),
+            subdirectory.map(str::to_string),
+            checkout.commit.clone(),
+        );
         self.checkouts.insert(by_commit, checkout.clone());
         self.checkouts.insert(key, checkout.clone());
         Ok(checkout)

@@ -279,7 +279,9 @@ fn bound_compare(left: &Bound, right: &Bound) -> Ordering {
 impl VersionRange {
     fn reduce(&self, other: &VersionRange) -> Result<VersionRange, VersionsNotCompatible> {
         let (start, end) = match (&self.start, &other.start) {
-            (Bound::Version(own), Bound::Version(others)) if own.is_exact() && others.is_exact() => {
+            (Bound::Version(own), Bound::Version(others))
+                if own.is_exact() && others.is_exact() =>
+            {
                 if own.compare(others) != Ordering::Equal {
                     return Err(VersionsNotCompatible);
                 }
@@ -480,7 +482,14 @@ mod tests {
         ]);
         assert_eq!(
             filter_installable(&versions, true),
-            strings(&["0.9.1", "1.0.0-1", "1.0.0-alpha", "1.0.0-rc.2", "1.0.0-rc.10", "1.0.0"])
+            strings(&[
+                "0.9.1",
+                "1.0.0-1",
+                "1.0.0-alpha",
+                "1.0.0-rc.2",
+                "1.0.0-rc.10",
+                "1.0.0"
+            ])
         );
         assert_eq!(
             filter_installable(&versions, false),

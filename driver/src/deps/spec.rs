@@ -70,10 +70,8 @@ pub(crate) fn read_declared_packages(
     cli_vars: &Map<String, Value>,
 ) -> Result<DeclaredPackages, Diagnostic> {
     let packages_yml = read_yaml_mapping(&project_folder.join("packages.yml"), "packages.yml")?;
-    let dependencies_yml = read_yaml_mapping(
-        &project_folder.join("dependencies.yml"),
-        "dependencies.yml",
-    )?;
+    let dependencies_yml =
+        read_yaml_mapping(&project_folder.join("dependencies.yml"), "dependencies.yml")?;
     if packages_yml.contains_key("packages") && dependencies_yml.contains_key("packages") {
         return Err(malformed(
             "packages.yml",
@@ -105,7 +103,10 @@ pub(crate) fn read_declared_packages(
 }
 
 /// A YAML file as a mapping; a missing or empty file is an empty mapping.
-pub(crate) fn read_yaml_mapping(path: &Path, file_name: &str) -> Result<Map<String, Value>, Diagnostic> {
+pub(crate) fn read_yaml_mapping(
+    path: &Path,
+    file_name: &str,
+) -> Result<Map<String, Value>, Diagnostic> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Map::new()),
@@ -162,9 +163,17 @@ fn parse_entry(
     };
     let mut rendered = raw.clone();
     let mut render_errors = Vec::new();
-    fusion_frontend::project_file::render_strings_in(&mut rendered, cli_vars, &[], &mut render_errors);
+    fusion_frontend::project_file::render_strings_in(
+        &mut rendered,
+        cli_vars,
+        &[],
+        &mut render_errors,
+    );
     if let Some(error) = render_errors.into_iter().next() {
-        return Err(Diagnostic::new(error.code, format!("{file_name}: {}", error.message)));
+        return Err(Diagnostic::new(
+            error.code,
+            format!("{file_name}: {}", error.message),
+        ));
     }
     let Value::Object(object) = rendered else {
         return Err(malformed(file_name, "an entry is not a mapping"));
@@ -218,7 +227,10 @@ fn parse_entry(
         "local" => {
             let path = text("local")?.unwrap_or_default();
             if path.is_empty() {
-                return Err(malformed(file_name, "A local package is missing the value. It is a required property."));
+                return Err(malformed(
+                    file_name,
+                    "A local package is missing the value. It is a required property.",
+                ));
             }
             hashed.insert("local".to_string(), Value::String(path.clone()));
             PackageSource::Local { path }
@@ -226,7 +238,10 @@ fn parse_entry(
         "git" => {
             let url = text("git")?.unwrap_or_default();
             if url.is_empty() {
-                return Err(malformed(file_name, "A git package is missing the value. It is a required property."));
+                return Err(malformed(
+                    file_name,
+                    "A git package is missing the value. It is a required property.",
+                ));
             }
             let revision_value = object.get("revision").cloned().unwrap_or(Value::Null);
             let revision = match &revision_value {
@@ -250,7 +265,10 @@ fn parse_entry(
             collect_secrets(&url_as_written, secrets);
             hashed.insert("git".to_string(), Value::String(url.clone()));
             hashed.insert("revision".to_string(), revision_value);
-            hashed.insert("warn-unpinned".to_string(), warn_unpinned.map_or(Value::Null, Value::Bool));
+            hashed.insert(
+                "warn-unpinned".to_string(),
+                warn_unpinned.map_or(Value::Null, Value::Bool),
+            );
             hashed.insert(
                 "subdirectory".to_string(),
                 subdirectory.clone().map_or(Value::Null, Value::String),
@@ -267,7 +285,10 @@ fn parse_entry(
         _ => {
             let package = text("package")?.unwrap_or_default();
             if package.is_empty() {
-                return Err(malformed(file_name, "A hub package is missing the value. It is a required property."));
+                return Err(malformed(
+                    file_name,
+                    "A hub package is missing the value. It is a required property.",
+                ));
             }
             let version_value = object.get("version").cloned().unwrap_or(Value::Null);
             let versions = match &version_value {
@@ -361,7 +382,11 @@ fn collect_secrets(text: &str, secrets: &mut Vec<String>) {
     while let Some(start) = rest.find("env_var(") {
         rest = &rest[start + "env_var(".len()..];
         let trimmed = rest.trim_start();
-        let Some(quote) = trimmed.chars().next().filter(|quote| *quote == '\'' || *quote == '"') else {
+        let Some(quote) = trimmed
+            .chars()
+            .next()
+            .filter(|quote| *quote == '\'' || *quote == '"')
+        else {
             continue;
         };
         let name_and_rest = &trimmed[1..];
