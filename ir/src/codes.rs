@@ -90,7 +90,7 @@ define_codes! {
         example: "models/orders.sql with permissions 000";
     UnknownConfigKey = "FC0011", Warning, "a config key is not one fusionc knows; it is kept but unused",
         example: "models:\n  shop:\n    +materialise: table";
-    PackagesNotInstalled = "FC0012", Warning, "packages.yml lists packages but none is installed (fusionc does not download them)",
+    PackagesNotInstalled = "FC0012", Warning, "packages.yml lists packages but none is installed (run `fusionc deps` or `dbt deps`)",
         example: "packages.yml with `- package: dbt-labs/dbt_utils` and no dbt_packages/ folder";
     DuplicatePatch = "FC0013", Error, "a model, seed or snapshot is described by two YAML entries",
         example: "models/a.yml and models/b.yml both with `- name: orders` under `models:`";
