@@ -190,7 +190,10 @@ fn deps_cases() {
         // the repositories; it is only stable where no URL reads env_var().
         let packages = std::fs::read_to_string(case.join("proj/packages.yml")).unwrap_or_default();
         if packages.contains("env_var(") {
-            settings.add_filter("sha1_hash: [0-9a-f]{40}", "sha1_hash: [hash of the rendered URLs]");
+            settings.add_filter(
+                "sha1_hash: [0-9a-f]{40}",
+                "sha1_hash: [hash of the rendered URLs]",
+            );
         }
         settings.bind(|| insta::assert_snapshot!(format!("deps_{name}"), transcript));
     }

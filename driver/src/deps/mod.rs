@@ -5,7 +5,6 @@
 //! packages as checkouts). Every package is fetched before the folder is
 //! touched, so a failure leaves the previous install as it was.
 
-
 #![expect(
     clippy::result_large_err,
     reason = "a Diagnostic is the one error that ends `deps`: made once, reported at once"
