@@ -39,6 +39,28 @@ pub enum Command {
     Build(RunArgs),
     /// Run a query (a model, or inline SQL with Jinja) and print its rows.
     Show(ShowArgs),
+    /// Install the packages of packages.yml (or dependencies.yml) into the packages folder.
+    Deps(DepsArgs),
+}
+
+/// `fusionc deps`.
+#[derive(Debug, Args)]
+pub struct DepsArgs {
+    /// The folder holding dbt_project.yml.
+    #[arg(long, default_value = ".")]
+    pub project_dir: PathBuf,
+    /// Variables for var() in packages.yml, as a YAML mapping: '{key: value}'.
+    #[arg(long)]
+    pub vars: Option<String>,
+    /// Resolve the packages again instead of installing the lock's revisions.
+    #[arg(long)]
+    pub upgrade: bool,
+    /// Only resolve and write package-lock.yml; install nothing.
+    #[arg(long)]
+    pub lock: bool,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 /// `fusionc sql <subcommand>`.

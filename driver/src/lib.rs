@@ -63,5 +63,6 @@ where
         Command::Test(arguments) => commands::run::test(&arguments, output),
         Command::Build(arguments) => commands::run::build(&arguments, output),
         Command::Show(arguments) => commands::show::show(&arguments, output),
+        Command::Deps(arguments) => commands::deps::deps(&arguments, output),
     }
 }

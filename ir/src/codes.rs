@@ -97,12 +97,30 @@ define_codes! {
         example: "models/orders.sql with permissions 000";
     UnknownConfigKey = "FC0011", Warning, "a config key is not one fusionc knows; it is kept but unused",
         example: "models:\n  shop:\n    +materialise: table";
-    PackagesNotInstalled = "FC0012", Warning, "packages.yml lists packages but none is installed (fusionc does not download them)",
+    PackagesNotInstalled = "FC0012", Warning, "packages.yml lists packages but none is installed (run `fusionc deps` or `dbt deps`)",
         example: "packages.yml with `- package: dbt-labs/dbt_utils` and no dbt_packages/ folder";
     DuplicatePatch = "FC0013", Error, "a model, seed or snapshot is described by two YAML entries",
         example: "models/a.yml and models/b.yml both with `- name: orders` under `models:`";
     DocNotFound = "FC0014", Error, "a description calls doc() with a name that no docs block defines",
         example: "description: \"{{ doc('orders_overveiw') }}\"   # the block is orders_overview";
+    PackagesFileMalformed = "FC0015", Error, "packages.yml, dependencies.yml or package-lock.yml does not have the shape dbt expects",
+        example: "packages:\n  - git: https://github.com/org/repo.git\n    revison: v1   # misspelt key";
+    LocalPackageNotFound = "FC0016", Error, "a `local:` package names a folder that does not exist",
+        example: "packages:\n  - local: ../shared_macros   # no such folder";
+    GitPackageFailed = "FC0017", Error, "git could not clone a package or check out its revision",
+        example: "packages:\n  - git: https://github.com/dbt-labs/dbt-utils.git\n    revision: no-such-tag";
+    PackageWithoutProject = "FC0018", Error, "an installed or declared package has no dbt_project.yml",
+        example: "packages:\n  - local: ../not_a_dbt_project";
+    PackageVersionConflict = "FC0019", Error, "a package is requested at revisions or versions that cannot all hold",
+        example: "packages:\n  - git: https://github.com/org/a.git\n    revision: v1\n  - git: https://github.com/org/a.git\n    revision: v2";
+    PackageSourceUnreachable = "FC0020", Error, "the package hub or a git host cannot be reached (or used) to fetch a package",
+        example: "packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.0   # on a machine without network";
+    DuplicatePackageName = "FC0021", Error, "two packages, or a package and the root project, have the same project name",
+        example: "packages:\n  - local: ../a\n  - local: ../copy_of_a   # both with name: a";
+    UnpinnedGitPackage = "FC0022", Warning, "a git package follows a branch or the default branch instead of a tag or commit",
+        example: "packages:\n  - git: https://github.com/org/a.git   # no revision";
+    PackageInstallFailed = "FC0023", Error, "a package could not be written into the packages install folder",
+        example: "dbt_packages/ on a read-only file system";
 
     // ---- FC1xxx: Jinja ----
     JinjaSyntax = "FC1001", Error, "a template is not valid Jinja",

@@ -3,6 +3,7 @@
 //! exit code; `crate::run_command_line` dispatches to them.
 
 pub mod compile;
+pub mod deps;
 pub mod lineage;
 pub mod ls;
 pub mod parse;

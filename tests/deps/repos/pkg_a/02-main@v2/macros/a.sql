@@ -1,0 +1,1 @@
+{% macro a_v2() %}2{% endmacro %}

@@ -1,0 +1,1 @@
+{% macro feature() %}1{% endmacro %}
