@@ -11,6 +11,11 @@
 //!   line cut before its `   # ` annotation;
 //! - `copy <folder>`: lays the fixture's `<folder>` over the copy;
 //! - `unset <variable>`: removes an environment variable;
+//! - `env <variable>=<value>`: sets an environment variable until the fixture
+//!   ends; `{project}` in the value is the copy;
+//! - `git-repo <path> [<tag>]`: makes the folder `<path>` of the copy a git
+//!   repository of one commit on `main`, with a fixed author and date, and
+//!   tags that commit `<tag>` when one is given;
 //! - `dangling-link <path>`: makes `<path>` a symbolic link to nothing, a
 //!   file that cannot be read;
 //! - `fusionc <arguments>`: runs the CLI; `{project}` is the copy, `{codes}`
@@ -184,6 +189,27 @@ struct FixtureOutcome {
     transcript: String,
 }
 
+/// Runs git in `folder` as a fixture's author, at a fixed date.
+fn git(folder: &Path, arguments: &[&str]) {
+    let output = std::process::Command::new("git")
+        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+        .args(arguments)
+        .current_dir(folder)
+        .env("GIT_AUTHOR_NAME", "fusionc tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@fusionc.invalid")
+        .env("GIT_COMMITTER_NAME", "fusionc tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@fusionc.invalid")
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {arguments:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 fn run_fixture(code: Code, fixture: &Path) -> FixtureOutcome {
     let example = code.info().example;
     let input = example_input(example);
@@ -200,6 +226,7 @@ fn run_fixture(code: Code, fixture: &Path) -> FixtureOutcome {
         .unwrap_or_else(|error| panic!("{}: no command.txt: {error}", fixture.display()));
     let mut example_place = None;
     let mut outcome = None;
+    let mut variables_set = Vec::new();
     for line in commands.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -215,6 +242,26 @@ fn run_fixture(code: Code, fixture: &Path) -> FixtureOutcome {
             // This binary holds one test, so no other thread reads the
             // environment while it changes.
             std::env::remove_var(variable);
+        } else if let Some(assignment) = line.strip_prefix("env ") {
+            let (variable, value) = assignment
+                .split_once('=')
+                .unwrap_or_else(|| panic!("{}: `env` needs NAME=value", fixture.display()));
+            let value = value.replace("{project}", &project.display().to_string());
+            // As for `unset`: no other thread reads the environment.
+            std::env::set_var(variable, value);
+            variables_set.push(variable.to_string());
+        } else if let Some(path_and_tag) = line.strip_prefix("git-repo ") {
+            let (path, tag) = match path_and_tag.split_once(' ') {
+                Some((path, tag)) => (path, Some(tag)),
+                None => (path_and_tag, None),
+            };
+            let folder = project.join(path);
+            git(&folder, &["init", "-q", "-b", "main"]);
+            git(&folder, &["add", "-A"]);
+            git(&folder, &["commit", "-qm", "fixture"]);
+            if let Some(tag) = tag {
+                git(&folder, &["tag", tag]);
+            }
         } else if let Some(path) = line.strip_prefix("dangling-link ") {
             // A link to a file that does not exist: unreadable even by root,
             // whom permissions do not stop.
@@ -250,6 +297,9 @@ fn run_fixture(code: Code, fixture: &Path) -> FixtureOutcome {
         } else {
             panic!("{}: unknown step `{line}`", fixture.display());
         }
+    }
+    for variable in variables_set {
+        std::env::remove_var(variable);
     }
     let Some((exit_code, produced, transcript)) = outcome else {
         panic!("{}: command.txt runs no fusionc command", fixture.display());
