@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use std::sync::Arc;
 
 /// What analysis found, per node (indexed by `NodeId`).
-pub struct Analysis {
+pub(crate) struct Analysis {
     /// How long parsing and binding took (for `--timings`).
     pub phase_timings: Vec<(&'static str, std::time::Duration)>,
     /// Each analysed node's schema and binding.
@@ -198,7 +198,7 @@ fn add_snapshot_columns(query: &mut Query, updated_at: Option<&str>) {
 /// A node whose loading already failed (a broken ref, a Jinja error: any
 /// error located in its template) is not bound: its SQL would only echo that
 /// error. Its children then read it as a relation of unknown schema.
-pub fn analyse(
+pub(crate) fn analyse(
     project: &Project,
     dialect: &dyn Dialect,
     order: &[NodeId],
@@ -527,7 +527,7 @@ fn seed_schema(details: &NodeDetails) -> RelationSchema {
 /// (`parents`: each parent's relation and its columns as the warehouse
 /// names their types). Returns the node's diagnostics, with spans into
 /// `file`, which holds `sql`.
-pub fn analyse_just_in_time(
+pub(crate) fn analyse_just_in_time(
     project: &Project,
     dialect: &dyn Dialect,
     details: &NodeDetails,

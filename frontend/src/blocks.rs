@@ -6,7 +6,7 @@ use std::ops::Range;
 
 /// One `{% <keyword> name %} ... {% end<keyword> %}` block.
 #[derive(Clone, Debug, PartialEq)]
-pub struct NamedBlock {
+pub(crate) struct NamedBlock {
     pub name: String,
     /// The text between the two tags.
     pub body: Range<usize>,
@@ -14,7 +14,7 @@ pub struct NamedBlock {
 
 /// The `keyword` blocks of `text`, in order. Tags may use whitespace
 /// control (`{%-`, `-%}`); a block without its closing tag ends the search.
-pub fn named_blocks(text: &str, keyword: &str) -> Vec<NamedBlock> {
+pub(crate) fn named_blocks(text: &str, keyword: &str) -> Vec<NamedBlock> {
     let end_keyword = format!("end{keyword}");
     let mut blocks = Vec::new();
     let mut position = 0;

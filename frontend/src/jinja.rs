@@ -9,7 +9,7 @@ use std::fmt;
 /// A failure with a fusionc code, carried as the source of a minijinja error
 /// so that it survives the trip through the template engine.
 #[derive(Debug, Clone)]
-pub struct FusionFailure {
+pub(crate) struct FusionFailure {
     pub code: Code,
     pub message: String,
 }
@@ -37,12 +37,12 @@ pub(crate) fn error_sources(
 }
 
 /// The fusionc failure inside a minijinja error, if one caused it.
-pub fn failure_of(error: &Error) -> Option<&FusionFailure> {
+pub(crate) fn failure_of(error: &Error) -> Option<&FusionFailure> {
     error_sources(error).find_map(|source| source.downcast_ref::<FusionFailure>())
 }
 
 /// A minijinja error as one line for a diagnostic message.
-pub fn error_message(error: &Error) -> String {
+pub(crate) fn error_message(error: &Error) -> String {
     match error.detail() {
         Some(detail) => format!("{}: {detail}", error.kind()),
         None => error.kind().to_string(),
@@ -50,6 +50,6 @@ pub fn error_message(error: &Error) -> String {
 }
 
 /// Converts any serializable value (JSON from YAML, configs) to a template value.
-pub fn to_value<T: serde::Serialize>(value: T) -> Value {
+pub(crate) fn to_value<T: serde::Serialize>(value: T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }

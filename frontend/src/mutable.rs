@@ -14,10 +14,10 @@ use minijinja::{Error, ErrorKind, State};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The global function the rewrite calls.
-pub const MUTABLE_FUNCTION: &str = "__fusion_mutable";
+pub(crate) const MUTABLE_FUNCTION: &str = "__fusion_mutable";
 
 /// Wraps a list or map value into its mutable host object; other values pass through.
-pub fn make_mutable(value: Value) -> Value {
+pub(crate) fn make_mutable(value: Value) -> Value {
     match value.kind() {
         minijinja::value::ValueKind::Seq => match value.try_iter() {
             Ok(items) => Value::from_object(MutableList(Mutex::new(items.collect()))),
@@ -58,7 +58,7 @@ fn arity(method: &str, args: &[Value], count: usize) -> Result<(), Error> {
 
 /// A Python-like list.
 #[derive(Debug)]
-pub struct MutableList(Mutex<Vec<Value>>);
+pub(crate) struct MutableList(Mutex<Vec<Value>>);
 
 impl Object for MutableList {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
@@ -179,7 +179,7 @@ impl Object for MutableList {
 
 /// A Python-like dict, keeping insertion order.
 #[derive(Debug)]
-pub struct MutableMap(Mutex<Vec<(Value, Value)>>);
+pub(crate) struct MutableMap(Mutex<Vec<(Value, Value)>>);
 
 impl MutableMap {
     fn insert(entries: &mut Vec<(Value, Value)>, key: Value, value: Value) {
@@ -266,7 +266,7 @@ impl Object for MutableMap {
 /// value a list or dict literal) to `{% set name = __fusion_mutable([..]) %}`.
 /// Only the inside of those tags changes, on the same line, so template
 /// line numbers and the literal text the source map aligns stay as they were.
-pub fn rewrite_mutable_literals(text: &str) -> Option<String> {
+pub(crate) fn rewrite_mutable_literals(text: &str) -> Option<String> {
     let mut output = String::new();
     let mut copied_up_to = 0;
     let mut search_from = 0;

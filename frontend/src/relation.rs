@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 /// Where a relation lives; rendered DuckDB-style as `"db"."schema"."id"`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RelationParts {
+pub(crate) struct RelationParts {
     pub database: Option<String>,
     pub schema: Option<String>,
     pub identifier: String,
@@ -22,7 +22,7 @@ pub struct RelationParts {
 
 impl RelationParts {
     /// The relation a `ref()` to an ephemeral model reads.
-    pub fn ephemeral(model_name: &str) -> RelationParts {
+    pub(crate) fn ephemeral(model_name: &str) -> RelationParts {
         RelationParts {
             database: None,
             schema: None,
@@ -31,7 +31,7 @@ impl RelationParts {
         }
     }
 
-    pub fn quoted(&self) -> String {
+    pub(crate) fn quoted(&self) -> String {
         if self.ephemeral_cte {
             return self.identifier.clone();
         }

@@ -36,7 +36,7 @@ const INTERNAL_MACRO_PREFIX: &str = "__fusion_macro__";
 /// Builds the shared environment: dbt globals, project macros, filters.
 /// `macro_files` are `(template name, rewritten source)` pairs; a file that
 /// does not compile is returned with its error instead of stopping the load.
-pub fn build_environment(
+pub(crate) fn build_environment(
     shared: &Arc<RenderShared>,
     macro_files: Vec<(String, String)>,
 ) -> (Environment<'static>, Vec<(String, Error)>) {
@@ -59,7 +59,7 @@ pub fn build_environment(
 }
 
 /// One render of one node.
-pub struct RenderInput<'a> {
+pub(crate) struct RenderInput<'a> {
     pub template_name: &'a str,
     pub source: &'a str,
     pub this: RelationParts,
@@ -68,7 +68,7 @@ pub struct RenderInput<'a> {
 }
 
 /// The result of one render: the output or the error, and what was recorded.
-pub struct RenderOutput {
+pub(crate) struct RenderOutput {
     pub result: Result<String, Error>,
     pub recorded: Recorded,
 }
@@ -76,7 +76,7 @@ pub struct RenderOutput {
 impl RenderOutput {
     /// A render that failed before it recorded anything (its template did
     /// not compile).
-    pub fn failed(error: Error) -> RenderOutput {
+    pub(crate) fn failed(error: Error) -> RenderOutput {
         RenderOutput {
             result: Err(error),
             recorded: Recorded::default(),
@@ -86,7 +86,7 @@ impl RenderOutput {
 
 /// Renders one node's template with a given render state (a run-time one,
 /// say) and `flags`.
-pub fn render_node_with(
+pub(crate) fn render_node_with(
     environment: &Environment<'static>,
     input: &RenderInput,
     state: NodeRenderState,
@@ -108,7 +108,7 @@ pub fn render_node_with(
 /// [`rewrite_mutable_literals`] made of it (`rewritten`). The
 /// loader's parse and compile phases render one compiled template instead
 /// of compiling it twice.
-pub fn compile_node_template<'env, 'source>(
+pub(crate) fn compile_node_template<'env, 'source>(
     environment: &'env Environment<'static>,
     template_name: &'source str,
     source: &'source str,
@@ -119,7 +119,7 @@ pub fn compile_node_template<'env, 'source>(
 
 /// Renders a compiled node template with the dbt context (`input` gives
 /// `this`, `model` and `execute`; its name and source are not read).
-pub fn render_template(
+pub(crate) fn render_template(
     template: &Template<'_, '_>,
     input: &RenderInput,
     state: NodeRenderState,
@@ -145,7 +145,7 @@ pub fn render_template(
 /// relation the test is attached to, its column and its arguments. An
 /// argument written as `ref('x')` or `source('s', 't')` is evaluated, as
 /// dbt renders test arguments.
-pub fn render_generic_test(
+pub(crate) fn render_generic_test(
     environment: &Environment<'static>,
     macro_name: &str,
     model: RelationParts,
@@ -385,7 +385,7 @@ impl Project {
 
 /// A macro found in a macro file.
 #[derive(Clone, Debug)]
-pub struct ScannedMacro {
+pub(crate) struct ScannedMacro {
     pub name: String,
     pub arguments: Vec<String>,
     /// Byte range of `{% macro %}` ... `{% endmacro %}` in the original file.
@@ -397,7 +397,7 @@ pub struct ScannedMacro {
 /// renamed (see the module docs), and dbt's custom block tags become macros
 /// (`{% test x(...) %}` → `test_x`, `{% materialization m, adapter='a' %}` →
 /// `materialization_m_a`). Line structure is kept so error lines still match.
-pub fn prepare_macro_file(text: &str) -> (String, Vec<ScannedMacro>) {
+pub(crate) fn prepare_macro_file(text: &str) -> (String, Vec<ScannedMacro>) {
     let mut output = String::with_capacity(text.len() + 64);
     let mut macros: Vec<ScannedMacro> = Vec::new();
     let mut open_macro: Option<ScannedMacro> = None;

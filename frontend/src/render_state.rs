@@ -21,7 +21,7 @@ pub(crate) const NODE_STATE_KEY: &str = "__fusion_node";
 
 /// What rendering one node recorded.
 #[derive(Debug, Default, Clone)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     pub config: serde_json::Map<String, serde_json::Value>,
     pub refs: Vec<RefCall>,
     pub sources: Vec<SourceCall>,
@@ -34,7 +34,7 @@ pub struct Recorded {
 
 /// The per-node render state, reachable from functions through the context.
 #[derive(Debug, Default)]
-pub struct NodeRenderState {
+pub(crate) struct NodeRenderState {
     recorded: Mutex<Recorded>,
     /// How deep project macros are calling each other right now.
     pub(crate) macro_depth: Mutex<u32>,
@@ -53,12 +53,12 @@ impl NodeRenderState {
         action(&mut guard)
     }
 
-    pub fn take_recorded(&self) -> Recorded {
+    pub(crate) fn take_recorded(&self) -> Recorded {
         self.with_recorded(std::mem::take)
     }
 
     /// A state for a render just before the node runs.
-    pub fn at_run_time(runtime: RunTime) -> NodeRenderState {
+    pub(crate) fn at_run_time(runtime: RunTime) -> NodeRenderState {
         NodeRenderState {
             runtime: Some(runtime),
             ..NodeRenderState::default()
@@ -93,7 +93,7 @@ pub(crate) fn run_time(state: &State) -> Option<Arc<NodeRenderState>> {
 
 /// A project macro known to the environment.
 #[derive(Clone, Debug)]
-pub struct MacroEntry {
+pub(crate) struct MacroEntry {
     pub template_name: String,
     pub internal_name: String,
     pub unique_id: String,
@@ -101,13 +101,13 @@ pub struct MacroEntry {
 
 /// The relation of every node `ref()` can name, known after the parse phase.
 #[derive(Debug, Default)]
-pub struct RefTable {
+pub(crate) struct RefTable {
     pub relations: FxHashMap<String, RelationParts>,
 }
 
 /// What every render shares: project-wide facts, read-only while rendering.
 #[derive(Debug)]
-pub struct RenderShared {
+pub(crate) struct RenderShared {
     pub project_name: String,
     /// Installed packages: each is a namespace of macros (`dbt_utils.star`).
     pub packages: Vec<String>,

@@ -15,7 +15,7 @@ use serde_json::{Map, Number, Value};
 
 /// Parses `text` if it lies within the fast subset; `None` means "use the
 /// full parser" (the document may still be valid YAML).
-pub fn parse_fast(text: &str) -> Option<Value> {
+pub(crate) fn parse_fast(text: &str) -> Option<Value> {
     let mut lines = Vec::new();
     for raw in text.split('\n') {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);

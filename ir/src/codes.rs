@@ -12,6 +12,7 @@ macro_rules! define_codes {
     ($( $(#[$doc:meta])* $variant:ident = $code:literal, $severity:ident, $summary:literal, example: $example:literal; )*) => {
         /// A stable diagnostic code. See [`Code::info`] for its documentation.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Code {
             $( $(#[$doc])* #[doc = concat!("`", $code, "`: ", $summary, ".")] $variant, )*
         }

@@ -29,6 +29,7 @@ pub struct StructField {
 
 /// A SQL type, independent of any dialect's spelling.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub enum SqlType {
     /// `TRUE`, `FALSE` (and NULL, as every type).
     Boolean,

@@ -197,7 +197,7 @@ mod tests {
         use fusion_ir::query::Ident;
         use fusion_ir::semantics::DialectSemantics;
 
-        pub struct CaseInsensitive;
+        pub(super) struct CaseInsensitive;
 
         impl DialectSemantics for CaseInsensitive {
             fn name(&self) -> &'static str {

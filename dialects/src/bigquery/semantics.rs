@@ -14,9 +14,9 @@ use fusion_ir::semantics::{DialectSemantics, FunctionDef};
 use fusion_ir::types::{SqlType, StructField, TimeZoneKind};
 
 /// BigQuery's semantics.
-pub struct BigQuerySemantics;
+pub(super) struct BigQuerySemantics;
 
-pub static SEMANTICS: BigQuerySemantics = BigQuerySemantics;
+pub(super) static SEMANTICS: BigQuerySemantics = BigQuerySemantics;
 
 static CATALOG: BuiltinCatalog =
     BuiltinCatalog::new(include_str!("../../catalogs/bigquery.sigs"), |text| {
@@ -220,6 +220,8 @@ impl DialectSemantics for BigQuerySemantics {
             SqlType::Null => "NULL".to_owned(),
             SqlType::Other(name) => name.as_str().to_owned(),
             SqlType::Unknown => "UNKNOWN".to_owned(),
+            // A type a newer ir adds: ir's neutral spelling.
+            other => other.to_string(),
         }
     }
 

@@ -15,9 +15,9 @@ use fusion_ir::semantics::{DialectSemantics, FunctionDef};
 use fusion_ir::types::{SqlType, StructField, TimeZoneKind};
 
 /// Databricks' semantics.
-pub struct DatabricksSemantics;
+pub(super) struct DatabricksSemantics;
 
-pub static SEMANTICS: DatabricksSemantics = DatabricksSemantics;
+pub(super) static SEMANTICS: DatabricksSemantics = DatabricksSemantics;
 
 static CATALOG: BuiltinCatalog =
     BuiltinCatalog::new(include_str!("../../catalogs/databricks.sigs"), |text| {
@@ -241,6 +241,8 @@ impl DialectSemantics for DatabricksSemantics {
             SqlType::Null => "void".to_owned(),
             SqlType::Other(name) => name.as_str().to_ascii_lowercase(),
             SqlType::Unknown => "unknown".to_owned(),
+            // A type a newer ir adds: ir's neutral spelling.
+            other => other.to_string(),
         }
     }
 

@@ -10,11 +10,11 @@ static CATALOG: BuiltinCatalog =
     });
 
 /// Looks a function up by name, case-insensitively.
-pub fn lookup(name: &str) -> Option<&'static FunctionDef> {
+pub(super) fn lookup(name: &str) -> Option<&'static FunctionDef> {
     CATALOG.get().lookup(name)
 }
 
-pub fn names() -> Vec<&'static str> {
+pub(super) fn names() -> Vec<&'static str> {
     CATALOG.get().names()
 }
 

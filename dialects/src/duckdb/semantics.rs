@@ -14,9 +14,9 @@ use fusion_ir::query::{BinaryOp, Ident};
 use fusion_ir::semantics::{DialectSemantics, FunctionDef, TableFunctionColumn};
 use fusion_ir::types::{SqlType, StructField, TimeZoneKind};
 
-pub struct DuckDbSemantics;
+pub(super) struct DuckDbSemantics;
 
-pub static DUCKDB_SEMANTICS: DuckDbSemantics = DuckDbSemantics;
+pub(super) static DUCKDB_SEMANTICS: DuckDbSemantics = DuckDbSemantics;
 
 /// DuckDB's widest decimal precision.
 const MAX_DECIMAL_PRECISION: u8 = 38;
@@ -383,6 +383,8 @@ impl DialectSemantics for DuckDbSemantics {
             SqlType::Null => "NULL".into(),
             SqlType::Other(name) => name.as_str().to_ascii_uppercase(),
             SqlType::Unknown => "UNKNOWN".into(),
+            // A type a newer ir adds: ir's neutral spelling.
+            other => other.to_string(),
         }
     }
 

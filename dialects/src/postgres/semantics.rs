@@ -14,9 +14,9 @@ use fusion_ir::semantics::{DialectSemantics, FunctionDef};
 use fusion_ir::types::{SqlType, TimeZoneKind};
 
 /// Postgres' semantics.
-pub struct PostgresSemantics;
+pub(super) struct PostgresSemantics;
 
-pub static SEMANTICS: PostgresSemantics = PostgresSemantics;
+pub(super) static SEMANTICS: PostgresSemantics = PostgresSemantics;
 
 static CATALOG: BuiltinCatalog =
     BuiltinCatalog::new(include_str!("../../catalogs/postgres.sigs"), |text| {
@@ -180,6 +180,8 @@ impl DialectSemantics for PostgresSemantics {
             SqlType::Null => "unknown".to_owned(),
             SqlType::Other(name) => name.as_str().to_owned(),
             SqlType::Unknown => "unknown".to_owned(),
+            // A type a newer ir adds: ir's neutral spelling.
+            other => other.to_string(),
         }
     }
 

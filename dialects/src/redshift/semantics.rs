@@ -15,9 +15,9 @@ use fusion_ir::semantics::{DialectSemantics, FunctionDef};
 use fusion_ir::types::{SqlType, TimeZoneKind};
 
 /// Redshift's semantics.
-pub struct RedshiftSemantics;
+pub(super) struct RedshiftSemantics;
 
-pub static SEMANTICS: RedshiftSemantics = RedshiftSemantics;
+pub(super) static SEMANTICS: RedshiftSemantics = RedshiftSemantics;
 
 static CATALOG: BuiltinCatalog =
     BuiltinCatalog::new(include_str!("../../catalogs/redshift.sigs"), |text| {
@@ -206,6 +206,8 @@ impl DialectSemantics for RedshiftSemantics {
             SqlType::Null => "unknown".to_owned(),
             SqlType::Other(name) => name.as_str().to_owned(),
             SqlType::Unknown => "unknown".to_owned(),
+            // A type a newer ir adds: ir's neutral spelling.
+            other => other.to_string(),
         }
     }
 

@@ -3,7 +3,7 @@
 
 /// What kind of function a declaration introduces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DeclaredKind {
+pub(super) enum DeclaredKind {
     Scalar,
     Aggregate,
     Window,
@@ -12,7 +12,7 @@ pub enum DeclaredKind {
 
 /// The mark after a result type saying when the result may be NULL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NullabilityMark {
+pub(super) enum NullabilityMark {
     /// `!`: never NULL.
     Never,
     /// `*`: NULL only when every argument is.
@@ -24,7 +24,7 @@ pub enum NullabilityMark {
 /// A type as written: a name, a name with arguments (`decimal(38, 0)`,
 /// `map(T, ubigint)`), a generic (`ARRAY<T>`), or an array suffix (`T[]`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TypeSyntax {
+pub(super) enum TypeSyntax {
     Name(String),
     Applied(String, Vec<TypeArgument>),
     Generic(String, Vec<TypeSyntax>),
@@ -32,13 +32,13 @@ pub enum TypeSyntax {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TypeArgument {
+pub(super) enum TypeArgument {
     Number(String),
     Type(TypeSyntax),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParamSyntax {
+pub(super) struct ParamSyntax {
     pub name: Option<String>,
     pub ty: TypeSyntax,
     pub optional: bool,
@@ -47,20 +47,20 @@ pub struct ParamSyntax {
 
 /// A result: a type, or a named rule (`@sum`, `@avg`, `@element(T)`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ReturnSyntax {
+pub(super) enum ReturnSyntax {
     Type(TypeSyntax),
     Rule(String, Option<String>),
 }
 
 /// `T in (date, timestamp)`: the types, or type classes, a variable may take.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Constraint {
+pub(super) struct Constraint {
     pub variable: String,
     pub allowed: Vec<TypeSyntax>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Declaration {
+pub(super) struct Declaration {
     pub kind: DeclaredKind,
     pub names: Vec<String>,
     pub params: Vec<ParamSyntax>,
@@ -71,7 +71,7 @@ pub struct Declaration {
 
 impl TypeSyntax {
     /// The type as text, for the dialect's own type-name parser.
-    pub fn to_text(&self) -> String {
+    pub(super) fn to_text(&self) -> String {
         match self {
             TypeSyntax::Name(name) => name.clone(),
             TypeSyntax::Applied(name, arguments) => {

@@ -10,7 +10,7 @@ use logos::Logos;
 /// One token; words and numbers keep their text.
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
 #[logos(skip r"\s+")]
-pub enum Tok<'input> {
+pub(super) enum Tok<'input> {
     #[token("scalar")]
     Scalar,
     #[token("aggregate")]
@@ -94,18 +94,18 @@ impl std::fmt::Display for Tok<'_> {
 
 /// A character no token starts with, at a byte offset of the declaration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LexError {
+pub(super) struct LexError {
     pub location: usize,
 }
 
 /// The tokens of one declaration, with their byte ranges, as the grammar
 /// reads them.
-pub struct Lexer<'input> {
+pub(super) struct Lexer<'input> {
     tokens: logos::SpannedIter<'input, Tok<'input>>,
 }
 
 impl<'input> Lexer<'input> {
-    pub fn new(text: &'input str) -> Self {
+    pub(super) fn new(text: &'input str) -> Self {
         Lexer {
             tokens: Tok::lexer(text).spanned(),
         }

@@ -14,9 +14,9 @@ use fusion_ir::semantics::{DialectSemantics, FunctionDef};
 use fusion_ir::types::{SqlType, StructField, TimeZoneKind};
 
 /// Snowflake's semantics.
-pub struct SnowflakeSemantics;
+pub(super) struct SnowflakeSemantics;
 
-pub static SEMANTICS: SnowflakeSemantics = SnowflakeSemantics;
+pub(super) static SEMANTICS: SnowflakeSemantics = SnowflakeSemantics;
 
 static CATALOG: BuiltinCatalog =
     BuiltinCatalog::new(include_str!("../../catalogs/snowflake.sigs"), |text| {
@@ -303,6 +303,8 @@ impl DialectSemantics for SnowflakeSemantics {
             SqlType::Null => "NULL".to_owned(),
             SqlType::Other(name) => name.as_str().to_owned(),
             SqlType::Unknown => "UNKNOWN".to_owned(),
+            // A type a newer ir adds: ir's neutral spelling.
+            other => other.to_string(),
         }
     }
 

@@ -18,7 +18,7 @@ use serde::Serialize;
 use std::path::Path;
 
 /// The run's stamp, shared with the other artifacts of the same run.
-pub struct CatalogRun<'a> {
+pub(crate) struct CatalogRun<'a> {
     pub dbt_version: &'a str,
     pub generated_at: &'a str,
     pub invocation_id: &'a str,
@@ -28,7 +28,7 @@ pub struct CatalogRun<'a> {
 /// `target/catalog.json`). `schemas[i]` is the inferred output schema of
 /// node `i` (parallel to `project.nodes`); a missing or unknown schema gives
 /// the node an empty column list.
-pub fn write_catalog(
+pub(crate) fn write_catalog(
     path: &Path,
     project: &Project,
     schemas: &[RelationSchema],

@@ -16,7 +16,7 @@ fn is_ephemeral(project: &Project, id: NodeId) -> bool {
 /// lays it out: `compiled/<package>/<original_file_path>`, and for generic
 /// tests (defined in YAML) a file named after the test inside a folder named
 /// after the YAML file.
-pub fn compiled_relative_path(details: &fusion_frontend::NodeDetails) -> String {
+pub(crate) fn compiled_relative_path(details: &fusion_frontend::NodeDetails) -> String {
     if details.test.is_some() {
         format!(
             "compiled/{}/{}/{}",
@@ -32,14 +32,18 @@ pub fn compiled_relative_path(details: &fusion_frontend::NodeDetails) -> String 
 
 /// The compiled SQL of a node, or `None` when it was not rendered. Most
 /// nodes compile to their rendered text as it is, which is then borrowed.
-pub fn compiled_sql(project: &Project, id: NodeId) -> Option<Cow<'_, str>> {
+pub(crate) fn compiled_sql(project: &Project, id: NodeId) -> Option<Cow<'_, str>> {
     let rendered: &str = &project.details(id).rendered.as_ref()?.sql;
     Some(compiled_sql_of(project, id, rendered))
 }
 
 /// The compiled SQL of a node whose rendered text is `rendered` (rendered
 /// again at run time, say): ephemeral parents injected as CTEs.
-pub fn compiled_sql_of<'a>(project: &Project, id: NodeId, rendered: &'a str) -> Cow<'a, str> {
+pub(crate) fn compiled_sql_of<'a>(
+    project: &Project,
+    id: NodeId,
+    rendered: &'a str,
+) -> Cow<'a, str> {
     let details = project.details(id);
     let tidied: Option<String> = (details.kind == NodeKind::Snapshot).then(|| {
         // A snapshot's rendered text keeps the rest of its file blanked out

@@ -18,7 +18,7 @@ const LINEAGE_ARTIFACT_VERSION: u32 = 1;
 
 /// Column lineage of every node of `project` (tests left out) from `analysis`.
 /// `order` is the graph's topological order.
-pub fn lineage_of_project(
+pub(crate) fn lineage_of_project(
     project: &Project,
     order: &[NodeId],
     analysis: &Analysis,
@@ -51,7 +51,10 @@ struct LineageArtifact<'a> {
 
 /// Writes `lineage` as `target/lineage.json` (through a temporary file and a
 /// rename, so a reader never sees half of it).
-pub fn write_lineage_artifact(project: &Project, lineage: &ProjectLineage) -> std::io::Result<()> {
+pub(crate) fn write_lineage_artifact(
+    project: &Project,
+    lineage: &ProjectLineage,
+) -> std::io::Result<()> {
     let target_dir = project.root_dir.join(&project.settings.target_path);
     write_lineage_json(&target_dir.join("lineage.json"), lineage)
 }

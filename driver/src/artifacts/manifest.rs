@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 /// Inputs the manifest needs besides the project.
-pub struct ManifestInputs<'a> {
+pub(crate) struct ManifestInputs<'a> {
     pub project: &'a Project,
     /// Per node: its inferred output schema (empty when not analysed).
     pub schemas: &'a [RelationSchema],
@@ -35,7 +35,7 @@ pub struct ManifestInputs<'a> {
 }
 
 /// Writes the manifest as JSON to `writer`.
-pub fn write_manifest(
+pub(crate) fn write_manifest(
     inputs: &ManifestInputs<'_>,
     writer: impl std::io::Write,
 ) -> serde_json::Result<()> {
@@ -546,7 +546,7 @@ struct NodeEntry<'a> {
 }
 
 /// `"database"."schema"."identifier"`, as dbt-duckdb quotes relations.
-pub fn relation_name(details: &NodeDetails) -> String {
+pub(crate) fn relation_name(details: &NodeDetails) -> String {
     let identifier = match &details.source {
         Some(source) => &source.identifier,
         None => &details.alias,

@@ -4,12 +4,12 @@
 //! and executed SQL (`run_results`); `stamp` gives them their shared
 //! `generated_at` and invocation id.
 
-pub mod catalog;
-pub mod compiled;
-pub mod lineage;
-pub mod manifest;
-pub mod run_results;
-pub mod stamp;
+pub(crate) mod catalog;
+pub(crate) mod compiled;
+pub(crate) mod lineage;
+pub(crate) mod manifest;
+pub(crate) mod run_results;
+pub(crate) mod stamp;
 
 use fusion_frontend::Project;
 use fusion_ir::schema::RelationSchema;

@@ -10,7 +10,7 @@ use fusion_ir::graph::NodeKind;
 use std::time::Instant;
 
 /// Writes `target/run_results.json` and the executed SQL under `target/run/`.
-pub fn write_run_results(
+pub(crate) fn write_run_results(
     project: &Project,
     kind: RunKind,
     results: &[NodeResult],

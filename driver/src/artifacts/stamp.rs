@@ -3,7 +3,7 @@
 
 /// The `generated_at` timestamp (UTC, RFC 3339) and an invocation id
 /// (UUID-shaped, from the clock and the process id) of this run.
-pub fn run_stamp() -> (String, String) {
+pub(crate) fn run_stamp() -> (String, String) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();

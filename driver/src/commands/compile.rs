@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::time::Instant;
 
 /// `fusionc compile`: also parse and analyse the SQL, write the artifacts.
-pub fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
+pub(crate) fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32 {
     let started = Instant::now();
     let session = match load_session(&arguments.project, output) {
         Ok(session) => session,

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 /// `fusionc lineage`: analyses the whole project, computes its lineage and
 /// prints the part around the target.
-pub fn lineage(arguments: &LineageArgs, output: &mut Output<'_>) -> i32 {
+pub(crate) fn lineage(arguments: &LineageArgs, output: &mut Output<'_>) -> i32 {
     let session = match load_session(&arguments.project, output) {
         Ok(session) => session,
         Err(code) => return code,

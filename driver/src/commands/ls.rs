@@ -5,7 +5,7 @@ use crate::session::{exit_code_for, load_session, report_diagnostics, select_nod
 use fusion_ir::graph::{NodeId, NodeKind};
 
 /// `fusionc ls`: the selected nodes, one per line.
-pub fn list(arguments: &ListArgs, output: &mut Output<'_>) -> i32 {
+pub(crate) fn list(arguments: &ListArgs, output: &mut Output<'_>) -> i32 {
     let session = match load_session(&arguments.selection.project, output) {
         Ok(session) => session,
         Err(code) => return code,

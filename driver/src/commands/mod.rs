@@ -2,11 +2,11 @@
 //! `crate::session`, does its work, reports diagnostics and returns the
 //! exit code; `crate::run_command_line` dispatches to them.
 
-pub mod compile;
-pub mod deps;
-pub mod lineage;
-pub mod ls;
-pub mod parse;
-pub mod run;
-pub mod show;
-pub mod sql;
+pub(crate) mod compile;
+pub(crate) mod deps;
+pub(crate) mod lineage;
+pub(crate) mod ls;
+pub(crate) mod parse;
+pub(crate) mod run;
+pub(crate) mod show;
+pub(crate) mod sql;

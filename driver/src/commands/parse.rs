@@ -8,7 +8,7 @@ use crate::session::{
 use std::time::Instant;
 
 /// `fusionc parse`: load, render, build the graph.
-pub fn parse(arguments: &ProjectArgs, output: &mut Output<'_>) -> i32 {
+pub(crate) fn parse(arguments: &ProjectArgs, output: &mut Output<'_>) -> i32 {
     let started = Instant::now();
     let session = match load_session(arguments, output) {
         Ok(session) => session,

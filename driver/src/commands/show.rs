@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 /// `fusionc show`: renders the selected model (or `--inline` SQL), runs it
 /// with a row limit and prints the rows.
-pub fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
+pub(crate) fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
     let log_format = arguments.selection.project.log_format;
     let session = match load_session(&arguments.selection.project, output) {
         Ok(session) => session,

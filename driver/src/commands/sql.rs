@@ -83,7 +83,7 @@ fn write_plain_diagnostics(input: &SqlInput, diagnostics: &[Diagnostic], output:
 }
 
 /// `fusionc sql parse`: exit 0 when the text parses without errors.
-pub fn parse(arguments: &SqlInputArgs, output: &mut Output<'_>) -> i32 {
+pub(crate) fn parse(arguments: &SqlInputArgs, output: &mut Output<'_>) -> i32 {
     let input = match read_input(arguments, output) {
         Ok(input) => input,
         Err(code) => return code,
@@ -186,7 +186,7 @@ fn read_catalog(path: &Path, dialect: &dyn Dialect) -> Result<Catalog, String> {
 
 /// `fusionc sql check`: parse, bind and type check every statement; exit 0
 /// when nothing is an error.
-pub fn check(arguments: &SqlCheckArgs, output: &mut Output<'_>) -> i32 {
+pub(crate) fn check(arguments: &SqlCheckArgs, output: &mut Output<'_>) -> i32 {
     let input = match read_input(&arguments.input, output) {
         Ok(input) => input,
         Err(code) => return code,
@@ -277,7 +277,7 @@ pub fn check(arguments: &SqlCheckArgs, output: &mut Output<'_>) -> i32 {
 /// `fusionc sql lineage`: for each output column of each query, the table
 /// columns it reads and how (copy, rename, transform, aggregate, window,
 /// filter, join_key).
-pub fn lineage(arguments: &SqlCheckArgs, output: &mut Output<'_>) -> i32 {
+pub(crate) fn lineage(arguments: &SqlCheckArgs, output: &mut Output<'_>) -> i32 {
     let input = match read_input(&arguments.input, output) {
         Ok(input) => input,
         Err(code) => return code,

@@ -17,10 +17,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// A file id that no source file has: diagnostics of just-in-time SQL point
 /// here until the main thread registers the text (see `report`).
-pub const JIT_FILE: FileId = FileId(u32::MAX);
+pub(crate) const JIT_FILE: FileId = FileId(u32::MAX);
 
 /// The relation a node builds (or a source names).
-pub fn relation_of(details: &NodeDetails) -> RelationRef {
+pub(crate) fn relation_of(details: &NodeDetails) -> RelationRef {
     let identifier = match &details.source {
         Some(source) => source.identifier.clone(),
         None => details.alias.clone(),
@@ -34,12 +34,12 @@ pub fn relation_of(details: &NodeDetails) -> RelationRef {
 
 /// Whether a node is rebuilt from scratch: `--full-refresh`, unless the
 /// node's `full_refresh` config says otherwise.
-pub fn full_refresh_of(details: &NodeDetails, flag: bool) -> bool {
+pub(crate) fn full_refresh_of(details: &NodeDetails, flag: bool) -> bool {
     details.config.full_refresh().unwrap_or(flag)
 }
 
 /// The node whose template or rendered SQL a file holds.
-pub fn nodes_by_file(project: &Project) -> FxHashMap<FileId, NodeId> {
+pub(crate) fn nodes_by_file(project: &Project) -> FxHashMap<FileId, NodeId> {
     let mut map = FxHashMap::default();
     for (index, details) in project.nodes.iter().enumerate() {
         let id = NodeId(index as u32);
@@ -63,19 +63,19 @@ pub fn nodes_by_file(project: &Project) -> FxHashMap<FileId, NodeId> {
 /// A worker's connection, shared between the worker (which builds nodes
 /// through it) and the run-time Jinja of the node it prepares (which
 /// queries the warehouse through it as a [`Warehouse`]).
-pub struct SharedConnection {
+pub(crate) struct SharedConnection {
     connection: Mutex<Box<dyn Connection>>,
 }
 
 impl SharedConnection {
-    pub fn new(connection: Box<dyn Connection>) -> Arc<SharedConnection> {
+    pub(crate) fn new(connection: Box<dyn Connection>) -> Arc<SharedConnection> {
         Arc::new(SharedConnection {
             connection: Mutex::new(connection),
         })
     }
 
     /// The connection, for one statement or one node's build.
-    pub fn lock(&self) -> MutexGuard<'_, Box<dyn Connection>> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Box<dyn Connection>> {
         self.connection
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
@@ -107,7 +107,7 @@ impl Warehouse for SharedConnection {
 }
 
 /// What the worker decided to send for a node, before it runs.
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub build: Build,
     pub pre_hooks: Vec<String>,
     pub post_hooks: Vec<String>,
@@ -118,7 +118,7 @@ pub struct Prepared {
 }
 
 /// A failure before the warehouse was asked to build anything.
-pub struct PrepareFailure {
+pub(crate) struct PrepareFailure {
     pub message: String,
     pub diagnostics: Vec<Diagnostic>,
     pub jit_sql: Option<(String, SourceMap)>,
@@ -133,7 +133,7 @@ fn string_config(details: &NodeDetails, key: &str) -> Option<String> {
 
 /// Renders (just in time when needed), analyses (when the mode says so) and
 /// turns the node into a [`Build`].
-pub fn prepare(
+pub(crate) fn prepare(
     context: &RunContext<'_>,
     shared: &Arc<SharedConnection>,
     id: NodeId,

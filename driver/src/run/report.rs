@@ -17,7 +17,7 @@ use std::time::Instant;
 
 /// The status of one node, in dbt's words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Success,
     Error,
     Skipped,
@@ -28,12 +28,12 @@ pub enum Status {
 
 impl Status {
     /// Whether the node's children may run after it.
-    pub fn lets_children_run(self) -> bool {
+    pub(crate) fn lets_children_run(self) -> bool {
         matches!(self, Status::Success | Status::Pass | Status::Warn)
     }
 
     /// The status as `run_results.json` spells it.
-    pub fn json(self) -> &'static str {
+    pub(crate) fn json(self) -> &'static str {
         match self {
             Status::Success => "success",
             Status::Error => "error",
@@ -47,7 +47,7 @@ impl Status {
 
 /// The outcome of one node.
 #[derive(Clone, Debug)]
-pub struct NodeResult {
+pub(crate) struct NodeResult {
     pub id: NodeId,
     /// Its `N` in `N of M`.
     pub label: usize,
@@ -67,7 +67,7 @@ pub struct NodeResult {
 }
 
 impl NodeResult {
-    pub fn new(id: NodeId, label: usize, worker: usize, started_at: String) -> NodeResult {
+    pub(crate) fn new(id: NodeId, label: usize, worker: usize, started_at: String) -> NodeResult {
         NodeResult {
             id,
             label,
@@ -85,14 +85,14 @@ impl NodeResult {
         }
     }
 
-    pub fn skipped(id: NodeId, label: usize, message: String) -> NodeResult {
+    pub(crate) fn skipped(id: NodeId, label: usize, message: String) -> NodeResult {
         let mut result = NodeResult::new(id, label, 0, crate::artifacts::stamp::run_stamp().0);
         result.status = Status::Skipped;
         result.message = message;
         result
     }
 
-    pub fn finish(mut self, started: Instant) -> NodeResult {
+    pub(crate) fn finish(mut self, started: Instant) -> NodeResult {
         self.elapsed = started.elapsed().as_secs_f64();
         self.completed_at = crate::artifacts::stamp::run_stamp().0;
         self
@@ -100,7 +100,7 @@ impl NodeResult {
 }
 
 /// The run's console: lines, progress bar, summary.
-pub struct RunReport {
+pub(crate) struct RunReport {
     total: usize,
     bar: Option<ProgressBar>,
     terminal: bool,
@@ -133,7 +133,7 @@ fn padded(text: &str, status: &str) -> String {
 }
 
 impl RunReport {
-    pub fn new(terminal: bool) -> RunReport {
+    pub(crate) fn new(terminal: bool) -> RunReport {
         RunReport {
             total: 0,
             bar: None,
@@ -144,7 +144,7 @@ impl RunReport {
     }
 
     /// dbt's first line of a run, before any hook.
-    pub fn concurrency(&self, threads: usize, target: &str, output: &mut Output<'_>) {
+    pub(crate) fn concurrency(&self, threads: usize, target: &str, output: &mut Output<'_>) {
         let _ = writeln!(
             output.stdout,
             "Concurrency: {threads} thread{} (target='{target}')",
@@ -152,7 +152,7 @@ impl RunReport {
         );
     }
 
-    pub fn start(&mut self, total: usize, output: &mut Output<'_>) {
+    pub(crate) fn start(&mut self, total: usize, output: &mut Output<'_>) {
         self.total = total;
         let _ = writeln!(
             output.stdout,
@@ -182,7 +182,7 @@ impl RunReport {
         }
     }
 
-    pub fn node_started(
+    pub(crate) fn node_started(
         &mut self,
         project: &Project,
         index: usize,
@@ -198,7 +198,7 @@ impl RunReport {
         self.line(padded(&text, "RUN"), output);
     }
 
-    pub fn node_finished(
+    pub(crate) fn node_finished(
         &mut self,
         project: &Project,
         result: &NodeResult,
@@ -272,7 +272,7 @@ impl RunReport {
     }
 
     /// Whether the command failed: an error, a failing test, a failed hook.
-    pub fn failed(&self, results: &[NodeResult]) -> bool {
+    pub(crate) fn failed(&self, results: &[NodeResult]) -> bool {
         !self.hook_errors.is_empty()
             || results.iter().any(|result| {
                 matches!(
@@ -282,7 +282,7 @@ impl RunReport {
             })
     }
 
-    pub fn print_summary(
+    pub(crate) fn print_summary(
         &mut self,
         project: &Project,
         results: &[NodeResult],
@@ -411,7 +411,7 @@ fn line_span(text: &str, line: usize) -> Option<Span> {
 /// Prints the diagnostics of failed nodes: the warehouse's message located
 /// in the model file where the warehouse says (`LINE n`), and the findings
 /// of just-in-time analysis. Just-in-time SQL is registered as a file first.
-pub fn report_node_diagnostics(
+pub(crate) fn report_node_diagnostics(
     load: &mut LoadResult,
     results: &[NodeResult],
     format: LogFormat,

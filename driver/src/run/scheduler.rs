@@ -103,7 +103,7 @@ enum Message {
 
 /// Runs every planned node; returns their results in completion order
 /// (skipped nodes included, ephemeral models left out).
-pub fn run_nodes(
+pub(super) fn run_nodes(
     context: &RunContext<'_>,
     selected: &[bool],
     broken: &[Option<Diagnostic>],
@@ -240,7 +240,10 @@ pub fn run_nodes(
 }
 
 /// Marks everything downstream of a failed node as skipped, in DAG order.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the scheduler's loop state, borrowed piecewise so the loop keeps the rest"
+)]
 fn skip_downstream(
     context: &RunContext<'_>,
     failed: usize,

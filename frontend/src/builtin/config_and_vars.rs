@@ -49,7 +49,7 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
 
 /// The `flags` of a compile, as templates read them. Built once: every
 /// render reads the same value, and cloning it shares it.
-pub fn compile_flags() -> Value {
+pub(crate) fn compile_flags() -> Value {
     static FLAGS: OnceLock<Value> = OnceLock::new();
     FLAGS
         .get_or_init(|| to_value(serde_json::json!({ "FULL_REFRESH": false, "WHICH": "compile" })))

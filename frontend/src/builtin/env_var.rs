@@ -8,7 +8,7 @@ use minijinja::{Error, ErrorKind, Value};
 
 /// `env_var(name, default=None)`: the process environment, or the default;
 /// FC0005 when unset without a default.
-pub fn env_var_function(name: String, default: Option<Value>) -> Result<Value, Error> {
+pub(crate) fn env_var_function(name: String, default: Option<Value>) -> Result<Value, Error> {
     match std::env::var(&name) {
         Ok(value) => Ok(Value::from(value)),
         Err(_) => match default {

@@ -22,10 +22,10 @@ use minijinja::Environment;
 use std::sync::Arc;
 
 /// The built-in macro file, compiled into the binary.
-pub const DBT_MACROS: &str = include_str!("dbt_macros.sql");
+pub(crate) const DBT_MACROS: &str = include_str!("dbt_macros.sql");
 
 /// The name diagnostics and the manifest give the built-in macro file.
-pub const DBT_MACROS_PATH: &str = "<fusionc>/dbt_macros.sql";
+pub(crate) const DBT_MACROS_PATH: &str = "<fusionc>/dbt_macros.sql";
 
 /// Registers dbt's globals in `environment`: the project's macros and
 /// packages first, then the built-ins, so that a built-in wins over a macro

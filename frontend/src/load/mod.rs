@@ -46,7 +46,7 @@ pub(super) struct LoadContext {
     pub(super) adapter_naming: &'static dyn AdapterNaming,
 }
 
-pub fn load(options: &LoadOptions) -> LoadResult {
+pub(crate) fn load(options: &LoadOptions) -> LoadResult {
     let mut files = SourceFiles::default();
     let mut diagnostics = Vec::new();
     let mut timer = PhaseTimer::new();

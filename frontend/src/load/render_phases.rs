@@ -3,8 +3,8 @@
 use super::naming::{naming_inputs, Named, RelationNaming};
 use super::templates::{unique_id_of, TemplateNode};
 use super::LoadContext;
-use crate::config::NodeConfig;
 use crate::builtin::config_and_vars::compile_flags;
+use crate::config::NodeConfig;
 use crate::relation::RelationParts;
 use crate::render::{compile_node_template, render_template, RenderInput, RenderOutput};
 use crate::render_state::{NodeRenderState, Recorded, RenderShared};

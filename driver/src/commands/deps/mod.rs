@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 
 /// Runs `fusionc deps`; returns the exit code (2 for any package problem:
 /// they are configuration problems).
-pub fn deps(arguments: &DepsArgs, output: &mut Output<'_>) -> i32 {
+pub(crate) fn deps(arguments: &DepsArgs, output: &mut Output<'_>) -> i32 {
     let downloads = std::env::temp_dir().join(format!(
         "fusionc-deps-{}-{}",
         std::process::id(),
