@@ -110,5 +110,8 @@ grep -v '^\s*#' "$here/projects.txt" | while read -r project adapter name revisi
         mv "$staging" "$folder/dbt_packages/$installed"
         echo "   $installed <- $package_name@$package_revision"
     done
+    # A package checked out as the root project may name no profile; dbt then needs --profile.
+    # Name the one written below instead, so both tools run the project as it is otherwise.
+    grep -q '^profile:' "$folder/dbt_project.yml" || printf '\nprofile: default\n' >> "$folder/dbt_project.yml"
     profile_for "$adapter" "$project" "$folder"
 done
