@@ -8,10 +8,11 @@ use fusion_dialects::signature::user_functions::{
     UserFunctionDeclaration, UserFunctions, WithUserFunctions,
 };
 use fusion_dialects::{Dialect, Parsed};
-use fusion_frontend::config::{ephemeral_cte_name, Materialization};
+use fusion_frontend::config::Materialization;
 use fusion_frontend::{NodeDetails, Project};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::graph::ephemeral_cte_name;
 use fusion_ir::graph::{NodeId, NodeKind};
 use fusion_ir::name::Name;
 use fusion_ir::query::{

@@ -4,15 +4,6 @@
 
 use serde_json::{Map, Value};
 
-/// The prefix of the CTE an ephemeral model is inlined as in each node that
-/// reads it (`__dbt__cte__<name>`), as dbt names it.
-pub const EPHEMERAL_CTE_PREFIX: &str = "__dbt__cte__";
-
-/// The name of the CTE an ephemeral model is inlined as.
-pub fn ephemeral_cte_name(model_name: &str) -> String {
-    format!("{EPHEMERAL_CTE_PREFIX}{model_name}")
-}
-
 /// How a node is built in the warehouse: dbt's `materialized` config.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Materialization<'config> {

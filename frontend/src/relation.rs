@@ -26,7 +26,7 @@ impl RelationParts {
         RelationParts {
             database: None,
             schema: None,
-            identifier: crate::config::ephemeral_cte_name(model_name),
+            identifier: fusion_ir::graph::ephemeral_cte_name(model_name),
             ephemeral_cte: true,
         }
     }

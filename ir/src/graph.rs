@@ -23,6 +23,16 @@ impl NodeId {
     }
 }
 
+/// The prefix of the CTE an ephemeral model is inlined as in each node that
+/// reads it (`__dbt__cte__<name>`), as dbt names it. The frontend names the
+/// CTE, the driver writes it, and lineage reads through it.
+pub const EPHEMERAL_CTE_PREFIX: &str = "__dbt__cte__";
+
+/// The name of the CTE an ephemeral model is inlined as.
+pub fn ephemeral_cte_name(model_name: &str) -> String {
+    format!("{EPHEMERAL_CTE_PREFIX}{model_name}")
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 /// What kind of dbt resource a node is.
 #[serde(rename_all = "snake_case")]

@@ -78,7 +78,7 @@ pub(crate) fn compiled_sql_of<'a>(
                 .to_string();
             Some(format!(
                 "{} as (\n{}\n)",
-                fusion_frontend::config::ephemeral_cte_name(&details.name),
+                fusion_ir::graph::ephemeral_cte_name(&details.name),
                 sql
             ))
         })

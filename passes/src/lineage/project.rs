@@ -240,7 +240,7 @@ fn parent_reading(
             || relation
                 .identifier
                 .as_str()
-                .strip_prefix("__dbt__cte__")
+                .strip_prefix(fusion_ir::graph::EPHEMERAL_CTE_PREFIX)
                 .is_some_and(|name| name.eq_ignore_ascii_case(node.name.as_str()))
     })
 }
