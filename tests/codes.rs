@@ -28,7 +28,7 @@
 //! description rather than a literal input).
 
 use fusion_ir::codes::Code;
-use fusionc_tests::{copy_tree, repository_root};
+use fusionc_tests::{copy_tree, git, repository_root};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -187,27 +187,6 @@ struct FixtureOutcome {
     produced: BTreeSet<String>,
     /// The last command's output, for failure messages.
     transcript: String,
-}
-
-/// Runs git in `folder` as a fixture's author, at a fixed date.
-fn git(folder: &Path, arguments: &[&str]) {
-    let output = std::process::Command::new("git")
-        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
-        .args(arguments)
-        .current_dir(folder)
-        .env("GIT_AUTHOR_NAME", "fusionc tests")
-        .env("GIT_AUTHOR_EMAIL", "tests@fusionc.invalid")
-        .env("GIT_COMMITTER_NAME", "fusionc tests")
-        .env("GIT_COMMITTER_EMAIL", "tests@fusionc.invalid")
-        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {arguments:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 fn run_fixture(code: Code, fixture: &Path) -> FixtureOutcome {

@@ -15,31 +15,9 @@
 //! `advance <repo> <branch>` adds a commit to a branch; `copy <from> <to>`
 //! copies a file of the workspace; lines starting with `#` are comments.
 
-use fusionc_tests::{copy_tree, regex_escape, repository_root, run_cli, sub_folders};
+use fusionc_tests::{copy_tree, git, regex_escape, repository_root, run_cli, sub_folders};
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
-
-fn git(folder: &Path, arguments: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
-        .args(arguments)
-        .current_dir(folder)
-        .env("GIT_AUTHOR_NAME", "fusionc tests")
-        .env("GIT_AUTHOR_EMAIL", "tests@fusionc.invalid")
-        .env("GIT_COMMITTER_NAME", "fusionc tests")
-        .env("GIT_COMMITTER_EMAIL", "tests@fusionc.invalid")
-        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {arguments:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 /// Creates every repository of `tests/deps/repos/` under `destination`.
 fn create_repositories(destination: &Path) {

@@ -49,6 +49,30 @@ pub fn run_cli<S: AsRef<str>>(arguments: &[S]) -> CliRun {
 /// beside the repository: then the caller's checks are skipped with a
 /// notice saying what (`skipped`), except under CI (`CI` set), where a
 /// missing corpus fails the test.
+/// Runs git in `folder` as the fixtures' author, at a fixed date, so that the
+/// repositories tests build have the same commit ids on every machine; returns
+/// its standard output and fails the test when git fails.
+pub fn git(folder: &Path, arguments: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+        .args(arguments)
+        .current_dir(folder)
+        .env("GIT_AUTHOR_NAME", "fusionc tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@fusionc.invalid")
+        .env("GIT_COMMITTER_NAME", "fusionc tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@fusionc.invalid")
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {arguments:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 pub fn corpus_dir(skipped: &str) -> Option<PathBuf> {
     let dir = repository_root().join("../shared/corpus");
     if dir.is_dir() {
