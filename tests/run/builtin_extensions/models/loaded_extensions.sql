@@ -1,0 +1,3 @@
+select extension_name
+from duckdb_extensions()
+where loaded and extension_name in ('icu', 'json', 'parquet')
