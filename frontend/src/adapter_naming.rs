@@ -1,7 +1,7 @@
 //! What the frontend needs to know of the target's adapter: the trait the driver implements per adapter, so the frontend names no warehouse.
 //!
 //! The frontend reads a profile whose `type` names the adapter; the driver,
-//! which knows the adapters, passes [`LoadOptions::adapter_naming`](crate::LoadOptions)
+//! which knows the adapters, passes [`LoadOptions::adapter_naming`](crate::options::LoadOptions)
 //! to find the [`AdapterNaming`] of that type. Adding an adapter touches
 //! no frontend code.
 

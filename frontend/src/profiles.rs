@@ -1,9 +1,9 @@
 //! `profiles.yml`: finding it (`--profiles-dir`, the project folder, then
 //! `~/.dbt`), choosing the profile and target, and the [`Target`] templates see.
 
+use crate::options::LoadOptions;
 use crate::project_file::render_strings_in;
 use crate::yaml::{describe_kind, parse_yaml};
-use crate::LoadOptions;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::span::{SourceFiles, Span};

@@ -8,9 +8,9 @@
 //! built-ins live in other modules (so other codegen units), and these were
 //! inlined into them when everything was in one file.
 
+use crate::project::{RefCall, SourceCall};
 use crate::relation::RelationParts;
 use crate::runtime::RunTime;
-use crate::{RefCall, SourceCall};
 use minijinja::value::{Object, ObjectRepr};
 use minijinja::{State, Value};
 use rustc_hash::FxHashMap;

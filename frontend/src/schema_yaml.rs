@@ -3,11 +3,38 @@
 //! Unknown keys are accepted; wrong shapes become FC0003 diagnostics.
 
 use crate::yaml::{describe_kind, field, find_key_span};
-use crate::ColumnInfo;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::span::{FileId, Span};
 use serde_json::{Map, Value};
+
+/// A column declared in YAML.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ColumnInfo {
+    pub name: String,
+    /// The type as written in YAML; the dialect converts it.
+    pub data_type: Option<String>,
+    pub description: String,
+    /// Unique ids of the docs blocks the description calls with `doc()`.
+    pub doc_blocks: Vec<String>,
+    /// The test names declared on the column (`not_null`, `unique`, ...).
+    pub tests: Vec<String>,
+    pub constraints: Vec<serde_json::Value>,
+    pub meta: serde_json::Map<String, serde_json::Value>,
+    /// Where the column is declared: its `name` in the YAML file.
+    pub location: Option<fusion_ir::span::FileSpan>,
+}
+
+/// A user-defined function declared under `functions:` in a schema YAML
+/// file, in the signature language of the dialect catalogs: either a whole
+/// signature (`"clean_phone(raw varchar) -> varchar"`) or a name and a
+/// signature (`{name: clean_phone, signature: "(raw varchar) -> varchar"}`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionDeclaration {
+    pub name: Option<String>,
+    pub signature: String,
+    pub location: fusion_ir::span::FileSpan,
+}
 
 /// A generic test as declared in YAML.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,7 +101,7 @@ pub struct SourceDecl {
 /// Everything one schema file declares.
 #[derive(Clone, Debug, Default)]
 pub struct SchemaFile {
-    pub functions: Vec<crate::FunctionDeclaration>,
+    pub functions: Vec<FunctionDeclaration>,
     pub models: Vec<NodePatch>,
     pub seeds: Vec<NodePatch>,
     pub snapshots: Vec<NodePatch>,
@@ -198,7 +225,7 @@ pub fn read_schema_file(
             Some(start) => Span::from_range(start..start + located.len()),
             None => find_key_span(text, "functions", 0),
         };
-        schema_file.functions.push(crate::FunctionDeclaration {
+        schema_file.functions.push(FunctionDeclaration {
             name,
             signature,
             location: fusion_ir::span::FileSpan::new(file, span),

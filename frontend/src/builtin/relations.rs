@@ -1,9 +1,9 @@
 //! `ref()` and `source()`: the relation a template reads, recorded as a
 //! dependency of the node being rendered.
 
+use crate::project::{RefCall, SourceCall};
 use crate::relation::{RelationObject, RelationParts};
 use crate::render_state::{node_state, RenderShared};
-use crate::{RefCall, SourceCall};
 use minijinja::value::{Kwargs, Rest};
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 use std::sync::Arc;

@@ -5,6 +5,7 @@ use super::jinja_errors::{jinja_diagnostic, JinjaContext};
 use super::LoadContext;
 use crate::checksum::generic_test_hash;
 use crate::config::{project_tree_configs, Materialization, NodeConfig};
+use crate::project::{NodeDetails, RefCall, Rendered, SourceCall, TestDetails};
 use crate::project_file::ProjectSettings;
 use crate::relation::RelationParts;
 use crate::render_state::RenderShared;
@@ -13,7 +14,6 @@ use crate::source_map::LazySourceMap;
 use crate::tests_generic::{
     referenced_model_name, referenced_source, test_node_name, test_short_name, test_sql,
 };
-use crate::{NodeDetails, RefCall, Rendered, SourceCall, TestDetails};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::{closest_name, Diagnostic};
 use fusion_ir::graph::{Dependency, Node, NodeId, NodeKind};

@@ -2,10 +2,10 @@
 
 use super::files::{discover, read_file, FoundFile};
 use super::LoadContext;
+use crate::project::MacroInfo;
 use crate::render::{prepare_macro_file, ScannedMacro};
 use crate::render_state::MacroEntry;
 use crate::yaml::parse_yaml;
-use crate::MacroInfo;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::span::{FileId, SourceFiles};

@@ -21,9 +21,10 @@ mod sources;
 mod templates;
 
 use crate::adapter_naming::AdapterNaming;
+use crate::options::LoadOptions;
 use crate::profiles::Target;
+use crate::project::{LoadResult, Project};
 use crate::project_file::ProjectSettings;
-use crate::{LoadOptions, LoadResult, Project};
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::span::{FileId, SourceFiles};
 use serde_json::{Map, Value};

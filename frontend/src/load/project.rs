@@ -2,10 +2,10 @@
 
 use super::files::{read_file, FoundFile};
 use super::LoadContext;
+use crate::options::LoadOptions;
 use crate::profiles::load_target;
 use crate::project_file::{render_strings_in, ProjectSettings};
 use crate::yaml::parse_yaml;
-use crate::LoadOptions;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::span::{FileId, SourceFiles, Span};

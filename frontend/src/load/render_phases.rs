@@ -5,10 +5,10 @@ use super::templates::{unique_id_of, TemplateNode};
 use super::LoadContext;
 use crate::builtin::config_and_vars::compile_flags;
 use crate::config::NodeConfig;
+use crate::project::MacroInfo;
 use crate::relation::RelationParts;
 use crate::render::{compile_node_template, render_template, RenderInput, RenderOutput};
 use crate::render_state::{NodeRenderState, Recorded, RenderShared};
-use crate::MacroInfo;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 

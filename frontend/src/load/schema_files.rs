@@ -3,9 +3,9 @@
 use super::files::{discover, read_text, register_file, unreadable, FoundFile};
 use super::LoadContext;
 use crate::docs::{docs_blocks, resolve_description, DocBlock};
+use crate::schema_yaml::FunctionDeclaration;
 use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl};
 use crate::yaml::parse_yaml;
-use crate::FunctionDeclaration;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::span::{FileId, SourceFiles, Span};
@@ -263,7 +263,7 @@ fn resolve_docs_in(
 /// [`resolve_docs_in`] for the columns of one entry: each diagnostic at the
 /// column's name, or at the entry's when the column has no location.
 fn resolve_columns(
-    columns: &mut [crate::ColumnInfo],
+    columns: &mut [crate::schema_yaml::ColumnInfo],
     file: FileId,
     entry_span: Span,
     resolve: &mut impl FnMut(&mut String, FileId, Span) -> Vec<String>,

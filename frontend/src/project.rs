@@ -1,0 +1,191 @@
+//! The project as loaded: the options of a load, its result, and every node's details
+//! (configs, rendered SQL, columns, tests, macros) beside the project graph.
+
+use crate::config::NodeConfig;
+use crate::profiles::Target;
+use crate::project_file::ProjectSettings;
+use crate::schema_yaml::{ColumnInfo, FunctionDeclaration};
+use crate::source_map::LazySourceMap;
+use crate::{docs, runtime};
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::graph::{NodeId, NodeKind, ProjectGraph};
+use fusion_ir::span::{FileId, SourceFiles};
+use fusion_ir::types::SqlType;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The outcome of a load: the project when its files could be read at all,
+/// every source text that diagnostics point into, and the diagnostics.
+#[derive(Debug, Default)]
+pub struct LoadResult {
+    pub project: Option<Project>,
+    pub files: SourceFiles,
+    pub diagnostics: Vec<Diagnostic>,
+    /// How long each phase of loading took, in order (for `--timings`).
+    pub phase_timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// A loaded dbt project.
+#[derive(Debug)]
+pub struct Project {
+    pub name: String,
+    pub root_dir: PathBuf,
+    pub settings: ProjectSettings,
+    pub target: Target,
+    /// Variables as templates see them: project vars (global, then scoped to
+    /// this project), overridden by `--vars`.
+    pub vars: serde_json::Map<String, serde_json::Value>,
+    pub graph: ProjectGraph,
+    /// User-defined functions the project declares in YAML.
+    pub functions: Vec<FunctionDeclaration>,
+    /// Per graph node details, indexed by [`NodeId`] (parallel to `graph.nodes`).
+    pub nodes: Vec<NodeDetails>,
+    pub macros: Vec<MacroInfo>,
+    /// The docs blocks of the project's `.md` files, in file order.
+    pub docs: Vec<docs::DocBlock>,
+    /// The environment the project was rendered with, for run-time renders
+    /// (see [`runtime`]).
+    pub renderer: Option<Arc<runtime::Renderer>>,
+}
+
+impl Project {
+    pub fn details(&self, id: NodeId) -> &NodeDetails {
+        &self.nodes[id.index()]
+    }
+
+    /// The node with this unique id.
+    pub fn find_by_unique_id(&self, unique_id: &str) -> Option<NodeId> {
+        self.nodes
+            .iter()
+            .position(|node| node.unique_id == unique_id)
+            .map(|index| NodeId(index as u32))
+    }
+}
+
+/// Everything dbt knows about one node that the IR graph does not hold.
+#[derive(Clone, Debug)]
+pub struct NodeDetails {
+    pub kind: NodeKind,
+    pub name: String,
+    pub unique_id: String,
+    pub package_name: String,
+    /// dbt's fully qualified name: project, folders, name.
+    pub fqn: Vec<String>,
+    /// Path from the project root (`models/staging/stg_orders.sql`), or the
+    /// YAML file for sources and generic tests.
+    pub original_file_path: String,
+    /// Path relative to its resource folder (`staging/stg_orders.sql`).
+    pub path: String,
+    /// The template (or YAML, or CSV) file in [`LoadResult::files`].
+    pub file: Option<FileId>,
+    pub raw_code: Arc<str>,
+    /// For a snapshot, where its block's body lies in `raw_code` (the
+    /// snapshot file with all but the body blanked).
+    pub raw_code_body: Option<std::ops::Range<usize>>,
+    /// sha256 of the raw file, hex.
+    pub checksum: String,
+    pub config: NodeConfig,
+    pub description: String,
+    /// Unique ids of the docs blocks the description calls with `doc()`.
+    pub doc_blocks: Vec<String>,
+    /// The YAML file that documents the node, when one does.
+    pub patch_path: Option<String>,
+    pub columns: Vec<ColumnInfo>,
+    /// `ref()` calls made while rendering, in call order, without repeats.
+    pub refs: Vec<RefCall>,
+    /// `source()` calls made while rendering, in call order, without repeats.
+    pub sources: Vec<SourceCall>,
+    /// Unique ids of the project macros called while rendering.
+    pub macros_called: Vec<String>,
+    /// The rendered SQL, when rendering succeeded.
+    pub rendered: Option<Rendered>,
+    /// True when rendering called `run_query`, `statement` or another macro
+    /// that reads the warehouse: its compile-time SQL is a guess and the
+    /// driver renders it again just in time.
+    pub introspective: bool,
+    pub database: Option<String>,
+    pub schema: Option<String>,
+    /// The relation's identifier (the alias for models and seeds).
+    pub alias: String,
+    /// Seeds: column names and types (inferred or from `column_types`).
+    pub seed_columns: Vec<SeedColumn>,
+    /// Sources: the source-specific fields.
+    pub source: Option<SourceDetails>,
+    /// Generic tests: which test, on what.
+    pub test: Option<TestDetails>,
+}
+
+/// A rendered node.
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    pub sql: Arc<str>,
+    /// The rendered text in [`LoadResult::files`], registered with the path
+    /// `target/compiled/<project>/<path>`.
+    pub file: FileId,
+    pub source_map: LazySourceMap,
+}
+
+/// One `ref()` call.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RefCall {
+    pub package: Option<String>,
+    pub name: String,
+    pub version: Option<String>,
+}
+
+/// One `source()` call.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SourceCall {
+    pub source_name: String,
+    pub table_name: String,
+}
+
+/// A seed column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeedColumn {
+    pub name: String,
+    pub sql_type: SqlType,
+    /// The type as the adapter spells it, or as `column_types` wrote it.
+    pub type_name: String,
+}
+
+/// The fields of a source table node.
+#[derive(Clone, Debug, Default)]
+pub struct SourceDetails {
+    pub source_name: String,
+    pub table_name: String,
+    pub identifier: String,
+    pub loader: String,
+    pub source_description: String,
+}
+
+/// The fields of a generic test node.
+#[derive(Clone, Debug)]
+pub struct TestDetails {
+    /// `not_null`, `unique`, `accepted_values`, `relationships`, or another name.
+    pub test_name: String,
+    /// The namespace when written `dbt_utils.expression_is_true`.
+    pub namespace: Option<String>,
+    pub column_name: Option<String>,
+    /// The node the test is attached to.
+    pub attached_node: Option<NodeId>,
+    /// The test's arguments (besides `column_name` and `model`).
+    pub kwargs: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A project macro.
+#[derive(Clone, Debug)]
+pub struct MacroInfo {
+    pub name: String,
+    /// `macro.<project>.<name>`.
+    pub unique_id: String,
+    pub package_name: String,
+    /// Path from the project root.
+    pub original_file_path: String,
+    /// Path relative to its macro folder.
+    pub path: String,
+    pub file: FileId,
+    /// The macro's own text, `{% macro %}` to `{% endmacro %}`.
+    pub macro_sql: String,
+    pub arguments: Vec<String>,
+}
