@@ -53,3 +53,16 @@ pub(crate) fn error_message(error: &Error) -> String {
 pub(crate) fn to_value<T: serde::Serialize>(value: T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
+
+/// dbt's type-marking filters as its text renderer defines them: `as_bool`,
+/// `as_number`, `as_native` and `as_text` return their value unchanged (only
+/// dbt's native renderer of YAML values turns the marked text into a boolean
+/// or a number), and `is_list` says whether a value is a list.
+pub(crate) fn register_type_marker_filters(environment: &mut minijinja::Environment<'static>) {
+    for name in ["as_bool", "as_number", "as_native", "as_text"] {
+        environment.add_filter(name, |value: minijinja::Value| value);
+    }
+    environment.add_filter("is_list", |value: minijinja::Value| {
+        value.kind() == minijinja::value::ValueKind::Seq
+    });
+}

@@ -221,8 +221,17 @@ pub fn render_config_string(
     if !text.contains('{') {
         return Ok(text.to_string());
     }
+    let context = minijinja::context! { __vars => to_value(vars) };
+    config_environment()
+        .render_str(text, context)
+        .map_err(|error| config_render_error(text, &error))
+}
+
+/// The Jinja environment of configuration files: `env_var`, `var`, `return`
+/// and dbt's type-marking filters.
+fn config_environment() -> &'static minijinja::Environment<'static> {
     static ENVIRONMENT: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
-    let environment = ENVIRONMENT.get_or_init(|| {
+    ENVIRONMENT.get_or_init(|| {
         let mut environment = minijinja::Environment::new();
         // Errors read the same in debug and release builds.
         environment.set_debug(true);
@@ -249,21 +258,126 @@ pub fn render_config_string(
             },
         );
         environment.add_function("return", |value: minijinja::Value| value);
+        crate::jinja::register_type_marker_filters(&mut environment);
         environment
-    });
+    })
+}
+
+fn config_render_error(text: &str, error: &minijinja::Error) -> ConfigRenderError {
+    match failure_of(error) {
+        Some(failure) => ConfigRenderError {
+            code: failure.code,
+            message: failure.message.clone(),
+        },
+        None => ConfigRenderError {
+            code: Code::JinjaRender,
+            message: format!("cannot render `{text}`: {}", error_message(error)),
+        },
+    }
+}
+
+/// Renders a configuration string as dbt's native renderer does: a string
+/// that is one `{{ expression }}` and nothing else keeps the expression's
+/// type (`"{{ var('n') }}"` with `n: 3` is the number 3, not the text "3");
+/// an expression ending in `| as_bool`, `| as_number` or `| as_native` has
+/// its text read as a Python literal (`True`, `10`, `'x'`), and must give a
+/// boolean or a number for the first two. Any other string renders to text.
+pub fn render_config_value(
+    text: &str,
+    vars: &Map<String, Value>,
+) -> Result<Value, ConfigRenderError> {
+    let Some(expression) = single_expression(text) else {
+        return render_config_string(text, vars).map(Value::String);
+    };
+    let (expression, marker) = split_type_marker(expression);
     let context = minijinja::context! { __vars => to_value(vars) };
-    environment
-        .render_str(text, context)
-        .map_err(|error| match failure_of(&error) {
-            Some(failure) => ConfigRenderError {
-                code: failure.code,
-                message: failure.message.clone(),
-            },
-            None => ConfigRenderError {
-                code: Code::JinjaRender,
-                message: format!("cannot render `{text}`: {}", error_message(&error)),
-            },
+    let evaluated = config_environment()
+        .compile_expression(expression)
+        .and_then(|compiled| compiled.eval(context))
+        .map_err(|error| config_render_error(text, &error))?;
+    let native = serde_json::to_value(&evaluated).unwrap_or(Value::Null);
+    let Some(marker) = marker else {
+        return Ok(native);
+    };
+    let literal = match &native {
+        Value::String(raw) => python_literal(raw),
+        other => other.clone(),
+    };
+    let fits = match marker {
+        "as_bool" => literal.is_boolean(),
+        "as_number" => literal.is_number(),
+        _ => true,
+    };
+    if fits {
+        Ok(literal)
+    } else {
+        let kind = if marker == "as_bool" {
+            "bool"
+        } else {
+            "number"
+        };
+        Err(ConfigRenderError {
+            code: Code::JinjaRender,
+            message: format!(
+                "cannot render `{text}`: could not convert value `{native}` into type '{kind}'"
+            ),
         })
+    }
+}
+
+/// The expression of a string that is exactly one `{{ ... }}`.
+fn single_expression(text: &str) -> Option<&str> {
+    let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?;
+    let inner = inner.trim_start_matches('-').trim_end_matches('-');
+    if inner.contains("{{") || inner.contains("}}") || inner.contains("{%") {
+        return None;
+    }
+    Some(inner.trim())
+}
+
+/// Splits a trailing `| as_bool`, `| as_number` or `| as_native` off an
+/// expression.
+fn split_type_marker(expression: &str) -> (&str, Option<&'static str>) {
+    for marker in ["as_bool", "as_number", "as_native"] {
+        if let Some(rest) = expression.strip_suffix(marker) {
+            if let Some(rest) = rest.trim_end().strip_suffix('|') {
+                return (rest.trim_end(), Some(marker));
+            }
+        }
+    }
+    (expression, None)
+}
+
+/// A text read as Python's `literal_eval` reads the few literals configs
+/// hold: `True`, `False`, `None`, integers, floats and quoted strings;
+/// anything else stays text, as dbt keeps it.
+fn python_literal(raw: &str) -> Value {
+    let trimmed = raw.trim();
+    match trimmed {
+        "True" => return Value::Bool(true),
+        "False" => return Value::Bool(false),
+        "None" => return Value::Null,
+        _ => {}
+    }
+    if let Ok(integer) = trimmed.parse::<i64>() {
+        return Value::from(integer);
+    }
+    if let Ok(float) = trimmed.parse::<f64>() {
+        if float.is_finite() {
+            return Value::from(float);
+        }
+    }
+    for quote in ['\'', '"'] {
+        if let Some(inner) = trimmed
+            .strip_prefix(quote)
+            .and_then(|rest| rest.strip_suffix(quote))
+        {
+            if !inner.contains(quote) {
+                return Value::String(inner.to_string());
+            }
+        }
+    }
+    Value::String(raw.to_string())
 }
 
 /// Renders every string inside `value` (recursively) with
@@ -275,8 +389,8 @@ pub fn render_strings_in(
     errors: &mut Vec<ConfigRenderError>,
 ) {
     match value {
-        Value::String(text) => match render_config_string(text, vars) {
-            Ok(rendered) => *text = rendered,
+        Value::String(text) => match render_config_value(text, vars) {
+            Ok(rendered) => *value = rendered,
             Err(error) => errors.push(error),
         },
         Value::Array(items) => {
@@ -293,5 +407,45 @@ pub fn render_strings_in(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str) -> Result<Value, String> {
+        let vars: Map<String, Value> = serde_json::from_str(
+            r#"{"flag": true, "count": 3, "word": "yes", "flag_text": "True"}"#,
+        )
+        .expect("test vars are JSON");
+        render_config_value(text, &vars).map_err(|error| error.message)
+    }
+
+    #[test]
+    fn a_single_expression_keeps_its_type_as_dbt_native_rendering_does() {
+        assert_eq!(render("{{ var('flag') }}"), Ok(Value::Bool(true)));
+        assert_eq!(render("{{ var('count') }}"), Ok(Value::from(3)));
+        assert_eq!(render("{{ var('word') }}"), Ok(Value::from("yes")));
+        assert_eq!(render("n={{ var('count') }}"), Ok(Value::from("n=3")));
+        assert_eq!(render("plain"), Ok(Value::from("plain")));
+    }
+
+    #[test]
+    fn type_markers_read_python_literals_and_check_the_type() {
+        assert_eq!(
+            render("{{ var('flag_text') | as_bool }}"),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(render("{{ var('flag') | as_bool }}"), Ok(Value::Bool(true)));
+        assert_eq!(render("{{ '10' | as_number }}"), Ok(Value::from(10)));
+        assert_eq!(
+            render("{{ \"'quoted'\" | as_native }}"),
+            Ok(Value::from("quoted"))
+        );
+        let error = render("{{ var('word') | as_bool }}").expect_err("yes is not a bool");
+        assert!(error.contains("into type 'bool'"), "{error}");
+        let error = render("{{ 'many' | as_number }}").expect_err("not a number");
+        assert!(error.contains("into type 'number'"), "{error}");
     }
 }

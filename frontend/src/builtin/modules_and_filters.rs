@@ -1,11 +1,12 @@
 //! Python's helpers as dbt templates use them: `modules`, `fromjson`, `zip`,
-//! and `log` and `print`, which write nothing.
+//! `log` and `print` (which write nothing), and dbt's type-marking filters.
 
 use crate::jinja::to_value;
 use minijinja::value::Rest;
 use minijinja::{Environment, Error, ErrorKind, Value};
 
 pub(super) fn register(environment: &mut Environment<'static>) {
+    crate::jinja::register_type_marker_filters(environment);
     environment.add_global(
         "modules",
         to_value(serde_json::json!({ "datetime": {}, "re": {}, "itertools": {} })),
