@@ -29,7 +29,7 @@ fn main() {
 
 /// A simple adapter naming for loading without the driver (which holds
 /// the real ones): DuckDB's default database (the `path` file's stem) and
-/// schema, and plain type names; no external sources.
+/// schema; the trait's defaults for the rest.
 struct ExampleNaming;
 
 impl fusion_frontend::adapter_naming::AdapterNaming for ExampleNaming {
@@ -49,19 +49,6 @@ impl fusion_frontend::adapter_naming::AdapterNaming for ExampleNaming {
 
     fn default_schema(&self) -> String {
         "main".to_string()
-    }
-
-    fn seed_type_name(&self, sql_type: &fusion_ir::types::SqlType) -> String {
-        format!("{sql_type:?}")
-    }
-
-    fn external_source(
-        &self,
-        _source: &fusion_frontend::schema_yaml::SourceDecl,
-        _table: &fusion_frontend::schema_yaml::SourceTableDecl,
-        _database: &str,
-    ) -> Result<Option<String>, String> {
-        Ok(None)
     }
 }
 

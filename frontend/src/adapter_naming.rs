@@ -27,18 +27,23 @@ pub trait AdapterNaming: Send + Sync {
 
     /// How the adapter spells a seed column type inferred from the CSV
     /// (for manifests, summaries and the seed's table). Example: `BIGINT`
-    /// for a 64-bit integer in DuckDB.
-    fn seed_type_name(&self, sql_type: &SqlType) -> String;
+    /// for a 64-bit integer in DuckDB. By default, `ir`'s neutral spelling.
+    fn seed_type_name(&self, sql_type: &SqlType) -> String {
+        sql_type.to_string()
+    }
 
     /// What `source()` renders for a source table the adapter reads outside
     /// the warehouse, or `None` for a table in the warehouse; `Err` says
     /// what is wrong with the table's settings. Example: dbt-duckdb's
     /// `external_location: "data/{name}.csv"` renders `'data/orders.csv'`.
-    /// `database` is the source's database (the target's when unset).
+    /// `database` is the source's database (the target's when unset). By
+    /// default every source table is in the warehouse.
     fn external_source(
         &self,
-        source: &SourceDecl,
-        table: &SourceTableDecl,
-        database: &str,
-    ) -> Result<Option<String>, String>;
+        _source: &SourceDecl,
+        _table: &SourceTableDecl,
+        _database: &str,
+    ) -> Result<Option<String>, String> {
+        Ok(None)
+    }
 }

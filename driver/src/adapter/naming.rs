@@ -2,7 +2,6 @@
 
 use super::duckdb_naming::{duckdb_seed_type_name, DuckDbNaming};
 use fusion_frontend::adapter_naming::AdapterNaming;
-use fusion_frontend::schema_yaml::{SourceDecl, SourceTableDecl};
 use fusion_ir::types::SqlType;
 use serde_json::{Map, Value};
 
@@ -31,14 +30,5 @@ impl AdapterNaming for FallbackNaming {
 
     fn seed_type_name(&self, sql_type: &SqlType) -> String {
         duckdb_seed_type_name(sql_type).to_string()
-    }
-
-    fn external_source(
-        &self,
-        _source: &SourceDecl,
-        _table: &SourceTableDecl,
-        _database: &str,
-    ) -> Result<Option<String>, String> {
-        Ok(None)
     }
 }
