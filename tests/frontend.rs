@@ -217,6 +217,15 @@ fn broken() {
 /// gives, whether the loader rendered it again or kept its parse-phase text:
 /// names changed by a node's own `config()`, ephemeral and disabled
 /// parents, and `execute` read by a template or by a macro it calls.
+/// Installed packages, one a folder and one a link (as `dbt deps`
+/// installs `local:` packages): their models, seeds, sources, YAML tests
+/// and macros, configured by their own project file and the root's, with
+/// dbt's search order for refs, macros and vars.
+#[test]
+fn packages() {
+    check("packages", None, None);
+}
+
 #[test]
 fn phases() {
     check("phases", None, None);

@@ -19,6 +19,7 @@ mod jinja;
 mod load;
 mod mutable;
 pub mod options;
+mod package_scope;
 pub mod profiles;
 pub mod project;
 pub mod project_file;

@@ -151,8 +151,9 @@ pub(crate) fn render_generic_test(
     model: RelationParts,
     column_name: Option<&str>,
     kwargs: &serde_json::Map<String, serde_json::Value>,
+    state: NodeRenderState,
 ) -> RenderOutput {
-    let node = Arc::new(NodeRenderState::default());
+    let node = Arc::new(state);
     let mut call = format!("{{{{ {macro_name}(model=__fusion_test_model");
     let mut context: Vec<(String, Value)> = vec![
         (
@@ -306,7 +307,7 @@ impl Project {
                 ),
                 execute: true,
             },
-            NodeRenderState::at_run_time(RunTime::new(options)),
+            NodeRenderState::at_run_time(RunTime::new(options), self.package_of(details)),
             run_flags(options),
         );
         match output.result {
@@ -317,6 +318,11 @@ impl Project {
             }),
             Err(error) => Err(run_time_diagnostic(&error, Some(details), "rendering")),
         }
+    }
+
+    /// The installed package a node belongs to (`None`: the root project).
+    fn package_of(&self, details: &NodeDetails) -> Option<Arc<str>> {
+        (details.package_name != self.name).then(|| Arc::from(details.package_name.as_str()))
     }
 
     /// Renders a hook (or any template text) at run time, as part of `node`
@@ -370,7 +376,10 @@ impl Project {
                 model,
                 execute: true,
             },
-            NodeRenderState::at_run_time(RunTime::new(options)),
+            NodeRenderState::at_run_time(
+                RunTime::new(options),
+                details.and_then(|details| self.package_of(details)),
+            ),
             run_flags(options),
         );
         output.result.map_err(|error| {

@@ -8,6 +8,7 @@
 //! built-ins live in other modules (so other codegen units), and these were
 //! inlined into them when everything was in one file.
 
+use crate::package_scope::{ByPackage, SearchFrom};
 use crate::project::{RefCall, SourceCall};
 use crate::relation::RelationParts;
 use crate::runtime::RunTime;
@@ -41,6 +42,10 @@ pub(crate) struct NodeRenderState {
     /// Set when rendering right before the node runs: the warehouse answers
     /// `run_query`, `statement` and `adapter` introspection for real.
     runtime: Option<RunTime>,
+    /// The installed package the node belongs to; `None` for the root
+    /// project's nodes. It decides which macros, vars, refs and sources
+    /// the node's unqualified names find first.
+    package: Option<Arc<str>>,
 }
 
 impl NodeRenderState {
@@ -58,11 +63,26 @@ impl NodeRenderState {
     }
 
     /// A state for a render just before the node runs.
-    pub(crate) fn at_run_time(runtime: RunTime) -> NodeRenderState {
+    pub(crate) fn at_run_time(runtime: RunTime, package: Option<Arc<str>>) -> NodeRenderState {
         NodeRenderState {
             runtime: Some(runtime),
+            package,
             ..NodeRenderState::default()
         }
+    }
+
+    /// A parse- or compile-time state for a node of `package` (`None`: the root project).
+    pub(crate) fn in_package(package: Option<Arc<str>>) -> NodeRenderState {
+        NodeRenderState {
+            package,
+            ..NodeRenderState::default()
+        }
+    }
+
+    /// The package the node belongs to (`None`: the root project).
+    #[inline]
+    pub(crate) fn package(&self) -> Option<&str> {
+        self.package.as_deref()
     }
 
     /// The run-time half of the state, in a render right before the node runs.
@@ -99,10 +119,11 @@ pub(crate) struct MacroEntry {
     pub unique_id: String,
 }
 
-/// The relation of every node `ref()` can name, known after the parse phase.
+/// The relation of every node `ref()` can name, known after the parse
+/// phase, by package and name.
 #[derive(Debug, Default)]
 pub(crate) struct RefTable {
-    pub relations: FxHashMap<String, RelationParts>,
+    pub relations: ByPackage<RelationParts>,
 }
 
 /// What every render shares: project-wide facts, read-only while rendering.
@@ -116,10 +137,16 @@ pub(crate) struct RenderShared {
     pub target_database: String,
     pub target_schema: String,
     pub vars: serde_json::Map<String, serde_json::Value>,
+    /// The vars each installed package's nodes see (see `ProjectUnit::vars`).
+    pub package_vars: FxHashMap<String, serde_json::Map<String, serde_json::Value>>,
     pub macros: FxHashMap<String, MacroEntry>,
+    /// Macro names only packages define: callable unqualified from a
+    /// package's own nodes (registered so that templates can name them).
+    pub package_local_names: Vec<String>,
     /// dbt's built-in macros, reached as `dbt.<name>` whatever the project defines.
     pub builtin_macros: FxHashMap<String, MacroEntry>,
-    pub sources: FxHashMap<(String, String), RelationParts>,
+    /// Source tables by package and `source_name.table_name`.
+    pub sources: ByPackage<RelationParts>,
     /// The relations as the project's and YAML's configs name them, set
     /// before the parse phase: what `ref()` reads during that phase.
     pub predicted_refs: OnceLock<RefTable>,
@@ -128,17 +155,44 @@ pub(crate) struct RenderShared {
 }
 
 impl RenderShared {
+    /// Where a node of `package` (`None`: the root project) looks names up from.
     #[inline]
-    pub(crate) fn resolve_ref(&self, name: &str) -> Option<RelationParts> {
+    pub(crate) fn search_from<'a>(&'a self, package: Option<&'a str>) -> SearchFrom<'a> {
+        SearchFrom {
+            node_package: package.unwrap_or(&self.project_name),
+            root_package: &self.project_name,
+        }
+    }
+
+    /// The vars a node of `package` (`None`: the root project) sees.
+    #[inline]
+    pub(crate) fn vars_of(
+        &self,
+        package: Option<&str>,
+    ) -> &serde_json::Map<String, serde_json::Value> {
+        package
+            .and_then(|package| self.package_vars.get(package))
+            .unwrap_or(&self.vars)
+    }
+
+    /// The relation `ref(package?, name)` reads from a node of `node_package`.
+    #[inline]
+    pub(crate) fn resolve_ref(
+        &self,
+        package: Option<&str>,
+        name: &str,
+        node_package: Option<&str>,
+    ) -> Option<RelationParts> {
+        let from = self.search_from(node_package);
         match self.refs.get() {
-            Some(table) => table.relations.get(name).cloned(),
+            Some(table) => table.relations.find(package, name, from).cloned(),
             // During the parse phase every name resolves: to its predicted
             // relation, or to a placeholder in the target schema. Missing
             // names are reported at compile time.
             None => Some(
                 self.predicted_refs
                     .get()
-                    .and_then(|table| table.relations.get(name).cloned())
+                    .and_then(|table| table.relations.find(package, name, from).cloned())
                     .unwrap_or_else(|| RelationParts {
                         database: Some(self.target_database.clone()),
                         schema: Some(self.target_schema.clone()),

@@ -53,6 +53,8 @@ pub struct TestSpec {
 #[derive(Clone, Debug)]
 pub struct NodePatch {
     pub name: String,
+    /// The project or package whose YAML declares it (set by the loader).
+    pub package: String,
     pub description: String,
     /// Unique ids of the docs blocks the description calls with `doc()`.
     pub doc_blocks: Vec<String>,
@@ -88,6 +90,8 @@ pub struct SourceTableDecl {
 #[derive(Clone, Debug)]
 pub struct SourceDecl {
     pub name: String,
+    /// The project or package whose YAML declares it (set by the loader).
+    pub package: String,
     pub database: Option<String>,
     pub schema: String,
     pub loader: String,
@@ -292,6 +296,7 @@ pub fn read_schema_file(
             });
         }
         schema_file.sources.push(SourceDecl {
+            package: String::new(),
             database: checker.string(source_object, "database", cursor),
             loader: checker
                 .string(source_object, "loader", cursor)
@@ -368,6 +373,7 @@ fn read_node_patches(
         let mut node_tests = read_tests(checker, entry_object, None, cursor);
         node_tests.append(&mut tests);
         patches.push(NodePatch {
+            package: String::new(),
             description: checker
                 .string(entry_object, "description", cursor)
                 .unwrap_or_default(),

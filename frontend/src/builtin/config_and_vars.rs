@@ -18,8 +18,10 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
     let var_shared = shared.clone();
     environment.add_function(
         "var",
-        move |name: String, default: Option<Value>| -> Result<Value, Error> {
-            match var_shared.vars.get(&name) {
+        move |state: &State, name: String, default: Option<Value>| -> Result<Value, Error> {
+            let node = node_state(state);
+            let vars = var_shared.vars_of(node.as_ref().and_then(|node| node.package()));
+            match vars.get(&name) {
                 Some(value) => Ok(to_value(value)),
                 None => default.ok_or_else(|| {
                     fail(

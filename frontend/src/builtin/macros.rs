@@ -24,7 +24,12 @@ pub(super) fn register_project_macros(
     environment: &mut Environment<'static>,
     shared: &Arc<RenderShared>,
 ) {
-    for name in shared.macros.keys().filter(|name| !name.contains('.')) {
+    let root_names = shared.macros.keys().filter(|name| !name.contains('.'));
+    let package_names = shared
+        .package_local_names
+        .iter()
+        .filter(|name| !shared.macros.contains_key(name.as_str()));
+    for name in root_names.chain(package_names) {
         environment.add_global(
             name.clone(),
             Value::from_object(ProjectMacro {
@@ -123,10 +128,20 @@ fn call_project_macro(
     name: &str,
     args: &[Value],
 ) -> Result<Value, Error> {
-    let Some(entry) = shared.macros.get(name) else {
-        return Err(fail(
-            Code::UndefinedMacro,
-            format!("macro `{name}` is not defined"),
+    // A node of an installed package finds its package's macros first (as
+    // dbt's `MacroNamespace` searches the node's package before the root).
+    let local = match node_state(state) {
+        Some(node) if !name.contains('.') => node
+            .package()
+            .and_then(|package| shared.macros.get(&format!("{package}.{name}"))),
+        _ => None,
+    };
+    let Some(entry) = local.or_else(|| shared.macros.get(name)) else {
+        // A package's macro called from outside it: as if it did not
+        // exist, as in dbt (the error names the qualified name to use).
+        return Err(Error::new(
+            ErrorKind::UnknownFunction,
+            format!("{name} is unknown"),
         ));
     };
     call_macro_entry(entry, state, name, args)

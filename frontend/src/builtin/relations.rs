@@ -62,8 +62,13 @@ fn ref_relation(
         name: name.clone(),
         version,
     };
-    let relation = shared.resolve_ref(&name);
-    if let Some(node) = node_state(state) {
+    let node = node_state(state);
+    let relation = shared.resolve_ref(
+        call.package.as_deref(),
+        &name,
+        node.as_ref().and_then(|node| node.package()),
+    );
+    if let Some(node) = node {
         node.with_recorded(|recorded| {
             if relation.is_none() {
                 if !recorded.missing_refs.contains(&call) {
@@ -96,11 +101,16 @@ fn source_relation(
         source_name: source_name.clone(),
         table_name: table_name.clone(),
     };
+    let node = node_state(state);
     let relation = shared
         .sources
-        .get(&(source_name.clone(), table_name.clone()))
+        .find(
+            None,
+            &format!("{source_name}.{table_name}"),
+            shared.search_from(node.as_ref().and_then(|node| node.package())),
+        )
         .cloned();
-    if let Some(node) = node_state(state) {
+    if let Some(node) = node {
         node.with_recorded(|recorded| {
             let list = if relation.is_some() {
                 &mut recorded.sources

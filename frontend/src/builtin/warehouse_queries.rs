@@ -178,7 +178,7 @@ mod tests {
             which: "run",
             warehouse: Some(Arc::new(FixedWarehouse)),
         };
-        let node = NodeRenderState::at_run_time(RunTime::new(&options));
+        let node = NodeRenderState::at_run_time(RunTime::new(&options), None);
         environment.render_str(
             template,
             minijinja::context! {

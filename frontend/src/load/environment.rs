@@ -3,10 +3,10 @@
 use super::jinja_errors::BUILTIN_CALLABLES;
 use super::macros::MacroScope;
 use super::LoadContext;
+use crate::package_scope::ByPackage;
 use crate::relation::RelationParts;
 use crate::render::build_environment;
 use crate::render_state::RenderShared;
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// The render environment with every macro compiled in.
@@ -23,7 +23,7 @@ pub(super) struct RenderEnvironment {
 pub(super) fn build_render_environment(
     context: &LoadContext,
     macro_scope: MacroScope,
-    source_relations: FxHashMap<(String, String), RelationParts>,
+    source_relations: ByPackage<RelationParts>,
 ) -> RenderEnvironment {
     let target = &context.target;
     let shared = Arc::new(RenderShared {
@@ -34,6 +34,15 @@ pub(super) fn build_render_environment(
         target_database: target.database.clone(),
         target_schema: target.schema.clone(),
         vars: context.vars.clone(),
+        package_vars: context.units[1..]
+            .iter()
+            .map(|unit| (unit.name.clone(), unit.vars.clone()))
+            .collect(),
+        package_local_names: {
+            let mut names: Vec<String> = macro_scope.package_local_names.into_iter().collect();
+            names.sort_unstable();
+            names
+        },
         macros: macro_scope.entries,
         builtin_macros: macro_scope.builtin_entries,
         sources: source_relations,

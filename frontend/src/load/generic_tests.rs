@@ -2,9 +2,11 @@
 
 use super::graph::{graph_node, GraphBuilder};
 use super::jinja_errors::{jinja_diagnostic, JinjaContext};
+use super::project::{project_file_layers, ProjectUnit};
 use super::LoadContext;
 use crate::checksum::generic_test_hash;
-use crate::config::{project_tree_configs, Materialization, NodeConfig};
+use crate::config::{Materialization, NodeConfig};
+use crate::package_scope::ByPackage;
 use crate::project::{NodeDetails, RefCall, Rendered, SourceCall, TestDetails};
 use crate::project_file::ProjectSettings;
 use crate::relation::RelationParts;
@@ -20,12 +22,13 @@ use fusion_ir::graph::{Dependency, Node, NodeId, NodeKind};
 use fusion_ir::schema::RelationName;
 use fusion_ir::span::{FileId, SourceFiles, Span};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde_json::Value;
 use std::sync::Arc;
 
 /// The tests of one attached node, as one YAML entry declares them.
 pub(super) struct TestGroup {
+    /// The unit whose YAML declares the tests (they belong to it).
+    unit: usize,
     yaml_path: String,
     attached: NodeId,
     /// The attached node's name in test names (`source_<source>_<table>` for a source table).
@@ -51,16 +54,25 @@ pub(super) struct TestRendering<'a> {
 /// patches and source declarations are not read after this: their test
 /// lists are moved out, not copied.
 pub(super) fn test_groups(
+    context: &LoadContext,
     graph: &GraphBuilder,
-    model_patches: &mut FxHashMap<String, NodePatch>,
-    seed_patches: &mut FxHashMap<String, NodePatch>,
+    model_patches: &mut ByPackage<NodePatch>,
+    seed_patches: &mut ByPackage<NodePatch>,
     source_decls: &mut [SourceDecl],
 ) -> Vec<TestGroup> {
+    let unit_of = |package: &str| {
+        context
+            .units
+            .iter()
+            .position(|unit| unit.name == package)
+            .unwrap_or(0)
+    };
     let mut test_groups: Vec<TestGroup> = Vec::new();
     for patch in model_patches.values_mut().chain(seed_patches.values_mut()) {
-        if let Some(&attached) = graph.ids_by_name.get(&patch.name) {
+        if let Some(&attached) = graph.ids_by_name.get_in(&patch.package, &patch.name) {
             if !patch.tests.is_empty() {
                 test_groups.push(TestGroup {
+                    unit: unit_of(&patch.package),
                     yaml_path: patch.yaml_path.clone(),
                     attached,
                     attached_name: patch.name.clone(),
@@ -73,10 +85,11 @@ pub(super) fn test_groups(
     }
     for source in source_decls {
         for table in &mut source.tables {
-            let key = (source.name.clone(), table.name.clone());
-            if let Some(&attached) = graph.source_ids.get(&key) {
+            let key = format!("{}.{}", source.name, table.name);
+            if let Some(&attached) = graph.source_ids.get_in(&source.package, &key) {
                 if !table.tests.is_empty() {
                     test_groups.push(TestGroup {
+                        unit: unit_of(&source.package),
                         yaml_path: source.yaml_path.clone(),
                         attached,
                         attached_name: format!("source_{}_{}", source.name, table.name),
@@ -90,11 +103,18 @@ pub(super) fn test_groups(
     }
     // The groups are sorted (a stable sort), not the tests.
     test_groups.sort_by(|left, right| {
-        (left.yaml_path.as_str(), left.attached, &left.attached_name).cmp(&(
-            right.yaml_path.as_str(),
-            right.attached,
-            &right.attached_name,
-        ))
+        (
+            left.unit,
+            left.yaml_path.as_str(),
+            left.attached,
+            &left.attached_name,
+        )
+            .cmp(&(
+                right.unit,
+                right.yaml_path.as_str(),
+                right.attached,
+                &right.attached_name,
+            ))
     });
     test_groups
 }
@@ -181,6 +201,7 @@ fn test_requests(test_groups: Vec<TestGroup>) -> Vec<TestRequest> {
             if kept {
                 let short_name = test_short_name(&spec, &group.attached_name, &name);
                 test_requests.push(TestRequest {
+                    unit: group.unit,
                     spec,
                     attached: group.attached,
                     name,
@@ -216,8 +237,16 @@ fn prepare_test(
         sql,
         to_parent,
         custom_refs,
-    } = test_sql_of(graph, &request, rendering, files, &mut test_diagnostics);
+    } = test_sql_of(
+        context,
+        graph,
+        &request,
+        rendering,
+        files,
+        &mut test_diagnostics,
+    );
     let TestRequest {
+        unit,
         spec,
         attached,
         name,
@@ -226,10 +255,11 @@ fn prepare_test(
         yaml_path,
         name_span,
     } = request;
-    let project_name = &context.project_name;
-    let settings = &context.settings;
+    let unit = &context.units[unit];
+    let project_name = &unit.name;
+    let settings = &unit.settings;
     let hash = generic_test_hash(&name, &spec, &test_target(&graph.nodes[attached.index()]));
-    let config = test_config(context, &spec, &name, short_name.as_deref());
+    let config = test_config(context, unit, &spec, &name, short_name.as_deref());
     let alias = config
         .values
         .get("alias")
@@ -268,8 +298,12 @@ fn prepare_test(
         ),
     };
     let mut extra_parents: Vec<NodeId> = Vec::new();
+    let from = rendering.shared.search_from(Some(project_name));
     for call in custom_refs {
-        if let Some(&parent) = graph.ids_by_name.get(&call.name) {
+        if let Some(&parent) = graph
+            .ids_by_name
+            .find(call.package.as_deref(), &call.name, from)
+        {
             if parent != attached && Some(parent) != to_parent {
                 extra_parents.push(parent);
             }
@@ -338,6 +372,7 @@ fn prepare_test(
 /// test's own config; a long-named test gets its short name as alias.
 fn test_config(
     context: &LoadContext,
+    unit: &ProjectUnit,
     spec: &TestSpec,
     name: &str,
     short_name: Option<&str>,
@@ -350,13 +385,19 @@ fn test_config(
     config
         .values
         .insert("severity".into(), Value::String("ERROR".into()));
-    for layer in project_tree_configs(
-        &context.settings.tests,
-        &[context.project_name.clone(), name.to_string()],
-    ) {
-        config.apply(&layer);
+    let (own_layers, root_layers) = project_file_layers(
+        context,
+        unit,
+        |settings| &settings.tests,
+        &[unit.name.clone(), name.to_string()],
+    );
+    for layer in &own_layers {
+        config.apply(layer);
     }
     config.apply(&spec.config);
+    for layer in &root_layers {
+        config.apply(layer);
+    }
     // dbt names a long-named test's file and relation with its short
     // name, set as the test's `alias` config (unless it sets its own).
     if let Some(short_name) = short_name {
@@ -373,6 +414,7 @@ fn test_config(
 /// project or a package defines is rendered; a test that is neither, or a
 /// relationships test whose `to` does not exist, is reported.
 fn test_sql_of(
+    context: &LoadContext,
     graph: &GraphBuilder,
     request: &TestRequest,
     rendering: &TestRendering,
@@ -387,6 +429,8 @@ fn test_sql_of(
         ..
     } = request;
     let (attached, file) = (*attached, *file);
+    let unit = &context.units[request.unit];
+    let from = rendering.shared.search_from(Some(&unit.name));
     let attached_relation = graph
         .graph
         .node(attached)
@@ -401,9 +445,12 @@ fn test_sql_of(
         .and_then(Value::as_str)
         .and_then(|to| {
             let parent = match (referenced_model_name(to), referenced_source(to)) {
-                (Some(model), _) => graph.ids_by_name.get(&model).copied(),
-                (None, Some(source)) => graph.source_ids.get(&source).copied(),
-                (None, None) => graph.ids_by_name.get(to).copied(),
+                (Some(model), _) => graph.ids_by_name.find(None, &model, from).copied(),
+                (None, Some((source, table))) => graph
+                    .source_ids
+                    .find(None, &format!("{source}.{table}"), from)
+                    .copied(),
+                (None, None) => graph.ids_by_name.find(None, to, from).copied(),
             };
             to_parent = parent;
             parent.and_then(|parent| {
@@ -444,9 +491,14 @@ fn test_sql_of(
         // A test the project or a package defines with `{% test name(model,
         // ...) %}`: `name` in the project, `package.name` in a package (as
         // in dbt, a package's tests are not found unqualified).
+        // A package's own YAML finds its package's tests first.
         let test_macro = format!("test_{}", spec.test_name);
+        let package_macro = format!("{}.{test_macro}", unit.name);
         let custom_macro = match &spec.namespace {
             Some(namespace) => format!("{namespace}.{test_macro}"),
+            None if !unit.is_root() && rendering.shared.macros.contains_key(&package_macro) => {
+                package_macro
+            }
             None => test_macro.clone(),
         };
         if rendering.shared.macros.contains_key(&custom_macro) {
@@ -457,6 +509,7 @@ fn test_sql_of(
                 relation_of_attached(attached_details),
                 spec.column_name.as_deref(),
                 &spec.kwargs,
+                super::render_phases::node_render_state(context, request.unit),
             );
             match output.result {
                 Ok(text) => {
@@ -581,6 +634,7 @@ fn relation_quoted(relation: &RelationName) -> String {
 /// name (and the shorter one dbt uses for a long name), and where its YAML
 /// entry is.
 struct TestRequest {
+    unit: usize,
     spec: TestSpec,
     attached: NodeId,
     name: String,

@@ -4,6 +4,7 @@ use super::jinja_errors::{jinja_diagnostic, JinjaContext};
 use super::templates::{unique_id_of, TemplateNode};
 use super::LoadContext;
 use crate::config::NodeConfig;
+use crate::package_scope::{ByPackage, SearchFrom};
 use crate::project::{NodeDetails, RefCall, Rendered, SourceCall, SourceDetails};
 use crate::relation::RelationParts;
 use crate::render::RenderOutput;
@@ -17,7 +18,6 @@ use fusion_ir::name::Name;
 use fusion_ir::schema::RelationName;
 use fusion_ir::span::{FileId, SourceFiles, Span};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// The graph as it is built, with the node details parallel to its nodes
@@ -26,11 +26,11 @@ pub(super) struct GraphBuilder {
     pub(super) graph: ProjectGraph,
     /// Per graph node details, indexed by [`NodeId`].
     pub(super) nodes: Vec<NodeDetails>,
-    /// Models, snapshots and seeds by name: what `ref()` reaches (the first
-    /// node of a duplicated name).
-    pub(super) ids_by_name: FxHashMap<String, NodeId>,
-    /// Source tables by (source, table).
-    pub(super) source_ids: FxHashMap<(String, String), NodeId>,
+    /// Models, snapshots and seeds by package and name: what `ref()`
+    /// reaches (the first node of a name duplicated in one package).
+    pub(super) ids_by_name: ByPackage<NodeId>,
+    /// Source tables by package and `source.table`.
+    pub(super) source_ids: ByPackage<NodeId>,
 }
 
 /// The outputs of the render phases for each template node, in template
@@ -70,8 +70,8 @@ impl GraphBuilder {
         template_nodes: &[TemplateNode],
         seed_nodes: &[NodeDetails],
         source_decls: &[SourceDecl],
-        model_patches: &FxHashMap<String, NodePatch>,
-        seed_patches: &FxHashMap<String, NodePatch>,
+        model_patches: &ByPackage<NodePatch>,
+        seed_patches: &ByPackage<NodePatch>,
     ) -> GraphBuilder {
         let expected_tests: usize = model_patches
             .values()
@@ -95,8 +95,8 @@ impl GraphBuilder {
         GraphBuilder {
             graph,
             nodes: Vec::with_capacity(expected_nodes),
-            ids_by_name: FxHashMap::default(),
-            source_ids: FxHashMap::default(),
+            ids_by_name: ByPackage::default(),
+            source_ids: ByPackage::default(),
         }
     }
 
@@ -109,9 +109,9 @@ impl GraphBuilder {
     /// Adds a node per source table. Their columns and docs blocks move
     /// into the nodes: only the node reads them from here on.
     pub(super) fn add_sources(&mut self, context: &LoadContext, source_decls: &mut [SourceDecl]) {
-        let project_name = &context.project_name;
         let target = &context.target;
         for source in source_decls {
+            let project_name = &source.package;
             for table in &mut source.tables {
                 let details = NodeDetails {
                     kind: NodeKind::Source,
@@ -160,9 +160,19 @@ impl GraphBuilder {
                     }),
                     test: None,
                 };
+                let key = format!("{}.{}", source.name, table.name);
+                let unique = self
+                    .nodes
+                    .iter()
+                    .rev()
+                    .all(|node| node.unique_id != details.unique_id);
+                if !unique {
+                    // A table declared twice in one package: dbt refuses
+                    // the project; the first declaration is kept.
+                    continue;
+                }
                 let id = self.add_node(details);
-                self.source_ids
-                    .insert((source.name.clone(), table.name.clone()), id);
+                let _ = self.source_ids.insert(project_name, &key, id);
             }
         }
     }
@@ -174,17 +184,15 @@ impl GraphBuilder {
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         for seed in seed_nodes {
-            let name = seed.name.clone();
+            let (name, package) = (seed.name.clone(), seed.package_name.clone());
             let file = seed.file;
             let id = self.add_node(seed);
-            if let Some(&previous) = self.ids_by_name.get(&name) {
+            if let Err((_, &previous)) = self.ids_by_name.insert(&package, &name, id) {
                 diagnostics.push(duplicate_diagnostic(
                     &name,
                     &self.nodes[previous.index()],
                     file,
                 ));
-            } else {
-                self.ids_by_name.insert(name, id);
             }
         }
     }
@@ -202,7 +210,7 @@ impl GraphBuilder {
         context: &LoadContext,
         template_nodes: &[TemplateNode],
         outputs: TemplateNodeOutputs,
-        model_patches: &mut FxHashMap<String, NodePatch>,
+        model_patches: &mut ByPackage<NodePatch>,
         errors: &NodeErrorContext,
         files: &mut SourceFiles,
         diagnostics: &mut Vec<Diagnostic>,
@@ -221,7 +229,7 @@ impl GraphBuilder {
                     return Vec::new();
                 }
                 model_patches
-                    .get_mut(&node.name)
+                    .get_in_mut(&context.units[node.unit].name, &node.name)
                     .map(|patch| std::mem::take(&mut patch.columns))
                     .unwrap_or_default()
             })
@@ -254,14 +262,16 @@ impl GraphBuilder {
                 },
             )
             .collect();
-        let template_ids = self.register_template_nodes(template_nodes, built, files, diagnostics);
-        self.add_template_edges(template_nodes, &template_ids);
+        let template_ids =
+            self.register_template_nodes(context, template_nodes, built, files, diagnostics);
+        self.add_template_edges(context, template_nodes, &template_ids);
     }
 
     /// Registers each built node with its compiled file, in template order;
     /// its id, `None` for a disabled node.
     fn register_template_nodes(
         &mut self,
+        context: &LoadContext,
         template_nodes: &[TemplateNode],
         built: Vec<Option<BuiltTemplateNode>>,
         files: &mut SourceFiles,
@@ -287,14 +297,13 @@ impl GraphBuilder {
             let id = self.add_node(details);
             // Models and snapshots are what `ref()` names (seeds are added below).
             if matches!(node.kind, NodeKind::Model | NodeKind::Snapshot) {
-                if let Some(&previous) = self.ids_by_name.get(&node.name) {
+                let package = &context.units[node.unit].name;
+                if let Err((_, &previous)) = self.ids_by_name.insert(package, &node.name, id) {
                     diagnostics.push(duplicate_diagnostic(
                         &node.name,
                         &self.nodes[previous.index()],
                         Some(node.file),
                     ));
-                } else {
-                    self.ids_by_name.insert(node.name.clone(), id);
                 }
             }
             template_ids.push(Some(id));
@@ -306,9 +315,11 @@ impl GraphBuilder {
     /// written, are found in parallel; the edges are added in order.
     fn add_template_edges(
         &mut self,
+        context: &LoadContext,
         template_nodes: &[TemplateNode],
         template_ids: &[Option<NodeId>],
     ) {
+        let root_package = context.project_name.as_str();
         let template_parents: Vec<Vec<(NodeId, Span)>> = template_nodes
             .par_iter()
             .enumerate()
@@ -317,9 +328,16 @@ impl GraphBuilder {
                     return Vec::new();
                 };
                 let details = &self.nodes[child.index()];
+                let from = SearchFrom {
+                    node_package: &details.package_name,
+                    root_package,
+                };
                 let mut parents = Vec::new();
                 for call in &details.refs {
-                    if let Some(&parent) = self.ids_by_name.get(&call.name) {
+                    if let Some(&parent) =
+                        self.ids_by_name
+                            .find(call.package.as_deref(), &call.name, from)
+                    {
                         let span = call_span(
                             &node.raw,
                             "ref",
@@ -330,10 +348,11 @@ impl GraphBuilder {
                     }
                 }
                 for call in &details.sources {
-                    if let Some(&parent) = self
-                        .source_ids
-                        .get(&(call.source_name.clone(), call.table_name.clone()))
-                    {
+                    if let Some(&parent) = self.source_ids.find(
+                        None,
+                        &format!("{}.{}", call.source_name, call.table_name),
+                        from,
+                    ) {
                         let span = call_span(&node.raw, "source", &call.source_name)
                             .unwrap_or(Span::EMPTY);
                         parents.push((parent, span));
@@ -366,7 +385,7 @@ fn build_template_node(
     context: &LoadContext,
     node: &TemplateNode,
     output: TemplateNodeOutput,
-    model_patches: &FxHashMap<String, NodePatch>,
+    model_patches: &ByPackage<NodePatch>,
     errors: &NodeErrorContext,
     files: &SourceFiles,
 ) -> Option<BuiltTemplateNode> {
@@ -380,7 +399,9 @@ fn build_template_node(
     if !config.enabled() {
         return None;
     }
-    let project_name = &context.project_name;
+    let unit = &context.units[node.unit];
+    let project_name = &unit.name;
+    let own_path = unit.own_path(&node.original_file_path);
     let mut node_diagnostics = Vec::new();
     let mut refs = parse_output.recorded.refs;
     let mut sources = parse_output.recorded.sources;
@@ -424,8 +445,8 @@ fn build_template_node(
             match output.result {
                 Ok(sql) => {
                     let compiled_path = format!(
-                        "{}/compiled/{project_name}/{}",
-                        context.settings.target_path, node.original_file_path
+                        "{}/compiled/{project_name}/{own_path}",
+                        context.settings.target_path
                     );
                     let sql = Arc::<str>::from(sql);
                     let source_map = LazySourceMap::new(node.raw.clone(), sql.clone());
@@ -447,7 +468,7 @@ fn build_template_node(
         (Ok(_), None) => {}
     }
     let patch = model_patches
-        .get(&node.name)
+        .get_in(project_name, &node.name)
         .filter(|_| node.kind == NodeKind::Model);
     let details = NodeDetails {
         kind: node.kind,
@@ -455,7 +476,7 @@ fn build_template_node(
         unique_id: unique_id_of(node.kind, project_name, &node.name),
         package_name: project_name.clone(),
         fqn: node.fqn.clone(),
-        original_file_path: node.original_file_path.clone(),
+        original_file_path: own_path.to_string(),
         path: node.path.clone(),
         file: Some(node.file),
         raw_code: node.raw.clone(),

@@ -34,6 +34,9 @@ pub(super) struct MacroScope {
     pub(super) builtin_entries: FxHashMap<String, MacroEntry>,
     /// Installed packages: each is a namespace of macros.
     pub(super) package_names: Vec<String>,
+    /// The names of packages' macros that the root project does not
+    /// define: a package's own nodes call them unqualified.
+    pub(super) package_local_names: rustc_hash::FxHashSet<String>,
 }
 
 /// Reads dbt's built-in macros, then those of the installed packages, then
@@ -51,6 +54,7 @@ pub(super) fn read_macros(
             entries: FxHashMap::default(),
             builtin_entries: FxHashMap::default(),
             package_names: Vec::new(),
+            package_local_names: rustc_hash::FxHashSet::default(),
         },
     };
     // dbt's built-in macros first: a project macro of the same name replaces
@@ -59,16 +63,11 @@ pub(super) fn read_macros(
     let settings = &context.settings;
     let root_dir = &context.root_dir;
     // Installed packages (`dbt deps` put them in `packages-install-path`):
-    // their macros, reached as `<package>.<macro>`. As in dbt, a model of
-    // the project does not see them unqualified, not even through a package
-    // macro it calls (package models, which would, are not loaded yet).
-    let installed = installed_packages(
-        root_dir,
-        &settings.packages_install_path,
-        files,
-        diagnostics,
-    );
-    if installed.is_empty() {
+    // each a namespace of macros, `<package>.<macro>`. A package's macros
+    // are found unqualified only from its own nodes (see `call_project_macro`);
+    // the root project's from every node.
+    let packages = &context.units[1..];
+    if packages.is_empty() {
         warn_if_packages_missing(
             root_dir,
             &settings.packages_install_path,
@@ -76,23 +75,18 @@ pub(super) fn read_macros(
             diagnostics,
         );
     }
-    // Installed packages' macros answer to `<package>.<macro>`; the
-    // project's also to their bare name (as in dbt, a package's macros are
-    // not found unqualified).
     loaded
         .scope
         .package_names
-        .extend(installed.iter().map(|package| package.name.clone()));
-    let macro_owners = installed
+        .extend(packages.iter().map(|package| package.name.clone()));
+    let macro_owners = packages
         .iter()
-        .map(|package| (&package.name, &package.macro_paths, false))
-        .chain(std::iter::once((
-            &context.project_name,
-            &settings.macro_paths,
-            true,
-        )));
-    for (owner, macro_paths, callable_unqualified) in macro_owners {
-        for found in discover(root_dir, macro_paths, &["sql", "jinja", "j2"]) {
+        .map(|package| (package, false))
+        .chain(std::iter::once((&context.units[0], true)));
+    for (unit, is_root) in macro_owners {
+        let owner = &unit.name;
+        let macro_paths = unit.folders(&unit.settings.macro_paths);
+        for found in discover(root_dir, &macro_paths, &["sql", "jinja", "j2"]) {
             let Some((file, text)) = read_file(&found, files, diagnostics) else {
                 continue;
             };
@@ -108,11 +102,16 @@ pub(super) fn read_macros(
                     internal_name: format!("__fusion_macro__{}", scanned_macro.name),
                     unique_id: unique_id.clone(),
                 };
-                if callable_unqualified {
+                if is_root {
                     loaded
                         .scope
                         .entries
                         .insert(scanned_macro.name.clone(), entry.clone());
+                } else {
+                    loaded
+                        .scope
+                        .package_local_names
+                        .insert(scanned_macro.name.clone());
                 }
                 loaded
                     .scope
@@ -122,7 +121,7 @@ pub(super) fn read_macros(
                     name: scanned_macro.name.clone(),
                     unique_id,
                     package_name: owner.clone(),
-                    original_file_path: found.original_file_path.clone(),
+                    original_file_path: unit.own_path(&found.original_file_path).to_string(),
                     path: found.path.clone(),
                     file,
                     macro_sql: text[scanned_macro.start..scanned_macro.end].to_string(),
@@ -247,70 +246,4 @@ fn warn_if_packages_missing(
             );
         }
     }
-}
-
-/// A package `dbt deps` installed.
-struct InstalledPackage {
-    name: String,
-    /// Its macro folders, from the project root.
-    macro_paths: Vec<String>,
-}
-
-/// The packages under `install_path` (each a folder with a
-/// `dbt_project.yml`), sorted by folder name. A package whose project file
-/// cannot be read is reported and skipped.
-fn installed_packages(
-    root_dir: &Path,
-    install_path: &str,
-    files: &mut SourceFiles,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<InstalledPackage> {
-    let Ok(entries) = std::fs::read_dir(root_dir.join(install_path)) else {
-        return Vec::new();
-    };
-    let mut folders: Vec<String> = entries
-        .flatten()
-        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| !name.starts_with('.'))
-        .collect();
-    folders.sort();
-    let mut packages = Vec::new();
-    for folder in folders {
-        let relative = format!("{install_path}/{folder}");
-        let found = FoundFile {
-            original_file_path: format!("{relative}/dbt_project.yml"),
-            path: "dbt_project.yml".into(),
-            absolute: root_dir.join(&relative).join("dbt_project.yml"),
-        };
-        if !found.absolute.is_file() {
-            continue;
-        }
-        let Some((file, text)) = read_file(&found, files, diagnostics) else {
-            continue;
-        };
-        let value = match parse_yaml(&text, file) {
-            Ok(value) => value,
-            Err(diagnostic) => {
-                diagnostics.push(diagnostic);
-                continue;
-            }
-        };
-        let name = value
-            .get("name")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .unwrap_or_else(|| folder.clone());
-        let macro_paths = match value.get("macro-paths") {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|path| format!("{relative}/{path}"))
-                .collect(),
-            Some(Value::String(path)) => vec![format!("{relative}/{path}")],
-            _ => vec![format!("{relative}/macros")],
-        };
-        packages.push(InstalledPackage { name, macro_paths });
-    }
-    packages
 }

@@ -45,6 +45,9 @@ pub(super) struct LoadContext {
     pub(super) target: Target,
     /// What differs by the target's adapter.
     pub(super) adapter_naming: &'static dyn AdapterNaming,
+    /// The root project first, then each installed package: every one
+    /// contributes nodes, YAML and macros.
+    pub(in crate::load) units: Vec<project::ProjectUnit>,
 }
 
 pub(crate) fn load(options: &LoadOptions) -> LoadResult {
@@ -157,6 +160,7 @@ fn load_phases(
     let predicted = naming.name_template_nodes(&template_nodes, &base_configs);
     let seed_relations = naming.name_seeds(&mut seed_nodes, context.project_file, diagnostics);
     let predicted_refs = naming::ref_table_of(
+        &context,
         &template_nodes,
         &base_configs,
         predicted
@@ -182,8 +186,13 @@ fn load_phases(
     timer.finish("render (parse phase)");
 
     // A node's own `config()` calls come last in dbt's precedence.
-    let (configs, renamed) =
-        render_phases::apply_config_calls(&naming, base_configs, &parse_outputs);
+    let (configs, renamed) = render_phases::apply_config_calls(
+        &context,
+        &naming,
+        &template_nodes,
+        base_configs,
+        &parse_outputs,
+    );
     timer.finish("configs");
 
     // Only the nodes whose `config()` calls changed a naming input are named
@@ -191,6 +200,7 @@ fn load_phases(
     let (template_relations, this_kept) =
         naming.name_after_config_calls(&template_nodes, &configs, &renamed, predicted, diagnostics);
     let ref_table = naming::ref_table_of(
+        &context,
         &template_nodes,
         &configs,
         template_relations.iter().map(Option::as_ref),
@@ -254,6 +264,7 @@ fn load_phases(
     // Generic tests last: each is attached to a node of the graph, and a
     // relationships test also reads another.
     let test_groups = generic_tests::test_groups(
+        &context,
         &graph,
         &mut model_patches,
         &mut seed_patches,

@@ -1,9 +1,11 @@
 //! Phases: the configs and relation names of nodes, before and after their own `config()` calls.
 
+use super::project::{project_file_layers, TreeOf};
 use super::templates::TemplateNode;
 use super::LoadContext;
-use crate::config::{project_tree_configs, Materialization, NodeConfig};
+use crate::config::{Materialization, NodeConfig};
 use crate::jinja::{error_message, failure_of};
+use crate::package_scope::ByPackage;
 use crate::project::NodeDetails;
 use crate::relation::RelationParts;
 use crate::render_state::{RefTable, RenderShared};
@@ -13,7 +15,6 @@ use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::NodeKind;
 use fusion_ir::span::{FileId, Span};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 /// A node's relation and what naming it reported (none for tests).
@@ -25,31 +26,37 @@ pub(super) type Named = Option<(RelationParts, Vec<Diagnostic>)>;
 pub(super) fn base_configs(
     context: &LoadContext,
     template_nodes: &[TemplateNode],
-    model_patches: &FxHashMap<String, NodePatch>,
+    model_patches: &ByPackage<NodePatch>,
 ) -> Vec<NodeConfig> {
-    let settings = &context.settings;
     template_nodes
         .par_iter()
         .map(|node| {
-            let (tree, default_materialized) = match node.kind {
-                NodeKind::Test => (&settings.tests, Materialization::Test),
-                NodeKind::Analysis => (&Value::Null, Materialization::View),
-                NodeKind::Snapshot => (&settings.snapshots, Materialization::Snapshot),
-                _ => (&settings.models, Materialization::View),
+            let unit = &context.units[node.unit];
+            let (tree_of, default_materialized): (TreeOf, _) = match node.kind {
+                NodeKind::Test => (|settings| &settings.tests, Materialization::Test),
+                NodeKind::Analysis => (|_| &Value::Null, Materialization::View),
+                NodeKind::Snapshot => (|settings| &settings.snapshots, Materialization::Snapshot),
+                _ => (|settings| &settings.models, Materialization::View),
             };
             let mut config = NodeConfig::default();
             config.values.insert(
                 "materialized".into(),
                 Value::String(default_materialized.name().into()),
             );
-            for layer in project_tree_configs(tree, &node.fqn) {
-                config.apply(&layer);
+            let (own_layers, root_layers) = project_file_layers(context, unit, tree_of, &node.fqn);
+            for layer in &own_layers {
+                config.apply(layer);
             }
             if let Some(patch) = model_patches
-                .get(&node.name)
+                .get_in(&unit.name, &node.name)
                 .filter(|_| node.kind == NodeKind::Model)
             {
                 config.apply(&patch.config);
+            }
+            // A package's node: the root project's file has the last word
+            // (applied again after the node's `config()` calls).
+            for layer in &root_layers {
+                config.apply(layer);
             }
             config
         })
@@ -58,7 +65,7 @@ pub(super) fn base_configs(
 
 /// The names `ref()` can read, sorted (for "did you mean").
 pub(super) fn refable_names(ref_table: &RefTable) -> Vec<String> {
-    let mut names: Vec<String> = ref_table.relations.keys().cloned().collect();
+    let mut names: Vec<String> = ref_table.relations.names().cloned().collect();
     names.sort();
     names
 }
@@ -67,6 +74,7 @@ pub(super) fn refable_names(ref_table: &RefTable) -> Vec<String> {
 /// the nodes' configs and relations (the first of a duplicated name wins,
 /// as the graph reports the others).
 pub(super) fn ref_table_of<'a>(
+    context: &LoadContext,
     template_nodes: &[TemplateNode],
     configs: &[NodeConfig],
     relations: impl Iterator<Item = Option<&'a RelationParts>>,
@@ -84,14 +92,14 @@ pub(super) fn ref_table_of<'a>(
             } else {
                 relation.clone()
             };
-            table.relations.entry(node.name.clone()).or_insert(read_as);
+            let package = &context.units[node.unit].name;
+            let _ = table.relations.insert(package, &node.name, read_as);
         }
     }
     for (seed, relation) in seeds.iter().zip(seed_relations) {
-        table
+        let _ = table
             .relations
-            .entry(seed.name.clone())
-            .or_insert_with(|| relation.clone());
+            .insert(&seed.package_name, &seed.name, relation.clone());
     }
     table
 }
@@ -309,6 +317,7 @@ impl<'a> RelationNaming<'a> {
                 .get_or_init(|| {
                     crate::jinja::to_value(serde_json::json!({
                         "name": name,
+                        "package_name": fqn.first(),
                         "resource_type": kind.resource_type(),
                         "fqn": fqn,
                         "config": Value::Object(config.values.clone()),

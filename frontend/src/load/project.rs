@@ -85,6 +85,19 @@ pub(super) fn read_project_and_profile(
     };
     let target = load_target(options, &profile_name, &vars, files, diagnostics)?;
     let adapter_naming = (options.adapter_naming)(&target.adapter_type);
+    let mut units = vec![ProjectUnit {
+        name: project_name.clone(),
+        prefix: String::new(),
+        settings: settings.clone(),
+        vars: vars.clone(),
+    }];
+    units.extend(installed_packages(
+        &root_dir,
+        &settings,
+        &cli_vars,
+        files,
+        diagnostics,
+    ));
     Some(LoadContext {
         root_dir,
         project_file,
@@ -93,7 +106,136 @@ pub(super) fn read_project_and_profile(
         vars,
         target,
         adapter_naming,
+        units,
     })
+}
+
+/// The root project or an installed package: where its files are, how it
+/// is configured and what vars its nodes see.
+pub(super) struct ProjectUnit {
+    pub(super) name: String,
+    /// Its folder from the root project's folder, with a trailing `/`
+    /// (empty for the root project).
+    pub(super) prefix: String,
+    pub(super) settings: ProjectSettings,
+    /// The vars its templates see: as dbt's `ModelConfiguredVar` merges
+    /// them, the package's own (global, then scoped to it), then the root
+    /// project's (global, then scoped to the package), then `--vars`.
+    pub(super) vars: Map<String, Value>,
+}
+
+impl ProjectUnit {
+    /// Whether this is the root project (the first unit).
+    pub(super) fn is_root(&self) -> bool {
+        self.prefix.is_empty()
+    }
+
+    /// Resource folders of this unit, from the root project's folder.
+    pub(super) fn folders(&self, paths: &[String]) -> Vec<String> {
+        paths
+            .iter()
+            .map(|path| format!("{}{path}", self.prefix))
+            .collect()
+    }
+
+    /// A path from the root project's folder, made relative to this unit's
+    /// folder (what dbt calls a node's `original_file_path`).
+    pub(super) fn own_path<'p>(&self, path: &'p str) -> &'p str {
+        path.strip_prefix(self.prefix.as_str()).unwrap_or(path)
+    }
+}
+
+/// The packages `dbt deps` installed under the root project's
+/// `packages-install-path` (each a folder, or a link to one as `local:`
+/// packages are installed, with a `dbt_project.yml`), sorted by folder
+/// name. A package whose project file cannot be read is reported and
+/// skipped; so is a second package of one name.
+fn installed_packages(
+    root_dir: &std::path::Path,
+    root: &ProjectSettings,
+    cli_vars: &Map<String, Value>,
+    files: &mut SourceFiles,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ProjectUnit> {
+    let install_path = &root.packages_install_path;
+    let Ok(entries) = std::fs::read_dir(root_dir.join(install_path)) else {
+        return Vec::new();
+    };
+    // `is_dir` on the path follows links: `local:` packages are links.
+    let mut folders: Vec<String> = entries
+        .flatten()
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    folders.sort();
+    let mut units: Vec<ProjectUnit> = Vec::new();
+    for folder in folders {
+        let prefix = format!("{install_path}/{folder}/");
+        let found = FoundFile {
+            original_file_path: format!("{prefix}dbt_project.yml"),
+            path: "dbt_project.yml".into(),
+            absolute: root_dir.join(&prefix).join("dbt_project.yml"),
+        };
+        if !found.absolute.is_file() {
+            continue;
+        }
+        let Some((file, text)) = read_file(&found, files, diagnostics) else {
+            continue;
+        };
+        let mut value = match parse_yaml(&text, file) {
+            Ok(value) => value,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                continue;
+            }
+        };
+        let own_name = value
+            .get("name")
+            .and_then(Value::as_str)
+            .map_or_else(|| folder.clone(), str::to_string);
+        // The package's project file renders with the vars its nodes see.
+        let own_vars = value
+            .get("vars")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let mut raw_vars = own_vars;
+        raw_vars.extend(root.vars.clone());
+        raw_vars.extend(cli_vars.clone());
+        let mut render_errors = Vec::new();
+        render_strings_in(
+            &mut value,
+            &raw_vars,
+            &[
+                "on-run-start",
+                "on-run-end",
+                "pre-hook",
+                "post-hook",
+                "vars",
+            ],
+            &mut render_errors,
+        );
+        for error in render_errors {
+            diagnostics.push(Diagnostic::new(error.code, error.message).at(file, Span::EMPTY));
+        }
+        let mut settings = ProjectSettings::from_yaml(&value, &text, file, diagnostics);
+        if settings.name.is_empty() {
+            settings.name = own_name;
+        }
+        if settings.name == root.name || units.iter().any(|unit| unit.name == settings.name) {
+            continue;
+        }
+        let mut vars = settings.effective_vars(&settings.name, &Map::new());
+        vars.extend(root.effective_vars(&settings.name, cli_vars));
+        units.push(ProjectUnit {
+            name: settings.name.clone(),
+            prefix,
+            settings,
+            vars,
+        });
+    }
+    units
 }
 
 /// The `--vars` argument as a mapping; empty, and reported, when it is not one.
@@ -122,4 +264,30 @@ fn cli_vars(
             Map::new()
         }
     }
+}
+
+/// One level of a `dbt_project.yml` config tree, as it applies to a node.
+pub(super) type ConfigLayer = Map<String, Value>;
+
+/// Which `dbt_project.yml` tree configures a kind of node.
+pub(super) type TreeOf = fn(&ProjectSettings) -> &Value;
+
+/// The configs dbt_project.yml files give a node of `unit` at `fqn`, as
+/// dbt's `calculate_node_config` layers them: the unit's own project file
+/// first (`own`), and for a package's node the root project's file, which
+/// comes after everything else, the node's own `config()` calls included
+/// (`root_over`: empty for the root project's nodes).
+pub(super) fn project_file_layers(
+    context: &LoadContext,
+    unit: &ProjectUnit,
+    tree_of: TreeOf,
+    fqn: &[String],
+) -> (Vec<ConfigLayer>, Vec<ConfigLayer>) {
+    let own = crate::config::project_tree_configs(tree_of(&unit.settings), fqn);
+    let root_over = if unit.is_root() {
+        Vec::new()
+    } else {
+        crate::config::project_tree_configs(tree_of(&context.settings), fqn)
+    };
+    (own, root_over)
 }

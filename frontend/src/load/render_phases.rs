@@ -1,6 +1,7 @@
 //! Phases: the parse render, the `config()` calls it records, and the compile render.
 
 use super::naming::{naming_inputs, Named, RelationNaming};
+use super::project::{project_file_layers, TreeOf};
 use super::templates::{unique_id_of, TemplateNode};
 use super::LoadContext;
 use crate::builtin::config_and_vars::compile_flags;
@@ -9,6 +10,7 @@ use crate::project::MacroInfo;
 use crate::relation::RelationParts;
 use crate::render::{compile_node_template, render_template, RenderInput, RenderOutput};
 use crate::render_state::{NodeRenderState, Recorded, RenderShared};
+use fusion_ir::graph::NodeKind;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
@@ -76,7 +78,7 @@ pub(super) fn render_parse_phase<'env, 'source>(
                     model: model.clone(),
                     execute: false,
                 },
-                NodeRenderState::default(),
+                node_render_state(context, node.unit),
                 compile_flags(),
             );
             (Some((template, model)), output)
@@ -87,23 +89,44 @@ pub(super) fn render_parse_phase<'env, 'source>(
 /// The project's and YAML's configs, then the node's own `config()` calls;
 /// and whether those calls changed what names the node's relation.
 pub(super) fn apply_config_calls(
+    context: &LoadContext,
     naming: &RelationNaming,
+    template_nodes: &[TemplateNode],
     base_configs: Vec<NodeConfig>,
     parse_outputs: &[RenderOutput],
 ) -> (Vec<NodeConfig>, Vec<bool>) {
     base_configs
         .into_par_iter()
         .zip(parse_outputs)
-        .map(|(mut config, output)| {
+        .zip(template_nodes)
+        .map(|((mut config, output), node)| {
             if output.recorded.config.is_empty() {
                 return (config, false);
             }
-            if naming.reads_whole_config() {
+            let unit = &context.units[node.unit];
+            // A package's node: the root project's file comes after its
+            // own `config()` calls (dbt's `calculate_node_config`).
+            let apply = |config: &mut NodeConfig| {
                 config.apply(&output.recorded.config);
+                if !unit.is_root() {
+                    let tree_of: TreeOf = match node.kind {
+                        NodeKind::Test => |settings| &settings.tests,
+                        NodeKind::Snapshot => |settings| &settings.snapshots,
+                        NodeKind::Analysis => |_| &serde_json::Value::Null,
+                        _ => |settings| &settings.models,
+                    };
+                    let (_, root_layers) = project_file_layers(context, unit, tree_of, &node.fqn);
+                    for layer in &root_layers {
+                        config.apply(layer);
+                    }
+                }
+            };
+            if naming.reads_whole_config() {
+                apply(&mut config);
                 return (config, true);
             }
             let before = naming_inputs(&config);
-            config.apply(&output.recorded.config);
+            apply(&mut config);
             let renamed = naming_inputs(&config) != before;
             (config, renamed)
         })
@@ -152,9 +175,20 @@ pub(super) fn render_compile_phase(
             }
             let parse_text = parse_output.result.as_mut().ok()?;
             let recorded = &parse_output.recorded;
-            let same_relation = |name: &str| {
-                let predicted = predicted_refs.and_then(|table| table.relations.get(name));
-                let real = real_refs.and_then(|table| table.relations.get(name));
+            let from = facts
+                .shared
+                .search_from(Some(&context.units[node.unit].name));
+            let same_relation = |call: &crate::project::RefCall| {
+                let predicted = predicted_refs.and_then(|table| {
+                    table
+                        .relations
+                        .find(call.package.as_deref(), &call.name, from)
+                });
+                let real = real_refs.and_then(|table| {
+                    table
+                        .relations
+                        .find(call.package.as_deref(), &call.name, from)
+                });
                 predicted.is_some() && predicted == real
             };
             let reusable = !recorded.introspective
@@ -164,7 +198,7 @@ pub(super) fn render_compile_phase(
                     .iter()
                     .all(|unique_id| !facts.phase_dependent_macros.contains(unique_id.as_str()))
                 && facts.this_kept[index]
-                && recorded.refs.iter().all(|call| same_relation(&call.name));
+                && recorded.refs.iter().all(same_relation);
             // Either way the parse-phase text leaves `parse_outputs` now.
             let parse_text = std::mem::take(parse_text);
             if reusable {
@@ -192,7 +226,7 @@ pub(super) fn render_compile_phase(
                     model,
                     execute: true,
                 },
-                NodeRenderState::default(),
+                node_render_state(context, node.unit),
                 compile_flags(),
             ))
         })
@@ -201,15 +235,23 @@ pub(super) fn render_compile_phase(
 
 /// The `model` value a node's template renders with.
 fn model_value(context: &LoadContext, node: &TemplateNode) -> minijinja::Value {
+    let unit = &context.units[node.unit];
     crate::render::model_value(
         node.kind,
         &node.name,
-        &unique_id_of(node.kind, &context.project_name, &node.name),
-        &node.original_file_path,
+        &unique_id_of(node.kind, &unit.name, &node.name),
+        unit.own_path(&node.original_file_path),
         &node.path,
-        &context.project_name,
+        &unit.name,
         &node.fqn,
     )
+}
+
+/// The render state of a node: its package decides what its unqualified
+/// names find first.
+pub(super) fn node_render_state(context: &LoadContext, unit: usize) -> NodeRenderState {
+    let unit = &context.units[unit];
+    NodeRenderState::in_package((!unit.is_root()).then(|| std::sync::Arc::from(unit.name.as_str())))
 }
 
 /// A node's `this` when it has no relation (singular tests).

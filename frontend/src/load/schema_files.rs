@@ -1,8 +1,10 @@
 //! Phase: the schema YAML files and the docs blocks their descriptions call.
 
 use super::files::{discover, read_text, register_file, unreadable, FoundFile};
+use super::project::ProjectUnit;
 use super::LoadContext;
 use crate::docs::{docs_blocks, resolve_description, DocBlock};
+use crate::package_scope::ByPackage;
 use crate::schema_yaml::FunctionDeclaration;
 use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl};
 use crate::yaml::parse_yaml;
@@ -18,8 +20,8 @@ pub(super) struct SchemaYaml {
     /// The docs blocks of the project's `.md` files, in file order.
     pub(super) docs: Vec<DocBlock>,
     /// Models' and snapshots' entries, the first of each name.
-    pub(super) model_patches: FxHashMap<String, NodePatch>,
-    pub(super) seed_patches: FxHashMap<String, NodePatch>,
+    pub(super) model_patches: ByPackage<NodePatch>,
+    pub(super) seed_patches: ByPackage<NodePatch>,
     pub(super) source_decls: Vec<SourceDecl>,
     pub(super) function_declarations: Vec<FunctionDeclaration>,
 }
@@ -31,36 +33,51 @@ pub(super) fn read_schema_yaml(
     files: &mut SourceFiles,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> SchemaYaml {
-    let (md_found, yaml_found) = discover_yaml_and_docs(context);
+    let mut md_found: Vec<(usize, FoundFile)> = Vec::new();
+    let mut yaml_found: Vec<(usize, FoundFile)> = Vec::new();
+    for (index, unit) in context.units.iter().enumerate() {
+        let (md, yaml) = discover_yaml_and_docs(context, unit);
+        md_found.extend(md.into_iter().map(|found| (index, found)));
+        yaml_found.extend(yaml.into_iter().map(|found| (index, found)));
+    }
     // Read in parallel, registered in order.
     let yaml_read: Vec<std::io::Result<Arc<str>>> = yaml_found
         .par_iter()
-        .map(|found| read_text(&found.absolute))
+        .map(|(_, found)| read_text(&found.absolute))
         .collect();
     let mut yaml_texts = Vec::new();
-    for (found, read) in yaml_found.into_iter().zip(yaml_read) {
+    for ((unit, found), read) in yaml_found.into_iter().zip(yaml_read) {
         if let Some((file, text)) = register_file(&found, read, files, diagnostics) {
-            yaml_texts.push((found, file, text));
+            yaml_texts.push((unit, found, file, text));
         }
     }
     // Docs blocks first (a few small files, if any): each schema file's
     // descriptions are resolved against them as it is parsed.
-    let (docs, docs_diagnostics) = read_docs_blocks(&md_found, &context.project_name);
+    let (docs, docs_diagnostics) = read_docs_blocks(context, &md_found);
     diagnostics.extend(docs_diagnostics);
-    let schema_files = parse_schema_files(&yaml_texts, &docs, diagnostics);
-    let mut model_patches: FxHashMap<String, NodePatch> = FxHashMap::default();
-    let mut seed_patches: FxHashMap<String, NodePatch> = FxHashMap::default();
+    let schema_files = parse_schema_files(context, &yaml_texts, &docs, diagnostics);
+    let mut model_patches: ByPackage<NodePatch> = ByPackage::default();
+    let mut seed_patches: ByPackage<NodePatch> = ByPackage::default();
     let mut source_decls: Vec<SourceDecl> = Vec::new();
     let mut function_declarations = Vec::new();
-    for schema_file in schema_files {
-        function_declarations.extend(schema_file.functions);
+    for (unit, mut schema_file) in schema_files {
+        let package = &context.units[unit].name;
+        // Functions are the root project's only (packages' are not loaded yet).
+        if unit == 0 {
+            function_declarations.extend(schema_file.functions);
+        }
         // As in dbt, a node is described once; the first entry (in file
         // order) is kept, and every later one is an error.
-        for patch in schema_file.models.into_iter().chain(schema_file.snapshots) {
+        for mut patch in schema_file.models.into_iter().chain(schema_file.snapshots) {
+            patch.package.clone_from(package);
             add_patch(&mut model_patches, patch, diagnostics);
         }
-        for patch in schema_file.seeds {
+        for mut patch in schema_file.seeds {
+            patch.package.clone_from(package);
             add_patch(&mut seed_patches, patch, diagnostics);
+        }
+        for source in &mut schema_file.sources {
+            source.package.clone_from(package);
         }
         source_decls.extend(schema_file.sources);
     }
@@ -73,10 +90,13 @@ pub(super) fn read_schema_yaml(
     }
 }
 
-/// The `.md` files of docs blocks and the YAML files under the project's
+/// The `.md` files of docs blocks and the YAML files under one unit's
 /// resource folders, each once.
-fn discover_yaml_and_docs(context: &LoadContext) -> (Vec<FoundFile>, Vec<FoundFile>) {
-    let settings = &context.settings;
+fn discover_yaml_and_docs(
+    context: &LoadContext,
+    unit: &ProjectUnit,
+) -> (Vec<FoundFile>, Vec<FoundFile>) {
+    let settings = &unit.settings;
     let root_dir = &context.root_dir;
     let mut yaml_folders = settings.model_paths.clone();
     yaml_folders.extend(settings.seed_paths.iter().cloned());
@@ -102,13 +122,13 @@ fn discover_yaml_and_docs(context: &LoadContext) -> (Vec<FoundFile>, Vec<FoundFi
     };
     let mut seen_yaml = rustc_hash::FxHashSet::default();
     let (mut md_found, yaml_found): (Vec<FoundFile>, Vec<FoundFile>) =
-        discover(root_dir, &yaml_folders, extensions)
+        discover(root_dir, &unit.folders(&yaml_folders), extensions)
             .into_iter()
             .filter(|found| seen_yaml.insert(found.original_file_path.clone()))
             .partition(|found| found.original_file_path.ends_with(".md"));
     if !docs_with_yaml {
         let mut seen_md = rustc_hash::FxHashSet::default();
-        md_found = discover(root_dir, &settings.docs_paths, &["md"])
+        md_found = discover(root_dir, &unit.folders(&settings.docs_paths), &["md"])
             .into_iter()
             .filter(|found| seen_md.insert(found.original_file_path.clone()))
             .collect();
@@ -116,27 +136,32 @@ fn discover_yaml_and_docs(context: &LoadContext) -> (Vec<FoundFile>, Vec<FoundFi
     (md_found, yaml_found)
 }
 
+/// A schema file parsed: its index in discovery order, its unit and
+/// contents (none when it is not YAML), and its diagnostics.
+type ParsedSchemaFile = (usize, Option<(usize, SchemaFile)>, Vec<Diagnostic>);
+
 /// Parses the schema files, each with its `doc()` calls resolved.
 fn parse_schema_files(
-    yaml_texts: &[(FoundFile, FileId, Arc<str>)],
+    context: &LoadContext,
+    yaml_texts: &[(usize, FoundFile, FileId, Arc<str>)],
     docs: &[DocBlock],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<SchemaFile> {
+) -> Vec<(usize, SchemaFile)> {
     // Parsing is the costly part and each file stands alone: in parallel,
     // each file with its own diagnostics, merged back in discovery order.
     // The largest files are started first: one large file (all of a
     // project's sources, say) parsed last would leave the other cores idle.
     let mut largest_first: Vec<usize> = (0..yaml_texts.len()).collect();
-    largest_first.sort_by_key(|&index| std::cmp::Reverse(yaml_texts[index].2.len()));
+    largest_first.sort_by_key(|&index| std::cmp::Reverse(yaml_texts[index].3.len()));
     let docs_by_name: FxHashMap<&str, &DocBlock> = docs
         .iter()
         .rev()
         .map(|block| (block.name.as_str(), block))
         .collect();
-    let mut parsed_yaml: Vec<(usize, Option<SchemaFile>, Vec<Diagnostic>)> = largest_first
+    let mut parsed_yaml: Vec<ParsedSchemaFile> = largest_first
         .par_iter()
         .map(|&index| {
-            let (found, file, text) = &yaml_texts[index];
+            let (unit, found, file, text) = &yaml_texts[index];
             let mut file_diagnostics = Vec::new();
             let schema_file = match parse_yaml(text, *file) {
                 Ok(value) => {
@@ -144,11 +169,11 @@ fn parse_schema_files(
                         &value,
                         text,
                         *file,
-                        &found.original_file_path,
+                        context.units[*unit].own_path(&found.original_file_path),
                         &mut file_diagnostics,
                     );
                     resolve_docs_in(&mut schema_file, &docs_by_name, &mut file_diagnostics);
-                    Some(schema_file)
+                    Some((*unit, schema_file))
                 }
                 Err(diagnostic) => {
                     file_diagnostics.push(diagnostic);
@@ -159,7 +184,7 @@ fn parse_schema_files(
         })
         .collect();
     parsed_yaml.sort_unstable_by_key(|(index, ..)| *index);
-    let mut schema_files: Vec<SchemaFile> = Vec::with_capacity(parsed_yaml.len());
+    let mut schema_files: Vec<(usize, SchemaFile)> = Vec::with_capacity(parsed_yaml.len());
     for (_, schema_file, file_diagnostics) in parsed_yaml {
         schema_files.extend(schema_file);
         diagnostics.extend(file_diagnostics);
@@ -171,12 +196,14 @@ fn parse_schema_files(
 /// paths), in file order (the first of two blocks with one name is the one `doc()`
 /// finds), and a diagnostic for each file that cannot be read.
 fn read_docs_blocks(
-    md_found: &[FoundFile],
-    project_name: &str,
+    context: &LoadContext,
+    md_found: &[(usize, FoundFile)],
 ) -> (Vec<DocBlock>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut blocks = Vec::new();
-    for found in md_found {
+    for (unit, found) in md_found {
+        let unit = &context.units[*unit];
+        let project_name = &unit.name;
         let text = match read_text(&found.absolute) {
             Ok(text) => text,
             Err(error) => {
@@ -189,7 +216,7 @@ fn read_docs_blocks(
                 unique_id: format!("doc.{project_name}.{name}"),
                 name,
                 contents,
-                original_file_path: found.original_file_path.clone(),
+                original_file_path: unit.own_path(&found.original_file_path).to_string(),
                 path: found.path.clone(),
             });
         }
@@ -277,16 +304,14 @@ fn resolve_columns(
 /// Keeps `patch` unless an entry of the same name came first, in which case
 /// FC0013 points at both.
 fn add_patch(
-    patches: &mut FxHashMap<String, NodePatch>,
+    patches: &mut ByPackage<NodePatch>,
     patch: NodePatch,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    match patches.entry(patch.name.clone()) {
-        std::collections::hash_map::Entry::Vacant(slot) => {
-            slot.insert(patch);
-        }
-        std::collections::hash_map::Entry::Occupied(first) => {
-            let first = first.get();
+    let (package, name) = (patch.package.clone(), patch.name.clone());
+    match patches.insert(&package, &name, patch) {
+        Ok(()) => {}
+        Err((patch, first)) => {
             diagnostics.push(
                 Diagnostic::new(
                     Code::DuplicatePatch,

@@ -1,10 +1,12 @@
 //! Phase: seed nodes from the project's CSV files.
 
 use super::files::{discover, read_file};
+use super::project::project_file_layers;
 use super::LoadContext;
 use crate::adapter_naming::AdapterNaming;
 use crate::checksum::file_checksum;
-use crate::config::{project_tree_configs, Materialization, NodeConfig};
+use crate::config::{Materialization, NodeConfig};
+use crate::package_scope::ByPackage;
 use crate::project::{NodeDetails, SeedColumn};
 use crate::schema_yaml::NodePatch;
 use crate::seeds::{infer_column_type, parse_csv};
@@ -13,7 +15,6 @@ use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::NodeKind;
 use fusion_ir::name::Name;
 use fusion_ir::span::{FileId, SourceFiles, Span};
-use rustc_hash::FxHashMap;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -21,13 +22,22 @@ use std::sync::Arc;
 /// its columns' types; their relations are named later, with the others.
 pub(super) fn read_seeds(
     context: &LoadContext,
-    seed_patches: &FxHashMap<String, NodePatch>,
+    seed_patches: &ByPackage<NodePatch>,
     files: &mut SourceFiles,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<NodeDetails> {
-    let project_name = &context.project_name;
     let mut seed_nodes: Vec<NodeDetails> = Vec::new();
-    for found in discover(&context.root_dir, &context.settings.seed_paths, &["csv"]) {
+    let found_seeds = context.units.iter().flat_map(|unit| {
+        discover(
+            &context.root_dir,
+            &unit.folders(&unit.settings.seed_paths),
+            &["csv"],
+        )
+        .into_iter()
+        .map(move |found| (unit, found))
+    });
+    for (unit, found) in found_seeds {
+        let project_name = &unit.name;
         let Some((file, text)) = read_file(&found, files, diagnostics) else {
             continue;
         };
@@ -47,12 +57,17 @@ pub(super) fn read_seeds(
             "materialized".into(),
             Value::String(Materialization::Seed.name().into()),
         );
-        for layer in project_tree_configs(&context.settings.seeds, &fqn) {
-            config.apply(&layer);
+        let (own_layers, root_layers) =
+            project_file_layers(context, unit, |settings| &settings.seeds, &fqn);
+        for layer in &own_layers {
+            config.apply(layer);
         }
-        let patch = seed_patches.get(&name);
+        let patch = seed_patches.get_in(project_name, &name);
         if let Some(patch) = patch {
             config.apply(&patch.config);
+        }
+        for layer in &root_layers {
+            config.apply(layer);
         }
         let seed_columns = seed_columns(&text, &config, context.adapter_naming, file, diagnostics);
         if !config.enabled() {
@@ -63,7 +78,7 @@ pub(super) fn read_seeds(
             unique_id: format!("seed.{project_name}.{name}"),
             package_name: project_name.clone(),
             fqn,
-            original_file_path: found.original_file_path.clone(),
+            original_file_path: unit.own_path(&found.original_file_path).to_string(),
             path: found.path.clone(),
             file: Some(file),
             checksum: file_checksum(&text),

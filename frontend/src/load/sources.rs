@@ -1,21 +1,22 @@
 //! Phase: the relation each declared source table renders as.
 
 use super::LoadContext;
+use crate::package_scope::ByPackage;
 use crate::relation::RelationParts;
 use crate::schema_yaml::SourceDecl;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
-use rustc_hash::FxHashMap;
 
-/// What `source()` renders for each (source, table): its relation, or for
+/// What `source()` renders for each (source, table) by package (the first
+/// declaration of a table in a package wins): its relation, or for
 /// an external source the text that reads it.
 pub(super) fn source_relations(
     context: &LoadContext,
     source_decls: &[SourceDecl],
     diagnostics: &mut Vec<Diagnostic>,
-) -> FxHashMap<(String, String), RelationParts> {
+) -> ByPackage<RelationParts> {
     let target = &context.target;
-    let mut source_relations: FxHashMap<(String, String), RelationParts> = FxHashMap::default();
+    let mut source_relations: ByPackage<RelationParts> = ByPackage::default();
     for source in source_decls {
         for table in &source.tables {
             let database = source.database.as_deref().unwrap_or(&target.database);
@@ -25,8 +26,9 @@ pub(super) fn source_relations(
             {
                 Ok(None) => {}
                 Ok(Some(text)) => {
-                    source_relations.insert(
-                        (source.name.clone(), table.name.clone()),
+                    let _ = source_relations.insert(
+                        &source.package,
+                        &format!("{}.{}", source.name, table.name),
                         RelationParts {
                             database: None,
                             schema: None,
@@ -47,8 +49,9 @@ pub(super) fn source_relations(
                     .at(source.file, source.name_span),
                 ),
             }
-            source_relations.insert(
-                (source.name.clone(), table.name.clone()),
+            let _ = source_relations.insert(
+                &source.package,
+                &format!("{}.{}", source.name, table.name),
                 RelationParts {
                     database: Some(
                         source

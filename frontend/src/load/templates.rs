@@ -13,8 +13,13 @@ use std::sync::Arc;
 /// A node that is rendered from a SQL template.
 pub(super) struct TemplateNode {
     pub(super) kind: NodeKind,
+    /// The unit (root project or installed package) it belongs to: its
+    /// index in [`LoadContext::units`].
+    pub(super) unit: usize,
     pub(super) name: String,
     pub(super) fqn: Vec<String>,
+    /// Path from the root project's folder (a package's files under its
+    /// install folder): the template's name and its file's.
     pub(super) original_file_path: String,
     pub(super) path: String,
     pub(super) file: FileId,
@@ -32,17 +37,21 @@ pub(super) fn read_templates(
     files: &mut SourceFiles,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<TemplateNode>, FxHashMap<String, FileId>) {
-    let settings = &context.settings;
     let mut template_files: FxHashMap<String, FileId> = FxHashMap::default();
     let mut template_nodes: Vec<TemplateNode> = Vec::new();
-    for (kind, folders) in [
-        (NodeKind::Model, &settings.model_paths),
-        (NodeKind::Analysis, &settings.analysis_paths),
-        (NodeKind::Test, &settings.test_paths),
-        (NodeKind::Snapshot, &settings.snapshot_paths),
-    ] {
+    let kinds_and_folders = context.units.iter().enumerate().flat_map(|(index, unit)| {
+        let settings = &unit.settings;
+        [
+            (NodeKind::Model, &settings.model_paths),
+            (NodeKind::Analysis, &settings.analysis_paths),
+            (NodeKind::Test, &settings.test_paths),
+            (NodeKind::Snapshot, &settings.snapshot_paths),
+        ]
+        .map(|(kind, folders)| (index, unit, kind, folders))
+    });
+    for (unit_index, unit, kind, folders) in kinds_and_folders {
         // Reading and hashing are parallel; registering files stays in order.
-        let found_files = discover(&context.root_dir, folders, &["sql"]);
+        let found_files = discover(&context.root_dir, &unit.folders(folders), &["sql"]);
         let contents: Vec<std::io::Result<(Arc<str>, String)>> = found_files
             .par_iter()
             .map(|found| {
@@ -74,7 +83,7 @@ pub(super) fn read_templates(
                 // node each, named by its block, not by its file.
                 let folders_of_path: Vec<&str> = found.path.split('/').collect();
                 for block in snapshot_blocks(&text) {
-                    let mut fqn = vec![context.project_name.clone()];
+                    let mut fqn = vec![unit.name.clone()];
                     fqn.extend(
                         folders_of_path[..folders_of_path.len() - 1]
                             .iter()
@@ -84,6 +93,7 @@ pub(super) fn read_templates(
                     fqn.push(block.name.clone());
                     template_nodes.push(TemplateNode {
                         kind,
+                        unit: unit_index,
                         name: block.name,
                         fqn,
                         original_file_path: found.original_file_path.clone(),
@@ -97,7 +107,7 @@ pub(super) fn read_templates(
                 template_files.insert(found.original_file_path.clone(), file);
                 continue;
             }
-            let mut fqn = vec![context.project_name.clone()];
+            let mut fqn = vec![unit.name.clone()];
             if kind == NodeKind::Analysis {
                 fqn.push("analysis".into());
             }
@@ -111,6 +121,7 @@ pub(super) fn read_templates(
             template_files.insert(found.original_file_path.clone(), file);
             template_nodes.push(TemplateNode {
                 kind,
+                unit: unit_index,
                 name,
                 fqn,
                 original_file_path: found.original_file_path,

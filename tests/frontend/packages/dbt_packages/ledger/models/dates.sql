@@ -1,0 +1,2 @@
+{{ config(alias='ledger_dates') }}
+select 2 as date_key
