@@ -246,7 +246,7 @@ pub(crate) fn analyse(
         .iter()
         .map(|details| match details.kind {
             NodeKind::Source => Some(declared_schema(details, semantics)),
-            NodeKind::Seed => Some(seed_schema(details)),
+            NodeKind::Seed => Some(seed_schema(details, semantics)),
             _ => None,
         })
         .collect();
@@ -511,14 +511,25 @@ fn declared_schema(details: &NodeDetails, semantics: &dyn DialectSemantics) -> R
     RelationSchema::Known(Arc::new(Schema::new(columns)))
 }
 
-fn seed_schema(details: &NodeDetails) -> RelationSchema {
+/// A seed's schema: its columns' inferred types, and the types its
+/// `column_types` config declares, read by the dialect (`varchar(255)` is
+/// a string, `integer` an integer).
+fn seed_schema(details: &NodeDetails, semantics: &dyn DialectSemantics) -> RelationSchema {
     if details.seed_columns.is_empty() {
         return RelationSchema::Unknown;
     }
     let columns = details
         .seed_columns
         .iter()
-        .map(|column| Column::new(Name::new(&column.name), column.sql_type.clone(), true))
+        .map(|column| {
+            let ty = match &column.sql_type {
+                SqlType::Other(declared) => semantics
+                    .parse_type_name(declared.as_str())
+                    .unwrap_or_else(|| column.sql_type.clone()),
+                inferred => inferred.clone(),
+            };
+            Column::new(Name::new(&column.name), ty, true)
+        })
         .collect();
     RelationSchema::Known(Arc::new(Schema::new(columns)))
 }

@@ -39,6 +39,9 @@ pub struct ProjectSettings {
     pub tests: Value,
     pub snapshots: Value,
     /// Hooks, kept as unrendered strings.
+    /// `dispatch:` entries: a macro namespace and the packages to search
+    /// for its implementations, in order.
+    pub dispatch: Vec<(String, Vec<String>)>,
     pub on_run_start: Vec<String>,
     pub on_run_end: Vec<String>,
     /// The file in the load's `SourceFiles`.
@@ -173,6 +176,15 @@ impl ProjectSettings {
         }
         diagnostics.extend(missing_name);
         diagnostics.append(&mut shape_errors);
+        if let Some(Value::Array(entries)) = object.get("dispatch") {
+            for entry in entries {
+                let namespace = entry.get("macro_namespace").and_then(Value::as_str);
+                let order = crate::config::string_list(entry.get("search_order"));
+                if let Some(namespace) = namespace {
+                    settings.dispatch.push((namespace.to_string(), order));
+                }
+            }
+        }
         settings.on_run_start = crate::config::string_list(object.get("on-run-start"));
         settings.on_run_end = crate::config::string_list(object.get("on-run-end"));
         settings
@@ -218,10 +230,21 @@ pub fn render_config_string(
     text: &str,
     vars: &Map<String, Value>,
 ) -> Result<String, ConfigRenderError> {
+    render_config_string_for(text, vars, None)
+}
+
+/// [`render_config_string`] with `target` in the context, once the
+/// profile is read (dbt renders the project's configs and schema YAML
+/// with it).
+fn render_config_string_for(
+    text: &str,
+    vars: &Map<String, Value>,
+    target: Option<&Value>,
+) -> Result<String, ConfigRenderError> {
     if !text.contains('{') {
         return Ok(text.to_string());
     }
-    let context = minijinja::context! { __vars => to_value(vars) };
+    let context = config_context(vars, target);
     config_environment()
         .render_str(text, context)
         .map_err(|error| config_render_error(text, &error))
@@ -238,7 +261,12 @@ fn config_environment() -> &'static minijinja::Environment<'static> {
         environment.add_function("env_var", env_var_function);
         environment.add_function(
             "var",
-            |state: &minijinja::State, name: String, default: Option<minijinja::Value>| {
+            // `var(name, None)` has a default (none): read it from the
+            // arguments, as `Option` would take none for no default.
+            |state: &minijinja::State,
+             name: String,
+             rest: minijinja::value::Rest<minijinja::Value>| {
+                let default = rest.first().cloned();
                 let vars = state.lookup("__vars").unwrap_or_default();
                 match vars.get_attr(&name) {
                     Ok(value) if !value.is_undefined() => Ok(value),
@@ -286,11 +314,31 @@ pub fn render_config_value(
     text: &str,
     vars: &Map<String, Value>,
 ) -> Result<Value, ConfigRenderError> {
+    render_config_value_for(text, vars, None)
+}
+
+/// The context configuration strings render in: vars, and `target` once
+/// the profile is read.
+fn config_context(vars: &Map<String, Value>, target: Option<&Value>) -> minijinja::Value {
+    match target {
+        Some(target) => {
+            minijinja::context! { __vars => to_value(vars), target => to_value(target) }
+        }
+        None => minijinja::context! { __vars => to_value(vars) },
+    }
+}
+
+/// [`render_config_value`] with `target` in the context.
+pub fn render_config_value_for(
+    text: &str,
+    vars: &Map<String, Value>,
+    target: Option<&Value>,
+) -> Result<Value, ConfigRenderError> {
     let Some(expression) = single_expression(text) else {
-        return render_config_string(text, vars).map(Value::String);
+        return render_config_string_for(text, vars, target).map(Value::String);
     };
     let (expression, marker) = split_type_marker(expression);
-    let context = minijinja::context! { __vars => to_value(vars) };
+    let context = config_context(vars, target);
     let evaluated = config_environment()
         .compile_expression(expression)
         .and_then(|compiled| compiled.eval(context))
@@ -388,21 +436,32 @@ pub fn render_strings_in(
     keep_unrendered: &[&str],
     errors: &mut Vec<ConfigRenderError>,
 ) {
+    render_strings_in_for(value, vars, None, keep_unrendered, errors);
+}
+
+/// [`render_strings_in`] with `target` in the context.
+pub fn render_strings_in_for(
+    value: &mut Value,
+    vars: &Map<String, Value>,
+    target: Option<&Value>,
+    keep_unrendered: &[&str],
+    errors: &mut Vec<ConfigRenderError>,
+) {
     match value {
-        Value::String(text) => match render_config_value(text, vars) {
+        Value::String(text) => match render_config_value_for(text, vars, target) {
             Ok(rendered) => *value = rendered,
             Err(error) => errors.push(error),
         },
         Value::Array(items) => {
             for item in items {
-                render_strings_in(item, vars, keep_unrendered, errors);
+                render_strings_in_for(item, vars, target, keep_unrendered, errors);
             }
         }
         Value::Object(object) => {
             for (key, item) in object.iter_mut() {
                 let bare_key = key.trim_start_matches('+');
                 if !keep_unrendered.contains(&bare_key) {
-                    render_strings_in(item, vars, keep_unrendered, errors);
+                    render_strings_in_for(item, vars, target, keep_unrendered, errors);
                 }
             }
         }

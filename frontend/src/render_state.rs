@@ -132,6 +132,8 @@ pub(crate) struct RenderShared {
     pub project_name: String,
     /// Installed packages: each is a namespace of macros (`dbt_utils.star`).
     pub packages: Vec<String>,
+    /// The root project's `dispatch:` search orders, by macro namespace.
+    pub dispatch: Vec<(String, Vec<String>)>,
     pub adapter_type: String,
     pub target: Value,
     pub target_database: String,

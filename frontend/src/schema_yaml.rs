@@ -49,6 +49,25 @@ pub struct TestSpec {
     pub config: Map<String, Value>,
 }
 
+/// The configs dbt accepts at the top of a generic test's entry (dbt's
+/// `TestBuilder.CONFIG_ARGS`): they are the test's config, not arguments.
+const TEST_CONFIG_ARGS: [&str; 14] = [
+    "severity",
+    "tags",
+    "enabled",
+    "where",
+    "limit",
+    "warn_if",
+    "error_if",
+    "fail_calc",
+    "store_failures",
+    "store_failures_as",
+    "meta",
+    "database",
+    "schema",
+    "alias",
+];
+
 /// The YAML declaration of a model, seed, snapshot or analysis.
 #[derive(Clone, Debug)]
 pub struct NodePatch {
@@ -92,6 +111,8 @@ pub struct SourceDecl {
     pub name: String,
     /// The project or package whose YAML declares it (set by the loader).
     pub package: String,
+    /// The source's own `config:` (its tables' apply over it).
+    pub config: Map<String, Value>,
     pub database: Option<String>,
     pub schema: String,
     pub loader: String,
@@ -297,6 +318,7 @@ pub fn read_schema_file(
         }
         schema_file.sources.push(SourceDecl {
             package: String::new(),
+            config: source_config,
             database: checker.string(source_object, "database", cursor),
             loader: checker
                 .string(source_object, "loader", cursor)
@@ -499,9 +521,26 @@ fn read_tests(
             let mut config = Map::new();
             for (argument, value) in arguments {
                 match argument.as_str() {
+                    // dbt 1.10's `arguments:` holds the test's arguments;
+                    // configs written there are moved to the config, as
+                    // dbt moves them.
                     "arguments" => {
                         if let Value::Object(nested) = value {
-                            kwargs.extend(nested);
+                            for (argument, value) in nested {
+                                match argument.as_str() {
+                                    "config" => {
+                                        if let Value::Object(nested) = value {
+                                            config.extend(nested);
+                                        }
+                                    }
+                                    key if TEST_CONFIG_ARGS.contains(&key) => {
+                                        config.insert(argument, value);
+                                    }
+                                    _ => {
+                                        kwargs.insert(argument, value);
+                                    }
+                                }
+                            }
                         }
                     }
                     "config" => {
@@ -509,12 +548,11 @@ fn read_tests(
                             config.extend(nested);
                         }
                     }
-                    // Configs dbt accepts at the top of a test entry.
-                    "severity" | "where" | "limit" | "tags" | "enabled" | "warn_if"
-                    | "error_if" | "store_failures" => {
+                    key if TEST_CONFIG_ARGS.contains(&key) => {
                         config.insert(argument, value);
                     }
-                    "name" | "test_name" => {}
+                    // Not passed to the test's macro (dbt's `TestBuilder`).
+                    "name" | "test_name" | "description" => {}
                     _ => {
                         kwargs.insert(argument, value);
                     }

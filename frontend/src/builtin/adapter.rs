@@ -5,10 +5,10 @@
 //! warehouse answers at run time.
 
 use crate::builtin::agate::AgateTable;
-use crate::builtin::macros::ProjectMacro;
+use crate::builtin::macros::find_macro;
 use crate::jinja::fail;
 use crate::relation::{RelationObject, RelationParts};
-use crate::render_state::{mark_introspective, run_time, RenderShared};
+use crate::render_state::{mark_introspective, node_state, run_time, RenderShared};
 use crate::runtime::{QueryTable, RelationRef, RunTime, WarehouseColumn};
 use fusion_ir::codes::Code;
 use minijinja::value::{Enumerator, Kwargs, Object};
@@ -53,35 +53,7 @@ impl Object for AdapterObject {
                     Some(namespace) => Some(namespace),
                     None => kwargs.get::<Option<String>>("macro_namespace")?,
                 };
-                let unqualified = [
-                    format!("{}__{macro_name}", self.shared.adapter_type),
-                    format!("default__{macro_name}"),
-                ];
-                // dbt's default search order: the root project, then the
-                // namespace the caller names; dbt's own macros last.
-                let mut candidates: Vec<String> = unqualified
-                    .iter()
-                    .map(|name| format!("{}.{name}", self.shared.project_name))
-                    .collect();
-                if let Some(namespace) = &namespace {
-                    candidates.extend(unqualified.iter().map(|name| format!("{namespace}.{name}")));
-                }
-                candidates.extend(unqualified.iter().cloned());
-                for candidate in &candidates {
-                    if self.shared.macros.contains_key(candidate) {
-                        return Ok(Value::from_object(ProjectMacro::new(
-                            candidate.clone(),
-                            self.shared.clone(),
-                        )));
-                    }
-                }
-                Err(fail(
-                    Code::UndefinedMacro,
-                    format!(
-                        "adapter.dispatch('{macro_name}') found no implementation: define `{}` or `{}`",
-                        unqualified[0], unqualified[1]
-                    ),
-                ))
+                dispatch(&self.shared, state, &macro_name, namespace.as_deref())
             }
             "quote" => {
                 let (identifier,): (String,) = minijinja::value::from_args(args)?;
@@ -115,6 +87,77 @@ impl Object for AdapterObject {
             )),
         }
     }
+}
+
+/// `adapter.dispatch(name, macro_namespace)` as dbt resolves it: the
+/// packages to search (the root project's `dispatch:` order for the
+/// namespace; else the root project then the namespace when it is an
+/// installed package; else the caller's own namespace search), and in each
+/// the adapter's prefixes, most specific first, then `default`.
+fn dispatch(
+    shared: &Arc<RenderShared>,
+    state: &State,
+    macro_name: &str,
+    namespace: Option<&str>,
+) -> Result<Value, Error> {
+    let configured = namespace.and_then(|namespace| {
+        shared
+            .dispatch
+            .iter()
+            .find(|(configured, _)| configured == namespace)
+            .map(|(_, order)| order.clone())
+    });
+    let search: Vec<Option<String>> = match (namespace, configured) {
+        (Some(_), Some(order)) if !order.is_empty() => order.into_iter().map(Some).collect(),
+        (Some(namespace), _) if shared.packages.iter().any(|package| package == namespace) => {
+            vec![
+                Some(shared.project_name.clone()),
+                Some(namespace.to_string()),
+            ]
+        }
+        _ => vec![None],
+    };
+    let node_package = node_state(state).and_then(|node| node.package().map(str::to_string));
+    let prefixes = adapter_macro_prefixes(&shared.adapter_type);
+    let mut attempts = Vec::new();
+    for package in &search {
+        for prefix in &prefixes {
+            let candidate = format!("{prefix}__{macro_name}");
+            if let Some(found) = find_macro(
+                shared,
+                package.as_deref(),
+                &candidate,
+                node_package.as_deref(),
+            ) {
+                return Ok(found);
+            }
+            attempts.push(match package {
+                Some(package) => format!("`{package}.{candidate}`"),
+                None => format!("`{candidate}`"),
+            });
+        }
+    }
+    Err(fail(
+        Code::UndefinedMacro,
+        format!(
+            "adapter.dispatch('{macro_name}') found no implementation: searched {}",
+            attempts.join(", ")
+        ),
+    ))
+}
+
+/// The prefixes dispatch tries for an adapter: its own type, its parents'
+/// (dbt-redshift extends dbt-postgres, dbt-databricks dbt-spark), `default`.
+fn adapter_macro_prefixes(adapter_type: &str) -> Vec<&str> {
+    let parents: &[&str] = match adapter_type {
+        "redshift" => &["postgres"],
+        "databricks" => &["spark"],
+        _ => &[],
+    };
+    std::iter::once(adapter_type)
+        .chain(parents.iter().copied())
+        .chain(std::iter::once("default"))
+        .collect()
 }
 
 /// The parts of a relation value (`ref()`, `this`, `api.Relation`...), or

@@ -9,7 +9,7 @@ use crate::jinja::{fail, to_value};
 use crate::render_state::{node_state, run_time, RenderShared};
 use crate::runtime::RunRenderOptions;
 use fusion_ir::codes::Code;
-use minijinja::value::Object;
+use minijinja::value::{Object, Rest};
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 use std::sync::{Arc, OnceLock};
 
@@ -18,7 +18,10 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
     let var_shared = shared.clone();
     environment.add_function(
         "var",
-        move |state: &State, name: String, default: Option<Value>| -> Result<Value, Error> {
+        // `var(name, None)` has a default (none): read it from the
+        // arguments, as `Option` would take none for no default.
+        move |state: &State, name: String, rest: Rest<Value>| -> Result<Value, Error> {
+            let default = rest.first().cloned();
             let node = node_state(state);
             let vars = var_shared.vars_of(node.as_ref().and_then(|node| node.package()));
             match vars.get(&name) {

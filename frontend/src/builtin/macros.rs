@@ -122,6 +122,41 @@ impl ProjectMacro {
     }
 }
 
+/// The macro `name` as dbt's `MacroNamespace.get_from_package` finds it
+/// from a node of `node_package` (`None`: the root project): with no
+/// package, the node's package, then the root project, then dbt's own;
+/// `dbt`: dbt's own; another package: that package's.
+pub(super) fn find_macro(
+    shared: &Arc<RenderShared>,
+    package: Option<&str>,
+    name: &str,
+    node_package: Option<&str>,
+) -> Option<Value> {
+    match package {
+        None => {
+            let local = node_package
+                .map(|package| format!("{package}.{name}"))
+                .filter(|qualified| shared.macros.contains_key(qualified));
+            let key =
+                local.or_else(|| shared.macros.contains_key(name).then(|| name.to_string()))?;
+            Some(Value::from_object(ProjectMacro::new(key, shared.clone())))
+        }
+        Some("dbt") => shared.builtin_macros.contains_key(name).then(|| {
+            Value::from_object(BuiltinMacro {
+                name: name.to_string(),
+                shared: shared.clone(),
+            })
+        }),
+        Some(package) => {
+            let qualified = format!("{package}.{name}");
+            shared
+                .macros
+                .contains_key(&qualified)
+                .then(|| Value::from_object(ProjectMacro::new(qualified, shared.clone())))
+        }
+    }
+}
+
 fn call_project_macro(
     shared: &RenderShared,
     state: &mut State,

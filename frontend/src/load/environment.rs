@@ -29,6 +29,7 @@ pub(super) fn build_render_environment(
     let shared = Arc::new(RenderShared {
         project_name: context.project_name.clone(),
         packages: macro_scope.package_names,
+        dispatch: context.settings.dispatch.clone(),
         adapter_type: target.adapter_type.clone(),
         target: crate::jinja::to_value(target.to_context_value()),
         target_database: target.database.clone(),

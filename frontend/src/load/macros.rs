@@ -85,7 +85,10 @@ pub(super) fn read_macros(
         .chain(std::iter::once((&context.units[0], true)));
     for (unit, is_root) in macro_owners {
         let owner = &unit.name;
-        let macro_paths = unit.folders(&unit.settings.macro_paths);
+        // `{% test %}` blocks live in macro files and in `generic/` below
+        // each test folder (dbt's generic test paths).
+        let mut macro_paths = unit.folders(&unit.settings.macro_paths);
+        macro_paths.extend(unit.folders(&generic_test_paths(&unit.settings)));
         for found in discover(root_dir, &macro_paths, &["sql", "jinja", "j2"]) {
             let Some((file, text)) = read_file(&found, files, diagnostics) else {
                 continue;
@@ -246,4 +249,13 @@ fn warn_if_packages_missing(
             );
         }
     }
+}
+
+/// dbt's generic test paths: `generic/` below each test folder.
+pub(super) fn generic_test_paths(settings: &crate::project_file::ProjectSettings) -> Vec<String> {
+    settings
+        .test_paths
+        .iter()
+        .map(|path| format!("{}/generic", path.trim_end_matches('/')))
+        .collect()
 }

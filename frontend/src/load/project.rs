@@ -4,7 +4,7 @@ use super::files::{read_file, FoundFile};
 use super::LoadContext;
 use crate::options::LoadOptions;
 use crate::profiles::load_target;
-use crate::project_file::{render_strings_in, ProjectSettings};
+use crate::project_file::{render_strings_in, render_strings_in_for, ProjectSettings};
 use crate::yaml::parse_yaml;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -52,23 +52,18 @@ pub(super) fn read_project_and_profile(
         .cloned()
         .unwrap_or_default();
     raw_vars.extend(cli_vars.clone());
+    let unrendered_trees = project_value.clone();
     let mut render_errors = Vec::new();
     render_strings_in(
         &mut project_value,
         &raw_vars,
-        &[
-            "on-run-start",
-            "on-run-end",
-            "pre-hook",
-            "post-hook",
-            "vars",
-        ],
+        &KEPT_FOR_LATER,
         &mut render_errors,
     );
     for error in render_errors {
         diagnostics.push(Diagnostic::new(error.code, error.message).at(project_file, Span::EMPTY));
     }
-    let settings =
+    let mut settings =
         ProjectSettings::from_yaml(&project_value, &project_text, project_file, diagnostics);
     if settings.name.is_empty() {
         return None;
@@ -85,6 +80,15 @@ pub(super) fn read_project_and_profile(
     };
     let target = load_target(options, &profile_name, &vars, files, diagnostics)?;
     let adapter_naming = (options.adapter_naming)(&target.adapter_type);
+    let target_value = target.to_context_value();
+    render_config_trees(
+        &unrendered_trees,
+        &mut settings,
+        &raw_vars,
+        &target_value,
+        project_file,
+        diagnostics,
+    );
     let mut units = vec![ProjectUnit {
         name: project_name.clone(),
         prefix: String::new(),
@@ -95,6 +99,7 @@ pub(super) fn read_project_and_profile(
         &root_dir,
         &settings,
         &cli_vars,
+        &target_value,
         files,
         diagnostics,
     ));
@@ -108,6 +113,63 @@ pub(super) fn read_project_and_profile(
         adapter_naming,
         units,
     })
+}
+
+/// What the first render of a project file leaves as written: hooks and
+/// vars (rendered when used), and the config trees, which render once the
+/// profile is read, with `target` (see [`render_config_trees`]).
+const KEPT_FOR_LATER: [&str; 11] = [
+    "on-run-start",
+    "on-run-end",
+    "pre-hook",
+    "post-hook",
+    "vars",
+    "models",
+    "seeds",
+    "snapshots",
+    "tests",
+    "data_tests",
+    "sources",
+];
+
+/// The config trees of a project file (`models:`, `seeds:`...), rendered
+/// with vars and `target` as dbt renders them once the profile is known
+/// (`+enabled: "{{ target.type == 'duckdb' }}"`); hooks stay as written.
+fn render_config_trees(
+    unrendered: &Value,
+    settings: &mut ProjectSettings,
+    vars: &Map<String, Value>,
+    target: &Value,
+    file: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut render_errors = Vec::new();
+    for (key, slot) in [
+        ("models", &mut settings.models),
+        ("seeds", &mut settings.seeds),
+        ("tests", &mut settings.tests),
+        ("snapshots", &mut settings.snapshots),
+    ] {
+        let tree = unrendered.get(key).or_else(|| {
+            (key == "tests")
+                .then(|| unrendered.get("data_tests"))
+                .flatten()
+        });
+        if let Some(tree @ Value::Object(_)) = tree {
+            let mut tree = tree.clone();
+            render_strings_in_for(
+                &mut tree,
+                vars,
+                Some(target),
+                &["pre-hook", "post-hook"],
+                &mut render_errors,
+            );
+            *slot = tree;
+        }
+    }
+    for error in render_errors {
+        diagnostics.push(Diagnostic::new(error.code, error.message).at(file, Span::EMPTY));
+    }
 }
 
 /// The root project or an installed package: where its files are, how it
@@ -154,6 +216,7 @@ fn installed_packages(
     root_dir: &std::path::Path,
     root: &ProjectSettings,
     cli_vars: &Map<String, Value>,
+    target_value: &Value,
     files: &mut SourceFiles,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<ProjectUnit> {
@@ -203,23 +266,21 @@ fn installed_packages(
         let mut raw_vars = own_vars;
         raw_vars.extend(root.vars.clone());
         raw_vars.extend(cli_vars.clone());
+        let unrendered_trees = value.clone();
         let mut render_errors = Vec::new();
-        render_strings_in(
-            &mut value,
-            &raw_vars,
-            &[
-                "on-run-start",
-                "on-run-end",
-                "pre-hook",
-                "post-hook",
-                "vars",
-            ],
-            &mut render_errors,
-        );
+        render_strings_in(&mut value, &raw_vars, &KEPT_FOR_LATER, &mut render_errors);
         for error in render_errors {
             diagnostics.push(Diagnostic::new(error.code, error.message).at(file, Span::EMPTY));
         }
         let mut settings = ProjectSettings::from_yaml(&value, &text, file, diagnostics);
+        render_config_trees(
+            &unrendered_trees,
+            &mut settings,
+            &raw_vars,
+            target_value,
+            file,
+            diagnostics,
+        );
         if settings.name.is_empty() {
             settings.name = own_name;
         }

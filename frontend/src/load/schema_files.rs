@@ -5,6 +5,7 @@ use super::project::ProjectUnit;
 use super::LoadContext;
 use crate::docs::{docs_blocks, resolve_description, DocBlock};
 use crate::package_scope::ByPackage;
+use crate::project_file::{render_config_value_for, render_strings_in_for, ConfigRenderError};
 use crate::schema_yaml::FunctionDeclaration;
 use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl};
 use crate::yaml::parse_yaml;
@@ -78,6 +79,16 @@ pub(super) fn read_schema_yaml(
         }
         for source in &mut schema_file.sources {
             source.package.clone_from(package);
+            // A disabled source table is not a node (its table's `enabled`
+            // over its source's).
+            let source_enabled = source.config.get("enabled").cloned();
+            source.tables.retain(|table| {
+                table
+                    .config
+                    .get("enabled")
+                    .or(source_enabled.as_ref())
+                    .is_none_or(|enabled| enabled.as_bool() != Some(false))
+            });
         }
         source_decls.extend(schema_file.sources);
     }
@@ -151,6 +162,7 @@ fn parse_schema_files(
     // each file with its own diagnostics, merged back in discovery order.
     // The largest files are started first: one large file (all of a
     // project's sources, say) parsed last would leave the other cores idle.
+    let target_value = context.target.to_context_value();
     let mut largest_first: Vec<usize> = (0..yaml_texts.len()).collect();
     largest_first.sort_by_key(|&index| std::cmp::Reverse(yaml_texts[index].3.len()));
     let docs_by_name: FxHashMap<&str, &DocBlock> = docs
@@ -173,6 +185,12 @@ fn parse_schema_files(
                         &mut file_diagnostics,
                     );
                     resolve_docs_in(&mut schema_file, &docs_by_name, &mut file_diagnostics);
+                    render_schema_file(
+                        &mut schema_file,
+                        &context.units[*unit].vars,
+                        &target_value,
+                        &mut file_diagnostics,
+                    );
                     Some((*unit, schema_file))
                 }
                 Err(diagnostic) => {
@@ -222,6 +240,113 @@ fn read_docs_blocks(
         }
     }
     (blocks, diagnostics)
+}
+
+/// Renders the Jinja of a schema file's configs and relation names as dbt
+/// renders schema YAML (vars of the unit, `target`, `env_var`): entries'
+/// `config:`, columns' `data_type`, sources' `database`, `schema` and
+/// configs, tables' `identifier`. A string that does not render is
+/// reported and kept as written.
+fn render_schema_file(
+    schema_file: &mut SchemaFile,
+    vars: &serde_json::Map<String, serde_json::Value>,
+    target: &serde_json::Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut errors = Vec::new();
+    let render_map = |map: &mut serde_json::Map<String, serde_json::Value>,
+                      errors: &mut Vec<ConfigRenderError>| {
+        if map.values().any(has_jinja) {
+            let mut value = serde_json::Value::Object(std::mem::take(map));
+            render_strings_in_for(
+                &mut value,
+                vars,
+                Some(target),
+                &["pre-hook", "post-hook"],
+                errors,
+            );
+            if let serde_json::Value::Object(rendered) = value {
+                *map = rendered;
+            }
+        }
+    };
+    let render_text = |text: &mut String, errors: &mut Vec<ConfigRenderError>| {
+        if text.contains('{') {
+            match render_config_value_for(text, vars, Some(target)) {
+                Ok(serde_json::Value::String(rendered)) => *text = rendered.trim().to_string(),
+                Ok(other) => *text = other.to_string(),
+                Err(error) => errors.push(error),
+            }
+        }
+    };
+    let patches = schema_file
+        .models
+        .iter_mut()
+        .chain(&mut schema_file.seeds)
+        .chain(&mut schema_file.snapshots);
+    for patch in patches {
+        let before = errors.len();
+        render_map(&mut patch.config, &mut errors);
+        for column in &mut patch.columns {
+            if let Some(data_type) = &mut column.data_type {
+                render_text(data_type, &mut errors);
+            }
+        }
+        report_render_errors(
+            &mut errors,
+            before,
+            patch.file,
+            patch.name_span,
+            diagnostics,
+        );
+    }
+    for source in &mut schema_file.sources {
+        let before = errors.len();
+        render_map(&mut source.config, &mut errors);
+        render_text(&mut source.schema, &mut errors);
+        if let Some(database) = &mut source.database {
+            render_text(database, &mut errors);
+        }
+        for table in &mut source.tables {
+            render_map(&mut table.config, &mut errors);
+            render_text(&mut table.identifier, &mut errors);
+            for column in &mut table.columns {
+                if let Some(data_type) = &mut column.data_type {
+                    render_text(data_type, &mut errors);
+                }
+            }
+        }
+        report_render_errors(
+            &mut errors,
+            before,
+            source.file,
+            source.name_span,
+            diagnostics,
+        );
+    }
+}
+
+/// Whether a YAML value holds a string with Jinja in it.
+fn has_jinja(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(text) => text.contains("{{") || text.contains("{%"),
+        serde_json::Value::Array(items) => items.iter().any(has_jinja),
+        serde_json::Value::Object(map) => map.values().any(has_jinja),
+        _ => false,
+    }
+}
+
+/// The render errors since `before`, as diagnostics at an entry's name.
+fn report_render_errors(
+    errors: &mut Vec<ConfigRenderError>,
+    before: usize,
+    file: FileId,
+    span: Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for error in errors.drain(before..) {
+        diagnostics.push(Diagnostic::new(error.code, error.message).with_primary(file, span, ""));
+    }
 }
 
 /// Replaces the `doc()` calls in the descriptions a schema file declares

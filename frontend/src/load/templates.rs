@@ -51,7 +51,12 @@ pub(super) fn read_templates(
     });
     for (unit_index, unit, kind, folders) in kinds_and_folders {
         // Reading and hashing are parallel; registering files stays in order.
-        let found_files = discover(&context.root_dir, &unit.folders(folders), &["sql"]);
+        let mut found_files = discover(&context.root_dir, &unit.folders(folders), &["sql"]);
+        if kind == NodeKind::Test {
+            // Files under a test folder's `generic/` hold generic tests
+            // (read with the macros), not singular tests.
+            found_files.retain(|found| !found.path.starts_with("generic/"));
+        }
         let contents: Vec<std::io::Result<(Arc<str>, String)>> = found_files
             .par_iter()
             .map(|found| {

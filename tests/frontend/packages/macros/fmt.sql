@@ -1,0 +1,1 @@
+{% macro duckdb__fmt(x) %}format('{}', {{ x }}){% endmacro %}
