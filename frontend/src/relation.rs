@@ -67,6 +67,9 @@ impl Object for RelationObject {
             "schema" => Value::from(parts.schema.clone()),
             "identifier" | "name" | "table" => Value::from(parts.identifier.clone()),
             "is_table" | "is_view" | "is_cte" => Value::from(false),
+            // What dbt_utils' `_is_relation` reads: a relation is a
+            // mapping whose `metadata.type` ends in `Relation`.
+            "metadata" => minijinja::context! { type => "BaseRelation" },
             _ => return None,
         })
     }

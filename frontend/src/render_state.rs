@@ -154,6 +154,9 @@ pub(crate) struct RenderShared {
     pub predicted_refs: OnceLock<RefTable>,
     /// Set once between the parse and the compile phase.
     pub refs: OnceLock<RefTable>,
+    /// dbt's `graph` (the flat graph: `nodes` and `sources` by unique id),
+    /// set with `refs`; before that, empty.
+    pub graph: OnceLock<Value>,
 }
 
 impl RenderShared {

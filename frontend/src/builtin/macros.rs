@@ -64,13 +64,18 @@ pub(super) fn register_dbt_namespace_and_return(
             shared: shared.clone(),
         }),
     );
-    environment.add_function("return", |value: Option<Value>| -> Result<Value, Error> {
-        Err(Error::new(
-            ErrorKind::InvalidOperation,
-            "return() may only be called inside a project macro",
-        )
-        .with_source(MacroReturn(value.unwrap_or_default())))
-    });
+    // `return(none)` returns none (an `Option` argument would take none
+    // for no argument, and the macro would return undefined).
+    environment.add_function(
+        "return",
+        |values: minijinja::value::Rest<Value>| -> Result<Value, Error> {
+            Err(Error::new(
+                ErrorKind::InvalidOperation,
+                "return() may only be called inside a project macro",
+            )
+            .with_source(MacroReturn(values.first().cloned().unwrap_or_default())))
+        },
+    );
 }
 
 /// The value of `return(x)`, carried as an error source up to the
@@ -103,6 +108,11 @@ pub(super) struct ProjectMacro {
 }
 
 impl Object for ProjectMacro {
+    /// A macro is truthy (`dbt.type_timestamp or dbt_utils.type_timestamp`).
+    fn is_true(self: &Arc<Self>) -> bool {
+        true
+    }
+
     fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
         call_project_macro(&self.shared, state, &self.name, args)
     }
@@ -228,6 +238,11 @@ struct BuiltinMacro {
 }
 
 impl Object for BuiltinMacro {
+    /// A macro is truthy (`dbt.type_timestamp or dbt_utils.type_timestamp`).
+    fn is_true(self: &Arc<Self>) -> bool {
+        true
+    }
+
     fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
         match self.shared.builtin_macros.get(&self.name) {
             Some(entry) => call_macro_entry(entry, state, &self.name, args),

@@ -9,6 +9,7 @@
 
 mod adapter;
 mod agate;
+mod api;
 pub(crate) mod config_and_vars;
 pub(crate) mod env_var;
 mod exceptions;
@@ -40,6 +41,7 @@ pub(crate) fn register_dbt_context(
     relations::register(environment, shared);
     config_and_vars::register(environment, shared);
     adapter::register(environment, shared);
+    api::register(environment, shared);
     warehouse_queries::register(environment);
     exceptions::register(environment);
     modules_and_filters::register(environment);

@@ -16,6 +16,12 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
             ref_relation(&ref_shared, state, args, kwargs)
         },
     );
+    environment.add_global(
+        "graph",
+        Value::from_object(GraphObject {
+            shared: shared.clone(),
+        }),
+    );
     let source_shared = shared.clone();
     environment.add_function(
         "source",
@@ -129,4 +135,32 @@ fn source_relation(
         ephemeral_cte: false,
     });
     Ok(Value::from_object(RelationObject(parts)))
+}
+
+/// `graph`: dbt's flat graph of the project's nodes and sources, known
+/// from the compile phase on (empty mappings while parsing, as dbt's parse
+/// context has no graph to give).
+#[derive(Debug)]
+struct GraphObject {
+    shared: Arc<RenderShared>,
+}
+
+impl minijinja::value::Object for GraphObject {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        match self.shared.graph.get() {
+            Some(graph) => graph
+                .get_item(key)
+                .ok()
+                .filter(|value| !value.is_undefined()),
+            None => match key.as_str()? {
+                "nodes" | "sources" | "exposures" | "metrics" | "groups" | "semantic_models"
+                | "saved_queries" => Some(Value::from_iter(std::iter::empty::<(String, Value)>())),
+                _ => None,
+            },
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Str(&["nodes", "sources"])
+    }
 }

@@ -119,6 +119,8 @@ pub(super) const BUILTIN_CALLABLES: &[&str] = &[
     "statement",
     "load_result",
     "adapter",
+    "api",
+    "graph",
     "exceptions",
     "fromjson",
     "zip",

@@ -8,6 +8,7 @@
 
 mod environment;
 mod files;
+mod flat_graph;
 mod generic_tests;
 mod graph;
 mod jinja_errors;
@@ -210,6 +211,18 @@ fn load_phases(
     drop(seed_relations);
     let refable_names = naming::refable_names(&ref_table);
     let _ = shared.refs.set(ref_table);
+    // The compile phase renders with dbt's `graph` of every node.
+    let _ = shared.graph.set(flat_graph::flat_graph(
+        &context,
+        &flat_graph::GraphParts {
+            template_nodes: &template_nodes,
+            configs: &configs,
+            relations: &template_relations,
+            seeds: &seed_nodes,
+            source_decls: &source_decls,
+            model_patches: &model_patches,
+        },
+    ));
     timer.finish("relation naming");
 
     // The compile render, only for the nodes whose parse-phase text cannot
