@@ -57,7 +57,7 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
 pub(crate) fn compile_flags() -> Value {
     static FLAGS: OnceLock<Value> = OnceLock::new();
     FLAGS
-        .get_or_init(|| to_value(serde_json::json!({ "FULL_REFRESH": false, "WHICH": "compile" })))
+        .get_or_init(|| to_value(serde_json::json!({ "FULL_REFRESH": false, "STORE_FAILURES": false, "WHICH": "compile" })))
         .clone()
 }
 
@@ -65,6 +65,7 @@ pub(crate) fn compile_flags() -> Value {
 pub(crate) fn run_flags(options: &RunRenderOptions<'_>) -> Value {
     to_value(serde_json::json!({
         "FULL_REFRESH": options.full_refresh,
+        "STORE_FAILURES": false,
         "WHICH": options.which,
     }))
 }
