@@ -184,9 +184,18 @@ pub(crate) fn render_generic_test(
             {
                 call.push_str(&format!(", {key}={text}"));
             }
+            // An argument that is one `{{ expression }}` is that
+            // expression's value, as dbt renders test arguments natively
+            // (`min_value: "{{ var('target') }}"` is the var's number).
+            Some(text) if single_jinja_expression(text).is_some() => {
+                let expression = single_jinja_expression(text).unwrap_or_default();
+                call.push_str(&format!(", {key}=({expression})"));
+            }
             _ => {
                 let slot = format!("__fusion_test_argument_{index}");
                 call.push_str(&format!(", {key}={slot}"));
+                let mut value = value.clone();
+                render_nested_arguments(environment, &mut value);
                 context.push((slot, to_value(value)));
             }
         }
@@ -200,25 +209,105 @@ pub(crate) fn render_generic_test(
     }
 }
 
+/// Renders the Jinja in a generic test's arguments (see
+/// [`render_nested_arguments`]), for the tests fusionc writes natively
+/// (`accepted_values: {values: "{{ var('types') }}"}`).
+pub(crate) fn render_test_arguments(
+    environment: &Environment<'static>,
+    kwargs: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    for value in kwargs.values_mut() {
+        render_nested_arguments(environment, value);
+    }
+}
+
+/// Renders the Jinja in the strings of a list or mapping argument of a
+/// generic test (`compare_columns: ["a", "{{ 'b' if ... }}"]`), as dbt
+/// renders test arguments: one `{{ expression }}` keeps its value's type,
+/// other text renders to text. A string that does not render stays as
+/// written (the test's SQL then shows it).
+fn render_nested_arguments(environment: &Environment<'static>, value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) if text.contains("{{") || text.contains("{%") => {
+            let rendered = match single_jinja_expression(text.trim()) {
+                Some(expression) => environment
+                    .compile_expression(expression)
+                    .and_then(|compiled| compiled.eval(()))
+                    .ok()
+                    .and_then(|value| serde_json::to_value(&value).ok()),
+                None => environment
+                    .render_str(text, ())
+                    .ok()
+                    .map(serde_json::Value::String),
+            };
+            if let Some(rendered) = rendered {
+                *value = rendered;
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                render_nested_arguments(environment, item);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for item in map.values_mut() {
+                render_nested_arguments(environment, item);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The expression of a text that is exactly one `{{ ... }}`.
+fn single_jinja_expression(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix("{{")?.strip_suffix("}}")?;
+    let inner = inner.trim_start_matches('-').trim_end_matches('-').trim();
+    let nested = inner.contains("{{") || inner.contains("}}") || inner.contains("{%");
+    (!nested && !inner.is_empty()).then_some(inner)
+}
+
 /// `model` as templates see it.
-pub(crate) fn model_value(
-    kind: NodeKind,
-    name: &str,
-    unique_id: &str,
-    original_file_path: &str,
-    path: &str,
-    package_name: &str,
-    fqn: &[String],
-) -> Value {
+pub(crate) fn model_value(facts: &ModelFacts) -> Value {
     to_value(serde_json::json!({
-        "name": name,
-        "unique_id": unique_id,
-        "original_file_path": original_file_path,
-        "path": path,
-        "package_name": package_name,
-        "resource_type": kind.resource_type(),
-        "fqn": fqn,
+        "name": facts.name,
+        "unique_id": facts.unique_id,
+        "original_file_path": facts.original_file_path,
+        "path": facts.path,
+        "package_name": facts.package_name,
+        "resource_type": facts.kind.resource_type(),
+        "fqn": facts.fqn,
+        "config": serde_json::Value::Object(facts.config.clone()),
+        "tags": facts.config.get("tags").cloned().unwrap_or_else(|| serde_json::json!([])),
     }))
+}
+
+/// What `model` gives a template: the node's identity and its config as
+/// known when it renders.
+pub(crate) struct ModelFacts<'a> {
+    pub kind: NodeKind,
+    pub name: &'a str,
+    pub unique_id: &'a str,
+    pub original_file_path: &'a str,
+    pub path: &'a str,
+    pub package_name: &'a str,
+    pub fqn: &'a [String],
+    pub config: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'a> ModelFacts<'a> {
+    /// A loaded node's facts.
+    fn of(details: &'a NodeDetails) -> ModelFacts<'a> {
+        ModelFacts {
+            kind: details.kind,
+            name: &details.name,
+            unique_id: &details.unique_id,
+            original_file_path: &details.original_file_path,
+            path: &details.path,
+            package_name: &details.package_name,
+            fqn: &details.fqn,
+            config: &details.config.values,
+        }
+    }
 }
 
 fn this_of(details: &NodeDetails) -> RelationParts {
@@ -296,15 +385,7 @@ impl Project {
                 template_name: &details.original_file_path,
                 source: &details.raw_code,
                 this: this_of(details),
-                model: model_value(
-                    details.kind,
-                    &details.name,
-                    &details.unique_id,
-                    &details.original_file_path,
-                    &details.path,
-                    &details.package_name,
-                    &details.fqn,
-                ),
+                model: model_value(&ModelFacts::of(details)),
                 execute: true,
             },
             NodeRenderState::at_run_time(RunTime::new(options), self.package_of(details)),
@@ -345,18 +426,7 @@ impl Project {
         }
         let details = node.map(|id| self.details(id));
         let (this, model) = match details {
-            Some(details) => (
-                this_of(details),
-                model_value(
-                    details.kind,
-                    &details.name,
-                    &details.unique_id,
-                    &details.original_file_path,
-                    &details.path,
-                    &details.package_name,
-                    &details.fqn,
-                ),
-            ),
+            Some(details) => (this_of(details), model_value(&ModelFacts::of(details))),
             None => (
                 RelationParts {
                     database: Some(self.target.database.clone()),

@@ -47,7 +47,7 @@ pub(crate) fn write_compile_artifacts(
     };
     let write_the_rest = || -> std::io::Result<(std::time::Duration, std::time::Duration)> {
         let started = Instant::now();
-        let compiled_files: Vec<(std::path::PathBuf, &str)> = compiled_sql
+        let mut compiled_files: Vec<(std::path::PathBuf, &str)> = compiled_sql
             .par_iter()
             .enumerate()
             .filter_map(|(index, sql)| {
@@ -55,6 +55,19 @@ pub(crate) fn write_compile_artifacts(
                 Some((path, sql.as_deref()?))
             })
             .collect();
+        // Nodes of one file (the snapshot blocks of a file) share its
+        // compiled path: the last node's text is the file's, as when dbt
+        // writes them in order, and never a race between parallel writes.
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut last_first: Vec<(std::path::PathBuf, &str)> =
+            Vec::with_capacity(compiled_files.len());
+        for (path, sql) in compiled_files.into_iter().rev() {
+            if !seen.contains(&path) {
+                seen.insert(path.clone());
+                last_first.push((path, sql));
+            }
+        }
+        compiled_files = last_first;
         // Each folder once, then the files in parallel: tens of thousands
         // of compiled files are common and each is independent. A folder
         // made just now holds no earlier file to compare with.

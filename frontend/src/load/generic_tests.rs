@@ -431,13 +431,20 @@ fn test_sql_of(
     let (attached, file) = (*attached, *file);
     let unit = &context.units[request.unit];
     let from = rendering.shared.search_from(Some(&unit.name));
-    let attached_relation = graph
-        .graph
-        .node(attached)
-        .relation
-        .as_ref()
-        .map(relation_quoted)
-        .unwrap_or_default();
+    // A test on an ephemeral model reads its CTE, as dbt compiles it (the
+    // CTE is injected with the test's compiled SQL).
+    let attached_details = &graph.nodes[attached.index()];
+    let attached_relation = if is_ephemeral(attached_details) {
+        fusion_ir::graph::ephemeral_cte_name(&attached_details.name)
+    } else {
+        graph
+            .graph
+            .node(attached)
+            .relation
+            .as_ref()
+            .map(relation_quoted)
+            .unwrap_or_default()
+    };
     let mut to_parent = None;
     let to_relation = spec
         .kwargs
@@ -485,6 +492,16 @@ fn test_sql_of(
         }
         test_diagnostics.push(diagnostic);
     }
+    // dbt renders the arguments' Jinja (`values: "{{ var('kinds') }}"`).
+    let rendered_spec;
+    let spec = if spec.kwargs.values().any(value_has_jinja) {
+        let mut rendered = spec.clone();
+        crate::render::render_test_arguments(rendering.environment, &mut rendered.kwargs);
+        rendered_spec = rendered;
+        &rendered_spec
+    } else {
+        spec
+    };
     let mut sql = test_sql(spec, &attached_relation, to_relation.as_deref());
     let mut custom_refs: Vec<RefCall> = Vec::new();
     if sql.is_none() {
@@ -553,6 +570,9 @@ fn test_sql_of(
 
 /// The relation a custom test's `model` argument renders as.
 fn relation_of_attached(attached_details: &NodeDetails) -> RelationParts {
+    if is_ephemeral(attached_details) {
+        return RelationParts::ephemeral(&attached_details.name);
+    }
     RelationParts {
         database: attached_details.database.clone(),
         schema: attached_details.schema.clone(),
@@ -628,6 +648,22 @@ fn relation_quoted(relation: &RelationName) -> String {
         ephemeral_cte: false,
     }
     .quoted()
+}
+
+/// Whether a YAML value holds Jinja.
+fn value_has_jinja(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains("{{") || text.contains("{%"),
+        Value::Array(items) => items.iter().any(value_has_jinja),
+        Value::Object(map) => map.values().any(value_has_jinja),
+        _ => false,
+    }
+}
+
+/// Whether a node is an ephemeral model (inlined as a CTE where it is read).
+fn is_ephemeral(details: &NodeDetails) -> bool {
+    details.kind == NodeKind::Model
+        && details.config.materialization() == Materialization::Ephemeral
 }
 
 /// One generic test to prepare: its spec, the node it is attached to, its

@@ -183,6 +183,7 @@ fn load_phases(
         &template_nodes,
         &rewritten_sources,
         &predicted,
+        &base_configs,
     );
     timer.finish("render (parse phase)");
 

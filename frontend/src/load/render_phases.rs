@@ -24,12 +24,26 @@ pub(super) type CompiledTemplate<'env, 'source> =
 /// parse-phase text to be reused: `execute` differs between the phases,
 /// and templates reached by `import`, `include` or `extends` are not
 /// recorded as called. The unique ids of the macros that do.
-pub(super) fn phase_dependent_macros(macros: &[MacroInfo]) -> FxHashSet<&str> {
-    macros
-        .iter()
-        .filter(|info| reads_phase(&info.macro_sql))
-        .map(|info| info.unique_id.as_str())
-        .collect()
+pub(super) fn phase_dependent_macros(macros: &[MacroInfo]) -> PhaseDependentMacros<'_> {
+    let of = |reads: fn(&str) -> bool| {
+        macros
+            .iter()
+            .filter(|info| reads(&info.macro_sql))
+            .map(|info| info.unique_id.as_str())
+            .collect()
+    };
+    PhaseDependentMacros {
+        reading_phase: of(reads_phase),
+        reading_model_config: of(reads_model_config),
+    }
+}
+
+/// The macros whose text may render differently between the phases: those
+/// that read the phase (always), and those that read `model.config`
+/// (when the node's own `config()` calls changed its config).
+pub(super) struct PhaseDependentMacros<'a> {
+    reading_phase: FxHashSet<&'a str>,
+    reading_model_config: FxHashSet<&'a str>,
 }
 
 /// Each template with its mutable literals rewritten for minijinja, or
@@ -50,12 +64,14 @@ pub(super) fn render_parse_phase<'env, 'source>(
     template_nodes: &'source [TemplateNode],
     rewritten_sources: &'source [Option<String>],
     predicted: &[Named],
+    base_configs: &[NodeConfig],
 ) -> (Vec<CompiledTemplate<'env, 'source>>, Vec<RenderOutput>) {
     template_nodes
         .par_iter()
         .zip(rewritten_sources)
         .zip(predicted)
-        .map(|((node, rewritten), predicted)| {
+        .zip(base_configs)
+        .map(|(((node, rewritten), predicted), base_config)| {
             let template = match compile_node_template(
                 environment,
                 &node.original_file_path,
@@ -65,7 +81,7 @@ pub(super) fn render_parse_phase<'env, 'source>(
                 Ok(template) => template,
                 Err(error) => return (None, RenderOutput::failed(error)),
             };
-            let model = model_value(context, node);
+            let model = model_value(context, node, base_config);
             let output = render_template(
                 &template,
                 &RenderInput {
@@ -142,7 +158,7 @@ pub(super) struct ReuseFacts<'a> {
     pub(super) this_kept: &'a [bool],
     /// Each node's final relation (`None` for tests).
     pub(super) relations: &'a [Option<RelationParts>],
-    pub(super) phase_dependent_macros: &'a FxHashSet<&'a str>,
+    pub(super) phase_dependent_macros: &'a PhaseDependentMacros<'a>,
     /// Holds the predicted and the real ref tables.
     pub(super) shared: &'a RenderShared,
 }
@@ -191,12 +207,21 @@ pub(super) fn render_compile_phase(
                 });
                 predicted.is_some() && predicted == real
             };
+            let dependent = &facts.phase_dependent_macros;
+            // `model.config` was the project's and YAML's config while
+            // parsing; the node's own `config()` calls change it after.
+            let config_read_changed = !recorded.config.is_empty()
+                && (reads_model_config(&node.raw)
+                    || recorded.macros.iter().any(|unique_id| {
+                        dependent.reading_model_config.contains(unique_id.as_str())
+                    }));
             let reusable = !recorded.introspective
                 && !reads_phase(&node.raw)
+                && !config_read_changed
                 && recorded
                     .macros
                     .iter()
-                    .all(|unique_id| !facts.phase_dependent_macros.contains(unique_id.as_str()))
+                    .all(|unique_id| !dependent.reading_phase.contains(unique_id.as_str()))
                 && facts.this_kept[index]
                 && recorded.refs.iter().all(same_relation);
             // Either way the parse-phase text leaves `parse_outputs` now.
@@ -213,7 +238,9 @@ pub(super) fn render_compile_phase(
                 });
             }
             drop(parse_text);
-            let (template, model) = template?;
+            // `model.config` as the node's own `config()` calls left it.
+            let (template, _) = template?;
+            let model = model_value(context, node, &facts.configs[index]);
             let this = facts.relations[index]
                 .clone()
                 .unwrap_or_else(|| unnamed_this(context, node));
@@ -234,17 +261,22 @@ pub(super) fn render_compile_phase(
 }
 
 /// The `model` value a node's template renders with.
-fn model_value(context: &LoadContext, node: &TemplateNode) -> minijinja::Value {
+fn model_value(
+    context: &LoadContext,
+    node: &TemplateNode,
+    config: &NodeConfig,
+) -> minijinja::Value {
     let unit = &context.units[node.unit];
-    crate::render::model_value(
-        node.kind,
-        &node.name,
-        &unique_id_of(node.kind, &unit.name, &node.name),
-        unit.own_path(&node.original_file_path),
-        &node.path,
-        &unit.name,
-        &node.fqn,
-    )
+    crate::render::model_value(&crate::render::ModelFacts {
+        kind: node.kind,
+        name: &node.name,
+        unique_id: &unique_id_of(node.kind, &unit.name, &node.name),
+        original_file_path: unit.own_path(&node.original_file_path),
+        path: &node.path,
+        package_name: &unit.name,
+        fqn: &node.fqn,
+        config: &config.values,
+    })
 }
 
 /// The render state of a node: its package decides what its unqualified
@@ -262,6 +294,14 @@ fn unnamed_this(context: &LoadContext, node: &TemplateNode) -> RelationParts {
         identifier: node.name.clone(),
         ephemeral_cte: false,
     }
+}
+
+/// Whether a template or macro text reads `model.config` (plain text
+/// search, as [`reads_phase`]).
+fn reads_model_config(text: &str) -> bool {
+    ["model.config", "model['config']", "model[\"config\"]"]
+        .iter()
+        .any(|word| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
 }
 
 /// Whether a template or macro text may render differently in the compile

@@ -1,0 +1,2 @@
+{{ config(materialized='ephemeral') }}
+select '{{ var("shop_region") }}' as region, '{{ model.config.materialized }}' as built_as
