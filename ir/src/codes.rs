@@ -6,7 +6,7 @@
 //! `FC2xxx` the project graph, `FC3xxx` SQL syntax, `FC4xxx` binding and types,
 //! `FC5xxx` running against a warehouse.
 
-use crate::diagnostic::Severity;
+use crate::severity::Severity;
 
 macro_rules! define_codes {
     ($( $(#[$doc:meta])* $variant:ident = $code:literal, $severity:ident, $summary:literal, example: $example:literal; )*) => {

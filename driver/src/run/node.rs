@@ -229,7 +229,7 @@ pub(crate) fn prepare(
             if mode == AnalysisMode::Baseline {
                 for diagnostic in &mut diagnostics {
                     if diagnostic.is_error() {
-                        diagnostic.severity = fusion_ir::diagnostic::Severity::Warning;
+                        diagnostic.severity = fusion_ir::severity::Severity::Warning;
                     }
                 }
             }
