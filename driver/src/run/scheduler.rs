@@ -8,12 +8,16 @@
 //! every relation either as it was or fully built.
 
 use super::context::{RunContext, RunKind};
-use super::materialize::build_node;
+use super::materialize::{build_node, BuildFailure};
 use super::node::{prepare, relation_of, SharedConnection};
 use super::report::{NodeResult, RunReport, Status};
 use crate::cli::Output;
+use fusion_frontend::config::config_argument_span;
+use fusion_frontend::NodeDetails;
+use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind};
+use fusion_ir::span::Span;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
@@ -268,6 +272,7 @@ fn skip_downstream(
         let result = NodeResult::skipped(
             NodeId(index as u32),
             *labels,
+            NodeId(failed as u32),
             format!("skipped because `{failed_name}` failed"),
         );
         report.node_finished(context.project, &result, output);
@@ -367,10 +372,15 @@ fn run_one(
             };
             result.built = Some(built);
         }
-        Err((error, executed)) => {
+        Err((failure, executed)) => {
             result.status = Status::Error;
-            result.interrupted = error.interrupted;
-            result.message = error.message;
+            result.interrupted = failure.interrupted();
+            result.message = failure.message();
+            if let BuildFailure::SchemaChanged { added, removed } = &failure {
+                result
+                    .diagnostics
+                    .push(schema_changed_diagnostic(details, added, removed));
+            }
             result.built = Some(super::materialize::Built {
                 executed,
                 ..Default::default()
@@ -378,4 +388,43 @@ fn run_one(
         }
     }
     result.finish(started)
+}
+
+/// FC5007: an incremental model whose columns changed, with
+/// `on_schema_change: fail`. Points at the config where the model's
+/// template sets it (else at the template), since that setting is what
+/// stopped the build.
+fn schema_changed_diagnostic(
+    details: &NodeDetails,
+    added: &[String],
+    removed: &[String],
+) -> Diagnostic {
+    let listed = |columns: &[String]| {
+        if columns.is_empty() {
+            "none".to_string()
+        } else {
+            columns
+                .iter()
+                .map(|column| format!("`{column}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let mut diagnostic = Diagnostic::new(
+        Code::SchemaChanged,
+        format!(
+            "the columns of incremental model `{}` changed and on_schema_change is `fail`: its table was left as it was",
+            details.name
+        ),
+    )
+    .with_note(format!("columns added: {}", listed(added)))
+    .with_note(format!("columns removed: {}", listed(removed)))
+    .with_help("run with --full-refresh to rebuild the table, or set on_schema_change to append_new_columns or sync_all_columns");
+    if let Some(file) = details.file {
+        diagnostic = match config_argument_span(&details.raw_code, "on_schema_change") {
+            Some(span) => diagnostic.with_primary(file, span, "set to `fail` here"),
+            None => diagnostic.at(file, Span::EMPTY),
+        };
+    }
+    diagnostic
 }
