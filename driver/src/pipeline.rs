@@ -24,7 +24,9 @@ use fusion_ir::span::{FileId, FileSpan, Span};
 use fusion_ir::types::SqlType;
 use fusion_passes::contracts::{check_contract, ContractColumn, ContractLocation};
 use fusion_passes::infer::{infer_schemas, NodeAnalysisInput, NodeSchema};
-use fusion_passes::unknown_schemas::{unknown_schema_reads, UndeclaredRelation};
+use fusion_passes::unknown_schemas::{
+    unknown_schema_reads, UndeclaredRelation, UndeclaredRelations,
+};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -482,26 +484,27 @@ pub(crate) fn relation_as_read(details: &NodeDetails) -> Option<RelationName> {
 
 /// The sources declared without columns: their schema is unknown (see
 /// [`declared_schema`]), and each query that reads one is told so.
-fn undeclared_relations(project: &Project) -> Vec<UndeclaredRelation> {
-    project
-        .nodes
-        .iter()
-        .filter(|details| details.kind == NodeKind::Source && details.columns.is_empty())
-        .filter_map(|details| {
-            let source = details.source.as_ref()?;
-            Some(UndeclaredRelation {
-                relation: relation_as_read(details)?,
-                description: format!("source `{}.{}`", source.source_name, source.table_name),
-                declared_at: details
-                    .file
-                    .map(|file| FileSpan::new(file, source.table_name_span)),
-                help: format!(
+fn undeclared_relations(project: &Project) -> UndeclaredRelations {
+    UndeclaredRelations::new(
+        project
+            .nodes
+            .iter()
+            .filter(|details| details.kind == NodeKind::Source && details.columns.is_empty())
+            .filter_map(|details| {
+                let source = details.source.as_ref()?;
+                Some(UndeclaredRelation {
+                    relation: relation_as_read(details)?,
+                    description: format!("source `{}.{}`", source.source_name, source.table_name),
+                    declared_at: details
+                        .file
+                        .map(|file| FileSpan::new(file, source.table_name_span)),
+                    help: format!(
                     "declare its columns (`columns:` with a `name` and a `data_type` each) in {}",
                     details.original_file_path
                 ),
-            })
-        })
-        .collect()
+                })
+            }),
+    )
 }
 
 /// `wanted` plus every ancestor of a wanted node.

@@ -278,9 +278,11 @@ fn is_known_config_key(kind: NodeKind, key: &str) -> bool {
         NodeKind::Test => TEST_KEYS,
         NodeKind::Source => SOURCE_KEYS,
     };
+    // Each list is sorted (a test checks): every key is looked up once per
+    // place it is written, in every node.
     [COMMON_KEYS, own, ADAPTER_EXTRA_KEYS]
         .iter()
-        .any(|keys| keys.contains(&key))
+        .any(|keys| keys.binary_search(&key).is_ok())
 }
 
 /// Every known key of `kind`, for "did you mean".
@@ -420,7 +422,8 @@ pub(crate) fn check_config_call_keys<'k>(
     file: FileId,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for key in keys {
+    // Only an unknown key is looked for in the template.
+    for key in keys.filter(|key| !is_known_config_key(kind, key)) {
         let span = config_argument_span(raw, key).unwrap_or(Span::EMPTY);
         diagnostics.extend(unknown_config_key(kind, key, file, span));
     }
@@ -430,6 +433,21 @@ pub(crate) fn check_config_call_keys<'k>(
 mod tests {
     use super::is_known_config_key;
     use fusion_ir::graph::NodeKind;
+
+    #[test]
+    fn key_lists_are_sorted_for_binary_search() {
+        for keys in [
+            super::COMMON_KEYS,
+            super::MODEL_KEYS,
+            super::SEED_KEYS,
+            super::SNAPSHOT_KEYS,
+            super::TEST_KEYS,
+            super::SOURCE_KEYS,
+            super::ADAPTER_EXTRA_KEYS,
+        ] {
+            assert!(keys.windows(2).all(|pair| pair[0] < pair[1]), "{keys:?}");
+        }
+    }
 
     #[test]
     fn keys_are_known_per_resource_type() {

@@ -16,6 +16,7 @@ use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::query::{Query, RelKind};
 use fusion_ir::schema::{RelationName, RelationSchema};
 use fusion_ir::span::{FileId, FileSpan};
+use rustc_hash::FxHashMap;
 
 /// A relation whose columns are not declared.
 #[derive(Clone, Debug)]
@@ -30,13 +31,30 @@ pub struct UndeclaredRelation {
     pub help: String,
 }
 
+/// The undeclared relations of a project, by name.
+#[derive(Clone, Debug, Default)]
+pub struct UndeclaredRelations {
+    by_name: FxHashMap<RelationName, UndeclaredRelation>,
+}
+
+impl UndeclaredRelations {
+    /// Indexes `relations` by name (the first of a name wins).
+    pub fn new(relations: impl IntoIterator<Item = UndeclaredRelation>) -> UndeclaredRelations {
+        let mut by_name = FxHashMap::default();
+        for relation in relations {
+            by_name.entry(relation.relation.clone()).or_insert(relation);
+        }
+        UndeclaredRelations { by_name }
+    }
+}
+
 /// One FC4013 warning for each relation of `undeclared` that `query` (bound
 /// as `bound`, its spans in `file`) reads, at its first read.
 pub fn unknown_schema_reads(
     query: &Query,
     bound: &BoundQuery,
     file: FileId,
-    undeclared: &[UndeclaredRelation],
+    undeclared: &UndeclaredRelations,
 ) -> Vec<Diagnostic> {
     let mut reported: Vec<&RelationName> = Vec::new();
     let mut diagnostics = Vec::new();
@@ -52,7 +70,7 @@ pub fn unknown_schema_reads(
         if let Some(Some(RelationSchema::Known(_))) = bound.rel_schemas.get(index) {
             continue;
         }
-        let Some(found) = undeclared.iter().find(|found| found.relation == *relation) else {
+        let Some(found) = undeclared.by_name.get(relation) else {
             continue;
         };
         if reported.contains(&relation) {
