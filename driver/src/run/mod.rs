@@ -6,8 +6,10 @@
 //! its inputs and outputs in its signature, and `execute` says why each
 //! comes where it does. The parts: `context` (what the phases and workers
 //! share), `modes` (static analysis modes), `node` (one node's preparation),
-//! `hooks` (schemas and project hooks), `scheduler` (the DAG on workers),
-//! `materialize` (the SQL of each materialization), `report` (the console).
+//! `hooks` (schemas and project hooks), `scheduler` (which nodes run, in
+//! what order, on which worker, and what a failure skips), `execute` (one
+//! node on its worker), `materialize` (the SQL of each materialization),
+//! `report` (the console).
 
 #![expect(
     clippy::result_large_err,
@@ -15,6 +17,7 @@
 )]
 
 pub mod context;
+mod execute;
 mod hooks;
 pub mod materialize;
 pub mod modes;

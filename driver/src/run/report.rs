@@ -88,6 +88,15 @@ impl NodeResult {
         }
     }
 
+    /// A node dispatched after Ctrl-C, and so not run.
+    pub(crate) fn interrupted_before_start(id: NodeId, label: usize, worker: usize) -> NodeResult {
+        let started = Instant::now();
+        let mut result = NodeResult::new(id, label, worker, crate::artifacts::stamp::run_stamp().0);
+        result.status = Status::Skipped;
+        result.message = "interrupted before it started".into();
+        result.finish(started)
+    }
+
     /// A node not run because `failed`, which it depends on, failed.
     pub(crate) fn skipped(id: NodeId, label: usize, failed: NodeId, message: String) -> NodeResult {
         let mut result = NodeResult::new(id, label, 0, crate::artifacts::stamp::run_stamp().0);
