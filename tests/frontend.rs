@@ -213,6 +213,12 @@ fn broken() {
     check("broken", None, None);
 }
 
+/// Config keys dbt does not know, in each place a project writes configs.
+#[test]
+fn config_keys() {
+    check("config_keys", None, None);
+}
+
 /// Each node's compiled SQL is what a render with the final relations
 /// gives, whether the loader rendered it again or kept its parse-phase text:
 /// names changed by a node's own `config()`, ephemeral and disabled

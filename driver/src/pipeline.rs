@@ -20,10 +20,13 @@ use fusion_ir::query::{
 };
 use fusion_ir::schema::{Column, RelationName, RelationSchema, Schema};
 use fusion_ir::semantics::DialectSemantics;
-use fusion_ir::span::{FileId, Span};
+use fusion_ir::span::{FileId, FileSpan, Span};
 use fusion_ir::types::SqlType;
 use fusion_passes::contracts::{check_contract, ContractColumn, ContractLocation};
 use fusion_passes::infer::{infer_schemas, NodeAnalysisInput, NodeSchema};
+use fusion_passes::unknown_schemas::{
+    unknown_schema_reads, UndeclaredRelation, UndeclaredRelations,
+};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -278,6 +281,7 @@ pub(crate) fn analyse(
         .filter(|id| needed[id.index()])
         .collect();
     let schemas = infer_schemas(&project.graph, &needed_order, &inputs, semantics);
+    let undeclared = undeclared_relations(project);
 
     for &id in order {
         if !wanted[id.index()] {
@@ -288,6 +292,17 @@ pub(crate) fn analyse(
         }
         if let Some(bound) = &schemas[id.index()].bound {
             diagnostics.extend(bound.diagnostics.iter().cloned());
+            // The reads in the root project's nodes only: a package's
+            // are not the user's to change.
+            let in_root_project = project.details(id).package_name == project.name;
+            if let Some(query) = inputs[id.index()].query.filter(|_| in_root_project) {
+                diagnostics.extend(unknown_schema_reads(
+                    query,
+                    bound,
+                    inputs[id.index()].file,
+                    &undeclared,
+                ));
+            }
         }
         diagnostics.extend(contract_diagnostics(
             project.details(id),
@@ -465,6 +480,31 @@ pub(crate) fn relation_as_read(details: &NodeDetails) -> Option<RelationName> {
         }
         NodeKind::Test | NodeKind::Analysis => None,
     }
+}
+
+/// The sources declared without columns: their schema is unknown (see
+/// [`declared_schema`]), and each query that reads one is told so.
+fn undeclared_relations(project: &Project) -> UndeclaredRelations {
+    UndeclaredRelations::new(
+        project
+            .nodes
+            .iter()
+            .filter(|details| details.kind == NodeKind::Source && details.columns.is_empty())
+            .filter_map(|details| {
+                let source = details.source.as_ref()?;
+                Some(UndeclaredRelation {
+                    relation: relation_as_read(details)?,
+                    description: format!("source `{}.{}`", source.source_name, source.table_name),
+                    declared_at: details
+                        .file
+                        .map(|file| FileSpan::new(file, source.table_name_span)),
+                    help: format!(
+                    "declare its columns (`columns:` with a `name` and a `data_type` each) in {}",
+                    details.original_file_path
+                ),
+                })
+            }),
+    )
 }
 
 /// `wanted` plus every ancestor of a wanted node.

@@ -9,8 +9,9 @@ use crate::select::{parse_selector, SelectableNode, SelectionGraph, Selector};
 use fusion_dialects::Dialect;
 use fusion_frontend::{LoadOptions, LoadResult, Project};
 use fusion_ir::codes::Code;
-use fusion_ir::diagnostic::{Diagnostic, Severity};
+use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind};
+use fusion_ir::severity::Severity;
 use std::time::Instant;
 
 /// A loaded project with the dialect its profile selects.

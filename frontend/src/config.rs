@@ -2,6 +2,7 @@
 //! `config:` over `dbt_project.yml`'s `models:`/`seeds:`/`tests:` tree (with
 //! `+` keys and folder nesting, deeper folders winning).
 
+use fusion_ir::span::Span;
 use serde_json::{Map, Value};
 
 /// How a node is built in the warehouse: dbt's `materialized` config.
@@ -72,6 +73,12 @@ const MAPPING_CONFIG_KEYS: &[&str] = &[
     "partition_by",
     "snapshot_meta_column_names",
 ];
+
+/// Whether `key`, written without `+` in a project tree, is a config whose
+/// value is a mapping rather than a folder.
+pub(crate) fn is_mapping_config_key(key: &str) -> bool {
+    MAPPING_CONFIG_KEYS.contains(&key)
+}
 
 impl NodeConfig {
     pub fn get(&self, key: &str) -> Option<&Value> {
@@ -209,6 +216,31 @@ fn normalize_key(key: &str) -> String {
     }
 }
 
+/// Where a template (`raw`) first names the config `key` as a keyword
+/// argument (`config(key=...)`) or a mapping key (`config({'key': ...})`):
+/// the place to point at when that config is the fault.
+pub fn config_argument_span(raw: &str, key: &str) -> Option<Span> {
+    let bytes = raw.as_bytes();
+    let mut from = 0;
+    while let Some(found) = raw.get(from..).and_then(|rest| rest.find(key)) {
+        let start = from + found;
+        let end = start + key.len();
+        from = end;
+        let before = start.checked_sub(1).map(|index| bytes[index]);
+        let after = raw[end..].trim_start();
+        let keyword = !before.is_some_and(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+            && after.starts_with('=')
+            && !after.starts_with("==");
+        let quoted = matches!(before, Some(b'\'' | b'"'))
+            && bytes.get(end) == before.as_ref()
+            && raw[end + 1..].trim_start().starts_with(':');
+        if keyword || quoted {
+            return Some(Span::from_range(start..end));
+        }
+    }
+    None
+}
+
 /// A string, or a list of strings, as a list.
 pub fn string_list(value: Option<&Value>) -> Vec<String> {
     match value {
@@ -237,7 +269,7 @@ pub fn project_tree_configs(tree: &Value, fqn: &[String]) -> Vec<Map<String, Val
         for (key, value) in object {
             if let Some(config_key) = key.strip_prefix('+') {
                 layer.insert(config_key.to_string(), value.clone());
-            } else if !value.is_object() || MAPPING_CONFIG_KEYS.contains(&key.as_str()) {
+            } else if !value.is_object() || is_mapping_config_key(key) {
                 layer.insert(key.clone(), value.clone());
             }
         }
@@ -260,6 +292,24 @@ pub fn project_tree_configs(tree: &Value, fqn: &[String]) -> Vec<Map<String, Val
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn config_arguments_are_found_as_written() {
+        let raw = "{{ config(materialized_view=1, materialise='table') }}";
+        assert_eq!(
+            config_argument_span(raw, "materialise"),
+            Some(Span::from_range(31..42))
+        );
+        let raw = "{{ config({'materialise': 'table'}) }}";
+        assert_eq!(
+            config_argument_span(raw, "materialise"),
+            Some(Span::from_range(12..23))
+        );
+        assert_eq!(
+            config_argument_span("select materialise == 1", "materialise"),
+            None
+        );
+    }
 
     #[test]
     fn deeper_folders_win_and_tags_accumulate() {

@@ -14,6 +14,7 @@ mod blocks;
 mod builtin;
 pub mod checksum;
 pub mod config;
+mod config_keys;
 pub mod docs;
 mod jinja;
 mod load;

@@ -9,7 +9,7 @@ use crate::source_map::LazySourceMap;
 use crate::{docs, runtime};
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind, ProjectGraph};
-use fusion_ir::span::{FileId, SourceFiles};
+use fusion_ir::span::{FileId, SourceFiles, Span};
 use fusion_ir::types::SqlType;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -154,6 +154,8 @@ pub struct SeedColumn {
 pub struct SourceDetails {
     pub source_name: String,
     pub table_name: String,
+    /// Where the table's `name:` is written in the YAML ([`NodeDetails::file`]).
+    pub table_name_span: Span,
     pub identifier: String,
     pub loader: String,
     pub source_description: String,

@@ -1,10 +1,13 @@
 //! Schema YAML files (`models/**/*.yml`): model, seed and source
 //! declarations with descriptions, columns, configs and generic tests.
-//! Unknown keys are accepted; wrong shapes become FC0003 diagnostics.
+//! Unknown keys are accepted; wrong shapes become FC0003 diagnostics, and
+//! unknown keys of a `config:` FC0011 warnings.
 
+use crate::config_keys::unknown_config_key;
 use crate::yaml::{describe_kind, field, find_key_span};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::graph::NodeKind;
 use fusion_ir::span::{FileId, Span};
 use serde_json::{Map, Value};
 
@@ -91,6 +94,8 @@ pub struct NodePatch {
 #[derive(Clone, Debug)]
 pub struct SourceTableDecl {
     pub name: String,
+    /// Where `name: <name>` is written (in the source's file).
+    pub name_span: Span,
     pub identifier: String,
     pub description: String,
     /// Unique ids of the docs blocks the description calls with `doc()`.
@@ -178,6 +183,25 @@ impl ShapeChecker<'_> {
         }
     }
 
+    /// The `config:` mapping of an entry describing a resource of `kind`,
+    /// each unknown key reported (FC0011) where it is written after `near`.
+    fn config(
+        &mut self,
+        object: &Map<String, Value>,
+        kind: NodeKind,
+        near: usize,
+    ) -> Map<String, Value> {
+        let config = self.mapping(object, "config", near);
+        let mut cursor = find_key_span(self.text, "config", near).end as usize;
+        for key in config.keys() {
+            let span = find_key_span(self.text, key, cursor);
+            cursor = cursor.max(span.end as usize);
+            self.diagnostics
+                .extend(unknown_config_key(kind, key, self.file, span));
+        }
+        config
+    }
+
     fn list<'v>(&mut self, object: &'v Map<String, Value>, key: &str, near: usize) -> &'v [Value] {
         match field(object, key) {
             Some(Value::Array(items)) => items,
@@ -219,8 +243,12 @@ pub fn read_schema_file(
         }
         return schema_file;
     };
-    for (key, slot) in [("models", 0), ("seeds", 1), ("snapshots", 2)] {
-        let patches = read_node_patches(&mut checker, object, key, yaml_path);
+    for (key, kind, slot) in [
+        ("models", NodeKind::Model, 0),
+        ("seeds", NodeKind::Seed, 1),
+        ("snapshots", NodeKind::Snapshot, 2),
+    ] {
+        let patches = read_node_patches(&mut checker, object, key, kind, yaml_path);
         match slot {
             0 => schema_file.models = patches,
             1 => schema_file.seeds = patches,
@@ -281,8 +309,11 @@ pub fn read_schema_file(
             .string(source_object, "schema", cursor)
             .unwrap_or_else(|| name.clone());
         let source_meta = checker.mapping(source_object, "meta", cursor);
-        let source_config = checker.mapping(source_object, "config", cursor);
+        let source_config = checker.config(source_object, NodeKind::Source, cursor);
         let mut tables = Vec::new();
+        // Tables are declared in order: each one's name is looked for after
+        // the previous one's.
+        let mut table_cursor = cursor;
         for table in checker.list(source_object, "tables", cursor) {
             let Some(table_object) = table.as_object() else {
                 checker.error("tables", "a list of mappings", table, cursor);
@@ -292,9 +323,11 @@ pub fn read_schema_file(
                 checker.error("tables", "a list of tables with a `name`", table, cursor);
                 continue;
             };
+            let table_name_span = name_span_of(text, &table_name, table_cursor);
+            table_cursor = table_cursor.max(table_name_span.end as usize);
             let (columns, tests, columns_end) = read_columns(&mut checker, table_object, cursor);
             source_end = source_end.max(columns_end);
-            let config = checker.mapping(table_object, "config", cursor);
+            let config = checker.config(table_object, NodeKind::Source, table_cursor);
             let mut adapter_settings = source_meta.clone();
             adapter_settings.extend(checker.mapping(table_object, "meta", cursor));
             adapter_settings.extend(source_config.clone());
@@ -312,6 +345,7 @@ pub fn read_schema_file(
                 config,
                 adapter_settings,
                 name: table_name,
+                name_span: table_name_span,
                 columns,
                 tests: all_tests,
             });
@@ -366,6 +400,7 @@ fn read_node_patches(
     checker: &mut ShapeChecker,
     object: &Map<String, Value>,
     key: &str,
+    kind: NodeKind,
     yaml_path: &str,
 ) -> Vec<NodePatch> {
     let mut patches = Vec::new();
@@ -400,7 +435,7 @@ fn read_node_patches(
                 .string(entry_object, "description", cursor)
                 .unwrap_or_default(),
             doc_blocks: Vec::new(),
-            config: checker.mapping(entry_object, "config", cursor),
+            config: checker.config(entry_object, kind, cursor),
             name,
             columns,
             tests: node_tests,
@@ -545,6 +580,15 @@ fn read_tests(
                     }
                     "config" => {
                         if let Value::Object(nested) = value {
+                            for key in nested.keys() {
+                                let span = find_key_span(checker.text, key, near);
+                                checker.diagnostics.extend(unknown_config_key(
+                                    NodeKind::Test,
+                                    key,
+                                    checker.file,
+                                    span,
+                                ));
+                            }
                             config.extend(nested);
                         }
                     }

@@ -6,7 +6,7 @@
 //! `FC2xxx` the project graph, `FC3xxx` SQL syntax, `FC4xxx` binding and types,
 //! `FC5xxx` running against a warehouse.
 
-use crate::diagnostic::Severity;
+use crate::severity::Severity;
 
 macro_rules! define_codes {
     ($( $(#[$doc:meta])* $variant:ident = $code:literal, $severity:ident, $summary:literal, example: $example:literal; )*) => {
@@ -96,7 +96,7 @@ define_codes! {
         example: "config: {external_location: \"data/{nmae}.csv\"}   # on a DuckDB source table; the field is {name}";
     FileUnreadable = "FC0010", Error, "a project file could not be read",
         example: "models/orders.sql with permissions 000";
-    UnknownConfigKey = "FC0011", Warning, "a config key is not one fusionc knows; it is kept but unused",
+    UnknownConfigKey = "FC0011", Warning, "a config key is not one dbt or its adapters define for the resource type; it is kept but unused",
         example: "models:\n  shop:\n    +materialise: table";
     PackagesNotInstalled = "FC0012", Warning, "packages.yml lists packages but none is installed (run `fusionc deps` or `dbt deps`)",
         example: "packages.yml with `- package: dbt-labs/dbt_utils` and no dbt_packages/ folder";
@@ -186,7 +186,7 @@ define_codes! {
         example: "select a, b from t union all select a from u";
     DuplicateOutputColumn = "FC4012", Warning, "a query outputs two columns with the same name",
         example: "select id, id from orders";
-    UnknownSchema = "FC4013", Warning, "a relation's columns are unknown, so checks that need them are skipped",
+    UnknownSchema = "FC4013", Warning, "a relation's columns are unknown (a source declared without columns), so checks that need them are skipped",
         example: "a source declared in YAML without columns";
     InvalidOrdinal = "FC4014", Error, "a GROUP BY or ORDER BY position is outside the select list",
         example: "select a from t order by 2";
@@ -210,7 +210,7 @@ define_codes! {
         example: "config: {severity: warn} on a test that returns rows";
     StaticAnalysisBlockedRun = "FC5005", Error, "static analysis (on) found errors in selected nodes, so nothing was executed",
         example: "fusionc build --static-analysis on with a model selecting a column that does not exist";
-    NodeSkipped = "FC5006", Warning, "a node was not run because a node it depends on failed",
+    NodeSkipped = "FC5006", Warning, "nodes were not run because a node they depend on failed (one diagnostic per failed node)",
         example: "a model whose parent's SQL failed in the warehouse";
     SchemaChanged = "FC5007", Error, "an incremental model's columns changed and on_schema_change is fail",
         example: "on_schema_change: fail, then a new column added to the model's SELECT";

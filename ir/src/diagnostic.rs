@@ -2,21 +2,9 @@
 //! renders it, for people (codespan-reporting) or for tools (JSON).
 
 use crate::codes::Code;
+use crate::severity::Severity;
 use crate::span::{FileId, FileSpan, Span};
 use serde::Serialize;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-/// How bad a finding is. Ordered: `Note < Warning < Error`.
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Information attached to another finding.
-    Note,
-    /// Likely a mistake, but the input still means something: reported, and
-    /// the command goes on.
-    Warning,
-    /// The input is wrong: the command exits 1.
-    Error,
-}
 
 /// A location and what to say about it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

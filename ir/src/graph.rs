@@ -133,6 +133,15 @@ impl ProjectGraph {
         }
     }
 
+    /// Why `child` reads `parent`, when it reads it directly.
+    pub fn dependency(&self, parent: NodeId, child: NodeId) -> Option<Dependency> {
+        let edge = self.graph.find_edge(
+            NodeIndex::new(parent.index()),
+            NodeIndex::new(child.index()),
+        )?;
+        self.graph.edge_weight(edge).copied()
+    }
+
     /// Direct parents of a node, in the order their edges were added.
     pub fn parents(&self, id: NodeId) -> Vec<NodeId> {
         let mut parents: Vec<NodeId> = self

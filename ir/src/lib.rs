@@ -25,6 +25,7 @@ pub mod print;
 pub mod query;
 pub mod schema;
 pub mod semantics;
+pub mod severity;
 pub mod span;
 pub mod types;
 pub mod walk;

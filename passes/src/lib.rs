@@ -8,9 +8,13 @@
 //!    dependency order so each model sees its parents' inferred schemas.
 //! 3. [`contracts::check_contract`] per model with an enforced contract,
 //!    on the schema inference produced.
+//! 4. [`unknown_schemas::unknown_schema_reads`] per query: which relations
+//!    it read without knowing their columns (sources declared without
+//!    columns), so that the checks binding skipped are reported.
 
 pub mod bind;
 pub mod contracts;
 pub mod infer;
 pub mod lineage;
 pub mod lookup;
+pub mod unknown_schemas;

@@ -9,7 +9,7 @@ use fusion_frontend::Project;
 use fusion_ir::graph::{NodeId, NodeKind};
 use fusion_ir::lineage::{NodeLineage, ProjectLineage};
 use fusion_ir::schema::RelationSchema;
-use fusion_passes::lineage::{project_lineage, NodeLineageInput};
+use fusion_passes::lineage::project::{project_lineage, NodeLineageInput};
 use serde::Serialize;
 use std::path::Path;
 

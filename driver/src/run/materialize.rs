@@ -98,6 +98,46 @@ pub struct Built {
     pub response: String,
 }
 
+/// Why a node's build failed (and was rolled back).
+#[derive(Clone, Debug)]
+pub enum BuildFailure {
+    /// The warehouse refused a statement, or it was interrupted.
+    Warehouse(AdapterError),
+    /// An incremental model's columns differ from its table's and its
+    /// `on_schema_change` is `fail`: the build refused to change the table.
+    SchemaChanged {
+        /// Columns the model has and the table lacks.
+        added: Vec<String>,
+        /// Columns the table has and the model no longer outputs.
+        removed: Vec<String>,
+    },
+}
+
+impl From<AdapterError> for BuildFailure {
+    fn from(error: AdapterError) -> BuildFailure {
+        BuildFailure::Warehouse(error)
+    }
+}
+
+impl BuildFailure {
+    /// The failure in one paragraph, as the run's log and `run_results.json` show it.
+    pub fn message(&self) -> String {
+        match self {
+            BuildFailure::Warehouse(error) => error.message.clone(),
+            BuildFailure::SchemaChanged { added, removed } => format!(
+                "the model's columns changed and on_schema_change is `fail`: added [{}], removed [{}]; run with --full-refresh to rebuild it, or set on_schema_change to append_new_columns or sync_all_columns",
+                added.join(", "),
+                removed.join(", ")
+            ),
+        }
+    }
+
+    /// Whether the failure is an interrupt (Ctrl-C), not a fault of the node.
+    pub fn interrupted(&self) -> bool {
+        matches!(self, BuildFailure::Warehouse(error) if error.interrupted)
+    }
+}
+
 /// Runs the statements of one node inside a transaction: hooks, then the
 /// build, then hooks, then commit. Any error rolls everything back.
 pub fn build_node(
@@ -107,13 +147,13 @@ pub fn build_node(
     build: &Build,
     pre_hooks: &[String],
     post_hooks: &[String],
-) -> Result<Built, (AdapterError, Vec<String>)> {
+) -> Result<Built, (BuildFailure, Vec<String>)> {
     let mut session = Session {
         connection,
         executed: Vec::new(),
     };
     let transactional = !matches!(build, Build::Test { .. });
-    let outcome = (|| -> Result<Built, AdapterError> {
+    let outcome = (|| -> Result<Built, BuildFailure> {
         if transactional {
             session.connection.execute("begin transaction")?;
         }
@@ -349,7 +389,7 @@ fn build_incremental(
     strategy: IncrementalStrategy,
     unique_key: &[String],
     on_schema_change: OnSchemaChange,
-) -> Result<Built, AdapterError> {
+) -> Result<Built, BuildFailure> {
     let staging_name = format!("{}__dbt_tmp", relation.identifier);
     let staging = RelationRef {
         database: Some("temp".into()),
@@ -385,18 +425,10 @@ fn build_incremental(
         match on_schema_change {
             OnSchemaChange::Ignore => {}
             OnSchemaChange::Fail => {
-                let names = |columns: Vec<&WarehouseColumn>| {
-                    columns
-                        .iter()
-                        .map(|column| column.name.clone())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                return Err(AdapterError::new(format!(
-                    "the model's columns changed and on_schema_change is `fail`: added [{}], removed [{}]; run with --full-refresh to rebuild it, or set on_schema_change to append_new_columns or sync_all_columns",
-                    names(added.clone()),
-                    names(removed.iter().collect())
-                )));
+                return Err(BuildFailure::SchemaChanged {
+                    added: added.iter().map(|column| column.name.clone()).collect(),
+                    removed: removed.iter().map(|column| column.name.clone()).collect(),
+                });
             }
             OnSchemaChange::AppendNewColumns | OnSchemaChange::SyncAllColumns => {
                 for column in &added {

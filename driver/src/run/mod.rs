@@ -6,8 +6,10 @@
 //! its inputs and outputs in its signature, and `execute` says why each
 //! comes where it does. The parts: `context` (what the phases and workers
 //! share), `modes` (static analysis modes), `node` (one node's preparation),
-//! `hooks` (schemas and project hooks), `scheduler` (the DAG on workers),
-//! `materialize` (the SQL of each materialization), `report` (the console).
+//! `hooks` (schemas and project hooks), `scheduler` (which nodes run, in
+//! what order, on which worker, and what a failure skips), `execute` (one
+//! node on its worker), `materialize` (the SQL of each materialization),
+//! `report` (the console).
 
 #![expect(
     clippy::result_large_err,
@@ -15,6 +17,7 @@
 )]
 
 pub mod context;
+mod execute;
 mod hooks;
 pub mod materialize;
 pub mod modes;
@@ -32,9 +35,10 @@ use context::{RunContext, RunKind};
 use fusion_frontend::runtime::{RelationKind, RunRenderOptions, RunRendered, Warehouse};
 use fusion_frontend::Rendered;
 use fusion_ir::codes::Code;
-use fusion_ir::diagnostic::{Diagnostic, Severity};
+use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind};
 use fusion_ir::schema::RelationSchema;
+use fusion_ir::severity::Severity;
 use fusion_ir::span::FileId;
 use modes::AnalysisMode;
 use node::SharedConnection;

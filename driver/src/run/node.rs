@@ -5,13 +5,15 @@ use super::context::RunContext;
 use super::materialize::{Build, IncrementalStrategy, OnSchemaChange, SnapshotStrategy};
 use super::modes::AnalysisMode;
 use crate::adapter::Connection;
+use fusion_frontend::config::config_argument_span;
 use fusion_frontend::runtime::{
     QueryTable, RelationKind, RelationRef, RunRenderOptions, Warehouse, WarehouseColumn,
 };
 use fusion_frontend::{NodeDetails, Project, SourceMap};
+use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind};
-use fusion_ir::span::FileId;
+use fusion_ir::span::{FileId, Span};
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -124,6 +126,18 @@ pub(crate) struct PrepareFailure {
     pub jit_sql: Option<(String, SourceMap)>,
 }
 
+/// A failure told only by its message (the run reports it as the node's
+/// failure, FC5002).
+impl From<String> for PrepareFailure {
+    fn from(message: String) -> PrepareFailure {
+        PrepareFailure {
+            message,
+            diagnostics: Vec::new(),
+            jit_sql: None,
+        }
+    }
+}
+
 fn string_config(details: &NodeDetails, key: &str) -> Option<String> {
     details
         .config
@@ -229,7 +243,7 @@ pub(crate) fn prepare(
             if mode == AnalysisMode::Baseline {
                 for diagnostic in &mut diagnostics {
                     if diagnostic.is_error() {
-                        diagnostic.severity = fusion_ir::diagnostic::Severity::Warning;
+                        diagnostic.severity = fusion_ir::severity::Severity::Warning;
                     }
                 }
             }
@@ -260,12 +274,9 @@ pub(crate) fn prepare(
         .map(|sql| crate::artifacts::compiled::compiled_sql_of(project, id, sql).into_owned());
     let build = match build_of(project, details, compiled.clone(), is_incremental) {
         Ok(build) => build,
-        Err(message) => {
-            return Err(PrepareFailure {
-                message,
-                diagnostics: Vec::new(),
-                jit_sql,
-            })
+        Err(mut failure) => {
+            failure.jit_sql = jit_sql;
+            return Err(failure);
         }
     };
     Ok(Prepared {
@@ -282,7 +293,7 @@ fn build_of(
     details: &NodeDetails,
     compiled: Option<String>,
     is_incremental: bool,
-) -> Result<Build, String> {
+) -> Result<Build, PrepareFailure> {
     let need_sql = || {
         compiled.clone().ok_or_else(|| {
             format!(
@@ -329,12 +340,15 @@ fn build_of(
                     .filter_map(|key| key.as_str())
                     .collect::<Vec<_>>()
                     .join(" || '|' || "),
-                _ => return Err(format!("snapshot `{}` has no unique_key", details.name)),
+                _ => return Err(format!("snapshot `{}` has no unique_key", details.name).into()),
             };
             let strategy = match string_config(details, "strategy").as_deref() {
                 Some("timestamp") => SnapshotStrategy::Timestamp {
                     updated_at: string_config(details, "updated_at").ok_or_else(|| {
-                        format!("snapshot `{}` uses the timestamp strategy without updated_at", details.name)
+                        format!(
+                            "snapshot `{}` uses the timestamp strategy without updated_at",
+                            details.name
+                        )
                     })?,
                 },
                 Some("check") => SnapshotStrategy::Check {
@@ -353,7 +367,8 @@ fn build_of(
                         "snapshot `{}` has strategy `{}`: use timestamp or check",
                         details.name,
                         other.unwrap_or("(none)")
-                    ))
+                    )
+                    .into())
                 }
             };
             let invalidate_hard_deletes = details
@@ -371,7 +386,9 @@ fn build_of(
         }
         NodeKind::Model => match details.config.materialization() {
             fusion_frontend::config::Materialization::View => Ok(Build::View { sql: need_sql()? }),
-            fusion_frontend::config::Materialization::Table => Ok(Build::Table { sql: need_sql()? }),
+            fusion_frontend::config::Materialization::Table => {
+                Ok(Build::Table { sql: need_sql()? })
+            }
             fusion_frontend::config::Materialization::Incremental => {
                 let unique_key = details.config.unique_key();
                 let strategy = match string_config(details, "incremental_strategy").as_deref() {
@@ -383,7 +400,8 @@ fn build_of(
                     Some(other) => {
                         return Err(format!(
                             "incremental_strategy `{other}` is not one fusionc runs: use append, merge or delete+insert"
-                        ))
+                        )
+                        .into())
                     }
                 };
                 let on_schema_change = match details.config.on_schema_change() {
@@ -394,7 +412,8 @@ fn build_of(
                     Some(other) => {
                         return Err(format!(
                             "on_schema_change `{other}`: use ignore, fail, append_new_columns or sync_all_columns"
-                        ))
+                        )
+                        .into())
                     }
                 };
                 Ok(Build::Incremental {
@@ -405,15 +424,41 @@ fn build_of(
                     on_schema_change,
                 })
             }
-            other => Err(format!(
-                "materialization `{}` is not one fusionc runs: use view, table, incremental or ephemeral",
-                other.name()
-            )),
+            other => Err(unknown_materialization(details, other.name())),
         },
         NodeKind::Source | NodeKind::Analysis => Err(format!(
             "{} `{}` is not run",
             details.kind.resource_type(),
             details.name
-        )),
+        )
+        .into()),
+    }
+}
+
+/// FC5010: a model whose materialization fusionc cannot run, pointed at
+/// where its template configures it (else at the template: the project or
+/// its YAML configured it).
+fn unknown_materialization(details: &NodeDetails, materialization: &str) -> PrepareFailure {
+    let message = format!(
+        "materialization `{materialization}` is not one fusionc runs: use view, table, incremental or ephemeral"
+    );
+    let mut diagnostic = Diagnostic::new(
+        Code::UnknownMaterialization,
+        format!(
+            "model `{}` is materialized as `{materialization}`, which fusionc cannot run",
+            details.name
+        ),
+    )
+    .with_help("use view, table, incremental or ephemeral");
+    if let Some(file) = details.file {
+        diagnostic = match config_argument_span(&details.raw_code, "materialized") {
+            Some(span) => diagnostic.with_primary(file, span, "configured here"),
+            None => diagnostic.at(file, Span::EMPTY),
+        };
+    }
+    PrepareFailure {
+        message,
+        diagnostics: vec![diagnostic],
+        jit_sql: None,
     }
 }

@@ -11,7 +11,7 @@ use fusion_frontend::{LoadResult, NodeDetails, Project, Rendered, SourceMap};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind};
-use fusion_ir::span::{FileId, Span};
+use fusion_ir::span::{FileId, SourceFiles, Span};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Instant;
 
@@ -61,6 +61,8 @@ pub(crate) struct NodeResult {
     /// Diagnostics of just-in-time analysis (spans into `jit_sql`).
     pub diagnostics: Vec<Diagnostic>,
     pub interrupted: bool,
+    /// For a node skipped because a node it depends on failed: that node.
+    pub skipped_because: Option<NodeId>,
     pub started_at: String,
     pub completed_at: String,
     pub elapsed: f64,
@@ -79,16 +81,28 @@ impl NodeResult {
             jit_sql: None,
             diagnostics: Vec::new(),
             interrupted: false,
+            skipped_because: None,
             completed_at: started_at.clone(),
             started_at,
             elapsed: 0.0,
         }
     }
 
-    pub(crate) fn skipped(id: NodeId, label: usize, message: String) -> NodeResult {
+    /// A node dispatched after Ctrl-C, and so not run.
+    pub(crate) fn interrupted_before_start(id: NodeId, label: usize, worker: usize) -> NodeResult {
+        let started = Instant::now();
+        let mut result = NodeResult::new(id, label, worker, crate::artifacts::stamp::run_stamp().0);
+        result.status = Status::Skipped;
+        result.message = "interrupted before it started".into();
+        result.finish(started)
+    }
+
+    /// A node not run because `failed`, which it depends on, failed.
+    pub(crate) fn skipped(id: NodeId, label: usize, failed: NodeId, message: String) -> NodeResult {
         let mut result = NodeResult::new(id, label, 0, crate::artifacts::stamp::run_stamp().0);
         result.status = Status::Skipped;
         result.message = message;
+        result.skipped_because = Some(failed);
         result
     }
 
@@ -419,6 +433,8 @@ pub(crate) fn report_node_diagnostics(
 ) -> Vec<FileId> {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut registered = Vec::new();
+    // The nodes skipped because of each failed node, in run order.
+    let mut skipped: Vec<(NodeId, Vec<NodeId>)> = Vec::new();
     for result in results {
         let Some(project) = load.project.as_ref() else {
             break;
@@ -475,8 +491,23 @@ pub(crate) fn report_node_diagnostics(
             }
             diagnostics.push(diagnostic);
         }
-        if result.status != Status::Error || !result.diagnostics.is_empty() {
-            continue;
+        match result.status {
+            Status::Fail | Status::Warn => {
+                diagnostics.push(test_finding(project, &load.files, result));
+                continue;
+            }
+            Status::Skipped => {
+                // One diagnostic per failed node, after the loop.
+                if let Some(failed) = result.skipped_because {
+                    match skipped.iter_mut().find(|(cause, _)| *cause == failed) {
+                        Some((_, nodes)) => nodes.push(result.id),
+                        None => skipped.push((failed, vec![result.id])),
+                    }
+                }
+                continue;
+            }
+            Status::Error if result.diagnostics.is_empty() => {}
+            Status::Error | Status::Success | Status::Pass => continue,
         }
         let details = &project.nodes[result.id.index()];
         let mut diagnostic = Diagnostic::new(
@@ -531,10 +562,159 @@ pub(crate) fn report_node_diagnostics(
         }
         diagnostics.push(diagnostic);
     }
+    if let Some(project) = load.project.as_ref() {
+        for (failed, nodes) in &skipped {
+            diagnostics.push(skipped_nodes(project, *failed, nodes));
+        }
+    }
     crate::session::report_diagnostics(load, &diagnostics, format, output);
     registered
 }
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
+}
+
+/// Where a node is declared, for the diagnostics of its run: a generic
+/// test at the column (or the node) its YAML entry tests, anything else at
+/// the start of its file.
+fn declared_at(project: &Project, id: NodeId) -> Option<(FileId, Span)> {
+    let details = project.details(id);
+    let Some(test) = &details.test else {
+        return details.file.map(|file| (file, Span::EMPTY));
+    };
+    let attached = test.attached_node?;
+    let column = test.column_name.as_deref().and_then(|wanted| {
+        project
+            .details(attached)
+            .columns
+            .iter()
+            .find(|column| column.name == wanted)?
+            .location
+    });
+    match column {
+        Some(location) => Some((location.file, location.span)),
+        None => {
+            let dependency = project.graph.dependency(attached, id)?;
+            Some((dependency.file?, dependency.span))
+        }
+    }
+}
+
+/// FC5003 (a failing data test) or FC5004 (a warning one): the test found
+/// rows, at the test's declaration, with where its query is.
+fn test_finding(project: &Project, files: &SourceFiles, result: &NodeResult) -> Diagnostic {
+    let details = project.details(result.id);
+    let (code, outcome) = match result.status {
+        Status::Warn => (Code::TestWarning, "warns"),
+        _ => (Code::TestFailed, "failed"),
+    };
+    let mut diagnostic = Diagnostic::new(
+        code,
+        format!(
+            "data test `{}` {outcome}: {}",
+            details.name,
+            first_line(&result.message)
+        ),
+    );
+    diagnostic = match declared_at(project, result.id) {
+        // A generic test: the YAML entry that declares it.
+        Some((file, span)) if details.test.is_some() => {
+            diagnostic.with_primary(file, span, "the test is declared here")
+        }
+        // A singular test: its file.
+        Some((file, span)) => diagnostic.at(file, span),
+        None => diagnostic,
+    };
+    if let Some(rendered) = &details.rendered {
+        diagnostic = diagnostic.with_help(format!(
+            "the failing rows are those its query selects: {}",
+            files.get(rendered.file).path
+        ));
+    }
+    diagnostic
+}
+
+/// How many skipped nodes an FC5006 diagnostic names before it counts the rest.
+const SKIPPED_NAMES_SHOWN: usize = 10;
+
+/// FC5006: the nodes not run because `failed`, which they depend on,
+/// failed. One diagnostic per failed node, however many it skipped (the run
+/// log has a line per node): at the first skipped node's `ref()` of it, or
+/// where that node is declared when it reads it only through others.
+fn skipped_nodes(project: &Project, failed: NodeId, skipped: &[NodeId]) -> Diagnostic {
+    let failed_details = project.details(failed);
+    let failed_name = format!(
+        "{} `{}`",
+        failed_details.kind.resource_type(),
+        failed_details.name
+    );
+    let message = match skipped {
+        [only] => {
+            let details = project.details(*only);
+            format!(
+                "{} `{}` was not run because {failed_name}, which it depends on, failed",
+                details.kind.resource_type(),
+                details.name
+            )
+        }
+        _ => format!(
+            "{} nodes were not run because {failed_name}, which they depend on, failed",
+            skipped.len()
+        ),
+    };
+    let mut diagnostic = Diagnostic::new(Code::NodeSkipped, message);
+    // What a skipped node reads that ties it to the failure: the failed
+    // node itself, or (under `build`, where a node waits for the tests of
+    // its parents) the node the failed test tests.
+    let mut tied_to_failure = vec![failed];
+    if failed_details.kind == NodeKind::Test {
+        tied_to_failure.extend(project.graph.parents(failed));
+    }
+    let direct_read = tied_to_failure.into_iter().find_map(|read| {
+        skipped.iter().find_map(|&id| {
+            let dependency = project
+                .graph
+                .dependency(read, id)
+                .filter(|_| project.details(id).test.is_none())?;
+            Some((dependency.file?, dependency.span, read))
+        })
+    });
+    match direct_read {
+        Some((file, span, read)) if read == failed => {
+            diagnostic = diagnostic.with_primary(
+                file,
+                span,
+                format!("reads `{}` here", failed_details.name),
+            );
+        }
+        Some((file, span, read)) => {
+            diagnostic = diagnostic.with_primary(
+                file,
+                span,
+                format!(
+                    "reads `{}` here, which `{}` tests",
+                    project.details(read).name,
+                    failed_details.name
+                ),
+            );
+        }
+        None => {
+            if let Some((file, span)) = skipped.first().and_then(|&id| declared_at(project, id)) {
+                diagnostic = diagnostic.at(file, span);
+            }
+        }
+    }
+    if skipped.len() > 1 {
+        let mut names: Vec<String> = skipped
+            .iter()
+            .take(SKIPPED_NAMES_SHOWN)
+            .map(|&id| format!("`{}`", project.details(id).name))
+            .collect();
+        if skipped.len() > SKIPPED_NAMES_SHOWN {
+            names.push(format!("and {} more", skipped.len() - SKIPPED_NAMES_SHOWN));
+        }
+        diagnostic = diagnostic.with_note(format!("not run: {}", names.join(", ")));
+    }
+    diagnostic
 }

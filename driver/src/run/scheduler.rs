@@ -5,19 +5,19 @@
 //! right after it and its children wait for them, so a failing test skips
 //! them too. Ctrl-C stops dispatching, interrupts the running statements
 //! (each node runs in one transaction, which then rolls back) and leaves
-//! every relation either as it was or fully built.
+//! every relation either as it was or fully built. Running one node is
+//! `execute`'s: this module only decides which node runs when.
 
 use super::context::{RunContext, RunKind};
-use super::materialize::build_node;
-use super::node::{prepare, relation_of, SharedConnection};
-use super::report::{NodeResult, RunReport, Status};
+use super::execute::execute_node;
+use super::report::{NodeResult, RunReport};
 use crate::cli::Output;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::{mpsc, Mutex};
+use std::time::Duration;
 
 /// Set by the Ctrl-C handler; read by the dispatch loop.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -160,7 +160,12 @@ pub(super) fn run_nodes(
                     };
                     let Ok((index, label)) = job else { break };
                     let _ = message_sender.send(Message::Started(index, label));
-                    let result = run_one(context, broken, index, label, worker, &mut connection);
+                    let id = NodeId(index as u32);
+                    let result = if INTERRUPTED.load(Ordering::SeqCst) {
+                        NodeResult::interrupted_before_start(id, label, worker)
+                    } else {
+                        execute_node(context, broken, id, label, worker, &mut connection)
+                    };
                     let _ = message_sender.send(Message::Finished(Box::new(result)));
                 }
             });
@@ -268,114 +273,10 @@ fn skip_downstream(
         let result = NodeResult::skipped(
             NodeId(index as u32),
             *labels,
+            NodeId(failed as u32),
             format!("skipped because `{failed_name}` failed"),
         );
         report.node_finished(context.project, &result, output);
         results.push(result);
     }
-}
-
-fn run_one(
-    context: &RunContext<'_>,
-    broken: &[Option<Diagnostic>],
-    index: usize,
-    label: usize,
-    worker: usize,
-    connection: &mut Option<Arc<SharedConnection>>,
-) -> NodeResult {
-    let id = NodeId(index as u32);
-    let started_at = crate::artifacts::stamp::run_stamp().0;
-    let started = Instant::now();
-    let mut result = NodeResult::new(id, label, worker, started_at);
-    if INTERRUPTED.load(Ordering::SeqCst) {
-        result.status = Status::Skipped;
-        result.message = "interrupted before it started".into();
-        return result.finish(started);
-    }
-    if let Some(diagnostic) = &broken[index] {
-        result.status = Status::Error;
-        result.message = diagnostic.message.clone();
-        return result.finish(started);
-    }
-    if connection.is_none() {
-        match context.adapter.connect() {
-            Ok(opened) => *connection = Some(SharedConnection::new(opened)),
-            Err(error) => {
-                result.status = Status::Error;
-                result.message = error.message;
-                return result.finish(started);
-            }
-        }
-    }
-    let Some(connection) = connection.as_mut() else {
-        return result.finish(started);
-    };
-    let prepared = match prepare(context, connection, id) {
-        Ok(prepared) => prepared,
-        Err(failure) => {
-            result.status = Status::Error;
-            result.message = failure.message;
-            result.diagnostics = failure.diagnostics;
-            result.jit_sql = failure.jit_sql;
-            return result.finish(started);
-        }
-    };
-    result.compiled = prepared.compiled.clone();
-    result.jit_sql = prepared.jit_sql.clone();
-    let details = context.project.details(id);
-    let relation = relation_of(details);
-    let mut connection = connection.lock();
-    match build_node(
-        connection.as_mut(),
-        context.adapter.flavor(),
-        &relation,
-        &prepared.build,
-        &prepared.pre_hooks,
-        &prepared.post_hooks,
-    ) {
-        Ok(built) => {
-            result.status = match details.kind {
-                NodeKind::Test if built.should_error => Status::Fail,
-                NodeKind::Test if built.should_warn => Status::Warn,
-                NodeKind::Test => Status::Pass,
-                _ => Status::Success,
-            };
-            result.message = match (details.kind, built.failures) {
-                (NodeKind::Test, Some(failures)) if failures > 0 => {
-                    format!(
-                        "Got {failures} result{}, configured to {} if {}",
-                        if failures == 1 { "" } else { "s" },
-                        if result.status == Status::Fail {
-                            "fail"
-                        } else {
-                            "warn"
-                        },
-                        match &prepared.build {
-                            super::materialize::Build::Test {
-                                error_if, warn_if, ..
-                            } =>
-                                if result.status == Status::Fail {
-                                    error_if.clone()
-                                } else {
-                                    warn_if.clone()
-                                },
-                            _ => String::new(),
-                        }
-                    )
-                }
-                _ => built.response.clone(),
-            };
-            result.built = Some(built);
-        }
-        Err((error, executed)) => {
-            result.status = Status::Error;
-            result.interrupted = error.interrupted;
-            result.message = error.message;
-            result.built = Some(super::materialize::Built {
-                executed,
-                ..Default::default()
-            });
-        }
-    }
-    result.finish(started)
 }

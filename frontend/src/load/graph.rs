@@ -154,6 +154,7 @@ impl GraphBuilder {
                     source: Some(SourceDetails {
                         source_name: source.name.clone(),
                         table_name: table.name.clone(),
+                        table_name_span: table.name_span,
                         identifier: table.identifier.clone(),
                         loader: source.loader.clone(),
                         source_description: source.description.clone(),

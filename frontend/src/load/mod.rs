@@ -187,7 +187,8 @@ fn load_phases(
     );
     timer.finish("render (parse phase)");
 
-    // A node's own `config()` calls come last in dbt's precedence.
+    // A node's own `config()` calls come last in dbt's precedence. A key
+    // they set that dbt does not know is kept, and reported.
     let (configs, renamed) = render_phases::apply_config_calls(
         &context,
         &naming,
@@ -195,6 +196,7 @@ fn load_phases(
         base_configs,
         &parse_outputs,
     );
+    render_phases::report_unknown_config_call_keys(&template_nodes, &parse_outputs, diagnostics);
     timer.finish("configs");
 
     // Only the nodes whose `config()` calls changed a naming input are named

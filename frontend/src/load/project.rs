@@ -2,6 +2,7 @@
 
 use super::files::{read_file, FoundFile};
 use super::LoadContext;
+use crate::config_keys::check_project_trees;
 use crate::options::LoadOptions;
 use crate::profiles::load_target;
 use crate::project_file::{render_strings_in, render_strings_in_for, ProjectSettings};
@@ -68,6 +69,9 @@ pub(super) fn read_project_and_profile(
     if settings.name.is_empty() {
         return None;
     }
+    // The root project's config keys only: a package's are not the user's
+    // to fix.
+    check_project_trees(&project_value, &project_text, project_file, diagnostics);
     let project_name = settings.name.clone();
     let vars = settings.effective_vars(&project_name, &cli_vars);
     let Some(profile_name) = settings.profile.clone() else {

@@ -6,10 +6,12 @@ use super::templates::{unique_id_of, TemplateNode};
 use super::LoadContext;
 use crate::builtin::config_and_vars::compile_flags;
 use crate::config::NodeConfig;
+use crate::config_keys::check_config_call_keys;
 use crate::project::MacroInfo;
 use crate::relation::RelationParts;
 use crate::render::{compile_node_template, render_template, RenderInput, RenderOutput};
 use crate::render_state::{NodeRenderState, Recorded, RenderShared};
+use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::NodeKind;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -147,6 +149,28 @@ pub(super) fn apply_config_calls(
             (config, renamed)
         })
         .unzip()
+}
+
+/// Reports (FC0011) the keys the root project's nodes' `config()` calls
+/// set that no resource of their type knows: they are kept, but nothing
+/// reads them. A package's nodes are left out: not the user's to fix.
+pub(super) fn report_unknown_config_call_keys(
+    template_nodes: &[TemplateNode],
+    parse_outputs: &[RenderOutput],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (node, output) in template_nodes.iter().zip(parse_outputs) {
+        if node.unit != 0 {
+            continue;
+        }
+        check_config_call_keys(
+            node.kind,
+            output.recorded.config.keys(),
+            &node.raw,
+            node.file,
+            diagnostics,
+        );
+    }
 }
 
 /// What decides, per template node, whether its parse-phase text can be

@@ -184,6 +184,13 @@ fn parse_schema_files(
                         context.units[*unit].own_path(&found.original_file_path),
                         &mut file_diagnostics,
                     );
+                    // Unknown config keys are reported in the root
+                    // project's files only: a package's are not the
+                    // user's to fix.
+                    if *unit != 0 {
+                        file_diagnostics
+                            .retain(|diagnostic| diagnostic.code != Code::UnknownConfigKey);
+                    }
                     resolve_docs_in(&mut schema_file, &docs_by_name, &mut file_diagnostics);
                     render_schema_file(
                         &mut schema_file,

@@ -7,13 +7,13 @@ use crate::bind::grouping::Grouping;
 use crate::bind::scope::{Clause, ExprContext, Scope, ScopeItem, SelectAlias};
 use crate::bind::{known, unknown_value, Binder, ColumnOrigin, RelOutput, SelectSource};
 use fusion_ir::codes::Code;
-use fusion_ir::diagnostic::Severity;
 use fusion_ir::name::Name;
 use fusion_ir::query::{
     CastKind, Distinct, ExprId, ExprKind, FilterClause, GroupBy, GroupingElement, Literal, Query,
     RelId, RelKind, SelectItem, SortKey, Star,
 };
 use fusion_ir::schema::Column;
+use fusion_ir::severity::Severity;
 use fusion_ir::span::Span;
 use fusion_ir::types::{SqlType, TypedValue};
 use fusion_ir::walk::for_each_expr_child;

@@ -34,7 +34,6 @@ mod names;
 mod relations;
 mod scope;
 
-use crate::bind::scope::CteBinding;
 use crate::lookup::RelationLookup;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -191,6 +190,15 @@ fn unknown_value() -> TypedValue {
         ty: SqlType::Unknown,
         nullable: true,
     }
+}
+
+/// A CTE in scope: the name it is read by, the relation that defines it
+/// and its columns. Defined beside the `Binder` that holds it, so that this
+/// module imports nothing from its children: they import from it.
+struct CteBinding {
+    name: Name,
+    definition: RelId,
+    output: RelOutput,
 }
 
 /// The binder's context for one query: what it reads, the side tables it

@@ -3,9 +3,9 @@
 //! merges, WITH, and set operations.
 
 use crate::bind::scope::{
-    make_nullable, scope_columns, Clause, CteBinding, ExprContext, Found, Scope, ScopeItem,
+    make_nullable, scope_columns, Clause, ExprContext, Found, Scope, ScopeItem,
 };
-use crate::bind::{known, Binder, RelOutput, ScanTarget};
+use crate::bind::{known, Binder, CteBinding, RelOutput, ScanTarget};
 use crate::lookup::LookupOutcome;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::closest_name;

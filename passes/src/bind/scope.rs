@@ -84,14 +84,6 @@ pub(super) enum Found {
     Absent,
 }
 
-/// A CTE in scope: the name it is read by, the relation that defines it
-/// and its columns.
-pub(super) struct CteBinding {
-    pub(super) name: Name,
-    pub(super) definition: RelId,
-    pub(super) output: RelOutput,
-}
-
 pub(super) fn scope_columns(output: &RelOutput) -> Option<Vec<ScopeColumn>> {
     output.as_ref().map(|schema| {
         schema

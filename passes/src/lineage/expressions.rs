@@ -2,8 +2,8 @@
 //! their binder origin, aggregates, window functions, subqueries.
 
 use crate::bind::ColumnOrigin;
+use crate::lineage::read::{with_kind, QuerySource, ReadKind, SourceColumn};
 use crate::lineage::relations::LineageBuilder;
-use crate::lineage::{QuerySource, ReadKind, SourceColumn};
 use fusion_ir::query::{ExprId, ExprKind, FunctionKind};
 use fusion_ir::schema::RelationName;
 use fusion_ir::types::SqlType;
@@ -145,13 +145,5 @@ impl LineageBuilder<'_> {
                 });
             }
         }
-    }
-}
-
-pub(super) fn with_kind(source: &QuerySource, kind: ReadKind) -> QuerySource {
-    QuerySource {
-        relation: source.relation.clone(),
-        column: source.column.clone(),
-        kind,
     }
 }

@@ -1,8 +1,8 @@
 //! Joins in lineage: the FROM items a join shows, the columns `USING` and
 //! `NATURAL` merge, and the join keys, which decide the rows of the block.
 
+use crate::lineage::read::{QuerySource, ReadKind};
 use crate::lineage::relations::LineageBuilder;
-use crate::lineage::{QuerySource, ReadKind};
 use fusion_ir::name::Name;
 use fusion_ir::query::{JoinConstraint, JoinKind, RelId, RelKind};
 use fusion_ir::schema::RelationName;

@@ -1,20 +1,23 @@
-//! Lineage across a project: each node's columns with edges into its
-//! parents' columns, and ephemeral models spliced out of the edges.
+//! Lineage across a project ([`project_lineage`]): each node's columns with
+//! edges into its parents' columns, and ephemeral models spliced out of the
+//! edges.
 
-use crate::lineage::{query_lineage, NodeLineageInput, ReadKind, SourceColumn};
+use crate::bind::BoundQuery;
+use crate::lineage::query_lineage;
+use crate::lineage::read::{ReadKind, SourceColumn};
 use fusion_ir::graph::{NodeId, NodeKind, ProjectGraph};
-use fusion_ir::lineage::{ColumnLineage, EdgeKind, LineageEdge, NodeLineage, Upstream};
+use fusion_ir::lineage::{
+    ColumnLineage, EdgeKind, LineageEdge, NodeLineage, ProjectLineage, Upstream,
+};
 use fusion_ir::name::Name;
+use fusion_ir::query::Query;
 use fusion_ir::schema::{RelationName, RelationSchema};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 /// The edges that replace `edge` (from the column `output`) into the
 /// ephemeral model `ephemeral`.
-pub(super) fn splice_ephemeral(
-    output: &str,
-    edge: &LineageEdge,
-    ephemeral: &NodeLineage,
-) -> Vec<LineageEdge> {
+fn splice_ephemeral(output: &str, edge: &LineageEdge, ephemeral: &NodeLineage) -> Vec<LineageEdge> {
     match &edge.upstream {
         Upstream::Column { column, .. } => {
             let Some(through) = ephemeral.column(column) else {
@@ -71,14 +74,14 @@ fn compose_edge_kinds(
 }
 
 /// Values first, then what decides the rows; no duplicates.
-pub(super) fn sort_edges(edges: &mut Vec<LineageEdge>) {
+fn sort_edges(edges: &mut Vec<LineageEdge>) {
     edges.sort_by(|left, right| {
         (left.kind.is_row_level(), left).cmp(&(right.kind.is_row_level(), right))
     });
     edges.dedup();
 }
 
-pub(super) fn unknown_upstreams_of(node: &NodeLineage) -> Vec<String> {
+fn unknown_upstreams_of(node: &NodeLineage) -> Vec<String> {
     let mut unknown: Vec<String> = node
         .columns
         .iter()
@@ -93,11 +96,7 @@ pub(super) fn unknown_upstreams_of(node: &NodeLineage) -> Vec<String> {
     unknown
 }
 
-pub(super) fn node_lineage(
-    graph: &ProjectGraph,
-    id: NodeId,
-    inputs: &[NodeLineageInput<'_>],
-) -> NodeLineage {
+fn node_lineage(graph: &ProjectGraph, id: NodeId, inputs: &[NodeLineageInput<'_>]) -> NodeLineage {
     let node = graph.node(id);
     // Tests are left out of project lineage: their queries are not bound
     // for lineage's sake (they outnumber models in most projects).
@@ -243,4 +242,83 @@ fn parent_reading(
                 .strip_prefix(fusion_ir::graph::EPHEMERAL_CTE_PREFIX)
                 .is_some_and(|name| name.eq_ignore_ascii_case(node.name.as_str()))
     })
+}
+
+/// What the lineage of a project needs of one node, indexed by `NodeId`.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeLineageInput<'a> {
+    /// The node's lowered query, when it has one and it was bound.
+    pub query: Option<&'a Query>,
+    pub bound: Option<&'a BoundQuery>,
+    /// The node's output schema (inferred, declared or from a seed).
+    pub output: &'a RelationSchema,
+    /// Whether it is an ephemeral model (read as `__dbt__cte__<name>`).
+    pub ephemeral: bool,
+}
+
+/// Column lineage of every node of `graph` except tests: each model's
+/// columns with edges into its parents' columns. Sources and seeds are the
+/// roots (no edges). `inputs` is indexed by `NodeId`; `order` is a
+/// topological order of the graph (ephemeral models are resolved in it).
+pub fn project_lineage(
+    graph: &ProjectGraph,
+    order: &[NodeId],
+    inputs: &[NodeLineageInput<'_>],
+) -> ProjectLineage {
+    let mut nodes: Vec<NodeLineage> = (0..graph.nodes.len())
+        .into_par_iter()
+        .map(|index| node_lineage(graph, NodeId(index as u32), inputs))
+        .collect();
+    // Ephemeral models are transparent: replace edges into them with their
+    // own edges, in dependency order so chains of ephemerals resolve fully.
+    let ephemeral: Vec<bool> = (0..graph.nodes.len())
+        .map(|index| inputs.get(index).is_some_and(|input| input.ephemeral))
+        .collect();
+    if ephemeral.iter().any(|is_ephemeral| *is_ephemeral) {
+        let index_of: FxHashMap<String, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(index, node)| (node.unique_id.clone(), index))
+            .collect();
+        for &id in order {
+            let Some(node) = nodes.get(id.index()) else {
+                continue;
+            };
+            let reads_ephemeral =
+                node.columns
+                    .iter()
+                    .flat_map(|column| &column.edges)
+                    .any(|edge| {
+                        index_of
+                            .get(edge.upstream.node())
+                            .is_some_and(|&index| ephemeral[index])
+                    });
+            if !reads_ephemeral {
+                continue;
+            }
+            let mut resolved = node.clone();
+            for column in &mut resolved.columns {
+                let mut edges = Vec::new();
+                for edge in &column.edges {
+                    let upstream_index = index_of.get(edge.upstream.node()).copied();
+                    match upstream_index {
+                        Some(upstream_index) if ephemeral[upstream_index] => {
+                            edges.extend(splice_ephemeral(
+                                &column.name,
+                                edge,
+                                &nodes[upstream_index],
+                            ));
+                        }
+                        _ => edges.push(edge.clone()),
+                    }
+                }
+                sort_edges(&mut edges);
+                column.edges = edges;
+            }
+            resolved.unknown_upstreams = unknown_upstreams_of(&resolved);
+            nodes[id.index()] = resolved;
+        }
+    }
+    nodes.retain(|node| node.resource_type != NodeKind::Test.resource_type());
+    ProjectLineage { nodes }
 }

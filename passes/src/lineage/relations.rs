@@ -3,8 +3,7 @@
 //! derived tables and query blocks, and collects what decides each block's rows.
 
 use crate::bind::{BoundQuery, ScanTarget, SelectSource};
-use crate::lineage::expressions::with_kind;
-use crate::lineage::{QuerySource, ReadKind, SourceColumn};
+use crate::lineage::read::{with_kind, QuerySource, ReadKind, SourceColumn};
 use fusion_ir::query::{ExprId, FilterClause, JoinKind, Query, RelId, RelKind, SetOpKind};
 use fusion_ir::schema::{RelationName, RelationSchema, Schema};
 use rustc_hash::{FxHashMap, FxHashSet};

@@ -1,0 +1,167 @@
+//! Executes one node on a worker: its connection, its preparation (see
+//! `node`), its build in the warehouse (see `materialize`), and its
+//! outcome as a [`NodeResult`] with the diagnostics of a refused build.
+//! Which nodes run, in what order and on which worker, and what is skipped
+//! after a failure, is the scheduler's (`scheduler`); this module never
+//! looks at another node.
+
+use super::context::RunContext;
+use super::materialize::{build_node, BuildFailure};
+use super::node::{prepare, relation_of, SharedConnection};
+use super::report::{NodeResult, Status};
+use fusion_frontend::config::config_argument_span;
+use fusion_frontend::NodeDetails;
+use fusion_ir::codes::Code;
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::graph::{NodeId, NodeKind};
+use fusion_ir::span::Span;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Runs node `id` (its `N` in `N of M` is `label`) on `worker`, whose
+/// connection is opened on its first node and kept for the next: prepares
+/// it (just-in-time rendering and analysis, the materialization's plan),
+/// builds it in one transaction, and says how it went. A node in `broken`
+/// (its Jinja did not render) fails with that error without running.
+pub(super) fn execute_node(
+    context: &RunContext<'_>,
+    broken: &[Option<Diagnostic>],
+    id: NodeId,
+    label: usize,
+    worker: usize,
+    connection: &mut Option<Arc<SharedConnection>>,
+) -> NodeResult {
+    let started_at = crate::artifacts::stamp::run_stamp().0;
+    let started = Instant::now();
+    let mut result = NodeResult::new(id, label, worker, started_at);
+    if let Some(diagnostic) = &broken[id.index()] {
+        result.status = Status::Error;
+        result.message = diagnostic.message.clone();
+        return result.finish(started);
+    }
+    if connection.is_none() {
+        match context.adapter.connect() {
+            Ok(opened) => *connection = Some(SharedConnection::new(opened)),
+            Err(error) => {
+                result.status = Status::Error;
+                result.message = error.message;
+                return result.finish(started);
+            }
+        }
+    }
+    let Some(connection) = connection.as_mut() else {
+        return result.finish(started);
+    };
+    let prepared = match prepare(context, connection, id) {
+        Ok(prepared) => prepared,
+        Err(failure) => {
+            result.status = Status::Error;
+            result.message = failure.message;
+            result.diagnostics = failure.diagnostics;
+            result.jit_sql = failure.jit_sql;
+            return result.finish(started);
+        }
+    };
+    result.compiled = prepared.compiled.clone();
+    result.jit_sql = prepared.jit_sql.clone();
+    let details = context.project.details(id);
+    let relation = relation_of(details);
+    let mut connection = connection.lock();
+    match build_node(
+        connection.as_mut(),
+        context.adapter.flavor(),
+        &relation,
+        &prepared.build,
+        &prepared.pre_hooks,
+        &prepared.post_hooks,
+    ) {
+        Ok(built) => {
+            result.status = match details.kind {
+                NodeKind::Test if built.should_error => Status::Fail,
+                NodeKind::Test if built.should_warn => Status::Warn,
+                NodeKind::Test => Status::Pass,
+                _ => Status::Success,
+            };
+            result.message = match (details.kind, built.failures) {
+                (NodeKind::Test, Some(failures)) if failures > 0 => {
+                    format!(
+                        "Got {failures} result{}, configured to {} if {}",
+                        if failures == 1 { "" } else { "s" },
+                        if result.status == Status::Fail {
+                            "fail"
+                        } else {
+                            "warn"
+                        },
+                        match &prepared.build {
+                            super::materialize::Build::Test {
+                                error_if, warn_if, ..
+                            } =>
+                                if result.status == Status::Fail {
+                                    error_if.clone()
+                                } else {
+                                    warn_if.clone()
+                                },
+                            _ => String::new(),
+                        }
+                    )
+                }
+                _ => built.response.clone(),
+            };
+            result.built = Some(built);
+        }
+        Err((failure, executed)) => {
+            result.status = Status::Error;
+            result.interrupted = failure.interrupted();
+            result.message = failure.message();
+            if let BuildFailure::SchemaChanged { added, removed } = &failure {
+                result
+                    .diagnostics
+                    .push(schema_changed_diagnostic(details, added, removed));
+            }
+            result.built = Some(super::materialize::Built {
+                executed,
+                ..Default::default()
+            });
+        }
+    }
+    result.finish(started)
+}
+
+/// FC5007: an incremental model whose columns changed, with
+/// `on_schema_change: fail`. Points at the config where the model's
+/// template sets it (else at the template), since that setting is what
+/// stopped the build.
+fn schema_changed_diagnostic(
+    details: &NodeDetails,
+    added: &[String],
+    removed: &[String],
+) -> Diagnostic {
+    let listed = |columns: &[String]| {
+        if columns.is_empty() {
+            "none".to_string()
+        } else {
+            columns
+                .iter()
+                .map(|column| format!("`{column}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let mut diagnostic = Diagnostic::new(
+        Code::SchemaChanged,
+        format!(
+            "the columns of incremental model `{}` changed and on_schema_change is `fail`: its table was left as it was",
+            details.name
+        ),
+    )
+    .with_note(format!("columns added: {}", listed(added)))
+    .with_note(format!("columns removed: {}", listed(removed)))
+    .with_help("run with --full-refresh to rebuild the table, or set on_schema_change to append_new_columns or sync_all_columns");
+    if let Some(file) = details.file {
+        diagnostic = match config_argument_span(&details.raw_code, "on_schema_change") {
+            Some(span) => diagnostic.with_primary(file, span, "set to `fail` here"),
+            None => diagnostic.at(file, Span::EMPTY),
+        };
+    }
+    diagnostic
+}

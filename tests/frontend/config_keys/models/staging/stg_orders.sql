@@ -1,0 +1,2 @@
+{{ config(tags=['staging'], materialise='table') }}
+select 1 as id
