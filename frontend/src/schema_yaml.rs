@@ -50,6 +50,8 @@ pub struct TestSpec {
     /// Arguments, inline or from `arguments:`.
     pub kwargs: Map<String, Value>,
     pub config: Map<String, Value>,
+    /// The test's own `name:`, which replaces the name dbt makes up.
+    pub custom_name: Option<String>,
 }
 
 /// The configs dbt accepts at the top of a generic test's entry (dbt's
@@ -554,6 +556,7 @@ fn read_tests(
             };
             let mut kwargs = Map::new();
             let mut config = Map::new();
+            let mut custom_name = None;
             for (argument, value) in arguments {
                 match argument.as_str() {
                     // dbt 1.10's `arguments:` holds the test's arguments;
@@ -595,8 +598,11 @@ fn read_tests(
                     key if TEST_CONFIG_ARGS.contains(&key) => {
                         config.insert(argument, value);
                     }
+                    "name" => {
+                        custom_name = value.as_str().map(str::to_string);
+                    }
                     // Not passed to the test's macro (dbt's `TestBuilder`).
-                    "name" | "test_name" | "description" => {}
+                    "test_name" | "description" => {}
                     _ => {
                         kwargs.insert(argument, value);
                     }
@@ -612,6 +618,7 @@ fn read_tests(
                 column_name,
                 kwargs,
                 config,
+                custom_name,
             });
         }
     }

@@ -8,6 +8,9 @@ use serde_json::Value;
 /// dbt's test node name: `<test>_<model>_<column>` plus the arguments that
 /// distinguish it (`accepted_values_orders_status__placed__shipped`).
 pub fn test_node_name(spec: &TestSpec, attached_name: &str) -> String {
+    if let Some(name) = &spec.custom_name {
+        return name.clone();
+    }
     let mut parts = Vec::new();
     if let Some(namespace) = &spec.namespace {
         parts.push(namespace.clone());
@@ -39,10 +42,10 @@ pub fn test_node_name(spec: &TestSpec, attached_name: &str) -> String {
             other => values.push(value_text(other)),
         }
     }
-    if !values.is_empty() {
-        name.push('_');
-        name.push_str(&values.join("__"));
-    }
+    // `{test}_{target}_{arguments}`, the last part empty for a test
+    // without arguments (dbt's name then ends in `_`).
+    name.push('_');
+    name.push_str(&values.join("__"));
     // Runs of other characters become one underscore, as dbt cleans names.
     let mut cleaned = String::with_capacity(name.len());
     let mut in_run = false;
@@ -64,7 +67,7 @@ pub fn test_node_name(spec: &TestSpec, attached_name: &str) -> String {
 /// compiled file: the first 30 characters of `[namespace_]test_model`, `_`,
 /// and the MD5 digest of the full name. `None` for shorter names.
 pub fn test_short_name(spec: &TestSpec, attached_name: &str, full_name: &str) -> Option<String> {
-    if full_name.len() < 64 {
+    if full_name.len() < 64 || spec.custom_name.is_some() {
         return None;
     }
     let identifier = match &spec.namespace {
@@ -168,6 +171,7 @@ mod tests {
             column_name: Some(column.into()),
             kwargs: kwargs.as_object().cloned().unwrap_or_default(),
             config: Map::new(),
+            custom_name: None,
         }
     }
 

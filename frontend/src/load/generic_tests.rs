@@ -134,11 +134,11 @@ pub(super) fn add_generic_tests(
     let test_requests = test_requests(test_groups);
     let graph_so_far = &*graph;
     let shared_files = &*files;
-    let prepared: Vec<PreparedTest> = test_requests
+    let prepared: Vec<Option<PreparedTest>> = test_requests
         .into_par_iter()
         .map(|request| prepare_test(context, graph_so_far, request, rendering, shared_files))
         .collect();
-    for test in prepared {
+    for test in prepared.into_iter().flatten() {
         let PreparedTest {
             node,
             mut details,
@@ -231,7 +231,25 @@ fn prepare_test(
     request: TestRequest,
     rendering: &TestRendering,
     files: &SourceFiles,
-) -> PreparedTest {
+) -> Option<PreparedTest> {
+    // A disabled test is not a node (its config is known before its SQL).
+    let unit = &context.units[request.unit];
+    let fqn = generic_test_fqn(
+        &unit.name,
+        &unit.settings,
+        &request.yaml_path,
+        &request.name,
+    );
+    let config = test_config(
+        context,
+        unit,
+        &request.spec,
+        &fqn,
+        request.short_name.as_deref(),
+    );
+    if !config.enabled() {
+        return None;
+    }
     let mut test_diagnostics: Vec<Diagnostic> = Vec::new();
     let TestSql {
         sql,
@@ -259,7 +277,6 @@ fn prepare_test(
     let project_name = &unit.name;
     let settings = &unit.settings;
     let hash = generic_test_hash(&name, &spec, &test_target(&graph.nodes[attached.index()]));
-    let config = test_config(context, unit, &spec, &name, short_name.as_deref());
     let alias = config
         .values
         .get("alias")
@@ -316,7 +333,7 @@ fn prepare_test(
         kind: NodeKind::Test,
         unique_id: format!("test.{project_name}.{name}.{hash}"),
         package_name: project_name.clone(),
-        fqn: generic_test_fqn(project_name, settings, &yaml_path, &name),
+        fqn,
         original_file_path: yaml_path.clone(),
         path: format!("{alias}.sql"),
         file: Some(file),
@@ -356,7 +373,7 @@ fn prepare_test(
         );
         (Arc::<str>::from(sql), path)
     });
-    PreparedTest {
+    Some(PreparedTest {
         node: graph_node(&details),
         details,
         sql,
@@ -365,16 +382,17 @@ fn prepare_test(
         name_span,
         attached,
         parents: to_parent.into_iter().chain(extra_parents).collect(),
-    }
+    })
 }
 
-/// A test's config: dbt's defaults, the project's `tests:` tree, the
-/// test's own config; a long-named test gets its short name as alias.
+/// A test's config: dbt's defaults, its project's `tests:` tree at the
+/// test's fqn, the test's own config, then (for a package's test) the root
+/// project's tree; a long-named test gets its short name as alias.
 fn test_config(
     context: &LoadContext,
     unit: &ProjectUnit,
     spec: &TestSpec,
-    name: &str,
+    fqn: &[String],
     short_name: Option<&str>,
 ) -> NodeConfig {
     let mut config = NodeConfig::default();
@@ -385,12 +403,8 @@ fn test_config(
     config
         .values
         .insert("severity".into(), Value::String("ERROR".into()));
-    let (own_layers, root_layers) = project_file_layers(
-        context,
-        unit,
-        |settings| &settings.tests,
-        &[unit.name.clone(), name.to_string()],
-    );
+    let (own_layers, root_layers) =
+        project_file_layers(context, unit, |settings| &settings.tests, fqn);
     for layer in &own_layers {
         config.apply(layer);
     }
