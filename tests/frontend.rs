@@ -182,6 +182,11 @@ fn summarize(result: &LoadResult) -> String {
 }
 
 fn check(case: &str, vars: Option<&str>, target: Option<&str>) {
+    check_as(case, case, vars, target);
+}
+
+/// [`check`] under another snapshot name (the same fixture on another target).
+fn check_as(snapshot: &str, case: &str, vars: Option<&str>, target: Option<&str>) {
     let options = LoadOptions {
         project_dir: fixture_dir(case),
         profiles_dir: None,
@@ -190,7 +195,7 @@ fn check(case: &str, vars: Option<&str>, target: Option<&str>) {
         adapter_naming: fusion_driver::adapter::naming::naming_for_adapter,
     };
     let result = load_project(&options);
-    insta::assert_snapshot!(case, summarize(&result));
+    insta::assert_snapshot!(snapshot, summarize(&result));
 }
 
 #[test]
@@ -230,6 +235,13 @@ fn config_keys() {
 #[test]
 fn packages() {
     check("packages", None, None);
+}
+
+/// The same project on a BigQuery target: relations in backquotes,
+/// `project` and `dataset` as the database and schema.
+#[test]
+fn packages_on_bigquery() {
+    check_as("packages_on_bigquery", "packages", None, Some("bq"));
 }
 
 #[test]

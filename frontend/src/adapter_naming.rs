@@ -32,6 +32,18 @@ pub trait AdapterNaming: Send + Sync {
         sql_type.to_string()
     }
 
+    /// The character that quotes each part of a relation's name: `"` by
+    /// default (`"db"."schema"."table"`); BigQuery's backquote.
+    fn quote_character(&self) -> char {
+        '"'
+    }
+
+    /// Profile keys the adapter reads as others (dbt-bigquery's `project`
+    /// is the database, `dataset` the schema). None by default.
+    fn profile_key_aliases(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
     /// What `source()` renders for a source table the adapter reads outside
     /// the warehouse, or `None` for a table in the warehouse; `Err` says
     /// what is wrong with the table's settings. Example: dbt-duckdb's

@@ -222,10 +222,21 @@ pub fn load_target(
     }
     let path = text_of("path");
     let naming = (options.adapter_naming)(&adapter_type);
-    let database = text_of("database")
+    // The adapter's other names for a key (dbt-bigquery's `project` for
+    // `database`) count when the key itself is not set.
+    let text_or_alias = |key: &str| {
+        text_of(key).or_else(|| {
+            naming
+                .profile_key_aliases()
+                .iter()
+                .filter(|(_, canonical)| *canonical == key)
+                .find_map(|(alias, _)| text_of(alias))
+        })
+    };
+    let database = text_or_alias("database")
         .or_else(|| text_of("dbname"))
         .unwrap_or_else(|| naming.default_database(output));
-    let schema = text_of("schema").unwrap_or_else(|| naming.default_schema());
+    let schema = text_or_alias("schema").unwrap_or_else(|| naming.default_schema());
     let threads = output
         .get("threads")
         .and_then(|threads| {

@@ -31,7 +31,9 @@ impl RelationParts {
         }
     }
 
-    pub(crate) fn quoted(&self) -> String {
+    /// The relation's name with each part in `quote` (the adapter's
+    /// [`quote_character`](crate::adapter_naming::AdapterNaming::quote_character)).
+    pub(crate) fn quoted(&self, quote: char) -> String {
         if self.ephemeral_cte {
             return self.identifier.clone();
         }
@@ -47,21 +49,32 @@ impl RelationParts {
             if !text.is_empty() {
                 text.push('.');
             }
-            text.push('"');
-            text.push_str(&part.replace('"', "\"\""));
-            text.push('"');
+            text.push(quote);
+            let doubled: String = [quote, quote].iter().collect();
+            text.push_str(&part.replace(quote, &doubled));
+            text.push(quote);
         }
         text
     }
 }
 
-/// A relation as templates see it (`ref()`, `source()`, `this`).
+/// A relation as templates see it (`ref()`, `source()`, `this`), quoted
+/// with the adapter's quote character.
 #[derive(Debug)]
-pub(crate) struct RelationObject(pub(crate) RelationParts);
+pub(crate) struct RelationObject {
+    parts: RelationParts,
+    quote: char,
+}
+
+impl RelationObject {
+    pub(crate) fn new(parts: RelationParts, quote: char) -> RelationObject {
+        RelationObject { parts, quote }
+    }
+}
 
 impl Object for RelationObject {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let parts = &self.0;
+        let parts = &self.parts;
         Some(match key.as_str()? {
             "database" => Value::from(parts.database.clone()),
             "schema" => Value::from(parts.schema.clone()),
@@ -85,7 +98,7 @@ impl Object for RelationObject {
         args: &[Value],
     ) -> Result<Value, Error> {
         match method {
-            "render" | "render_pretty" => Ok(Value::from(self.0.quoted())),
+            "render" | "render_pretty" => Ok(Value::from(self.parts.quoted(self.quote))),
             "quote" | "incorporate" | "without_identifier" => {
                 Ok(Value::from_dyn_object(self.clone()))
             }
@@ -99,12 +112,12 @@ impl Object for RelationObject {
                         .unwrap_or(true)
                 };
                 let parts = RelationParts {
-                    database: self.0.database.clone().filter(|_| keep("database")),
-                    schema: self.0.schema.clone().filter(|_| keep("schema")),
-                    identifier: self.0.identifier.clone(),
+                    database: self.parts.database.clone().filter(|_| keep("database")),
+                    schema: self.parts.schema.clone().filter(|_| keep("schema")),
+                    identifier: self.parts.identifier.clone(),
                     ephemeral_cte: false,
                 };
-                Ok(Value::from_object(RelationObject(parts)))
+                Ok(Value::from_object(RelationObject::new(parts, self.quote)))
             }
             _ => Err(Error::new(
                 ErrorKind::UnknownMethod,
@@ -114,7 +127,7 @@ impl Object for RelationObject {
     }
 
     fn render(self: &Arc<Self>, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str(&self.0.quoted())
+        formatter.write_str(&self.parts.quoted(self.quote))
     }
 }
 
@@ -130,9 +143,10 @@ mod tests {
             identifier: "or\"ders".into(),
             ephemeral_cte: false,
         };
-        assert_eq!(parts.quoted(), "\"dev\".\"main\".\"or\"\"ders\"");
+        assert_eq!(parts.quoted('"'), "\"dev\".\"main\".\"or\"\"ders\"");
+        assert_eq!(parts.quoted('`'), "`dev`.`main`.`or\"ders`");
         assert_eq!(
-            RelationParts::ephemeral("int_x").quoted(),
+            RelationParts::ephemeral("int_x").quoted('"'),
             "__dbt__cte__int_x"
         );
     }

@@ -65,6 +65,8 @@ pub(crate) struct RenderInput<'a> {
     pub this: RelationParts,
     pub model: Value,
     pub execute: bool,
+    /// The adapter's quote character for relation names.
+    pub quote: char,
 }
 
 /// The result of one render: the output or the error, and what was recorded.
@@ -127,7 +129,7 @@ pub(crate) fn render_template(
 ) -> RenderOutput {
     let node = Arc::new(state);
     let context = minijinja::context! {
-        this => Value::from_object(RelationObject(input.this.clone())),
+        this => Value::from_object(RelationObject::new(input.this.clone(), input.quote)),
         model => input.model.clone(),
         execute => input.execute,
         flags => flags,
@@ -152,13 +154,14 @@ pub(crate) fn render_generic_test(
     column_name: Option<&str>,
     kwargs: &serde_json::Map<String, serde_json::Value>,
     state: NodeRenderState,
+    quote: char,
 ) -> RenderOutput {
     let node = Arc::new(state);
     let mut call = format!("{{{{ {macro_name}(model=__fusion_test_model");
     let mut context: Vec<(String, Value)> = vec![
         (
             "__fusion_test_model".into(),
-            Value::from_object(RelationObject(model)),
+            Value::from_object(RelationObject::new(model, quote)),
         ),
         ("execute".into(), Value::from(true)),
         ("flags".into(), compile_flags()),
@@ -387,6 +390,7 @@ impl Project {
                 this: this_of(details),
                 model: model_value(&ModelFacts::of(details)),
                 execute: true,
+                quote: renderer.quote,
             },
             NodeRenderState::at_run_time(RunTime::new(options), self.package_of(details)),
             run_flags(options),
@@ -445,6 +449,7 @@ impl Project {
                 this,
                 model,
                 execute: true,
+                quote: renderer.quote,
             },
             NodeRenderState::at_run_time(
                 RunTime::new(options),

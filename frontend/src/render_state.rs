@@ -135,6 +135,8 @@ pub(crate) struct RenderShared {
     /// The root project's `dispatch:` search orders, by macro namespace.
     pub dispatch: Vec<(String, Vec<String>)>,
     pub adapter_type: String,
+    /// The adapter's quote character for relation names.
+    pub quote: char,
     pub target: Value,
     pub target_database: String,
     pub target_schema: String,

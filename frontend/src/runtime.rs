@@ -89,6 +89,8 @@ pub struct RunRendered {
 /// compiled, dbt's globals), kept so nodes can be rendered again at run time.
 pub struct Renderer {
     pub(crate) environment: minijinja::Environment<'static>,
+    /// The adapter's quote character for relation names.
+    pub(crate) quote: char,
 }
 
 impl std::fmt::Debug for Renderer {

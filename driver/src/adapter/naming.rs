@@ -10,7 +10,31 @@ use serde_json::{Map, Value};
 pub fn naming_for_adapter(adapter_type: &str) -> &'static dyn AdapterNaming {
     match adapter_type {
         "duckdb" => &DuckDbNaming,
+        "bigquery" => &BigQueryNaming,
         _ => &FallbackNaming,
+    }
+}
+
+/// dbt-bigquery's naming: relations in backquotes
+/// (`` `project`.`dataset`.`table` ``), `project` and `dataset` the
+/// profile's database and schema.
+pub struct BigQueryNaming;
+
+impl AdapterNaming for BigQueryNaming {
+    fn default_database(&self, _profile_output: &Map<String, Value>) -> String {
+        String::new()
+    }
+
+    fn default_schema(&self) -> String {
+        String::new()
+    }
+
+    fn quote_character(&self) -> char {
+        '`'
+    }
+
+    fn profile_key_aliases(&self) -> &'static [(&'static str, &'static str)] {
+        &[("project", "database"), ("dataset", "schema")]
     }
 }
 

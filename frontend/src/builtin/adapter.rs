@@ -73,7 +73,7 @@ impl Object for AdapterObject {
                 mark_introspective(state);
                 if let Some(node) = run_time(state) {
                     if let Some(runtime) = node.runtime() {
-                        return adapter_method(runtime, method, args);
+                        return adapter_method(runtime, method, args, self.shared.quote);
                     }
                 }
                 Ok(match method {
@@ -208,7 +208,12 @@ fn relation_argument(args: &[Value]) -> Result<RelationRef, Error> {
 }
 
 /// The `adapter` methods that read the warehouse, answered at run time.
-fn adapter_method(runtime: &RunTime, method: &str, args: &[Value]) -> Result<Value, Error> {
+fn adapter_method(
+    runtime: &RunTime,
+    method: &str,
+    args: &[Value],
+    quote: char,
+) -> Result<Value, Error> {
     let warehouse = runtime.warehouse()?;
     let failed = |message: String| {
         fail(
@@ -234,12 +239,15 @@ fn adapter_method(runtime: &RunTime, method: &str, args: &[Value]) -> Result<Val
             let kind = warehouse.get_relation(&relation).map_err(failed)?;
             Ok(match kind {
                 None => Value::from(()),
-                Some(_) => Value::from_object(RelationObject(RelationParts {
-                    database: relation.database,
-                    schema: relation.schema,
-                    identifier: relation.identifier,
-                    ephemeral_cte: false,
-                })),
+                Some(_) => Value::from_object(RelationObject::new(
+                    RelationParts {
+                        database: relation.database,
+                        schema: relation.schema,
+                        identifier: relation.identifier,
+                        ephemeral_cte: false,
+                    },
+                    quote,
+                )),
             })
         }
         "check_schema_exists" => {

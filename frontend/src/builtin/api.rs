@@ -13,6 +13,7 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
         "api",
         Value::from_object(Api {
             adapter_type: shared.adapter_type.clone(),
+            quote: shared.quote,
         }),
     );
 }
@@ -21,12 +22,13 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
 #[derive(Debug)]
 struct Api {
     adapter_type: String,
+    quote: char,
 }
 
 impl Object for Api {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         match key.as_str()? {
-            "Relation" => Some(Value::from_object(RelationClass)),
+            "Relation" => Some(Value::from_object(RelationClass { quote: self.quote })),
             "Column" => Some(Value::from_object(ColumnClass {
                 adapter_type: self.adapter_type.clone(),
             })),
@@ -37,7 +39,9 @@ impl Object for Api {
 
 /// `api.Relation`.
 #[derive(Debug)]
-struct RelationClass;
+struct RelationClass {
+    quote: char,
+}
 
 impl Object for RelationClass {
     fn call_method(
@@ -64,7 +68,7 @@ impl Object for RelationClass {
                     identifier: part(2, "identifier").unwrap_or_default(),
                     ephemeral_cte: false,
                 };
-                Ok(Value::from_object(RelationObject(parts)))
+                Ok(Value::from_object(RelationObject::new(parts, self.quote)))
             }
             _ => Err(Error::new(
                 ErrorKind::UnknownMethod,

@@ -93,7 +93,7 @@ fn ref_relation(
         identifier: name,
         ephemeral_cte: false,
     });
-    Ok(Value::from_object(RelationObject(parts)))
+    Ok(Value::from_object(RelationObject::new(parts, shared.quote)))
 }
 
 /// `source('source_name', 'table_name')`.
@@ -134,7 +134,7 @@ fn source_relation(
         identifier: table_name,
         ephemeral_cte: false,
     });
-    Ok(Value::from_object(RelationObject(parts)))
+    Ok(Value::from_object(RelationObject::new(parts, shared.quote)))
 }
 
 /// `graph`: dbt's flat graph of the project's nodes and sources, known

@@ -456,7 +456,7 @@ fn test_sql_of(
             .node(attached)
             .relation
             .as_ref()
-            .map(relation_quoted)
+            .map(|relation| relation_quoted(relation, rendering.shared.quote))
             .unwrap_or_default()
     };
     let mut to_parent = None;
@@ -480,7 +480,7 @@ fn test_sql_of(
                     .node(parent)
                     .relation
                     .as_ref()
-                    .map(relation_quoted)
+                    .map(|relation| relation_quoted(relation, rendering.shared.quote))
             })
         });
     if spec.test_name == "relationships" && spec.namespace.is_none() && to_parent.is_none() {
@@ -541,6 +541,7 @@ fn test_sql_of(
                 spec.column_name.as_deref(),
                 &spec.kwargs,
                 super::render_phases::node_render_state(context, request.unit),
+                rendering.shared.quote,
             );
             match output.result {
                 Ok(text) => {
@@ -654,14 +655,14 @@ struct PreparedTest {
 }
 
 /// A relation as SQL text, quoted the way `RelationParts` renders it.
-fn relation_quoted(relation: &RelationName) -> String {
+fn relation_quoted(relation: &RelationName, quote: char) -> String {
     RelationParts {
         database: relation.database.map(|name| name.as_str().to_string()),
         schema: relation.schema.map(|name| name.as_str().to_string()),
         identifier: relation.identifier.as_str().to_string(),
         ephemeral_cte: false,
     }
-    .quoted()
+    .quoted(quote)
 }
 
 /// Whether a YAML value holds Jinja.

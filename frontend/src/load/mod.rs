@@ -314,6 +314,7 @@ fn load_phases(
         project_name,
         vars,
         target,
+        adapter_naming,
         ..
     } = context;
     Some(Project {
@@ -327,6 +328,9 @@ fn load_phases(
         nodes,
         macros,
         docs,
-        renderer: Some(Arc::new(crate::runtime::Renderer { environment })),
+        renderer: Some(Arc::new(crate::runtime::Renderer {
+            environment,
+            quote: adapter_naming.quote_character(),
+        })),
     })
 }
