@@ -272,8 +272,8 @@ pub(crate) fn split_template(template: &str) -> Vec<TemplatePiece> {
         let delimiter = bytes[position + 1];
         let construct_start = position;
         let trims_before = bytes.get(position + 2) == Some(&b'-');
-        let construct_end = find_construct_end(template, position + 2, delimiter);
-        let trims_after = construct_end >= 3 && bytes[construct_end - 3] == b'-';
+        let (construct_end, closed) = find_construct_end(template, position + 2, delimiter);
+        let trims_after = closed && bytes[construct_end - 3] == b'-';
         push_literal(
             &mut pieces,
             template,
@@ -282,11 +282,16 @@ pub(crate) fn split_template(template: &str) -> Vec<TemplatePiece> {
             trim_next_literal_start,
             trims_before,
         );
-        let inner = template
-            [construct_start + 2..construct_end.saturating_sub(2).max(construct_start + 2)]
-            .trim_matches(|character: char| {
-                character == '-' || character == '+' || character.is_whitespace()
-            });
+        // An unclosed construct runs to the end of the template, which may
+        // end inside a character two bytes before it.
+        let inner_end = if closed {
+            construct_end - 2
+        } else {
+            construct_end
+        };
+        let inner = template[construct_start + 2..inner_end.max(construct_start + 2)].trim_matches(
+            |character: char| character == '-' || character == '+' || character.is_whitespace(),
+        );
         let tag_name: String = if delimiter == b'%' {
             inner
                 .chars()
@@ -373,8 +378,8 @@ fn push_literal(
 }
 
 /// The offset just past the construct's closing delimiter, skipping quoted
-/// strings; the template's end when it is not closed.
-fn find_construct_end(template: &str, from: usize, delimiter: u8) -> usize {
+/// strings, and whether there is one (`false`: the template's end).
+fn find_construct_end(template: &str, from: usize, delimiter: u8) -> (usize, bool) {
     let closing = match delimiter {
         b'{' => b'}',
         other => other,
@@ -396,13 +401,13 @@ fn find_construct_end(template: &str, from: usize, delimiter: u8) -> usize {
                 if (byte == b'\'' || byte == b'"') && delimiter != b'#' {
                     quote = Some(byte);
                 } else if byte == closing && bytes.get(position + 1) == Some(&b'}') {
-                    return position + 2;
+                    return (position + 2, true);
                 }
             }
         }
         position += 1;
     }
-    bytes.len()
+    (bytes.len(), false)
 }
 
 fn find_endraw(template: &str, from: usize) -> Option<usize> {
@@ -538,5 +543,10 @@ mod tests {
         let map = SourceMap::build("select {{ oops", "select ");
         assert_eq!(map.template_offset(3), 3);
         assert_eq!(map.template_offset(100), 100);
+        // Unclosed constructs that end in a character of several bytes.
+        for template in ["{{’", "select {% ’", "{# ę’", "{{ '’"] {
+            let _ = SourceMap::build(template, "select ");
+            assert!(!split_template(template).is_empty(), "{template:?}");
+        }
     }
 }

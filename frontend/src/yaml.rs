@@ -149,6 +149,18 @@ mod tests {
     }
 
     #[test]
+    fn errors_after_multibyte_text_point_at_the_right_character() {
+        let text = "a: 'ąę’🦆' x\n";
+        let span = parse_yaml(text, FileId(0))
+            .err()
+            .and_then(|error| error.primary)
+            .map(|label| label.location.span)
+            .unwrap_or_default();
+        assert!(text.is_char_boundary(span.start as usize));
+        assert_eq!(&text[span.start as usize..], "x\n", "{span:?}");
+    }
+
+    #[test]
     fn line_column_offsets() {
         let text = "ab\ncde\n";
         assert_eq!(offset_of_line_column(text, 2, 2), 4);
