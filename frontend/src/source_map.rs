@@ -99,6 +99,25 @@ impl SourceMap {
         Span::new(start.min(end), start.max(end))
     }
 
+    /// [`SourceMap::template_span`] widened to whole characters of
+    /// `template_file`, the text of the file the template came from. The
+    /// map is built from the text that was rendered, which differs from the
+    /// file byte for byte where a snapshot file's text outside its block was
+    /// blanked: there a character of several bytes became as many spaces,
+    /// and a span may start or end inside it.
+    pub fn template_span_in(&self, rendered: Span, template_file: &str) -> Span {
+        let span = self.template_span(rendered);
+        let mut start = (span.start as usize).min(template_file.len());
+        let mut end = (span.end as usize).clamp(start, template_file.len());
+        while !template_file.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !template_file.is_char_boundary(end) {
+            end += 1;
+        }
+        Span::from_range(start..end)
+    }
+
     fn segment_at(&self, rendered_offset: u32) -> Option<&SourceMapSegment> {
         let position = self
             .segments
@@ -534,6 +553,24 @@ mod tests {
         assert_eq!(
             origin(template, &rendered, &map, "as v -- }}"),
             "as v -- }}"
+        );
+    }
+
+    #[test]
+    fn spans_widen_to_characters_of_the_file() {
+        // A snapshot file's `é` outside its block is rendered as two spaces.
+        let file = "éx";
+        let map = SourceMap::build("  x", "  x");
+        let inside = Span::from_range(1..2);
+        assert_eq!(map.template_span(inside), inside);
+        assert_eq!(map.template_span_in(inside, file), Span::from_range(0..2));
+        assert_eq!(
+            map.template_span_in(Span::from_range(2..3), file),
+            Span::from_range(2..3)
+        );
+        assert_eq!(
+            map.template_span_in(Span::from_range(9..9), file),
+            Span::from_range(3..3)
         );
     }
 
