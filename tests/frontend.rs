@@ -256,3 +256,16 @@ fn phases() {
 fn multibyte() {
     check("multibyte", None, None);
 }
+
+/// Keys written twice in the project file, the profile, schema YAML (block
+/// and flow mappings), an installed package's project file and `--vars`:
+/// each keeps its last value, as dbt does, with an FC0024 warning at the
+/// second key.
+#[test]
+fn duplicate_keys() {
+    check(
+        "duplicate_keys",
+        Some("{from_cli: first, from_cli: last}"),
+        None,
+    );
+}
