@@ -1,12 +1,14 @@
 //! Property-based fuzzing of the project loader: generated projects must
 //! never make `load_project` panic or hang, and every diagnostic it reports
 //! and every source map it builds must point at characters of their texts.
-//! Two kinds of input: edits of the repository's fixture projects
-//! (`tests/frontend/*`, `tests/projects/*`, `examples/*`, read at test time)
-//! — insertions of YAML, Jinja, CSV and SQL pieces, deletions,
+//! Three kinds of input: edits of the text of the repository's fixture
+//! projects (`tests/frontend/*`, `tests/projects/*`, `examples/*`, read at
+//! test time) — insertions of YAML, Jinja, CSV and SQL pieces, deletions,
 //! truncations, duplicated spans, files replaced by random text or bytes,
-//! files added and removed — and small projects generated from those
-//! pieces alone. Each case is written to a scratch folder and loaded on a
+//! files added and removed; edits of the values of their YAML files
+//! (a node replaced by a value of another kind, wrapped in a list, a key
+//! removed or added), written back as JSON; and small projects generated
+//! from the pieces alone. Each case is written to a scratch folder and loaded on a
 //! worker thread with a generous time budget (it only detects hangs).
 //!
 //! Projects that once panicked or hung live in
@@ -565,6 +567,219 @@ fn apply_edit(files: &mut FileList, edit: &ProjectEdit) {
     }
 }
 
+/// Values a YAML node is replaced with: every JSON kind, text of several
+/// bytes per character, Jinja, and shapes dbt's keys take elsewhere.
+fn replacement_value() -> impl Strategy<Value = serde_json::Value> + Clone {
+    use serde_json::json;
+    proptest::sample::select(vec![
+        json!(null),
+        json!(true),
+        json!(false),
+        json!(0),
+        json!(-1),
+        json!(4_294_967_296_i64),
+        json!(1.5),
+        json!(""),
+        json!("x"),
+        json!("é’🦆"),
+        json!("{{ ref('x') }}"),
+        json!("{{ var('x') }}"),
+        json!("{{"),
+        json!("ref('x')"),
+        json!("table"),
+        json!([]),
+        json!(["a"]),
+        json!([null]),
+        json!([{}]),
+        json!({}),
+        json!({"name": "x"}),
+        json!({"name": null}),
+        json!({"+enabled": false}),
+        json!({"enabled": "{{ true }}"}),
+        json!({"arguments": {"values": [1]}}),
+    ])
+}
+
+/// Keys a mapping gains: dbt's, and odd ones.
+const ADDED_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "config",
+    "columns",
+    "tests",
+    "data_tests",
+    "tables",
+    "versions",
+    "latest_version",
+    "v",
+    "meta",
+    "tags",
+    "enabled",
+    "+enabled",
+    "materialized",
+    "+materialized",
+    "column_types",
+    "+column_types",
+    "contract",
+    "constraints",
+    "data_type",
+    "to",
+    "field",
+    "values",
+    "arguments",
+    "where",
+    "docs",
+    "freshness",
+    "loaded_at_field",
+    "external",
+    "quoting",
+    "identifier",
+    "schema",
+    "database",
+    "alias",
+    "vars",
+    "packages",
+    "local",
+    "git",
+    "revision",
+    "outputs",
+    "target",
+    "type",
+    "threads",
+    "",
+    "é",
+];
+
+/// One change to the value of a YAML file; nodes are numbered in
+/// pre-order and taken modulo their count.
+#[derive(Clone, Debug)]
+enum Reshape {
+    Replace {
+        node: usize,
+        with: serde_json::Value,
+    },
+    WrapInList {
+        node: usize,
+    },
+    RemoveKey {
+        node: usize,
+        key: usize,
+    },
+    AddKey {
+        node: usize,
+        key: &'static str,
+        value: serde_json::Value,
+    },
+}
+
+fn reshape() -> impl Strategy<Value = Reshape> + Clone {
+    prop_oneof![
+        4 => (any::<usize>(), replacement_value())
+            .prop_map(|(node, with)| Reshape::Replace { node, with }),
+        1 => any::<usize>().prop_map(|node| Reshape::WrapInList { node }),
+        2 => (any::<usize>(), any::<usize>())
+            .prop_map(|(node, key)| Reshape::RemoveKey { node, key }),
+        2 => (any::<usize>(), proptest::sample::select(ADDED_KEYS), replacement_value())
+            .prop_map(|(node, key, value)| Reshape::AddKey { node, key, value }),
+    ]
+}
+
+fn count_nodes(value: &serde_json::Value) -> usize {
+    1 + match value {
+        serde_json::Value::Array(items) => items.iter().map(count_nodes).sum(),
+        serde_json::Value::Object(map) => map.values().map(count_nodes).sum(),
+        _ => 0,
+    }
+}
+
+/// The node at pre-order position `target` (counting from `*seen`).
+fn node_at<'v>(
+    value: &'v mut serde_json::Value,
+    target: usize,
+    seen: &mut usize,
+) -> Option<&'v mut serde_json::Value> {
+    if *seen == target {
+        return Some(value);
+    }
+    *seen += 1;
+    match value {
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .find_map(|item| node_at(item, target, seen)),
+        serde_json::Value::Object(map) => map
+            .values_mut()
+            .find_map(|item| node_at(item, target, seen)),
+        _ => None,
+    }
+}
+
+fn apply_reshape(value: &mut serde_json::Value, edit: &Reshape) {
+    let count = count_nodes(value);
+    let (Reshape::Replace { node, .. }
+    | Reshape::WrapInList { node }
+    | Reshape::RemoveKey { node, .. }
+    | Reshape::AddKey { node, .. }) = edit;
+    let Some(target) = node_at(value, node % count, &mut 0) else {
+        return;
+    };
+    match edit {
+        Reshape::Replace { with, .. } => *target = with.clone(),
+        Reshape::WrapInList { .. } => *target = serde_json::Value::Array(vec![target.take()]),
+        Reshape::RemoveKey { key, .. } => {
+            if let Some(map) = target.as_object_mut() {
+                if let Some(name) = map.keys().nth(key % map.len().max(1)).cloned() {
+                    map.remove(&name);
+                }
+            }
+        }
+        Reshape::AddKey { key, value, .. } => {
+            if let Some(map) = target.as_object_mut() {
+                map.insert((*key).to_string(), value.clone());
+            }
+        }
+    }
+}
+
+/// Fixture projects whose YAML files are parsed, reshaped as values (a
+/// list where a mapping was, a key gone, a number for a name) and written
+/// back as JSON, which is YAML: this reaches the code that reads dbt's
+/// keys, past the YAML parser.
+fn reshaped_fixture_projects(projects: &'static [FileList]) -> impl Strategy<Value = ProjectFiles> {
+    (
+        0..projects.len(),
+        proptest::collection::vec((any::<usize>(), reshape()), 1..6),
+    )
+        .prop_map(move |(index, edits)| {
+            let mut files = projects[index].clone();
+            let yaml_files: Vec<usize> = files
+                .iter()
+                .enumerate()
+                .filter(|(_, (path, _))| path.ends_with(".yml") || path.ends_with(".yaml"))
+                .map(|(position, _)| position)
+                .collect();
+            if yaml_files.is_empty() {
+                return ProjectFiles { files, vars: None };
+            }
+            for (file, edit) in &edits {
+                let bytes = &mut files[yaml_files[file % yaml_files.len()]].1;
+                let text = String::from_utf8_lossy(bytes);
+                let parsed = fusion_frontend::yaml::parse_yaml(
+                    &text,
+                    fusion_ir::span::FileId(0),
+                    &mut Vec::new(),
+                );
+                let Ok(mut value) = parsed else {
+                    continue;
+                };
+                apply_reshape(&mut value, edit);
+                *bytes = serde_json::to_string_pretty(&value)
+                    .unwrap_or_default()
+                    .into_bytes();
+            }
+            ProjectFiles { files, vars: None }
+        })
+}
+
 fn vars_argument() -> impl Strategy<Value = Option<String>> + Clone {
     prop_oneof![
         8 => Just(None),
@@ -648,6 +863,14 @@ fn edited_fixture_projects_never_panic_or_hang() {
         projects.len()
     );
     fuzz_projects("edited fixture projects", edited_fixture_projects(projects));
+}
+
+#[test]
+fn reshaped_fixture_projects_never_panic_or_hang() {
+    fuzz_projects(
+        "reshaped fixture projects",
+        reshaped_fixture_projects(fixture_projects()),
+    );
 }
 
 #[test]

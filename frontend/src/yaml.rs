@@ -241,6 +241,10 @@ pub fn offset_of_line_column(text: &str, line: u64, column: u64) -> usize {
 /// span at `from`: used to point FC0003 shape errors near their key.
 pub fn find_key_span(text: &str, key: &str, from: usize) -> Span {
     let from = from.min(text.len());
+    if key.is_empty() {
+        // An empty key is found everywhere and moves the search nowhere.
+        return Span::from_range(from..from);
+    }
     let mut search_from = from;
     while let Some(found) = text
         .get(search_from..)
@@ -425,6 +429,14 @@ mod tests {
             }
             assert!(warnings.is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn key_spans() {
+        let text = "a: 1\nprofile: x\n";
+        assert_eq!(find_key_span(text, "profile", 0), Span::from_range(5..12));
+        assert_eq!(find_key_span(text, "missing", 2), Span::from_range(2..2));
+        assert_eq!(find_key_span(text, "", 3), Span::from_range(3..3));
     }
 
     #[test]
