@@ -32,7 +32,17 @@ fn render_diagnostics(result: &LoadResult, files: &SourceFiles, output: &mut Str
         let location = match &diagnostic.primary {
             Some(label) => {
                 let file = files.get(label.location.file);
-                let (line, column) = line_column(&file.text, label.location.span.start as usize);
+                let span = label.location.span;
+                assert!(
+                    span.end as usize <= file.text.len()
+                        && file.text.is_char_boundary(span.start as usize)
+                        && file.text.is_char_boundary(span.end as usize),
+                    "{} {}: span {span:?} is not on characters of {}",
+                    diagnostic.code,
+                    diagnostic.message,
+                    file.path
+                );
+                let (line, column) = line_column(&file.text, span.start as usize);
                 format!("{}:{line}:{column}", file.path)
             }
             None => "-".to_string(),
@@ -247,4 +257,27 @@ fn packages_on_bigquery() {
 #[test]
 fn phases() {
     check("phases", None, None);
+}
+
+/// Text of several bytes per character in every kind of file: seed cells
+/// and headers (one file with a byte order mark), YAML descriptions, docs
+/// blocks, Jinja comments, SQL string literals next to Jinja errors, and
+/// tags that close where they open (`{%}`). Every diagnostic's span must
+/// fall on characters.
+#[test]
+fn multibyte() {
+    check("multibyte", None, None);
+}
+
+/// Keys written twice in the project file, the profile, schema YAML (block
+/// and flow mappings), an installed package's project file and `--vars`:
+/// each keeps its last value, as dbt does, with an FC0024 warning at the
+/// second key.
+#[test]
+fn duplicate_keys() {
+    check(
+        "duplicate_keys",
+        Some("{from_cli: first, from_cli: last}"),
+        None,
+    );
 }

@@ -20,23 +20,15 @@ use fusion_dialects::syntax::printer::print_syntax_tree;
 use fusion_dialects::syntax::sql_printer::print_sql;
 use fusion_dialects::{all_dialects, Dialect};
 use fusion_ir::span::FileId;
+use fusionc_tests::fuzzing::{apply_mutation, run_with_budget, Mutation};
 use fusionc_tests::{corpus_dir, files_with_extension};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::sync::OnceLock;
-use std::time::Duration;
-
-/// Far above any real parse of a fuzz input (milliseconds): only a hang or
-/// runaway backtracking gets near it.
-const HANG_BUDGET: Duration = Duration::from_secs(10);
 
 fn case_count() -> u32 {
-    std::env::var("FUSIONC_FUZZ_CASES")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(256)
+    fusionc_tests::fuzzing::case_count(256)
 }
 
 /// The lexer a dialect parses with (Redshift lexes as Postgres does).
@@ -80,18 +72,8 @@ fn run_front_end(dialect: &dyn Dialect, sql: &str) -> usize {
         + expression_diagnostics.len()
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        (*message).to_string()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "a panic without a message".to_string()
-    }
-}
-
 /// Runs the front end of `dialect` over `sql` on a worker thread and
-/// reports a panic or a run past [`HANG_BUDGET`] as an error naming the
+/// reports a panic or a run past the hang budget as an error naming the
 /// input.
 fn check_input(dialect: &'static dyn Dialect, sql: &str) -> Result<usize, String> {
     if let Some(path) = std::env::var_os("FUSIONC_FUZZ_LAST_INPUT") {
@@ -104,35 +86,12 @@ fn check_input(dialect: &'static dyn Dialect, sql: &str) -> Result<usize, String
         ));
         let _ = std::fs::write(path, sql);
     }
-    let (sender, receiver) = mpsc::channel();
     let owned = sql.to_string();
-    std::thread::Builder::new()
-        .name(format!("fuzz-{}", dialect.name()))
-        .spawn(move || {
-            // Dialects are stateless unit structs: nothing can be left half-updated.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                run_front_end(dialect, &owned)
-            }));
-            let _ = sender.send(outcome.map_err(|payload| panic_message(&*payload)));
-        })
-        .map_err(|error| format!("cannot start a worker thread: {error}"))?;
-    match receiver.recv_timeout(HANG_BUDGET) {
-        Ok(Ok(size)) => Ok(size),
-        Ok(Err(message)) => Err(format!(
-            "{} panicked ({message}) on {sql:?}",
-            dialect.name()
-        )),
-        // The worker is left running: a hung parse cannot be stopped, and
-        // the test fails anyway.
-        Err(mpsc::RecvTimeoutError::Timeout) => Err(format!(
-            "{} ran longer than {HANG_BUDGET:?} (a hang) on {sql:?}",
-            dialect.name()
-        )),
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err(format!(
-            "{} worker died without an answer on {sql:?}",
-            dialect.name()
-        )),
-    }
+    // Dialects are stateless unit structs: nothing can be left half-updated.
+    run_with_budget(format!("fuzz-{}", dialect.name()), move || {
+        run_front_end(dialect, &owned)
+    })
+    .map_err(|failure| format!("{} {failure} on {sql:?}", dialect.name()))
 }
 
 fn runner() -> TestRunner {
@@ -488,16 +447,6 @@ fn random_text() -> impl Strategy<Value = String> + Clone {
     ]
 }
 
-/// One edit of a real query. Positions are taken modulo the text's length
-/// and moved back to a character boundary.
-#[derive(Clone, Debug)]
-enum Mutation {
-    Insert { at: usize, piece: String },
-    Delete { at: usize, length: usize },
-    Truncate { at: usize },
-    Duplicate { at: usize, length: usize, to: usize },
-}
-
 fn mutation() -> impl Strategy<Value = Mutation> + Clone {
     let piece = prop_oneof![
         4 => proptest::sample::select(TOKENS).prop_map(str::to_string),
@@ -510,43 +459,6 @@ fn mutation() -> impl Strategy<Value = Mutation> + Clone {
         2 => (any::<usize>(), 1usize..80, any::<usize>())
             .prop_map(|(at, length, to)| Mutation::Duplicate { at, length, to }),
     ]
-}
-
-fn boundary(text: &str, position: usize) -> usize {
-    let mut position = if text.is_empty() {
-        0
-    } else {
-        position % (text.len() + 1)
-    };
-    while !text.is_char_boundary(position) {
-        position -= 1;
-    }
-    position
-}
-
-fn apply_mutation(text: &mut String, mutation: &Mutation) {
-    match mutation {
-        Mutation::Insert { at, piece } => {
-            let at = boundary(text, *at);
-            text.insert_str(at, piece);
-        }
-        Mutation::Delete { at, length } => {
-            let start = boundary(text, *at);
-            let end = boundary(text, (start + length).min(text.len()));
-            text.replace_range(start..end.max(start), "");
-        }
-        Mutation::Truncate { at } => {
-            let at = boundary(text, *at);
-            text.truncate(at);
-        }
-        Mutation::Duplicate { at, length, to } => {
-            let start = boundary(text, *at);
-            let end = boundary(text, (start + length).min(text.len())).max(start);
-            let span = text[start..end].to_string();
-            let to = boundary(text, *to);
-            text.insert_str(to, &span);
-        }
-    }
 }
 
 /// Every query of the corpus (`parse/*.jsonl`, `benchmarks/*.jsonl`), read

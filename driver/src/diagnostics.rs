@@ -50,7 +50,10 @@ impl<'a> DiagnosticContext<'a> {
         match self.origins.get(&location.file) {
             Some(origin) => FileSpan::new(
                 origin.template,
-                origin.source_map.get().template_span(location.span),
+                origin
+                    .source_map
+                    .get()
+                    .template_span_in(location.span, &self.files.get(origin.template).text),
             ),
             None => location,
         }

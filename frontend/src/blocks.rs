@@ -51,9 +51,27 @@ pub(crate) fn named_blocks(text: &str, keyword: &str) -> Vec<NamedBlock> {
 /// (without `-`/`+` whitespace control), where it starts and where it ends.
 fn next_tag(text: &str, from: usize) -> Option<(&str, usize, usize)> {
     let start = from + text.get(from..)?.find("{%")?;
-    let end = start + text[start..].find("%}")? + 2;
+    // The close is looked for after the `{%`: in `{%}` the two overlap.
+    let end = start + 2 + text[start + 2..].find("%}")? + 2;
     let inner = text[start + 2..end - 2].trim_matches(|character: char| {
         character == '-' || character == '+' || character.is_whitespace()
     });
     Some((inner, start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_blocks_and_survives_tags_that_close_where_they_open() {
+        let text = "{% docs ’note’ %}é{% enddocs %}{%}";
+        let blocks = named_blocks(text, "docs");
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].name, "’note’");
+        assert_eq!(&text[blocks[0].body.clone()], "é");
+        assert!(named_blocks("{%}", "snapshot").is_empty());
+        // As in Jinja, a tag ends at the first `%}` after its `{%`.
+        assert!(named_blocks("{%}{% docs x %}y{% enddocs %}", "docs").is_empty());
+    }
 }

@@ -3,6 +3,7 @@
 //! minijinja's errors, and JSON values (YAML, configs) as template values.
 
 use fusion_ir::codes::Code;
+use fusion_ir::span::Span;
 use minijinja::{Error, ErrorKind, Value};
 use std::fmt;
 
@@ -47,6 +48,22 @@ pub(crate) fn error_message(error: &Error) -> String {
         Some(detail) => format!("{}: {detail}", error.kind()),
         None => error.kind().to_string(),
     }
+}
+
+/// Where a minijinja error points in `template`, the node template it was
+/// rendered from: its range is of the text compiled, which
+/// [`crate::mutable::rewrite_mutable_literals`] may have made longer, so it
+/// is moved back into `template`. `None` when the error has no range or the
+/// range does not fall on characters of `template`.
+pub(crate) fn error_span_in_template(error: &Error, template: &str) -> Option<Span> {
+    let range = error.range()?;
+    let start = crate::mutable::offset_before_rewrite(template, range.start);
+    let end = crate::mutable::offset_before_rewrite(template, range.end);
+    (start <= end
+        && end <= template.len()
+        && template.is_char_boundary(start)
+        && template.is_char_boundary(end))
+    .then(|| Span::from_range(start..end))
 }
 
 /// Converts any serializable value (JSON from YAML, configs) to a template value.

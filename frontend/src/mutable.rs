@@ -267,15 +267,66 @@ impl Object for MutableMap {
 /// Only the inside of those tags changes, on the same line, so template
 /// line numbers and the literal text the source map aligns stay as they were.
 pub(crate) fn rewrite_mutable_literals(text: &str) -> Option<String> {
-    let mut output = String::new();
+    let values = mutable_literal_values(text);
+    if values.is_empty() {
+        return None;
+    }
+    let mut output = String::with_capacity(text.len() + values.len() * (WRAP_PREFIX_LENGTH + 1));
     let mut copied_up_to = 0;
+    for value in values {
+        output.push_str(&text[copied_up_to..value.start]);
+        output.push_str(MUTABLE_FUNCTION);
+        output.push('(');
+        output.push_str(&text[value.clone()]);
+        output.push(')');
+        copied_up_to = value.end;
+    }
+    output.push_str(&text[copied_up_to..]);
+    Some(output)
+}
+
+/// The length of what the rewrite puts before a literal: `__fusion_mutable(`.
+const WRAP_PREFIX_LENGTH: usize = MUTABLE_FUNCTION.len() + 1;
+
+/// The offset in `text` of the byte at `offset` in the text
+/// [`rewrite_mutable_literals`] makes of it (errors of a rewritten template
+/// are located in the rewritten text). An offset inside the inserted
+/// `__fusion_mutable(` or `)` maps to where it was inserted.
+pub(crate) fn offset_before_rewrite(text: &str, offset: usize) -> usize {
+    let mut inserted = 0;
+    for value in mutable_literal_values(text) {
+        let prefix_start = value.start + inserted;
+        if offset < prefix_start {
+            break;
+        }
+        if offset < prefix_start + WRAP_PREFIX_LENGTH {
+            return value.start;
+        }
+        inserted += WRAP_PREFIX_LENGTH;
+        let suffix_start = value.end + inserted;
+        if offset < suffix_start {
+            break;
+        }
+        if offset == suffix_start {
+            return value.end;
+        }
+        inserted += 1;
+    }
+    offset - inserted
+}
+
+/// The byte ranges of the list and dict literals that
+/// [`rewrite_mutable_literals`] wraps, in order.
+fn mutable_literal_values(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut values = Vec::new();
     let mut search_from = 0;
     while let Some(found) = crate::text_search::find(&text[search_from..], "{%") {
         let tag_start = search_from + found;
-        let Some(close) = text[tag_start..].find("%}") else {
+        // The close is looked for after the `{%`: in `{%}` the two overlap.
+        let Some(close) = text[tag_start + 2..].find("%}") else {
             break;
         };
-        let tag_end = tag_start + close + 2;
+        let tag_end = tag_start + 2 + close + 2;
         search_from = tag_end;
         let inner = &text[tag_start + 2..tag_end - 2];
         let body = inner.trim_start_matches(['-', '+']).trim_start();
@@ -305,19 +356,9 @@ pub(crate) fn rewrite_mutable_literals(text: &str) -> Option<String> {
         }
         // `value` is a slice of `text`: its offset is the pointer difference.
         let value_start = value.as_ptr() as usize - text.as_ptr() as usize;
-        let value_end = value_start + value.len();
-        output.push_str(&text[copied_up_to..value_start]);
-        output.push_str(MUTABLE_FUNCTION);
-        output.push('(');
-        output.push_str(value);
-        output.push(')');
-        copied_up_to = value_end;
+        values.push(value_start..value_start + value.len());
     }
-    if copied_up_to == 0 {
-        return None;
-    }
-    output.push_str(&text[copied_up_to..]);
-    Some(output)
+    values
 }
 
 /// Whether the outermost brackets of `value` enclose all of it (so
@@ -387,5 +428,36 @@ mod tests {
             rewrite_mutable_literals("{%- set cols = ['a', ']'] -%}\nselect").as_deref(),
             Some("{%- set cols = __fusion_mutable(['a', ']']) -%}\nselect")
         );
+    }
+
+    #[test]
+    fn tags_that_close_where_they_open_are_skipped() {
+        assert_eq!(rewrite_mutable_literals("select 1 {%}"), None);
+        // As in Jinja, a tag ends at the first `%}` after its `{%`.
+        assert_eq!(rewrite_mutable_literals("{%}{% set l = [] %}"), None);
+        assert_eq!(
+            rewrite_mutable_literals("{%%}{% set l = [] %}").as_deref(),
+            Some("{%%}{% set l = __fusion_mutable([]) %}")
+        );
+    }
+
+    #[test]
+    fn offsets_in_the_rewritten_text_map_back() {
+        let text = "{% set a = ['é'] %}x{% set b = {} %}’y";
+        let rewritten = rewrite_mutable_literals(text).unwrap_or_default();
+        for needle in ["x", "’y", "y", "{% set b", "['é']", "{}"] {
+            let (Some(before), Some(after)) = (text.find(needle), rewritten.find(needle)) else {
+                panic!("{needle:?} is missing");
+            };
+            assert_eq!(offset_before_rewrite(text, after), before, "{needle:?}");
+        }
+        // Inside `__fusion_mutable(`: where it was inserted.
+        let inserted = rewritten.find(MUTABLE_FUNCTION).unwrap_or_default();
+        assert_eq!(
+            offset_before_rewrite(text, inserted + 3),
+            text.find('[').unwrap_or_default()
+        );
+        assert_eq!(offset_before_rewrite(text, rewritten.len()), text.len());
+        assert_eq!(offset_before_rewrite("no tags", 4), 4);
     }
 }

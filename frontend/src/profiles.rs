@@ -108,7 +108,7 @@ pub fn load_target(
         }
     };
     let file = files.add(shown_path.clone(), text.as_str());
-    let document = match parse_yaml(&text, file) {
+    let document = match parse_yaml(&text, file, diagnostics) {
         Ok(document) => document,
         Err(diagnostic) => {
             diagnostics.push(diagnostic);

@@ -16,7 +16,7 @@
 
 use crate::builtin::config_and_vars::{compile_flags, run_flags};
 use crate::builtin::register_dbt_context;
-use crate::jinja::{error_message, failure_of, to_value};
+use crate::jinja::{error_message, error_span_in_template, failure_of, to_value};
 use crate::mutable::{make_mutable, rewrite_mutable_literals, MUTABLE_FUNCTION};
 use crate::project::{NodeDetails, Project};
 use crate::relation::{RelationObject, RelationParts};
@@ -333,12 +333,10 @@ fn run_time_diagnostic(error: &Error, details: Option<&NodeDetails>, what: &str)
     if let Some(details) = details {
         if let Some(file) = details.file {
             let in_template = error.name() == Some(details.original_file_path.as_str());
-            let span = match (in_template, error.range()) {
-                (true, Some(range)) if range.end <= details.raw_code.len() => {
-                    Span::from_range(range)
-                }
-                _ => Span::EMPTY,
-            };
+            let span = in_template
+                .then(|| error_span_in_template(error, &details.raw_code))
+                .flatten()
+                .unwrap_or(Span::EMPTY);
             diagnostic = diagnostic.at(file, span);
         }
     }
@@ -489,10 +487,11 @@ pub(crate) fn prepare_macro_file(text: &str) -> (String, Vec<ScannedMacro>) {
     let mut search_from = 0usize;
     while let Some(found) = text[search_from..].find("{%") {
         let tag_start = search_from + found;
-        let Some(close) = text[tag_start..].find("%}") else {
+        // The close is looked for after the `{%`: in `{%}` the two overlap.
+        let Some(close) = text[tag_start + 2..].find("%}") else {
             break;
         };
-        let tag_end = tag_start + close + 2;
+        let tag_end = tag_start + 2 + close + 2;
         let inner_with_markers = &text[tag_start + 2..tag_end - 2];
         let leading_marker = inner_with_markers.starts_with(['-', '+']);
         let trailing_marker = inner_with_markers.ends_with(['-', '+']);
@@ -651,5 +650,13 @@ mod tests {
             &text[macros[0].start..macros[0].end],
             "{% macro cents(col, scale=2) -%}\n{{ col }}\n{%- endmacro %}"
         );
+    }
+
+    #[test]
+    fn tags_that_close_where_they_open_are_kept() {
+        for text in ["{%}", "{%}{% macro m() %}x{% endmacro %}", "{%-}", "{%é%}"] {
+            let (rewritten, _) = prepare_macro_file(text);
+            assert_eq!(rewritten.lines().count(), text.lines().count(), "{text:?}");
+        }
     }
 }

@@ -22,7 +22,11 @@ pub struct CsvError {
 /// Parses CSV text (RFC 4180, with the `csv` crate). Every row must have as
 /// many fields as the header; blank lines are skipped.
 pub fn parse_csv(text: &str) -> Result<SeedTable, CsvError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Offsets in errors are of the file, byte order mark included.
+    let (text, bom_length) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -30,7 +34,7 @@ pub fn parse_csv(text: &str) -> Result<SeedTable, CsvError> {
     let mut records = reader.records();
     let header: Vec<String> = match records.next() {
         Some(Ok(record)) => record.iter().map(|name| name.trim().to_string()).collect(),
-        Some(Err(error)) => return Err(csv_error(&error)),
+        Some(Err(error)) => return Err(csv_error(&error, bom_length)),
         None => {
             return Err(CsvError {
                 message: "the file is empty: a seed needs a header row".to_string(),
@@ -41,7 +45,7 @@ pub fn parse_csv(text: &str) -> Result<SeedTable, CsvError> {
     };
     let mut rows = Vec::new();
     for record in records {
-        let record = record.map_err(|error| csv_error(&error))?;
+        let record = record.map_err(|error| csv_error(&error, bom_length))?;
         if record.len() != header.len() {
             let position = record.position();
             return Err(CsvError {
@@ -50,7 +54,7 @@ pub fn parse_csv(text: &str) -> Result<SeedTable, CsvError> {
                     record.len(),
                     header.len()
                 ),
-                offset: position.map_or(0, |position| position.byte() as usize),
+                offset: bom_length + position.map_or(0, |position| position.byte() as usize),
                 line: position.map_or(0, |position| position.line() as usize),
             });
         }
@@ -59,14 +63,14 @@ pub fn parse_csv(text: &str) -> Result<SeedTable, CsvError> {
     Ok(SeedTable { header, rows })
 }
 
-fn csv_error(error: &csv::Error) -> CsvError {
+fn csv_error(error: &csv::Error, bom_length: usize) -> CsvError {
     let position = error.position();
     CsvError {
         message: match error.kind() {
             csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8".to_string(),
             _ => error.to_string(),
         },
-        offset: position.map_or(0, |position| position.byte() as usize),
+        offset: bom_length + position.map_or(0, |position| position.byte() as usize),
         line: position.map_or(1, |position| position.line() as usize),
     }
 }
@@ -97,11 +101,14 @@ fn classify(cell: &str) -> CellKind {
     if is_iso_date(cell) {
         return CellKind::Date;
     }
-    if cell.len() > 10 && is_iso_date(&cell[..10]) {
-        let rest = &cell[10..];
-        if let Some(time) = rest.strip_prefix([' ', 'T']) {
-            if is_time_of_day(time) {
-                return CellKind::Timestamp;
+    // `get` rather than slicing: byte 10 of a text cell may fall inside a
+    // character (`abcdefghię`).
+    if let (Some(date), Some(rest)) = (cell.get(..10), cell.get(10..)) {
+        if is_iso_date(date) {
+            if let Some(time) = rest.strip_prefix([' ', 'T']) {
+                if is_time_of_day(time) {
+                    return CellKind::Timestamp;
+                }
             }
         }
     }
@@ -128,6 +135,11 @@ fn is_decimal_number(text: &str) -> bool {
     mantissa_ok && has_decimal_part && exponent_ok
 }
 
+/// The number two ASCII digits at `index` spell (the caller checked them).
+fn two_digits(bytes: &[u8], index: usize) -> u8 {
+    (bytes[index] - b'0') * 10 + (bytes[index + 1] - b'0')
+}
+
 fn is_iso_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() == 10
@@ -136,8 +148,8 @@ fn is_iso_date(text: &str) -> bool {
         && [0, 1, 2, 3, 5, 6, 8, 9]
             .iter()
             .all(|&index| bytes[index].is_ascii_digit())
-        && matches!(text[5..7].parse::<u8>(), Ok(1..=12))
-        && matches!(text[8..10].parse::<u8>(), Ok(1..=31))
+        && matches!(two_digits(bytes, 5), 1..=12)
+        && matches!(two_digits(bytes, 8), 1..=31)
 }
 
 fn is_time_of_day(text: &str) -> bool {
@@ -148,7 +160,10 @@ fn is_time_of_day(text: &str) -> bool {
     let hours_minutes = [0, 1, 3, 4]
         .iter()
         .all(|&index| bytes[index].is_ascii_digit());
-    let rest = &text[5..];
+    // Byte 5 may fall inside a character when the first five are not digits.
+    let Some(rest) = text.get(5..) else {
+        return false;
+    };
     let rest_ok = rest.is_empty()
         || rest.strip_prefix(':').is_some_and(|seconds| {
             let seconds = seconds.trim_end_matches('Z');
@@ -234,5 +249,33 @@ mod tests {
         assert_eq!(infer_column_type(["true", "False"]), SqlType::Boolean);
         assert_eq!(infer_column_type(["1", "x"]), SqlType::STRING);
         assert_eq!(infer_column_type(["", ""]), SqlType::STRING);
+    }
+
+    #[test]
+    fn multibyte_cells_are_text() {
+        for cell in [
+            "abcdefghię",
+            "2024-01-01 ab:c’x",
+            "2024-01-01T1’:00",
+            "ąąąąąąąąąąąą",
+            "’",
+            "1’",
+            "2024-01-0’",
+        ] {
+            assert_eq!(infer_column_type([cell]), SqlType::STRING, "{cell:?}");
+        }
+        assert_eq!(
+            infer_column_type(["2024-01-31 10:00:00", "2024-02-01"]),
+            SqlType::TIMESTAMP
+        );
+    }
+
+    #[test]
+    fn error_offsets_count_the_byte_order_mark() {
+        let text = "\u{feff}id,ę\n1,2,3\n";
+        let error = parse_csv(text).err();
+        let offset = error.map(|error| error.offset).unwrap_or_default();
+        assert_eq!(offset, text.find('1').unwrap_or_default());
+        assert!(text.is_char_boundary(offset));
     }
 }

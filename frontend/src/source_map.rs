@@ -99,6 +99,25 @@ impl SourceMap {
         Span::new(start.min(end), start.max(end))
     }
 
+    /// [`SourceMap::template_span`] widened to whole characters of
+    /// `template_file`, the text of the file the template came from. The
+    /// map is built from the text that was rendered, which differs from the
+    /// file byte for byte where a snapshot file's text outside its block was
+    /// blanked: there a character of several bytes became as many spaces,
+    /// and a span may start or end inside it.
+    pub fn template_span_in(&self, rendered: Span, template_file: &str) -> Span {
+        let span = self.template_span(rendered);
+        let mut start = (span.start as usize).min(template_file.len());
+        let mut end = (span.end as usize).clamp(start, template_file.len());
+        while !template_file.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !template_file.is_char_boundary(end) {
+            end += 1;
+        }
+        Span::from_range(start..end)
+    }
+
     fn segment_at(&self, rendered_offset: u32) -> Option<&SourceMapSegment> {
         let position = self
             .segments
@@ -272,8 +291,8 @@ pub(crate) fn split_template(template: &str) -> Vec<TemplatePiece> {
         let delimiter = bytes[position + 1];
         let construct_start = position;
         let trims_before = bytes.get(position + 2) == Some(&b'-');
-        let construct_end = find_construct_end(template, position + 2, delimiter);
-        let trims_after = construct_end >= 3 && bytes[construct_end - 3] == b'-';
+        let (construct_end, closed) = find_construct_end(template, position + 2, delimiter);
+        let trims_after = closed && bytes[construct_end - 3] == b'-';
         push_literal(
             &mut pieces,
             template,
@@ -282,11 +301,16 @@ pub(crate) fn split_template(template: &str) -> Vec<TemplatePiece> {
             trim_next_literal_start,
             trims_before,
         );
-        let inner = template
-            [construct_start + 2..construct_end.saturating_sub(2).max(construct_start + 2)]
-            .trim_matches(|character: char| {
-                character == '-' || character == '+' || character.is_whitespace()
-            });
+        // An unclosed construct runs to the end of the template, which may
+        // end inside a character two bytes before it.
+        let inner_end = if closed {
+            construct_end - 2
+        } else {
+            construct_end
+        };
+        let inner = template[construct_start + 2..inner_end.max(construct_start + 2)].trim_matches(
+            |character: char| character == '-' || character == '+' || character.is_whitespace(),
+        );
         let tag_name: String = if delimiter == b'%' {
             inner
                 .chars()
@@ -373,8 +397,8 @@ fn push_literal(
 }
 
 /// The offset just past the construct's closing delimiter, skipping quoted
-/// strings; the template's end when it is not closed.
-fn find_construct_end(template: &str, from: usize, delimiter: u8) -> usize {
+/// strings, and whether there is one (`false`: the template's end).
+fn find_construct_end(template: &str, from: usize, delimiter: u8) -> (usize, bool) {
     let closing = match delimiter {
         b'{' => b'}',
         other => other,
@@ -396,13 +420,13 @@ fn find_construct_end(template: &str, from: usize, delimiter: u8) -> usize {
                 if (byte == b'\'' || byte == b'"') && delimiter != b'#' {
                     quote = Some(byte);
                 } else if byte == closing && bytes.get(position + 1) == Some(&b'}') {
-                    return position + 2;
+                    return (position + 2, true);
                 }
             }
         }
         position += 1;
     }
-    bytes.len()
+    (bytes.len(), false)
 }
 
 fn find_endraw(template: &str, from: usize) -> Option<usize> {
@@ -533,10 +557,33 @@ mod tests {
     }
 
     #[test]
+    fn spans_widen_to_characters_of_the_file() {
+        // A snapshot file's `é` outside its block is rendered as two spaces.
+        let file = "éx";
+        let map = SourceMap::build("  x", "  x");
+        let inside = Span::from_range(1..2);
+        assert_eq!(map.template_span(inside), inside);
+        assert_eq!(map.template_span_in(inside, file), Span::from_range(0..2));
+        assert_eq!(
+            map.template_span_in(Span::from_range(2..3), file),
+            Span::from_range(2..3)
+        );
+        assert_eq!(
+            map.template_span_in(Span::from_range(9..9), file),
+            Span::from_range(3..3)
+        );
+    }
+
+    #[test]
     fn empty_and_unclosed_templates_do_not_panic() {
         assert!(SourceMap::build("", "").segments.is_empty());
         let map = SourceMap::build("select {{ oops", "select ");
         assert_eq!(map.template_offset(3), 3);
         assert_eq!(map.template_offset(100), 100);
+        // Unclosed constructs that end in a character of several bytes.
+        for template in ["{{’", "select {% ’", "{# ę’", "{{ '’"] {
+            let _ = SourceMap::build(template, "select ");
+            assert!(!split_template(template).is_empty(), "{template:?}");
+        }
     }
 }

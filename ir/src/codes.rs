@@ -122,6 +122,8 @@ define_codes! {
         example: "packages:\n  - git: https://github.com/org/a.git   # no revision";
     PackageInstallFailed = "FC0023", Error, "a package could not be written into the packages install folder",
         example: "dbt_packages/ on a read-only file system";
+    DuplicateYamlKey = "FC0024", Warning, "a YAML mapping holds the same key twice; its last value is kept, as dbt keeps it",
+        example: "version: 2\nmodels:\n  - name: orders\n    description: first\n    description: second   # kept";
 
     // ---- FC1xxx: Jinja ----
     JinjaSyntax = "FC1001", Error, "a template is not valid Jinja",

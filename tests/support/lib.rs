@@ -7,6 +7,8 @@ use fusion_ir::semantics::DialectSemantics;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub mod fuzzing;
+
 /// The repository root.
 pub fn repository_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -51,11 +51,15 @@ pub fn struct_fields(
         .iter()
         .map(|(field, field_type)| {
             let raw = source.get(field.span.range()).unwrap_or("");
-            let field_name = if field.quoted && raw.len() >= 2 {
-                let quote = &raw[..1];
-                raw[1..raw.len() - 1].replace(&quote.repeat(2), quote)
-            } else {
-                raw.to_string()
+            // An unterminated quoted name has no closing quote, and may end
+            // in the middle of the text's last character.
+            let field_name = match raw.chars().next() {
+                Some(quote) if field.quoted => {
+                    let inner = &raw[quote.len_utf8()..];
+                    let inner = inner.strip_suffix(quote).unwrap_or(inner);
+                    inner.replace(&quote.to_string().repeat(2), &quote.to_string())
+                }
+                _ => raw.to_string(),
             };
             StructField {
                 name: Name::new(&field_name),

@@ -1,7 +1,7 @@
 //! Jinja errors as diagnostics: which file and line a minijinja error points into, and what the project could have meant.
 
 use super::macros::macro_file_of_template;
-use crate::jinja::{error_message, failure_of};
+use crate::jinja::{error_message, error_span_in_template, failure_of};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::{closest_name, Diagnostic};
 use fusion_ir::span::{FileId, SourceFiles, Span};
@@ -62,19 +62,16 @@ pub(super) fn jinja_diagnostic(
             .line()
             .map_or(Span::EMPTY, |line| line_span(&files.get(file).text, line));
         (file, span)
-    } else {
-        let file = context
-            .template_files
-            .get(template_name)
-            .copied()
-            .unwrap_or(fallback_file);
+    } else if let Some(&file) = context.template_files.get(template_name) {
         let text = &files.get(file).text;
-        let span = match (error.range(), error.line()) {
-            (Some(range), _) if range.end <= text.len() => Span::from_range(range),
-            (_, Some(line)) => line_span(text, line),
-            _ => Span::EMPTY,
-        };
+        let span = error_span_in_template(error, text)
+            .or_else(|| error.line().map(|line| line_span(text, line)))
+            .unwrap_or(Span::EMPTY);
         (file, span)
+    } else {
+        // The error is in a text of no file (a generic test's call): its
+        // range and line say nothing about `fallback_file`.
+        (fallback_file, Span::EMPTY)
     };
     let mut diagnostic = Diagnostic::new(code, String::new()).with_primary(file, span, "");
     if code == Code::UndefinedMacro && failure_of(error).is_none() {

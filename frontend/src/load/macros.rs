@@ -225,7 +225,7 @@ fn warn_if_packages_missing(
         let Some((file, text)) = read_file(&found, files, diagnostics) else {
             continue;
         };
-        let listed = match parse_yaml(&text, file) {
+        let listed = match parse_yaml(&text, file, diagnostics) {
             Ok(value) => value
                 .get("packages")
                 .and_then(Value::as_array)

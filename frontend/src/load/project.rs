@@ -38,14 +38,14 @@ pub(super) fn read_project_and_profile(
         absolute: project_path,
     };
     let (project_file, project_text) = read_file(&project_found, files, diagnostics)?;
-    let mut project_value = match parse_yaml(&project_text, project_file) {
+    let mut project_value = match parse_yaml(&project_text, project_file, diagnostics) {
         Ok(value) => value,
         Err(diagnostic) => {
             diagnostics.push(diagnostic);
             return None;
         }
     };
-    let cli_vars = cli_vars(options, project_file, diagnostics);
+    let cli_vars = cli_vars(options, files, diagnostics);
     // Render env_var()/var() in the project file; hooks stay as written.
     let mut raw_vars = project_value
         .get("vars")
@@ -250,7 +250,7 @@ fn installed_packages(
         let Some((file, text)) = read_file(&found, files, diagnostics) else {
             continue;
         };
-        let mut value = match parse_yaml(&text, file) {
+        let mut value = match parse_yaml(&text, file, diagnostics) {
             Ok(value) => value,
             Err(diagnostic) => {
                 diagnostics.push(diagnostic);
@@ -303,25 +303,22 @@ fn installed_packages(
     units
 }
 
-/// The `--vars` argument as a mapping; empty, and reported, when it is not one.
-#[expect(
-    clippy::result_large_err,
-    reason = "YAML errors are rare and become diagnostics at once"
-)]
+/// The `--vars` argument as a mapping; empty, and reported, when it is not
+/// one. Its text is a source of its own, `--vars`, so that a warning about
+/// it (a duplicate key) can point into it.
 fn cli_vars(
     options: &LoadOptions,
-    project_file: FileId,
+    files: &mut SourceFiles,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Map<String, Value> {
-    match options
-        .vars
-        .as_deref()
-        .map(|text| parse_yaml(text, project_file))
-    {
-        None => Map::new(),
-        Some(Ok(Value::Object(vars))) => vars,
-        Some(Ok(Value::Null)) => Map::new(),
-        Some(_) => {
+    let Some(text) = options.vars.as_deref() else {
+        return Map::new();
+    };
+    let vars_file = files.add("--vars", text);
+    match parse_yaml(text, vars_file, diagnostics) {
+        Ok(Value::Object(vars)) => vars,
+        Ok(Value::Null) => Map::new(),
+        _ => {
             diagnostics.push(
                 Diagnostic::new(Code::InvalidVarsArgument, "--vars must be a YAML mapping")
                     .with_help("pass --vars '{key: value}'"),

@@ -175,7 +175,7 @@ fn parse_schema_files(
         .map(|&index| {
             let (unit, found, file, text) = &yaml_texts[index];
             let mut file_diagnostics = Vec::new();
-            let schema_file = match parse_yaml(text, *file) {
+            let schema_file = match parse_yaml(text, *file, &mut file_diagnostics) {
                 Ok(value) => {
                     let mut schema_file = read_schema_file(
                         &value,

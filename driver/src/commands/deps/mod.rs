@@ -28,6 +28,7 @@ use crate::cli::{exit_code, DepsArgs, LogFormat, Output};
 use crate::diagnostics::DiagnosticContext;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::span::SourceFiles;
 use lock::{lock_file_text, packages_sha1_hash};
 use resolve::{hub_unavailable, read_project_name, DepsSession, Pinned};
 use serde_json::{Map, Value};
@@ -43,7 +44,21 @@ pub(crate) fn deps(arguments: &DepsArgs, output: &mut Output<'_>) -> i32 {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |elapsed| elapsed.as_nanos())
     ));
-    let cli_vars = match parse_cli_vars(arguments.vars.as_deref()) {
+    let mut vars_text = SourceFiles::default();
+    let mut vars_warnings = Vec::new();
+    let parsed_vars = parse_cli_vars(
+        arguments.vars.as_deref(),
+        &mut vars_text,
+        &mut vars_warnings,
+    );
+    report_warnings(
+        &vars_warnings,
+        &vars_text,
+        &[],
+        arguments.log_format,
+        output,
+    );
+    let cli_vars = match parsed_vars {
         Ok(vars) => vars,
         Err(diagnostic) => return report_failure(&diagnostic, &[], arguments.log_format, output),
     };
@@ -75,26 +90,42 @@ fn run(
             format!("no dbt_project.yml in {}", root.display()),
         )));
     }
+    let mut yaml = spec::YamlReadings::default();
     let project =
-        spec::read_yaml_mapping(&root.join("dbt_project.yml"), "dbt_project.yml").map_err(fail)?;
-    let root_name = read_project_name(&root).map_err(fail)?;
+        spec::read_yaml_mapping(&root.join("dbt_project.yml"), "dbt_project.yml", &mut yaml)
+            .map_err(fail)?;
+    let root_name = read_project_name(&root, &mut yaml).map_err(fail)?;
     let install_path_setting = match project.get("packages-install-path") {
         Some(Value::String(path)) => path.clone(),
         _ => "dbt_packages".to_string(),
     };
     let install_path = root.join(&install_path_setting);
-    let declared = spec::read_declared_packages(&root, cli_vars).map_err(fail)?;
+    let declared = spec::read_declared_packages(&root, cli_vars, &mut yaml).map_err(fail)?;
     std::fs::create_dir_all(downloads).map_err(|error| {
         fail(Diagnostic::new(
             Code::PackageInstallFailed,
             format!("cannot create {}: {error}", downloads.display()),
         ))
     })?;
-    let mut session = DepsSession::new(root.clone(), root_name, cli_vars, downloads.to_path_buf());
+    let mut session = DepsSession::new(
+        root.clone(),
+        root_name,
+        cli_vars,
+        downloads.to_path_buf(),
+        yaml,
+    );
     session.secrets.extend(declared.secrets.iter().cloned());
     let outcome = install(arguments, &declared, &install_path, &mut session, output);
     let secrets = session.secrets.clone();
-    report_warnings(&session.warnings, &secrets, arguments.log_format, output);
+    let mut warnings = std::mem::take(&mut session.yaml.warnings);
+    warnings.append(&mut session.warnings);
+    report_warnings(
+        &warnings,
+        &session.yaml.files,
+        &secrets,
+        arguments.log_format,
+        output,
+    );
     outcome.map_err(|diagnostic| (diagnostic, secrets))
 }
 
@@ -108,7 +139,7 @@ fn install(
     let lock_path = session.root.join("package-lock.yml");
     let current_hash = packages_sha1_hash(&declared.entries);
     let lock_is_current = lock_path.is_file()
-        && spec::read_yaml_mapping(&lock_path, "package-lock.yml")?
+        && spec::read_yaml_mapping(&lock_path, "package-lock.yml", &mut session.yaml)?
             .get("sha1_hash")
             .and_then(Value::as_str)
             == Some(current_hash.as_str());
@@ -133,7 +164,7 @@ fn install(
     }
     // The lock, as dbt installs from it even right after writing it.
     let mut lock_mapping = if lock_path.is_file() {
-        spec::read_yaml_mapping(&lock_path, "package-lock.yml")?
+        spec::read_yaml_mapping(&lock_path, "package-lock.yml", &mut session.yaml)?
     } else {
         Map::new()
     };
@@ -258,12 +289,18 @@ fn write_file(path: &PathBuf, text: &str) -> Result<(), Diagnostic> {
     std::fs::write(path, text).map_err(|error| install_failed(path, &error))
 }
 
-fn parse_cli_vars(vars: Option<&str>) -> Result<Map<String, Value>, Diagnostic> {
+/// The `--vars` argument as a mapping; its text is a source of its own,
+/// `--vars`, so that a warning about it (a duplicate key) can point into it.
+fn parse_cli_vars(
+    vars: Option<&str>,
+    files: &mut SourceFiles,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Map<String, Value>, Diagnostic> {
     let Some(text) = vars else {
         return Ok(Map::new());
     };
-    let placeholder_file = fusion_ir::span::SourceFiles::default().add("--vars", "");
-    match fusion_frontend::yaml::parse_yaml(text, placeholder_file) {
+    let vars_file = files.add("--vars", text);
+    match fusion_frontend::yaml::parse_yaml(text, vars_file, warnings) {
         Ok(Value::Object(vars)) => Ok(vars),
         Ok(Value::Null) => Ok(Map::new()),
         _ => Err(
@@ -289,18 +326,25 @@ fn print_line(output: &mut Output<'_>, secrets: &[String], line: &str) {
 
 fn report_warnings(
     warnings: &[Diagnostic],
+    files: &SourceFiles,
     secrets: &[String],
     format: LogFormat,
     output: &mut Output<'_>,
 ) {
     for warning in warnings {
-        report(warning, secrets, format, output);
+        report(warning, files, secrets, format, output);
     }
 }
 
-fn report(diagnostic: &Diagnostic, secrets: &[String], format: LogFormat, output: &mut Output<'_>) {
-    let files = fusion_ir::span::SourceFiles::default();
-    let context = DiagnosticContext::new(&files);
+/// Reports one diagnostic; its labels point into `files`.
+fn report(
+    diagnostic: &Diagnostic,
+    files: &SourceFiles,
+    secrets: &[String],
+    format: LogFormat,
+    output: &mut Output<'_>,
+) {
+    let context = DiagnosticContext::new(files);
     match format {
         LogFormat::Text => {
             let _ = write!(
@@ -325,6 +369,7 @@ fn report_failure(
     format: LogFormat,
     output: &mut Output<'_>,
 ) -> i32 {
-    report(diagnostic, secrets, format, output);
+    // Failures carry no labels: their files are not kept.
+    report(diagnostic, &SourceFiles::default(), secrets, format, output);
     exit_code::USAGE_ERROR
 }

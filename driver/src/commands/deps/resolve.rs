@@ -8,7 +8,9 @@ use crate::commands::deps::git::{clone_and_checkout, GitCheckout};
 use crate::commands::deps::hub::{hub_base_url, probe_hub};
 use crate::commands::deps::lock::{LockedPackage, LockedSource};
 use crate::commands::deps::semver::VersionSpecifier;
-use crate::commands::deps::spec::{read_declared_packages, PackageEntry, PackageSource};
+use crate::commands::deps::spec::{
+    read_declared_packages, read_yaml_mapping, PackageEntry, PackageSource, YamlReadings,
+};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use indexmap::IndexMap;
@@ -27,6 +29,9 @@ pub(crate) struct DepsSession<'a> {
     /// Values read by env_var() in git URLs: masked in every message.
     pub(crate) secrets: Vec<String>,
     pub(crate) warnings: Vec<Diagnostic>,
+    /// The YAML files read (the root's before the session began), with
+    /// their warnings.
+    pub(crate) yaml: YamlReadings,
     /// Checkouts by (URL, subdirectory, revision), so a package resolved in
     /// this run is not cloned again to install it.
     checkouts: FxHashMap<(String, Option<String>, String), GitCheckout>,
@@ -255,6 +260,7 @@ impl<'a> DepsSession<'a> {
         root_name: String,
         cli_vars: &'a Map<String, Value>,
         downloads: PathBuf,
+        yaml: YamlReadings,
     ) -> DepsSession<'a> {
         DepsSession {
             root,
@@ -263,6 +269,7 @@ impl<'a> DepsSession<'a> {
             downloads,
             secrets: Vec::new(),
             warnings: Vec::new(),
+            yaml,
             checkouts: FxHashMap::default(),
         }
     }
@@ -296,7 +303,8 @@ impl<'a> DepsSession<'a> {
                     Pinned::Local { folder, .. } => folder.clone(),
                     _ => root.clone(),
                 };
-                let declared = read_declared_packages(&package.folder, self.cli_vars)?;
+                let declared =
+                    read_declared_packages(&package.folder, self.cli_vars, &mut self.yaml)?;
                 self.secrets.extend(declared.secrets);
                 for entry in &declared.entries {
                     next_pending.push(self.request(entry, &declared_in, declared_in == root)?);
@@ -409,7 +417,7 @@ impl<'a> DepsSession<'a> {
                     )
                     .with_help("local paths are relative to the project that lists the package"));
                 }
-                let project_name = read_project_name(folder)?;
+                let project_name = read_project_name(folder, &mut self.yaml)?;
                 Ok(Fetched {
                     project_name,
                     folder: folder.clone(),
@@ -435,7 +443,7 @@ impl<'a> DepsSession<'a> {
                             .with_help("pin a tag or a commit with `revision:`, or set `warn-unpinned: false`; see https://docs.getdbt.com/docs/package-management#section-specifying-package-versions"),
                     );
                 }
-                let project_name = read_project_name(&checkout.package_folder)?;
+                let project_name = read_project_name(&checkout.package_folder, &mut self.yaml)?;
                 Ok(Fetched {
                     project_name,
                     folder: checkout.package_folder,
@@ -539,7 +547,10 @@ pub(crate) fn hub_unavailable(package: &str) -> Diagnostic {
 }
 
 /// The `name` of the dbt_project.yml in `folder`.
-pub(crate) fn read_project_name(folder: &Path) -> Result<String, Diagnostic> {
+pub(crate) fn read_project_name(
+    folder: &Path,
+    readings: &mut YamlReadings,
+) -> Result<String, Diagnostic> {
     let project_file = folder.join("dbt_project.yml");
     let missing = || {
         Diagnostic::new(
@@ -551,7 +562,7 @@ pub(crate) fn read_project_name(folder: &Path) -> Result<String, Diagnostic> {
     if !project_file.is_file() {
         return Err(missing());
     }
-    let mapping = crate::commands::deps::spec::read_yaml_mapping(&project_file, "dbt_project.yml")?;
+    let mapping = read_yaml_mapping(&project_file, "dbt_project.yml", readings)?;
     match mapping.get("name") {
         Some(Value::String(name)) => Ok(name.clone()),
         _ => Err(Diagnostic::new(

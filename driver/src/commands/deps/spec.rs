@@ -5,8 +5,10 @@
 
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::span::SourceFiles;
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Where one package comes from, with its Jinja rendered.
 #[derive(Clone, Debug)]
@@ -68,10 +70,18 @@ pub(crate) fn malformed(file: &str, detail: impl std::fmt::Display) -> Diagnosti
 pub(crate) fn read_declared_packages(
     project_folder: &Path,
     cli_vars: &Map<String, Value>,
+    readings: &mut YamlReadings,
 ) -> Result<DeclaredPackages, Diagnostic> {
-    let packages_yml = read_yaml_mapping(&project_folder.join("packages.yml"), "packages.yml")?;
-    let dependencies_yml =
-        read_yaml_mapping(&project_folder.join("dependencies.yml"), "dependencies.yml")?;
+    let packages_yml = read_yaml_mapping(
+        &project_folder.join("packages.yml"),
+        "packages.yml",
+        readings,
+    )?;
+    let dependencies_yml = read_yaml_mapping(
+        &project_folder.join("dependencies.yml"),
+        "dependencies.yml",
+        readings,
+    )?;
     if packages_yml.contains_key("packages") && dependencies_yml.contains_key("packages") {
         return Err(malformed(
             "packages.yml",
@@ -102,10 +112,22 @@ pub(crate) fn read_declared_packages(
     })
 }
 
+/// The YAML files `deps` has read, so that a warning about one (a key
+/// written twice) can show where, and those warnings.
+#[derive(Default)]
+pub(crate) struct YamlReadings {
+    pub(crate) files: SourceFiles,
+    pub(crate) warnings: Vec<Diagnostic>,
+    /// The text last read from each path: a file read again unchanged (the
+    /// lock, a package's project file) is not warned about twice.
+    last_read: FxHashMap<PathBuf, String>,
+}
+
 /// A YAML file as a mapping; a missing or empty file is an empty mapping.
 pub(crate) fn read_yaml_mapping(
     path: &Path,
     file_name: &str,
+    readings: &mut YamlReadings,
 ) -> Result<Map<String, Value>, Diagnostic> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -117,9 +139,17 @@ pub(crate) fn read_yaml_mapping(
             ))
         }
     };
-    let placeholder_file = fusion_ir::span::SourceFiles::default().add(file_name, "");
-    let value = fusion_frontend::yaml::parse_yaml(&text, placeholder_file)
+    let read_before = readings.last_read.get(path) == Some(&text);
+    let file = readings
+        .files
+        .add(path.display().to_string(), text.as_str());
+    let mut warnings = Vec::new();
+    let value = fusion_frontend::yaml::parse_yaml(&text, file, &mut warnings)
         .map_err(|diagnostic| malformed(file_name, diagnostic.message))?;
+    if !read_before {
+        readings.warnings.extend(warnings);
+        readings.last_read.insert(path.to_path_buf(), text);
+    }
     match value {
         Value::Null => Ok(Map::new()),
         Value::Object(mapping) => Ok(mapping),

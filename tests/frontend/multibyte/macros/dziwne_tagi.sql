@@ -1,0 +1,5 @@
+{# Makro z tekstem: ąę ’x’ #}
+{% macro powitaj(imie) -%}
+    'Cześć, ' || {{ imie }} || ' — ’!'
+{%- endmacro %}
+{%}

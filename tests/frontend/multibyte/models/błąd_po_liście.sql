@@ -1,0 +1,2 @@
+{% set kolumny = ['ą', 'ę', 'ł'] %}
+select 'zażółć’’’’’’’’’’’’’’’’’’’’' as a, {{ nieznane_makro('’') }} as b

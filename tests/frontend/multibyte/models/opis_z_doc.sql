@@ -1,0 +1,1 @@
+select 'ąę' as tekst

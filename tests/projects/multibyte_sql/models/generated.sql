@@ -1,0 +1,1 @@
+select '{{ var("etykieta") }}' as a, {{ "'ąę’' as b, ’🦆 from" }} {{ ref('base') }}

@@ -1,0 +1,2 @@
+-- ’komentarz’ ąę
+select 'ąę’' as a, nazwą from {{ ref('base') }}

@@ -1,0 +1,1 @@
+select cast(null as struct("pole_ą int, "ą’
