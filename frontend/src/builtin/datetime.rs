@@ -707,6 +707,14 @@ impl Object for DateTimeClass {
                 let date = date
                     .downcast_object_ref::<DateValue>()
                     .ok_or_else(|| invalid("combine() takes a date first"))?;
+                if arguments
+                    .take(1, "time")?
+                    .is_some_and(|time| !time.is_none())
+                {
+                    return Err(invalid(
+                        "combine(): fusionc has no datetime.time values yet; give the date alone",
+                    ));
+                }
                 Value::from_object(DateTimeValue {
                     wall: date.0.and_time(NaiveTime::MIN),
                     zone: zone_argument(arguments.take(2, "tzinfo")?)?,
