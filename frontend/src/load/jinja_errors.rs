@@ -135,6 +135,7 @@ pub(super) const BUILTIN_CALLABLES: &[&str] = &[
     "diff_of_two_dicts",
     "print",
     "modules",
+    "builtins",
     "range",
     "dict",
     "namespace",

@@ -10,5 +10,6 @@
 -- diff_of_two_dicts: {{ diff_of_two_dicts({'key_x': ['value_1', 'VALUE_2'], 'KEY_Y': ['value_3']}, {'key_x': ['value_1'], 'key_z': ['value_4']}) }}
 -- try_or_compiler_error: {{ try_or_compiler_error('bad json', fromjson, '[1, 2]') }}
 -- selected_resources: {{ selected_resources }}
+-- builtins: {{ builtins.ref('re_module') }} {{ adapter.type() }}
 {% do exceptions.warn('globals.sql is only a fixture') -%}
 select 1 as one
