@@ -281,3 +281,13 @@ fn duplicate_keys() {
         None,
     );
 }
+
+/// dbt's context built-ins beyond macros: `modules` (datetime, pytz, re,
+/// itertools), `run_started_at`, `invocation_id`, `set`, `zip_strict`,
+/// `tojson`/`toyaml`/`fromyaml`, `local_md5`, `diff_of_two_dicts`,
+/// `try_or_compiler_error`, `selected_resources` and `exceptions.warn`.
+/// Values that change per run are rendered by their shape.
+#[test]
+fn context() {
+    check("context", None, None);
+}

@@ -31,6 +31,8 @@ pub(crate) struct Recorded {
     /// `ref()` calls to names that do not exist (rendering continues).
     pub missing_refs: Vec<RefCall>,
     pub missing_sources: Vec<SourceCall>,
+    /// Messages of `exceptions.warn(...)` calls, in call order.
+    pub warnings: Vec<String>,
 }
 
 /// The per-node render state, reachable from functions through the context.

@@ -136,6 +136,8 @@ define_codes! {
         example: "select {{ cents_to_dollar('amount') }}   # the macro is cents_to_dollars";
     CompilerError = "FC1005", Error, "the project raised an error with exceptions.raise_compiler_error",
         example: "{{ exceptions.raise_compiler_error('unsupported') }}";
+    JinjaWarning = "FC1006", Warning, "the project raised a warning with exceptions.warn",
+        example: "{% do exceptions.warn('this model is deprecated') %}\nselect 1 as id";
 
     // ---- FC2xxx: the project graph ----
     RefNotFound = "FC2001", Error, "ref() names a node that does not exist",

@@ -46,6 +46,8 @@ impl Object for AdapterObject {
         args: &[Value],
     ) -> Result<Value, Error> {
         match method {
+            // dbt's `adapter.type()` is a method; fusionc also reads `adapter.type`.
+            "type" => Ok(Value::from(self.shared.adapter_type.clone())),
             "dispatch" => {
                 let (macro_name, namespace, kwargs): (String, Option<String>, Kwargs) =
                     minijinja::value::from_args(args)?;

@@ -1,6 +1,7 @@
 //! What templates read of the node's config, the project, the target and the
 //! running command: `config()`, `var()`, `env_var()`, `target`,
-//! `project_name`, `dbt_version`, `flags`, `is_incremental()` and
+//! `project_name`, `dbt_version`, `flags`, `selected_resources` (empty: a
+//! compile selects nothing to run), `is_incremental()` and
 //! `should_full_refresh()`.
 
 use crate::builtin::env_var::env_var_function;
@@ -50,6 +51,7 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
     environment.add_global("project_name", Value::from(shared.project_name.clone()));
     environment.add_global("dbt_version", Value::from("1.10.0"));
     environment.add_global("flags", compile_flags());
+    environment.add_global("selected_resources", Value::from(Vec::<Value>::new()));
 }
 
 /// The `flags` of a compile, as templates read them. Built once: every

@@ -53,7 +53,7 @@ pub(super) fn register_project_macros(
     }
 }
 
-/// `dbt` (the namespace of dbt's built-in macros) and `return()`.
+/// `dbt` (the namespace of dbt's built-in macros), `builtins` and `return()`.
 pub(super) fn register_dbt_namespace_and_return(
     environment: &mut Environment<'static>,
     shared: &Arc<RenderShared>,
@@ -64,6 +64,7 @@ pub(super) fn register_dbt_namespace_and_return(
             shared: shared.clone(),
         }),
     );
+    environment.add_global("builtins", Value::from_object(BuiltinsNamespace));
     // `return(none)` returns none (an `Option` argument would take none
     // for no argument, and the macro would return undefined).
     environment.add_function(
@@ -320,4 +321,28 @@ fn call_in_macro_file(
         };
         macro_value.call(macro_state, args)
     })
+}
+
+/// `builtins`: dbt's own context functions by name, as a project's macro
+/// that overrides one calls the original (`builtins.ref(name)`). fusionc's
+/// built-ins win over project macros of the same name, so `builtins.x(...)`
+/// calls the global `x`.
+#[derive(Debug)]
+struct BuiltinsNamespace;
+
+impl Object for BuiltinsNamespace {
+    fn call_method(
+        self: &Arc<Self>,
+        state: &mut State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
+        match state.lookup(method).filter(|value| !value.is_undefined()) {
+            Some(function) => function.call(state, args),
+            None => Err(Error::new(
+                ErrorKind::UnknownMethod,
+                format!("builtins has no member `{method}`"),
+            )),
+        }
+    }
 }

@@ -11,11 +11,16 @@ mod adapter;
 mod agate;
 mod api;
 pub(crate) mod config_and_vars;
+mod datetime;
 pub(crate) mod env_var;
 mod exceptions;
+mod itertools;
 mod macros;
 mod modules_and_filters;
+mod python_arguments;
+mod regular_expressions;
 mod relations;
+mod serialization;
 mod warehouse_queries;
 
 use crate::render_state::RenderShared;

@@ -154,7 +154,7 @@ impl minijinja::value::Object for GraphObject {
                 .filter(|value| !value.is_undefined()),
             None => match key.as_str()? {
                 "nodes" | "sources" | "exposures" | "metrics" | "groups" | "semantic_models"
-                | "saved_queries" => Some(Value::from_iter(std::iter::empty::<(String, Value)>())),
+                | "saved_queries" => Some(Value::from_pairs(std::iter::empty::<(String, Value)>())),
                 _ => None,
             },
         }

@@ -409,6 +409,8 @@ fn build_template_node(
     let mut macros_called = parse_output.recorded.macros;
     let mut introspective = parse_output.recorded.introspective;
     let mut rendered = None;
+    // A node's `exceptions.warn` calls: those of its final render.
+    let mut warnings = parse_output.recorded.warnings;
     match (&parse_output.result, compile_output) {
         (Err(error), _) => node_diagnostics.push(jinja_diagnostic(
             error,
@@ -417,6 +419,7 @@ fn build_template_node(
             node.file,
         )),
         (Ok(_), Some(output)) => {
+            warnings = output.recorded.warnings;
             for call in output.recorded.refs {
                 if !refs.contains(&call) {
                     refs.push(call);
@@ -467,6 +470,20 @@ fn build_template_node(
             }
         }
         (Ok(_), None) => {}
+    }
+    for message in warnings {
+        node_diagnostics.push(
+            Diagnostic::new(Code::JinjaWarning, message).with_primary(
+                node.file,
+                // The call, when the node's own text makes it (else a macro did).
+                node.raw
+                    .find("exceptions.warn")
+                    .map_or(Span::EMPTY, |start| {
+                        Span::from_range(start..start + "exceptions.warn".len())
+                    }),
+                "warned while rendering this node",
+            ),
+        );
     }
     let patch = model_patches
         .get_in(project_name, &node.name)

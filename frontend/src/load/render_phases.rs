@@ -253,11 +253,13 @@ pub(super) fn render_compile_phase(
             let parse_text = std::mem::take(parse_text);
             if reusable {
                 // What the compile phase reports of its render: sources
-                // resolve alike in both phases, and no ref was missing.
+                // resolve alike in both phases, no ref was missing, and
+                // the same warnings were raised.
                 return Some(RenderOutput {
                     result: Ok(parse_text),
                     recorded: Recorded {
                         missing_sources: std::mem::take(&mut parse_output.recorded.missing_sources),
+                        warnings: std::mem::take(&mut parse_output.recorded.warnings),
                         ..Recorded::default()
                     },
                 });
