@@ -45,10 +45,14 @@ pub(crate) struct Analysis {
 
 /// Whether a node's rendered SQL is a query fusionc analyses.
 fn is_analysed(details: &NodeDetails) -> bool {
+    // A node that read the warehouse while rendering has a guess for SQL
+    // (its queries answered nothing): it is analysed just in time, when
+    // it runs, not from the guess.
     matches!(
         details.kind,
         NodeKind::Model | NodeKind::Test | NodeKind::Snapshot | NodeKind::Analysis
     ) && details.rendered.is_some()
+        && !details.introspective
 }
 
 /// One parsed node: its statements and diagnostics, and the query to bind

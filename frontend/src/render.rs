@@ -358,6 +358,11 @@ impl Project {
         options: &RunRenderOptions<'_>,
     ) -> Result<RunRendered, Diagnostic> {
         let details = self.details(node);
+        if let (Some(renderer), Some(test), true) =
+            (&self.renderer, &details.test, details.introspective)
+        {
+            return self.render_custom_test_at_run_time(renderer, details, test, options);
+        }
         let is_template = details.test.is_none()
             && matches!(
                 details.kind,
@@ -401,6 +406,72 @@ impl Project {
             }),
             Err(error) => Err(run_time_diagnostic(&error, Some(details), "rendering")),
         }
+    }
+
+    /// A generic test whose macro read the warehouse, rendered again with
+    /// the warehouse answering (its compile-time SQL was a guess).
+    #[expect(
+        clippy::result_large_err,
+        reason = "a failed render ends the node; the diagnostic is reported at once"
+    )]
+    fn render_custom_test_at_run_time(
+        &self,
+        renderer: &crate::runtime::Renderer,
+        details: &NodeDetails,
+        test: &crate::project::TestDetails,
+        options: &RunRenderOptions<'_>,
+    ) -> Result<RunRendered, Diagnostic> {
+        // Unqualified, the test's macro is found as its node finds it (its
+        // package first): the render state carries the package.
+        let macro_name = match &test.namespace {
+            Some(namespace) => format!("{namespace}.test_{}", test.test_name),
+            None => format!("test_{}", test.test_name),
+        };
+        let attached = test.attached_node.map(|id| self.details(id));
+        let model = attached.map_or_else(
+            || this_of(details),
+            |attached| RelationParts {
+                database: attached.database.clone(),
+                schema: attached.schema.clone(),
+                identifier: attached.source.as_ref().map_or_else(
+                    || attached.alias.clone(),
+                    |source| source.identifier.clone(),
+                ),
+                ephemeral_cte: false,
+            },
+        );
+        let model_text = model.quoted(renderer.quote);
+        let output = render_generic_test(
+            &renderer.environment,
+            &macro_name,
+            model,
+            test.column_name.as_deref(),
+            &test.kwargs,
+            NodeRenderState::at_run_time(RunTime::new(options), self.package_of(details)),
+            renderer.quote,
+        );
+        let sql = output
+            .result
+            .map_err(|error| run_time_diagnostic(&error, Some(details), "rendering"))?;
+        // The `where` config reads the attached relation through a filter,
+        // as at compile time.
+        let sql = match details
+            .config
+            .values
+            .get("where")
+            .and_then(|value| value.as_str())
+        {
+            Some(condition) => sql.replace(
+                &model_text,
+                &format!("(select * from {model_text} where {condition}) dbt_subquery"),
+            ),
+            None => sql,
+        };
+        Ok(RunRendered {
+            source_map: SourceMap::default(),
+            sql,
+            introspective: output.recorded.introspective,
+        })
     }
 
     /// The installed package a node belongs to (`None`: the root project).

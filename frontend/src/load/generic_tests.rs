@@ -222,6 +222,8 @@ struct TestSql {
     sql: Option<String>,
     to_parent: Option<NodeId>,
     custom_refs: Vec<RefCall>,
+    /// The test's macro read the warehouse: its SQL is a guess until it runs.
+    introspective: bool,
 }
 
 /// Prepares one test: its SQL, node and parents.
@@ -255,6 +257,7 @@ fn prepare_test(
         sql,
         to_parent,
         custom_refs,
+        introspective,
     } = test_sql_of(
         context,
         graph,
@@ -349,7 +352,7 @@ fn prepare_test(
         sources,
         macros_called: Vec::new(),
         rendered: None,
-        introspective: false,
+        introspective,
         database: None,
         schema: None,
         alias,
@@ -518,6 +521,7 @@ fn test_sql_of(
     };
     let mut sql = test_sql(spec, &attached_relation, to_relation.as_deref());
     let mut custom_refs: Vec<RefCall> = Vec::new();
+    let mut introspective = false;
     if sql.is_none() {
         // A test the project or a package defines with `{% test name(model,
         // ...) %}`: `name` in the project, `package.name` in a package (as
@@ -558,6 +562,7 @@ fn test_sql_of(
                     };
                     sql = Some(text);
                     custom_refs = output.recorded.refs;
+                    introspective = output.recorded.introspective;
                 }
                 Err(error) => test_diagnostics.push(jinja_diagnostic(
                     &error,
@@ -580,6 +585,7 @@ fn test_sql_of(
         sql,
         to_parent,
         custom_refs,
+        introspective,
     }
 }
 
