@@ -183,13 +183,16 @@ fn test_requests(test_groups: Vec<TestGroup>) -> Vec<TestRequest> {
                 .collect()
         })
         .collect();
+    // Two tests of one name on one node are one test (the first is kept);
+    // a custom `name:` may be given to tests of several nodes.
     let mut test_names_seen = rustc_hash::FxHashSet::default();
     let kept: Vec<Vec<bool>> = names
         .iter()
-        .map(|group| {
-            group
+        .zip(&test_groups)
+        .map(|(group_names, group)| {
+            group_names
                 .iter()
-                .map(|name| test_names_seen.insert(name.as_str()))
+                .map(|name| test_names_seen.insert((group.unit, group.attached, name.as_str())))
                 .collect()
         })
         .collect();
