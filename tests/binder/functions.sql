@@ -19,3 +19,4 @@ select substring(status from 1 for 2) as a, trim(both ' ' from status) as b, pos
 select 1 where 1;
 select id from orders where id and true;
 select date_trunc('hour', order_date) as a, date_trunc('year', order_date) as b, date_part('epoch', created_at) as c, datediff('day', order_date, created_at) as d from orders;
+select strftime('%Y%m', order_date) as format_first, strftime(order_date, '%Y%m') as data_first from orders;
