@@ -481,6 +481,12 @@ fn test_sql_of(
             };
             to_parent = parent;
             parent.and_then(|parent| {
+                // An ephemeral `to` is read as its CTE (injected with the
+                // test's compiled SQL, as the attached node's is).
+                let parent_details = &graph.nodes[parent.index()];
+                if is_ephemeral(parent_details) {
+                    return Some(fusion_ir::graph::ephemeral_cte_name(&parent_details.name));
+                }
                 graph
                     .graph
                     .node(parent)
