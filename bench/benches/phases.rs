@@ -164,6 +164,7 @@ fn generated_project(models: usize) -> tempfile::TempDir {
 /// A simple adapter naming for loading without the driver (which holds
 /// the real ones): DuckDB's default database (the `path` file's stem) and
 /// schema; the trait's defaults for the rest.
+#[derive(Debug)]
 struct BenchNaming;
 
 impl fusion_frontend::adapter_naming::AdapterNaming for BenchNaming {

@@ -30,6 +30,7 @@ fn main() {
 /// A simple adapter naming for loading without the driver (which holds
 /// the real ones): DuckDB's default database (the `path` file's stem) and
 /// schema; the trait's defaults for the rest.
+#[derive(Debug)]
 struct ExampleNaming;
 
 impl fusion_frontend::adapter_naming::AdapterNaming for ExampleNaming {

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 pub type AdapterNamingLookup = fn(adapter_type: &str) -> &'static dyn AdapterNaming;
 
 /// What differs by adapter in how the frontend names and spells things.
-pub trait AdapterNaming: Send + Sync {
+pub trait AdapterNaming: Send + Sync + std::fmt::Debug {
     /// The database of a target whose profile output sets neither
     /// `database` nor `dbname`. Example: dbt-duckdb names it after the
     /// `path` file's stem (`dev.duckdb` gives `dev`).
@@ -36,6 +36,24 @@ pub trait AdapterNaming: Send + Sync {
     /// default (`"db"."schema"."table"`); BigQuery's backquote.
     fn quote_character(&self) -> char {
         '"'
+    }
+
+    /// The adapters this one extends, nearest first: `adapter.dispatch`
+    /// tries their implementations after the adapter's own (dbt-redshift
+    /// extends dbt-postgres). None by default.
+    fn parent_adapters(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// `api.Column.translate_type`: the adapter's column class's type
+    /// labels. By default dbt-adapters' base class, which maps `STRING` to
+    /// `TEXT` and keeps any other type.
+    fn translate_column_type(&self, dtype: &str) -> String {
+        if dtype.eq_ignore_ascii_case("string") {
+            "TEXT".to_string()
+        } else {
+            dtype.to_string()
+        }
     }
 
     /// Profile keys the adapter reads as others (dbt-bigquery's `project`

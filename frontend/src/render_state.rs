@@ -137,6 +137,8 @@ pub(crate) struct RenderShared {
     /// The root project's `dispatch:` search orders, by macro namespace.
     pub dispatch: Vec<(String, Vec<String>)>,
     pub adapter_type: String,
+    /// What differs by the target's adapter.
+    pub naming: &'static dyn crate::adapter_naming::AdapterNaming,
     /// The adapter's quote character for relation names.
     pub quote: char,
     pub target: Value,

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use std::path::Path;
 
 /// How dbt-duckdb names and spells things.
+#[derive(Debug)]
 pub struct DuckDbNaming;
 
 impl AdapterNaming for DuckDbNaming {

@@ -120,7 +120,7 @@ fn dispatch(
         _ => vec![None],
     };
     let node_package = node_state(state).and_then(|node| node.package().map(str::to_string));
-    let prefixes = adapter_macro_prefixes(&shared.adapter_type);
+    let prefixes = adapter_macro_prefixes(shared);
     let mut attempts = Vec::new();
     for package in &search {
         for prefix in &prefixes {
@@ -148,16 +148,11 @@ fn dispatch(
     ))
 }
 
-/// The prefixes dispatch tries for an adapter: its own type, its parents'
-/// (dbt-redshift extends dbt-postgres, dbt-databricks dbt-spark), `default`.
-fn adapter_macro_prefixes(adapter_type: &str) -> Vec<&str> {
-    let parents: &[&str] = match adapter_type {
-        "redshift" => &["postgres"],
-        "databricks" => &["spark"],
-        _ => &[],
-    };
-    std::iter::once(adapter_type)
-        .chain(parents.iter().copied())
+/// The prefixes dispatch tries for an adapter: its own type, the adapters
+/// it extends, `default`.
+fn adapter_macro_prefixes(shared: &RenderShared) -> Vec<&str> {
+    std::iter::once(shared.adapter_type.as_str())
+        .chain(shared.naming.parent_adapters().iter().copied())
         .chain(std::iter::once("default"))
         .collect()
 }

@@ -2,6 +2,7 @@
 //! `api.Relation.create(database=, schema=, identifier=)` and
 //! `api.Column.translate_type('string')`.
 
+use crate::adapter_naming::AdapterNaming;
 use crate::relation::{RelationObject, RelationParts};
 use crate::render_state::RenderShared;
 use minijinja::value::{Kwargs, Object, Rest};
@@ -12,7 +13,7 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
     environment.add_global(
         "api",
         Value::from_object(Api {
-            adapter_type: shared.adapter_type.clone(),
+            naming: shared.naming,
             quote: shared.quote,
         }),
     );
@@ -21,7 +22,7 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
 /// The `api` namespace.
 #[derive(Debug)]
 struct Api {
-    adapter_type: String,
+    naming: &'static dyn AdapterNaming,
     quote: char,
 }
 
@@ -30,7 +31,7 @@ impl Object for Api {
         match key.as_str()? {
             "Relation" => Some(Value::from_object(RelationClass { quote: self.quote })),
             "Column" => Some(Value::from_object(ColumnClass {
-                adapter_type: self.adapter_type.clone(),
+                naming: self.naming,
             })),
             _ => None,
         }
@@ -81,7 +82,7 @@ impl Object for RelationClass {
 /// `api.Column`: the adapter's column class.
 #[derive(Debug)]
 struct ColumnClass {
-    adapter_type: String,
+    naming: &'static dyn AdapterNaming,
 }
 
 impl Object for ColumnClass {
@@ -94,50 +95,12 @@ impl Object for ColumnClass {
         match method {
             "translate_type" => {
                 let (dtype,): (String,) = minijinja::value::from_args(args)?;
-                Ok(Value::from(translate_type(&self.adapter_type, &dtype)))
+                Ok(Value::from(self.naming.translate_column_type(&dtype)))
             }
             _ => Err(Error::new(
                 ErrorKind::UnknownMethod,
                 format!("api.Column has no method `{method}`"),
             )),
         }
-    }
-}
-
-/// `Column.translate_type` of each adapter's column class: its
-/// `TYPE_LABELS` (dbt-adapters' base class maps `STRING` to `TEXT`;
-/// BigQuery's maps `TEXT`, `FLOAT` and `INTEGER` to its names; Databricks'
-/// maps `LONG` and lowercases), any other type unchanged.
-fn translate_type(adapter_type: &str, dtype: &str) -> String {
-    let upper = dtype.to_ascii_uppercase();
-    match adapter_type {
-        "bigquery" => match upper.as_str() {
-            "TEXT" => "STRING".to_string(),
-            "FLOAT" => "FLOAT64".to_string(),
-            "INTEGER" => "INT64".to_string(),
-            _ => dtype.to_string(),
-        },
-        "databricks" => match upper.as_str() {
-            "LONG" => "bigint".to_string(),
-            _ => dtype.to_lowercase(),
-        },
-        _ => match upper.as_str() {
-            "STRING" => "TEXT".to_string(),
-            _ => dtype.to_string(),
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::translate_type;
-
-    #[test]
-    fn each_adapter_translates_its_labels() {
-        assert_eq!(translate_type("duckdb", "string"), "TEXT");
-        assert_eq!(translate_type("postgres", "timestamp"), "timestamp");
-        assert_eq!(translate_type("bigquery", "integer"), "INT64");
-        assert_eq!(translate_type("databricks", "LONG"), "bigint");
-        assert_eq!(translate_type("databricks", "STRING"), "string");
     }
 }

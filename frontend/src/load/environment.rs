@@ -31,6 +31,7 @@ pub(super) fn build_render_environment(
         packages: macro_scope.package_names,
         dispatch: context.settings.dispatch.clone(),
         adapter_type: target.adapter_type.clone(),
+        naming: context.adapter_naming,
         quote: context.adapter_naming.quote_character(),
         target: crate::jinja::to_value(target.to_context_value()),
         target_database: target.database.clone(),
