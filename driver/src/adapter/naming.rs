@@ -52,9 +52,10 @@ impl AdapterNaming for BigQueryNaming {
     }
 }
 
-/// dbt-databricks' naming as far as it differs from the fallback: it
-/// extends dbt-spark (dispatch tries `spark__` macros), and its column
-/// class labels `LONG` as `BIGINT` and lowercases every type.
+/// dbt-databricks' naming as far as it differs from the fallback:
+/// relations in backquotes, `catalog` as the profile's database, it extends
+/// dbt-spark (dispatch tries `spark__` macros), and its column class labels
+/// `LONG` as `BIGINT` and lowercases every type.
 #[derive(Debug)]
 pub struct DatabricksNaming;
 
@@ -69,6 +70,14 @@ impl AdapterNaming for DatabricksNaming {
 
     fn seed_type_name(&self, sql_type: &SqlType) -> String {
         FallbackNaming.seed_type_name(sql_type)
+    }
+
+    fn quote_character(&self) -> char {
+        '`'
+    }
+
+    fn profile_key_aliases(&self) -> &'static [(&'static str, &'static str)] {
+        &[("catalog", "database")]
     }
 
     fn parent_adapters(&self) -> &'static [&'static str] {
