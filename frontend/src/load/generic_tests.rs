@@ -183,8 +183,11 @@ fn test_requests(test_groups: Vec<TestGroup>) -> Vec<TestRequest> {
                 .collect()
         })
         .collect();
-    // Two tests of one name on one node are one test (the first is kept);
-    // a custom `name:` may be given to tests of several nodes.
+    // Two tests of one name, node and arguments are one test (the first is
+    // kept); tests whose arguments differ stay apart even when their names
+    // clean to the same text (`like_pattern: "%@%"` and `"%&%"`), as their
+    // unique ids differ by hash; a custom `name:` may be given to tests of
+    // several nodes.
     let mut test_names_seen = rustc_hash::FxHashSet::default();
     let kept: Vec<Vec<bool>> = names
         .iter()
@@ -192,7 +195,11 @@ fn test_requests(test_groups: Vec<TestGroup>) -> Vec<TestRequest> {
         .map(|(group_names, group)| {
             group_names
                 .iter()
-                .map(|name| test_names_seen.insert((group.unit, group.attached, name.as_str())))
+                .zip(&group.tests)
+                .map(|(name, spec)| {
+                    let arguments = serde_json::to_string(&spec.kwargs).unwrap_or_default();
+                    test_names_seen.insert((group.unit, group.attached, name.as_str(), arguments))
+                })
                 .collect()
         })
         .collect();

@@ -251,7 +251,7 @@ fn read_docs_blocks(
 
 /// Renders the Jinja of a schema file's configs and relation names as dbt
 /// renders schema YAML (vars of the unit, `target`, `env_var`): entries'
-/// `config:`, columns' `data_type`, sources' `database`, `schema` and
+/// and tests' `config:`, columns' `data_type`, sources' `database`, `schema` and
 /// configs, tables' `identifier`. A string that does not render is
 /// reported and kept as written.
 fn render_schema_file(
@@ -294,6 +294,11 @@ fn render_schema_file(
     for patch in patches {
         let before = errors.len();
         render_map(&mut patch.config, &mut errors);
+        // A test's config renders as dbt renders it (`enabled: "{{
+        // target.type in [...] }}"`); its arguments render with the test.
+        for test in &mut patch.tests {
+            render_map(&mut test.config, &mut errors);
+        }
         for column in &mut patch.columns {
             if let Some(data_type) = &mut column.data_type {
                 render_text(data_type, &mut errors);
@@ -316,6 +321,9 @@ fn render_schema_file(
         }
         for table in &mut source.tables {
             render_map(&mut table.config, &mut errors);
+            for test in &mut table.tests {
+                render_map(&mut test.config, &mut errors);
+            }
             render_text(&mut table.identifier, &mut errors);
             for column in &mut table.columns {
                 if let Some(data_type) = &mut column.data_type {
