@@ -267,9 +267,13 @@ impl Object for MutableMap {
 /// Only the inside of those tags changes, on the same line, so template
 /// line numbers and the literal text the source map aligns stay as they were.
 pub(crate) fn rewrite_mutable_literals(text: &str) -> Option<String> {
+    // Python's unary plus (`interval = +1`), which minijinja does not
+    // parse, becomes a space: the text keeps its length and offsets.
+    let without_unary_plus = blank_unary_plus(text);
+    let text = without_unary_plus.as_deref().unwrap_or(text);
     let values = mutable_literal_values(text);
     if values.is_empty() {
-        return None;
+        return without_unary_plus;
     }
     let mut output = String::with_capacity(text.len() + values.len() * (WRAP_PREFIX_LENGTH + 1));
     let mut copied_up_to = 0;
@@ -283,6 +287,78 @@ pub(crate) fn rewrite_mutable_literals(text: &str) -> Option<String> {
     }
     output.push_str(&text[copied_up_to..]);
     Some(output)
+}
+
+/// `text` with each unary `+` inside a Jinja tag replaced by a space, or
+/// `None` when it has none. A `+` is unary where an operand cannot end
+/// before it: after an opening bracket, a comma, `=`, `:`, another
+/// operator, a keyword operator or the tag's start. String literals are
+/// skipped.
+fn blank_unary_plus(text: &str) -> Option<String> {
+    if !text.contains('+') {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut blanked: Vec<usize> = Vec::new();
+    let mut search_from = 0;
+    while let Some(found) = crate::text_search::find(&text[search_from..], "{") {
+        let open = search_from + found;
+        let close_marker = match bytes.get(open + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            _ => {
+                search_from = open + 1;
+                continue;
+            }
+        };
+        let inner_start = open + 2;
+        let Some(close) = text[inner_start..].find(close_marker) else {
+            break;
+        };
+        let inner_end = inner_start + close;
+        let mut previous_is_operand = false;
+        let mut word_start: Option<usize> = None;
+        let mut index = inner_start;
+        while index < inner_end {
+            let byte = bytes[index];
+            if byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'.' {
+                word_start.get_or_insert(index);
+                index += 1;
+                continue;
+            }
+            if let Some(start) = word_start.take() {
+                let word = &text[start..index];
+                previous_is_operand = !matches!(
+                    word,
+                    "and" | "or" | "not" | "in" | "is" | "if" | "else" | "return" | "do" | "set"
+                );
+            }
+            match byte {
+                b'\'' | b'"' => {
+                    let end = text[index + 1..inner_end]
+                        .find(byte as char)
+                        .map_or(inner_end, |offset| index + 1 + offset + 1);
+                    index = end;
+                    previous_is_operand = true;
+                    continue;
+                }
+                b' ' | b'\t' | b'\n' | b'\r' | b'-' if byte != b'-' || index == inner_start => {}
+                b')' | b']' | b'}' => previous_is_operand = true,
+                b'+' if !previous_is_operand => blanked.push(index),
+                _ => previous_is_operand = false,
+            }
+            index += 1;
+        }
+        search_from = inner_end + 2;
+    }
+    if blanked.is_empty() {
+        return None;
+    }
+    let mut output = text.as_bytes().to_vec();
+    for index in blanked {
+        output[index] = b' ';
+    }
+    String::from_utf8(output).ok()
 }
 
 /// The length of what the rewrite puts before a literal: `__fusion_mutable(`.
@@ -399,6 +475,16 @@ mod tests {
         environment
             .render_str(&source, minijinja::context! {})
             .unwrap_or_else(|error| format!("error: {error}"))
+    }
+
+    #[test]
+    fn unary_plus_becomes_a_space_and_binary_plus_stays() {
+        let text = "{{ f(interval = +1, x = a + 2, y = [+3], z = 'a+b') }}{% set n = +4 %}{{ -5 }}";
+        assert_eq!(
+            blank_unary_plus(text).as_deref(),
+            Some("{{ f(interval =  1, x = a + 2, y = [ 3], z = 'a+b') }}{% set n =  4 %}{{ -5 }}")
+        );
+        assert_eq!(blank_unary_plus("{{ a + b }} x + y"), None);
     }
 
     #[test]
