@@ -49,11 +49,7 @@ pub trait AdapterNaming: Send + Sync + std::fmt::Debug {
     /// labels. By default dbt-adapters' base class, which maps `STRING` to
     /// `TEXT` and keeps any other type.
     fn translate_column_type(&self, dtype: &str) -> String {
-        if dtype.eq_ignore_ascii_case("string") {
-            "TEXT".to_string()
-        } else {
-            dtype.to_string()
-        }
+        base_column_type(dtype)
     }
 
     /// Profile keys the adapter reads as others (dbt-bigquery's `project`
@@ -75,5 +71,15 @@ pub trait AdapterNaming: Send + Sync + std::fmt::Debug {
         _database: &str,
     ) -> Result<Option<String>, String> {
         Ok(None)
+    }
+}
+
+/// dbt-adapters' base column class's `translate_type`: `STRING` is `TEXT`,
+/// any other type stays as written.
+pub fn base_column_type(dtype: &str) -> String {
+    if dtype.eq_ignore_ascii_case("string") {
+        "TEXT".to_string()
+    } else {
+        dtype.to_string()
     }
 }

@@ -83,3 +83,13 @@ pub(crate) fn register_type_marker_filters(environment: &mut minijinja::Environm
         value.kind() == minijinja::value::ValueKind::Seq
     });
 }
+
+/// Whether a YAML value holds a string with Jinja in it (recursively).
+pub(crate) fn value_has_jinja(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(text) => text.contains("{{") || text.contains("{%"),
+        serde_json::Value::Array(items) => items.iter().any(value_has_jinja),
+        serde_json::Value::Object(map) => map.values().any(value_has_jinja),
+        _ => false,
+    }
+}

@@ -527,7 +527,7 @@ fn test_sql_of(
     }
     // dbt renders the arguments' Jinja (`values: "{{ var('kinds') }}"`).
     let rendered_spec;
-    let spec = if spec.kwargs.values().any(value_has_jinja) {
+    let spec = if spec.kwargs.values().any(crate::jinja::value_has_jinja) {
         let mut rendered = spec.clone();
         crate::render::render_test_arguments(rendering.environment, &mut rendered.kwargs);
         rendered_spec = rendered;
@@ -685,16 +685,6 @@ fn relation_quoted(relation: &RelationName, quote: char) -> String {
         ephemeral_cte: false,
     }
     .quoted(quote)
-}
-
-/// Whether a YAML value holds Jinja.
-fn value_has_jinja(value: &Value) -> bool {
-    match value {
-        Value::String(text) => text.contains("{{") || text.contains("{%"),
-        Value::Array(items) => items.iter().any(value_has_jinja),
-        Value::Object(map) => map.values().any(value_has_jinja),
-        _ => false,
-    }
 }
 
 /// Whether a node is an ephemeral model (inlined as a CTE where it is read).

@@ -263,7 +263,7 @@ fn render_schema_file(
     let mut errors = Vec::new();
     let render_map = |map: &mut serde_json::Map<String, serde_json::Value>,
                       errors: &mut Vec<ConfigRenderError>| {
-        if map.values().any(has_jinja) {
+        if map.values().any(crate::jinja::value_has_jinja) {
             let mut value = serde_json::Value::Object(std::mem::take(map));
             render_strings_in_for(
                 &mut value,
@@ -286,6 +286,22 @@ fn render_schema_file(
             }
         }
     };
+    // An entry's tests' configs and its columns' data types.
+    let render_tests_and_columns =
+        |(tests, columns): (
+            &mut [crate::schema_yaml::TestSpec],
+            &mut [crate::schema_yaml::ColumnInfo],
+        ),
+         errors: &mut Vec<ConfigRenderError>| {
+            for test in tests {
+                render_map(&mut test.config, errors);
+            }
+            for column in columns {
+                if let Some(data_type) = &mut column.data_type {
+                    render_text(data_type, errors);
+                }
+            }
+        };
     let patches = schema_file
         .models
         .iter_mut()
@@ -296,14 +312,8 @@ fn render_schema_file(
         render_map(&mut patch.config, &mut errors);
         // A test's config renders as dbt renders it (`enabled: "{{
         // target.type in [...] }}"`); its arguments render with the test.
-        for test in &mut patch.tests {
-            render_map(&mut test.config, &mut errors);
-        }
-        for column in &mut patch.columns {
-            if let Some(data_type) = &mut column.data_type {
-                render_text(data_type, &mut errors);
-            }
-        }
+        let tests_and_columns = (&mut patch.tests[..], &mut patch.columns[..]);
+        render_tests_and_columns(tests_and_columns, &mut errors);
         report_render_errors(
             &mut errors,
             before,
@@ -321,15 +331,9 @@ fn render_schema_file(
         }
         for table in &mut source.tables {
             render_map(&mut table.config, &mut errors);
-            for test in &mut table.tests {
-                render_map(&mut test.config, &mut errors);
-            }
             render_text(&mut table.identifier, &mut errors);
-            for column in &mut table.columns {
-                if let Some(data_type) = &mut column.data_type {
-                    render_text(data_type, &mut errors);
-                }
-            }
+            let tests_and_columns = (&mut table.tests[..], &mut table.columns[..]);
+            render_tests_and_columns(tests_and_columns, &mut errors);
         }
         report_render_errors(
             &mut errors,
@@ -338,16 +342,6 @@ fn render_schema_file(
             source.name_span,
             diagnostics,
         );
-    }
-}
-
-/// Whether a YAML value holds a string with Jinja in it.
-fn has_jinja(value: &serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::String(text) => text.contains("{{") || text.contains("{%"),
-        serde_json::Value::Array(items) => items.iter().any(has_jinja),
-        serde_json::Value::Object(map) => map.values().any(has_jinja),
-        _ => false,
     }
 }
 
