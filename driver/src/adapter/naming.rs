@@ -29,6 +29,9 @@ pub struct WarehouseNaming {
     parents: &'static [&'static str],
     /// `api.Column.translate_type`; `None` for dbt-adapters' base class.
     translate: Option<fn(&str) -> String>,
+    /// Whether seed types are spelled the DuckDB way (what fusionc has
+    /// always done for these adapters) instead of `ir`'s neutral spelling.
+    duckdb_seed_types: bool,
 }
 
 /// For adapters that have no naming of their own yet.
@@ -38,6 +41,7 @@ pub static FALLBACK: WarehouseNaming = WarehouseNaming {
     aliases: &[],
     parents: &[],
     translate: None,
+    duckdb_seed_types: true,
 };
 
 /// dbt-bigquery's: relations in backquotes (`` `project`.`dataset`.`table` ``),
@@ -54,6 +58,7 @@ pub static BIGQUERY: WarehouseNaming = WarehouseNaming {
         "INTEGER" => "INT64".to_string(),
         _ => dtype.to_string(),
     }),
+    duckdb_seed_types: false,
 };
 
 /// dbt-databricks': relations in backquotes, `catalog` the profile's
@@ -71,6 +76,7 @@ pub static DATABRICKS: WarehouseNaming = WarehouseNaming {
             dtype.to_lowercase()
         }
     }),
+    duckdb_seed_types: true,
 };
 
 /// dbt-redshift's: it extends dbt-postgres (dispatch tries `postgres__` macros).
@@ -80,6 +86,7 @@ pub static REDSHIFT: WarehouseNaming = WarehouseNaming {
     aliases: &[],
     parents: &["postgres"],
     translate: None,
+    duckdb_seed_types: true,
 };
 
 impl AdapterNaming for WarehouseNaming {
@@ -92,7 +99,11 @@ impl AdapterNaming for WarehouseNaming {
     }
 
     fn seed_type_name(&self, sql_type: &SqlType) -> String {
-        duckdb_seed_type_name(sql_type).to_string()
+        if self.duckdb_seed_types {
+            duckdb_seed_type_name(sql_type).to_string()
+        } else {
+            sql_type.to_string()
+        }
     }
 
     fn quote_character(&self) -> char {
