@@ -214,18 +214,25 @@ fn load_phases(
     drop(seed_relations);
     let refable_names = naming::refable_names(&ref_table);
     let _ = shared.refs.set(ref_table);
-    // The compile phase renders with dbt's `graph` of every node.
-    let _ = shared.graph.set(flat_graph::flat_graph(
-        &context,
-        &flat_graph::GraphParts {
-            template_nodes: &template_nodes,
-            configs: &configs,
-            relations: &template_relations,
-            seeds: &seed_nodes,
-            source_decls: &source_decls,
-            model_patches: &model_patches,
-        },
-    ));
+    // The compile phase renders with dbt's `graph` of every node, built
+    // only when a template or macro mentions it (it costs a copy of every
+    // node's config).
+    let mentions_graph = |text: &str| memchr::memmem::find(text.as_bytes(), b"graph").is_some();
+    let graph_is_read = template_nodes.iter().any(|node| mentions_graph(&node.raw))
+        || macros.iter().any(|info| mentions_graph(&info.macro_sql));
+    let _ = graph_is_read.then(|| {
+        shared.graph.set(flat_graph::flat_graph(
+            &context,
+            &flat_graph::GraphParts {
+                template_nodes: &template_nodes,
+                configs: &configs,
+                relations: &template_relations,
+                seeds: &seed_nodes,
+                source_decls: &source_decls,
+                model_patches: &model_patches,
+            },
+        ))
+    });
     timer.finish("relation naming");
 
     // The compile render, only for the nodes whose parse-phase text cannot
