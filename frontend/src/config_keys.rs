@@ -270,7 +270,7 @@ const ADAPTER_EXTRA_KEYS: &[&str] = &[
 ];
 
 /// Whether `key` is a config key of resources of `kind`.
-fn is_known_config_key(kind: NodeKind, key: &str) -> bool {
+pub(crate) fn is_known_config_key(kind: NodeKind, key: &str) -> bool {
     let own: &[&str] = match kind {
         NodeKind::Model | NodeKind::Analysis => MODEL_KEYS,
         NodeKind::Seed => SEED_KEYS,

@@ -194,8 +194,19 @@ impl ShapeChecker<'_> {
         near: usize,
     ) -> Map<String, Value> {
         let config = self.mapping(object, "config", near);
+        // Keys are found in the text only for the reports: most configs
+        // have none to report.
+        if config
+            .keys()
+            .all(|key| crate::config_keys::is_known_config_key(kind, key))
+        {
+            return config;
+        }
         let mut cursor = find_key_span(self.text, "config", near).end as usize;
         for key in config.keys() {
+            if crate::config_keys::is_known_config_key(kind, key) {
+                continue;
+            }
             let span = find_key_span(self.text, key, cursor);
             cursor = cursor.max(span.end as usize);
             self.diagnostics
