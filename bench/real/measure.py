@@ -29,6 +29,18 @@ def projects():
             yield name, adapter, repository, revision, folder
 
 
+def project_vars():
+    """The --vars of each project that needs some (vars.txt), by project name."""
+    found = {}
+    path = HERE / "vars.txt"
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                name, _, text = line.strip().partition(" ")
+                found[name] = text.strip()
+    return found
+
+
 def json_lines(text):
     for line in text.splitlines():
         line = line.strip()
@@ -39,12 +51,13 @@ def json_lines(text):
                 pass
 
 
-def dbt_nodes(dbt, folder, cache):
+def dbt_nodes(dbt, folder, cache, vars_text=None):
     if not cache.exists():
         started = time.monotonic()
         result = subprocess.run(
             [dbt, "ls", "--profiles-dir", ".", "--resource-type", "all", "--output", "json",
-             "--output-keys", "unique_id", "resource_type", "--no-partial-parse"],
+             "--output-keys", "unique_id", "resource_type", "--no-partial-parse",
+             *(["--vars", vars_text] if vars_text else [])],
             cwd=folder, capture_output=True, text=True, stdin=subprocess.DEVNULL)
         listing = {
             "exit": result.returncode,
@@ -57,9 +70,10 @@ def dbt_nodes(dbt, folder, cache):
     return json.loads(cache.read_text())
 
 
-def fusionc_run(fusionc, folder, *arguments):
+def fusionc_run(fusionc, folder, *arguments, vars_text=None):
     started = time.monotonic()
-    result = subprocess.run([fusionc, *arguments, "--project-dir", "."], cwd=folder,
+    extra = ["--vars", vars_text] if vars_text else []
+    result = subprocess.run([fusionc, *arguments, *extra, "--project-dir", "."], cwd=folder,
                             capture_output=True, text=True, stdin=subprocess.DEVNULL)
     return result, round(time.monotonic() - started, 2)
 
@@ -79,18 +93,22 @@ def main():
     dbt = os.environ.get("DBT", "dbt")
 
     rows = []
+    all_vars = project_vars()
     for name, adapter, repository, revision, folder_name in projects():
         if only and only != name:
             continue
         folder = out / name / folder_name
         results = out / "results" / name
         results.mkdir(parents=True, exist_ok=True)
-        listed, list_seconds = fusionc_run(fusionc, folder, "ls", "--output", "json")
+        vars_text = all_vars.get(name)
+        listed, list_seconds = fusionc_run(fusionc, folder, "ls", "--output", "json",
+                                           vars_text=vars_text)
         if "panicked" in listed.stderr:
             (results / "panic.txt").write_text(listed.stderr)
         ours = {row["unique_id"]: row["resource_type"] for row in json_lines(listed.stdout)
                 if "unique_id" in row}
-        compiled, compile_seconds = fusionc_run(fusionc, folder, "compile", "--log-format", "json")
+        compiled, compile_seconds = fusionc_run(fusionc, folder, "compile", "--log-format", "json",
+                                                vars_text=vars_text)
         panicked = "panicked" in compiled.stderr or "panicked" in listed.stderr
         diagnostics = list(json_lines(compiled.stdout + "\n" + compiled.stderr))
         errors = [d for d in diagnostics if d.get("severity") == "error"]
@@ -107,7 +125,7 @@ def main():
             "compile_exit": compiled.returncode, "compile_seconds": compile_seconds,
         }
         if use_dbt:
-            listing = dbt_nodes(dbt, folder, results / "dbt_ls.json")
+            listing = dbt_nodes(dbt, folder, results / "dbt_ls.json", vars_text)
             theirs = listing["nodes"]
             only_dbt = sorted(set(theirs) - set(ours))
             only_fusionc = sorted(set(ours) - set(theirs))
