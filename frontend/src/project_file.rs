@@ -38,6 +38,8 @@ pub struct ProjectSettings {
     pub seeds: Value,
     pub tests: Value,
     pub snapshots: Value,
+    /// The `sources:` tree (configs of source tables by package, source, table).
+    pub sources: Value,
     /// Hooks, kept as unrendered strings.
     /// `dispatch:` entries: a macro namespace and the packages to search
     /// for its implementations, in order.
@@ -164,6 +166,7 @@ impl ProjectSettings {
             ("seeds", &mut settings.seeds),
             ("tests", &mut settings.tests),
             ("snapshots", &mut settings.snapshots),
+            ("sources", &mut settings.sources),
         ] {
             match object
                 .get(key)

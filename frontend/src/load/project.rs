@@ -153,6 +153,7 @@ fn render_config_trees(
         ("seeds", &mut settings.seeds),
         ("tests", &mut settings.tests),
         ("snapshots", &mut settings.snapshots),
+        ("sources", &mut settings.sources),
     ] {
         let tree = unrendered.get(key).or_else(|| {
             (key == "tests")

@@ -1,7 +1,7 @@
 //! Phase: the schema YAML files and the docs blocks their descriptions call.
 
 use super::files::{discover, read_text, register_file, unreadable, FoundFile};
-use super::project::ProjectUnit;
+use super::project::{project_file_layers, ProjectUnit};
 use super::LoadContext;
 use crate::docs::{docs_blocks, resolve_description, DocBlock};
 use crate::package_scope::ByPackage;
@@ -79,14 +79,38 @@ pub(super) fn read_schema_yaml(
         }
         for source in &mut schema_file.sources {
             source.package.clone_from(package);
-            // A disabled source table is not a node (its table's `enabled`
-            // over its source's).
-            let source_enabled = source.config.get("enabled").cloned();
+            // A table's config: the project files' `sources:` trees at
+            // `[package, source, table]` (the root's last for a package's
+            // source), its source's and its own YAML. A disabled table is
+            // not a node.
+            let unit = &context.units[unit];
+            for table in &mut source.tables {
+                let fqn = [unit.name.clone(), source.name.clone(), table.name.clone()];
+                let (own_layers, root_layers) =
+                    project_file_layers(context, unit, |settings| &settings.sources, &fqn);
+                if own_layers
+                    .iter()
+                    .chain(&root_layers)
+                    .all(|layer| layer.is_empty())
+                    && source.config.is_empty()
+                {
+                    continue;
+                }
+                let mut config = crate::config::NodeConfig::default();
+                for layer in &own_layers {
+                    config.apply(layer);
+                }
+                config.apply(&source.config);
+                config.apply(&table.config);
+                for layer in &root_layers {
+                    config.apply(layer);
+                }
+                table.config = config.values;
+            }
             source.tables.retain(|table| {
                 table
                     .config
                     .get("enabled")
-                    .or(source_enabled.as_ref())
                     .is_none_or(|enabled| enabled.as_bool() != Some(false))
             });
         }
