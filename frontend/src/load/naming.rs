@@ -112,6 +112,12 @@ pub(super) struct RelationNaming<'a> {
     /// `generate_database_name` calls, compiled once, for the macros the
     /// project overrides.
     overrides: [Option<minijinja::Template<'a, 'a>>; 3],
+    /// The same for each installed package that defines its own: dbt
+    /// names a package's nodes with the package's `generate_x_name` when
+    /// it has one (`find_generate_macro_by_name` with the package).
+    /// (Rendered from text when used: few nodes have them.)
+    package_overrides: Vec<(String, [Option<String>; 3])>,
+    environment: &'a minijinja::Environment<'static>,
 }
 
 /// The macros that name a node's relation, in the order of
@@ -141,7 +147,7 @@ impl<'a> RelationNaming<'a> {
     /// True when the project overrides a naming macro: the macro sees the
     /// node's whole config, so any config may change a name.
     pub(super) fn reads_whole_config(&self) -> bool {
-        self.overrides.iter().any(Option::is_some)
+        self.overrides.iter().any(Option::is_some) || !self.package_overrides.is_empty()
     }
 
     pub(super) fn new(
@@ -161,7 +167,29 @@ impl<'a> RelationNaming<'a> {
                 .then(|| environment.template_from_str(CALLS[index]).ok())
                 .flatten()
         });
-        RelationNaming { target, overrides }
+        let package_overrides = shared
+            .packages
+            .iter()
+            .filter_map(|package| {
+                let calls: [Option<String>; 3] = std::array::from_fn(|index| {
+                    let qualified = format!("{package}.{}", NAMING_MACROS[index]);
+                    shared
+                        .macros
+                        .contains_key(&qualified)
+                        .then(|| CALLS[index].replacen("{{ ", &format!("{{{{ {package}."), 1))
+                });
+                calls
+                    .iter()
+                    .any(Option::is_some)
+                    .then(|| (package.clone(), calls))
+            })
+            .collect();
+        RelationNaming {
+            target,
+            overrides,
+            package_overrides,
+            environment,
+        }
     }
 
     /// Each template node's relation as its project and YAML configs name
@@ -271,17 +299,31 @@ impl<'a> RelationNaming<'a> {
         &self,
         which: usize,
         custom: Option<&str>,
-        node_value: &dyn Fn() -> minijinja::Value,
+        node: (&dyn Fn() -> minijinja::Value, Option<&str>),
         diagnostics: &mut Vec<Diagnostic>,
         file: FileId,
     ) -> Option<String> {
-        let template = self.overrides[which].as_ref()?;
+        let (node_value, package) = node;
+        let own = package.and_then(|package| {
+            self.package_overrides
+                .iter()
+                .find(|(name, _)| name == package)
+                .and_then(|(_, calls)| calls[which].as_deref())
+        });
+        if own.is_none() && self.overrides[which].is_none() {
+            return None;
+        }
         let macro_name = NAMING_MACROS[which];
         let context = minijinja::context! {
             custom_name => custom.map(minijinja::Value::from).unwrap_or(minijinja::Value::from(())),
             node => node_value(),
         };
-        match template.render(context) {
+        let rendered = match (own, &self.overrides[which]) {
+            (Some(call), _) => self.environment.render_str(call, context),
+            (None, Some(template)) => template.render(context),
+            (None, None) => return None,
+        };
+        match rendered {
             Ok(text) => Some(text.trim().to_string()),
             Err(error) => {
                 let message = match failure_of(&error) {
@@ -326,16 +368,34 @@ impl<'a> RelationNaming<'a> {
                 .clone()
         };
         let schema = self
-            .call_override(0, config.schema(), &node_value, diagnostics, file)
+            .call_override(
+                0,
+                config.schema(),
+                (&node_value, fqn.first().map(String::as_str)),
+                diagnostics,
+                file,
+            )
             .unwrap_or_else(|| match config.schema() {
                 Some(custom) => format!("{}_{}", self.target.schema, custom.trim()),
                 None => self.target.schema.clone(),
             });
         let identifier = self
-            .call_override(1, config.alias(), &node_value, diagnostics, file)
+            .call_override(
+                1,
+                config.alias(),
+                (&node_value, fqn.first().map(String::as_str)),
+                diagnostics,
+                file,
+            )
             .unwrap_or_else(|| config.alias().unwrap_or(name).to_string());
         let database = self
-            .call_override(2, config.database(), &node_value, diagnostics, file)
+            .call_override(
+                2,
+                config.database(),
+                (&node_value, fqn.first().map(String::as_str)),
+                diagnostics,
+                file,
+            )
             .unwrap_or_else(|| {
                 config
                     .database()
