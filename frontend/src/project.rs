@@ -115,6 +115,14 @@ pub struct NodeDetails {
     pub test: Option<TestDetails>,
 }
 
+impl NodeDetails {
+    /// Whether the node is an ephemeral model (inlined as a CTE where read).
+    pub fn is_ephemeral(&self) -> bool {
+        self.kind == NodeKind::Model
+            && self.config.materialization() == crate::config::Materialization::Ephemeral
+    }
+}
+
 /// A rendered node.
 #[derive(Clone, Debug)]
 pub struct Rendered {

@@ -313,6 +313,22 @@ impl<'a> ModelFacts<'a> {
     }
 }
 
+/// The relation a custom test's `model` argument renders as.
+pub(crate) fn relation_of_attached(attached_details: &NodeDetails) -> RelationParts {
+    if attached_details.is_ephemeral() {
+        return RelationParts::ephemeral(&attached_details.name);
+    }
+    RelationParts {
+        database: attached_details.database.clone(),
+        schema: attached_details.schema.clone(),
+        identifier: attached_details.source.as_ref().map_or_else(
+            || attached_details.alias.clone(),
+            |source| source.identifier.clone(),
+        ),
+        ephemeral_cte: false,
+    }
+}
+
 fn this_of(details: &NodeDetails) -> RelationParts {
     RelationParts {
         database: details.database.clone(),
@@ -427,18 +443,9 @@ impl Project {
             Some(namespace) => format!("{namespace}.test_{}", test.test_name),
             None => format!("test_{}", test.test_name),
         };
-        let attached = test.attached_node.map(|id| self.details(id));
-        let model = attached.map_or_else(
+        let model = test.attached_node.map_or_else(
             || this_of(details),
-            |attached| RelationParts {
-                database: attached.database.clone(),
-                schema: attached.schema.clone(),
-                identifier: attached.source.as_ref().map_or_else(
-                    || attached.alias.clone(),
-                    |source| source.identifier.clone(),
-                ),
-                ephemeral_cte: false,
-            },
+            |id| relation_of_attached(self.details(id)),
         );
         let model_text = model.quoted(renderer.quote);
         let output = render_generic_test(

@@ -7,9 +7,7 @@ use fusion_ir::graph::{NodeId, NodeKind};
 use std::borrow::Cow;
 
 fn is_ephemeral(project: &Project, id: NodeId) -> bool {
-    let details = project.details(id);
-    details.kind == NodeKind::Model
-        && details.config.materialization() == fusion_frontend::config::Materialization::Ephemeral
+    project.details(id).is_ephemeral()
 }
 
 /// Where a node's compiled SQL goes, relative to the target folder, as dbt

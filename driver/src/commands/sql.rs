@@ -184,22 +184,29 @@ fn read_catalog(path: &Path, dialect: &dyn Dialect) -> Result<Catalog, String> {
     Ok(catalog)
 }
 
+/// The SQL input and the `--schema` catalog `sql check` and `sql lineage`
+/// read; the exit code when either cannot be read.
+fn input_and_catalog(
+    arguments: &SqlCheckArgs,
+    output: &mut Output<'_>,
+) -> Result<(SqlInput, Catalog), i32> {
+    let input = read_input(&arguments.input, output)?;
+    let catalog = match &arguments.schema {
+        Some(path) => read_catalog(path, input.dialect).map_err(|message| {
+            let _ = writeln!(output.stderr, "error: {message}");
+            exit_code::USAGE_ERROR
+        })?,
+        None => Catalog::default(),
+    };
+    Ok((input, catalog))
+}
+
 /// `fusionc sql check`: parse, bind and type check every statement; exit 0
 /// when nothing is an error.
 pub(crate) fn check(arguments: &SqlCheckArgs, output: &mut Output<'_>) -> i32 {
-    let input = match read_input(&arguments.input, output) {
-        Ok(input) => input,
+    let (input, catalog) = match input_and_catalog(arguments, output) {
+        Ok(read) => read,
         Err(code) => return code,
-    };
-    let catalog = match &arguments.schema {
-        Some(path) => match read_catalog(path, input.dialect) {
-            Ok(catalog) => catalog,
-            Err(message) => {
-                let _ = writeln!(output.stderr, "error: {message}");
-                return exit_code::USAGE_ERROR;
-            }
-        },
-        None => Catalog::default(),
     };
     let semantics = input.dialect.semantics();
     let lookup = CatalogLookup::new(&catalog, semantics);
@@ -278,19 +285,9 @@ pub(crate) fn check(arguments: &SqlCheckArgs, output: &mut Output<'_>) -> i32 {
 /// columns it reads and how (copy, rename, transform, aggregate, window,
 /// filter, join_key).
 pub(crate) fn lineage(arguments: &SqlCheckArgs, output: &mut Output<'_>) -> i32 {
-    let input = match read_input(&arguments.input, output) {
-        Ok(input) => input,
+    let (input, catalog) = match input_and_catalog(arguments, output) {
+        Ok(read) => read,
         Err(code) => return code,
-    };
-    let catalog = match &arguments.schema {
-        Some(path) => match read_catalog(path, input.dialect) {
-            Ok(catalog) => catalog,
-            Err(message) => {
-                let _ = writeln!(output.stderr, "error: {message}");
-                return exit_code::USAGE_ERROR;
-            }
-        },
-        None => Catalog::default(),
     };
     let semantics = input.dialect.semantics();
     let lookup = CatalogLookup::new(&catalog, semantics);

@@ -29,9 +29,7 @@ fn install_interrupt_handler() {
 }
 
 fn is_ephemeral(context: &RunContext<'_>, id: NodeId) -> bool {
-    let details = context.project.details(id);
-    details.kind == NodeKind::Model
-        && details.config.materialization() == fusion_frontend::config::Materialization::Ephemeral
+    context.project.details(id).is_ephemeral()
 }
 
 /// For each planned node, the planned nodes it waits for: its nearest

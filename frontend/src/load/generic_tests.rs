@@ -461,7 +461,7 @@ fn test_sql_of(
     // A test on an ephemeral model reads its CTE, as dbt compiles it (the
     // CTE is injected with the test's compiled SQL).
     let attached_details = &graph.nodes[attached.index()];
-    let attached_relation = if is_ephemeral(attached_details) {
+    let attached_relation = if attached_details.is_ephemeral() {
         fusion_ir::graph::ephemeral_cte_name(&attached_details.name)
     } else {
         graph
@@ -491,7 +491,7 @@ fn test_sql_of(
                 // An ephemeral `to` is read as its CTE (injected with the
                 // test's compiled SQL, as the attached node's is).
                 let parent_details = &graph.nodes[parent.index()];
-                if is_ephemeral(parent_details) {
+                if parent_details.is_ephemeral() {
                     return Some(fusion_ir::graph::ephemeral_cte_name(&parent_details.name));
                 }
                 graph
@@ -557,7 +557,7 @@ fn test_sql_of(
             let output = crate::render::render_generic_test(
                 rendering.environment,
                 &custom_macro,
-                relation_of_attached(attached_details),
+                crate::render::relation_of_attached(attached_details),
                 spec.column_name.as_deref(),
                 &spec.kwargs,
                 super::render_phases::node_render_state(context, request.unit),
@@ -602,22 +602,6 @@ fn test_sql_of(
         to_parent,
         custom_refs,
         introspective,
-    }
-}
-
-/// The relation a custom test's `model` argument renders as.
-fn relation_of_attached(attached_details: &NodeDetails) -> RelationParts {
-    if is_ephemeral(attached_details) {
-        return RelationParts::ephemeral(&attached_details.name);
-    }
-    RelationParts {
-        database: attached_details.database.clone(),
-        schema: attached_details.schema.clone(),
-        identifier: attached_details.source.as_ref().map_or_else(
-            || attached_details.alias.clone(),
-            |source| source.identifier.clone(),
-        ),
-        ephemeral_cte: false,
     }
 }
 
@@ -685,12 +669,6 @@ fn relation_quoted(relation: &RelationName, quote: char) -> String {
         ephemeral_cte: false,
     }
     .quoted(quote)
-}
-
-/// Whether a node is an ephemeral model (inlined as a CTE where it is read).
-fn is_ephemeral(details: &NodeDetails) -> bool {
-    details.kind == NodeKind::Model
-        && details.config.materialization() == Materialization::Ephemeral
 }
 
 /// One generic test to prepare: its spec, the node it is attached to, its
