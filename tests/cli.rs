@@ -253,3 +253,61 @@ fn usage_errors_exit_2() {
     let unknown_flag = run_cli(&["compile", "--frobnicate"]);
     assert_eq!(unknown_flag.exit_code, 2);
 }
+
+/// Node selection against dbt's: each project of `tests/selectors/` holds
+/// a `selectors.yml` and a `cases.txt` of `fusionc` argument lines (run
+/// with the project's folder as `--project-dir` and `--profiles-dir`).
+/// Every line's output is snapshotted, and so is the manifest's
+/// `selectors` map. The listings and the map were compared with
+/// dbt-core 1.11's `dbt ls` and `dbt parse` on the same project.
+#[test]
+fn selector_fixtures_select_as_dbt_does() {
+    for fixture in sub_folders(&repository_root().join("tests/selectors")) {
+        let name = fixture
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let scratch = scratch_copy(&fixture);
+        let project_dir = scratch.path().display().to_string();
+        let cases = std::fs::read_to_string(fixture.join("cases.txt")).expect("cases.txt");
+        let mut transcript = String::new();
+        for line in cases.lines().filter(|line| {
+            let line = line.trim();
+            !line.is_empty() && !line.starts_with('#')
+        }) {
+            let mut arguments: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+            arguments.extend([
+                "--project-dir".to_string(),
+                project_dir.clone(),
+                "--profiles-dir".to_string(),
+                project_dir.clone(),
+            ]);
+            let run = run_cli(&arguments);
+            transcript.push_str(&format!(
+                "=== {line}\nexit code: {}\n{}{}",
+                run.exit_code, run.stdout, run.stderr
+            ));
+        }
+        let mut settings = insta::Settings::clone_current();
+        for (pattern, replacement) in filters(scratch.path()) {
+            settings.add_filter(&pattern, replacement);
+        }
+        settings.bind(|| insta::assert_snapshot!(format!("selectors_{name}"), transcript));
+
+        let run = run_cli(&[
+            "compile",
+            "--project-dir",
+            &project_dir,
+            "--profiles-dir",
+            &project_dir,
+        ]);
+        assert_eq!(run.exit_code, 0, "{}", run.stderr);
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(scratch.path().join("target/manifest.json"))
+                .expect("a manifest"),
+        )
+        .expect("the manifest is JSON");
+        insta::assert_json_snapshot!(format!("selectors_{name}_manifest"), manifest["selectors"]);
+    }
+}

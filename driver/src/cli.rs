@@ -114,6 +114,16 @@ pub struct SelectionArgs {
     /// Nodes to leave out (dbt selector syntax).
     #[arg(long, num_args = 1..)]
     pub exclude: Vec<String>,
+    /// A selector of the project's selectors.yml, instead of --select and
+    /// --exclude.
+    #[arg(long)]
+    pub selector: Option<String>,
+    /// Which tests come along with the selected nodes: eager (any node
+    /// they test is selected), cautious (all of them), buildable (all of
+    /// them or their ancestors) or empty (none). Default: the environment
+    /// variable DBT_INDIRECT_SELECTION, else eager.
+    #[arg(long, value_parser = ["eager", "cautious", "buildable", "empty"])]
+    pub indirect_selection: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,10 @@
 use crate::adapter::{Adapter, Connection};
 use crate::cli::{exit_code, LogFormat, Output, ProjectArgs, SelectionArgs};
 use crate::diagnostics::{DiagnosticContext, RenderedOrigin};
-use crate::select::{parse_selector, SelectableNode, SelectionGraph, Selector};
+use crate::select::{
+    command_line_spec, parse_definitions, parse_selector, IndirectSelection, SelectableNode,
+    SelectionGraph, Selector,
+};
 use fusion_dialects::Dialect;
 use fusion_frontend::{LoadOptions, LoadResult, Project};
 use fusion_ir::codes::Code;
@@ -48,6 +51,16 @@ pub(crate) fn load_session(
         report_diagnostics(&load, &load.diagnostics, arguments.log_format, output);
         return Err(exit_code::USAGE_ERROR);
     };
+    // dbt refuses the project when selectors.yml is malformed, whatever the
+    // command selects.
+    if load
+        .diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.code == Code::InvalidSelectors && diagnostic.is_error())
+    {
+        report_diagnostics(&load, &load.diagnostics, arguments.log_format, output);
+        return Err(exit_code::USAGE_ERROR);
+    }
     let Some(dialect) = fusion_dialects::dialect_for_adapter(&project.target.adapter_type) else {
         let diagnostic = Diagnostic::new(
             Code::UnsupportedAdapter,
@@ -166,6 +179,7 @@ pub(crate) fn is_usage_error(diagnostic: &Diagnostic) -> bool {
                 | Code::ProfileNotFound
                 | Code::UnsupportedAdapter
                 | Code::InvalidVarsArgument
+                | Code::InvalidSelectors
         )
 }
 
@@ -253,32 +267,112 @@ fn selection_graph(project: &Project) -> SelectionGraph {
     }
 }
 
-/// The selection flags, or a usage error already reported.
+/// The selection flags, or a usage error already reported. As dbt's
+/// `get_selection_spec`: `--selector` names a selector of selectors.yml;
+/// without it, `--select`/`--exclude`; with neither, the selector marked
+/// `default: true` if there is one, else every node.
 pub(crate) fn select_nodes(
-    project: &Project,
+    session: &Session,
     arguments: &SelectionArgs,
     output: &mut Output<'_>,
 ) -> Result<Vec<bool>, i32> {
-    let parse = |values: &[String]| -> Result<Option<Selector>, String> {
-        if values.is_empty() {
-            Ok(None)
-        } else {
-            parse_selector(values).map(Some)
-        }
+    let project = session.project();
+    let from_environment = std::env::var("DBT_INDIRECT_SELECTION").ok();
+    let indirect = arguments
+        .indirect_selection
+        .as_deref()
+        .or(from_environment.as_deref())
+        .and_then(IndirectSelection::parse)
+        .unwrap_or_default();
+    let (selectors, definitions) = match &project.selectors {
+        Some(selectors) => match parse_definitions(&selectors.selectors, indirect) {
+            Ok(specs) => (Some(selectors), specs),
+            Err((index, message)) => {
+                let diagnostic = Diagnostic::new(Code::InvalidSelectors, message).with_primary(
+                    selectors.file,
+                    selectors.selectors[index].name_span,
+                    "this selector",
+                );
+                report_diagnostics(
+                    &session.load,
+                    &[diagnostic],
+                    arguments.project.log_format,
+                    output,
+                );
+                return Err(exit_code::USAGE_ERROR);
+            }
+        },
+        None => (None, Vec::new()),
     };
-    let (include, exclude) = match (parse(&arguments.select), parse(&arguments.exclude)) {
-        (Ok(include), Ok(exclude)) => (include, exclude),
-        (Err(message), _) | (_, Err(message)) => {
-            let _ = writeln!(output.stderr, "error: {message}");
+    let named = |name: &str| {
+        selectors.and_then(|selectors| {
+            selectors
+                .selectors
+                .iter()
+                .position(|selector| selector.name == name)
+        })
+    };
+    let spec = if let Some(name) = &arguments.selector {
+        let Some(index) = named(name) else {
+            let known: Vec<&str> = selectors
+                .map(|selectors| {
+                    selectors
+                        .selectors
+                        .iter()
+                        .map(|selector| selector.name.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut diagnostic = Diagnostic::new(
+                Code::InvalidSelectors,
+                format!("--selector names `{name}`, which selectors.yml does not define"),
+            );
+            diagnostic = if known.is_empty() {
+                diagnostic.with_help("the project has no selectors.yml, or it defines no selector")
+            } else {
+                diagnostic.with_help(format!("the selectors are: {}", known.join(", ")))
+            };
+            report_diagnostics(
+                &session.load,
+                &[diagnostic],
+                arguments.project.log_format,
+                output,
+            );
             return Err(exit_code::USAGE_ERROR);
+        };
+        definitions[index].clone()
+    } else if arguments.select.is_empty() && arguments.exclude.is_empty() {
+        let default = selectors.and_then(|selectors| {
+            selectors
+                .selectors
+                .iter()
+                .position(|selector| selector.default)
+        });
+        match default {
+            Some(index) => definitions[index].clone(),
+            // Everything is selected: no need to build the selection graph,
+            // which copies every node's name, path and config.
+            None => return Ok(vec![true; project.nodes.len()]),
+        }
+    } else {
+        let parse = |values: &[String]| -> Result<Option<Selector>, String> {
+            if values.is_empty() {
+                Ok(None)
+            } else {
+                parse_selector(values).map(Some)
+            }
+        };
+        match (parse(&arguments.select), parse(&arguments.exclude)) {
+            (Ok(include), Ok(exclude)) => {
+                command_line_spec(include.as_ref(), exclude.as_ref(), indirect)
+            }
+            (Err(message), _) | (_, Err(message)) => {
+                let _ = writeln!(output.stderr, "error: {message}");
+                return Err(exit_code::USAGE_ERROR);
+            }
         }
     };
-    if include.is_none() && exclude.is_none() {
-        // Everything is selected: no need to build the selection graph,
-        // which copies every node's name, path and config.
-        return Ok(vec![true; project.nodes.len()]);
-    }
-    Ok(selection_graph(project).select(include.as_ref(), exclude.as_ref()))
+    Ok(selection_graph(project).select(&spec))
 }
 
 /// Opens the warehouse the profile's target names.

@@ -46,6 +46,32 @@ pub struct Project {
     /// The environment the project was rendered with, for run-time renders
     /// (see [`runtime`]).
     pub renderer: Option<Arc<runtime::Renderer>>,
+    /// The root project's `selectors.yml`, when it has one.
+    pub selectors: Option<Selectors>,
+}
+
+/// The named selections of `selectors.yml`, in file order.
+#[derive(Clone, Debug)]
+pub struct Selectors {
+    pub file: fusion_ir::span::FileId,
+    pub selectors: Vec<SelectorDefinition>,
+}
+
+/// One entry of `selectors.yml`, rendered.
+#[derive(Clone, Debug)]
+pub struct SelectorDefinition {
+    pub name: String,
+    pub description: Option<String>,
+    /// `default: true`: the selection of commands given no `--select`,
+    /// `--exclude` or `--selector`.
+    pub default: bool,
+    /// What it selects, as written (a string, or a mapping: `union`,
+    /// `intersection`, `method`/`value`...). The driver reads it.
+    pub definition: serde_json::Value,
+    /// The whole entry as rendered, for the manifest.
+    pub rendered: serde_json::Value,
+    /// Where its name is written in `selectors.yml`.
+    pub name_span: fusion_ir::span::Span,
 }
 
 impl Project {

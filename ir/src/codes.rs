@@ -124,6 +124,8 @@ define_codes! {
         example: "dbt_packages/ on a read-only file system";
     DuplicateYamlKey = "FC0024", Warning, "a YAML mapping holds the same key twice; its last value is kept, as dbt keeps it",
         example: "version: 2\nmodels:\n  - name: orders\n    description: first\n    description: second   # kept";
+    InvalidSelectors = "FC0030", Error, "selectors.yml is malformed, or a command names a selector it does not define",
+        example: "selectors:\n  - name: nightly   # no definition";
 
     // ---- FC1xxx: Jinja ----
     JinjaSyntax = "FC1001", Error, "a template is not valid Jinja",

@@ -75,7 +75,7 @@ pub(crate) fn write_manifest(
         exposures: Empty {},
         metrics: Empty {},
         groups: Empty {},
-        selectors: Empty {},
+        selectors: super::selectors::manifest_selectors(project.selectors.as_ref()),
         disabled: Empty {},
         parent_map: EdgeMap {
             project,
@@ -121,7 +121,7 @@ struct Manifest<'a> {
     exposures: Empty,
     metrics: Empty,
     groups: Empty,
-    selectors: Empty,
+    selectors: serde_json::Map<String, serde_json::Value>,
     disabled: Empty,
     parent_map: EdgeMap<'a>,
     child_map: EdgeMap<'a>,

@@ -9,6 +9,7 @@ pub(crate) mod compiled;
 pub(crate) mod lineage;
 pub(crate) mod manifest;
 pub(crate) mod run_results;
+pub(crate) mod selectors;
 pub(crate) mod stamp;
 
 use fusion_frontend::Project;

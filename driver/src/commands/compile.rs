@@ -19,7 +19,7 @@ pub(crate) fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32
         Err(code) => return code,
     };
     let project = session.project();
-    let selected = match select_nodes(project, arguments, output) {
+    let selected = match select_nodes(&session, arguments, output) {
         Ok(selected) => selected,
         Err(code) => return code,
     };

@@ -17,7 +17,7 @@ pub(crate) fn list(arguments: &ListArgs, output: &mut Output<'_>) -> i32 {
         arguments.selection.project.log_format,
         output,
     );
-    let selected = match select_nodes(project, &arguments.selection, output) {
+    let selected = match select_nodes(&session, &arguments.selection, output) {
         Ok(selected) => selected,
         Err(code) => return code,
     };

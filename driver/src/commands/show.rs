@@ -52,7 +52,7 @@ pub(crate) fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
             );
             return exit_code::USAGE_ERROR;
         }
-        let selected = match select_nodes(project, &arguments.selection, output) {
+        let selected = match select_nodes(&session, &arguments.selection, output) {
             Ok(selected) => selected,
             Err(code) => return code,
         };

@@ -154,7 +154,7 @@ fn select_nodes_to_run(
     output: &mut Output<'_>,
 ) -> Result<(Vec<bool>, Vec<NodeId>), i32> {
     let project = session.project();
-    let chosen = select_nodes(project, selection, output)?;
+    let chosen = select_nodes(session, selection, output)?;
     let selected = project
         .nodes
         .iter()

@@ -6,6 +6,9 @@
 //! `config.<key>:`, the graph operators `+x`, `n+x`, `x+`, `x+n` and `@x`,
 //! union (space or repeated flags) and intersection (comma).
 
+mod definitions;
+
+pub use definitions::parse_definitions;
 use lalrpop_util::lalrpop_mod;
 
 lalrpop_mod!(
@@ -54,12 +57,16 @@ pub enum Method {
     Name,
     Tag,
     Path,
+    /// `file:`: the file's name, with or without its extension.
+    File,
     ResourceType,
     Package,
     Fqn,
     Source,
     /// `config.materialized:table` and the like.
     Config(String),
+    /// Every node: what a command selects without `--select`.
+    Everything,
     Unknown(String),
 }
 
@@ -67,7 +74,8 @@ impl Method {
     fn parse(text: &str) -> Method {
         match text {
             "tag" => Method::Tag,
-            "path" | "file" => Method::Path,
+            "path" => Method::Path,
+            "file" => Method::File,
             "resource_type" => Method::ResourceType,
             "package" => Method::Package,
             "fqn" => Method::Fqn,
@@ -80,6 +88,35 @@ impl Method {
     }
 }
 
+/// dbt's indirect selection: which tests come along with the nodes a
+/// criterion selects (`--indirect-selection`, or `indirect_selection:` in
+/// a YAML selector).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IndirectSelection {
+    /// A test comes along when any node it tests is selected.
+    #[default]
+    Eager,
+    /// Only when every node it tests is selected.
+    Cautious,
+    /// When every node it tests is selected or an ancestor of one.
+    Buildable,
+    /// Never.
+    Empty,
+}
+
+impl IndirectSelection {
+    /// The mode a flag or YAML value names.
+    pub fn parse(text: &str) -> Option<IndirectSelection> {
+        match text {
+            "eager" => Some(IndirectSelection::Eager),
+            "cautious" => Some(IndirectSelection::Cautious),
+            "buildable" => Some(IndirectSelection::Buildable),
+            "empty" => Some(IndirectSelection::Empty),
+            _ => None,
+        }
+    }
+}
+
 /// One criterion: `@`, `n+`, `method:value`, `+n`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Criterion {
@@ -88,12 +125,99 @@ pub struct Criterion {
     pub at_operator: bool,
     pub parents: Option<Depth>,
     pub children: Option<Depth>,
+    pub indirect: IndirectSelection,
 }
 
-/// A parsed selection: a union of intersections of criteria.
+/// A parsed `--select` or `--exclude`: a union of intersections of
+/// criteria.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Selector {
     pub union: Vec<Vec<Criterion>>,
+}
+
+/// How a group combines what its members select.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetOperation {
+    Union,
+    Intersection,
+    /// The first member's nodes without those of the others.
+    Difference,
+}
+
+/// A whole selection, as dbt evaluates it: criteria combined by set
+/// operations, each group with its own indirect selection mode. The
+/// command line gives `(union of intersections) minus (union of
+/// intersections)`; YAML selectors give any tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SelectionSpec {
+    Criterion(Criterion),
+    Group {
+        operation: SetOperation,
+        members: Vec<SelectionSpec>,
+        indirect: IndirectSelection,
+    },
+}
+
+impl Selector {
+    /// The selector as a union of intersections, every criterion and group
+    /// with the command's indirect selection mode (as dbt's `parse_union`).
+    pub fn to_spec(&self, indirect: IndirectSelection) -> SelectionSpec {
+        let members = self
+            .union
+            .iter()
+            .map(|intersection| SelectionSpec::Group {
+                operation: SetOperation::Intersection,
+                members: intersection
+                    .iter()
+                    .map(|criterion| {
+                        SelectionSpec::Criterion(Criterion {
+                            indirect,
+                            ..criterion.clone()
+                        })
+                    })
+                    .collect(),
+                indirect,
+            })
+            .collect();
+        SelectionSpec::Group {
+            operation: SetOperation::Union,
+            members,
+            indirect,
+        }
+    }
+}
+
+/// `--select` minus `--exclude`, as dbt's `parse_difference`: no
+/// `--select` means every node.
+pub fn command_line_spec(
+    include: Option<&Selector>,
+    exclude: Option<&Selector>,
+    indirect: IndirectSelection,
+) -> SelectionSpec {
+    let included = match include {
+        Some(selector) => selector.to_spec(indirect),
+        None => SelectionSpec::Criterion(Criterion {
+            method: Method::Everything,
+            value: String::new(),
+            at_operator: false,
+            parents: None,
+            children: None,
+            indirect,
+        }),
+    };
+    let excluded = match exclude {
+        Some(selector) => selector.to_spec(indirect),
+        None => SelectionSpec::Group {
+            operation: SetOperation::Union,
+            members: Vec::new(),
+            indirect,
+        },
+    };
+    SelectionSpec::Group {
+        operation: SetOperation::Difference,
+        members: vec![included, excluded],
+        indirect: IndirectSelection::Eager,
+    }
 }
 
 /// Parses the values of `--select` (or `--exclude`): each value may hold
@@ -111,7 +235,7 @@ pub fn parse_selector(values: &[String]) -> Result<Selector, String> {
         for criterion in &intersection {
             if let Method::Unknown(method) = &criterion.method {
                 return Err(format!(
-                    "invalid selector `{part}`: unknown method `{method}` (known: tag, path, resource_type, package, fqn, source, config.<key>)"
+                    "invalid selector `{part}`: unknown method `{method}` (known: tag, path, file, resource_type, package, fqn, source, config.<key>)"
                 ));
             }
         }
@@ -146,6 +270,35 @@ fn describe_parse_error<T: std::fmt::Display, E: std::fmt::Display>(
     }
 }
 
+/// What a selection holds: the nodes selected, and the tests that came
+/// along only indirectly (a group may still take them; see
+/// [`SelectionGraph::incorporate_indirect`]).
+struct Selected {
+    direct: Vec<bool>,
+    indirect: Vec<bool>,
+}
+
+/// Combines a group's running set with its next member's.
+fn combine(operation: SetOperation, running: Option<Vec<bool>>, next: Vec<bool>) -> Vec<bool> {
+    let Some(mut running) = running else {
+        return next;
+    };
+    for (flag, other) in running.iter_mut().zip(next) {
+        *flag = match operation {
+            SetOperation::Union => *flag || other,
+            SetOperation::Intersection => *flag && other,
+            SetOperation::Difference => *flag && !other,
+        };
+    }
+    running
+}
+
+/// dbt's `can_select_indirectly`: tests (and unit tests) come along with
+/// the nodes they test.
+fn can_select_indirectly(node: &SelectableNode) -> bool {
+    matches!(node.resource_type.as_str(), "test" | "unit_test")
+}
+
 /// What selection needs to know of one node.
 #[derive(Clone, Debug, Default)]
 pub struct SelectableNode {
@@ -171,61 +324,72 @@ pub struct SelectionGraph {
 }
 
 impl SelectionGraph {
-    /// Evaluates `include` (everything when `None`) minus `exclude`. Then,
-    /// as dbt's eager indirect selection does, a test comes along when any
-    /// node it tests is selected, unless the test itself is excluded.
-    /// Returns one flag per node.
-    pub fn select(&self, include: Option<&Selector>, exclude: Option<&Selector>) -> Vec<bool> {
-        let mut selected = match include {
-            None => vec![true; self.nodes.len()],
-            Some(selector) => self.evaluate(selector),
-        };
-        let excluded = match exclude {
-            Some(selector) => self.evaluate(selector),
-            None => vec![false; self.nodes.len()],
-        };
-        for (flag, excluded) in selected.iter_mut().zip(&excluded) {
-            *flag &= !excluded;
-        }
-        if include.is_some() {
-            let directly_selected = selected.clone();
-            for (index, node) in self.nodes.iter().enumerate() {
-                if node.resource_type == "test"
-                    && !excluded[index]
-                    && self.parents[index]
+    /// The nodes `spec` selects, one flag per node, evaluated as dbt's
+    /// node selector does: each criterion selects its nodes and their
+    /// `+`/`@` neighbours, then the tests that come along with them by its
+    /// indirect selection mode; groups combine their members' sets.
+    pub fn select(&self, spec: &SelectionSpec) -> Vec<bool> {
+        self.evaluate(spec).direct
+    }
+
+    fn evaluate(&self, spec: &SelectionSpec) -> Selected {
+        match spec {
+            SelectionSpec::Criterion(criterion) => self.evaluate_criterion(criterion),
+            SelectionSpec::Group {
+                operation,
+                members,
+                indirect: mode,
+            } => {
+                let mut direct: Option<Vec<bool>> = None;
+                let mut reachable: Option<Vec<bool>> = None;
+                for member in members {
+                    let selected = self.evaluate(member);
+                    let with_indirect: Vec<bool> = selected
+                        .direct
                         .iter()
-                        .any(|&parent| directly_selected[parent])
-                {
-                    selected[index] = true;
+                        .zip(&selected.indirect)
+                        .map(|(direct, indirect)| *direct || *indirect)
+                        .collect();
+                    direct = Some(combine(*operation, direct, selected.direct));
+                    reachable = Some(combine(*operation, reachable, with_indirect));
                 }
+                let direct = direct.unwrap_or_else(|| vec![false; self.nodes.len()]);
+                let indirect = reachable.unwrap_or_else(|| vec![false; self.nodes.len()]);
+                let direct = self.incorporate_indirect(direct, &indirect, *mode);
+                Selected { direct, indirect }
             }
         }
-        selected
     }
 
-    fn evaluate(&self, selector: &Selector) -> Vec<bool> {
-        let mut result = vec![false; self.nodes.len()];
-        for intersection in &selector.union {
-            let mut current: Option<Vec<bool>> = None;
-            for criterion in intersection {
-                let matched = self.evaluate_criterion(criterion);
-                current = Some(match current {
-                    None => matched,
-                    Some(previous) => previous
-                        .iter()
-                        .zip(&matched)
-                        .map(|(left, right)| *left && *right)
-                        .collect(),
-                });
-            }
-            for (flag, matched) in result.iter_mut().zip(current.unwrap_or_default()) {
-                *flag |= matched;
+    /// dbt's `incorporate_indirect_nodes`: under `cautious` and `buildable`
+    /// a group takes the tests its members left indirect once all they test
+    /// is selected (or, for `buildable`, an ancestor of the selection).
+    fn incorporate_indirect(
+        &self,
+        mut direct: Vec<bool>,
+        indirect: &[bool],
+        mode: IndirectSelection,
+    ) -> Vec<bool> {
+        if direct == indirect {
+            return direct;
+        }
+        let allowed = match mode {
+            IndirectSelection::Cautious => direct.clone(),
+            IndirectSelection::Buildable => self.with_ancestors(&direct),
+            IndirectSelection::Eager | IndirectSelection::Empty => return direct,
+        };
+        for (index, flag) in indirect.iter().enumerate() {
+            if *flag
+                && self.nodes[index].resource_type == "test"
+                && self.parents[index].iter().all(|&parent| allowed[parent])
+            {
+                direct[index] = true;
             }
         }
-        result
+        direct
     }
 
-    fn evaluate_criterion(&self, criterion: &Criterion) -> Vec<bool> {
+    fn evaluate_criterion(&self, criterion: &Criterion) -> Selected {
         let seeds: Vec<usize> = (0..self.nodes.len())
             .filter(|&index| {
                 matches_method(&self.nodes[index], &criterion.method, &criterion.value)
@@ -248,21 +412,60 @@ impl SelectionGraph {
                 descendants[seed] = true;
             }
             self.walk(&seeds, &self.children, Depth::Unbounded, &mut descendants);
-            let descendant_list: Vec<usize> = (0..self.nodes.len())
-                .filter(|&index| descendants[index])
-                .collect();
-            let mut with_ancestors = descendants.clone();
-            self.walk(
-                &descendant_list,
-                &self.parents,
-                Depth::Unbounded,
-                &mut with_ancestors,
-            );
-            for (flag, extra) in result.iter_mut().zip(with_ancestors) {
+            for (flag, extra) in result.iter_mut().zip(self.with_ancestors(&descendants)) {
                 *flag |= extra;
             }
         }
-        result
+        self.expand_to_tests(result, criterion.indirect)
+    }
+
+    /// dbt's `expand_selection`: the tests among the selection's direct
+    /// children come along, directly or indirectly by `mode`.
+    fn expand_to_tests(&self, selected: Vec<bool>, mode: IndirectSelection) -> Selected {
+        let mut indirect = vec![false; self.nodes.len()];
+        if mode == IndirectSelection::Empty {
+            return Selected {
+                direct: selected,
+                indirect,
+            };
+        }
+        let buildable = (mode == IndirectSelection::Buildable).then(|| {
+            let mut allowed = self.with_ancestors(&selected);
+            for (flag, node) in allowed.iter_mut().zip(&self.nodes) {
+                *flag |= node.resource_type == "source";
+            }
+            allowed
+        });
+        let mut direct = selected.clone();
+        for (index, node) in self.nodes.iter().enumerate() {
+            if !can_select_indirectly(node)
+                || !self.parents[index].iter().any(|&parent| selected[parent])
+            {
+                continue;
+            }
+            let parents = &self.parents[index];
+            let comes_along = mode == IndirectSelection::Eager
+                || parents.iter().all(|&parent| selected[parent])
+                || buildable
+                    .as_ref()
+                    .is_some_and(|allowed| parents.iter().all(|&parent| allowed[parent]));
+            if comes_along {
+                direct[index] = true;
+            } else {
+                indirect[index] = true;
+            }
+        }
+        Selected { direct, indirect }
+    }
+
+    /// The flagged nodes and all their ancestors.
+    fn with_ancestors(&self, flags: &[bool]) -> Vec<bool> {
+        let starts: Vec<usize> = (0..self.nodes.len())
+            .filter(|&index| flags[index])
+            .collect();
+        let mut marked = flags.to_vec();
+        self.walk(&starts, &self.parents, Depth::Unbounded, &mut marked);
+        marked
     }
 
     /// Breadth-first walk along `edges` from `starts`, marking nodes within `depth`.
@@ -291,14 +494,25 @@ impl SelectionGraph {
 
 fn matches_method(node: &SelectableNode, method: &Method, value: &str) -> bool {
     match method {
-        Method::Name => {
-            glob_match(value, &node.name)
-                || fqn_matches(&node.fqn, value)
-                || node.unique_id == value
+        // A bare value that looks like a path or a file name is one, as
+        // dbt's `default_method` reads it.
+        Method::Name if value.contains('/') || value == "." || value == ".." => {
+            path_matches(&node.original_file_path, value)
         }
-        Method::Fqn => fqn_matches(&node.fqn, value),
+        Method::Name if crate::artifacts::selectors::default_method(value) == "file" => {
+            file_matches(&node.original_file_path, value)
+        }
+        // Otherwise a bare value is an fqn, which only nodes have (sources
+        // and the like are selected with their own methods).
+        Method::Name | Method::Fqn => {
+            !matches!(
+                node.resource_type.as_str(),
+                "source" | "exposure" | "metric" | "semantic_model" | "saved_query" | "unit_test"
+            ) && fqn_matches(&node.fqn, value)
+        }
         Method::Tag => node.tags.iter().any(|tag| glob_match(value, tag)),
         Method::Path => path_matches(&node.original_file_path, value),
+        Method::File => file_matches(&node.original_file_path, value),
         Method::ResourceType => node.resource_type == value,
         Method::Package => glob_match(value, &node.package_name),
         Method::Source => match (&node.source_name, node.resource_type.as_str()) {
@@ -323,22 +537,46 @@ fn matches_method(node: &SelectableNode, method: &Method, value: &str) -> bool {
             Some(_) => false,
             None => false,
         },
+        Method::Everything => true,
         Method::Unknown(_) => false,
     }
 }
 
-/// `a.b` matches an fqn that starts with `a`, `b`, or whose trailing parts
-/// are `a`, `b` without the package (`staging.stg_orders`).
+/// dbt's qualified-name match: the fqn's last part equal to `value`, or
+/// `value`'s dotted parts a prefix of the fqn (dots inside parts split
+/// too) up to the first part with a wildcard, from which the rest of the
+/// fqn must match the rest of `value` as a glob; with or without the
+/// package (`staging` selects every node under `models/staging`, `stg_*`
+/// nothing, `staging.stg_*` the staging models).
 fn fqn_matches(fqn: &[String], value: &str) -> bool {
-    let wanted: Vec<&str> = value.split('.').collect();
-    let matches_at = |offset: usize| {
-        wanted.len() + offset <= fqn.len()
-            && wanted
-                .iter()
-                .zip(&fqn[offset..])
-                .all(|(pattern, part)| glob_match(pattern, part))
-    };
-    matches_at(0) || (fqn.len() > 1 && matches_at(1))
+    fn matches(fqn: &[String], value: &str) -> bool {
+        if fqn.last().is_some_and(|leaf| leaf == value) {
+            return true;
+        }
+        let flat: Vec<&str> = fqn.iter().flat_map(|part| part.split('.')).collect();
+        let wanted: Vec<&str> = value.split('.').collect();
+        if flat.len() < wanted.len() {
+            return false;
+        }
+        for (index, part) in wanted.iter().enumerate() {
+            if part.contains(['*', '?', '[', ']']) {
+                return glob_match(&wanted[index..].join("."), &flat[index..].join("."));
+            }
+            if flat[index] != *part {
+                return false;
+            }
+        }
+        true
+    }
+    matches(fqn, value) || (fqn.len() > 1 && matches(&fqn[1..], value))
+}
+
+/// `file:orders.sql` or `file:orders`: the file's name or stem, globs
+/// allowed.
+fn file_matches(file_path: &str, wanted: &str) -> bool {
+    let name = file_path.rsplit('/').next().unwrap_or(file_path);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    glob_match(wanted, name) || glob_match(wanted, stem)
 }
 
 fn path_matches(file_path: &str, wanted: &str) -> bool {
@@ -434,7 +672,8 @@ mod tests {
         let include = parse_selector(&[include.to_string()]).expect("valid selector");
         let exclude =
             exclude.map(|text| parse_selector(&[text.to_string()]).expect("valid selector"));
-        names(&graph().select(Some(&include), exclude.as_ref()))
+        let spec = command_line_spec(Some(&include), exclude.as_ref(), IndirectSelection::Eager);
+        names(&graph().select(&spec))
     }
 
     #[test]
@@ -470,11 +709,9 @@ mod tests {
             run("stg+", Some("resource_type:test other")),
             ["stg", "int", "mart"]
         );
-        // A test reached by `+` is selected directly: excluding its model keeps it.
-        assert_eq!(
-            run("stg+", Some("stg")),
-            ["int", "mart", "other", "not_null_stg_id"]
-        );
+        // Excluding a model excludes its tests too (dbt's exclusions select
+        // their tests eagerly), even when `+` reached the test directly.
+        assert_eq!(run("stg+", Some("stg")), ["int", "mart", "other"]);
         // A test that came along only for an excluded model is dropped.
         assert_eq!(run("tag:daily", Some("stg")), ["mart"]);
         assert_eq!(run("m*", None), ["mart"]);

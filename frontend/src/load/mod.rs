@@ -18,6 +18,7 @@ mod project;
 mod render_phases;
 mod schema_files;
 mod seed_nodes;
+mod selectors;
 mod sources;
 mod templates;
 
@@ -49,6 +50,8 @@ pub(super) struct LoadContext {
     /// The root project first, then each installed package: every one
     /// contributes nodes, YAML and macros.
     pub(in crate::load) units: Vec<project::ProjectUnit>,
+    /// The root project's `selectors.yml`, when it has one.
+    pub(super) selectors: Option<crate::project::Selectors>,
 }
 
 pub(crate) fn load(options: &LoadOptions) -> LoadResult {
@@ -322,9 +325,11 @@ fn load_phases(
         vars,
         target,
         adapter_naming,
+        selectors,
         ..
     } = context;
     Some(Project {
+        selectors,
         functions: function_declarations,
         name: project_name,
         root_dir,

@@ -99,6 +99,8 @@ pub(super) fn read_project_and_profile(
         settings: settings.clone(),
         vars: vars.clone(),
     }];
+    let selectors =
+        super::selectors::load_selectors(&root_dir, &raw_vars, &target_value, files, diagnostics);
     units.extend(installed_packages(
         &root_dir,
         &settings,
@@ -116,6 +118,7 @@ pub(super) fn read_project_and_profile(
         target,
         adapter_naming,
         units,
+        selectors,
     })
 }
 

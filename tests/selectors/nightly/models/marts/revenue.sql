@@ -1,0 +1,2 @@
+{{ config(tags=['nightly', 'finance']) }}
+select sum(amount) as total from {{ ref('orders') }}
