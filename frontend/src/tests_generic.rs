@@ -5,19 +5,30 @@
 use crate::schema_yaml::TestSpec;
 use serde_json::Value;
 
+/// The test part of a generic test's name: the test's name, after
+/// `source_` for a test on a source table, after the macro's package when
+/// one is named (`dbt_utils_source_unique_combination_of_columns`), as
+/// dbt's `get_synthetic_test_names` writes it.
+fn test_type(spec: &TestSpec, on_source: bool) -> String {
+    let name = if on_source {
+        format!("source_{}", spec.test_name)
+    } else {
+        spec.test_name.clone()
+    };
+    match &spec.namespace {
+        Some(namespace) => format!("{namespace}_{name}"),
+        None => name,
+    }
+}
+
 /// dbt's test node name: `<test>_<model>_<column>` plus the arguments that
-/// distinguish it (`accepted_values_orders_status__placed__shipped`).
-pub fn test_node_name(spec: &TestSpec, attached_name: &str) -> String {
+/// distinguish it (`accepted_values_orders_status__placed__shipped`); a
+/// test on a source table is `source_<test>_<source>_<table>_...`.
+pub fn test_node_name(spec: &TestSpec, attached_name: &str, on_source: bool) -> String {
     if let Some(name) = &spec.custom_name {
         return name.clone();
     }
-    let mut parts = Vec::new();
-    if let Some(namespace) = &spec.namespace {
-        parts.push(namespace.clone());
-    }
-    parts.push(spec.test_name.clone());
-    parts.push(attached_name.to_string());
-    let mut name = parts.join("_");
+    let mut name = format!("{}_{attached_name}", test_type(spec, on_source));
     // dbt appends the argument values, `column_name` among them, sorted by
     // argument name, each as Python prints it.
     let column = spec
@@ -66,14 +77,16 @@ pub fn test_node_name(spec: &TestSpec, attached_name: &str) -> String {
 /// [`test_node_name`]) has 64 characters or more, for its alias and its
 /// compiled file: the first 30 characters of `[namespace_]test_model`, `_`,
 /// and the MD5 digest of the full name. `None` for shorter names.
-pub fn test_short_name(spec: &TestSpec, attached_name: &str, full_name: &str) -> Option<String> {
+pub fn test_short_name(
+    spec: &TestSpec,
+    attached_name: &str,
+    on_source: bool,
+    full_name: &str,
+) -> Option<String> {
     if full_name.len() < 64 || spec.custom_name.is_some() {
         return None;
     }
-    let identifier = match &spec.namespace {
-        Some(namespace) => format!("{namespace}_{}_{attached_name}", spec.test_name),
-        None => format!("{}_{attached_name}", spec.test_name),
-    };
+    let identifier = format!("{}_{attached_name}", test_type(spec, on_source));
     let truncated: String = identifier.chars().take(30).collect();
     Some(format!(
         "{truncated}_{}",
@@ -178,7 +191,7 @@ mod tests {
     #[test]
     fn names_follow_dbt() {
         assert_eq!(
-            test_node_name(&spec("not_null", "id", json!({})), "orders"),
+            test_node_name(&spec("not_null", "id", json!({})), "orders", false),
             "not_null_orders_id"
         );
         let accepted = spec(
@@ -187,7 +200,7 @@ mod tests {
             json!({"values": ["placed", "shipped"]}),
         );
         assert_eq!(
-            test_node_name(&accepted, "orders"),
+            test_node_name(&accepted, "orders", false),
             "accepted_values_orders_status__placed__shipped"
         );
         let relationships = spec(
@@ -196,7 +209,7 @@ mod tests {
             json!({"to": "ref('customers')", "field": "id"}),
         );
         assert_eq!(
-            test_node_name(&relationships, "orders"),
+            test_node_name(&relationships, "orders", false),
             "relationships_orders_customer_id__id__ref_customers_"
         );
         assert_eq!(

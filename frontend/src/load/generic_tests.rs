@@ -31,8 +31,10 @@ pub(super) struct TestGroup {
     unit: usize,
     yaml_path: String,
     attached: NodeId,
-    /// The attached node's name in test names (`source_<source>_<table>` for a source table).
+    /// The attached node's name in test names (`<source>_<table>` for a source table).
     attached_name: String,
+    /// Whether the tests are on a source table (their names start `source_`).
+    on_source: bool,
     tests: Vec<TestSpec>,
     file: FileId,
     /// The span of the attached node's name in the YAML: where a test's
@@ -76,6 +78,7 @@ pub(super) fn test_groups(
                     yaml_path: patch.yaml_path.clone(),
                     attached,
                     attached_name: patch.name.clone(),
+                    on_source: false,
                     tests: std::mem::take(&mut patch.tests),
                     file: patch.file,
                     name_span: patch.name_span,
@@ -92,7 +95,8 @@ pub(super) fn test_groups(
                         unit: unit_of(&source.package),
                         yaml_path: source.yaml_path.clone(),
                         attached,
-                        attached_name: format!("source_{}_{}", source.name, table.name),
+                        attached_name: format!("{}_{}", source.name, table.name),
+                        on_source: true,
                         tests: std::mem::take(&mut table.tests),
                         file: source.file,
                         name_span: source.name_span,
@@ -179,7 +183,7 @@ fn test_requests(test_groups: Vec<TestGroup>) -> Vec<TestRequest> {
             group
                 .tests
                 .iter()
-                .map(|spec| test_node_name(spec, &group.attached_name))
+                .map(|spec| test_node_name(spec, &group.attached_name, group.on_source))
                 .collect()
         })
         .collect();
@@ -209,7 +213,8 @@ fn test_requests(test_groups: Vec<TestGroup>) -> Vec<TestRequest> {
     for (group, (names, kept)) in test_groups.into_iter().zip(names.into_iter().zip(kept)) {
         for ((spec, name), kept) in group.tests.into_iter().zip(names).zip(kept) {
             if kept {
-                let short_name = test_short_name(&spec, &group.attached_name, &name);
+                let short_name =
+                    test_short_name(&spec, &group.attached_name, group.on_source, &name);
                 test_requests.push(TestRequest {
                     unit: group.unit,
                     spec,
