@@ -271,15 +271,15 @@ pub(crate) fn rewrite_mutable_literals(text: &str) -> Option<String> {
     // parse, becomes a space: the text keeps its length and offsets.
     let without_unary_plus = blank_unary_plus(text);
     let text = without_unary_plus.as_deref().unwrap_or(text);
-    let values = mutable_literal_values(text);
+    let values = wrapped_values(text);
     if values.is_empty() {
         return without_unary_plus;
     }
     let mut output = String::with_capacity(text.len() + values.len() * (WRAP_PREFIX_LENGTH + 1));
     let mut copied_up_to = 0;
-    for value in values {
+    for (value, function) in values {
         output.push_str(&text[copied_up_to..value.start]);
-        output.push_str(MUTABLE_FUNCTION);
+        output.push_str(function);
         output.push('(');
         output.push_str(&text[value.clone()]);
         output.push(')');
@@ -287,6 +287,18 @@ pub(crate) fn rewrite_mutable_literals(text: &str) -> Option<String> {
     }
     output.push_str(&text[copied_up_to..]);
     Some(output)
+}
+
+/// What `{% do call() if condition %}` becomes: `{% do
+/// __fusion_do(call() if condition) %}`. Jinja2 takes any expression after
+/// `do`; minijinja only a call, so the conditional is handed to this
+/// function, which ignores the value (the call ran, or the condition was
+/// false and nothing did).
+pub(crate) const DO_FUNCTION: &str = "__fusion_do";
+
+/// The function [`DO_FUNCTION`] names.
+pub(crate) fn discard(_value: minijinja::value::Rest<Value>) -> Value {
+    Value::from("")
 }
 
 /// `text` with each unary `+` inside a Jinja tag replaced by a space, or
@@ -370,15 +382,16 @@ const WRAP_PREFIX_LENGTH: usize = MUTABLE_FUNCTION.len() + 1;
 /// `__fusion_mutable(` or `)` maps to where it was inserted.
 pub(crate) fn offset_before_rewrite(text: &str, offset: usize) -> usize {
     let mut inserted = 0;
-    for value in mutable_literal_values(text) {
+    for (value, function) in wrapped_values(text) {
+        let prefix_length = function.len() + 1;
         let prefix_start = value.start + inserted;
         if offset < prefix_start {
             break;
         }
-        if offset < prefix_start + WRAP_PREFIX_LENGTH {
+        if offset < prefix_start + prefix_length {
             return value.start;
         }
-        inserted += WRAP_PREFIX_LENGTH;
+        inserted += prefix_length;
         let suffix_start = value.end + inserted;
         if offset < suffix_start {
             break;
@@ -391,9 +404,11 @@ pub(crate) fn offset_before_rewrite(text: &str, offset: usize) -> usize {
     offset - inserted
 }
 
-/// The byte ranges of the list and dict literals that
-/// [`rewrite_mutable_literals`] wraps, in order.
-fn mutable_literal_values(text: &str) -> Vec<std::ops::Range<usize>> {
+/// The byte ranges that [`rewrite_mutable_literals`] wraps, in order, each
+/// with the function it wraps them in: the list and dict literals of `set`
+/// tags ([`MUTABLE_FUNCTION`]), the conditional expressions of `do` tags
+/// ([`DO_FUNCTION`]).
+fn wrapped_values(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
     let mut values = Vec::new();
     let mut search_from = 0;
     while let Some(found) = crate::text_search::find(&text[search_from..], "{%") {
@@ -406,35 +421,79 @@ fn mutable_literal_values(text: &str) -> Vec<std::ops::Range<usize>> {
         search_from = tag_end;
         let inner = &text[tag_start + 2..tag_end - 2];
         let body = inner.trim_start_matches(['-', '+']).trim_start();
-        let Some(after_set) = body.strip_prefix("set") else {
-            continue;
-        };
-        if !after_set.starts_with(char::is_whitespace) {
-            continue;
+        if let Some(value) = mutable_literal_value(body) {
+            // `value` is a slice of `text`: its offset is the pointer difference.
+            let value_start = value.as_ptr() as usize - text.as_ptr() as usize;
+            values.push((value_start..value_start + value.len(), MUTABLE_FUNCTION));
+        } else if let Some(expression) = conditional_do_expression(body) {
+            let start = expression.as_ptr() as usize - text.as_ptr() as usize;
+            values.push((start..start + expression.len(), DO_FUNCTION));
         }
-        let Some(equals) = after_set.find('=') else {
-            continue;
-        };
-        let target = after_set[..equals].trim();
-        let is_plain_name = !target.is_empty()
-            && target
-                .chars()
-                .all(|character| character.is_ascii_alphanumeric() || character == '_');
-        let value_with_marker = &after_set[equals + 1..];
-        let value = value_with_marker
-            .trim_end()
-            .trim_end_matches(['-', '+'])
-            .trim();
-        let is_literal = (value.starts_with('[') && value.ends_with(']'))
-            || (value.starts_with('{') && value.ends_with('}'));
-        if !is_plain_name || !is_literal || !brackets_balance(value) {
-            continue;
-        }
-        // `value` is a slice of `text`: its offset is the pointer difference.
-        let value_start = value.as_ptr() as usize - text.as_ptr() as usize;
-        values.push(value_start..value_start + value.len());
     }
     values
+}
+
+/// The literal value of a `set name = [..]` or `set name = {..}` tag body.
+fn mutable_literal_value(body: &str) -> Option<&str> {
+    let after_set = body.strip_prefix("set")?;
+    if !after_set.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let equals = after_set.find('=')?;
+    let target = after_set[..equals].trim();
+    let is_plain_name = !target.is_empty()
+        && target
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || character == '_');
+    let value = tag_expression(&after_set[equals + 1..]);
+    let is_literal = (value.starts_with('[') && value.ends_with(']'))
+        || (value.starts_with('{') && value.ends_with('}'));
+    (is_plain_name && is_literal && brackets_balance(value)).then_some(value)
+}
+
+/// The expression of a `do x if condition` tag body (an `if` outside
+/// brackets and strings), which minijinja's `do` does not take.
+fn conditional_do_expression(body: &str) -> Option<&str> {
+    let after_do = body.strip_prefix("do")?;
+    if !after_do.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let expression = tag_expression(after_do);
+    has_top_level_if(expression).then_some(expression)
+}
+
+/// A tag's expression without its surrounding spaces and whitespace-control
+/// marker.
+fn tag_expression(text: &str) -> &str {
+    text.trim_end().trim_end_matches(['-', '+']).trim()
+}
+
+/// Whether `expression` holds the keyword `if` outside brackets and strings.
+fn has_top_level_if(expression: &str) -> bool {
+    let bytes = expression.as_bytes();
+    let mut depth = 0i32;
+    let mut quote: Option<u8> = None;
+    for (index, &byte) in bytes.iter().enumerate() {
+        match quote {
+            Some(open) if byte == open => quote = None,
+            Some(_) => {}
+            None => match byte {
+                b'\'' | b'"' => quote = Some(byte),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                b'i' if depth == 0
+                    && bytes.get(index + 1) == Some(&b'f')
+                    && index > 0
+                    && bytes[index - 1].is_ascii_whitespace()
+                    && bytes.get(index + 2).is_some_and(u8::is_ascii_whitespace) =>
+                {
+                    return true;
+                }
+                _ => {}
+            },
+        }
+    }
+    false
 }
 
 /// Whether the outermost brackets of `value` enclose all of it (so
@@ -471,6 +530,7 @@ mod tests {
         environment
             .set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
         environment.add_function(MUTABLE_FUNCTION, make_mutable);
+        environment.add_function(DO_FUNCTION, discard);
         let source = rewrite_mutable_literals(template).unwrap_or_else(|| template.to_string());
         environment
             .render_str(&source, minijinja::context! {})

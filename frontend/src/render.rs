@@ -48,6 +48,7 @@ pub(crate) fn build_environment(
     environment.set_recursion_limit(500);
     let mut failures = Vec::new();
     environment.add_function(MUTABLE_FUNCTION, make_mutable);
+    environment.add_function(crate::mutable::DO_FUNCTION, crate::mutable::discard);
     for (name, source) in macro_files {
         let source = rewrite_mutable_literals(&source).unwrap_or(source);
         if let Err(error) = environment.add_template_owned(name.clone(), source) {

@@ -142,6 +142,10 @@ pub(crate) struct RenderShared {
     /// The adapter's quote character for relation names.
     pub quote: char,
     pub target: Value,
+    /// dbt's `RuntimeConfig` as templates read it (`builtins.ref.config`):
+    /// the project's name, version, profile and target, its packages
+    /// (`dependencies`) and the command's arguments.
+    pub runtime_config: Value,
     pub target_database: String,
     pub target_schema: String,
     pub vars: serde_json::Map<String, serde_json::Value>,

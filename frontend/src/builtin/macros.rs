@@ -64,7 +64,12 @@ pub(super) fn register_dbt_namespace_and_return(
             shared: shared.clone(),
         }),
     );
-    environment.add_global("builtins", Value::from_object(BuiltinsNamespace));
+    environment.add_global(
+        "builtins",
+        Value::from_object(BuiltinsNamespace {
+            runtime_config: shared.runtime_config.clone(),
+        }),
+    );
     // `return(none)` returns none (an `Option` argument would take none
     // for no argument, and the macro would return undefined).
     environment.add_function(
@@ -91,6 +96,33 @@ impl fmt::Display for MacroReturn {
 }
 
 impl std::error::Error for MacroReturn {}
+
+/// A member of `builtins`: calling it calls the global function of its
+/// name; its `config` is the project's runtime configuration.
+#[derive(Debug)]
+struct BuiltinFunction {
+    name: String,
+    runtime_config: Value,
+}
+
+impl Object for BuiltinFunction {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        (key.as_str() == Some("config")).then(|| self.runtime_config.clone())
+    }
+
+    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
+        match state
+            .lookup(&self.name)
+            .filter(|value| !value.is_undefined())
+        {
+            Some(function) => function.call(state, args),
+            None => Err(Error::new(
+                ErrorKind::UnknownFunction,
+                format!("builtins has no member `{}`", self.name),
+            )),
+        }
+    }
+}
 
 /// The value a macro gave `return()`, when that is what ended it.
 fn return_value_of(error: &Error) -> Option<Value> {
@@ -326,11 +358,29 @@ fn call_in_macro_file(
 /// `builtins`: dbt's own context functions by name, as a project's macro
 /// that overrides one calls the original (`builtins.ref(name)`). fusionc's
 /// built-ins win over project macros of the same name, so `builtins.x(...)`
-/// calls the global `x`.
+/// calls the global `x`. `builtins.ref.config` is dbt's runtime
+/// configuration of the project (elementary reads its packages' versions
+/// there).
 #[derive(Debug)]
-struct BuiltinsNamespace;
+struct BuiltinsNamespace {
+    runtime_config: Value,
+}
 
 impl Object for BuiltinsNamespace {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let name = key.as_str()?;
+        matches!(
+            name,
+            "ref" | "source" | "config" | "var" | "env_var" | "return"
+        )
+        .then(|| {
+            Value::from_object(BuiltinFunction {
+                name: name.to_string(),
+                runtime_config: self.runtime_config.clone(),
+            })
+        })
+    }
+
     fn call_method(
         self: &Arc<Self>,
         state: &mut State<'_, '_>,

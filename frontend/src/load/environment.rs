@@ -19,6 +19,37 @@ pub(super) struct RenderEnvironment {
     pub(super) known_callables: Vec<String>,
 }
 
+/// dbt's `RuntimeConfig` as far as templates read it: `project_name`,
+/// `version`, `profile_name`, `target_name`, `dependencies` (every project
+/// of the run, the root one included, with its `project_name` and
+/// `version`) and `args` (the command's flags, lower case).
+fn runtime_config(context: &LoadContext) -> minijinja::Value {
+    let dependencies: serde_json::Map<String, serde_json::Value> = context
+        .units
+        .iter()
+        .map(|unit| {
+            (
+                unit.name.clone(),
+                serde_json::json!({
+                    "project_name": unit.name,
+                    "version": unit.settings.version,
+                }),
+            )
+        })
+        .collect();
+    crate::jinja::to_value(serde_json::json!({
+        "project_name": context.project_name,
+        "version": context.settings.version,
+        "profile_name": context.target.profile_name,
+        "target_name": context.target.target_name,
+        "dependencies": dependencies,
+        "args": {
+            "which": "compile",
+            "require_explicit_package_overrides_for_builtin_materializations": true,
+        },
+    }))
+}
+
 /// Builds the environment from the project's macros and its sources.
 pub(super) fn build_render_environment(
     context: &LoadContext,
@@ -34,6 +65,7 @@ pub(super) fn build_render_environment(
         naming: context.adapter_naming,
         quote: context.adapter_naming.quote_character(),
         target: crate::jinja::to_value(target.to_context_value()),
+        runtime_config: runtime_config(context),
         target_database: target.database.clone(),
         target_schema: target.schema.clone(),
         vars: context.vars.clone(),
