@@ -26,6 +26,16 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
             let node = node_state(state);
             let vars = var_shared.vars_of(node.as_ref().and_then(|node| node.package()));
             match vars.get(&name) {
+                // As dbt's `Var`, a text value is rendered where it is read,
+                // in the reader's context (`target` and the other vars).
+                Some(serde_json::Value::String(text))
+                    if text.contains("{{") || text.contains("{%") =>
+                {
+                    let context = minijinja::context! {
+                        __fusion_node => state.lookup(crate::render_state::NODE_STATE_KEY).unwrap_or_default(),
+                    };
+                    state.env().render_str(text, context).map(Value::from)
+                }
                 Some(value) => Ok(to_value(value)),
                 None => default.ok_or_else(|| {
                     fail(
