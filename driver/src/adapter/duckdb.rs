@@ -131,10 +131,17 @@ impl DuckDbAdapter {
         };
         let connection = connection.map_err(|error| {
             let message = error.to_string();
-            let hint = if message.contains("lock") {
-                " (another process holds the database open: close it, or point the profile's `path` elsewhere)"
+            let hint = if message.contains("Could not set lock") || message.contains("Conflicting lock") {
+                " (another process holds the database open: close it, or point the profile's `path` elsewhere)".to_string()
+            } else if message.contains("version number") {
+                format!(
+                    " (the file was written by a DuckDB release whose storage this one, DuckDB {}, cannot read)",
+                    linked_duckdb_version()
+                )
+            } else if message.contains("Corrupt database file") || message.contains("not a valid DuckDB database") {
+                " (the file is damaged, or is not a DuckDB database)".to_string()
             } else {
-                ""
+                String::new()
             };
             AdapterError::new(format!(
                 "cannot open the DuckDB database `{path}`: {message}{hint}"
@@ -594,4 +601,13 @@ impl SqlFlavor for DuckDbFlavor {
     fn string_type(&self) -> &'static str {
         "varchar"
     }
+}
+
+/// The version of the DuckDB library fusionc runs (`v2.0.1`), for messages.
+fn linked_duckdb_version() -> String {
+    duckdb::Connection::open_in_memory()
+        .and_then(|connection| {
+            connection.query_row("select version()", [], |row| row.get::<_, String>(0))
+        })
+        .unwrap_or_else(|_| "of this build".to_string())
 }
