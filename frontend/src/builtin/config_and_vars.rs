@@ -58,10 +58,32 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
             .unwrap_or(false)
     });
     environment.add_global("target", shared.target.clone());
+    // dbt's model context gives the target a second name.
+    environment.add_global("env", shared.target.clone());
+    // The name of the worker thread a node renders on in dbt.
+    environment.add_global("thread_id", Value::from("Thread-1 (worker)"));
+    environment.add_global(
+        "invocation_args_dict",
+        shared.runtime_config.get_attr("args").unwrap_or_default(),
+    );
+    environment.add_global("dbt_metadata_envs", metadata_envs());
     environment.add_global("project_name", Value::from(shared.project_name.clone()));
     environment.add_global("dbt_version", Value::from("1.10.0"));
     environment.add_global("flags", compile_flags());
     environment.add_global("selected_resources", Value::from(Vec::<Value>::new()));
+}
+
+/// `dbt_metadata_envs`: the environment variables named
+/// `DBT_ENV_CUSTOM_ENV_<NAME>`, by `<NAME>`.
+fn metadata_envs() -> Value {
+    let mut found: Vec<(String, String)> = std::env::vars()
+        .filter_map(|(name, value)| {
+            name.strip_prefix("DBT_ENV_CUSTOM_ENV_")
+                .map(|short| (short.to_string(), value))
+        })
+        .collect();
+    found.sort();
+    Value::from_pairs(found)
 }
 
 /// The `flags` of a compile, as templates read them. Built once: every

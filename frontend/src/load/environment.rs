@@ -43,9 +43,23 @@ fn runtime_config(context: &LoadContext) -> minijinja::Value {
         "profile_name": context.target.profile_name,
         "target_name": context.target.target_name,
         "dependencies": dependencies,
+        // The command's arguments as dbt's `args_to_dict` gives them, for
+        // what fusionc knows of them.
         "args": {
             "which": "compile",
+            "project_dir": context.root_dir.display().to_string(),
+            "select": [],
+            "exclude": [],
+            "vars": {},
+            "indirect_selection": "eager",
+            "introspect": true,
+            "empty": false,
+            "defer": false,
+            "favor_state": false,
+            "send_anonymous_usage_stats": false,
             "require_explicit_package_overrides_for_builtin_materializations": true,
+            "require_generic_test_arguments_property": true,
+            "require_resource_names_without_spaces": true,
         },
     }))
 }
