@@ -246,3 +246,92 @@ fn example_project_builds_twice_with_the_same_result() {
     statuses.sort();
     insta::assert_snapshot!("run_example_shop_statuses", statuses.join("\n"));
 }
+
+/// The Python that has dbt-duckdb's `duckdb` module: `FUSIONC_TEST_PYTHON`,
+/// else `python3`, when it imports `duckdb` of the release fusionc links.
+fn python_with_same_duckdb() -> Result<String, String> {
+    let python = std::env::var("FUSIONC_TEST_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    // The local-iteration library preload (README) is fusionc's, not Python's.
+    let output = std::process::Command::new(&python)
+        .env_remove("LD_PRELOAD")
+        .args(["-c", "import duckdb; print(duckdb.__version__)"])
+        .output()
+        .map_err(|error| format!("`{python}` does not run: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("`{python}` has no duckdb module"));
+    }
+    let python_version = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let adapter = DuckDbAdapter::open(":memory:").expect("an in-memory DuckDB");
+    let mut connection = adapter.connect().expect("a connection");
+    let version = connection
+        .query("select version()", None)
+        .expect("the linked DuckDB answers");
+    let linked = version.rows[0][0].as_str().unwrap_or_default().to_string();
+    if linked.trim_start_matches('v') != python_version {
+        return Err(format!(
+            "`{python}` has duckdb {python_version}, fusionc links {linked}"
+        ));
+    }
+    Ok(python)
+}
+
+/// Item 10 of the real-projects issue: a database file written by the
+/// DuckDB that dbt-duckdb installs opens in fusionc, and fusionc's opens
+/// there. Needs a Python with that `duckdb` module (`pip install
+/// "dbt-duckdb==1.11.*"`; point `FUSIONC_TEST_PYTHON` at its Python);
+/// without one the test says so and checks nothing else.
+#[test]
+fn dbt_duckdb_database_files_open_both_ways() {
+    let python = match python_with_same_duckdb() {
+        Ok(python) => python,
+        Err(reason) => {
+            eprintln!(
+                "skipped: {reason}; set FUSIONC_TEST_PYTHON to a Python with dbt-duckdb's duckdb module"
+            );
+            return;
+        }
+    };
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let project = scratch.path().join("project");
+    copy_tree(
+        &repository_root().join("tests/interop/dbt_duckdb"),
+        &project,
+    )
+    .expect("the fixture copies");
+    let database = scratch.path().join("shared.duckdb");
+    let profiles = project.join("profiles.yml");
+    let profile_text = std::fs::read_to_string(&profiles).expect("a profiles.yml");
+    std::fs::write(
+        &profiles,
+        profile_text.replace("__DATABASE__", &database.display().to_string()),
+    )
+    .expect("the profile is written");
+    let python_step = |code: &str| -> String {
+        let output = std::process::Command::new(&python)
+            .env_remove("LD_PRELOAD")
+            .args(["-c", code, &database.display().to_string()])
+            .output()
+            .expect("python runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    python_step(
+        "import duckdb, sys\n\
+         c = duckdb.connect(sys.argv[1])\n\
+         c.execute('create schema raw')\n\
+         c.execute('create table raw.orders as select * from (values (1, 10.5), (2, 4.5), (3, 5)) t(id, amount)')\n\
+         c.close()",
+    );
+    let run = run_cli(&["build", "--project-dir", &project.display().to_string()]);
+    assert_eq!(run.exit_code, 0, "{}\n{}", run.stdout, run.stderr);
+    let read_back = python_step(
+        "import duckdb, sys\n\
+         c = duckdb.connect(sys.argv[1])\n\
+         print(c.execute('select orders, total from main.order_totals').fetchall())",
+    );
+    assert_eq!(read_back.trim(), "[(3, Decimal('20.0'))]");
+}

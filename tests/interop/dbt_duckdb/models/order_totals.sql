@@ -1,0 +1,2 @@
+select count(*) as orders, sum(amount) as total
+from {{ source('shop', 'orders') }}
