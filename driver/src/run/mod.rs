@@ -33,7 +33,7 @@ use crate::session::{
 };
 use context::{RunContext, RunKind};
 use fusion_frontend::runtime::{RelationKind, RunRenderOptions, RunRendered, Warehouse};
-use fusion_frontend::Rendered;
+use fusion_frontend::{Project, Rendered};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{NodeId, NodeKind};
@@ -389,6 +389,7 @@ fn sort_diagnostics_by_mode(
     analysis_diagnostics: &[Diagnostic],
 ) -> SortedDiagnostics {
     let node_of_file = node::nodes_by_file(session.project());
+    let unread = unread_ephemeral_models(session.project(), selected);
     let mut shown: Vec<Diagnostic> = Vec::new();
     let mut blocking: Vec<Diagnostic> = Vec::new();
     let mut broken: Vec<Option<Diagnostic>> = vec![None; selected.len()];
@@ -399,6 +400,9 @@ fn sort_diagnostics_by_mode(
             .and_then(|label| node_of_file.get(&label.location.file).copied());
         match owner {
             Some(id) if !selected[id.index()] => {}
+            Some(id) if unread[id.index()] && diagnostic.is_error() => {
+                shown.push(never_run(diagnostic));
+            }
             Some(id) if diagnostic.is_error() => {
                 if modes[id.index()] >= AnalysisMode::On {
                     blocking.push(diagnostic.clone());
@@ -418,6 +422,12 @@ fn sort_diagnostics_by_mode(
             .as_ref()
             .and_then(|label| node_of_file.get(&label.location.file).copied());
         let mode = owner.map_or(AnalysisMode::On, |id| modes[id.index()]);
+        if owner.is_some_and(|id| unread[id.index()]) && diagnostic.is_error() {
+            if mode != AnalysisMode::Off {
+                shown.push(never_run(diagnostic));
+            }
+            continue;
+        }
         match mode {
             AnalysisMode::Off => {}
             // Analysed again just in time, against the warehouse.
@@ -434,6 +444,43 @@ fn sort_diagnostics_by_mode(
         blocking,
         broken,
     }
+}
+
+/// The ephemeral models whose SQL no selected node will run: none of the
+/// selected nodes that run SQL of their own (models that are not
+/// ephemeral, snapshots, tests) reads them, directly or through other
+/// ephemeral models. dbt never compiles such a model into anything it
+/// runs, so its faults cannot stop a run (dbt-project-evaluator's
+/// integration tests keep deliberately broken models that way).
+fn unread_ephemeral_models(project: &Project, selected: &[bool]) -> Vec<bool> {
+    let mut read = vec![false; project.nodes.len()];
+    let Ok(order) = project.graph.topological_order() else {
+        return read;
+    };
+    for &id in order.iter().rev() {
+        if !project.details(id).is_ephemeral() {
+            continue;
+        }
+        read[id.index()] = project.graph.children(id).iter().any(|&child| {
+            selected[child.index()]
+                && (!project.details(child).is_ephemeral() || read[child.index()])
+        });
+    }
+    project
+        .nodes
+        .iter()
+        .zip(read)
+        .map(|(details, read)| details.is_ephemeral() && !read)
+        .collect()
+}
+
+/// An error of an ephemeral model no selected node reads, shown as a
+/// warning: the run never executes its SQL.
+fn never_run(diagnostic: &Diagnostic) -> Diagnostic {
+    diagnostic
+        .clone()
+        .with_severity(Severity::Warning)
+        .with_help("this ephemeral model is read by no selected node, so the run never executes it")
 }
 
 /// Phase 4: everything the run writes to the warehouse, in order: the
