@@ -7,6 +7,7 @@ use crate::cli::{exit_code, LogFormat, Output, ProjectArgs, SelectionArgs};
 use crate::diagnostics::{DiagnosticContext, RenderedOrigin};
 use crate::select::{parse_selector, SelectableNode, SelectionGraph, Selector};
 use fusion_dialects::Dialect;
+use fusion_frontend::schema_yaml::DeclaredKind;
 use fusion_frontend::{LoadOptions, LoadResult, Project};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -204,9 +205,11 @@ pub(crate) fn print_summary(
     }
 }
 
-/// The project as the selector language sees it.
+/// The project as the selector language sees it: its nodes, then the
+/// resources that never run (exposures, metrics, semantic models, saved
+/// queries; not groups, which dbt does not select), each with its edges.
 fn selection_graph(project: &Project) -> SelectionGraph {
-    let nodes = project
+    let mut nodes: Vec<SelectableNode> = project
         .nodes
         .iter()
         .map(|details| SelectableNode {
@@ -225,7 +228,7 @@ fn selection_graph(project: &Project) -> SelectionGraph {
         })
         .collect();
     let ids = (0..project.nodes.len()).map(|index| NodeId(index as u32));
-    let parents = ids
+    let mut parents: Vec<Vec<usize>> = ids
         .clone()
         .map(|id| {
             project
@@ -236,7 +239,7 @@ fn selection_graph(project: &Project) -> SelectionGraph {
                 .collect()
         })
         .collect();
-    let children = ids
+    let mut children: Vec<Vec<usize>> = ids
         .map(|id| {
             project
                 .graph
@@ -246,6 +249,49 @@ fn selection_graph(project: &Project) -> SelectionGraph {
                 .collect()
         })
         .collect();
+    let listed = project
+        .declared
+        .iter()
+        .filter(|resource| resource.kind != DeclaredKind::Group);
+    let mut positions: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    if project
+        .declared
+        .iter()
+        .any(|resource| resource.kind != DeclaredKind::Group)
+    {
+        positions.extend(
+            project
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(index, details)| (details.unique_id.clone(), index)),
+        );
+    }
+    for resource in listed.clone() {
+        positions.insert(resource.unique_id.clone(), nodes.len());
+        nodes.push(SelectableNode {
+            unique_id: resource.unique_id.clone(),
+            name: resource.name.clone(),
+            resource_type: resource.kind.resource_type().to_string(),
+            package_name: resource.package_name.clone(),
+            original_file_path: resource.original_file_path.clone(),
+            fqn: resource.fqn.clone(),
+            tags: resource.tags(),
+            config: resource.config.clone(),
+            source_name: None,
+        });
+        parents.push(Vec::new());
+        children.push(Vec::new());
+    }
+    for resource in listed {
+        let child = positions[&resource.unique_id];
+        for parent in &resource.depends_on {
+            if let Some(&parent) = positions.get(parent) {
+                parents[child].push(parent);
+                children[parent].push(child);
+            }
+        }
+    }
     SelectionGraph {
         nodes,
         parents,
@@ -259,6 +305,18 @@ pub(crate) fn select_nodes(
     arguments: &SelectionArgs,
     output: &mut Output<'_>,
 ) -> Result<Vec<bool>, i32> {
+    let (mut nodes, _) = select_nodes_and_declared(project, arguments, output)?;
+    nodes.truncate(project.nodes.len());
+    Ok(nodes)
+}
+
+/// The selection over the nodes and over the listed resources that never
+/// run (those of [`Project::declared`] but groups, in order).
+pub(crate) fn select_nodes_and_declared(
+    project: &Project,
+    arguments: &SelectionArgs,
+    output: &mut Output<'_>,
+) -> Result<(Vec<bool>, Vec<bool>), i32> {
     let parse = |values: &[String]| -> Result<Option<Selector>, String> {
         if values.is_empty() {
             Ok(None)
@@ -266,6 +324,11 @@ pub(crate) fn select_nodes(
             parse_selector(values).map(Some)
         }
     };
+    let listed = project
+        .declared
+        .iter()
+        .filter(|resource| resource.kind != DeclaredKind::Group)
+        .count();
     let (include, exclude) = match (parse(&arguments.select), parse(&arguments.exclude)) {
         (Ok(include), Ok(exclude)) => (include, exclude),
         (Err(message), _) | (_, Err(message)) => {
@@ -276,9 +339,11 @@ pub(crate) fn select_nodes(
     if include.is_none() && exclude.is_none() {
         // Everything is selected: no need to build the selection graph,
         // which copies every node's name, path and config.
-        return Ok(vec![true; project.nodes.len()]);
+        return Ok((vec![true; project.nodes.len()], vec![true; listed]));
     }
-    Ok(selection_graph(project).select(include.as_ref(), exclude.as_ref()))
+    let mut selected = selection_graph(project).select(include.as_ref(), exclude.as_ref());
+    let declared = selected.split_off(project.nodes.len());
+    Ok((selected, declared))
 }
 
 /// Opens the warehouse the profile's target names.

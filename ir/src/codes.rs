@@ -148,6 +148,8 @@ define_codes! {
         example: "a.sql: select * from {{ ref('b') }}\nb.sql: select * from {{ ref('a') }}";
     DuplicateNode = "FC2004", Error, "two nodes of the project have the same name",
         example: "models/a/orders.sql and models/b/orders.sql";
+    MissingSemanticReference = "FC2005", Error, "a metric, saved query or exposure names a measure or metric that no semantic model or metric declares",
+        example: "metrics:\n  - name: revenue\n    type: simple\n    type_params:\n      measure: revenu   # the measure is revenue";
 
     // ---- FC3xxx: SQL syntax ----
     UnexpectedToken = "FC3001", Error, "the SQL has a token where the grammar expects something else",

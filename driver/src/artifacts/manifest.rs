@@ -8,6 +8,8 @@
 //! straight from structs that borrow the project, never built as a JSON
 //! value tree in memory.
 
+use fusion_frontend::project::DeclaredResource;
+use fusion_frontend::schema_yaml::DeclaredKind;
 use fusion_frontend::{ColumnInfo, NodeDetails, Project};
 use fusion_ir::graph::{NodeId, NodeKind};
 use fusion_ir::name::Name;
@@ -40,7 +42,7 @@ pub(crate) fn write_manifest(
     writer: impl std::io::Write,
 ) -> serde_json::Result<()> {
     let project = inputs.project;
-    let edges: Vec<(Vec<&str>, Vec<&str>)> = (0..project.nodes.len())
+    let mut edges: Vec<(Vec<&str>, Vec<&str>)> = (0..project.nodes.len())
         .map(|index| {
             let id = NodeId(index as u32);
             (
@@ -49,6 +51,7 @@ pub(crate) fn write_manifest(
             )
         })
         .collect();
+    let declared_edges = declared_edges(project, &mut edges);
     let manifest = Manifest {
         metadata: Metadata {
             dbt_schema_version: "https://schemas.getdbt.com/dbt/manifest/v12.json",
@@ -72,24 +75,41 @@ pub(crate) fn write_manifest(
         },
         macros: MacrosMap { project },
         docs: DocsMap { project },
-        exposures: Empty {},
-        metrics: Empty {},
-        groups: Empty {},
+        exposures: DeclaredMap {
+            project,
+            kind: DeclaredKind::Exposure,
+        },
+        metrics: DeclaredMap {
+            project,
+            kind: DeclaredKind::Metric,
+        },
+        groups: DeclaredMap {
+            project,
+            kind: DeclaredKind::Group,
+        },
         selectors: Empty {},
         disabled: Empty {},
         parent_map: EdgeMap {
             project,
             edges: &edges,
+            declared_edges: &declared_edges,
             parents: true,
         },
         child_map: EdgeMap {
             project,
             edges: &edges,
+            declared_edges: &declared_edges,
             parents: false,
         },
-        group_map: Empty {},
-        saved_queries: Empty {},
-        semantic_models: Empty {},
+        group_map: group_map(project),
+        saved_queries: DeclaredMap {
+            project,
+            kind: DeclaredKind::SavedQuery,
+        },
+        semantic_models: DeclaredMap {
+            project,
+            kind: DeclaredKind::SemanticModel,
+        },
         unit_tests: Empty {},
         functions: Empty {},
     };
@@ -118,16 +138,16 @@ struct Manifest<'a> {
     sources: SourcesMap<'a>,
     macros: MacrosMap<'a>,
     docs: DocsMap<'a>,
-    exposures: Empty,
-    metrics: Empty,
-    groups: Empty,
+    exposures: DeclaredMap<'a>,
+    metrics: DeclaredMap<'a>,
+    groups: DeclaredMap<'a>,
     selectors: Empty,
     disabled: Empty,
     parent_map: EdgeMap<'a>,
     child_map: EdgeMap<'a>,
-    group_map: Empty,
-    saved_queries: Empty,
-    semantic_models: Empty,
+    group_map: IndexMap<&'a str, Vec<&'a str>>,
+    saved_queries: DeclaredMap<'a>,
+    semantic_models: DeclaredMap<'a>,
     unit_tests: Empty,
     functions: Empty,
 }
@@ -304,6 +324,8 @@ struct DocEntry<'a> {
 struct EdgeMap<'a> {
     project: &'a Project,
     edges: &'a [(Vec<&'a str>, Vec<&'a str>)],
+    /// The same for the resources that never run (groups aside).
+    declared_edges: &'a [(&'a str, Vec<&'a str>, Vec<&'a str>)],
     parents: bool,
 }
 
@@ -316,7 +338,355 @@ impl Serialize for EdgeMap<'_> {
                 if self.parents { parents } else { children },
             )?;
         }
+        for (unique_id, parents, children) in self.declared_edges {
+            map.serialize_entry(unique_id, if self.parents { parents } else { children })?;
+        }
         map.end()
+    }
+}
+
+/// The parents and children of each resource that never runs (groups
+/// aside), which are also children of the nodes they read (added to
+/// `edges`).
+fn declared_edges<'a>(
+    project: &'a Project,
+    edges: &mut [(Vec<&'a str>, Vec<&'a str>)],
+) -> Vec<(&'a str, Vec<&'a str>, Vec<&'a str>)> {
+    let listed: Vec<&DeclaredResource> = project
+        .declared
+        .iter()
+        .filter(|resource| resource.kind != DeclaredKind::Group)
+        .collect();
+    if listed.is_empty() {
+        return Vec::new();
+    }
+    let node_positions: rustc_hash::FxHashMap<&str, usize> = project
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(index, details)| (details.unique_id.as_str(), index))
+        .collect();
+    let mut declared: Vec<(&str, Vec<&str>, Vec<&str>)> = listed
+        .iter()
+        .map(|resource| {
+            let mut parents: Vec<&str> = resource.depends_on.iter().map(String::as_str).collect();
+            parents.sort_unstable();
+            parents.dedup();
+            (resource.unique_id.as_str(), parents, Vec::new())
+        })
+        .collect();
+    let declared_positions: rustc_hash::FxHashMap<&str, usize> = listed
+        .iter()
+        .enumerate()
+        .map(|(index, resource)| (resource.unique_id.as_str(), index))
+        .collect();
+    for resource in &listed {
+        for parent in &resource.depends_on {
+            if let Some(&index) = node_positions.get(parent.as_str()) {
+                edges[index].1.push(&resource.unique_id);
+            } else if let Some(&index) = declared_positions.get(parent.as_str()) {
+                declared[index].2.push(&resource.unique_id);
+            }
+        }
+    }
+    for (_, children) in edges.iter_mut() {
+        children.sort_unstable();
+        children.dedup();
+    }
+    for (_, _, children) in &mut declared {
+        children.sort_unstable();
+        children.dedup();
+    }
+    declared
+}
+
+/// Each group's models, by the group's name (as dbt keys `group_map`).
+fn group_map(project: &Project) -> IndexMap<&str, Vec<&str>> {
+    let mut map: IndexMap<&str, Vec<&str>> = IndexMap::new();
+    for group in project
+        .declared
+        .iter()
+        .filter(|resource| resource.kind == DeclaredKind::Group)
+    {
+        let members: Vec<&str> = project
+            .nodes
+            .iter()
+            .filter(|details| {
+                details.config.values.get("group").and_then(Value::as_str)
+                    == Some(group.name.as_str())
+            })
+            .map(|details| details.unique_id.as_str())
+            .collect();
+        map.insert(&group.name, members);
+    }
+    map
+}
+
+/// One map of the manifest's resources that never run (`exposures`,
+/// `metrics`...).
+struct DeclaredMap<'a> {
+    project: &'a Project,
+    kind: DeclaredKind,
+}
+
+impl Serialize for DeclaredMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for resource in self
+            .project
+            .declared
+            .iter()
+            .filter(|resource| resource.kind == self.kind)
+        {
+            map.serialize_entry(&resource.unique_id, &declared_entry(self.project, resource))?;
+        }
+        map.end()
+    }
+}
+
+/// A resource that never runs as dbt writes it: the fields every resource
+/// has, then the kind's own fields as written in YAML.
+fn declared_entry(project: &Project, resource: &DeclaredResource) -> Value {
+    let mut entry = Map::new();
+    entry.insert("name".into(), resource.name.clone().into());
+    entry.insert("resource_type".into(), resource.kind.resource_type().into());
+    entry.insert("package_name".into(), resource.package_name.clone().into());
+    entry.insert("path".into(), resource.path.clone().into());
+    entry.insert(
+        "original_file_path".into(),
+        resource.original_file_path.clone().into(),
+    );
+    entry.insert("unique_id".into(), resource.unique_id.clone().into());
+    if resource.kind != DeclaredKind::Group {
+        entry.insert("fqn".into(), resource.fqn.clone().into());
+    }
+    // dbt writes an exposure's and a metric's missing description as "".
+    let no_description = match resource.kind {
+        DeclaredKind::Exposure | DeclaredKind::Metric => Value::from(""),
+        _ => Value::Null,
+    };
+    entry.insert(
+        "description".into(),
+        resource
+            .entry
+            .get("description")
+            .cloned()
+            .unwrap_or(no_description),
+    );
+    if resource.kind != DeclaredKind::Group {
+        entry.insert(
+            "label".into(),
+            resource.entry.get("label").cloned().unwrap_or(Value::Null),
+        );
+    }
+    // The kind's own fields, as written (`type`, `owner`, `measures`...).
+    for (key, value) in &resource.entry {
+        if !matches!(
+            key.as_str(),
+            "name" | "config" | "depends_on" | "tags" | "meta" | "enabled"
+        ) && !entry.contains_key(key)
+        {
+            entry.insert(key.clone(), value.clone());
+        }
+    }
+    if resource.kind == DeclaredKind::Group {
+        entry.insert("config".into(), Value::Object(resource.config.clone()));
+        return Value::Object(entry);
+    }
+    // The optional fields dbt writes as null (or empty) when not given.
+    let defaults: &[(&str, Value)] = match resource.kind {
+        DeclaredKind::Exposure => &[("maturity", Value::Null), ("url", Value::Null)],
+        DeclaredKind::Metric => &[
+            ("filter", Value::Null),
+            ("metadata", Value::Null),
+            ("time_granularity", Value::Null),
+        ],
+        DeclaredKind::SemanticModel => {
+            &[("metadata", Value::Null), ("primary_entity", Value::Null)]
+        }
+        DeclaredKind::SavedQuery => &[("metadata", Value::Null)],
+        DeclaredKind::Group => &[],
+    };
+    for (key, value) in defaults {
+        if !entry.contains_key(*key) {
+            entry.insert((*key).to_string(), value.clone());
+        }
+    }
+    match resource.kind {
+        DeclaredKind::Exposure => {
+            if let Some(Value::Object(owner)) = entry.get_mut("owner") {
+                for key in ["email", "name"] {
+                    owner.entry(key).or_insert(Value::Null);
+                }
+            }
+        }
+        DeclaredKind::SavedQuery => {
+            entry
+                .entry("exports")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Some(Value::Object(params)) = entry.get_mut("query_params") {
+                params.entry("where").or_insert(Value::Null);
+                params
+                    .entry("order_by")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                params.entry("limit").or_insert(Value::Null);
+            }
+        }
+        DeclaredKind::SemanticModel => {
+            // The relation of the model it reads.
+            let model = resource
+                .depends_on
+                .first()
+                .and_then(|unique_id| project.find_by_unique_id(unique_id))
+                .map(|id| project.details(id));
+            for (key, defaults) in SEMANTIC_MODEL_PART_DEFAULTS {
+                if let Some(Value::Array(parts)) = entry.get_mut(*key) {
+                    for part in parts.iter_mut().filter_map(Value::as_object_mut) {
+                        for (field, default) in *defaults {
+                            let value = part.entry(*field).or_insert_with(default);
+                            // dbt writes a measure's `expr: 1` as text.
+                            if *field == "expr" && (value.is_number() || value.is_boolean()) {
+                                *value = Value::String(value.to_string());
+                            }
+                        }
+                        if let Some(Value::Object(type_params)) = part.get_mut("type_params") {
+                            type_params.entry("validity_params").or_insert(Value::Null);
+                        }
+                    }
+                }
+            }
+            if let Some(model) = model {
+                entry.insert(
+                    "node_relation".into(),
+                    serde_json::json!({
+                        "alias": model.alias,
+                        "schema_name": model.schema,
+                        "database": model.database,
+                        "relation_name": relation_name(model),
+                    }),
+                );
+            }
+        }
+        DeclaredKind::Metric | DeclaredKind::Group => {}
+    }
+    // dbt writes a semantic model's meta in its config only, and no tags.
+    if resource.kind != DeclaredKind::SemanticModel {
+        if resource.kind != DeclaredKind::SavedQuery {
+            entry.insert(
+                "meta".into(),
+                resource
+                    .config
+                    .get("meta")
+                    .cloned()
+                    .unwrap_or_else(|| Value::Object(Map::new())),
+            );
+        }
+        entry.insert("tags".into(), resource.tags().into());
+    }
+    if let Some(group) = resource.config.get("group") {
+        entry.insert("group".into(), group.clone());
+    }
+    entry.insert("config".into(), Value::Object(resource.config.clone()));
+    entry.insert("unrendered_config".into(), Value::Object(Map::new()));
+    entry.insert(
+        "depends_on".into(),
+        serde_json::json!({"macros": [], "nodes": resource.depends_on}),
+    );
+    entry.insert(
+        "refs".into(),
+        resource
+            .refs
+            .iter()
+            .map(|call| {
+                serde_json::json!({
+                    "name": call.name,
+                    "package": call.package,
+                    "version": call.version.as_deref().map(version_value),
+                })
+            })
+            .collect(),
+    );
+    if matches!(resource.kind, DeclaredKind::Exposure | DeclaredKind::Metric) {
+        entry.insert(
+            "sources".into(),
+            resource
+                .sources
+                .iter()
+                .map(|call| serde_json::json!([call.source_name, call.table_name]))
+                .collect(),
+        );
+    }
+    match resource.kind {
+        // An exposure's `metric()` calls.
+        DeclaredKind::Exposure => {
+            entry.insert(
+                "metrics".into(),
+                resource
+                    .metrics
+                    .iter()
+                    .map(|parts| serde_json::json!(parts))
+                    .collect(),
+            );
+        }
+        // A metric's inputs are in its `type_params`; dbt writes none here.
+        DeclaredKind::Metric => {
+            entry.insert("metrics".into(), Value::Array(Vec::new()));
+        }
+        _ => {}
+    }
+    Value::Object(entry)
+}
+
+/// A default of a field of a semantic model's entity, measure or dimension.
+type PartDefault = (&'static str, fn() -> Value);
+
+/// The fields dbt fills in a semantic model's entities, measures and
+/// dimensions when they are not written, in its order.
+const SEMANTIC_MODEL_PART_DEFAULTS: &[(&str, &[PartDefault])] = &[
+    (
+        "entities",
+        &[
+            ("description", || Value::Null),
+            ("label", || Value::Null),
+            ("role", || Value::Null),
+            ("expr", || Value::Null),
+            ("config", || serde_json::json!({"meta": {}})),
+        ],
+    ),
+    (
+        "measures",
+        &[
+            ("description", || Value::Null),
+            ("label", || Value::Null),
+            ("create_metric", || Value::Bool(false)),
+            ("expr", || Value::Null),
+            ("agg_params", || Value::Null),
+            ("non_additive_dimension", || Value::Null),
+            ("agg_time_dimension", || Value::Null),
+            ("config", || serde_json::json!({"meta": {}})),
+        ],
+    ),
+    (
+        "dimensions",
+        &[
+            ("description", || Value::Null),
+            ("label", || Value::Null),
+            ("is_partition", || Value::Bool(false)),
+            ("expr", || Value::Null),
+            ("metadata", || Value::Null),
+            ("config", || serde_json::json!({"meta": {}})),
+        ],
+    ),
+];
+
+/// A model version as dbt writes it: a number when it is one.
+pub(crate) fn version_value(version: &str) -> Value {
+    match version.parse::<i64>() {
+        Ok(number) => Value::from(number),
+        Err(_) => match version.parse::<f64>() {
+            Ok(number) => Value::from(number),
+            Err(_) => Value::from(version),
+        },
     }
 }
 
@@ -461,7 +831,7 @@ fn columns<'a>(
 struct RefEntry<'a> {
     name: &'a str,
     package: Option<&'a str>,
-    version: Option<&'a str>,
+    version: Option<Value>,
 }
 
 #[derive(Serialize)]
@@ -532,8 +902,8 @@ struct NodeEntry<'a> {
     contract: Contract,
     access: &'static str,
     constraints: [&'static str; 0],
-    version: Option<&'static str>,
-    latest_version: Option<&'static str>,
+    version: Option<Value>,
+    latest_version: Option<Value>,
     deprecation_date: Option<&'static str>,
     primary_key: [&'static str; 0],
     time_spine: Option<&'static str>,
@@ -632,7 +1002,7 @@ fn node<'a>(
             .map(|call| RefEntry {
                 name: &call.name,
                 package: call.package.as_deref(),
-                version: call.version.as_deref(),
+                version: call.version.as_deref().map(version_value),
             })
             .collect(),
         sources: details
@@ -664,8 +1034,8 @@ fn node<'a>(
         },
         access: "protected",
         constraints: [],
-        version: None,
-        latest_version: None,
+        version: details.version.as_deref().map(version_value),
+        latest_version: details.latest_version.as_deref().map(version_value),
         deprecation_date: None,
         primary_key: [],
         time_spine: None,

@@ -3,7 +3,8 @@
 //!
 //! Supported: bare names and globs (matched against the node name and its
 //! fqn), `tag:`, `path:`, `resource_type:`, `package:`, `fqn:`, `source:`,
-//! `config.<key>:`, the graph operators `+x`, `n+x`, `x+`, `x+n` and `@x`,
+//! `config.<key>:`, `exposure:`, `metric:`, `semantic_model:`,
+//! `saved_query:`, the graph operators `+x`, `n+x`, `x+`, `x+n` and `@x`,
 //! union (space or repeated flags) and intersection (comma).
 
 use lalrpop_util::lalrpop_mod;
@@ -60,6 +61,9 @@ pub enum Method {
     Source,
     /// `config.materialized:table` and the like.
     Config(String),
+    /// `exposure:`, `metric:`, `semantic_model:`, `saved_query:`: a
+    /// resource of that type by name (`name` or `package.name`).
+    Resource(&'static str),
     Unknown(String),
 }
 
@@ -72,6 +76,10 @@ impl Method {
             "package" => Method::Package,
             "fqn" => Method::Fqn,
             "source" => Method::Source,
+            "exposure" => Method::Resource("exposure"),
+            "metric" => Method::Resource("metric"),
+            "semantic_model" => Method::Resource("semantic_model"),
+            "saved_query" => Method::Resource("saved_query"),
             other => match other.strip_prefix("config.") {
                 Some(key) if !key.is_empty() => Method::Config(key.to_string()),
                 _ => Method::Unknown(other.to_string()),
@@ -111,7 +119,7 @@ pub fn parse_selector(values: &[String]) -> Result<Selector, String> {
         for criterion in &intersection {
             if let Method::Unknown(method) = &criterion.method {
                 return Err(format!(
-                    "invalid selector `{part}`: unknown method `{method}` (known: tag, path, resource_type, package, fqn, source, config.<key>)"
+                    "invalid selector `{part}`: unknown method `{method}` (known: tag, path, resource_type, package, fqn, source, exposure, metric, semantic_model, saved_query, config.<key>)"
                 ));
             }
         }
@@ -323,6 +331,15 @@ fn matches_method(node: &SelectableNode, method: &Method, value: &str) -> bool {
             Some(_) => false,
             None => false,
         },
+        Method::Resource(resource_type) => {
+            node.resource_type == *resource_type
+                && match value.split_once('.') {
+                    Some((package, name)) => {
+                        glob_match(package, &node.package_name) && glob_match(name, &node.name)
+                    }
+                    None => glob_match(value, &node.name),
+                }
+        }
         Method::Unknown(_) => false,
     }
 }

@@ -160,6 +160,8 @@ impl GraphBuilder {
                         source_description: source.description.clone(),
                     }),
                     test: None,
+                    version: None,
+                    latest_version: None,
                 };
                 let key = format!("{}.{}", source.name, table.name);
                 let unique = self
@@ -306,6 +308,14 @@ impl GraphBuilder {
                         Some(node.file),
                     ));
                 }
+                // A model's latest version is also what its name reaches.
+                if let Some(version) = node
+                    .version
+                    .as_ref()
+                    .filter(|version| version.version == version.latest)
+                {
+                    let _ = self.ids_by_name.insert(package, &version.model_name, id);
+                }
             }
             template_ids.push(Some(id));
         }
@@ -337,7 +347,7 @@ impl GraphBuilder {
                 for call in &details.refs {
                     if let Some(&parent) =
                         self.ids_by_name
-                            .find(call.package.as_deref(), &call.name, from)
+                            .find(call.package.as_deref(), &call.lookup_name(), from)
                     {
                         let span = call_span(
                             &node.raw,
@@ -488,10 +498,26 @@ fn build_template_node(
     let patch = model_patches
         .get_in(project_name, &node.name)
         .filter(|_| node.kind == NodeKind::Model);
+    // A version of a model is named by its model, and its unique id ends
+    // with the version (`model.shop.customers.v2`).
+    let (name, unique_id) = match &node.version {
+        Some(version) => (
+            version.model_name.clone(),
+            format!(
+                "{}.v{}",
+                unique_id_of(node.kind, project_name, &version.model_name),
+                version.version
+            ),
+        ),
+        None => (
+            node.name.clone(),
+            unique_id_of(node.kind, project_name, &node.name),
+        ),
+    };
     let details = NodeDetails {
         kind: node.kind,
-        name: node.name.clone(),
-        unique_id: unique_id_of(node.kind, project_name, &node.name),
+        name,
+        unique_id,
         package_name: project_name.clone(),
         fqn: node.fqn.clone(),
         original_file_path: own_path.to_string(),
@@ -524,6 +550,8 @@ fn build_template_node(
         seed_columns: Vec::new(),
         source: None,
         test: None,
+        version: node.version.as_ref().map(|version| version.version.clone()),
+        latest_version: node.version.as_ref().map(|version| version.latest.clone()),
     };
     Some(BuiltTemplateNode {
         details,
@@ -618,6 +646,29 @@ fn missing_ref_diagnostic(
         call.package.as_deref().unwrap_or(&call.name),
     )
     .unwrap_or(Span::EMPTY);
+    if let Some(version) = &call.version {
+        // dbt refuses a version of a model that has no such version (or
+        // none at all).
+        let known = refable_names.iter().any(|name| name == &call.name);
+        return Diagnostic::new(
+            Code::RefNotFound,
+            format!(
+                "`{}` refers to version {version} of `{}`, which {}",
+                node.name,
+                call.name,
+                if known {
+                    "has no such version"
+                } else {
+                    "is not a model of the project"
+                }
+            ),
+        )
+        .with_primary(node.file, span, "no node with this name and version")
+        .with_help(format!(
+            "declare the version under `versions:` of `{}` in YAML, or drop `v=`",
+            call.name
+        ));
+    }
     let mut diagnostic = Diagnostic::new(
         Code::RefNotFound,
         format!(

@@ -6,6 +6,7 @@
 //! each phase is a function in a file of this module, its inputs and
 //! outputs in its signature. What every phase reads is in [`LoadContext`].
 
+mod declared;
 mod environment;
 mod files;
 mod flat_graph;
@@ -20,6 +21,7 @@ mod schema_files;
 mod seed_nodes;
 mod sources;
 mod templates;
+mod versions;
 
 use crate::adapter_naming::AdapterNaming;
 use crate::options::LoadOptions;
@@ -109,6 +111,7 @@ fn load_phases(
         mut seed_patches,
         mut source_decls,
         function_declarations,
+        resource_decls,
     } = schema_yaml;
     timer.finish("schema YAML");
 
@@ -134,7 +137,11 @@ fn load_phases(
 
     // The templates are read (and hashed) in one go; the macro files'
     // compile errors are reported now that every template file is known.
-    let (template_nodes, template_files) = templates::read_templates(&context, files, diagnostics);
+    let (mut template_nodes, template_files) =
+        templates::read_templates(&context, files, diagnostics);
+    // A versioned model's files become its versions before anything is
+    // named or configured by name.
+    versions::apply_model_versions(&context, &mut template_nodes, &mut model_patches);
     let jinja_context = jinja_errors::JinjaContext {
         template_files,
         macro_templates,
@@ -315,6 +322,11 @@ fn load_phases(
     }
     timer.finish("cycle check");
 
+    // The resources that never run, once every node they can name is known.
+    let declared =
+        declared::declared_resources(&context, resource_decls, &nodes, files, diagnostics);
+    timer.finish("exposures, metrics, semantic models");
+
     let LoadContext {
         root_dir,
         settings,
@@ -335,6 +347,7 @@ fn load_phases(
         nodes,
         macros,
         docs,
+        declared,
         renderer: Some(Arc::new(crate::runtime::Renderer {
             environment,
             quote: adapter_naming.quote_character(),

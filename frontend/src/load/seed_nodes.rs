@@ -104,6 +104,8 @@ pub(super) fn read_seeds(
             seed_columns,
             source: None,
             test: None,
+            version: None,
+            latest_version: None,
             name,
         });
     }

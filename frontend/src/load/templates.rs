@@ -27,6 +27,19 @@ pub(super) struct TemplateNode {
     /// A snapshot's block body in `raw` (the rest of its file is blanked).
     pub(super) body: Option<std::ops::Range<usize>>,
     pub(super) checksum: String,
+    /// Set when the node is one version of a versioned model (its `name`
+    /// is then `<model>_v<version>`, which `ref(model, v=...)` looks up).
+    pub(super) version: Option<ModelVersion>,
+}
+
+/// Which version of which model a template node is.
+#[derive(Clone, Debug)]
+pub(super) struct ModelVersion {
+    /// The model's name (`customers` of `customers_v2`).
+    pub(super) model_name: String,
+    pub(super) version: String,
+    /// The model's latest version.
+    pub(super) latest: String,
 }
 
 /// Reads the templates of models, analyses, singular tests and snapshots
@@ -107,6 +120,7 @@ pub(super) fn read_templates(
                         checksum: checksum.clone(),
                         raw: block.template.into(),
                         body: Some(block.body),
+                        version: None,
                     });
                 }
                 template_files.insert(found.original_file_path.clone(), file);
@@ -135,6 +149,7 @@ pub(super) fn read_templates(
                 checksum,
                 raw: text,
                 body: None,
+                version: None,
             });
         }
     }
