@@ -8,7 +8,9 @@
 //! at the declaring entry, as dbt refuses the project.
 
 use super::project::project_file_layers;
+use super::templates::TemplateNode;
 use super::LoadContext;
+use crate::config::NodeConfig;
 use crate::project::{DeclaredResource, NodeDetails, RefCall, SourceCall};
 use crate::project_file::ProjectSettings;
 use crate::schema_yaml::{DeclaredKind, ResourceDecl};
@@ -27,7 +29,7 @@ use std::sync::{Arc, Mutex};
 pub(super) fn declared_resources(
     context: &LoadContext,
     declarations: Vec<ResourceDecl>,
-    nodes: &[NodeDetails],
+    nodes: &[Target],
     files: &SourceFiles,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<DeclaredResource> {
@@ -102,6 +104,7 @@ pub(super) fn declared_resources(
                     .map(|metrics| crate::config::string_list(Some(metrics)))
                     .unwrap_or_default();
                 resource.metrics = names.into_iter().map(|name| vec![name]).collect();
+                complete_exports(context, &mut resource);
             }
         }
         for problem in problems {
@@ -114,7 +117,367 @@ pub(super) fn declared_resources(
         resource.depends_on = lookup.dependencies(&resource, files, diagnostics);
         resolved.push(resource);
     }
+    normalize_metrics(&mut resolved);
     resolved
+}
+
+/// Writes each metric's `type_params` and `filter` as dbt does: every
+/// input measure and metric as a mapping with its defaults, filters as
+/// `where_filters`, offsets as `{count, granularity}`, and the measures a
+/// metric reads through its input metrics as `input_measures`.
+fn normalize_metrics(resources: &mut [DeclaredResource]) {
+    let null = || Value::Null;
+    let measure_input = |value: &Value| -> Value {
+        let mut input = match value {
+            Value::Object(entry) => entry.clone(),
+            other => {
+                let mut entry = Map::new();
+                entry.insert("name".into(), Value::String(text_of(other)));
+                entry
+            }
+        };
+        let mut normalized = Map::new();
+        normalized.insert("name".into(), input.remove("name").unwrap_or_else(null));
+        normalized.insert("filter".into(), where_filters(input.remove("filter")));
+        normalized.insert("alias".into(), input.remove("alias").unwrap_or_else(null));
+        normalized.insert(
+            "join_to_timespine".into(),
+            input
+                .remove("join_to_timespine")
+                .unwrap_or(Value::Bool(false)),
+        );
+        normalized.insert(
+            "fill_nulls_with".into(),
+            input.remove("fill_nulls_with").unwrap_or_else(null),
+        );
+        Value::Object(normalized)
+    };
+    let metric_input = |value: &Value| -> Value {
+        let mut input = match value {
+            Value::Object(entry) => entry.clone(),
+            other => {
+                let mut entry = Map::new();
+                entry.insert("name".into(), Value::String(text_of(other)));
+                entry
+            }
+        };
+        let mut normalized = Map::new();
+        normalized.insert("name".into(), input.remove("name").unwrap_or_else(null));
+        normalized.insert("filter".into(), where_filters(input.remove("filter")));
+        normalized.insert("alias".into(), input.remove("alias").unwrap_or_else(null));
+        normalized.insert(
+            "offset_window".into(),
+            time_window(input.remove("offset_window")),
+        );
+        normalized.insert(
+            "offset_to_grain".into(),
+            input.remove("offset_to_grain").unwrap_or_else(null),
+        );
+        Value::Object(normalized)
+    };
+    // Each metric's own params; its measures (for `input_measures`) and
+    // input metrics by name.
+    let mut own_measures: FxHashMap<String, Vec<Value>> = FxHashMap::default();
+    let mut input_metrics: FxHashMap<String, Vec<String>> = FxHashMap::default();
+    for resource in resources
+        .iter_mut()
+        .filter(|resource| resource.kind == DeclaredKind::Metric)
+    {
+        let written = match field(&resource.entry, "type_params") {
+            Some(Value::Object(params)) => params.clone(),
+            _ => Map::new(),
+        };
+        let metric_type = field(&resource.entry, "type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let mut params = Map::new();
+        let measure = field(&written, "measure").map(measure_input);
+        let mut measures: Vec<Value> = measure.iter().cloned().collect();
+        params.insert("measure".into(), measure.unwrap_or(Value::Null));
+        params.insert("input_measures".into(), Value::Array(Vec::new()));
+        let mut inputs = Vec::new();
+        for key in ["numerator", "denominator"] {
+            let input = field(&written, key).map(metric_input);
+            if let Some(name) = input.as_ref().and_then(|input| input.get("name")) {
+                inputs.push(text_of(name));
+            }
+            params.insert(key.into(), input.unwrap_or(Value::Null));
+        }
+        for key in ["expr", "window", "grain_to_date"] {
+            let value = field(&written, key).cloned().unwrap_or(Value::Null);
+            let value = if key == "window" {
+                time_window(Some(value))
+            } else {
+                value
+            };
+            params.insert(key.into(), value);
+        }
+        let metrics: Vec<Value> = match field(&written, "metrics") {
+            Some(Value::Array(metrics)) => metrics.iter().map(metric_input).collect(),
+            _ => Vec::new(),
+        };
+        for metric in &metrics {
+            if let Some(name) = metric.get("name") {
+                inputs.push(text_of(name));
+            }
+        }
+        params.insert("metrics".into(), Value::Array(metrics));
+        let conversion = match field(&written, "conversion_type_params") {
+            Some(Value::Object(conversion)) => {
+                let mut conversion = conversion.clone();
+                for key in ["base_measure", "conversion_measure"] {
+                    if let Some(value) = conversion.get(key).map(measure_input) {
+                        measures.push(value.clone());
+                        conversion.insert(key.into(), value);
+                    }
+                }
+                Value::Object(conversion)
+            }
+            _ => Value::Null,
+        };
+        params.insert("conversion_type_params".into(), conversion);
+        let cumulative = match field(&written, "cumulative_type_params") {
+            Some(Value::Object(cumulative)) => Some(cumulative.clone()),
+            _ if metric_type == "cumulative" => Some(Map::new()),
+            _ => None,
+        };
+        let cumulative = cumulative.map(|mut cumulative| {
+            let window = cumulative
+                .remove("window")
+                .or_else(|| field(&written, "window").cloned());
+            let grain_to_date = cumulative
+                .remove("grain_to_date")
+                .or_else(|| field(&written, "grain_to_date").cloned());
+            let mut normalized = Map::new();
+            normalized.insert("window".into(), time_window(window));
+            normalized.insert("grain_to_date".into(), grain_to_date.unwrap_or_else(null));
+            normalized.insert(
+                "period_agg".into(),
+                cumulative
+                    .remove("period_agg")
+                    .unwrap_or_else(|| Value::from("first")),
+            );
+            normalized.insert(
+                "metric".into(),
+                cumulative.remove("metric").unwrap_or_else(null),
+            );
+            Value::Object(normalized)
+        });
+        params.insert(
+            "cumulative_type_params".into(),
+            cumulative.unwrap_or(Value::Null),
+        );
+        params.insert(
+            "metric_aggregation_params".into(),
+            field(&written, "metric_aggregation_params")
+                .cloned()
+                .unwrap_or(Value::Null),
+        );
+        let filter = where_filters(resource.entry.get("filter").cloned());
+        resource.entry.insert("filter".into(), filter);
+        resource
+            .entry
+            .insert("type_params".into(), Value::Object(params));
+        own_measures.insert(resource.name.clone(), measures);
+        input_metrics.insert(resource.name.clone(), inputs);
+    }
+    // The measures a metric reads, its own then its inputs', each once.
+    fn reached(
+        name: &str,
+        own_measures: &FxHashMap<String, Vec<Value>>,
+        input_metrics: &FxHashMap<String, Vec<String>>,
+        visiting: &mut FxHashSet<String>,
+        found: &mut Vec<Value>,
+    ) {
+        if !visiting.insert(name.to_string()) {
+            return;
+        }
+        for measure in own_measures.get(name).into_iter().flatten() {
+            if !found.contains(measure) {
+                found.push(measure.clone());
+            }
+        }
+        for input in input_metrics.get(name).into_iter().flatten() {
+            reached(input, own_measures, input_metrics, visiting, found);
+        }
+    }
+    for resource in resources
+        .iter_mut()
+        .filter(|resource| resource.kind == DeclaredKind::Metric)
+    {
+        let mut found = Vec::new();
+        reached(
+            &resource.name,
+            &own_measures,
+            &input_metrics,
+            &mut FxHashSet::default(),
+            &mut found,
+        );
+        if let Some(Value::Object(params)) = resource.entry.get_mut("type_params") {
+            params.insert("input_measures".into(), Value::Array(found));
+        }
+    }
+}
+
+/// A saved query's exports as dbt writes them: each one's config with
+/// where it lands (`schema_name`, `alias`, `database`: the export's, the
+/// saved query's, or the target's) and its config as written.
+fn complete_exports(context: &LoadContext, resource: &mut DeclaredResource) {
+    let query_config = resource.config.clone();
+    let Some(Value::Array(exports)) = resource.entry.get_mut("exports") else {
+        return;
+    };
+    for export in exports.iter_mut().filter_map(Value::as_object_mut) {
+        let written = match export.get("config") {
+            Some(Value::Object(config)) => config.clone(),
+            _ => Map::new(),
+        };
+        let name = export.get("name").map(text_of).unwrap_or_default();
+        let pick = |keys: &[&str]| -> Option<Value> {
+            keys.iter()
+                .find_map(|key| written.get(*key).filter(|value| !value.is_null()))
+                .cloned()
+        };
+        let mut config = Map::new();
+        config.insert(
+            "export_as".into(),
+            pick(&["export_as"])
+                .or_else(|| query_config.get("export_as").cloned())
+                .unwrap_or(Value::Null),
+        );
+        config.insert(
+            "schema_name".into(),
+            pick(&["schema_name", "schema"])
+                .or_else(|| {
+                    query_config
+                        .get("schema")
+                        .filter(|value| !value.is_null())
+                        .cloned()
+                })
+                .unwrap_or_else(|| Value::String(context.target.schema.clone())),
+        );
+        config.insert(
+            "alias".into(),
+            pick(&["alias"]).unwrap_or(Value::String(name)),
+        );
+        config.insert(
+            "database".into(),
+            pick(&["database"]).unwrap_or_else(|| Value::String(context.target.database.clone())),
+        );
+        export.insert("config".into(), Value::Object(config));
+        export.insert("unrendered_config".into(), Value::Object(written));
+    }
+}
+
+/// A YAML scalar as text (`name: 1` is the name "1").
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A `filter:` as dbt writes it: `{where_filters: [{where_sql_template}]}`
+/// (a string or a list of strings), or null.
+fn where_filters(filter: Option<Value>) -> Value {
+    let templates: Vec<Value> = match filter {
+        None | Some(Value::Null) => return Value::Null,
+        Some(Value::String(text)) => vec![Value::String(text)],
+        Some(Value::Array(items)) => items,
+        Some(other) => return other,
+    };
+    let filters: Vec<Value> = templates
+        .into_iter()
+        .map(|template| serde_json::json!({"where_sql_template": template}))
+        .collect();
+    serde_json::json!({ "where_filters": filters })
+}
+
+/// A window or offset (`1 month`) as dbt writes it: `{count, granularity}`.
+fn time_window(window: Option<Value>) -> Value {
+    match window {
+        Some(Value::String(text)) => {
+            let mut parts = text.split_whitespace();
+            match (
+                parts.next().and_then(|count| count.parse::<i64>().ok()),
+                parts.next(),
+            ) {
+                (Some(count), Some(granularity)) => serde_json::json!({
+                    "count": count,
+                    "granularity": granularity.trim_end_matches('s'),
+                }),
+                _ => Value::String(text),
+            }
+        }
+        Some(other) => other,
+        None => Value::Null,
+    }
+}
+
+/// A node a resource can depend on: what `ref()` and `source()` reach.
+pub(super) struct Target {
+    kind: NodeKind,
+    /// dbt's name (a version's model name; a source table's name).
+    name: String,
+    package: String,
+    version: Option<String>,
+    latest_version: Option<String>,
+    unique_id: String,
+    /// A source table's `(source, table)`.
+    source: Option<(String, String)>,
+}
+
+/// The enabled nodes resources can depend on, known before any render:
+/// the template nodes (by their configs), the seeds, the source tables.
+pub(super) fn targets(
+    context: &LoadContext,
+    template_nodes: &[TemplateNode],
+    configs: &[NodeConfig],
+    seeds: &[NodeDetails],
+    source_decls: &[crate::schema_yaml::SourceDecl],
+) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for (node, config) in template_nodes.iter().zip(configs) {
+        if !config.enabled() {
+            continue;
+        }
+        let package = &context.units[node.unit].name;
+        targets.push(Target {
+            kind: node.kind,
+            name: node.dbt_name().to_string(),
+            package: package.clone(),
+            version: node.version.as_ref().map(|version| version.version.clone()),
+            latest_version: node.version.as_ref().map(|version| version.latest.clone()),
+            unique_id: node.unique_id(package),
+            source: None,
+        });
+    }
+    for seed in seeds {
+        targets.push(Target {
+            kind: NodeKind::Seed,
+            name: seed.name.clone(),
+            package: seed.package_name.clone(),
+            version: None,
+            latest_version: None,
+            unique_id: seed.unique_id.clone(),
+            source: None,
+        });
+    }
+    for source in source_decls {
+        for table in &source.tables {
+            targets.push(Target {
+                kind: NodeKind::Source,
+                name: table.name.clone(),
+                package: source.package.clone(),
+                version: None,
+                latest_version: None,
+                unique_id: format!("source.{}.{}.{}", source.package, source.name, table.name),
+                source: Some((source.name.clone(), table.name.clone())),
+            });
+        }
+    }
+    targets
 }
 
 /// The resource with its config layered as dbt layers it (the project
@@ -293,9 +656,9 @@ const MEASURE_MARK: &str = "\u{0}measure";
 /// What a resource's references are looked up in.
 struct Lookup<'a> {
     /// Refable nodes (models, seeds, snapshots) by name.
-    refable: FxHashMap<&'a str, Vec<&'a NodeDetails>>,
+    refable: FxHashMap<&'a str, Vec<&'a Target>>,
     /// Source tables by `source.table`.
-    sources: FxHashMap<(&'a str, &'a str), Vec<&'a NodeDetails>>,
+    sources: FxHashMap<(&'a str, &'a str), Vec<&'a Target>>,
     /// Enabled metrics by name: unique ids.
     metrics: FxHashMap<String, Vec<(String, String)>>,
     /// Measures by name: the unique id of the semantic model declaring it.
@@ -303,18 +666,18 @@ struct Lookup<'a> {
 }
 
 impl<'a> Lookup<'a> {
-    fn new(nodes: &'a [NodeDetails], resources: &[DeclaredResource]) -> Lookup<'a> {
-        let mut refable: FxHashMap<&str, Vec<&NodeDetails>> = FxHashMap::default();
-        let mut sources: FxHashMap<(&str, &str), Vec<&NodeDetails>> = FxHashMap::default();
+    fn new(nodes: &'a [Target], resources: &[DeclaredResource]) -> Lookup<'a> {
+        let mut refable: FxHashMap<&str, Vec<&Target>> = FxHashMap::default();
+        let mut sources: FxHashMap<(&str, &str), Vec<&Target>> = FxHashMap::default();
         for node in nodes {
             match node.kind {
                 NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot => {
                     refable.entry(node.name.as_str()).or_default().push(node);
                 }
                 NodeKind::Source => {
-                    if let Some(source) = &node.source {
+                    if let Some((source, table)) = &node.source {
                         sources
-                            .entry((source.source_name.as_str(), source.table_name.as_str()))
+                            .entry((source.as_str(), table.as_str()))
                             .or_default()
                             .push(node);
                     }
@@ -355,9 +718,9 @@ impl<'a> Lookup<'a> {
     /// The node a `ref()` names: in the named package, else the resource's
     /// own package first, then any; a versioned model's latest version
     /// unless a version is asked for.
-    fn find_ref(&self, call: &RefCall, own_package: &str) -> Option<&'a NodeDetails> {
+    fn find_ref(&self, call: &RefCall, own_package: &str) -> Option<&'a Target> {
         let candidates = self.refable.get(call.name.as_str())?;
-        let version_matches = |node: &&&NodeDetails| match &call.version {
+        let version_matches = |node: &&&Target| match &call.version {
             Some(version) => node.version.as_deref() == Some(version.as_str()),
             None => node.version.is_none() || node.version == node.latest_version,
         };
@@ -365,7 +728,7 @@ impl<'a> Lookup<'a> {
             candidates
                 .iter()
                 .filter(version_matches)
-                .find(|node| node.package_name == package)
+                .find(|node| node.package == package)
                 .copied()
         };
         match &call.package {
@@ -421,7 +784,7 @@ impl<'a> Lookup<'a> {
                 .and_then(|candidates| {
                     candidates
                         .iter()
-                        .find(|node| node.package_name == resource.package_name)
+                        .find(|node| node.package == resource.package_name)
                         .or_else(|| candidates.first())
                 });
             match found {

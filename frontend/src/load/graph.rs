@@ -1,7 +1,7 @@
 //! Phase: the project graph of sources, seeds and template nodes, with their edges.
 
 use super::jinja_errors::{jinja_diagnostic, JinjaContext};
-use super::templates::{unique_id_of, TemplateNode};
+use super::templates::TemplateNode;
 use super::LoadContext;
 use crate::config::NodeConfig;
 use crate::package_scope::{ByPackage, SearchFrom};
@@ -498,26 +498,12 @@ fn build_template_node(
     let patch = model_patches
         .get_in(project_name, &node.name)
         .filter(|_| node.kind == NodeKind::Model);
-    // A version of a model is named by its model, and its unique id ends
-    // with the version (`model.shop.customers.v2`).
-    let (name, unique_id) = match &node.version {
-        Some(version) => (
-            version.model_name.clone(),
-            format!(
-                "{}.v{}",
-                unique_id_of(node.kind, project_name, &version.model_name),
-                version.version
-            ),
-        ),
-        None => (
-            node.name.clone(),
-            unique_id_of(node.kind, project_name, &node.name),
-        ),
-    };
     let details = NodeDetails {
         kind: node.kind,
-        name,
-        unique_id,
+        // A version of a model is named by its model, and its unique id
+        // ends with the version (`model.shop.customers.v2`).
+        name: node.dbt_name().to_string(),
+        unique_id: node.unique_id(project_name),
         package_name: project_name.clone(),
         fqn: node.fqn.clone(),
         original_file_path: own_path.to_string(),

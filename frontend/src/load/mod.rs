@@ -221,6 +221,21 @@ fn load_phases(
     drop(seed_relations);
     let refable_names = naming::refable_names(&ref_table);
     let _ = shared.refs.set(ref_table);
+    // The resources that never run, once every node they can name is known
+    // (the flat graph holds them).
+    let declared = declared::declared_resources(
+        &context,
+        resource_decls,
+        &declared::targets(
+            &context,
+            &template_nodes,
+            &configs,
+            &seed_nodes,
+            &source_decls,
+        ),
+        files,
+        diagnostics,
+    );
     // The compile phase renders with dbt's `graph` of every node, built
     // only when a template or macro mentions it (it costs a copy of every
     // node's config).
@@ -237,6 +252,7 @@ fn load_phases(
                 seeds: &seed_nodes,
                 source_decls: &source_decls,
                 model_patches: &model_patches,
+                declared: &declared,
             },
         ))
     });
@@ -321,11 +337,6 @@ fn load_phases(
         diagnostics.extend(cycles);
     }
     timer.finish("cycle check");
-
-    // The resources that never run, once every node they can name is known.
-    let declared =
-        declared::declared_resources(&context, resource_decls, &nodes, files, diagnostics);
-    timer.finish("exposures, metrics, semantic models");
 
     let LoadContext {
         root_dir,

@@ -32,6 +32,28 @@ pub(super) struct TemplateNode {
     pub(super) version: Option<ModelVersion>,
 }
 
+impl TemplateNode {
+    /// The name dbt gives the node: a version's model name, else its own.
+    pub(super) fn dbt_name(&self) -> &str {
+        self.version
+            .as_ref()
+            .map_or(self.name.as_str(), |version| version.model_name.as_str())
+    }
+
+    /// dbt's unique id of the node (`model.shop.customers.v2` for a
+    /// version).
+    pub(super) fn unique_id(&self, project_name: &str) -> String {
+        match &self.version {
+            Some(version) => format!(
+                "{}.v{}",
+                unique_id_of(self.kind, project_name, &version.model_name),
+                version.version
+            ),
+            None => unique_id_of(self.kind, project_name, &self.name),
+        }
+    }
+}
+
 /// Which version of which model a template node is.
 #[derive(Clone, Debug)]
 pub(super) struct ModelVersion {
