@@ -236,7 +236,7 @@ fn ls_applies_selectors() {
 fn ls_lists_resources_that_never_run() {
     let fixture = repository_root().join("tests/frontend/resources");
     let project_dir = fixture.display().to_string();
-    let cases: [&[&str]; 10] = [
+    let cases: [&[&str]; 11] = [
         &[],
         &["-s", "+exposure:weekly_dashboard"],
         &["-s", "stg_orders+"],
@@ -246,6 +246,7 @@ fn ls_lists_resources_that_never_run() {
         &["-s", "+saved_query:order_metrics"],
         &["-s", "dim_customers"],
         &["-s", "fqn:shop.marts.dim_customers.v1"],
+        &["-s", "tag:data_science"],
         &["-s", "exposure:shop.churn_notebook", "--output", "json"],
     ];
     let mut transcript = String::new();

@@ -57,6 +57,11 @@ impl DeclaredResource {
             }
         }
         if resource.kind == DeclaredKind::Group {
+            if let Some(Value::Object(owner)) = entry.get_mut("owner") {
+                for key in ["email", "name"] {
+                    owner.entry(key).or_insert(Value::Null);
+                }
+            }
             entry.insert("config".into(), Value::Object(resource.config.clone()));
             return Value::Object(entry);
         }
@@ -105,9 +110,29 @@ impl DeclaredResource {
                 }
             }
             DeclaredKind::SemanticModel => {
+                // Each part's meta is the semantic model's, its own over it.
+                let model_meta = match resource.config.get("meta") {
+                    Some(Value::Object(meta)) => meta.clone(),
+                    _ => Map::new(),
+                };
                 for (key, defaults) in SEMANTIC_MODEL_PART_DEFAULTS {
                     if let Some(Value::Array(parts)) = entry.get_mut(*key) {
                         for part in parts.iter_mut().filter_map(Value::as_object_mut) {
+                            let mut meta = model_meta.clone();
+                            if let Some(Value::Object(config)) = part.get("config") {
+                                if let Some(Value::Object(own)) = config.get("meta") {
+                                    meta.extend(own.clone());
+                                }
+                            }
+                            if let Some(Value::Object(own)) = part.get("meta") {
+                                meta.extend(own.clone());
+                            }
+                            let mut config = match part.remove("config") {
+                                Some(Value::Object(config)) => config,
+                                _ => Map::new(),
+                            };
+                            config.insert("meta".into(), Value::Object(meta));
+                            part.insert("config".into(), Value::Object(config));
                             for (field, default) in *defaults {
                                 let value = part.entry(*field).or_insert_with(default);
                                 // dbt writes a measure's `expr: 1` as text.
@@ -145,7 +170,10 @@ impl DeclaredResource {
             entry.insert("group".into(), group.clone());
         }
         entry.insert("config".into(), Value::Object(resource.config.clone()));
-        entry.insert("unrendered_config".into(), Value::Object(Map::new()));
+        entry.insert(
+            "unrendered_config".into(),
+            Value::Object(resource.unrendered_config.clone()),
+        );
         entry.insert(
             "depends_on".into(),
             serde_json::json!({"macros": [], "nodes": resource.depends_on}),

@@ -86,6 +86,8 @@ pub struct DeclaredResource {
     /// Its config as dbt fills it for the kind (`enabled`, `meta`, `tags`
     /// or `group`...).
     pub config: serde_json::Map<String, serde_json::Value>,
+    /// Its `config:` as written in YAML.
+    pub unrendered_config: serde_json::Map<String, serde_json::Value>,
     /// Unique ids of the nodes and resources it depends on, in dbt's order.
     pub depends_on: Vec<String>,
     /// The `ref()` calls of its `depends_on:` or `model:`.

@@ -547,12 +547,29 @@ fn configured(context: &LoadContext, declaration: ResourceDecl) -> Option<Declar
             top_level.insert(key.to_string(), value.clone());
         }
     }
-    for layer in own_layers
-        .iter()
-        .chain([&top_level, &own_config])
-        .chain(&root_layers)
-    {
-        apply(layer, &mut tags, &mut meta);
+    let mut unrendered_config = own_config.clone();
+    if kind == DeclaredKind::Exposure {
+        // An exposure's own `config:` replaces, key by key, what the
+        // project files give it, and its top-level tags come first (as
+        // dbt-core 1.11 builds it); what was configured is its unrendered
+        // config.
+        let mut project_config = Map::new();
+        for layer in own_layers.iter().chain(&root_layers) {
+            project_config.extend(layer.clone());
+        }
+        project_config.extend(own_config.clone());
+        unrendered_config.clone_from(&project_config);
+        for layer in [&top_level, &project_config] {
+            apply(layer, &mut tags, &mut meta);
+        }
+    } else {
+        for layer in own_layers
+            .iter()
+            .chain([&top_level, &own_config])
+            .chain(&root_layers)
+        {
+            apply(layer, &mut tags, &mut meta);
+        }
     }
     let enabled = !matches!(layered.get("enabled"), Some(Value::Bool(false)));
     if !enabled {
@@ -591,6 +608,7 @@ fn configured(context: &LoadContext, declaration: ResourceDecl) -> Option<Declar
     }
     Some(DeclaredResource {
         unique_id: format!("{}.{package}.{name}", kind.resource_type()),
+        unrendered_config,
         kind,
         name,
         package_name: package,
@@ -1017,21 +1035,11 @@ impl DependencyRenderer {
         };
         for call in calls {
             match call {
-                RecordedCall::Ref(call) => {
-                    if !resource.refs.contains(&call) {
-                        resource.refs.push(call);
-                    }
-                }
-                RecordedCall::Source(call) => {
-                    if !resource.sources.contains(&call) {
-                        resource.sources.push(call);
-                    }
-                }
-                RecordedCall::Metric(parts) => {
-                    if !resource.metrics.contains(&parts) {
-                        resource.metrics.push(parts);
-                    }
-                }
+                // Every call is kept, repeats too, as dbt keeps them (its
+                // `depends_on` lists each node once).
+                RecordedCall::Ref(call) => resource.refs.push(call),
+                RecordedCall::Source(call) => resource.sources.push(call),
+                RecordedCall::Metric(parts) => resource.metrics.push(parts),
             }
         }
     }
