@@ -163,6 +163,8 @@ pub struct NodeDetails {
     pub version: Option<String>,
     /// A versioned model's latest version.
     pub latest_version: Option<String>,
+    /// A model's (or its version's) `deprecation_date:` as written.
+    pub deprecation_date: Option<String>,
 }
 
 impl NodeDetails {

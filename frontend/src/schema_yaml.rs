@@ -92,6 +92,8 @@ pub struct NodePatch {
     pub name_span: Span,
     /// A versioned model's `latest_version:`.
     pub latest_version: Option<String>,
+    /// A model's `deprecation_date:`.
+    pub deprecation_date: Option<String>,
     /// A versioned model's `versions:`.
     pub versions: Vec<VersionDecl>,
 }
@@ -112,6 +114,8 @@ pub struct VersionDecl {
     /// Its own tests and its columns' tests.
     pub tests: Vec<TestSpec>,
     pub description: Option<String>,
+    /// Its `deprecation_date:` (the model's when it has none).
+    pub deprecation_date: Option<String>,
     /// Where `v: <version>` is written.
     pub span: Span,
 }
@@ -602,6 +606,7 @@ fn read_node_patches(
         }
         patches.push(NodePatch {
             latest_version: checker.string(entry_object, "latest_version", cursor),
+            deprecation_date: checker.string(entry_object, "deprecation_date", cursor),
             versions,
             package: String::new(),
             description: checker
@@ -725,6 +730,7 @@ fn read_versions(
             defined_in: checker.string(entry_object, "defined_in", cursor),
             config: checker.config(entry_object, NodeKind::Model, cursor),
             description: checker.string(entry_object, "description", cursor),
+            deprecation_date: checker.string(entry_object, "deprecation_date", cursor),
             include,
             columns,
             tests,

@@ -649,7 +649,8 @@ struct NodeEntry<'a> {
     description: &'a str,
     columns: IndexMap<&'a str, ColumnEntry<'a>>,
     meta: Meta<'a>,
-    group: Option<&'static str>,
+    /// The group the node belongs to (its `group` config).
+    group: Option<&'a str>,
     docs: Docs,
     /// `<package>://<path of the YAML file>`, as the loader wrote it.
     patch_path: Option<&'a str>,
@@ -675,11 +676,11 @@ struct NodeEntry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     extra_ctes: Option<[&'static str; 0]>,
     contract: Contract,
-    access: &'static str,
+    access: &'a str,
     constraints: [&'static str; 0],
     version: Option<Value>,
     latest_version: Option<Value>,
-    deprecation_date: Option<&'static str>,
+    deprecation_date: Option<String>,
     primary_key: [&'static str; 0],
     time_spine: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -753,7 +754,7 @@ fn node<'a>(
             .config
             .get("meta")
             .map_or(Meta::Empty(Empty {}), Meta::Configured),
-        group: None,
+        group: details.config.values.get("group").and_then(Value::as_str),
         docs: Docs {
             show: true,
             node_color: None,
@@ -810,7 +811,12 @@ fn node<'a>(
             alias_types: true,
             checksum: None,
         },
-        access: "protected",
+        access: details
+            .config
+            .values
+            .get("access")
+            .and_then(Value::as_str)
+            .unwrap_or("protected"),
         constraints: [],
         version: details
             .version
@@ -820,7 +826,14 @@ fn node<'a>(
             .latest_version
             .as_deref()
             .map(fusion_frontend::declared::version_value),
-        deprecation_date: None,
+        deprecation_date: details.deprecation_date.as_deref().map(|date| {
+            // A date alone is midnight UTC, as dbt writes it.
+            if date.len() == 10 {
+                format!("{date}T00:00:00+00:00")
+            } else {
+                date.to_string()
+            }
+        }),
         primary_key: [],
         time_spine: None,
         column_name: test.map(|test| test.column_name.as_deref()),

@@ -379,6 +379,7 @@ fn prepare_test(
         name,
         version: None,
         latest_version: None,
+        deprecation_date: None,
     };
     // The compiled file's text and path are made here, in parallel;
     // only registering the file is left for the ordered loop.

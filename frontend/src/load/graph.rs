@@ -162,6 +162,7 @@ impl GraphBuilder {
                     test: None,
                     version: None,
                     latest_version: None,
+                    deprecation_date: None,
                 };
                 let key = format!("{}.{}", source.name, table.name);
                 let unique = self
@@ -538,6 +539,7 @@ fn build_template_node(
         test: None,
         version: node.version.as_ref().map(|version| version.version.clone()),
         latest_version: node.version.as_ref().map(|version| version.latest.clone()),
+        deprecation_date: patch.and_then(|patch| patch.deprecation_date.clone()),
     };
     Some(BuiltTemplateNode {
         details,

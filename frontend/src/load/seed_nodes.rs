@@ -106,6 +106,7 @@ pub(super) fn read_seeds(
             test: None,
             version: None,
             latest_version: None,
+            deprecation_date: None,
             name,
         });
     }

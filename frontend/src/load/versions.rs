@@ -140,6 +140,10 @@ fn patch_of_version(patch: &NodePatch, version: &VersionDecl, key: String) -> No
         yaml_path: patch.yaml_path.clone(),
         name_span: patch.name_span,
         latest_version: None,
+        deprecation_date: version
+            .deprecation_date
+            .clone()
+            .or_else(|| patch.deprecation_date.clone()),
         versions: Vec::new(),
     }
 }
