@@ -150,6 +150,8 @@ define_codes! {
         example: "models/a/orders.sql and models/b/orders.sql";
     MissingSemanticReference = "FC2005", Error, "a metric, saved query or exposure names a measure or metric that no semantic model or metric declares",
         example: "metrics:\n  - name: revenue\n    type: simple\n    type_params:\n      measure: revenu   # the measure is revenue";
+    UnknownGroup = "FC2006", Error, "a node's `group` config names a group that no `groups:` entry declares",
+        example: "models:\n  - name: orders\n    config:\n      group: finanse   # the group is finance";
 
     // ---- FC3xxx: SQL syntax ----
     UnexpectedToken = "FC3001", Error, "the SQL has a token where the grammar expects something else",

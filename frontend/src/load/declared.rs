@@ -415,6 +415,71 @@ fn time_window(window: Option<Value>) -> Value {
     }
 }
 
+/// Reports each node whose `group` config names no declared group, at the
+/// `group:` of its YAML entry (or the name in its file).
+pub(super) fn report_unknown_groups(
+    nodes: &[NodeDetails],
+    model_patches: &crate::package_scope::ByPackage<crate::schema_yaml::NodePatch>,
+    declared: &[DeclaredResource],
+    files: &SourceFiles,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let groups: Vec<&str> = declared
+        .iter()
+        .filter(|resource| resource.kind == DeclaredKind::Group)
+        .map(|resource| resource.name.as_str())
+        .collect();
+    for node in nodes {
+        let Some(group) = node.config.values.get("group").and_then(Value::as_str) else {
+            continue;
+        };
+        if groups.contains(&group) {
+            continue;
+        }
+        let key = match &node.version {
+            Some(version) => super::versions::versioned_name(&node.name, version),
+            None => node.name.clone(),
+        };
+        let location = match model_patches.get_in(&node.package_name, &key) {
+            Some(patch) => {
+                let text = &files.get(patch.file).text;
+                let span =
+                    crate::yaml::find_key_span(text, "group", patch.name_span.start as usize);
+                let span = if span.is_empty() {
+                    patch.name_span
+                } else {
+                    reference_span(text, span, group)
+                };
+                Some((patch.file, span))
+            }
+            None => node.file.map(|file| {
+                let text = &files.get(file).text;
+                (file, reference_span(text, Span::EMPTY, group))
+            }),
+        };
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownGroup,
+            format!(
+                "`{}` is in group `{group}`, and no group of that name is declared (declared: {})",
+                node.unique_id,
+                if groups.is_empty() {
+                    "none".to_string()
+                } else {
+                    groups.join(", ")
+                }
+            ),
+        )
+        .with_help("declare it under `groups:` in a schema file, with an owner");
+        if let Some((file, span)) = location {
+            diagnostic = diagnostic.with_primary(file, span, "");
+        }
+        if let Some(close) = closest_name(group, groups.iter().copied()) {
+            diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+        }
+        diagnostics.push(diagnostic);
+    }
+}
+
 /// A node a resource can depend on: what `ref()` and `source()` reach.
 pub(super) struct Target {
     kind: NodeKind,

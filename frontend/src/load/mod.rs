@@ -338,6 +338,9 @@ fn load_phases(
     }
     timer.finish("cycle check");
 
+    // A node's group must be declared, as dbt refuses the project otherwise.
+    declared::report_unknown_groups(&nodes, &model_patches, &declared, files, diagnostics);
+
     let LoadContext {
         root_dir,
         settings,
