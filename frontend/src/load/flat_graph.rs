@@ -63,6 +63,8 @@ pub(super) fn flat_graph(context: &LoadContext, parts: &GraphParts) -> minijinja
                 "path": node.path,
                 "description": patch.map_or("", |patch| patch.description.as_str()),
                 "columns": columns_value(patch.map_or(&[][..], |patch| &patch.columns)),
+                "version": node.version.as_ref().map(|version| crate::declared::version_value(&version.version)),
+                "latest_version": node.version.as_ref().map(|version| crate::declared::version_value(&version.latest)),
             }),
         );
     }
