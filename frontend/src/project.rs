@@ -97,6 +97,9 @@ pub struct DeclaredResource {
     /// The `metric()` calls of its `depends_on:`, or the metrics it reads,
     /// as `[name]` or `[package, name]`.
     pub metrics: Vec<Vec<String>>,
+    /// The measures a metric reads (each from the semantic model that
+    /// declares it).
+    pub measures: Vec<String>,
     /// The YAML entry as written (the kind's own fields, for the manifest).
     pub entry: serde_json::Map<String, serde_json::Value>,
 }

@@ -687,13 +687,12 @@ fn configured(context: &LoadContext, declaration: ResourceDecl) -> Option<Declar
         refs: Vec::new(),
         sources: Vec::new(),
         metrics: Vec::new(),
+        measures: Vec::new(),
         entry,
     })
 }
 
-/// The metrics and measures a metric reads, from its `type_params`, in
-/// dbt's order: measures as `[measure]` entries of `refs`-like names are
-/// kept in `metrics` with a `measure:` prefix so the lookup tells them apart.
+/// The measures and metrics a metric reads, from its `type_params`.
 fn metric_inputs(resource: &mut DeclaredResource) {
     let Some(Value::Object(params)) = field(&resource.entry, "type_params") else {
         return;
@@ -708,15 +707,12 @@ fn metric_inputs(resource: &mut DeclaredResource) {
         }
     };
     let mut inputs: Vec<Vec<String>> = Vec::new();
-    let add_measure = |value: Option<&Value>, inputs: &mut Vec<Vec<String>>| {
-        if let Some(name) = value.and_then(name_of) {
-            inputs.push(vec![MEASURE_MARK.to_string(), name]);
-        }
-    };
-    add_measure(field(params, "measure"), &mut inputs);
+    let mut measures: Vec<String> = Vec::new();
+    measures.extend(field(params, "measure").and_then(name_of));
     if let Some(Value::Object(conversion)) = field(params, "conversion_type_params") {
-        add_measure(field(conversion, "base_measure"), &mut inputs);
-        add_measure(field(conversion, "conversion_measure"), &mut inputs);
+        for key in ["base_measure", "conversion_measure"] {
+            measures.extend(field(conversion, key).and_then(name_of));
+        }
     }
     for key in ["numerator", "denominator", "metric"] {
         if let Some(name) = field(params, key).and_then(name_of) {
@@ -731,10 +727,8 @@ fn metric_inputs(resource: &mut DeclaredResource) {
         }
     }
     resource.metrics = inputs;
+    resource.measures = measures;
 }
-
-/// Marks a metric's input that is a measure (the first of its parts).
-const MEASURE_MARK: &str = "\u{0}measure";
 
 /// What a resource's references are looked up in.
 struct Lookup<'a> {
@@ -838,7 +832,7 @@ impl<'a> Lookup<'a> {
     }
 
     /// The unique ids a resource depends on, sources first, then refs, then
-    /// metrics (and measures), each once (dbt's order); each name that reaches nothing
+    /// measures' semantic models, then metrics, each once (dbt's order); each name that reaches nothing
     /// is reported.
     fn dependencies(
         &self,
@@ -908,25 +902,22 @@ impl<'a> Lookup<'a> {
                 }
             }
         }
-        for parts in &resource.metrics {
-            if let [mark, measure] = parts.as_slice() {
-                if mark == MEASURE_MARK {
-                    match self.measures.get(measure) {
-                        Some(unique_id) => add(unique_id, &mut depends_on),
-                        None => diagnostics.push(
-                            Diagnostic::new(
-                                Code::MissingSemanticReference,
-                                format!(
-                                    "{described}: a semantic model having a measure `{measure}` does not exist but was referenced"
-                                ),
-                            )
-                            .with_primary(resource.file, at(measure), "")
-                            .with_help("declare the measure under `measures:` of a semantic model"),
+        for measure in &resource.measures {
+            match self.measures.get(measure) {
+                Some(unique_id) => add(unique_id, &mut depends_on),
+                None => diagnostics.push(
+                    Diagnostic::new(
+                        Code::MissingSemanticReference,
+                        format!(
+                            "{described}: a semantic model having a measure `{measure}` does not exist but was referenced"
                         ),
-                    }
-                    continue;
-                }
+                    )
+                    .with_primary(resource.file, at(measure), "")
+                    .with_help("declare the measure under `measures:` of a semantic model"),
+                ),
             }
+        }
+        for parts in &resource.metrics {
             match self.find_metric(parts, &resource.package_name) {
                 Some(unique_id) => add(unique_id, &mut depends_on),
                 None => {
