@@ -7,7 +7,6 @@ use crate::cli::{exit_code, LogFormat, Output, ProjectArgs, SelectionArgs};
 use crate::diagnostics::{DiagnosticContext, RenderedOrigin};
 use crate::select::{parse_selector, SelectableNode, SelectionGraph, Selector};
 use fusion_dialects::Dialect;
-use fusion_frontend::schema_yaml::DeclaredKind;
 use fusion_frontend::{LoadOptions, LoadResult, Project};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -249,16 +248,9 @@ fn selection_graph(project: &Project) -> SelectionGraph {
                 .collect()
         })
         .collect();
-    let listed = project
-        .declared
-        .iter()
-        .filter(|resource| resource.kind != DeclaredKind::Group);
+    let listed = project.listed_declared();
     let mut positions: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
-    if project
-        .declared
-        .iter()
-        .any(|resource| resource.kind != DeclaredKind::Group)
-    {
+    if listed.clone().next().is_some() {
         positions.extend(
             project
                 .nodes
@@ -324,11 +316,7 @@ pub(crate) fn select_nodes_and_declared(
             parse_selector(values).map(Some)
         }
     };
-    let listed = project
-        .declared
-        .iter()
-        .filter(|resource| resource.kind != DeclaredKind::Group)
-        .count();
+    let listed = project.listed_declared().count();
     let (include, exclude) = match (parse(&arguments.select), parse(&arguments.exclude)) {
         (Ok(include), Ok(exclude)) => (include, exclude),
         (Err(message), _) | (_, Err(message)) => {

@@ -57,6 +57,14 @@ impl Project {
         &self.nodes[id.index()]
     }
 
+    /// The resources that never run and that dbt lists and selects (all of
+    /// [`Project::declared`] but groups), in order.
+    pub fn listed_declared(&self) -> impl Iterator<Item = &DeclaredResource> + Clone {
+        self.declared
+            .iter()
+            .filter(|resource| resource.kind != crate::schema_yaml::DeclaredKind::Group)
+    }
+
     /// The node with this unique id.
     pub fn find_by_unique_id(&self, unique_id: &str) -> Option<NodeId> {
         self.nodes

@@ -352,11 +352,7 @@ fn declared_edges<'a>(
     project: &'a Project,
     edges: &mut [(Vec<&'a str>, Vec<&'a str>)],
 ) -> Vec<(&'a str, Vec<&'a str>, Vec<&'a str>)> {
-    let listed: Vec<&DeclaredResource> = project
-        .declared
-        .iter()
-        .filter(|resource| resource.kind != DeclaredKind::Group)
-        .collect();
+    let listed: Vec<&DeclaredResource> = project.listed_declared().collect();
     if listed.is_empty() {
         return Vec::new();
     }

@@ -2,7 +2,6 @@
 
 use crate::cli::{ListArgs, ListOutput, Output};
 use crate::session::{exit_code_for, load_session, report_diagnostics, select_nodes_and_declared};
-use fusion_frontend::schema_yaml::DeclaredKind;
 use fusion_ir::graph::{NodeId, NodeKind};
 
 /// `fusionc ls`: the selected nodes, one per line.
@@ -33,9 +32,7 @@ pub(crate) fn list(arguments: &ListArgs, output: &mut Output<'_>) -> i32 {
     // Each listed line with its unique id: dbt sorts them all by it.
     let mut lines: Vec<(&str, String)> = Vec::new();
     let declared = project
-        .declared
-        .iter()
-        .filter(|resource| resource.kind != DeclaredKind::Group)
+        .listed_declared()
         .zip(declared_selected)
         .filter(|(resource, selected)| *selected && wanted(resource.kind.resource_type()))
         .map(|(resource, _)| resource);
