@@ -480,6 +480,98 @@ pub(super) fn report_unknown_groups(
     }
 }
 
+/// Warns, as dbt does, of each model past its `deprecation_date`, and of
+/// each node reading a model that is past it or will be.
+pub(super) fn report_deprecated_models(
+    graph: &fusion_ir::graph::ProjectGraph,
+    nodes: &[NodeDetails],
+    model_patches: &crate::package_scope::ByPackage<crate::schema_yaml::NodePatch>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if nodes.iter().all(|node| node.deprecation_date.is_none()) {
+        return;
+    }
+    let today = today_utc();
+    for (index, node) in nodes.iter().enumerate() {
+        let Some(date) = &node.deprecation_date else {
+            continue;
+        };
+        let day = date.get(..10).unwrap_or(date);
+        let past = day < today.as_str();
+        let shown = match &node.version {
+            Some(version) => format!("{}.v{version}", node.name),
+            None => node.name.clone(),
+        };
+        if past {
+            let key = match &node.version {
+                Some(version) => super::versions::versioned_name(&node.name, version),
+                None => node.name.clone(),
+            };
+            let mut diagnostic = Diagnostic::new(
+                Code::DeprecatedModelVersion,
+                format!(
+                    "model {shown} has passed its deprecation date of {day}: it should be disabled or removed"
+                ),
+            );
+            if let Some(patch) = model_patches.get_in(&node.package_name, &key) {
+                diagnostic = diagnostic.with_primary(patch.file, patch.name_span, "");
+            }
+            diagnostics.push(diagnostic);
+        }
+        let id = fusion_ir::graph::NodeId(index as u32);
+        for child in graph.children(id) {
+            let reader = &nodes[child.index()];
+            if reader.kind == NodeKind::Test {
+                continue;
+            }
+            let newer = match (&node.version, &node.latest_version) {
+                (Some(version), Some(latest)) if version != latest => format!(
+                    "; a newer version is available: {{{{ ref('{}', v='{latest}') }}}}",
+                    node.name
+                ),
+                _ => String::new(),
+            };
+            let mut diagnostic = Diagnostic::new(
+                Code::DeprecatedModelVersion,
+                format!(
+                    "`{}` reads {shown}, which {} deprecated on {day}{newer}",
+                    reader.unique_id,
+                    if past { "was" } else { "will be" }
+                ),
+            );
+            if let Some(dependency) = graph.dependency(id, child) {
+                if let Some(file) = dependency.file {
+                    diagnostic = diagnostic.with_primary(file, dependency.span, "");
+                }
+            }
+            diagnostics.push(diagnostic);
+        }
+    }
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+fn today_utc() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let days = (seconds / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// A node a resource can depend on: what `ref()` and `source()` reach.
 pub(super) struct Target {
     kind: NodeKind,

@@ -350,12 +350,7 @@ impl GraphBuilder {
                         self.ids_by_name
                             .find(call.package.as_deref(), &call.lookup_name(), from)
                     {
-                        let span = call_span(
-                            &node.raw,
-                            "ref",
-                            call.package.as_deref().unwrap_or(&call.name),
-                        )
-                        .unwrap_or(Span::EMPTY);
+                        let span = ref_call_span(&node.raw, call).unwrap_or(Span::EMPTY);
                         parents.push((parent, span));
                     }
                 }
@@ -549,6 +544,42 @@ fn build_template_node(
 }
 
 /// The span of the first call `function('name'` (either quote) in `text`.
+/// Where a `ref()` call is written: the first call naming its model (or
+/// package) whose version argument, or lack of one, matches the call's.
+fn ref_call_span(text: &str, call: &RefCall) -> Option<Span> {
+    let first_argument = call.package.as_deref().unwrap_or(&call.name);
+    let mut first = None;
+    let mut search_from = 0usize;
+    while let Some(span) = text
+        .get(search_from..)
+        .and_then(|rest| call_span(rest, "ref", first_argument))
+    {
+        let span = Span::new(
+            span.start + search_from as u32,
+            span.end + search_from as u32,
+        );
+        first.get_or_insert(span);
+        let written: String = text[span.start as usize..span.end as usize]
+            .chars()
+            .filter(|character| !character.is_whitespace() && !matches!(character, '\'' | '"'))
+            .collect();
+        let matches = match &call.version {
+            Some(version) => {
+                written.contains(&format!("v={version})"))
+                    || written.contains(&format!("version={version})"))
+                    || written.contains(&format!("v={version},"))
+                    || written.contains(&format!("version={version},"))
+            }
+            None => !written.contains("v=") && !written.contains("version="),
+        };
+        if matches {
+            return Some(span);
+        }
+        search_from = span.end as usize;
+    }
+    first
+}
+
 fn call_span(text: &str, function: &str, first_argument: &str) -> Option<Span> {
     let mut search_from = 0usize;
     while let Some(found) = text[search_from..].find(function) {
@@ -628,12 +659,7 @@ fn missing_ref_diagnostic(
     node: &TemplateNode,
     refable_names: &[String],
 ) -> Diagnostic {
-    let span = call_span(
-        &node.raw,
-        "ref",
-        call.package.as_deref().unwrap_or(&call.name),
-    )
-    .unwrap_or(Span::EMPTY);
+    let span = ref_call_span(&node.raw, call).unwrap_or(Span::EMPTY);
     if let Some(version) = &call.version {
         // dbt refuses a version of a model that has no such version (or
         // none at all).

@@ -340,6 +340,8 @@ fn load_phases(
 
     // A node's group must be declared, as dbt refuses the project otherwise.
     declared::report_unknown_groups(&nodes, &model_patches, &declared, files, diagnostics);
+    // dbt's warnings for deprecated model versions and their readers.
+    declared::report_deprecated_models(&graph, &nodes, &model_patches, diagnostics);
 
     let LoadContext {
         root_dir,
