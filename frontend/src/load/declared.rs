@@ -743,6 +743,21 @@ fn configured(context: &LoadContext, declaration: ResourceDecl) -> Option<Declar
         DeclaredKind::Group => {
             config.remove("enabled");
             config.insert("meta".into(), Value::Object(meta));
+            // dbt-core 1.11 gives a group the configs the project files'
+            // `models:` tree sets at [package, group] (`materialized`...).
+            let (own, root) = project_file_layers(
+                context,
+                unit,
+                |settings: &ProjectSettings| &settings.models,
+                &[package.clone(), name.clone()],
+            );
+            for layer in own.iter().chain(&root) {
+                for (key, value) in layer {
+                    if !matches!(key.as_str(), "meta" | "tags" | "enabled") {
+                        config.insert(key.clone(), value.clone());
+                    }
+                }
+            }
         }
         DeclaredKind::SemanticModel | DeclaredKind::Metric => {
             config.insert("group".into(), group);
