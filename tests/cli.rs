@@ -229,6 +229,90 @@ fn ls_applies_selectors() {
     insta::assert_snapshot!("ls_selectors", transcript);
 }
 
+/// Exposures, metrics, semantic models and saved queries are listed and
+/// selected with the nodes, and versioned models as `name.v<N>`: each
+/// listing here is the one dbt-core 1.11's `dbt ls` prints for the fixture.
+#[test]
+fn ls_lists_resources_that_never_run() {
+    let fixture = repository_root().join("tests/frontend/resources");
+    let project_dir = fixture.display().to_string();
+    let cases: [&[&str]; 11] = [
+        &[],
+        &["-s", "+exposure:weekly_dashboard"],
+        &["-s", "stg_orders+"],
+        &["--resource-type", "exposure", "metric"],
+        &["-s", "metric:order_total+"],
+        &["-s", "semantic_model:orders_sm"],
+        &["-s", "+saved_query:order_metrics"],
+        &["-s", "dim_customers"],
+        &["-s", "fqn:shop.marts.dim_customers.v1"],
+        &["-s", "tag:data_science"],
+        &["-s", "exposure:shop.churn_notebook", "--output", "json"],
+    ];
+    let mut transcript = String::new();
+    for extra in cases {
+        let mut arguments = vec!["ls", "--project-dir", &project_dir];
+        arguments.extend_from_slice(extra);
+        let run = run_cli(&arguments);
+        assert_eq!(run.exit_code, 0, "{arguments:?}: {}", run.stderr);
+        transcript.push_str(&format!(
+            "$ fusionc ls {}\n{}\n",
+            extra.join(" "),
+            run.stdout
+        ));
+    }
+    insta::assert_snapshot!("ls_resources", transcript);
+}
+
+/// The manifest's maps of exposures, metrics, semantic models, saved
+/// queries and groups, its parent and child maps, and the versions of a
+/// model: dbt-core 1.11.8's manifest of the fixture holds the same values
+/// (its `created_at` aside).
+#[test]
+fn manifest_holds_resources_that_never_run() {
+    let scratch = scratch_copy(&repository_root().join("tests/frontend/resources"));
+    let project_dir = scratch.path().display().to_string();
+    let run = run_cli(&["compile", "--project-dir", &project_dir]);
+    assert_eq!(run.exit_code, 0, "{}", run.stderr);
+    let manifest_text =
+        std::fs::read_to_string(scratch.path().join("target/manifest.json")).expect("a manifest");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&manifest_text).expect("the manifest is JSON");
+    // The versions of dim_customers, and orders (in group sales), as dbt
+    // writes them.
+    let mut versions = serde_json::Map::new();
+    for field in [
+        "name",
+        "fqn",
+        "alias",
+        "version",
+        "latest_version",
+        "deprecation_date",
+        "group",
+        "original_file_path",
+        "refs",
+    ] {
+        let values = node_fields(&manifest, field, |unique_id, _| {
+            unique_id.starts_with("model.shop.dim_customers") || unique_id == "model.shop.orders"
+        });
+        versions.insert(field.to_string(), serde_json::Value::Object(values));
+    }
+    insta::assert_json_snapshot!(
+        "resources_manifest",
+        serde_json::json!({
+            "exposures": manifest["exposures"],
+            "metrics": manifest["metrics"],
+            "semantic_models": manifest["semantic_models"],
+            "saved_queries": manifest["saved_queries"],
+            "groups": manifest["groups"],
+            "group_map": manifest["group_map"],
+            "parent_map": manifest["parent_map"],
+            "child_map": manifest["child_map"],
+            "versions": versions,
+        })
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let missing = run_cli(&["compile", "--project-dir", "/nonexistent/fusionc/project"]);

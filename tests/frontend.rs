@@ -102,6 +102,15 @@ fn summarize(result: &LoadResult) -> String {
             if let Some(relation) = &node.relation {
                 let _ = writeln!(output, "relation: {relation}");
             }
+            if let Some(version) = &details.version {
+                let _ = writeln!(
+                    output,
+                    "version {version} of {} (latest {}), fqn {}",
+                    details.name,
+                    details.latest_version.as_deref().unwrap_or("-"),
+                    details.fqn.join(".")
+                );
+            }
             if !details.config.values.is_empty() {
                 let _ = writeln!(
                     output,
@@ -183,6 +192,24 @@ fn summarize(result: &LoadResult) -> String {
                 );
             }
         }
+        // Exposures, metrics, semantic models, saved queries and groups.
+        for resource in &project.declared {
+            let _ = writeln!(
+                output,
+                "\n== {} [{}] fqn {}",
+                resource.unique_id,
+                resource.original_file_path,
+                resource.fqn.join(".")
+            );
+            let _ = writeln!(
+                output,
+                "config: {}",
+                serde_json::Value::Object(resource.config.clone())
+            );
+            if !resource.depends_on.is_empty() {
+                let _ = writeln!(output, "depends on: {}", resource.depends_on.join(", "));
+            }
+        }
     } else {
         let _ = writeln!(output, "no project");
     }
@@ -211,6 +238,19 @@ fn check_as(snapshot: &str, case: &str, vars: Option<&str>, target: Option<&str>
 #[test]
 fn basic() {
     check("basic", None, None);
+}
+
+/// Exposures, semantic models, metrics, saved queries, groups and model
+/// versions, checked against dbt-core 1.11's manifest of the same project.
+#[test]
+fn resources() {
+    check("resources", None, None);
+}
+
+/// Their dangling references, each an error at the entry that writes it.
+#[test]
+fn resources_broken() {
+    check("resources_broken", None, None);
 }
 
 #[test]

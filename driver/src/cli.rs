@@ -133,7 +133,8 @@ pub struct ListArgs {
     /// What to print for each node.
     #[arg(long, short = 'o', value_enum, default_value_t = ListOutput::Selector)]
     pub output: ListOutput,
-    /// Only nodes of these resource types (model, seed, source, test, snapshot, analysis).
+    /// Only nodes of these resource types (model, seed, source, test, snapshot, analysis,
+    /// exposure, metric, semantic_model, saved_query; `all` for every one).
     #[arg(long, num_args = 1..)]
     pub resource_type: Vec<String>,
 }

@@ -218,9 +218,11 @@ pub(crate) fn print_summary(
     }
 }
 
-/// The project as the selector language sees it.
+/// The project as the selector language sees it: its nodes, then the
+/// resources that never run (exposures, metrics, semantic models, saved
+/// queries; not groups, which dbt does not select), each with its edges.
 fn selection_graph(project: &Project) -> SelectionGraph {
-    let nodes = project
+    let mut nodes: Vec<SelectableNode> = project
         .nodes
         .iter()
         .map(|details| SelectableNode {
@@ -236,10 +238,11 @@ fn selection_graph(project: &Project) -> SelectionGraph {
                 .source
                 .as_ref()
                 .map(|source| source.source_name.clone()),
+            is_versioned: details.version.is_some(),
         })
         .collect();
     let ids = (0..project.nodes.len()).map(|index| NodeId(index as u32));
-    let parents = ids
+    let mut parents: Vec<Vec<usize>> = ids
         .clone()
         .map(|id| {
             project
@@ -250,7 +253,7 @@ fn selection_graph(project: &Project) -> SelectionGraph {
                 .collect()
         })
         .collect();
-    let children = ids
+    let mut children: Vec<Vec<usize>> = ids
         .map(|id| {
             project
                 .graph
@@ -260,6 +263,43 @@ fn selection_graph(project: &Project) -> SelectionGraph {
                 .collect()
         })
         .collect();
+    let listed = project.listed_declared();
+    let mut positions: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    if listed.clone().next().is_some() {
+        positions.extend(
+            project
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(index, details)| (details.unique_id.clone(), index)),
+        );
+    }
+    for resource in listed.clone() {
+        positions.insert(resource.unique_id.clone(), nodes.len());
+        nodes.push(SelectableNode {
+            unique_id: resource.unique_id.clone(),
+            name: resource.name.clone(),
+            resource_type: resource.kind.resource_type().to_string(),
+            package_name: resource.package_name.clone(),
+            original_file_path: resource.original_file_path.clone(),
+            fqn: resource.fqn.clone(),
+            tags: resource.tags(),
+            config: resource.config.clone(),
+            source_name: None,
+            is_versioned: false,
+        });
+        parents.push(Vec::new());
+        children.push(Vec::new());
+    }
+    for resource in listed {
+        let child = positions[&resource.unique_id];
+        for parent in &resource.depends_on {
+            if let Some(&parent) = positions.get(parent) {
+                parents[child].push(parent);
+                children[parent].push(child);
+            }
+        }
+    }
     SelectionGraph {
         nodes,
         parents,
@@ -276,6 +316,19 @@ pub(crate) fn select_nodes(
     arguments: &SelectionArgs,
     output: &mut Output<'_>,
 ) -> Result<Vec<bool>, i32> {
+    let project = session.project();
+    let (mut nodes, _) = select_nodes_and_declared(session, arguments, output)?;
+    nodes.truncate(project.nodes.len());
+    Ok(nodes)
+}
+
+/// The selection over the nodes and over the listed resources that never
+/// run (those of [`Project::declared`] but groups, in order).
+pub(crate) fn select_nodes_and_declared(
+    session: &Session,
+    arguments: &SelectionArgs,
+    output: &mut Output<'_>,
+) -> Result<(Vec<bool>, Vec<bool>), i32> {
     let project = session.project();
     let from_environment = std::env::var("DBT_INDIRECT_SELECTION").ok();
     let indirect = arguments
@@ -352,7 +405,10 @@ pub(crate) fn select_nodes(
             Some(index) => definitions[index].clone(),
             // Everything is selected: no need to build the selection graph,
             // which copies every node's name, path and config.
-            None => return Ok(vec![true; project.nodes.len()]),
+            None => {
+                let listed = project.listed_declared().count();
+                return Ok((vec![true; project.nodes.len()], vec![true; listed]));
+            }
         }
     } else {
         let parse = |values: &[String]| -> Result<Option<Selector>, String> {
@@ -372,7 +428,9 @@ pub(crate) fn select_nodes(
             }
         }
     };
-    Ok(selection_graph(project).select(&spec))
+    let mut selected = selection_graph(project).select(&spec);
+    let declared = selected.split_off(project.nodes.len());
+    Ok((selected, declared))
 }
 
 /// Opens the warehouse the profile's target names.

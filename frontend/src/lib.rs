@@ -15,6 +15,7 @@ mod builtin;
 pub mod checksum;
 pub mod config;
 mod config_keys;
+pub mod declared;
 pub mod docs;
 mod jinja;
 mod load;

@@ -87,6 +87,19 @@ impl<T> ByPackage<T> {
             .map(|(_, value)| value)
     }
 
+    /// Takes `package`'s `name` out.
+    pub(crate) fn remove(&mut self, package: &str, name: &str) -> Option<T> {
+        let definitions = self.entries.get_mut(name)?;
+        let index = definitions
+            .iter()
+            .position(|(owner, _)| owner.as_str() == package)?;
+        let (_, value) = definitions.remove(index);
+        if definitions.is_empty() {
+            self.entries.remove(name);
+        }
+        Some(value)
+    }
+
     /// Every value.
     pub(crate) fn values(&self) -> impl Iterator<Item = &T> {
         self.entries

@@ -43,6 +43,10 @@ pub struct Project {
     pub macros: Vec<MacroInfo>,
     /// The docs blocks of the project's `.md` files, in file order.
     pub docs: Vec<docs::DocBlock>,
+    /// Exposures, semantic models, metrics, saved queries and groups: the
+    /// enabled ones, by unique id. They never run, so they are not nodes of
+    /// [`Project::graph`]; each names what it depends on.
+    pub declared: Vec<DeclaredResource>,
     /// The environment the project was rendered with, for run-time renders
     /// (see [`runtime`]).
     pub renderer: Option<Arc<runtime::Renderer>>,
@@ -79,12 +83,65 @@ impl Project {
         &self.nodes[id.index()]
     }
 
+    /// The resources that never run and that dbt lists and selects (all of
+    /// [`Project::declared`] but groups), in order.
+    pub fn listed_declared(&self) -> impl Iterator<Item = &DeclaredResource> + Clone {
+        self.declared
+            .iter()
+            .filter(|resource| resource.kind != crate::schema_yaml::DeclaredKind::Group)
+    }
+
     /// The node with this unique id.
     pub fn find_by_unique_id(&self, unique_id: &str) -> Option<NodeId> {
         self.nodes
             .iter()
             .position(|node| node.unique_id == unique_id)
             .map(|index| NodeId(index as u32))
+    }
+}
+
+/// A resource declared in schema YAML that never runs (see
+/// [`crate::schema_yaml::DeclaredKind`]), with its dependencies resolved.
+#[derive(Clone, Debug)]
+pub struct DeclaredResource {
+    pub kind: crate::schema_yaml::DeclaredKind,
+    pub name: String,
+    pub unique_id: String,
+    pub package_name: String,
+    /// Package, the YAML file's folders, name (as dbt makes it).
+    pub fqn: Vec<String>,
+    /// The YAML file that declares it, from the project root.
+    pub original_file_path: String,
+    /// The YAML file under its resource folder.
+    pub path: String,
+    pub file: FileId,
+    /// Where its `name:` is written.
+    pub name_span: Span,
+    /// Its config as dbt fills it for the kind (`enabled`, `meta`, `tags`
+    /// or `group`...).
+    pub config: serde_json::Map<String, serde_json::Value>,
+    /// Its `config:` as written in YAML.
+    pub unrendered_config: serde_json::Map<String, serde_json::Value>,
+    /// Unique ids of the nodes and resources it depends on, in dbt's order.
+    pub depends_on: Vec<String>,
+    /// The `ref()` calls of its `depends_on:` or `model:`.
+    pub refs: Vec<RefCall>,
+    /// The `source()` calls of its `depends_on:`, as `[source, table]`.
+    pub sources: Vec<SourceCall>,
+    /// The `metric()` calls of its `depends_on:`, or the metrics it reads,
+    /// as `[name]` or `[package, name]`.
+    pub metrics: Vec<Vec<String>>,
+    /// The measures a metric reads (each from the semantic model that
+    /// declares it).
+    pub measures: Vec<String>,
+    /// The YAML entry as written (the kind's own fields, for the manifest).
+    pub entry: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DeclaredResource {
+    /// Its tags (`config.tags`, merged with the top-level `tags:`).
+    pub fn tags(&self) -> Vec<String> {
+        crate::config::string_list(self.config.get("tags"))
     }
 }
 
@@ -139,6 +196,12 @@ pub struct NodeDetails {
     pub source: Option<SourceDetails>,
     /// Generic tests: which test, on what.
     pub test: Option<TestDetails>,
+    /// A versioned model's version (`2` of `model.shop.customers.v2`).
+    pub version: Option<String>,
+    /// A versioned model's latest version.
+    pub latest_version: Option<String>,
+    /// A model's (or its version's) `deprecation_date:` as written.
+    pub deprecation_date: Option<String>,
 }
 
 impl NodeDetails {
@@ -165,6 +228,18 @@ pub struct RefCall {
     pub package: Option<String>,
     pub name: String,
     pub version: Option<String>,
+}
+
+impl RefCall {
+    /// The name the call is looked up by: `<name>_v<version>` for a
+    /// version of a model, the name alone otherwise (a versioned model's
+    /// latest version is also known by its name).
+    pub fn lookup_name(&self) -> std::borrow::Cow<'_, str> {
+        match &self.version {
+            Some(version) => format!("{}_v{version}", self.name).into(),
+            None => self.name.as_str().into(),
+        }
+    }
 }
 
 /// One `source()` call.

@@ -40,6 +40,12 @@ pub struct ProjectSettings {
     pub snapshots: Value,
     /// The `sources:` tree (configs of source tables by package, source, table).
     pub sources: Value,
+    /// The `exposures:`, `metrics:`, `semantic-models:` and `saved-queries:`
+    /// trees (configs of the resources that never run, by package and name).
+    pub exposures: Value,
+    pub metrics: Value,
+    pub semantic_models: Value,
+    pub saved_queries: Value,
     /// Hooks, kept as unrendered strings.
     /// `dispatch:` entries: a macro namespace and the packages to search
     /// for its implementations, in order.
@@ -167,6 +173,10 @@ impl ProjectSettings {
             ("tests", &mut settings.tests),
             ("snapshots", &mut settings.snapshots),
             ("sources", &mut settings.sources),
+            ("exposures", &mut settings.exposures),
+            ("metrics", &mut settings.metrics),
+            ("semantic-models", &mut settings.semantic_models),
+            ("saved-queries", &mut settings.saved_queries),
         ] {
             match object
                 .get(key)

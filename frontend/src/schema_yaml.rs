@@ -90,6 +90,51 @@ pub struct NodePatch {
     pub yaml_path: String,
     /// Where `name: <name>` is written.
     pub name_span: Span,
+    /// A versioned model's `latest_version:`.
+    pub latest_version: Option<String>,
+    /// A model's `deprecation_date:`.
+    pub deprecation_date: Option<String>,
+    /// A versioned model's `versions:`.
+    pub versions: Vec<VersionDecl>,
+}
+
+/// One entry of a model's `versions:`.
+#[derive(Clone, Debug)]
+pub struct VersionDecl {
+    /// Its `v:`.
+    pub version: String,
+    /// Its `defined_in:`: the file (without `.sql`) that defines it.
+    pub defined_in: Option<String>,
+    pub config: Map<String, Value>,
+    /// Which of the model's columns it has: from `include:`/`exclude:`
+    /// (all of them when it names none).
+    pub include: ColumnSelection,
+    /// Its own columns, which replace the model's of the same name.
+    pub columns: Vec<ColumnInfo>,
+    /// Its own tests and its columns' tests.
+    pub tests: Vec<TestSpec>,
+    pub description: Option<String>,
+    /// Its `deprecation_date:` (the model's when it has none).
+    pub deprecation_date: Option<String>,
+    /// Where `v: <version>` is written.
+    pub span: Span,
+}
+
+/// A version's `include:` and `exclude:` of its model's columns.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ColumnSelection {
+    /// `None` for `all` (or `*`, or no `include:`).
+    pub include: Option<Vec<String>>,
+    pub exclude: Vec<String>,
+}
+
+impl ColumnSelection {
+    pub fn includes(&self, column: &str) -> bool {
+        self.include
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|name| name == column))
+            && !self.exclude.iter().any(|name| name == column)
+    }
 }
 
 /// A table of a declared source.
@@ -130,6 +175,85 @@ pub struct SourceDecl {
     pub name_span: Span,
 }
 
+/// A YAML entry of a resource that never runs: an exposure, a semantic
+/// model, a metric, a saved query or a group (see [`DeclaredKind`]). Its
+/// fields stay as written; the loader resolves what it depends on.
+#[derive(Clone, Debug)]
+pub struct ResourceDecl {
+    pub kind: DeclaredKind,
+    pub name: String,
+    /// The project or package whose YAML declares it (set by the loader).
+    pub package: String,
+    /// The entry as written.
+    pub entry: Map<String, Value>,
+    /// Its `config:`.
+    pub config: Map<String, Value>,
+    pub file: FileId,
+    pub yaml_path: String,
+    /// The YAML file's path under its resource folder (set by the loader):
+    /// its folders are in the resource's fqn.
+    pub path: String,
+    /// Where `name: <name>` is written.
+    pub name_span: Span,
+}
+
+/// The kinds of resource a schema file declares that never run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeclaredKind {
+    Exposure,
+    SemanticModel,
+    Metric,
+    SavedQuery,
+    /// Groups are written to the manifest only: dbt does not list them.
+    Group,
+}
+
+impl DeclaredKind {
+    /// Every kind, in the order dependencies are resolved (a metric reads
+    /// semantic models, a saved query metrics, an exposure any of them).
+    pub const ALL: [DeclaredKind; 5] = [
+        DeclaredKind::Group,
+        DeclaredKind::SemanticModel,
+        DeclaredKind::Metric,
+        DeclaredKind::SavedQuery,
+        DeclaredKind::Exposure,
+    ];
+
+    /// dbt's `resource_type` spelling (also the prefix of the unique id and
+    /// the selector method).
+    pub fn resource_type(self) -> &'static str {
+        match self {
+            DeclaredKind::Exposure => "exposure",
+            DeclaredKind::SemanticModel => "semantic_model",
+            DeclaredKind::Metric => "metric",
+            DeclaredKind::SavedQuery => "saved_query",
+            DeclaredKind::Group => "group",
+        }
+    }
+
+    /// The top-level key of a schema file that lists them.
+    pub fn yaml_key(self) -> &'static str {
+        match self {
+            DeclaredKind::Exposure => "exposures",
+            DeclaredKind::SemanticModel => "semantic_models",
+            DeclaredKind::Metric => "metrics",
+            DeclaredKind::SavedQuery => "saved_queries",
+            DeclaredKind::Group => "groups",
+        }
+    }
+
+    /// The key of `dbt_project.yml` that configures them.
+    pub fn project_file_key(self) -> &'static str {
+        match self {
+            DeclaredKind::Exposure => "exposures",
+            DeclaredKind::SemanticModel => "semantic-models",
+            DeclaredKind::Metric => "metrics",
+            DeclaredKind::SavedQuery => "saved-queries",
+            DeclaredKind::Group => "groups",
+        }
+    }
+}
+
 /// Everything one schema file declares.
 #[derive(Clone, Debug, Default)]
 pub struct SchemaFile {
@@ -138,6 +262,9 @@ pub struct SchemaFile {
     pub seeds: Vec<NodePatch>,
     pub snapshots: Vec<NodePatch>,
     pub sources: Vec<SourceDecl>,
+    /// Exposures, semantic models, metrics, saved queries and groups, by
+    /// kind in [`DeclaredKind::ALL`] order, each kind in file order.
+    pub resources: Vec<ResourceDecl>,
 }
 
 struct ShapeChecker<'a> {
@@ -297,6 +424,11 @@ pub fn read_schema_file(
             location: fusion_ir::span::FileSpan::new(file, span),
         });
     }
+    for kind in DeclaredKind::ALL {
+        schema_file
+            .resources
+            .extend(read_resource_decls(&mut checker, object, kind, yaml_path));
+    }
     let mut cursor = 0usize;
     for source in checker.list(object, "sources", 0) {
         let Some(source_object) = source.as_object() else {
@@ -409,6 +541,28 @@ fn name_span_of(text: &str, name: &str, from: usize) -> Span {
     }
 }
 
+/// Where `name: <name>` is written after `from`, skipping the `name:` keys
+/// of nested entries (a semantic model's entities and measures have names
+/// too); [`name_span_of`]'s answer when no key is followed by the name.
+fn entry_name_span(text: &str, name: &str, from: usize) -> Span {
+    let mut position = from;
+    loop {
+        let key_span = find_key_span(text, "name", position);
+        if key_span.is_empty() || (key_span.end as usize) <= position {
+            return name_span_of(text, name, from);
+        }
+        let after_key = key_span.end as usize;
+        let rest = text.get(after_key..).unwrap_or_default();
+        let value = rest.trim_start_matches([':', ' ', '"', '\'']);
+        let value_end = value.find(['\n', '"', '\'', '#']).unwrap_or(value.len());
+        if !name.is_empty() && value[..value_end].trim_end() == name {
+            let start = after_key + (rest.len() - value.len());
+            return Span::from_range(start..start + name.len());
+        }
+        position = after_key;
+    }
+}
+
 fn read_node_patches(
     checker: &mut ShapeChecker,
     object: &Map<String, Value>,
@@ -442,13 +596,24 @@ fn read_node_patches(
         let (columns, mut tests, columns_end) = read_columns(checker, entry_object, cursor);
         let mut node_tests = read_tests(checker, entry_object, None, cursor);
         node_tests.append(&mut tests);
+        let versions = read_versions(checker, entry_object, cursor);
+        let mut config = checker.config(entry_object, kind, cursor);
+        // Configs dbt also reads at the top of an entry.
+        for key in ["group", "access"] {
+            if let Some(value) = field(entry_object, key).filter(|value| !value.is_null()) {
+                config.entry(key).or_insert_with(|| value.clone());
+            }
+        }
         patches.push(NodePatch {
+            latest_version: checker.string(entry_object, "latest_version", cursor),
+            deprecation_date: checker.string(entry_object, "deprecation_date", cursor),
+            versions,
             package: String::new(),
             description: checker
                 .string(entry_object, "description", cursor)
                 .unwrap_or_default(),
             doc_blocks: Vec::new(),
-            config: checker.config(entry_object, kind, cursor),
+            config,
             name,
             columns,
             tests: node_tests,
@@ -460,6 +625,120 @@ fn read_node_patches(
         cursor = cursor.max(columns_end);
     }
     patches
+}
+
+/// Reads the entries of one kind of resource that never runs (exposures,
+/// metrics, ...): each needs a `name`, and its `config:` a mapping.
+fn read_resource_decls(
+    checker: &mut ShapeChecker,
+    object: &Map<String, Value>,
+    kind: DeclaredKind,
+    yaml_path: &str,
+) -> Vec<ResourceDecl> {
+    let key = kind.yaml_key();
+    let mut declarations = Vec::new();
+    let mut cursor = find_key_span(checker.text, key, 0).start as usize;
+    for entry in checker.list(object, key, 0) {
+        let Some(entry_object) = entry.as_object() else {
+            checker.error(key, "a list of mappings", entry, cursor);
+            continue;
+        };
+        let Some(name) = checker.string(entry_object, "name", cursor) else {
+            checker.diagnostics.push(
+                Diagnostic::new(
+                    Code::YamlShape,
+                    format!("an entry of `{key}` has no `name`"),
+                )
+                .with_primary(
+                    checker.file,
+                    find_key_span(checker.text, key, 0),
+                    "",
+                ),
+            );
+            continue;
+        };
+        let name_span = entry_name_span(checker.text, &name, cursor);
+        cursor = cursor.max(name_span.end as usize);
+        declarations.push(ResourceDecl {
+            kind,
+            package: String::new(),
+            config: checker.mapping(entry_object, "config", cursor),
+            entry: entry_object.clone(),
+            name,
+            file: checker.file,
+            yaml_path: yaml_path.to_string(),
+            path: String::new(),
+            name_span,
+        });
+    }
+    declarations
+}
+
+/// Reads a model's `versions:`.
+fn read_versions(
+    checker: &mut ShapeChecker,
+    object: &Map<String, Value>,
+    near: usize,
+) -> Vec<VersionDecl> {
+    let mut versions = Vec::new();
+    let mut cursor = near;
+    for entry in checker.list(object, "versions", near).to_vec() {
+        let Some(entry_object) = entry.as_object() else {
+            checker.error("versions", "a list of mappings", &entry, near);
+            continue;
+        };
+        let Some(version) = checker.string(entry_object, "v", cursor) else {
+            checker.diagnostics.push(
+                Diagnostic::new(Code::YamlShape, "an entry of `versions` has no `v`").with_primary(
+                    checker.file,
+                    find_key_span(checker.text, "versions", near),
+                    "",
+                ),
+            );
+            continue;
+        };
+        let key_span = find_key_span(checker.text, "v", cursor);
+        cursor = cursor.max(key_span.end as usize);
+        // `include:`/`exclude:` entries select the model's columns; the
+        // other entries are the version's own columns.
+        let mut include = ColumnSelection::default();
+        let mut own = entry_object.clone();
+        if let Some(Value::Array(columns)) = field(entry_object, "columns") {
+            let mut kept = Vec::new();
+            for column in columns {
+                let selection = column.as_object().filter(|column| {
+                    field(column, "include").is_some() || field(column, "exclude").is_some()
+                });
+                match selection {
+                    Some(selection) => {
+                        include.include = match field(selection, "include") {
+                            None | Some(Value::Null) => None,
+                            Some(Value::String(all)) if all == "all" || all == "*" => None,
+                            Some(names) => Some(crate::config::string_list(Some(names))),
+                        };
+                        include.exclude = crate::config::string_list(field(selection, "exclude"));
+                    }
+                    None => kept.push(column.clone()),
+                }
+            }
+            own.insert("columns".to_string(), Value::Array(kept));
+        }
+        let (columns, mut column_tests, _) = read_columns(checker, &own, cursor);
+        let mut tests = read_tests(checker, &own, None, cursor);
+        tests.append(&mut column_tests);
+        versions.push(VersionDecl {
+            defined_in: checker.string(entry_object, "defined_in", cursor),
+            config: checker.config(entry_object, NodeKind::Model, cursor),
+            description: checker.string(entry_object, "description", cursor),
+            deprecation_date: checker.string(entry_object, "deprecation_date", cursor),
+            include,
+            columns,
+            tests,
+            version,
+            span: key_span,
+        });
+    }
+    versions
 }
 
 /// Reads `columns:`; also returns where the last column's name ends (or

@@ -150,6 +150,12 @@ define_codes! {
         example: "a.sql: select * from {{ ref('b') }}\nb.sql: select * from {{ ref('a') }}";
     DuplicateNode = "FC2004", Error, "two nodes of the project have the same name",
         example: "models/a/orders.sql and models/b/orders.sql";
+    MissingSemanticReference = "FC2005", Error, "a metric, saved query or exposure names a measure or metric that no semantic model or metric declares",
+        example: "metrics:\n  - name: revenue\n    type: simple\n    type_params:\n      measure: revenu   # the measure is revenue";
+    UnknownGroup = "FC2006", Error, "a node's `group` config names a group that no `groups:` entry declares",
+        example: "models:\n  - name: orders\n    config:\n      group: finanse   # the group is finance";
+    DeprecatedModelVersion = "FC2007", Warning, "a model (version) is past its deprecation_date, or a node reads one that is or will be deprecated",
+        example: "models:\n  - name: orders\n    latest_version: 2\n    versions:\n      - v: 1\n        deprecation_date: 2020-01-01   # read by ref('orders', v=1)\n      - v: 2";
 
     // ---- FC3xxx: SQL syntax ----
     UnexpectedToken = "FC3001", Error, "the SQL has a token where the grammar expects something else",

@@ -8,6 +8,8 @@
 //! straight from structs that borrow the project, never built as a JSON
 //! value tree in memory.
 
+use fusion_frontend::project::DeclaredResource;
+use fusion_frontend::schema_yaml::DeclaredKind;
 use fusion_frontend::{ColumnInfo, NodeDetails, Project};
 use fusion_ir::graph::{NodeId, NodeKind};
 use fusion_ir::name::Name;
@@ -40,7 +42,7 @@ pub(crate) fn write_manifest(
     writer: impl std::io::Write,
 ) -> serde_json::Result<()> {
     let project = inputs.project;
-    let edges: Vec<(Vec<&str>, Vec<&str>)> = (0..project.nodes.len())
+    let mut edges: Vec<(Vec<&str>, Vec<&str>)> = (0..project.nodes.len())
         .map(|index| {
             let id = NodeId(index as u32);
             (
@@ -49,6 +51,7 @@ pub(crate) fn write_manifest(
             )
         })
         .collect();
+    let declared_edges = declared_edges(project, &mut edges);
     let manifest = Manifest {
         metadata: Metadata {
             dbt_schema_version: "https://schemas.getdbt.com/dbt/manifest/v12.json",
@@ -72,24 +75,41 @@ pub(crate) fn write_manifest(
         },
         macros: MacrosMap { project },
         docs: DocsMap { project },
-        exposures: Empty {},
-        metrics: Empty {},
-        groups: Empty {},
+        exposures: DeclaredMap {
+            project,
+            kind: DeclaredKind::Exposure,
+        },
+        metrics: DeclaredMap {
+            project,
+            kind: DeclaredKind::Metric,
+        },
+        groups: DeclaredMap {
+            project,
+            kind: DeclaredKind::Group,
+        },
         selectors: super::selectors::manifest_selectors(project.selectors.as_ref()),
         disabled: Empty {},
         parent_map: EdgeMap {
             project,
             edges: &edges,
+            declared_edges: &declared_edges,
             parents: true,
         },
         child_map: EdgeMap {
             project,
             edges: &edges,
+            declared_edges: &declared_edges,
             parents: false,
         },
-        group_map: Empty {},
-        saved_queries: Empty {},
-        semantic_models: Empty {},
+        group_map: group_map(project),
+        saved_queries: DeclaredMap {
+            project,
+            kind: DeclaredKind::SavedQuery,
+        },
+        semantic_models: DeclaredMap {
+            project,
+            kind: DeclaredKind::SemanticModel,
+        },
         unit_tests: Empty {},
         functions: Empty {},
     };
@@ -118,16 +138,16 @@ struct Manifest<'a> {
     sources: SourcesMap<'a>,
     macros: MacrosMap<'a>,
     docs: DocsMap<'a>,
-    exposures: Empty,
-    metrics: Empty,
-    groups: Empty,
+    exposures: DeclaredMap<'a>,
+    metrics: DeclaredMap<'a>,
+    groups: DeclaredMap<'a>,
     selectors: serde_json::Map<String, serde_json::Value>,
     disabled: Empty,
     parent_map: EdgeMap<'a>,
     child_map: EdgeMap<'a>,
-    group_map: Empty,
-    saved_queries: Empty,
-    semantic_models: Empty,
+    group_map: IndexMap<&'a str, Vec<&'a str>>,
+    saved_queries: DeclaredMap<'a>,
+    semantic_models: DeclaredMap<'a>,
     unit_tests: Empty,
     functions: Empty,
 }
@@ -304,6 +324,8 @@ struct DocEntry<'a> {
 struct EdgeMap<'a> {
     project: &'a Project,
     edges: &'a [(Vec<&'a str>, Vec<&'a str>)],
+    /// The same for the resources that never run (groups aside).
+    declared_edges: &'a [(&'a str, Vec<&'a str>, Vec<&'a str>)],
     parents: bool,
 }
 
@@ -314,6 +336,125 @@ impl Serialize for EdgeMap<'_> {
             map.serialize_entry(
                 &details.unique_id,
                 if self.parents { parents } else { children },
+            )?;
+        }
+        for (unique_id, parents, children) in self.declared_edges {
+            map.serialize_entry(unique_id, if self.parents { parents } else { children })?;
+        }
+        map.end()
+    }
+}
+
+/// The parents and children of each resource that never runs (groups
+/// aside), which are also children of the nodes they read (added to
+/// `edges`).
+fn declared_edges<'a>(
+    project: &'a Project,
+    edges: &mut [(Vec<&'a str>, Vec<&'a str>)],
+) -> Vec<(&'a str, Vec<&'a str>, Vec<&'a str>)> {
+    let listed: Vec<&DeclaredResource> = project.listed_declared().collect();
+    if listed.is_empty() {
+        return Vec::new();
+    }
+    let node_positions: rustc_hash::FxHashMap<&str, usize> = project
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(index, details)| (details.unique_id.as_str(), index))
+        .collect();
+    let mut declared: Vec<(&str, Vec<&str>, Vec<&str>)> = listed
+        .iter()
+        .map(|resource| {
+            let mut parents: Vec<&str> = resource.depends_on.iter().map(String::as_str).collect();
+            parents.sort_unstable();
+            parents.dedup();
+            (resource.unique_id.as_str(), parents, Vec::new())
+        })
+        .collect();
+    let declared_positions: rustc_hash::FxHashMap<&str, usize> = listed
+        .iter()
+        .enumerate()
+        .map(|(index, resource)| (resource.unique_id.as_str(), index))
+        .collect();
+    for resource in &listed {
+        for parent in &resource.depends_on {
+            if let Some(&index) = node_positions.get(parent.as_str()) {
+                edges[index].1.push(&resource.unique_id);
+            } else if let Some(&index) = declared_positions.get(parent.as_str()) {
+                declared[index].2.push(&resource.unique_id);
+            }
+        }
+    }
+    for (_, children) in edges.iter_mut() {
+        children.sort_unstable();
+        children.dedup();
+    }
+    for (_, _, children) in &mut declared {
+        children.sort_unstable();
+        children.dedup();
+    }
+    declared
+}
+
+/// Each group's models, by the group's name (as dbt keys `group_map`).
+fn group_map(project: &Project) -> IndexMap<&str, Vec<&str>> {
+    let mut map: IndexMap<&str, Vec<&str>> = IndexMap::new();
+    for group in project
+        .declared
+        .iter()
+        .filter(|resource| resource.kind == DeclaredKind::Group)
+    {
+        let members: Vec<&str> = project
+            .nodes
+            .iter()
+            .filter(|details| {
+                details.config.values.get("group").and_then(Value::as_str)
+                    == Some(group.name.as_str())
+            })
+            .map(|details| details.unique_id.as_str())
+            .collect();
+        map.insert(&group.name, members);
+    }
+    map
+}
+
+/// The relation of the model a semantic model reads, as dbt writes it.
+fn node_relation(project: &Project, resource: &DeclaredResource) -> Option<Value> {
+    if resource.kind != DeclaredKind::SemanticModel {
+        return None;
+    }
+    let model = resource
+        .depends_on
+        .first()
+        .and_then(|unique_id| project.find_by_unique_id(unique_id))
+        .map(|id| project.details(id))?;
+    Some(serde_json::json!({
+        "alias": model.alias,
+        "schema_name": model.schema,
+        "database": model.database,
+        "relation_name": relation_name(model),
+    }))
+}
+
+/// One map of the manifest's resources that never run (`exposures`,
+/// `metrics`...).
+struct DeclaredMap<'a> {
+    project: &'a Project,
+    kind: DeclaredKind,
+}
+
+impl Serialize for DeclaredMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for resource in self
+            .project
+            .declared
+            .iter()
+            .filter(|resource| resource.kind == self.kind)
+        {
+            map.serialize_entry(
+                &resource.unique_id,
+                &resource.dbt_json(node_relation(self.project, resource)),
             )?;
         }
         map.end()
@@ -461,7 +602,7 @@ fn columns<'a>(
 struct RefEntry<'a> {
     name: &'a str,
     package: Option<&'a str>,
-    version: Option<&'a str>,
+    version: Option<Value>,
 }
 
 #[derive(Serialize)]
@@ -504,7 +645,8 @@ struct NodeEntry<'a> {
     description: &'a str,
     columns: IndexMap<&'a str, ColumnEntry<'a>>,
     meta: Meta<'a>,
-    group: Option<&'static str>,
+    /// The group the node belongs to (its `group` config).
+    group: Option<&'a str>,
     docs: Docs,
     /// `<package>://<path of the YAML file>`, as the loader wrote it.
     patch_path: Option<&'a str>,
@@ -530,11 +672,11 @@ struct NodeEntry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     extra_ctes: Option<[&'static str; 0]>,
     contract: Contract,
-    access: &'static str,
+    access: &'a str,
     constraints: [&'static str; 0],
-    version: Option<&'static str>,
-    latest_version: Option<&'static str>,
-    deprecation_date: Option<&'static str>,
+    version: Option<Value>,
+    latest_version: Option<Value>,
+    deprecation_date: Option<String>,
     primary_key: [&'static str; 0],
     time_spine: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -608,7 +750,7 @@ fn node<'a>(
             .config
             .get("meta")
             .map_or(Meta::Empty(Empty {}), Meta::Configured),
-        group: None,
+        group: details.config.values.get("group").and_then(Value::as_str),
         docs: Docs {
             show: true,
             node_color: None,
@@ -632,7 +774,10 @@ fn node<'a>(
             .map(|call| RefEntry {
                 name: &call.name,
                 package: call.package.as_deref(),
-                version: call.version.as_deref(),
+                version: call
+                    .version
+                    .as_deref()
+                    .map(fusion_frontend::declared::version_value),
             })
             .collect(),
         sources: details
@@ -662,11 +807,29 @@ fn node<'a>(
             alias_types: true,
             checksum: None,
         },
-        access: "protected",
+        access: details
+            .config
+            .values
+            .get("access")
+            .and_then(Value::as_str)
+            .unwrap_or("protected"),
         constraints: [],
-        version: None,
-        latest_version: None,
-        deprecation_date: None,
+        version: details
+            .version
+            .as_deref()
+            .map(fusion_frontend::declared::version_value),
+        latest_version: details
+            .latest_version
+            .as_deref()
+            .map(fusion_frontend::declared::version_value),
+        deprecation_date: details.deprecation_date.as_deref().map(|date| {
+            // A date alone is midnight UTC, as dbt writes it.
+            if date.len() == 10 {
+                format!("{date}T00:00:00+00:00")
+            } else {
+                date.to_string()
+            }
+        }),
         primary_key: [],
         time_spine: None,
         column_name: test.map(|test| test.column_name.as_deref()),

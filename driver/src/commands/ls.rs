@@ -1,7 +1,7 @@
 //! `fusionc ls`: the selected nodes, one per line, in the format asked for.
 
 use crate::cli::{ListArgs, ListOutput, Output};
-use crate::session::{exit_code_for, load_session, report_diagnostics, select_nodes};
+use crate::session::{exit_code_for, load_session, report_diagnostics, select_nodes_and_declared};
 use fusion_ir::graph::{NodeId, NodeKind};
 
 /// `fusionc ls`: the selected nodes, one per line.
@@ -17,25 +17,56 @@ pub(crate) fn list(arguments: &ListArgs, output: &mut Output<'_>) -> i32 {
         arguments.selection.project.log_format,
         output,
     );
-    let selected = match select_nodes(&session, &arguments.selection, output) {
-        Ok(selected) => selected,
-        Err(code) => return code,
+    let (selected, declared_selected) =
+        match select_nodes_and_declared(&session, &arguments.selection, output) {
+            Ok(selected) => selected,
+            Err(code) => return code,
+        };
+    let wanted = |resource_type: &str| {
+        arguments.resource_type.is_empty()
+            || arguments
+                .resource_type
+                .iter()
+                .any(|kind| kind == resource_type || kind == "all")
     };
-    let mut listed: Vec<(NodeId, &fusion_frontend::NodeDetails)> = project
+    // Each listed line with its unique id: dbt sorts them all by it.
+    let mut lines: Vec<(&str, String)> = Vec::new();
+    let declared = project
+        .listed_declared()
+        .zip(declared_selected)
+        .filter(|(resource, selected)| *selected && wanted(resource.kind.resource_type()))
+        .map(|(resource, _)| resource);
+    for resource in declared {
+        let line = match arguments.output {
+            ListOutput::Selector => format!(
+                "{}:{}.{}",
+                resource.kind.resource_type(),
+                resource.package_name,
+                resource.name
+            ),
+            ListOutput::Name => resource.name.clone(),
+            ListOutput::Path => resource.original_file_path.clone(),
+            ListOutput::Json => serde_json::json!({
+                "name": resource.name,
+                "resource_type": resource.kind.resource_type(),
+                "package_name": resource.package_name,
+                "original_file_path": resource.original_file_path,
+                "unique_id": resource.unique_id,
+                "config": resource.config,
+                "tags": resource.tags(),
+                "depends_on": {"macros": [], "nodes": resource.depends_on},
+            })
+            .to_string(),
+        };
+        lines.push((&resource.unique_id, line));
+    }
+    let listed: Vec<(NodeId, &fusion_frontend::NodeDetails)> = project
         .nodes
         .iter()
         .enumerate()
         .map(|(index, details)| (NodeId(index as u32), details))
-        .filter(|(id, details)| {
-            selected[id.index()]
-                && (arguments.resource_type.is_empty()
-                    || arguments
-                        .resource_type
-                        .iter()
-                        .any(|kind| kind == details.kind.resource_type()))
-        })
+        .filter(|(id, details)| selected[id.index()] && wanted(details.kind.resource_type()))
         .collect();
-    listed.sort_by(|(_, left), (_, right)| left.unique_id.cmp(&right.unique_id));
     for (id, details) in listed {
         let line = match arguments.output {
             ListOutput::Selector => match details.kind {
@@ -64,6 +95,10 @@ pub(crate) fn list(arguments: &ListArgs, output: &mut Output<'_>) -> i32 {
             })
             .to_string(),
         };
+        lines.push((&details.unique_id, line));
+    }
+    lines.sort_by_key(|(unique_id, _)| *unique_id);
+    for (_, line) in lines {
         let _ = writeln!(output.stdout, "{line}");
     }
     exit_code_for(&session.load.diagnostics)

@@ -3,7 +3,8 @@
 //!
 //! Supported: bare names and globs (matched against the node name and its
 //! fqn), `tag:`, `path:`, `resource_type:`, `package:`, `fqn:`, `source:`,
-//! `config.<key>:`, the graph operators `+x`, `n+x`, `x+`, `x+n` and `@x`,
+//! `config.<key>:`, `exposure:`, `metric:`, `semantic_model:`,
+//! `saved_query:`, the graph operators `+x`, `n+x`, `x+`, `x+n` and `@x`,
 //! union (space or repeated flags) and intersection (comma).
 
 mod definitions;
@@ -67,6 +68,9 @@ pub enum Method {
     Config(String),
     /// Every node: what a command selects without `--select`.
     Everything,
+    /// `exposure:`, `metric:`, `semantic_model:`, `saved_query:`: a
+    /// resource of that type by name (`name` or `package.name`).
+    Resource(&'static str),
     Unknown(String),
 }
 
@@ -80,6 +84,10 @@ impl Method {
             "package" => Method::Package,
             "fqn" => Method::Fqn,
             "source" => Method::Source,
+            "exposure" => Method::Resource("exposure"),
+            "metric" => Method::Resource("metric"),
+            "semantic_model" => Method::Resource("semantic_model"),
+            "saved_query" => Method::Resource("saved_query"),
             other => match other.strip_prefix("config.") {
                 Some(key) if !key.is_empty() => Method::Config(key.to_string()),
                 _ => Method::Unknown(other.to_string()),
@@ -235,7 +243,7 @@ pub fn parse_selector(values: &[String]) -> Result<Selector, String> {
         for criterion in &intersection {
             if let Method::Unknown(method) = &criterion.method {
                 return Err(format!(
-                    "invalid selector `{part}`: unknown method `{method}` (known: tag, path, file, resource_type, package, fqn, source, config.<key>)"
+                    "invalid selector `{part}`: unknown method `{method}` (known: tag, path, file, resource_type, package, fqn, source, exposure, metric, semantic_model, saved_query, config.<key>)"
                 ));
             }
         }
@@ -314,6 +322,8 @@ pub struct SelectableNode {
     pub config: serde_json::Map<String, serde_json::Value>,
     /// For sources: the source name (the `shop` of `source:shop.orders`).
     pub source_name: Option<String>,
+    /// A version of a model (its fqn ends in `v<N>`).
+    pub is_versioned: bool,
 }
 
 /// The nodes and their edges, by index.
@@ -508,7 +518,7 @@ fn matches_method(node: &SelectableNode, method: &Method, value: &str) -> bool {
             !matches!(
                 node.resource_type.as_str(),
                 "source" | "exposure" | "metric" | "semantic_model" | "saved_query" | "unit_test"
-            ) && fqn_matches(&node.fqn, value)
+            ) && fqn_matches(&node.fqn, value, node.is_versioned)
         }
         Method::Tag => node.tags.iter().any(|tag| glob_match(value, tag)),
         Method::Path => path_matches(&node.original_file_path, value),
@@ -538,6 +548,15 @@ fn matches_method(node: &SelectableNode, method: &Method, value: &str) -> bool {
             None => false,
         },
         Method::Everything => true,
+        Method::Resource(resource_type) => {
+            node.resource_type == *resource_type
+                && match value.split_once('.') {
+                    Some((package, name)) => {
+                        glob_match(package, &node.package_name) && glob_match(name, &node.name)
+                    }
+                    None => glob_match(value, &node.name),
+                }
+        }
         Method::Unknown(_) => false,
     }
 }
@@ -548,9 +567,24 @@ fn matches_method(node: &SelectableNode, method: &Method, value: &str) -> bool {
 /// fqn must match the rest of `value` as a glob; with or without the
 /// package (`staging` selects every node under `models/staging`, `stg_*`
 /// nothing, `staging.stg_*` the staging models).
-fn fqn_matches(fqn: &[String], value: &str) -> bool {
-    fn matches(fqn: &[String], value: &str) -> bool {
-        if fqn.last().is_some_and(|leaf| leaf == value) {
+fn fqn_matches(fqn: &[String], value: &str, is_versioned: bool) -> bool {
+    let matches = |fqn: &[String]| -> bool {
+        if is_versioned {
+            // A version answers to its model's name (`dim_customers`), and
+            // to the name with its version, dotted or not (`dim_customers.v2`,
+            // `dim_customers_v2`).
+            let wanted: Vec<&str> = value.split('.').collect();
+            if fqn.len() >= 2 {
+                if fqn[fqn.len() - 2] == value {
+                    return true;
+                }
+                if wanted.len() >= 2
+                    && fqn[fqn.len() - 2..].join("_") == wanted[wanted.len() - 2..].join("_")
+                {
+                    return true;
+                }
+            }
+        } else if fqn.last().is_some_and(|leaf| leaf == value) {
             return true;
         }
         let flat: Vec<&str> = fqn.iter().flat_map(|part| part.split('.')).collect();
@@ -567,8 +601,8 @@ fn fqn_matches(fqn: &[String], value: &str) -> bool {
             }
         }
         true
-    }
-    matches(fqn, value) || (fqn.len() > 1 && matches(&fqn[1..], value))
+    };
+    matches(fqn) || (fqn.len() > 1 && matches(&fqn[1..]))
 }
 
 /// `file:orders.sql` or `file:orders`: the file's name or stem, globs

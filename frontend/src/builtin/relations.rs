@@ -71,7 +71,7 @@ fn ref_relation(
     let node = node_state(state);
     let relation = shared.resolve_ref(
         call.package.as_deref(),
-        &name,
+        &call.lookup_name(),
         node.as_ref().and_then(|node| node.package()),
     );
     if let Some(node) = node {

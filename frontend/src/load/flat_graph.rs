@@ -1,12 +1,13 @@
 //! Phase: dbt's `graph` context variable (the flat graph), built once the
 //! relations are named and before the compile phase renders with it.
 
-use super::templates::{unique_id_of, TemplateNode};
+use super::templates::TemplateNode;
 use super::LoadContext;
 use crate::config::NodeConfig;
 use crate::package_scope::ByPackage;
-use crate::project::NodeDetails;
+use crate::project::{DeclaredResource, NodeDetails};
 use crate::relation::RelationParts;
+use crate::schema_yaml::DeclaredKind;
 use crate::schema_yaml::{ColumnInfo, NodePatch, SourceDecl};
 use fusion_ir::graph::NodeKind;
 use serde_json::{json, Map, Value};
@@ -19,6 +20,8 @@ pub(super) struct GraphParts<'a> {
     pub(super) seeds: &'a [NodeDetails],
     pub(super) source_decls: &'a [SourceDecl],
     pub(super) model_patches: &'a ByPackage<NodePatch>,
+    /// Exposures, metrics, semantic models, saved queries and groups.
+    pub(super) declared: &'a [DeclaredResource],
 }
 
 /// `graph` as dbt's `flat_graph` gives it: `nodes` (models, seeds,
@@ -37,7 +40,7 @@ pub(super) fn flat_graph(context: &LoadContext, parts: &GraphParts) -> minijinja
             continue;
         }
         let unit = &context.units[node.unit];
-        let unique_id = unique_id_of(node.kind, &unit.name, &node.name);
+        let unique_id = node.unique_id(&unit.name);
         let patch = parts
             .model_patches
             .get_in(&unit.name, &node.name)
@@ -47,7 +50,7 @@ pub(super) fn flat_graph(context: &LoadContext, parts: &GraphParts) -> minijinja
             unique_id.clone(),
             json!({
                 "unique_id": unique_id,
-                "name": node.name,
+                "name": node.dbt_name(),
                 "resource_type": node.kind.resource_type(),
                 "package_name": unit.name,
                 "database": relation.and_then(|relation| relation.database.clone()),
@@ -60,6 +63,8 @@ pub(super) fn flat_graph(context: &LoadContext, parts: &GraphParts) -> minijinja
                 "path": node.path,
                 "description": patch.map_or("", |patch| patch.description.as_str()),
                 "columns": columns_value(patch.map_or(&[][..], |patch| &patch.columns)),
+                "version": node.version.as_ref().map(|version| crate::declared::version_value(&version.version)),
+                "latest_version": node.version.as_ref().map(|version| crate::declared::version_value(&version.latest)),
             }),
         );
     }
@@ -108,14 +113,22 @@ pub(super) fn flat_graph(context: &LoadContext, parts: &GraphParts) -> minijinja
             );
         }
     }
+    let declared_of = |kind: DeclaredKind| -> Map<String, Value> {
+        parts
+            .declared
+            .iter()
+            .filter(|resource| resource.kind == kind)
+            .map(|resource| (resource.unique_id.clone(), resource.dbt_json(None)))
+            .collect()
+    };
     crate::jinja::to_value(json!({
         "nodes": nodes,
         "sources": sources,
-        "exposures": {},
-        "metrics": {},
-        "groups": {},
-        "semantic_models": {},
-        "saved_queries": {},
+        "exposures": declared_of(DeclaredKind::Exposure),
+        "metrics": declared_of(DeclaredKind::Metric),
+        "groups": declared_of(DeclaredKind::Group),
+        "semantic_models": declared_of(DeclaredKind::SemanticModel),
+        "saved_queries": declared_of(DeclaredKind::SavedQuery),
     }))
 }
 

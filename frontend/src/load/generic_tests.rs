@@ -327,7 +327,7 @@ fn prepare_test(
             vec![RefCall {
                 package: None,
                 name: attached_details.name.clone(),
-                version: None,
+                version: attached_details.version.clone(),
             }],
             Vec::new(),
         ),
@@ -335,9 +335,10 @@ fn prepare_test(
     let mut extra_parents: Vec<NodeId> = Vec::new();
     let from = rendering.shared.search_from(Some(project_name));
     for call in custom_refs {
-        if let Some(&parent) = graph
-            .ids_by_name
-            .find(call.package.as_deref(), &call.name, from)
+        if let Some(&parent) =
+            graph
+                .ids_by_name
+                .find(call.package.as_deref(), &call.lookup_name(), from)
         {
             if parent != attached && Some(parent) != to_parent {
                 extra_parents.push(parent);
@@ -381,6 +382,9 @@ fn prepare_test(
             kwargs: spec.kwargs,
         }),
         name,
+        version: None,
+        latest_version: None,
+        deprecation_date: None,
     };
     // The compiled file's text and path are made here, in parallel;
     // only registering the file is left for the ordered loop.
@@ -702,7 +706,10 @@ struct TestRequest {
 fn test_target(attached: &NodeDetails) -> String {
     match &attached.source {
         Some(source) => format!("source('{}', '{}')", source.source_name, source.table_name),
-        None => format!("ref('{}')", attached.name),
+        None => match &attached.version {
+            Some(version) => format!("ref('{}', version='{version}')", attached.name),
+            None => format!("ref('{}')", attached.name),
+        },
     }
 }
 

@@ -1,7 +1,7 @@
 //! Phase: the project graph of sources, seeds and template nodes, with their edges.
 
 use super::jinja_errors::{jinja_diagnostic, JinjaContext};
-use super::templates::{unique_id_of, TemplateNode};
+use super::templates::TemplateNode;
 use super::LoadContext;
 use crate::config::NodeConfig;
 use crate::package_scope::{ByPackage, SearchFrom};
@@ -160,6 +160,9 @@ impl GraphBuilder {
                         source_description: source.description.clone(),
                     }),
                     test: None,
+                    version: None,
+                    latest_version: None,
+                    deprecation_date: None,
                 };
                 let key = format!("{}.{}", source.name, table.name);
                 let unique = self
@@ -306,6 +309,14 @@ impl GraphBuilder {
                         Some(node.file),
                     ));
                 }
+                // A model's latest version is also what its name reaches.
+                if let Some(version) = node
+                    .version
+                    .as_ref()
+                    .filter(|version| version.version == version.latest)
+                {
+                    let _ = self.ids_by_name.insert(package, &version.model_name, id);
+                }
             }
             template_ids.push(Some(id));
         }
@@ -337,14 +348,9 @@ impl GraphBuilder {
                 for call in &details.refs {
                     if let Some(&parent) =
                         self.ids_by_name
-                            .find(call.package.as_deref(), &call.name, from)
+                            .find(call.package.as_deref(), &call.lookup_name(), from)
                     {
-                        let span = call_span(
-                            &node.raw,
-                            "ref",
-                            call.package.as_deref().unwrap_or(&call.name),
-                        )
-                        .unwrap_or(Span::EMPTY);
+                        let span = ref_call_span(&node.raw, call).unwrap_or(Span::EMPTY);
                         parents.push((parent, span));
                     }
                 }
@@ -490,8 +496,10 @@ fn build_template_node(
         .filter(|_| node.kind == NodeKind::Model);
     let details = NodeDetails {
         kind: node.kind,
-        name: node.name.clone(),
-        unique_id: unique_id_of(node.kind, project_name, &node.name),
+        // A version of a model is named by its model, and its unique id
+        // ends with the version (`model.shop.customers.v2`).
+        name: node.dbt_name().to_string(),
+        unique_id: node.unique_id(project_name),
         package_name: project_name.clone(),
         fqn: node.fqn.clone(),
         original_file_path: own_path.to_string(),
@@ -524,6 +532,9 @@ fn build_template_node(
         seed_columns: Vec::new(),
         source: None,
         test: None,
+        version: node.version.as_ref().map(|version| version.version.clone()),
+        latest_version: node.version.as_ref().map(|version| version.latest.clone()),
+        deprecation_date: patch.and_then(|patch| patch.deprecation_date.clone()),
     };
     Some(BuiltTemplateNode {
         details,
@@ -533,6 +544,42 @@ fn build_template_node(
 }
 
 /// The span of the first call `function('name'` (either quote) in `text`.
+/// Where a `ref()` call is written: the first call naming its model (or
+/// package) whose version argument, or lack of one, matches the call's.
+fn ref_call_span(text: &str, call: &RefCall) -> Option<Span> {
+    let first_argument = call.package.as_deref().unwrap_or(&call.name);
+    let mut first = None;
+    let mut search_from = 0usize;
+    while let Some(span) = text
+        .get(search_from..)
+        .and_then(|rest| call_span(rest, "ref", first_argument))
+    {
+        let span = Span::new(
+            span.start + search_from as u32,
+            span.end + search_from as u32,
+        );
+        first.get_or_insert(span);
+        let written: String = text[span.start as usize..span.end as usize]
+            .chars()
+            .filter(|character| !character.is_whitespace() && !matches!(character, '\'' | '"'))
+            .collect();
+        let matches = match &call.version {
+            Some(version) => {
+                written.contains(&format!("v={version})"))
+                    || written.contains(&format!("version={version})"))
+                    || written.contains(&format!("v={version},"))
+                    || written.contains(&format!("version={version},"))
+            }
+            None => !written.contains("v=") && !written.contains("version="),
+        };
+        if matches {
+            return Some(span);
+        }
+        search_from = span.end as usize;
+    }
+    first
+}
+
 fn call_span(text: &str, function: &str, first_argument: &str) -> Option<Span> {
     let mut search_from = 0usize;
     while let Some(found) = text[search_from..].find(function) {
@@ -612,12 +659,30 @@ fn missing_ref_diagnostic(
     node: &TemplateNode,
     refable_names: &[String],
 ) -> Diagnostic {
-    let span = call_span(
-        &node.raw,
-        "ref",
-        call.package.as_deref().unwrap_or(&call.name),
-    )
-    .unwrap_or(Span::EMPTY);
+    let span = ref_call_span(&node.raw, call).unwrap_or(Span::EMPTY);
+    if let Some(version) = &call.version {
+        // dbt refuses a version of a model that has no such version (or
+        // none at all).
+        let known = refable_names.iter().any(|name| name == &call.name);
+        return Diagnostic::new(
+            Code::RefNotFound,
+            format!(
+                "`{}` refers to version {version} of `{}`, which {}",
+                node.name,
+                call.name,
+                if known {
+                    "has no such version"
+                } else {
+                    "is not a model of the project"
+                }
+            ),
+        )
+        .with_primary(node.file, span, "no node with this name and version")
+        .with_help(format!(
+            "declare the version under `versions:` of `{}` in YAML, or drop `v=`",
+            call.name
+        ));
+    }
     let mut diagnostic = Diagnostic::new(
         Code::RefNotFound,
         format!(

@@ -6,6 +6,7 @@
 //! each phase is a function in a file of this module, its inputs and
 //! outputs in its signature. What every phase reads is in [`LoadContext`].
 
+mod declared;
 mod environment;
 mod files;
 mod flat_graph;
@@ -21,6 +22,7 @@ mod seed_nodes;
 mod selectors;
 mod sources;
 mod templates;
+mod versions;
 
 use crate::adapter_naming::AdapterNaming;
 use crate::options::LoadOptions;
@@ -112,6 +114,7 @@ fn load_phases(
         mut seed_patches,
         mut source_decls,
         function_declarations,
+        resource_decls,
     } = schema_yaml;
     timer.finish("schema YAML");
 
@@ -137,7 +140,11 @@ fn load_phases(
 
     // The templates are read (and hashed) in one go; the macro files'
     // compile errors are reported now that every template file is known.
-    let (template_nodes, template_files) = templates::read_templates(&context, files, diagnostics);
+    let (mut template_nodes, template_files) =
+        templates::read_templates(&context, files, diagnostics);
+    // A versioned model's files become its versions before anything is
+    // named or configured by name.
+    versions::apply_model_versions(&context, &mut template_nodes, &mut model_patches);
     let jinja_context = jinja_errors::JinjaContext {
         template_files,
         macro_templates,
@@ -217,6 +224,21 @@ fn load_phases(
     drop(seed_relations);
     let refable_names = naming::refable_names(&ref_table);
     let _ = shared.refs.set(ref_table);
+    // The resources that never run, once every node they can name is known
+    // (the flat graph holds them).
+    let declared = declared::declared_resources(
+        &context,
+        resource_decls,
+        &declared::targets(
+            &context,
+            &template_nodes,
+            &configs,
+            &seed_nodes,
+            &source_decls,
+        ),
+        files,
+        diagnostics,
+    );
     // The compile phase renders with dbt's `graph` of every node, built
     // only when a template or macro mentions it (it costs a copy of every
     // node's config).
@@ -233,6 +255,7 @@ fn load_phases(
                 seeds: &seed_nodes,
                 source_decls: &source_decls,
                 model_patches: &model_patches,
+                declared: &declared,
             },
         ))
     });
@@ -318,6 +341,11 @@ fn load_phases(
     }
     timer.finish("cycle check");
 
+    // A node's group must be declared, as dbt refuses the project otherwise.
+    declared::report_unknown_groups(&nodes, &model_patches, &declared, files, diagnostics);
+    // dbt's warnings for deprecated model versions and their readers.
+    declared::report_deprecated_models(&graph, &nodes, &model_patches, diagnostics);
+
     let LoadContext {
         root_dir,
         settings,
@@ -340,6 +368,7 @@ fn load_phases(
         nodes,
         macros,
         docs,
+        declared,
         renderer: Some(Arc::new(crate::runtime::Renderer {
             environment,
             quote: adapter_naming.quote_character(),

@@ -93,6 +93,15 @@ pub(super) fn ref_table_of<'a>(
                 relation.clone()
             };
             let package = &context.units[node.unit].name;
+            if let Some(version) = node
+                .version
+                .as_ref()
+                .filter(|version| version.version == version.latest)
+            {
+                let _ = table
+                    .relations
+                    .insert(package, &version.model_name, read_as.clone());
+            }
             let _ = table.relations.insert(package, &node.name, read_as);
         }
     }

@@ -2,7 +2,7 @@
 
 use super::naming::{naming_inputs, Named, RelationNaming};
 use super::project::{project_file_layers, TreeOf};
-use super::templates::{unique_id_of, TemplateNode};
+use super::templates::TemplateNode;
 use super::LoadContext;
 use crate::builtin::config_and_vars::compile_flags;
 use crate::config::NodeConfig;
@@ -297,8 +297,8 @@ fn model_value(
     let unit = &context.units[node.unit];
     crate::render::model_value(&crate::render::ModelFacts {
         kind: node.kind,
-        name: &node.name,
-        unique_id: &unique_id_of(node.kind, &unit.name, &node.name),
+        name: node.dbt_name(),
+        unique_id: &node.unique_id(&unit.name),
         original_file_path: unit.own_path(&node.original_file_path),
         path: &node.path,
         package_name: &unit.name,

@@ -7,7 +7,7 @@ use crate::docs::{docs_blocks, resolve_description, DocBlock};
 use crate::package_scope::ByPackage;
 use crate::project_file::{render_config_value_for, render_strings_in_for, ConfigRenderError};
 use crate::schema_yaml::FunctionDeclaration;
-use crate::schema_yaml::{read_schema_file, NodePatch, SchemaFile, SourceDecl};
+use crate::schema_yaml::{read_schema_file, NodePatch, ResourceDecl, SchemaFile, SourceDecl};
 use crate::yaml::parse_yaml;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -25,6 +25,9 @@ pub(super) struct SchemaYaml {
     pub(super) seed_patches: ByPackage<NodePatch>,
     pub(super) source_decls: Vec<SourceDecl>,
     pub(super) function_declarations: Vec<FunctionDeclaration>,
+    /// Exposures, semantic models, metrics, saved queries and groups, in
+    /// file order (their configs as written).
+    pub(super) resource_decls: Vec<ResourceDecl>,
 }
 
 /// Discovers, reads and parses the schema YAML files (and the docs blocks
@@ -61,8 +64,13 @@ pub(super) fn read_schema_yaml(
     let mut seed_patches: ByPackage<NodePatch> = ByPackage::default();
     let mut source_decls: Vec<SourceDecl> = Vec::new();
     let mut function_declarations = Vec::new();
+    let mut resource_decls = Vec::new();
     for (unit, mut schema_file) in schema_files {
         let package = &context.units[unit].name;
+        for mut declaration in std::mem::take(&mut schema_file.resources) {
+            declaration.package.clone_from(package);
+            resource_decls.push(declaration);
+        }
         // Functions are the root project's only (packages' are not loaded yet).
         if unit == 0 {
             function_declarations.extend(schema_file.functions);
@@ -122,6 +130,7 @@ pub(super) fn read_schema_yaml(
         seed_patches,
         source_decls,
         function_declarations,
+        resource_decls,
     }
 }
 
@@ -211,6 +220,9 @@ fn parse_schema_files(
                     // Unknown config keys are reported in the root
                     // project's files only: a package's are not the
                     // user's to fix.
+                    for declaration in &mut schema_file.resources {
+                        declaration.path.clone_from(&found.path);
+                    }
                     if *unit != 0 {
                         file_diagnostics
                             .retain(|diagnostic| diagnostic.code != Code::UnknownConfigKey);

@@ -104,6 +104,9 @@ pub(super) fn read_seeds(
             seed_columns,
             source: None,
             test: None,
+            version: None,
+            latest_version: None,
+            deprecation_date: None,
             name,
         });
     }

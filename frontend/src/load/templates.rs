@@ -27,6 +27,41 @@ pub(super) struct TemplateNode {
     /// A snapshot's block body in `raw` (the rest of its file is blanked).
     pub(super) body: Option<std::ops::Range<usize>>,
     pub(super) checksum: String,
+    /// Set when the node is one version of a versioned model (its `name`
+    /// is then `<model>_v<version>`, which `ref(model, v=...)` looks up).
+    pub(super) version: Option<ModelVersion>,
+}
+
+impl TemplateNode {
+    /// The name dbt gives the node: a version's model name, else its own.
+    pub(super) fn dbt_name(&self) -> &str {
+        self.version
+            .as_ref()
+            .map_or(self.name.as_str(), |version| version.model_name.as_str())
+    }
+
+    /// dbt's unique id of the node (`model.shop.customers.v2` for a
+    /// version).
+    pub(super) fn unique_id(&self, project_name: &str) -> String {
+        match &self.version {
+            Some(version) => format!(
+                "{}.v{}",
+                unique_id_of(self.kind, project_name, &version.model_name),
+                version.version
+            ),
+            None => unique_id_of(self.kind, project_name, &self.name),
+        }
+    }
+}
+
+/// Which version of which model a template node is.
+#[derive(Clone, Debug)]
+pub(super) struct ModelVersion {
+    /// The model's name (`customers` of `customers_v2`).
+    pub(super) model_name: String,
+    pub(super) version: String,
+    /// The model's latest version.
+    pub(super) latest: String,
 }
 
 /// Reads the templates of models, analyses, singular tests and snapshots
@@ -107,6 +142,7 @@ pub(super) fn read_templates(
                         checksum: checksum.clone(),
                         raw: block.template.into(),
                         body: Some(block.body),
+                        version: None,
                     });
                 }
                 template_files.insert(found.original_file_path.clone(), file);
@@ -135,6 +171,7 @@ pub(super) fn read_templates(
                 checksum,
                 raw: text,
                 body: None,
+                version: None,
             });
         }
     }
