@@ -114,6 +114,9 @@ pub struct SelectionArgs {
     /// Nodes to leave out (dbt selector syntax).
     #[arg(long, num_args = 1..)]
     pub exclude: Vec<String>,
+    /// Leave out nodes of these resource types (`unit_test`, `test`, ...).
+    #[arg(long, num_args = 1..)]
+    pub exclude_resource_type: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -154,6 +154,7 @@ fn kind_order(kind: NodeKind) -> u8 {
         NodeKind::Snapshot => 3,
         NodeKind::Test => 4,
         NodeKind::Analysis => 5,
+        NodeKind::UnitTest => 6,
     }
 }
 
@@ -222,6 +223,12 @@ fn selection_graph(project: &Project) -> SelectionGraph {
                 .source
                 .as_ref()
                 .map(|source| source.source_name.clone()),
+            test_type: match details.kind {
+                NodeKind::UnitTest => Some("unit"),
+                NodeKind::Test if details.test.is_some() => Some("generic"),
+                NodeKind::Test => Some("singular"),
+                _ => None,
+            },
         })
         .collect();
     let ids = (0..project.nodes.len()).map(|index| NodeId(index as u32));
@@ -273,12 +280,24 @@ pub(crate) fn select_nodes(
             return Err(exit_code::USAGE_ERROR);
         }
     };
-    if include.is_none() && exclude.is_none() {
+    let mut selected = if include.is_none() && exclude.is_none() {
         // Everything is selected: no need to build the selection graph,
         // which copies every node's name, path and config.
-        return Ok(vec![true; project.nodes.len()]);
+        vec![true; project.nodes.len()]
+    } else {
+        selection_graph(project).select(include.as_ref(), exclude.as_ref())
+    };
+    for (flag, details) in selected.iter_mut().zip(&project.nodes) {
+        let kind = details.kind.resource_type();
+        if arguments
+            .exclude_resource_type
+            .iter()
+            .any(|excluded| excluded == kind)
+        {
+            *flag = false;
+        }
     }
-    Ok(selection_graph(project).select(include.as_ref(), exclude.as_ref()))
+    Ok(selected)
 }
 
 /// Opens the warehouse the profile's target names.

@@ -40,6 +40,8 @@ pub struct Project {
     pub functions: Vec<FunctionDeclaration>,
     /// Per graph node details, indexed by [`NodeId`] (parallel to `graph.nodes`).
     pub nodes: Vec<NodeDetails>,
+    /// The unit tests (each also a node of kind `UnitTest`), in node order.
+    pub unit_tests: Vec<crate::unit_tests::UnitTest>,
     pub macros: Vec<MacroInfo>,
     /// The docs blocks of the project's `.md` files, in file order.
     pub docs: Vec<docs::DocBlock>,
@@ -51,6 +53,13 @@ pub struct Project {
 impl Project {
     pub fn details(&self, id: NodeId) -> &NodeDetails {
         &self.nodes[id.index()]
+    }
+
+    /// The unit test of a node of kind `UnitTest`.
+    pub fn unit_test(&self, id: NodeId) -> Option<&crate::unit_tests::UnitTest> {
+        self.unit_tests
+            .iter()
+            .find(|unit_test| unit_test.node == id)
     }
 
     /// The node with this unique id.

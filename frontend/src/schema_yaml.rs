@@ -138,6 +138,8 @@ pub struct SchemaFile {
     pub seeds: Vec<NodePatch>,
     pub snapshots: Vec<NodePatch>,
     pub sources: Vec<SourceDecl>,
+    /// `unit_tests:` entries (see `crate::unit_tests`).
+    pub unit_tests: Vec<crate::unit_tests::UnitTestDecl>,
 }
 
 struct ShapeChecker<'a> {
@@ -382,6 +384,8 @@ pub fn read_schema_file(
         });
         cursor = cursor.max(source_end);
     }
+    schema_file.unit_tests =
+        crate::unit_tests::read_unit_tests(object, text, file, yaml_path, checker.diagnostics);
     schema_file
 }
 

@@ -124,6 +124,8 @@ define_codes! {
         example: "dbt_packages/ on a read-only file system";
     DuplicateYamlKey = "FC0024", Warning, "a YAML mapping holds the same key twice; its last value is kept, as dbt keeps it",
         example: "version: 2\nmodels:\n  - name: orders\n    description: first\n    description: second   # kept";
+    UnitTestDefinition = "FC0025", Error, "a unit test's definition cannot be used: a malformed input, format or fixture, or an incremental model tested without an is_incremental override",
+        example: "unit_tests:\n  - name: t\n    model: orders\n    given: [{input: \"ref('customers')\", format: xml, rows: []}]\n    expect: {rows: []}";
 
     // ---- FC1xxx: Jinja ----
     JinjaSyntax = "FC1001", Error, "a template is not valid Jinja",
@@ -148,6 +150,12 @@ define_codes! {
         example: "a.sql: select * from {{ ref('b') }}\nb.sql: select * from {{ ref('a') }}";
     DuplicateNode = "FC2004", Error, "two nodes of the project have the same name",
         example: "models/a/orders.sql and models/b/orders.sql";
+    UnitTestModelNotFound = "FC2005", Error, "a unit test names a model that does not exist",
+        example: "unit_tests:\n  - name: t\n    model: ordres\n    given: []\n    expect: {rows: []}";
+    UnitTestInputMissing = "FC2006", Error, "a unit test gives no rows for a ref() or source() its model reads",
+        example: "unit_tests:\n  - name: t\n    model: orders   # reads ref('customers')\n    given: []\n    expect: {rows: []}";
+    UnitTestInputUnused = "FC2007", Warning, "a unit test gives rows for an input its model does not read (or one that names nothing)",
+        example: "unit_tests:\n  - name: t\n    model: orders   # does not read payments\n    given: [{input: \"ref('payments')\", rows: []}]\n    expect: {rows: []}";
 
     // ---- FC3xxx: SQL syntax ----
     UnexpectedToken = "FC3001", Error, "the SQL has a token where the grammar expects something else",
@@ -225,6 +233,10 @@ define_codes! {
         example: "pressing Ctrl-C during fusionc build";
     InvalidStaticAnalysisMode = "FC5009", Error, "a static_analysis config or flag has a value other than on, strict, baseline, unsafe or off",
         example: "{{ config(static_analysis='sometimes') }}";
+    UnitTestUnknownColumn = "FC4020", Error, "a unit test's given rows name a column its input does not have, or its expected rows one the model does not output",
+        example: "given: [{input: \"ref('customers')\", rows: [{nickname: x}]}]   # customers has no nickname";
+    UnitTestFailed = "FC5011", Error, "a unit test's model returned rows other than the expected ones",
+        example: "expect: {rows: [{order_count: 2}]}   # and the model counts 1";
     UnknownMaterialization = "FC5010", Error, "a model names a materialization fusionc cannot run",
         example: "{{ config(materialized='materialized_view') }}";
 }

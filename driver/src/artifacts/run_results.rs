@@ -44,7 +44,7 @@ pub(crate) fn write_run_results(
         .map(|result| {
             let details = project.details(result.id);
             let relation = match details.kind {
-                NodeKind::Test => serde_json::Value::Null,
+                NodeKind::Test | NodeKind::UnitTest => serde_json::Value::Null,
                 _ => serde_json::Value::String(relation_name(details)),
             };
             let rows = result.built.as_ref().and_then(|built| built.rows);

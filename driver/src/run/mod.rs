@@ -24,6 +24,7 @@ pub mod modes;
 pub(crate) mod node;
 pub(crate) mod report;
 mod scheduler;
+mod unit_test;
 
 use crate::adapter::Adapter;
 use crate::artifacts::run_results::write_run_results;
@@ -97,6 +98,7 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
         full_refresh: arguments.full_refresh,
         modes: analysed.modes,
         incremental_exists: incremental.exists,
+        output_schemas: &analysed.output_schemas,
     };
     let mut console = RunReport::new(output.color);
     let executed = execute_in_warehouse(
@@ -243,6 +245,7 @@ fn render_existing_incremental_models(
                     full_refresh: false,
                     which: kind.which(),
                     warehouse: Some(main_connection.clone() as Arc<dyn Warehouse>),
+                    unit_test: None,
                 };
                 (
                     index,
@@ -458,6 +461,7 @@ fn execute_in_warehouse(
         full_refresh: context.full_refresh,
         which: context.kind.which(),
         warehouse: None,
+        unit_test: None,
     };
     console.concurrency(threads, &project.target.target_name, output);
     // Every schema the selected nodes build in, created once up front (as

@@ -58,6 +58,10 @@ pub enum Method {
     Package,
     Fqn,
     Source,
+    /// `test_type:unit|data|generic|singular`.
+    TestType,
+    /// `unit_test:name` or `unit_test:package.name`.
+    UnitTest,
     /// `config.materialized:table` and the like.
     Config(String),
     Unknown(String),
@@ -72,6 +76,8 @@ impl Method {
             "package" => Method::Package,
             "fqn" => Method::Fqn,
             "source" => Method::Source,
+            "test_type" => Method::TestType,
+            "unit_test" => Method::UnitTest,
             other => match other.strip_prefix("config.") {
                 Some(key) if !key.is_empty() => Method::Config(key.to_string()),
                 _ => Method::Unknown(other.to_string()),
@@ -111,7 +117,7 @@ pub fn parse_selector(values: &[String]) -> Result<Selector, String> {
         for criterion in &intersection {
             if let Method::Unknown(method) = &criterion.method {
                 return Err(format!(
-                    "invalid selector `{part}`: unknown method `{method}` (known: tag, path, resource_type, package, fqn, source, config.<key>)"
+                    "invalid selector `{part}`: unknown method `{method}` (known: tag, path, resource_type, package, fqn, source, test_type, unit_test, config.<key>)"
                 ));
             }
         }
@@ -161,6 +167,8 @@ pub struct SelectableNode {
     pub config: serde_json::Map<String, serde_json::Value>,
     /// For sources: the source name (the `shop` of `source:shop.orders`).
     pub source_name: Option<String>,
+    /// For tests: `generic`, `singular` or `unit`.
+    pub test_type: Option<&'static str>,
 }
 
 /// The nodes and their edges, by index.
@@ -190,7 +198,7 @@ impl SelectionGraph {
         if include.is_some() {
             let directly_selected = selected.clone();
             for (index, node) in self.nodes.iter().enumerate() {
-                if node.resource_type == "test"
+                if (node.resource_type == "test" || node.resource_type == "unit_test")
                     && !excluded[index]
                     && self.parents[index]
                         .iter()
@@ -313,6 +321,21 @@ fn matches_method(node: &SelectableNode, method: &Method, value: &str) -> bool {
             }
             _ => false,
         },
+        Method::TestType => match (value, node.test_type) {
+            (_, None) => false,
+            ("data", Some(kind)) => kind == "generic" || kind == "singular",
+            ("schema", Some(kind)) => kind == "generic",
+            (wanted, Some(kind)) => wanted == kind,
+        },
+        Method::UnitTest => {
+            node.resource_type == "unit_test"
+                && match value.split_once('.') {
+                    Some((package, name)) => {
+                        glob_match(package, &node.package_name) && glob_match(name, &node.name)
+                    }
+                    None => glob_match(value, &node.name),
+                }
+        }
         Method::Config(key) => match node.config.get(key) {
             Some(serde_json::Value::String(text)) => glob_match(value, text),
             Some(serde_json::Value::Array(items)) => items

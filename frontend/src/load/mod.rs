@@ -20,6 +20,7 @@ mod schema_files;
 mod seed_nodes;
 mod sources;
 mod templates;
+mod unit_test_nodes;
 
 use crate::adapter_naming::AdapterNaming;
 use crate::options::LoadOptions;
@@ -109,6 +110,7 @@ fn load_phases(
         mut seed_patches,
         mut source_decls,
         function_declarations,
+        unit_test_decls,
     } = schema_yaml;
     timer.finish("schema YAML");
 
@@ -308,6 +310,12 @@ fn load_phases(
     );
     timer.finish("generic tests");
 
+    // Unit tests after every other node: each names a model and the nodes
+    // its given rows stand for.
+    let unit_tests =
+        unit_test_nodes::add_unit_tests(&context, &mut graph, unit_test_decls, files, diagnostics);
+    timer.finish("unit tests");
+
     // The whole graph is known: report its cycles.
     let graph::GraphBuilder { graph, nodes, .. } = graph;
     if let Err(cycles) = graph.topological_order() {
@@ -333,6 +341,7 @@ fn load_phases(
         vars,
         graph,
         nodes,
+        unit_tests,
         macros,
         docs,
         renderer: Some(Arc::new(crate::runtime::Renderer {

@@ -25,6 +25,8 @@ pub(super) struct SchemaYaml {
     pub(super) seed_patches: ByPackage<NodePatch>,
     pub(super) source_decls: Vec<SourceDecl>,
     pub(super) function_declarations: Vec<FunctionDeclaration>,
+    /// `unit_tests:` entries of every unit, in file order, with their package.
+    pub(super) unit_test_decls: Vec<crate::unit_tests::UnitTestDecl>,
 }
 
 /// Discovers, reads and parses the schema YAML files (and the docs blocks
@@ -61,8 +63,13 @@ pub(super) fn read_schema_yaml(
     let mut seed_patches: ByPackage<NodePatch> = ByPackage::default();
     let mut source_decls: Vec<SourceDecl> = Vec::new();
     let mut function_declarations = Vec::new();
+    let mut unit_test_decls = Vec::new();
     for (unit, mut schema_file) in schema_files {
         let package = &context.units[unit].name;
+        for mut declaration in std::mem::take(&mut schema_file.unit_tests) {
+            declaration.package.clone_from(package);
+            unit_test_decls.push(declaration);
+        }
         // Functions are the root project's only (packages' are not loaded yet).
         if unit == 0 {
             function_declarations.extend(schema_file.functions);
@@ -122,6 +129,7 @@ pub(super) fn read_schema_yaml(
         seed_patches,
         source_decls,
         function_declarations,
+        unit_test_decls,
     }
 }
 

@@ -1,0 +1,471 @@
+//! Unit tests in the driver: what the analysis checks of them
+//! ([`check_unit_test`]), the SQL of their given and expected rows
+//! ([`fixture_sql`], [`expected_sql`]), and how a failure shows the rows
+//! that differ ([`rows_diff`], in the layout of the daff table dbt prints).
+//! Running one is `run::unit_test`'s; its manifest entry is
+//! `artifacts::manifest`'s.
+//!
+//! Given rows are literals cast to the input's column types, which the
+//! analysis knows without the warehouse (a seed's, a source's declared
+//! columns, a model's inferred output), so a unit test needs no upstream
+//! built: every column the rows leave out is a typed null, and an empty
+//! input is a typed row limited to nothing.
+
+use fusion_frontend::unit_tests::{FixtureRows, Given, UnitTest, UnitTestInput};
+use fusion_frontend::Project;
+use fusion_ir::codes::Code;
+use fusion_ir::diagnostic::Diagnostic;
+use fusion_ir::graph::{ephemeral_cte_name, NodeId};
+use fusion_ir::schema::RelationSchema;
+use fusion_ir::semantics::DialectSemantics;
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// A column of a fixture: its name and its type in the warehouse's
+/// spelling (`None`: unknown, the literal is not cast).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FixtureColumn {
+    pub name: String,
+    pub type_name: Option<String>,
+}
+
+/// The columns of a relation as the analysis knows them, typed in the
+/// dialect's spelling; `None` when they are not known.
+pub(crate) fn known_columns(
+    schema: &RelationSchema,
+    semantics: &dyn DialectSemantics,
+) -> Option<Vec<FixtureColumn>> {
+    match schema {
+        RelationSchema::Known(schema) => Some(
+            schema
+                .columns
+                .iter()
+                .map(|column| FixtureColumn {
+                    name: column.name.as_str().to_string(),
+                    type_name: (!column.ty.is_unknown()).then(|| semantics.type_name(&column.ty)),
+                })
+                .collect(),
+        ),
+        RelationSchema::Unknown => None,
+    }
+}
+
+/// The CTE a given input is read from, as dbt names it:
+/// `__dbt__cte__<model>`, `__dbt__cte__<source>__<table>`.
+pub(crate) fn cte_name(project: &Project, unit_test: &UnitTest, given: &Given) -> String {
+    match &given.input {
+        UnitTestInput::Ref { name, .. } => ephemeral_cte_name(name),
+        UnitTestInput::Source {
+            source_name,
+            table_name,
+        } => ephemeral_cte_name(&format!("{source_name}__{table_name}")),
+        UnitTestInput::This => ephemeral_cte_name(&project.details(unit_test.model).name),
+    }
+}
+
+/// A JSON value as a SQL literal.
+fn literal(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Number(number) => number.to_string(),
+        Value::String(text) => format!("'{}'", text.replace('\'', "''")),
+        other => format!("'{}'", other.to_string().replace('\'', "''")),
+    }
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn typed(value: &Value, column: &FixtureColumn) -> String {
+    match &column.type_name {
+        Some(type_name) => format!("cast({} as {type_name})", literal(value)),
+        None => literal(value),
+    }
+}
+
+/// The column of `columns` named `name` (names compare case-insensitively).
+fn find_column<'a>(columns: &'a [FixtureColumn], name: &str) -> Option<&'a FixtureColumn> {
+    columns
+        .iter()
+        .find(|column| column.name.eq_ignore_ascii_case(name))
+}
+
+/// The query of rows given as mappings, with every one of `columns` (in
+/// their order) cast to its type; one typed row limited to nothing when
+/// there are no rows. A key that is not a column is an error (dbt's
+/// message).
+pub(crate) fn rows_sql(
+    rows: &[serde_json::Map<String, Value>],
+    columns: &[FixtureColumn],
+    input_name: &str,
+) -> Result<String, String> {
+    for row in rows {
+        for key in row.keys() {
+            if find_column(columns, key).is_none() {
+                let accepted: Vec<String> = columns
+                    .iter()
+                    .map(|column| format!("'{}'", column.name))
+                    .collect();
+                return Err(format!(
+                    "Invalid column name: '{key}' in unit test fixture for '{input_name}'.\nAccepted columns for '{input_name}' are: [{}]",
+                    accepted.join(", ")
+                ));
+            }
+        }
+    }
+    if rows.is_empty() {
+        let nulls: Vec<String> = columns
+            .iter()
+            .map(|column| {
+                format!(
+                    "{} as {}",
+                    typed(&Value::Null, column),
+                    quoted(&column.name)
+                )
+            })
+            .collect();
+        return Ok(format!("select {}\nlimit 0", nulls.join(", ")));
+    }
+    let selects: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            let values: Vec<String> = columns
+                .iter()
+                .map(|column| {
+                    let value = row
+                        .iter()
+                        .find(|(key, _)| key.eq_ignore_ascii_case(&column.name))
+                        .map_or(&Value::Null, |(_, value)| value);
+                    format!("{} as {}", typed(value, column), quoted(&column.name))
+                })
+                .collect();
+            format!("select {}", values.join(", "))
+        })
+        .collect();
+    Ok(selects.join("\nunion all\n"))
+}
+
+/// The columns of the given rows themselves, untyped: what a fixture
+/// reads when its input's columns are known neither to the analysis nor
+/// to the warehouse.
+pub(crate) fn columns_of_rows(given: &Given) -> Vec<FixtureColumn> {
+    given
+        .fixture
+        .columns()
+        .into_iter()
+        .map(|name| FixtureColumn {
+            name,
+            type_name: None,
+        })
+        .collect()
+}
+
+/// The query of one given input: its SQL as written (`format: sql`) or
+/// its rows cast to the input's `columns`.
+pub(crate) fn fixture_sql(
+    given: &Given,
+    columns: &[FixtureColumn],
+    input_name: &str,
+) -> Result<String, String> {
+    match &given.fixture.rows {
+        FixtureRows::Sql(sql) => Ok(sql.trim().trim_end_matches(';').to_string()),
+        FixtureRows::Rows(rows) => rows_sql(rows, columns, input_name),
+    }
+}
+
+/// The name of a given input's node as dbt's messages name it.
+pub(crate) fn input_name(project: &Project, given: &Given) -> String {
+    project.details(given.node).name.clone()
+}
+
+/// What the analysis finds wrong with a unit test, before anything runs:
+/// a ref or source of the model with no given rows (FC2006, which dbt
+/// reports when the test runs), a given input the model does not read
+/// (FC2007), a given column its input does not have and an expected
+/// column the model does not output (FC4020).
+pub(crate) fn check_unit_test<'schema>(
+    project: &Project,
+    unit_test: &UnitTest,
+    output_of: &dyn Fn(NodeId) -> &'schema RelationSchema,
+    semantics: &dyn DialectSemantics,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let details = project.details(unit_test.node);
+    let model = project.details(unit_test.model);
+    let file = unit_test.file;
+    let given_nodes: Vec<NodeId> = unit_test.given.iter().map(|given| given.node).collect();
+    for parent in project.graph.parents(unit_test.model) {
+        if given_nodes.contains(&parent) {
+            continue;
+        }
+        let parent_details = project.details(parent);
+        let (kind, written) = match &parent_details.source {
+            Some(source) => (
+                "source",
+                format!("source('{}', '{}')", source.source_name, source.table_name),
+            ),
+            None => ("node", format!("ref('{}')", parent_details.name)),
+        };
+        let shown = match &parent_details.source {
+            Some(source) => format!("{}.{}", source.source_name, source.table_name),
+            None => parent_details.name.clone(),
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnitTestInputMissing,
+                format!(
+                    "unit test '{}' gives no rows for {written}, which model `{}` reads: dbt fails it (depends on a {kind} named '{shown}' which was not found)",
+                    details.name, model.name
+                ),
+            )
+            .with_primary(file, unit_test.name_span, "")
+            .with_help(format!(
+                "add `- input: {written}` with `rows: []` (or the rows the test needs) under `given`"
+            )),
+        );
+    }
+    let model_parents = project.graph.parents(unit_test.model);
+    for given in &unit_test.given {
+        if given.input != UnitTestInput::This && !model_parents.contains(&given.node) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnitTestInputUnused,
+                    format!(
+                        "model `{}` does not read `{}`: the rows given for it are not used",
+                        model.name, given.text
+                    ),
+                )
+                .with_primary(file, given.span, "not read by the model"),
+            );
+        }
+        let Some(columns) = known_columns(output_of(given.node), semantics) else {
+            continue;
+        };
+        for column in given.fixture.columns() {
+            if find_column(&columns, &column).is_none() {
+                let accepted: Vec<&str> =
+                    columns.iter().map(|column| column.name.as_str()).collect();
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnitTestUnknownColumn,
+                        format!(
+                            "the rows given for `{}` name column `{column}`, which `{}` does not have",
+                            given.text,
+                            input_name(project, given)
+                        ),
+                    )
+                    .with_primary(file, given.span, format!("no column `{column}`"))
+                    .with_note(format!("its columns: {}", accepted.join(", "))),
+                );
+            }
+        }
+    }
+    if let Some(columns) = known_columns(output_of(unit_test.model), semantics) {
+        for column in unit_test.expect.columns() {
+            if find_column(&columns, &column).is_none() {
+                let accepted: Vec<&str> =
+                    columns.iter().map(|column| column.name.as_str()).collect();
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnitTestUnknownColumn,
+                        format!(
+                            "the expected rows of unit test '{}' name column `{column}`, which model `{}` does not output",
+                            details.name, model.name
+                        ),
+                    )
+                    .with_primary(file, unit_test.name_span, format!("expects `{column}`"))
+                    .with_note(format!("the model outputs: {}", accepted.join(", "))),
+                );
+            }
+        }
+    }
+    diagnostics
+}
+
+/// A cell as the diff shows it.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Null => "NULL".to_string(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// How the rows of `actual` differ from `expected` (both with the same
+/// columns), laid out as dbt's daff table: a header `@@`, then each
+/// expected row, unchanged (blank), changed (`→`, each differing cell
+/// `expected→actual`) or missing from the actual rows (`---`), then the
+/// actual rows nobody expected (`+++`). `None` when they are the same
+/// multiset of rows.
+pub(crate) fn rows_diff(
+    columns: &[String],
+    expected: &[Vec<Value>],
+    actual: &[Vec<Value>],
+) -> Option<String> {
+    let key = |row: &[Value]| row.iter().map(shown).collect::<Vec<String>>();
+    let mut unmatched_actual: Vec<Vec<String>> = actual.iter().map(|row| key(row)).collect();
+    // First the rows found on both sides, then the rest paired by their
+    // first cell, in order, as changed rows.
+    let mut lines: Vec<(String, Vec<String>)> = Vec::new();
+    let mut unmatched_expected: Vec<(usize, Vec<String>)> = Vec::new();
+    for row in expected {
+        let row = key(row);
+        match unmatched_actual.iter().position(|other| *other == row) {
+            Some(position) => {
+                unmatched_actual.remove(position);
+                lines.push((String::new(), row));
+            }
+            None => {
+                unmatched_expected.push((lines.len(), row.clone()));
+                lines.push(("---".to_string(), row));
+            }
+        }
+    }
+    if unmatched_expected.is_empty() && unmatched_actual.is_empty() {
+        return None;
+    }
+    for (line, expected_row) in unmatched_expected {
+        let paired = unmatched_actual
+            .iter()
+            .position(|other| other.first() == expected_row.first());
+        if let Some(position) = paired {
+            let actual_row = unmatched_actual.remove(position);
+            let cells = expected_row
+                .iter()
+                .zip(&actual_row)
+                .map(|(expected, actual)| {
+                    if expected == actual {
+                        expected.clone()
+                    } else {
+                        format!("{expected}→{actual}")
+                    }
+                })
+                .collect();
+            lines[line] = ("→".to_string(), cells);
+        }
+    }
+    for row in unmatched_actual {
+        lines.push(("+++".to_string(), row));
+    }
+    let mut widths: Vec<usize> = columns.iter().map(|name| name.chars().count()).collect();
+    for (_, cells) in &lines {
+        for (width, cell) in widths.iter_mut().zip(cells) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let pad = |text: &str, width: usize| {
+        format!(
+            "{text}{}",
+            " ".repeat(width.saturating_sub(text.chars().count()))
+        )
+    };
+    let mut text = String::from("actual differs from expected:\n\n");
+    let header: Vec<String> = columns
+        .iter()
+        .zip(&widths)
+        .enumerate()
+        .map(|(index, (name, &width))| {
+            // The last column is not padded.
+            if index + 1 == columns.len() {
+                name.clone()
+            } else {
+                pad(name, width)
+            }
+        })
+        .collect();
+    let _ = writeln!(text, "@@ ,{}", header.join(","));
+    for (action, cells) in &lines {
+        let shown_cells: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(index, (cell, &width))| {
+                if index + 1 == cells.len() {
+                    cell.clone()
+                } else {
+                    pad(cell, width)
+                }
+            })
+            .collect();
+        let _ = writeln!(text, "{},{}", pad(action, 3), shown_cells.join(","));
+    }
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[Value]) -> Vec<Value> {
+        cells.to_vec()
+    }
+
+    #[test]
+    fn the_diff_shows_changed_missing_and_extra_rows_as_dbt_does() {
+        let columns = vec![
+            "customer_id".to_string(),
+            "first_name".to_string(),
+            "order_count".to_string(),
+        ];
+        let expected = vec![
+            row(&[1.into(), "ANN".into(), 2.into()]),
+            row(&[3.into(), "CID".into(), 0.into()]),
+            row(&[4.into(), Value::Null, 0.into()]),
+        ];
+        let actual = vec![
+            row(&[1.into(), "ANN".into(), 1.into()]),
+            row(&[4.into(), Value::Null, 0.into()]),
+            row(&[5.into(), "EVE".into(), 0.into()]),
+        ];
+        let diff = rows_diff(&columns, &expected, &actual).expect("they differ");
+        assert_eq!(
+            diff,
+            "actual differs from expected:\n\n\
+             @@ ,customer_id,first_name,order_count\n\
+             →  ,1          ,ANN       ,2→1\n\
+             ---,3          ,CID       ,0\n   \
+             ,4          ,NULL      ,0\n\
+             +++,5          ,EVE       ,0\n"
+        );
+    }
+
+    #[test]
+    fn rows_in_another_order_are_the_same_rows() {
+        let columns = vec!["a".to_string()];
+        let one = vec![row(&[1.into()]), row(&[2.into()]), row(&[2.into()])];
+        let other = vec![row(&[2.into()]), row(&[1.into()]), row(&[2.into()])];
+        assert_eq!(rows_diff(&columns, &one, &other), None);
+        let fewer = vec![row(&[2.into()]), row(&[1.into()])];
+        assert!(rows_diff(&columns, &one, &fewer).is_some());
+    }
+
+    #[test]
+    fn fixtures_cast_given_values_and_fill_missing_columns_with_typed_nulls() {
+        let columns = vec![
+            FixtureColumn {
+                name: "id".into(),
+                type_name: Some("INTEGER".into()),
+            },
+            FixtureColumn {
+                name: "name".into(),
+                type_name: Some("VARCHAR".into()),
+            },
+        ];
+        let mut first = serde_json::Map::new();
+        first.insert("id".into(), 1.into());
+        assert_eq!(
+            rows_sql(&[first], &columns, "people").expect("known columns"),
+            "select cast(1 as INTEGER) as \"id\", cast(null as VARCHAR) as \"name\""
+        );
+        assert_eq!(
+            rows_sql(&[], &columns, "people").expect("no rows"),
+            "select cast(null as INTEGER) as \"id\", cast(null as VARCHAR) as \"name\"\nlimit 0"
+        );
+        let mut wrong = serde_json::Map::new();
+        wrong.insert("nickname".into(), "x".into());
+        let error = rows_sql(&[wrong], &columns, "people").expect_err("unknown column");
+        assert!(error.starts_with("Invalid column name: 'nickname'"));
+    }
+}
