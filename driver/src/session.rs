@@ -126,7 +126,10 @@ pub(crate) fn summary_line(
     let nodes: Vec<String> = counts
         .iter()
         .map(|(kind, count)| {
-            let noun = kind.resource_type();
+            let noun = match kind {
+                NodeKind::UnitTest => "unit test",
+                other => other.resource_type(),
+            };
             format!("{count} {noun}{}", if *count == 1 { "" } else { "s" })
         })
         .collect();

@@ -250,19 +250,21 @@ fn read_fixture(
 ) -> (Option<Fixture>, Option<(String, FixtureFormat)>) {
     let format = match field(object, "format") {
         None | Some(Value::Null) => FixtureFormat::Dict,
-        Some(Value::String(name)) => match name.as_str() {
-            "dict" => FixtureFormat::Dict,
-            "csv" => FixtureFormat::Csv,
-            "sql" => FixtureFormat::Sql,
-            other => {
-                diagnostics.push(definition_error(
+        Some(Value::String(name)) => {
+            match name.as_str() {
+                "dict" => FixtureFormat::Dict,
+                "csv" => FixtureFormat::Csv,
+                "sql" => FixtureFormat::Sql,
+                other => {
+                    diagnostics.push(definition_error(
                     file,
                     find_key_span(text, "format", near),
-                    format!("unit test fixture format `{other}` is not one of dict, csv, sql"),
+                    format!("unit test fixture format '{other}' is not one of ['csv', 'dict', 'sql']"),
                 ));
-                return (None, None);
+                    return (None, None);
+                }
             }
-        },
+        }
         Some(other) => {
             diagnostics.push(shape_error(
                 file,

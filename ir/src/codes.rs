@@ -154,7 +154,7 @@ define_codes! {
         example: "unit_tests:\n  - name: t\n    model: ordres\n    given: []\n    expect: {rows: []}";
     UnitTestInputMissing = "FC2006", Error, "a unit test gives no rows for a ref() or source() its model reads",
         example: "unit_tests:\n  - name: t\n    model: orders   # reads ref('customers')\n    given: []\n    expect: {rows: []}";
-    UnitTestInputUnused = "FC2007", Warning, "a unit test gives rows for an input its model does not read (or one that names nothing)",
+    UnitTestInputUnused = "FC2007", Warning, "a unit test gives rows for an input its model does not read",
         example: "unit_tests:\n  - name: t\n    model: orders   # does not read payments\n    given: [{input: \"ref('payments')\", rows: []}]\n    expect: {rows: []}";
 
     // ---- FC3xxx: SQL syntax ----
@@ -212,6 +212,8 @@ define_codes! {
         example: "select row_number() from orders";
     OrderByNotSelected = "FC4019", Error, "a SELECT DISTINCT is ordered by a column it does not output",
         example: "select distinct customer_id from orders order by order_date";
+    UnitTestUnknownColumn = "FC4020", Error, "a unit test's given rows name a column its input does not have, or its expected rows one the model does not output",
+        example: "given: [{input: \"ref('customers')\", rows: [{nickname: x}]}]   # customers has no nickname";
     WarehouseUnavailable = "FC5001", Error, "the warehouse cannot be opened or reached: a missing folder, a locked file, a refused connection",
         example: "path: /readonly/dev.duckdb, or a DuckDB file another process holds open for writing";
     NodeExecutionFailed = "FC5002", Error, "the warehouse rejected a node's SQL while building it",
@@ -233,12 +235,10 @@ define_codes! {
         example: "pressing Ctrl-C during fusionc build";
     InvalidStaticAnalysisMode = "FC5009", Error, "a static_analysis config or flag has a value other than on, strict, baseline, unsafe or off",
         example: "{{ config(static_analysis='sometimes') }}";
-    UnitTestUnknownColumn = "FC4020", Error, "a unit test's given rows name a column its input does not have, or its expected rows one the model does not output",
-        example: "given: [{input: \"ref('customers')\", rows: [{nickname: x}]}]   # customers has no nickname";
-    UnitTestFailed = "FC5011", Error, "a unit test's model returned rows other than the expected ones",
-        example: "expect: {rows: [{order_count: 2}]}   # and the model counts 1";
     UnknownMaterialization = "FC5010", Error, "a model names a materialization fusionc cannot run",
         example: "{{ config(materialized='materialized_view') }}";
+    UnitTestFailed = "FC5011", Error, "a unit test's model returned rows other than the expected ones",
+        example: "expect: {rows: [{order_count: 2}]}   # and the model counts 1";
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 //!
 //! What dbt refuses when it parses the project is refused here: a model
 //! that does not exist (FC2005), an unreadable input or fixture, an
-//! incremental model without an `is_incremental` override (FC0025). An
-//! input that names nothing is a warning (FC2007). Whether the inputs cover
+//! incremental model without an `is_incremental` override (FC0025), an
+//! input that names nothing (FC2001, FC2002). Whether the inputs cover
 //! the model's refs and sources, and whether the columns fit, is checked
 //! with the analysis (the driver's `unit_tests` module).
 
@@ -116,8 +116,8 @@ fn add_unit_test(
                 Diagnostic::new(
                     Code::UnitTestDefinition,
                     format!(
-                        "the input `{}` of unit test '{}' is not ref('...'), source('...', '...') or this",
-                        entry.input, declaration.name
+                        "Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: '{}'.",
+                        entry.input
                     ),
                 )
                 .with_primary(file, entry.input_span, ""),
@@ -140,16 +140,21 @@ fn add_unit_test(
                 .copied(),
         };
         let Some(node) = node else {
+            let code = match input {
+                UnitTestInput::Source { .. } => Code::SourceNotFound,
+                _ => Code::RefNotFound,
+            };
             diagnostics.push(
                 Diagnostic::new(
-                    Code::UnitTestInputUnused,
+                    code,
                     format!(
-                        "the input `{}` of unit test '{}' names no node of the project: its rows are not used",
-                        entry.input, declaration.name
+                        "Unit test '{}' had an input ({}) which was not found in the manifest.",
+                        declaration.name, entry.input
                     ),
                 )
                 .with_primary(file, entry.input_span, "names nothing"),
             );
+            complete = false;
             continue;
         };
         given.push(Given {
@@ -297,8 +302,8 @@ fn read_fixture_files(
                 Diagnostic::new(
                     Code::UnitTestDefinition,
                     format!(
-                        "could not find fixture file {name} for unit test '{}'",
-                        declaration.name
+                        "File not found for fixture '{name}' in unit tests in {}",
+                        declaration.yaml_path
                     ),
                 )
                 .with_primary(declaration.file, span, "")
