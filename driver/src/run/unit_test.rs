@@ -128,12 +128,40 @@ fn run(
             details.name, details.original_file_path, details.unique_id, details.original_file_path
         )));
     }
+    // Rows written as a query are Jinja, as dbt renders them.
+    let plain_render = RunRenderOptions {
+        is_incremental: false,
+        full_refresh: context.full_refresh,
+        which: context.kind.which(),
+        warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
+        unit_test: None,
+    };
+    let render_query = |sql: &str| {
+        project
+            .render_string(sql, Some(unit_test.model), &plain_render)
+            .map_err(|diagnostic| Failure::new(diagnostic.message))
+    };
     let mut render = UnitTestRender::default();
     let mut ctes: Vec<String> = Vec::new();
+    let mut untyped: Vec<String> = Vec::new();
     for (index, given) in unit_test.given.iter().enumerate() {
         let columns = input_columns(context, connection, unit_test, index);
         let name = input_name(project, given);
-        let sql = fixture_sql(given, &columns, &name).map_err(|message| {
+        if columns.iter().all(|column| column.type_name.is_none())
+            && !matches!(given.fixture.rows, FixtureRows::Sql(_))
+        {
+            untyped.push(given.text.clone());
+        }
+        let sql = match &given.fixture.rows {
+            FixtureRows::Sql(sql) => render_query(sql)?,
+            FixtureRows::Rows(_) => String::new(),
+        };
+        let sql = if sql.is_empty() {
+            fixture_sql(given, &columns, &name)
+        } else {
+            Ok(sql.trim().trim_end_matches(';').to_string())
+        };
+        let sql = sql.map_err(|message| {
             Failure::new(format!(
                 "Compilation Error in unit_test {} ({})\n  {message}",
                 details.name, details.original_file_path
@@ -178,11 +206,21 @@ fn run(
             ctes.join(",\n")
         )
     };
+    // Inputs whose columns nobody knows read untyped literals: say so,
+    // as it is the likely cause of a type error.
+    let untyped_note = if untyped.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n  The columns of {} are known neither to the analysis (declare them in YAML) nor to the warehouse: their given rows are untyped literals.",
+            untyped.join(", ")
+        )
+    };
     let execution_error = |message: String| {
         Failure {
         compiled: Some(compiled.clone()),
         message: format!(
-            "Runtime Error in unit_test {} ({})\n  An error occurred during execution of unit test '{}'. There may be an error in the unit test definition: check the data types.\n   {message}",
+            "Runtime Error in unit_test {} ({})\n  An error occurred during execution of unit test '{}'. There may be an error in the unit test definition: check the data types.\n   {message}{untyped_note}",
             details.name, details.original_file_path, details.name
         ),
     }
@@ -205,6 +243,7 @@ fn run(
         // A query is cast to the model's types, as dbt's union of the
         // actual and expected rows unifies them; it must give every column.
         FixtureRows::Sql(sql) => {
+            let sql = render_query(sql)?;
             let casts: Vec<String> = actual_columns
                 .iter()
                 .map(|column| {

@@ -375,6 +375,18 @@ fn render_schema_file(
             diagnostics,
         );
     }
+    // A unit test's config renders too (`enabled: "{{ var('x') }}"`).
+    for unit_test in &mut schema_file.unit_tests {
+        let before = errors.len();
+        render_map(&mut unit_test.config, &mut errors);
+        report_render_errors(
+            &mut errors,
+            before,
+            unit_test.file,
+            unit_test.name_span,
+            diagnostics,
+        );
+    }
 }
 
 /// The render errors since `before`, as diagnostics at an entry's name.

@@ -54,7 +54,11 @@ fn add_unit_test(
     let enabled = declaration
         .config
         .get("enabled")
-        .is_none_or(|enabled| enabled.as_bool() != Some(false));
+        .is_none_or(|enabled| match enabled {
+            Value::Bool(enabled) => *enabled,
+            Value::String(text) => !text.trim().eq_ignore_ascii_case("false"),
+            _ => true,
+        });
     if !enabled {
         return None;
     }
