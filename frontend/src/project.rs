@@ -55,11 +55,16 @@ impl Project {
         &self.nodes[id.index()]
     }
 
-    /// The unit test of a node of kind `UnitTest`.
+    /// The unit test of a node of kind `UnitTest` (`None` for any other).
     pub fn unit_test(&self, id: NodeId) -> Option<&crate::unit_tests::UnitTest> {
+        if self.nodes.get(id.index())?.kind != NodeKind::UnitTest {
+            return None;
+        }
+        // Unit tests are added in node order.
         self.unit_tests
-            .iter()
-            .find(|unit_test| unit_test.node == id)
+            .binary_search_by_key(&id, |unit_test| unit_test.node)
+            .ok()
+            .map(|index| &self.unit_tests[index])
     }
 
     /// The node with this unique id.

@@ -157,12 +157,22 @@ fn select_nodes_to_run(
 ) -> Result<(Vec<bool>, Vec<NodeId>), i32> {
     let project = session.project();
     let chosen = select_nodes(project, selection, output)?;
-    let selected = project
+    let mut selected: Vec<bool> = project
         .nodes
         .iter()
         .zip(chosen)
         .map(|(details, chosen)| chosen && kind.runs(details.kind))
         .collect();
+    // `build` runs a unit test right before its model, and so only when
+    // its model is selected too (dbt's `build -s test_type:unit` runs
+    // nothing).
+    if kind == RunKind::Build {
+        for unit_test in &project.unit_tests {
+            if !selected[unit_test.model.index()] {
+                selected[unit_test.node.index()] = false;
+            }
+        }
+    }
     let Ok(order) = project.graph.topological_order() else {
         // The cycle is among the load diagnostics.
         report_diagnostics(
