@@ -18,6 +18,7 @@ use fusion_ir::diagnostic::Diagnostic;
 use fusion_ir::graph::{ephemeral_cte_name, NodeId};
 use fusion_ir::schema::RelationSchema;
 use fusion_ir::semantics::DialectSemantics;
+use fusion_ir::types::SqlType;
 use serde_json::Value;
 use std::fmt::Write as _;
 
@@ -42,7 +43,10 @@ pub(crate) fn known_columns(
                 .iter()
                 .map(|column| FixtureColumn {
                     name: column.name.as_str().to_string(),
-                    type_name: (!column.ty.is_unknown()).then(|| semantics.type_name(&column.ty)),
+                    // A column that is always null (`null as x`) has no
+                    // type to cast to: its literals stay bare.
+                    type_name: (!column.ty.is_unknown() && column.ty != SqlType::Null)
+                        .then(|| semantics.type_name(&column.ty)),
                 })
                 .collect(),
         ),

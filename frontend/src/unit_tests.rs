@@ -314,7 +314,7 @@ fn read_fixture(
                 return (None, None);
             }
         },
-        (FixtureFormat::Sql, Some(Value::String(sql))) => FixtureRows::Sql(sql.clone()),
+        (FixtureFormat::Sql, Some(Value::String(sql))) => FixtureRows::Sql(sql.trim().to_string()),
         (format, Some(other)) => {
             let expected = match format {
                 FixtureFormat::Dict => "a list of mappings",

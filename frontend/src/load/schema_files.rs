@@ -375,10 +375,29 @@ fn render_schema_file(
             diagnostics,
         );
     }
-    // A unit test's config renders too (`enabled: "{{ var('x') }}"`).
+    // A unit test's config renders too (`enabled: "{{ var('x') }}"`), and
+    // so do its rows written as a query (dbt's manifest holds them
+    // rendered).
     for unit_test in &mut schema_file.unit_tests {
         let before = errors.len();
         render_map(&mut unit_test.config, &mut errors);
+        let fixtures = unit_test
+            .given
+            .iter_mut()
+            .filter_map(|given| given.fixture.as_mut())
+            .chain(unit_test.expect.as_mut());
+        for fixture in fixtures {
+            if let crate::unit_tests::FixtureRows::Sql(sql) = &mut fixture.rows {
+                // A query this context cannot render (it calls a macro) is
+                // kept as written: it renders again, whole, when it runs.
+                let mut query_errors = Vec::new();
+                let mut rendered = sql.clone();
+                render_text(&mut rendered, &mut query_errors);
+                if query_errors.is_empty() {
+                    *sql = rendered;
+                }
+            }
+        }
         report_render_errors(
             &mut errors,
             before,
