@@ -373,6 +373,7 @@ pub(crate) fn check_project_trees(
         ("tests", NodeKind::Test),
         ("data_tests", NodeKind::Test),
         ("snapshots", NodeKind::Snapshot),
+        ("unit_tests", NodeKind::UnitTest),
     ] {
         if let Some(tree) = project.get(key) {
             let from = find_key_span(text, key, 0).end as usize;

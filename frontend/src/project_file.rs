@@ -38,6 +38,8 @@ pub struct ProjectSettings {
     pub seeds: Value,
     pub tests: Value,
     pub snapshots: Value,
+    /// The `unit_tests:` tree (`+enabled`, `+tags`, `+meta` by fqn).
+    pub unit_tests: Value,
     /// The `sources:` tree (configs of source tables by package, source, table).
     pub sources: Value,
     /// Hooks, kept as unrendered strings.
@@ -167,6 +169,7 @@ impl ProjectSettings {
             ("tests", &mut settings.tests),
             ("snapshots", &mut settings.snapshots),
             ("sources", &mut settings.sources),
+            ("unit_tests", &mut settings.unit_tests),
         ] {
             match object
                 .get(key)

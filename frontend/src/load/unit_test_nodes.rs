@@ -11,6 +11,7 @@
 //! with the analysis (the driver's `unit_tests` module).
 
 use super::graph::{graph_node, GraphBuilder};
+use super::project::project_file_layers;
 use super::LoadContext;
 use crate::config::NodeConfig;
 use crate::package_scope::SearchFrom;
@@ -51,17 +52,6 @@ fn add_unit_test(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<UnitTest> {
     let file = declaration.file;
-    let enabled = declaration
-        .config
-        .get("enabled")
-        .is_none_or(|enabled| match enabled {
-            Value::Bool(enabled) => *enabled,
-            Value::String(text) => !text.trim().eq_ignore_ascii_case("false"),
-            _ => true,
-        });
-    if !enabled {
-        return None;
-    }
     let model_name = declaration.model.clone()?;
     let from = SearchFrom {
         node_package: &declaration.package,
@@ -72,6 +62,46 @@ fn add_unit_test(
         .find(None, &model_name, from)
         .copied()
         .filter(|&id| graph.nodes[id.index()].kind == NodeKind::Model);
+    // A unit test's config: dbt's defaults, its project's `unit_tests:`
+    // tree at its fqn (the model's, then its name), its YAML `config:`,
+    // then (for a package's unit test) the root project's tree.
+    let mut fqn = model
+        .map(|model| graph.nodes[model.index()].fqn.clone())
+        .unwrap_or_else(|| vec![declaration.package.clone(), model_name.clone()]);
+    fqn.push(declaration.name.clone());
+    let mut config = NodeConfig::default();
+    config
+        .values
+        .insert("tags".into(), Value::Array(Vec::new()));
+    config
+        .values
+        .insert("meta".into(), Value::Object(Default::default()));
+    let unit = context
+        .units
+        .iter()
+        .find(|unit| unit.name == declaration.package);
+    let (own_layers, root_layers) = match unit {
+        Some(unit) => project_file_layers(context, unit, |settings| &settings.unit_tests, &fqn),
+        None => (Vec::new(), Vec::new()),
+    };
+    for layer in &own_layers {
+        config.apply(layer);
+    }
+    config.apply(&declaration.config);
+    for layer in &root_layers {
+        config.apply(layer);
+    }
+    let enabled = config
+        .values
+        .get("enabled")
+        .is_none_or(|enabled| match enabled {
+            Value::Bool(enabled) => *enabled,
+            Value::String(text) => !text.trim().eq_ignore_ascii_case("false"),
+            _ => true,
+        });
+    if !enabled {
+        return None;
+    }
     let Some(model) = model else {
         diagnostics.push(
             Diagnostic::new(
@@ -174,17 +204,7 @@ fn add_unit_test(
         return None;
     };
     let model_details = &graph.nodes[model.index()];
-    let mut config = NodeConfig::default();
-    config
-        .values
-        .insert("tags".into(), Value::Array(Vec::new()));
-    config
-        .values
-        .insert("meta".into(), Value::Object(Default::default()));
-    config.apply(&declaration.config);
     config.values.insert("enabled".into(), Value::Bool(true));
-    let mut fqn = model_details.fqn.clone();
-    fqn.push(declaration.name.clone());
     // Where dbt writes its compiled SQL, under the YAML file's path: the
     // model's folder, then the unit test's name.
     let model_folder = model_details
