@@ -1,9 +1,9 @@
 //! Unit tests in the driver: what the analysis checks of them
 //! ([`check_unit_test`]), the SQL of their given and expected rows
-//! ([`fixture_sql`], [`expected_sql`]), and how a failure shows the rows
+//! ([`rows_sql`]), and how a failure shows the rows
 //! that differ ([`rows_diff`], in the layout of the daff table dbt prints).
 //! Running one is `run::unit_test`'s; its manifest entry is
-//! `artifacts::manifest`'s.
+//! `artifacts::manifest_unit_tests`'s.
 //!
 //! Given rows are literals cast to the input's column types, which the
 //! analysis knows without the warehouse (a seed's, a source's declared
@@ -11,7 +11,7 @@
 //! built: every column the rows leave out is a typed null, and an empty
 //! input is a typed row limited to nothing.
 
-use fusion_frontend::unit_tests::{FixtureRows, Given, UnitTest, UnitTestInput};
+use fusion_frontend::unit_tests::{Given, UnitTest, UnitTestInput};
 use fusion_frontend::Project;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -164,19 +164,6 @@ pub(crate) fn columns_of_rows(given: &Given) -> Vec<FixtureColumn> {
             type_name: None,
         })
         .collect()
-}
-
-/// The query of one given input: its SQL as written (`format: sql`) or
-/// its rows cast to the input's `columns`.
-pub(crate) fn fixture_sql(
-    given: &Given,
-    columns: &[FixtureColumn],
-    input_name: &str,
-) -> Result<String, String> {
-    match &given.fixture.rows {
-        FixtureRows::Sql(sql) => Ok(sql.trim().trim_end_matches(';').to_string()),
-        FixtureRows::Rows(rows) => rows_sql(rows, columns, input_name),
-    }
 }
 
 /// The name of a given input's node as dbt's messages name it.

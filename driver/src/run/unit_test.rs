@@ -9,8 +9,7 @@ use super::materialize::Built;
 use super::node::{relation_of, SharedConnection};
 use super::report::{NodeResult, Status};
 use crate::unit_tests::{
-    columns_of_rows, cte_name, fixture_sql, input_name, known_columns, rows_diff, rows_sql,
-    FixtureColumn,
+    columns_of_rows, cte_name, input_name, known_columns, rows_diff, rows_sql, FixtureColumn,
 };
 use fusion_frontend::runtime::{RunRenderOptions, UnitTestRender, Warehouse};
 use fusion_frontend::unit_tests::{FixtureRows, UnitTest, UnitTestInput};
@@ -152,21 +151,17 @@ fn run(
         {
             untyped.push(given.text.clone());
         }
+        // A query is used as written (rendered); rows are cast to the
+        // input's column types.
         let sql = match &given.fixture.rows {
-            FixtureRows::Sql(sql) => render_query(sql)?,
-            FixtureRows::Rows(_) => String::new(),
+            FixtureRows::Sql(sql) => render_query(sql)?.trim().trim_end_matches(';').to_string(),
+            FixtureRows::Rows(rows) => rows_sql(rows, &columns, &name).map_err(|message| {
+                Failure::new(format!(
+                    "Compilation Error in unit_test {} ({})\n  {message}",
+                    details.name, details.original_file_path
+                ))
+            })?,
         };
-        let sql = if sql.is_empty() {
-            fixture_sql(given, &columns, &name)
-        } else {
-            Ok(sql.trim().trim_end_matches(';').to_string())
-        };
-        let sql = sql.map_err(|message| {
-            Failure::new(format!(
-                "Compilation Error in unit_test {} ({})\n  {message}",
-                details.name, details.original_file_path
-            ))
-        })?;
         let cte = cte_name(project, unit_test, given);
         match &given.input {
             UnitTestInput::Ref { package, name } => {
