@@ -283,6 +283,9 @@ pub struct RunArgs {
     /// Override every node's `static_analysis` config.
     #[arg(long, value_enum)]
     pub static_analysis: Option<StaticAnalysisFlag>,
+    /// Only nodes of these resource types (`unit_test`, `test`, `model`, ...).
+    #[arg(long, num_args = 1..)]
+    pub resource_type: Vec<String>,
 }
 
 /// Process exit codes.

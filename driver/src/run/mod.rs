@@ -28,7 +28,7 @@ mod unit_test;
 
 use crate::adapter::Adapter;
 use crate::artifacts::run_results::write_run_results;
-use crate::cli::{exit_code, LogFormat, Output, RunArgs, SelectionArgs, StaticAnalysisFlag};
+use crate::cli::{exit_code, LogFormat, Output, RunArgs, StaticAnalysisFlag};
 use crate::session::{
     connect_to_warehouse, is_usage_error, load_session, report_diagnostics, select_nodes, Session,
 };
@@ -61,7 +61,7 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
     // 1. Load and render the project (compile-time Jinja) and select: a bad
     //    project or selector stops the command before the warehouse opens.
     let mut session = load_session(&arguments.selection.project, output)?;
-    let (selected, order) = select_nodes_to_run(&session, kind, &arguments.selection, output)?;
+    let (selected, order) = select_nodes_to_run(&session, kind, arguments, output)?;
     // 2. Open the warehouse and read, without writing, which incremental
     //    models already exist: their `is_incremental()` branch is what will
     //    run, so it is rendered again before analysis sees it.
@@ -152,16 +152,25 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
 fn select_nodes_to_run(
     session: &Session,
     kind: RunKind,
-    selection: &SelectionArgs,
+    arguments: &RunArgs,
     output: &mut Output<'_>,
 ) -> Result<(Vec<bool>, Vec<NodeId>), i32> {
+    let selection = &arguments.selection;
     let project = session.project();
     let chosen = select_nodes(project, selection, output)?;
+    let of_wanted_type = |details: &fusion_frontend::NodeDetails| {
+        let resource_type = details.kind.resource_type();
+        arguments.resource_type.is_empty()
+            || arguments
+                .resource_type
+                .iter()
+                .any(|wanted| wanted == resource_type)
+    };
     let mut selected: Vec<bool> = project
         .nodes
         .iter()
         .zip(chosen)
-        .map(|(details, chosen)| chosen && kind.runs(details.kind))
+        .map(|(details, chosen)| chosen && kind.runs(details.kind) && of_wanted_type(details))
         .collect();
     // `build` runs a unit test right before its model, and so only when
     // its model is selected too (dbt's `build -s test_type:unit` runs
