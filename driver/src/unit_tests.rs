@@ -11,7 +11,7 @@
 //! built: every column the rows leave out is a typed null, and an empty
 //! input is a typed row limited to nothing.
 
-use fusion_frontend::unit_tests::{Given, UnitTest, UnitTestInput};
+use fusion_frontend::unit_tests::{FixtureRows, Given, UnitTest, UnitTestInput};
 use fusion_frontend::Project;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -231,6 +231,15 @@ pub(crate) fn check_unit_test<'schema>(
                 .with_primary(file, given.span, "not read by the model"),
             );
         }
+        if let FixtureRows::Rows(rows) = &given.fixture.rows {
+            diagnostics.extend(values_that_do_not_fit(
+                rows,
+                output_of(given.node),
+                semantics,
+                &format!("given to `{}`", given.text),
+                (file, given.span),
+            ));
+        }
         let Some(columns) = known_columns(output_of(given.node), semantics) else {
             continue;
         };
@@ -253,6 +262,15 @@ pub(crate) fn check_unit_test<'schema>(
             }
         }
     }
+    if let FixtureRows::Rows(rows) = &unit_test.expect.rows {
+        diagnostics.extend(values_that_do_not_fit(
+            rows,
+            output_of(unit_test.model),
+            semantics,
+            "expected",
+            (file, unit_test.name_span),
+        ));
+    }
     if let Some(columns) = known_columns(output_of(unit_test.model), semantics) {
         for column in unit_test.expect.columns() {
             if find_column(&columns, &column).is_none() {
@@ -270,6 +288,98 @@ pub(crate) fn check_unit_test<'schema>(
                     .with_note(format!("the model outputs: {}", accepted.join(", "))),
                 );
             }
+        }
+    }
+    diagnostics
+}
+
+/// Whether a value written in a fixture casts to `ty` (null casts to any
+/// type; CSV values are strings, so a string is read as what it spells).
+fn value_fits(value: &Value, ty: &SqlType) -> bool {
+    let is_number = |text: &str| text.trim().parse::<f64>().is_ok();
+    // `YYYY-MM-DD`, alone or starting a timestamp.
+    let starts_with_date = |text: &str| {
+        let bytes = text.trim().as_bytes();
+        bytes.len() >= 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && [0, 1, 2, 3, 5, 6, 8, 9]
+                .iter()
+                .all(|&index| bytes[index].is_ascii_digit())
+            && bytes
+                .get(10)
+                .is_none_or(|&next| next == b' ' || next == b'T')
+    };
+    match (value, ty) {
+        (Value::Null, _) => true,
+        (
+            Value::Number(_) | Value::Bool(_),
+            SqlType::Boolean
+            | SqlType::Int { .. }
+            | SqlType::UInt { .. }
+            | SqlType::Decimal { .. }
+            | SqlType::Float32
+            | SqlType::Float64,
+        ) => true,
+        (Value::String(text), SqlType::Boolean) => matches!(
+            text.trim().to_ascii_lowercase().as_str(),
+            "true" | "false" | "t" | "f" | "1" | "0"
+        ),
+        (
+            Value::String(text),
+            SqlType::Int { .. }
+            | SqlType::UInt { .. }
+            | SqlType::Decimal { .. }
+            | SqlType::Float32
+            | SqlType::Float64,
+        ) => is_number(text),
+        (Value::String(text), SqlType::Date | SqlType::Timestamp { .. }) => starts_with_date(text),
+        (_, SqlType::Date | SqlType::Timestamp { .. }) => false,
+        (Value::Array(_) | Value::Object(_), SqlType::Boolean)
+        | (Value::Array(_) | Value::Object(_), SqlType::Int { .. } | SqlType::UInt { .. })
+        | (Value::Array(_) | Value::Object(_), SqlType::Float32 | SqlType::Float64)
+        | (Value::Array(_) | Value::Object(_), SqlType::Decimal { .. }) => false,
+        _ => true,
+    }
+}
+
+/// FC4021 for each column of `rows` with a value that does not cast to
+/// the column's type in `schema` (the first such value of each column).
+fn values_that_do_not_fit(
+    rows: &[serde_json::Map<String, Value>],
+    schema: &RelationSchema,
+    semantics: &dyn DialectSemantics,
+    described: &str,
+    at: (fusion_ir::span::FileId, fusion_ir::span::Span),
+) -> Vec<Diagnostic> {
+    let RelationSchema::Known(schema) = schema else {
+        return Vec::new();
+    };
+    let mut reported: Vec<&str> = Vec::new();
+    let mut diagnostics = Vec::new();
+    for row in rows {
+        for (key, value) in row {
+            let Some(column) = schema
+                .columns
+                .iter()
+                .find(|column| column.name.as_str().eq_ignore_ascii_case(key))
+            else {
+                continue;
+            };
+            if reported.contains(&key.as_str()) || value_fits(value, &column.ty) {
+                continue;
+            }
+            reported.push(key);
+            let type_name = semantics.type_name(&column.ty);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnitTestValueType,
+                    format!(
+                        "the value {value} {described} for column `{key}` cannot be cast to its type {type_name}"
+                    ),
+                )
+                .with_primary(at.0, at.1, format!("`{key}` is {type_name}")),
+            );
         }
     }
     diagnostics
@@ -420,6 +530,24 @@ mod tests {
              ,4          ,NULL      ,0\n\
              +++,5          ,EVE       ,0\n"
         );
+    }
+
+    #[test]
+    fn values_fit_the_types_they_cast_to() {
+        let int = SqlType::Int { bits: 32 };
+        assert!(value_fits(&1.into(), &int));
+        assert!(value_fits(&"12".into(), &int));
+        assert!(value_fits(&Value::Null, &int));
+        assert!(!value_fits(&"abc".into(), &int));
+        assert!(value_fits(&"2024-01-05".into(), &SqlType::Date));
+        assert!(value_fits(
+            &"2024-01-05 10:00:00".into(),
+            &SqlType::TIMESTAMP
+        ));
+        assert!(!value_fits(&"soon".into(), &SqlType::Date));
+        assert!(!value_fits(&5.into(), &SqlType::Date));
+        assert!(value_fits(&5.into(), &SqlType::String { max_len: None }));
+        assert!(!value_fits(&"maybe".into(), &SqlType::Boolean));
     }
 
     #[test]

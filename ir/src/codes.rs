@@ -214,6 +214,8 @@ define_codes! {
         example: "select distinct customer_id from orders order by order_date";
     UnitTestUnknownColumn = "FC4020", Error, "a unit test's given rows name a column its input does not have, or its expected rows one the model does not output",
         example: "given: [{input: \"ref('customers')\", rows: [{nickname: x}]}]   # customers has no nickname";
+    UnitTestValueType = "FC4021", Error, "a value of a unit test's given or expected rows cannot be cast to its column's type",
+        example: "given: [{input: \"ref('customers')\", rows: [{customer_id: abc}]}]   # customer_id is an integer";
     WarehouseUnavailable = "FC5001", Error, "the warehouse cannot be opened or reached: a missing folder, a locked file, a refused connection",
         example: "path: /readonly/dev.duckdb, or a DuckDB file another process holds open for writing";
     NodeExecutionFailed = "FC5002", Error, "the warehouse rejected a node's SQL while building it",
