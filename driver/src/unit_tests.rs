@@ -11,6 +11,7 @@
 //! built: every column the rows leave out is a typed null, and an empty
 //! input is a typed row limited to nothing.
 
+use fusion_frontend::runtime::{RelationRef, RunRenderOptions, UnitTestRender, Warehouse};
 use fusion_frontend::unit_tests::{FixtureRows, Given, UnitTest, UnitTestInput};
 use fusion_frontend::Project;
 use fusion_ir::codes::Code;
@@ -21,6 +22,7 @@ use fusion_ir::semantics::DialectSemantics;
 use fusion_ir::types::SqlType;
 use serde_json::Value;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// A column of a fixture: its name and its type in the warehouse's
 /// spelling (`None`: unknown, the literal is not cast).
@@ -164,6 +166,158 @@ pub(crate) fn columns_of_rows(given: &Given) -> Vec<FixtureColumn> {
             type_name: None,
         })
         .collect()
+}
+
+/// What the query of a unit test's model over its given rows is built from.
+pub(crate) struct QueryInputs<'a> {
+    pub project: &'a Project,
+    pub unit_test: &'a UnitTest,
+    /// Each node's output schema as the analysis inferred it.
+    pub output_schemas: &'a [RelationSchema],
+    pub semantics: &'a dyn DialectSemantics,
+    /// The warehouse, when there is one: it answers the columns of an input
+    /// the analysis does not know, and the model's introspection.
+    pub warehouse: Option<Arc<dyn Warehouse>>,
+    /// `flags.WHICH`.
+    pub which: &'a str,
+    pub full_refresh: bool,
+}
+
+/// The model's query over the given rows (dbt's compiled code of a unit
+/// test), and the inputs whose rows went untyped.
+pub(crate) struct ActualQuery {
+    pub sql: String,
+    pub untyped: Vec<String>,
+}
+
+/// The columns of a given input: as the analysis knows them, else as the
+/// warehouse has them, else those the rows name (untyped).
+fn input_columns(inputs: &QueryInputs<'_>, given: &Given) -> Vec<FixtureColumn> {
+    if let Some(columns) =
+        known_columns(&inputs.output_schemas[given.node.index()], inputs.semantics)
+    {
+        return columns;
+    }
+    let details = inputs.project.details(given.node);
+    let relation = RelationRef {
+        database: details.database.clone(),
+        schema: details.schema.clone(),
+        identifier: match &details.source {
+            Some(source) => source.identifier.clone(),
+            None => details.alias.clone(),
+        },
+    };
+    let found = inputs
+        .warehouse
+        .as_ref()
+        .and_then(|warehouse| warehouse.get_columns_in_relation(&relation).ok())
+        .unwrap_or_default();
+    if found.is_empty() {
+        return columns_of_rows(given);
+    }
+    found
+        .into_iter()
+        .map(|column| FixtureColumn {
+            name: column.name,
+            type_name: Some(column.data_type),
+        })
+        .collect()
+}
+
+/// Builds the model's query over the given rows: each input a CTE of its
+/// rows (or its query), read by the model rendered with the unit test's
+/// overrides. Errors are dbt's messages: an input the model reads that is
+/// not given, a given column the input lacks, a render that fails.
+pub(crate) fn actual_query(inputs: &QueryInputs<'_>) -> Result<ActualQuery, String> {
+    let QueryInputs {
+        project, unit_test, ..
+    } = *inputs;
+    let details = project.details(unit_test.node);
+    // Every input the model reads must be given, as dbt requires.
+    for parent in project.graph.parents(unit_test.model) {
+        if unit_test.given.iter().any(|given| given.node == parent) {
+            continue;
+        }
+        let parent_details = project.details(parent);
+        let (kind, name) = match &parent_details.source {
+            Some(source) => (
+                "source",
+                format!("{}.{}", source.source_name, source.table_name),
+            ),
+            None => ("node", parent_details.name.clone()),
+        };
+        return Err(format!(
+            "Compilation Error in unit_test {} ({})\n  Unit_Test '{}' ({}) depends on a {kind} named '{name}' which was not found",
+            details.name, details.original_file_path, details.unique_id, details.original_file_path
+        ));
+    }
+    let options = |unit_test_render: Option<Arc<UnitTestRender>>| RunRenderOptions {
+        is_incremental: false,
+        full_refresh: inputs.full_refresh,
+        which: inputs.which,
+        warehouse: inputs.warehouse.clone(),
+        unit_test: unit_test_render,
+    };
+    let mut render = UnitTestRender::default();
+    let mut ctes: Vec<String> = Vec::new();
+    let mut untyped: Vec<String> = Vec::new();
+    for given in &unit_test.given {
+        let columns = input_columns(inputs, given);
+        let name = input_name(project, given);
+        if columns.iter().all(|column| column.type_name.is_none())
+            && !matches!(given.fixture.rows, FixtureRows::Sql(_))
+        {
+            untyped.push(given.text.clone());
+        }
+        // A query is used as written (rendered: it is Jinja, as dbt
+        // renders it); rows are cast to the input's column types.
+        let sql = match &given.fixture.rows {
+            FixtureRows::Sql(sql) => project
+                .render_string(sql, Some(unit_test.model), &options(None))
+                .map_err(|diagnostic| diagnostic.message)?
+                .trim()
+                .trim_end_matches(';')
+                .to_string(),
+            FixtureRows::Rows(rows) => rows_sql(rows, &columns, &name).map_err(|message| {
+                format!(
+                    "Compilation Error in unit_test {} ({})\n  {message}",
+                    details.name, details.original_file_path
+                )
+            })?,
+        };
+        let cte = cte_name(project, unit_test, given);
+        match &given.input {
+            UnitTestInput::Ref { package, name } => {
+                render
+                    .refs
+                    .push((package.clone(), name.clone(), cte.clone()));
+            }
+            UnitTestInput::Source {
+                source_name,
+                table_name,
+            } => render
+                .sources
+                .push((source_name.clone(), table_name.clone(), cte.clone())),
+            UnitTestInput::This => render.this = Some(cte.clone()),
+        }
+        ctes.push(format!("{cte} as (\n-- Fixture for {name}\n{sql}\n)"));
+    }
+    render.vars = unit_test.overrides.vars.clone();
+    render.env_vars = unit_test.overrides.env_vars.clone();
+    render.macros = unit_test.overrides.macros.clone();
+    let rendered = project
+        .render_node_at_run_time(unit_test.model, &options(Some(Arc::new(render))))
+        .map_err(|diagnostic| diagnostic.message)?;
+    let model_sql = rendered.sql.trim().trim_end_matches(';').to_string();
+    let sql = if ctes.is_empty() {
+        model_sql
+    } else {
+        format!(
+            "with {}\nselect * from (\n{model_sql}\n) as dbt_internal_unit_test_actual",
+            ctes.join(",\n")
+        )
+    };
+    Ok(ActualQuery { sql, untyped })
 }
 
 /// The name of a given input's node as dbt's messages name it.

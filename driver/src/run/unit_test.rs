@@ -6,13 +6,13 @@
 
 use super::context::RunContext;
 use super::materialize::Built;
-use super::node::{relation_of, SharedConnection};
+use super::node::SharedConnection;
 use super::report::{NodeResult, Status};
 use crate::unit_tests::{
-    columns_of_rows, cte_name, input_name, known_columns, rows_diff, rows_sql, FixtureColumn,
+    actual_query, rows_diff, rows_sql, ActualQuery, FixtureColumn, QueryInputs,
 };
-use fusion_frontend::runtime::{RunRenderOptions, UnitTestRender, Warehouse};
-use fusion_frontend::unit_tests::{FixtureRows, UnitTest, UnitTestInput};
+use fusion_frontend::runtime::{RunRenderOptions, Warehouse};
+use fusion_frontend::unit_tests::{FixtureRows, UnitTest};
 use fusion_ir::graph::NodeId;
 use std::sync::Arc;
 
@@ -74,34 +74,6 @@ impl Failure {
     }
 }
 
-/// The columns of a given input: as the analysis knows them, else as the
-/// warehouse has them, else those the rows name (untyped).
-fn input_columns(
-    context: &RunContext<'_>,
-    connection: &Arc<SharedConnection>,
-    unit_test: &UnitTest,
-    index: usize,
-) -> Vec<FixtureColumn> {
-    let given = &unit_test.given[index];
-    if let Some(columns) = known_columns(
-        &context.output_schemas[given.node.index()],
-        context.dialect.semantics(),
-    ) {
-        return columns;
-    }
-    let relation = relation_of(context.project.details(given.node));
-    match connection.get_columns_in_relation(&relation) {
-        Ok(columns) if !columns.is_empty() => columns
-            .into_iter()
-            .map(|column| FixtureColumn {
-                name: column.name,
-                type_name: Some(column.data_type),
-            })
-            .collect(),
-        _ => columns_of_rows(given),
-    }
-}
-
 fn run(
     context: &RunContext<'_>,
     connection: &Arc<SharedConnection>,
@@ -109,97 +81,31 @@ fn run(
 ) -> Result<Outcome, Failure> {
     let project = context.project;
     let details = project.details(unit_test.node);
-    // Every input the model reads must be given, as dbt requires.
-    for parent in project.graph.parents(unit_test.model) {
-        if unit_test.given.iter().any(|given| given.node == parent) {
-            continue;
-        }
-        let parent_details = project.details(parent);
-        let (kind, name) = match &parent_details.source {
-            Some(source) => (
-                "source",
-                format!("{}.{}", source.source_name, source.table_name),
-            ),
-            None => ("node", parent_details.name.clone()),
-        };
-        return Err(Failure::new(format!(
-            "Compilation Error in unit_test {} ({})\n  Unit_Test '{}' ({}) depends on a {kind} named '{name}' which was not found",
-            details.name, details.original_file_path, details.unique_id, details.original_file_path
-        )));
-    }
-    // Rows written as a query are Jinja, as dbt renders them.
-    let plain_render = RunRenderOptions {
-        is_incremental: false,
-        full_refresh: context.full_refresh,
+    let warehouse: Arc<dyn Warehouse> = connection.clone();
+    let ActualQuery {
+        sql: compiled,
+        untyped,
+    } = actual_query(&QueryInputs {
+        project,
+        unit_test,
+        output_schemas: context.output_schemas,
+        semantics: context.dialect.semantics(),
+        warehouse: Some(warehouse),
         which: context.kind.which(),
-        warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
-        unit_test: None,
-    };
+        full_refresh: context.full_refresh,
+    })
+    .map_err(Failure::new)?;
     let render_query = |sql: &str| {
-        project
-            .render_string(sql, Some(unit_test.model), &plain_render)
-            .map_err(|diagnostic| Failure::new(diagnostic.message))
-    };
-    let mut render = UnitTestRender::default();
-    let mut ctes: Vec<String> = Vec::new();
-    let mut untyped: Vec<String> = Vec::new();
-    for (index, given) in unit_test.given.iter().enumerate() {
-        let columns = input_columns(context, connection, unit_test, index);
-        let name = input_name(project, given);
-        if columns.iter().all(|column| column.type_name.is_none())
-            && !matches!(given.fixture.rows, FixtureRows::Sql(_))
-        {
-            untyped.push(given.text.clone());
-        }
-        // A query is used as written (rendered); rows are cast to the
-        // input's column types.
-        let sql = match &given.fixture.rows {
-            FixtureRows::Sql(sql) => render_query(sql)?.trim().trim_end_matches(';').to_string(),
-            FixtureRows::Rows(rows) => rows_sql(rows, &columns, &name).map_err(|message| {
-                Failure::new(format!(
-                    "Compilation Error in unit_test {} ({})\n  {message}",
-                    details.name, details.original_file_path
-                ))
-            })?,
+        let options = RunRenderOptions {
+            is_incremental: false,
+            full_refresh: context.full_refresh,
+            which: context.kind.which(),
+            warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
+            unit_test: None,
         };
-        let cte = cte_name(project, unit_test, given);
-        match &given.input {
-            UnitTestInput::Ref { package, name } => {
-                render
-                    .refs
-                    .push((package.clone(), name.clone(), cte.clone()));
-            }
-            UnitTestInput::Source {
-                source_name,
-                table_name,
-            } => render
-                .sources
-                .push((source_name.clone(), table_name.clone(), cte.clone())),
-            UnitTestInput::This => render.this = Some(cte.clone()),
-        }
-        ctes.push(format!("{cte} as (\n-- Fixture for {name}\n{sql}\n)"));
-    }
-    render.vars = unit_test.overrides.vars.clone();
-    render.env_vars = unit_test.overrides.env_vars.clone();
-    render.macros = unit_test.overrides.macros.clone();
-    let options = RunRenderOptions {
-        is_incremental: false,
-        full_refresh: context.full_refresh,
-        which: context.kind.which(),
-        warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
-        unit_test: Some(Arc::new(render)),
-    };
-    let rendered = project
-        .render_node_at_run_time(unit_test.model, &options)
-        .map_err(|diagnostic| Failure::new(diagnostic.message))?;
-    let model_sql = rendered.sql.trim().trim_end_matches(';').to_string();
-    let compiled = if ctes.is_empty() {
-        model_sql.clone()
-    } else {
-        format!(
-            "with {}\nselect * from (\n{model_sql}\n) as dbt_internal_unit_test_actual",
-            ctes.join(",\n")
-        )
+        project
+            .render_string(sql, Some(unit_test.model), &options)
+            .map_err(|diagnostic| Failure::new(diagnostic.message))
     };
     // Inputs whose columns nobody knows read untyped literals: say so,
     // as it is the likely cause of a type error.
