@@ -539,70 +539,93 @@ fn values_that_do_not_fit(
     diagnostics
 }
 
-/// A cell as the diff shows it.
-fn shown(value: &Value) -> String {
+/// A cell as the diff shows it: daff writes null as `NULL` in the rows
+/// both sides have, and as `null` in a row only one side has.
+fn shown(value: &Value, in_both: bool) -> String {
     match value {
-        Value::Null => "NULL".to_string(),
+        Value::Null if in_both => "NULL".to_string(),
+        Value::Null => "null".to_string(),
         Value::String(text) => text.clone(),
         other => other.to_string(),
     }
 }
 
 /// How the rows of `actual` differ from `expected` (both with the same
-/// columns), laid out as dbt's daff table: a header `@@`, then each
-/// expected row, unchanged (blank), changed (`→`, each differing cell
-/// `expected→actual`) or missing from the actual rows (`---`), then the
-/// actual rows nobody expected (`+++`). `None` when they are the same
-/// multiset of rows.
+/// columns), laid out as dbt's daff table: a header `@@`, then the rows in
+/// the actual rows' order, each unchanged (blank) or changed (`→`, each
+/// differing cell `expected→actual`), an expected row missing from the
+/// actual ones (`---`) just before the next row that both sides have, and
+/// an actual row nobody expected (`+++`). A changed row is an expected row
+/// and an actual one left unmatched with the same first cell. `None` when
+/// they are the same multiset of rows.
 pub(crate) fn rows_diff(
     columns: &[String],
     expected: &[Vec<Value>],
     actual: &[Vec<Value>],
 ) -> Option<String> {
-    let key = |row: &[Value]| row.iter().map(shown).collect::<Vec<String>>();
-    let mut unmatched_actual: Vec<Vec<String>> = actual.iter().map(|row| key(row)).collect();
-    // First the rows found on both sides, then the rest paired by their
-    // first cell, in order, as changed rows.
-    let mut lines: Vec<(String, Vec<String>)> = Vec::new();
-    let mut unmatched_expected: Vec<(usize, Vec<String>)> = Vec::new();
-    for row in expected {
-        let row = key(row);
-        match unmatched_actual.iter().position(|other| *other == row) {
-            Some(position) => {
-                unmatched_actual.remove(position);
-                lines.push((String::new(), row));
-            }
-            None => {
-                unmatched_expected.push((lines.len(), row.clone()));
-                lines.push(("---".to_string(), row));
-            }
+    // Which expected row each actual row is: the same row first, then one
+    // with the same first cell (changed).
+    let mut partner: Vec<Option<usize>> = vec![None; actual.len()];
+    let mut taken = vec![false; expected.len()];
+    for (index, row) in actual.iter().enumerate() {
+        if let Some(found) =
+            (0..expected.len()).find(|&other| !taken[other] && expected[other] == *row)
+        {
+            taken[found] = true;
+            partner[index] = Some(found);
         }
     }
-    if unmatched_expected.is_empty() && unmatched_actual.is_empty() {
+    let exact = partner.iter().flatten().count();
+    if exact == expected.len() && exact == actual.len() {
         return None;
     }
-    for (line, expected_row) in unmatched_expected {
-        let paired = unmatched_actual
-            .iter()
-            .position(|other| other.first() == expected_row.first());
-        if let Some(position) = paired {
-            let actual_row = unmatched_actual.remove(position);
-            let cells = expected_row
-                .iter()
-                .zip(&actual_row)
-                .map(|(expected, actual)| {
-                    if expected == actual {
-                        expected.clone()
-                    } else {
-                        format!("{expected}→{actual}")
-                    }
-                })
-                .collect();
-            lines[line] = ("→".to_string(), cells);
+    for (index, row) in actual.iter().enumerate() {
+        if partner[index].is_some() {
+            continue;
+        }
+        if let Some(found) = (0..expected.len())
+            .find(|&other| !taken[other] && expected[other].first() == row.first())
+        {
+            taken[found] = true;
+            partner[index] = Some(found);
         }
     }
-    for row in unmatched_actual {
-        lines.push(("+++".to_string(), row));
+    let mut lines: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut emitted = vec![false; expected.len()];
+    let removed = |row: &[Value]| row.iter().map(|value| shown(value, false)).collect();
+    for (index, row) in actual.iter().enumerate() {
+        let Some(found) = partner[index] else {
+            lines.push(("+++", row.iter().map(|value| shown(value, false)).collect()));
+            continue;
+        };
+        // The expected rows missing from the actual ones come before the
+        // next row both sides have.
+        for earlier in 0..found {
+            if !taken[earlier] && !emitted[earlier] {
+                emitted[earlier] = true;
+                lines.push(("---", removed(&expected[earlier])));
+            }
+        }
+        emitted[found] = true;
+        let cells: Vec<String> = expected[found]
+            .iter()
+            .zip(row)
+            .map(|(before, after)| {
+                let (before, after) = (shown(before, true), shown(after, true));
+                if before == after {
+                    before
+                } else {
+                    format!("{before}→{after}")
+                }
+            })
+            .collect();
+        let action = if expected[found] == *row { "" } else { "→" };
+        lines.push((action, cells));
+    }
+    for (index, row) in expected.iter().enumerate() {
+        if !emitted[index] {
+            lines.push(("---", removed(row)));
+        }
     }
     let mut widths: Vec<usize> = columns.iter().map(|name| name.chars().count()).collect();
     for (_, cells) in &lines {
@@ -610,29 +633,9 @@ pub(crate) fn rows_diff(
             *width = (*width).max(cell.chars().count());
         }
     }
-    let pad = |text: &str, width: usize| {
-        format!(
-            "{text}{}",
-            " ".repeat(width.saturating_sub(text.chars().count()))
-        )
-    };
-    let mut text = String::from("actual differs from expected:\n\n");
-    let header: Vec<String> = columns
-        .iter()
-        .zip(&widths)
-        .enumerate()
-        .map(|(index, (name, &width))| {
-            // The last column is not padded.
-            if index + 1 == columns.len() {
-                name.clone()
-            } else {
-                pad(name, width)
-            }
-        })
-        .collect();
-    let _ = writeln!(text, "@@ ,{}", header.join(","));
-    for (action, cells) in &lines {
-        let shown_cells: Vec<String> = cells
+    // Every column padded to its width but the last.
+    let joined = |cells: &[String]| {
+        cells
             .iter()
             .zip(&widths)
             .enumerate()
@@ -640,11 +643,24 @@ pub(crate) fn rows_diff(
                 if index + 1 == cells.len() {
                     cell.clone()
                 } else {
-                    pad(cell, width)
+                    format!(
+                        "{cell}{}",
+                        " ".repeat(width.saturating_sub(cell.chars().count()))
+                    )
                 }
             })
-            .collect();
-        let _ = writeln!(text, "{},{}", pad(action, 3), shown_cells.join(","));
+            .collect::<Vec<String>>()
+            .join(",")
+    };
+    let mut text = String::from("actual differs from expected:\n\n");
+    let _ = writeln!(text, "@@ ,{}", joined(columns));
+    for (action, cells) in &lines {
+        let _ = writeln!(
+            text,
+            "{action}{},{}",
+            " ".repeat(3usize.saturating_sub(action.chars().count())),
+            joined(cells)
+        );
     }
     Some(text)
 }
@@ -683,6 +699,24 @@ mod tests {
              ---,3          ,CID       ,0\n   \
              ,4          ,NULL      ,0\n\
              +++,5          ,EVE       ,0\n"
+        );
+        // Between rows both sides have, the added rows come before the
+        // missing ones; nulls of a row one side has are `null`.
+        let expected = vec![
+            row(&[1.into(), Value::Null, Value::Null]),
+            row(&[2.into(), "X".into(), Value::Null]),
+        ];
+        let actual = vec![
+            row(&[1.into(), "ANN".into(), Value::Null]),
+            row(&[3.into(), Value::Null, Value::Null]),
+        ];
+        assert_eq!(
+            rows_diff(&columns, &expected, &actual).expect("they differ"),
+            "actual differs from expected:\n\n\
+             @@ ,customer_id,first_name,order_count\n\
+             →  ,1          ,NULL→ANN  ,NULL\n\
+             +++,3          ,null      ,null\n\
+             ---,2          ,X         ,null\n"
         );
     }
 

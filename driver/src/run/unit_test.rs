@@ -166,7 +166,12 @@ fn run(
             )
         }
         FixtureRows::Rows(rows) => {
+            // No expected rows name no column: all the model's are
+            // compared, as dbt compares them.
             let mut compared = unit_test.expect.columns();
+            if compared.is_empty() {
+                compared.clone_from(&actual.column_names);
+            }
             let mut typed: Vec<FixtureColumn> = Vec::new();
             for column in &mut compared {
                 let Some(found) = actual_columns

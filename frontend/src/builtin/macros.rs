@@ -265,7 +265,11 @@ fn call_macro_entry(
     // package it is called through.
     if let Some(value) = crate::render_state::unit_test_render(state).and_then(|unit_test| {
         let short = name.rsplit('.').next().unwrap_or(name);
-        unit_test.macros.get(short).cloned()
+        unit_test
+            .macros
+            .get(name)
+            .or_else(|| unit_test.macros.get(short))
+            .cloned()
     }) {
         return Ok(crate::jinja::to_value(&value));
     }
