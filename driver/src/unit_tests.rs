@@ -12,7 +12,7 @@
 //! input is a typed row limited to nothing.
 
 use fusion_frontend::runtime::{RelationRef, RunRenderOptions, UnitTestRender, Warehouse};
-use fusion_frontend::unit_tests::{FixtureRows, Given, UnitTest, UnitTestInput};
+use fusion_frontend::unit_tests::{Fixture, FixtureRows, Given, UnitTest, UnitTestInput};
 use fusion_frontend::Project;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -387,6 +387,7 @@ pub(crate) fn check_unit_test<'schema>(
         }
         if let FixtureRows::Rows(rows) = &given.fixture.rows {
             diagnostics.extend(values_that_do_not_fit(
+                &given.fixture,
                 rows,
                 output_of(given.node),
                 semantics,
@@ -410,7 +411,11 @@ pub(crate) fn check_unit_test<'schema>(
                             input_name(project, given)
                         ),
                     )
-                    .with_primary(file, given.span, format!("no column `{column}`"))
+                    .with_primary(
+                        file,
+                        column_span(&given.fixture, &column).unwrap_or(given.span),
+                        format!("`{}` has no column `{column}`", input_name(project, given)),
+                    )
                     .with_note(format!("its columns: {}", accepted.join(", "))),
                 );
             }
@@ -418,6 +423,7 @@ pub(crate) fn check_unit_test<'schema>(
     }
     if let FixtureRows::Rows(rows) = &unit_test.expect.rows {
         diagnostics.extend(values_that_do_not_fit(
+            &unit_test.expect,
             rows,
             output_of(unit_test.model),
             semantics,
@@ -438,13 +444,26 @@ pub(crate) fn check_unit_test<'schema>(
                             details.name, model.name
                         ),
                     )
-                    .with_primary(file, unit_test.name_span, format!("expects `{column}`"))
+                    .with_primary(
+                        file,
+                        column_span(&unit_test.expect, &column).unwrap_or(unit_test.name_span),
+                        format!("`{}` outputs no `{column}`", model.name),
+                    )
                     .with_note(format!("the model outputs: {}", accepted.join(", "))),
                 );
             }
         }
     }
     diagnostics
+}
+
+/// Where a fixture's column is first written, when it is known.
+fn column_span(fixture: &Fixture, column: &str) -> Option<fusion_ir::span::Span> {
+    fixture
+        .column_spans
+        .iter()
+        .find(|(name, _)| name == column)
+        .map(|(_, span)| *span)
 }
 
 /// Whether a value written in a fixture casts to `ty` (null casts to any
@@ -500,6 +519,7 @@ fn value_fits(value: &Value, ty: &SqlType) -> bool {
 /// FC4021 for each column of `rows` with a value that does not cast to
 /// the column's type in `schema` (the first such value of each column).
 fn values_that_do_not_fit(
+    fixture: &Fixture,
     rows: &[serde_json::Map<String, Value>],
     schema: &RelationSchema,
     semantics: &dyn DialectSemantics,
@@ -532,7 +552,11 @@ fn values_that_do_not_fit(
                         "the value {value} {described} for column `{key}` cannot be cast to its type {type_name}"
                     ),
                 )
-                .with_primary(at.0, at.1, format!("`{key}` is {type_name}")),
+                .with_primary(
+                    at.0,
+                    column_span(fixture, key).unwrap_or(at.1),
+                    format!("`{key}` is {type_name}"),
+                ),
             );
         }
     }

@@ -51,6 +51,9 @@ pub struct Fixture {
     pub rows: FixtureRows,
     /// The fixture file's name (`fixture:`), when the rows come from one.
     pub fixture: Option<String>,
+    /// Where each column of inline rows is first written (a key of a
+    /// mapping, a name of the CSV header), for diagnostics.
+    pub column_spans: Vec<(String, Span)>,
 }
 
 impl Fixture {
@@ -338,6 +341,7 @@ fn read_fixture(
             format,
             rows,
             fixture: fixture_name,
+            column_spans: Vec::new(),
         }),
         None,
     )
@@ -451,10 +455,26 @@ pub fn read_unit_tests(
                 fixture,
             });
         }
+        let expect_start = find_key_span(text, "expect", cursor).start as usize;
+        // Each given's columns are looked for between its input and the
+        // next entry's (or `expect:`).
+        for index in 0..given.len() {
+            let from = given[index].input_span.end as usize;
+            let to = given.get(index + 1).map_or(expect_start.max(from), |next| {
+                next.input_span.start as usize
+            });
+            if let Some(fixture) = &mut given[index].fixture {
+                fixture.column_spans = column_spans(text, &fixture.columns(), from, to);
+            }
+        }
         let expect = match field(entry, "expect") {
             Some(Value::Object(object)) => {
-                let near = find_key_span(text, "expect", cursor).start as usize;
+                let near = expect_start;
                 let (fixture, pending) = read_fixture(object, text, file, near, diagnostics);
+                let fixture = fixture.map(|mut fixture| {
+                    fixture.column_spans = column_spans(text, &fixture.columns(), near, text.len());
+                    fixture
+                });
                 if let Some((fixture_name, format)) = pending {
                     pending_fixture_files.push((None, fixture_name, format));
                 }
@@ -499,6 +519,27 @@ pub fn read_unit_tests(
         cursor = cursor.max(given_cursor);
     }
     declarations
+}
+
+/// Where each of `columns` is first written as a key (or a CSV header
+/// name) between `from` and `to`; a column not found there has no span.
+fn column_spans(text: &str, columns: &[String], from: usize, to: usize) -> Vec<(String, Span)> {
+    let mut spans = Vec::new();
+    for column in columns {
+        let key_span = find_key_span(text, column, from);
+        let found = if !key_span.is_empty() && (key_span.end as usize) <= to {
+            Some(key_span)
+        } else {
+            // A CSV header: the name between commas.
+            text.get(from..to.min(text.len()))
+                .and_then(|window| crate::text_search::find(window, column))
+                .map(|offset| Span::from_range(from + offset..from + offset + column.len()))
+        };
+        if let Some(span) = found {
+            spans.push((column.clone(), span));
+        }
+    }
+    spans
 }
 
 /// Where the value `value` of `key:` is written, searching from `from`;

@@ -373,6 +373,7 @@ fn read_fixture_files(
             format,
             rows,
             fixture: Some(name),
+            column_spans: Vec::new(),
         });
         match index {
             Some(index) => declaration.given[index].fixture = fixture,
