@@ -3,9 +3,11 @@
 //! depends on has succeeded; when one fails, everything downstream of it is
 //! skipped and independent nodes go on. Under `build`, a node's tests run
 //! right after it and its children wait for them, so a failing test skips
-//! them too. Ctrl-C stops dispatching, interrupts the running statements
-//! (each node runs in one transaction, which then rolls back) and leaves
-//! every relation either as it was or fully built. Running one node is
+//! them too; a model's unit tests run right before it (they read literals
+//! only, so they wait for what it waits for), and a failing one skips it.
+//! Ctrl-C stops dispatching, interrupts the running statements (each node
+//! runs in one transaction, which then rolls back) and leaves every
+//! relation either as it was or fully built. Running one node is
 //! `execute`'s: this module only decides which node runs when.
 
 use super::context::{RunContext, RunKind};
