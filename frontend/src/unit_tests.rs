@@ -489,12 +489,31 @@ pub fn read_unit_tests(
                 None
             }
         };
+        // `overrides`, its three parts and `config` are mappings.
+        let mut expect_mapping = |object: &Map<String, Value>, key: &str| {
+            if let Some(value) =
+                field(object, key).filter(|value| !value.is_object() && !value.is_null())
+            {
+                diagnostics.push(shape_error(
+                    file,
+                    find_key_span(text, key, cursor),
+                    format!("`{key}` must be a mapping, found {}", describe_kind(value)),
+                ));
+            }
+        };
+        expect_mapping(entry, "overrides");
+        expect_mapping(entry, "config");
         let overrides = match field(entry, "overrides") {
-            Some(Value::Object(object)) => Overrides {
-                macros: mapping_of(object, "macros"),
-                vars: mapping_of(object, "vars"),
-                env_vars: mapping_of(object, "env_vars"),
-            },
+            Some(Value::Object(object)) => {
+                for key in ["macros", "vars", "env_vars"] {
+                    expect_mapping(object, key);
+                }
+                Overrides {
+                    macros: mapping_of(object, "macros"),
+                    vars: mapping_of(object, "vars"),
+                    env_vars: mapping_of(object, "env_vars"),
+                }
+            }
             _ => Overrides::default(),
         };
         declarations.push(UnitTestDecl {
