@@ -326,9 +326,9 @@ pub(crate) fn input_name(project: &Project, given: &Given) -> String {
 }
 
 /// What the analysis finds wrong with a unit test, before anything runs:
-/// a ref or source of the model with no given rows (FC2006, which dbt
+/// a ref or source of the model with no given rows (FC2009, which dbt
 /// reports when the test runs), a given input the model does not read
-/// (FC2007), a given column its input does not have and an expected
+/// (FC2010), a given column its input does not have and an expected
 /// column the model does not output (FC4020).
 pub(crate) fn check_unit_test<'schema>(
     project: &Project,

@@ -150,11 +150,11 @@ define_codes! {
         example: "a.sql: select * from {{ ref('b') }}\nb.sql: select * from {{ ref('a') }}";
     DuplicateNode = "FC2004", Error, "two nodes of the project have the same name",
         example: "models/a/orders.sql and models/b/orders.sql";
-    UnitTestModelNotFound = "FC2005", Error, "a unit test names a model that does not exist",
+    UnitTestModelNotFound = "FC2008", Error, "a unit test names a model that does not exist",
         example: "unit_tests:\n  - name: t\n    model: ordres\n    given: []\n    expect: {rows: []}";
-    UnitTestInputMissing = "FC2006", Error, "a unit test gives no rows for a ref() or source() its model reads",
+    UnitTestInputMissing = "FC2009", Error, "a unit test gives no rows for a ref() or source() its model reads",
         example: "unit_tests:\n  - name: t\n    model: orders   # reads ref('customers')\n    given: []\n    expect: {rows: []}";
-    UnitTestInputUnused = "FC2007", Warning, "a unit test gives rows for an input its model does not read",
+    UnitTestInputUnused = "FC2010", Warning, "a unit test gives rows for an input its model does not read",
         example: "unit_tests:\n  - name: t\n    model: orders   # does not read payments\n    given: [{input: \"ref('payments')\", rows: []}]\n    expect: {rows: []}";
 
     // ---- FC3xxx: SQL syntax ----

@@ -4,7 +4,7 @@
 //! resolved to the nodes they stand for and its fixture files read.
 //!
 //! What dbt refuses when it parses the project is refused here: a model
-//! that does not exist (FC2005), an unreadable input or fixture, an
+//! that does not exist (FC2008), an unreadable input or fixture, an
 //! incremental model without an `is_incremental` override (FC0025), an
 //! input that names nothing (FC2001, FC2002). Whether the inputs cover
 //! the model's refs and sources, and whether the columns fit, is checked
