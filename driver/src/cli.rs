@@ -124,6 +124,9 @@ pub struct SelectionArgs {
     /// variable DBT_INDIRECT_SELECTION, else eager.
     #[arg(long, value_parser = ["eager", "cautious", "buildable", "empty"])]
     pub indirect_selection: Option<String>,
+    /// Leave out nodes of these resource types (`unit_test`, `test`, ...).
+    #[arg(long, num_args = 1..)]
+    pub exclude_resource_type: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -291,6 +294,9 @@ pub struct RunArgs {
     /// Override every node's `static_analysis` config.
     #[arg(long, value_enum)]
     pub static_analysis: Option<StaticAnalysisFlag>,
+    /// Only nodes of these resource types (`unit_test`, `test`, `model`, ...).
+    #[arg(long, num_args = 1..)]
+    pub resource_type: Vec<String>,
 }
 
 /// Process exit codes.

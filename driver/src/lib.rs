@@ -17,6 +17,7 @@ mod pipeline;
 pub mod run;
 pub mod select;
 mod session;
+mod unit_tests;
 
 use crate::cli::{Cli, Command, Output, SqlCommand};
 use clap::Parser;

@@ -313,6 +313,12 @@ pub(crate) fn analyse(
             &schemas[id.index()].output,
             semantics,
         ));
+        if let Some(unit_test) = project.unit_test(id) {
+            let output_of = |id: NodeId| &schemas[id.index()].output;
+            diagnostics.extend(crate::unit_tests::check_unit_test(
+                project, unit_test, &output_of, semantics,
+            ));
+        }
     }
     // Move each bound query out of its parse: the later passes read the IR
     // that binding read, nothing is parsed again.
@@ -482,7 +488,7 @@ pub(crate) fn relation_as_read(details: &NodeDetails) -> Option<RelationName> {
                 identifier: Name::new(identifier),
             })
         }
-        NodeKind::Test | NodeKind::Analysis => None,
+        NodeKind::Test | NodeKind::Analysis | NodeKind::UnitTest => None,
     }
 }
 

@@ -139,7 +139,10 @@ pub(crate) fn summary_line(
     let nodes: Vec<String> = counts
         .iter()
         .map(|(kind, count)| {
-            let noun = kind.resource_type();
+            let noun = match kind {
+                NodeKind::UnitTest => "unit test",
+                other => other.resource_type(),
+            };
             format!("{count} {noun}{}", if *count == 1 { "" } else { "s" })
         })
         .collect();
@@ -167,6 +170,7 @@ fn kind_order(kind: NodeKind) -> u8 {
         NodeKind::Snapshot => 3,
         NodeKind::Test => 4,
         NodeKind::Analysis => 5,
+        NodeKind::UnitTest => 6,
     }
 }
 
@@ -239,6 +243,12 @@ fn selection_graph(project: &Project) -> SelectionGraph {
                 .as_ref()
                 .map(|source| source.source_name.clone()),
             is_versioned: details.version.is_some(),
+            test_type: match details.kind {
+                NodeKind::UnitTest => Some("unit"),
+                NodeKind::Test if details.test.is_some() => Some("generic"),
+                NodeKind::Test => Some("singular"),
+                _ => None,
+            },
         })
         .collect();
     let ids = (0..project.nodes.len()).map(|index| NodeId(index as u32));
@@ -287,6 +297,7 @@ fn selection_graph(project: &Project) -> SelectionGraph {
             config: resource.config.clone(),
             source_name: None,
             is_versioned: false,
+            test_type: None,
         });
         parents.push(Vec::new());
         children.push(Vec::new());
@@ -407,7 +418,9 @@ pub(crate) fn select_nodes_and_declared(
             // which copies every node's name, path and config.
             None => {
                 let listed = project.listed_declared().count();
-                return Ok((vec![true; project.nodes.len()], vec![true; listed]));
+                let mut selected = vec![true; project.nodes.len()];
+                exclude_resource_types(project, arguments, &mut selected);
+                return Ok((selected, vec![true; listed]));
             }
         }
     } else {
@@ -430,7 +443,25 @@ pub(crate) fn select_nodes_and_declared(
     };
     let mut selected = selection_graph(project).select(&spec);
     let declared = selected.split_off(project.nodes.len());
+    exclude_resource_types(project, arguments, &mut selected);
     Ok((selected, declared))
+}
+
+/// `--exclude-resource-type`: drops the selected nodes of those types.
+fn exclude_resource_types(project: &Project, arguments: &SelectionArgs, selected: &mut [bool]) {
+    if arguments.exclude_resource_type.is_empty() {
+        return;
+    }
+    for (flag, details) in selected.iter_mut().zip(&project.nodes) {
+        let kind = details.kind.resource_type();
+        if arguments
+            .exclude_resource_type
+            .iter()
+            .any(|excluded| excluded == kind)
+        {
+            *flag = false;
+        }
+    }
 }
 
 /// Opens the warehouse the profile's target names.

@@ -269,6 +269,10 @@ const ADAPTER_EXTRA_KEYS: &[&str] = &[
     "unlogged",
 ];
 
+/// A unit test's own config keys (dbt's `UnitTestConfig`), beyond the
+/// common ones.
+const UNIT_TEST_KEYS: &[&str] = &[];
+
 /// Whether `key` is a config key of resources of `kind`.
 pub(crate) fn is_known_config_key(kind: NodeKind, key: &str) -> bool {
     let own: &[&str] = match kind {
@@ -277,6 +281,7 @@ pub(crate) fn is_known_config_key(kind: NodeKind, key: &str) -> bool {
         NodeKind::Snapshot => SNAPSHOT_KEYS,
         NodeKind::Test => TEST_KEYS,
         NodeKind::Source => SOURCE_KEYS,
+        NodeKind::UnitTest => UNIT_TEST_KEYS,
     };
     // Each list is sorted (a test checks): every key is looked up once per
     // place it is written, in every node.
@@ -293,6 +298,7 @@ fn known_keys(kind: NodeKind) -> impl Iterator<Item = &'static str> {
         NodeKind::Snapshot => SNAPSHOT_KEYS,
         NodeKind::Test => TEST_KEYS,
         NodeKind::Source => SOURCE_KEYS,
+        NodeKind::UnitTest => UNIT_TEST_KEYS,
     };
     [COMMON_KEYS, own, ADAPTER_EXTRA_KEYS]
         .into_iter()
@@ -348,6 +354,7 @@ fn plural(kind: NodeKind) -> &'static str {
         NodeKind::Snapshot => "snapshots",
         NodeKind::Test => "data tests",
         NodeKind::Source => "sources",
+        NodeKind::UnitTest => "unit tests",
     }
 }
 
@@ -366,6 +373,7 @@ pub(crate) fn check_project_trees(
         ("tests", NodeKind::Test),
         ("data_tests", NodeKind::Test),
         ("snapshots", NodeKind::Snapshot),
+        ("unit_tests", NodeKind::UnitTest),
     ] {
         if let Some(tree) = project.get(key) {
             let from = find_key_span(text, key, 0).end as usize;

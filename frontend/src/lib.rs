@@ -35,6 +35,7 @@ pub mod seeds;
 pub mod source_map;
 pub mod tests_generic;
 mod text_search;
+pub mod unit_tests;
 pub mod yaml;
 mod yaml_fast;
 

@@ -40,6 +40,8 @@ pub struct Project {
     pub functions: Vec<FunctionDeclaration>,
     /// Per graph node details, indexed by [`NodeId`] (parallel to `graph.nodes`).
     pub nodes: Vec<NodeDetails>,
+    /// The unit tests (each also a node of kind `UnitTest`), in node order.
+    pub unit_tests: Vec<crate::unit_tests::UnitTest>,
     pub macros: Vec<MacroInfo>,
     /// The docs blocks of the project's `.md` files, in file order.
     pub docs: Vec<docs::DocBlock>,
@@ -89,6 +91,18 @@ impl Project {
         self.declared
             .iter()
             .filter(|resource| resource.kind != crate::schema_yaml::DeclaredKind::Group)
+    }
+
+    /// The unit test of a node of kind `UnitTest` (`None` for any other).
+    pub fn unit_test(&self, id: NodeId) -> Option<&crate::unit_tests::UnitTest> {
+        if self.nodes.get(id.index())?.kind != NodeKind::UnitTest {
+            return None;
+        }
+        // Unit tests are added in node order.
+        self.unit_tests
+            .binary_search_by_key(&id, |unit_test| unit_test.node)
+            .ok()
+            .map(|index| &self.unit_tests[index])
     }
 
     /// The node with this unique id.

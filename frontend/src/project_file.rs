@@ -38,6 +38,8 @@ pub struct ProjectSettings {
     pub seeds: Value,
     pub tests: Value,
     pub snapshots: Value,
+    /// The `unit_tests:` tree (`+enabled`, `+tags`, `+meta` by fqn).
+    pub unit_tests: Value,
     /// The `sources:` tree (configs of source tables by package, source, table).
     pub sources: Value,
     /// The `exposures:`, `metrics:`, `semantic-models:` and `saved-queries:`
@@ -177,6 +179,7 @@ impl ProjectSettings {
             ("metrics", &mut settings.metrics),
             ("semantic-models", &mut settings.semantic_models),
             ("saved-queries", &mut settings.saved_queries),
+            ("unit_tests", &mut settings.unit_tests),
         ] {
             match object
                 .get(key)

@@ -407,7 +407,20 @@ impl Project {
             &RenderInput {
                 template_name: &details.original_file_path,
                 source: &details.raw_code,
-                this: this_of(details),
+                // A unit test's `this` is its given rows, when given.
+                this: match options
+                    .unit_test
+                    .as_ref()
+                    .and_then(|unit_test| unit_test.this.as_ref())
+                {
+                    Some(cte) => RelationParts {
+                        database: None,
+                        schema: None,
+                        identifier: cte.clone(),
+                        ephemeral_cte: true,
+                    },
+                    None => this_of(details),
+                },
                 model: model_value(&ModelFacts::of(details)),
                 execute: true,
                 quote: renderer.quote,

@@ -113,6 +113,12 @@ pub(crate) fn run_time(state: &State) -> Option<Arc<NodeRenderState>> {
     node_state(state).filter(|node| node.runtime.is_some())
 }
 
+/// The unit test the node renders for, in a unit test's render.
+#[inline]
+pub(crate) fn unit_test_render(state: &State) -> Option<Arc<crate::runtime::UnitTestRender>> {
+    node_state(state)?.runtime()?.unit_test.clone()
+}
+
 /// A project macro known to the environment.
 #[derive(Clone, Debug)]
 pub(crate) struct MacroEntry {

@@ -75,6 +75,26 @@ pub struct RunRenderOptions<'a> {
     /// The warehouse that answers introspection; without one, introspection
     /// returns empty results as at compile time.
     pub warehouse: Option<Arc<dyn Warehouse>>,
+    /// Set when the model is rendered for one of its unit tests.
+    pub unit_test: Option<Arc<UnitTestRender>>,
+}
+
+/// How a model renders for a unit test (dbt's unit test context): each
+/// given `ref()`, `source()` and `this` reads a CTE of the given rows,
+/// and the overridden vars, env vars and macros answer instead of the
+/// project's.
+#[derive(Clone, Debug, Default)]
+pub struct UnitTestRender {
+    /// (package, model name, CTE name) of each given ref.
+    pub refs: Vec<(Option<String>, String, String)>,
+    /// (source name, table name, CTE name) of each given source.
+    pub sources: Vec<(String, String, String)>,
+    /// The CTE `this` reads, when `this` is given.
+    pub this: Option<String>,
+    pub vars: serde_json::Map<String, serde_json::Value>,
+    pub env_vars: serde_json::Map<String, serde_json::Value>,
+    /// Macro name → the value a call returns.
+    pub macros: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A node rendered at run time.
@@ -103,6 +123,7 @@ impl std::fmt::Debug for Renderer {
 pub struct RunTime {
     pub is_incremental: bool,
     pub full_refresh: bool,
+    pub unit_test: Option<Arc<UnitTestRender>>,
     warehouse: Option<Arc<dyn Warehouse>>,
     /// `{% call statement('name', fetch_result=True) %}` results, by name,
     /// for `load_result('name')`.
@@ -125,6 +146,7 @@ impl RunTime {
         RunTime {
             is_incremental: options.is_incremental,
             full_refresh: options.full_refresh,
+            unit_test: options.unit_test.clone(),
             warehouse: options.warehouse.clone(),
             statement_results: Mutex::new(FxHashMap::default()),
         }

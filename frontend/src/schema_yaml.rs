@@ -265,6 +265,8 @@ pub struct SchemaFile {
     /// Exposures, semantic models, metrics, saved queries and groups, by
     /// kind in [`DeclaredKind::ALL`] order, each kind in file order.
     pub resources: Vec<ResourceDecl>,
+    /// `unit_tests:` entries (see `crate::unit_tests`).
+    pub unit_tests: Vec<crate::unit_tests::UnitTestDecl>,
 }
 
 struct ShapeChecker<'a> {
@@ -514,6 +516,8 @@ pub fn read_schema_file(
         });
         cursor = cursor.max(source_end);
     }
+    schema_file.unit_tests =
+        crate::unit_tests::read_unit_tests(object, text, file, yaml_path, checker.diagnostics);
     schema_file
 }
 

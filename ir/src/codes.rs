@@ -124,6 +124,8 @@ define_codes! {
         example: "dbt_packages/ on a read-only file system";
     DuplicateYamlKey = "FC0024", Warning, "a YAML mapping holds the same key twice; its last value is kept, as dbt keeps it",
         example: "version: 2\nmodels:\n  - name: orders\n    description: first\n    description: second   # kept";
+    UnitTestDefinition = "FC0025", Error, "a unit test's definition cannot be used: a malformed input, format or fixture, or an incremental model tested without an is_incremental override",
+        example: "unit_tests:\n  - name: t\n    model: orders\n    given: [{input: \"ref('customers')\", format: xml, rows: []}]\n    expect: {rows: []}";
     InvalidSelectors = "FC0030", Error, "selectors.yml is malformed, or a command names a selector it does not define",
         example: "selectors:\n  - name: nightly   # no definition";
 
@@ -156,6 +158,12 @@ define_codes! {
         example: "models:\n  - name: orders\n    config:\n      group: finanse   # the group is finance";
     DeprecatedModelVersion = "FC2007", Warning, "a model (version) is past its deprecation_date, or a node reads one that is or will be deprecated",
         example: "models:\n  - name: orders\n    latest_version: 2\n    versions:\n      - v: 1\n        deprecation_date: 2020-01-01   # read by ref('orders', v=1)\n      - v: 2";
+    UnitTestModelNotFound = "FC2008", Error, "a unit test names a model that does not exist",
+        example: "unit_tests:\n  - name: t\n    model: ordres\n    given: []\n    expect: {rows: []}";
+    UnitTestInputMissing = "FC2009", Error, "a unit test gives no rows for a ref() or source() its model reads",
+        example: "unit_tests:\n  - name: t\n    model: orders   # reads ref('customers')\n    given: []\n    expect: {rows: []}";
+    UnitTestInputUnused = "FC2010", Warning, "a unit test gives rows for an input its model does not read",
+        example: "unit_tests:\n  - name: t\n    model: orders   # does not read payments\n    given: [{input: \"ref('payments')\", rows: []}]\n    expect: {rows: []}";
 
     // ---- FC3xxx: SQL syntax ----
     UnexpectedToken = "FC3001", Error, "the SQL has a token where the grammar expects something else",
@@ -212,6 +220,10 @@ define_codes! {
         example: "select row_number() from orders";
     OrderByNotSelected = "FC4019", Error, "a SELECT DISTINCT is ordered by a column it does not output",
         example: "select distinct customer_id from orders order by order_date";
+    UnitTestUnknownColumn = "FC4020", Error, "a unit test's given rows name a column its input does not have, or its expected rows one the model does not output",
+        example: "given: [{input: \"ref('customers')\", rows: [{nickname: x}]}]   # customers has no nickname";
+    UnitTestValueType = "FC4021", Error, "a value of a unit test's given or expected rows cannot be cast to its column's type",
+        example: "given: [{input: \"ref('customers')\", rows: [{customer_id: abc}]}]   # customer_id is an integer";
     WarehouseUnavailable = "FC5001", Error, "the warehouse cannot be opened or reached: a missing folder, a locked file, a refused connection",
         example: "path: /readonly/dev.duckdb, or a DuckDB file another process holds open for writing";
     NodeExecutionFailed = "FC5002", Error, "the warehouse rejected a node's SQL while building it",
@@ -235,6 +247,8 @@ define_codes! {
         example: "{{ config(static_analysis='sometimes') }}";
     UnknownMaterialization = "FC5010", Error, "a model names a materialization fusionc cannot run",
         example: "{{ config(materialized='materialized_view') }}";
+    UnitTestFailed = "FC5011", Error, "a unit test's model returned rows other than the expected ones",
+        example: "expect: {rows: [{order_count: 2}]}   # and the model counts 1";
 }
 
 #[cfg(test)]

@@ -49,6 +49,10 @@ pub enum NodeKind {
     Test,
     /// An analysis (`analyses/*.sql`): compiled, never run.
     Analysis,
+    /// A unit test (`unit_tests:` in schema YAML, dbt 1.8+): a model run on
+    /// literal input rows and compared with expected rows. Its graph parent
+    /// is the model it tests; it reads no relation.
+    UnitTest,
 }
 
 impl NodeKind {
@@ -61,6 +65,7 @@ impl NodeKind {
             NodeKind::Snapshot => "snapshot",
             NodeKind::Test => "test",
             NodeKind::Analysis => "analysis",
+            NodeKind::UnitTest => "unit_test",
         }
     }
 }

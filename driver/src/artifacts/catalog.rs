@@ -93,7 +93,7 @@ fn relation_type(details: &NodeDetails) -> Option<&'static str> {
             _ => Some("BASE TABLE"),
         },
         NodeKind::Seed | NodeKind::Snapshot | NodeKind::Source => Some("BASE TABLE"),
-        NodeKind::Test | NodeKind::Analysis => None,
+        NodeKind::Test | NodeKind::Analysis | NodeKind::UnitTest => None,
     }
 }
 

@@ -15,7 +15,7 @@ fn is_ephemeral(project: &Project, id: NodeId) -> bool {
 /// tests (defined in YAML) a file named after the test inside a folder named
 /// after the YAML file.
 pub(crate) fn compiled_relative_path(details: &fusion_frontend::NodeDetails) -> String {
-    if details.test.is_some() {
+    if details.test.is_some() || details.kind == fusion_ir::graph::NodeKind::UnitTest {
         format!(
             "compiled/{}/{}/{}",
             details.package_name, details.original_file_path, details.path

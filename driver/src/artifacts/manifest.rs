@@ -110,7 +110,7 @@ pub(crate) fn write_manifest(
             project,
             kind: DeclaredKind::SemanticModel,
         },
-        unit_tests: Empty {},
+        unit_tests: super::manifest_unit_tests::UnitTestsMap { project },
         functions: Empty {},
     };
     let mut serializer = serde_json::Serializer::new(writer);
@@ -148,7 +148,7 @@ struct Manifest<'a> {
     group_map: IndexMap<&'a str, Vec<&'a str>>,
     saved_queries: DeclaredMap<'a>,
     semantic_models: DeclaredMap<'a>,
-    unit_tests: Empty,
+    unit_tests: super::manifest_unit_tests::UnitTestsMap<'a>,
     functions: Empty,
 }
 
@@ -175,7 +175,12 @@ impl Serialize for NodesMap<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let project = self.inputs.project;
         let indexes: Vec<usize> = (0..project.nodes.len())
-            .filter(|&index| project.nodes[index].kind != NodeKind::Source)
+            .filter(|&index| {
+                !matches!(
+                    project.nodes[index].kind,
+                    NodeKind::Source | NodeKind::UnitTest
+                )
+            })
             .collect();
         let mut map = serializer.serialize_map(Some(indexes.len()))?;
         // Node entries are most of the manifest (their SQL above all) and

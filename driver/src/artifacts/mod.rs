@@ -8,6 +8,7 @@ pub(crate) mod catalog;
 pub(crate) mod compiled;
 pub(crate) mod lineage;
 pub(crate) mod manifest;
+mod manifest_unit_tests;
 pub(crate) mod run_results;
 pub(crate) mod selectors;
 pub(crate) mod stamp;

@@ -44,7 +44,7 @@ pub(crate) fn write_run_results(
         .map(|result| {
             let details = project.details(result.id);
             let relation = match details.kind {
-                NodeKind::Test => serde_json::Value::Null,
+                NodeKind::Test | NodeKind::UnitTest => serde_json::Value::Null,
                 _ => serde_json::Value::String(relation_name(details)),
             };
             let rows = result.built.as_ref().and_then(|built| built.rows);
@@ -57,6 +57,13 @@ pub(crate) fn write_run_results(
                 "thread_id": format!("Thread-{} (worker)", result.worker + 1),
                 "execution_time": result.elapsed,
                 "adapter_response": match &result.built {
+                    // A unit test's response is dbt's bare `OK`.
+                    Some(built)
+                        if result.status != Status::Error
+                            && details.kind == NodeKind::UnitTest =>
+                    {
+                        serde_json::json!({"_message": built.response})
+                    }
                     Some(built) if result.status != Status::Error => serde_json::json!({
                         "_message": built.response,
                         "code": built.response.split(' ').next().unwrap_or_default(),
@@ -64,7 +71,11 @@ pub(crate) fn write_run_results(
                     }),
                     _ => serde_json::json!({}),
                 },
-                "message": result.message,
+                // A unit test that passed has no message (dbt's null).
+                "message": match details.kind {
+                    NodeKind::UnitTest if result.message.is_empty() => serde_json::Value::Null,
+                    _ => serde_json::Value::String(result.message.clone()),
+                },
                 "failures": result.built.as_ref().and_then(|built| built.failures),
                 "unique_id": details.unique_id,
                 "compiled": result.compiled.is_some(),

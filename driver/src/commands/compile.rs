@@ -67,6 +67,27 @@ pub(crate) fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32
                     .flatten()
             })
             .collect();
+        // A unit test compiles to its model's query over its given rows,
+        // typed by the analysis (no warehouse is read); one that cannot be
+        // built has no compiled SQL (the analysis reported why).
+        for unit_test in &project.unit_tests {
+            let index = unit_test.node.index();
+            if !selected[index] {
+                continue;
+            }
+            let query = crate::unit_tests::actual_query(&crate::unit_tests::QueryInputs {
+                project,
+                unit_test,
+                output_schemas: &output_schemas,
+                semantics: session.dialect.semantics(),
+                warehouse: None,
+                which: "compile",
+                full_refresh: false,
+            });
+            if let Ok(query) = query {
+                compiled_sql[index] = Some(Cow::Owned(query.sql));
+            }
+        }
         timings.push(("compiled SQL", compiled_started.elapsed()));
     }
     let artifacts_started = Instant::now();

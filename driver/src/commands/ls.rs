@@ -71,6 +71,10 @@ pub(crate) fn list(arguments: &ListArgs, output: &mut Output<'_>) -> i32 {
         let line = match arguments.output {
             ListOutput::Selector => match details.kind {
                 NodeKind::Source => format!("source:{}", details.fqn.join(".")),
+                // dbt lists a unit test by package and name, without its model.
+                NodeKind::UnitTest => {
+                    format!("unit_test:{}.{}", details.package_name, details.name)
+                }
                 _ => details.fqn.join("."),
             },
             ListOutput::Name => details.name.clone(),

@@ -35,6 +35,7 @@ pub(crate) fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
             full_refresh: false,
             which: "show",
             warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
+            unit_test: None,
         };
         let rendered = project.render_string(inline, None, &options);
         match rendered {
@@ -83,6 +84,7 @@ pub(crate) fn show(arguments: &ShowArgs, output: &mut Output<'_>) -> i32 {
                 full_refresh: false,
                 which: "show",
                 warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
+                unit_test: None,
             };
             match project.render_node_at_run_time(id, &options) {
                 Ok(rendered) => compiled_sql_of(project, id, &rendered.sql).into_owned(),

@@ -25,10 +25,14 @@ impl RunKind {
             RunKind::Seed => kind == NodeKind::Seed,
             RunKind::Run => kind == NodeKind::Model,
             RunKind::Snapshot => kind == NodeKind::Snapshot,
-            RunKind::Test => kind == NodeKind::Test,
+            RunKind::Test => matches!(kind, NodeKind::Test | NodeKind::UnitTest),
             RunKind::Build => matches!(
                 kind,
-                NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot | NodeKind::Test
+                NodeKind::Model
+                    | NodeKind::Seed
+                    | NodeKind::Snapshot
+                    | NodeKind::Test
+                    | NodeKind::UnitTest
             ),
         }
     }
@@ -55,4 +59,7 @@ pub(crate) struct RunContext<'a> {
     pub modes: Vec<AnalysisMode>,
     /// Incremental models whose relation exists (their `is_incremental()` is true).
     pub incremental_exists: Vec<bool>,
+    /// Each node's output schema as the analysis inferred it (unit tests
+    /// type their given rows with it).
+    pub output_schemas: &'a [fusion_ir::schema::RelationSchema],
 }

@@ -52,6 +52,10 @@ pub(super) fn execute_node(
     let Some(connection) = connection.as_mut() else {
         return result.finish(started);
     };
+    if context.project.details(id).kind == NodeKind::UnitTest {
+        super::unit_test::execute_unit_test(context, connection, id, &mut result);
+        return result.finish(started);
+    }
     let prepared = match prepare(context, connection, id) {
         Ok(prepared) => prepared,
         Err(failure) => {

@@ -82,6 +82,7 @@ pub(crate) fn run_project_hooks(
             full_refresh: options.full_refresh,
             which: options.which,
             warehouse: Some(connection.clone() as Arc<dyn Warehouse>),
+            unit_test: None,
         };
         let sql = context.project.render_string(hook, None, &options);
         let result = match sql {

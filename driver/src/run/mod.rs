@@ -24,10 +24,11 @@ pub mod modes;
 pub(crate) mod node;
 pub(crate) mod report;
 mod scheduler;
+mod unit_test;
 
 use crate::adapter::Adapter;
 use crate::artifacts::run_results::write_run_results;
-use crate::cli::{exit_code, LogFormat, Output, RunArgs, SelectionArgs, StaticAnalysisFlag};
+use crate::cli::{exit_code, LogFormat, Output, RunArgs, StaticAnalysisFlag};
 use crate::session::{
     connect_to_warehouse, is_usage_error, load_session, report_diagnostics, select_nodes, Session,
 };
@@ -60,7 +61,7 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
     // 1. Load and render the project (compile-time Jinja) and select: a bad
     //    project or selector stops the command before the warehouse opens.
     let mut session = load_session(&arguments.selection.project, output)?;
-    let (selected, order) = select_nodes_to_run(&session, kind, &arguments.selection, output)?;
+    let (selected, order) = select_nodes_to_run(&session, kind, arguments, output)?;
     // 2. Open the warehouse and read, without writing, which incremental
     //    models already exist: their `is_incremental()` branch is what will
     //    run, so it is rendered again before analysis sees it.
@@ -97,6 +98,7 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
         full_refresh: arguments.full_refresh,
         modes: analysed.modes,
         incremental_exists: incremental.exists,
+        output_schemas: &analysed.output_schemas,
     };
     let mut console = RunReport::new(output.color);
     let executed = execute_in_warehouse(
@@ -150,17 +152,36 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
 fn select_nodes_to_run(
     session: &Session,
     kind: RunKind,
-    selection: &SelectionArgs,
+    arguments: &RunArgs,
     output: &mut Output<'_>,
 ) -> Result<(Vec<bool>, Vec<NodeId>), i32> {
+    let selection = &arguments.selection;
     let project = session.project();
     let chosen = select_nodes(session, selection, output)?;
-    let selected = project
+    let of_wanted_type = |details: &fusion_frontend::NodeDetails| {
+        let resource_type = details.kind.resource_type();
+        arguments.resource_type.is_empty()
+            || arguments
+                .resource_type
+                .iter()
+                .any(|wanted| wanted == resource_type)
+    };
+    let mut selected: Vec<bool> = project
         .nodes
         .iter()
         .zip(chosen)
-        .map(|(details, chosen)| chosen && kind.runs(details.kind))
+        .map(|(details, chosen)| chosen && kind.runs(details.kind) && of_wanted_type(details))
         .collect();
+    // `build` runs a unit test right before its model, and so only when
+    // its model is selected too (dbt's `build -s test_type:unit` runs
+    // nothing).
+    if kind == RunKind::Build {
+        for unit_test in &project.unit_tests {
+            if !selected[unit_test.model.index()] {
+                selected[unit_test.node.index()] = false;
+            }
+        }
+    }
     let Ok(order) = project.graph.topological_order() else {
         // The cycle is among the load diagnostics.
         report_diagnostics(
@@ -243,6 +264,7 @@ fn render_existing_incremental_models(
                     full_refresh: false,
                     which: kind.which(),
                     warehouse: Some(main_connection.clone() as Arc<dyn Warehouse>),
+                    unit_test: None,
                 };
                 (
                     index,
@@ -505,6 +527,7 @@ fn execute_in_warehouse(
         full_refresh: context.full_refresh,
         which: context.kind.which(),
         warehouse: None,
+        unit_test: None,
     };
     console.concurrency(threads, &project.target.target_name, output);
     // Every schema the selected nodes build in, created once up front (as

@@ -161,6 +161,7 @@ pub(crate) fn prepare(
         full_refresh: full_refresh_of(details, context.full_refresh),
         which: context.kind.which(),
         warehouse: Some(shared.clone() as Arc<dyn Warehouse>),
+        unit_test: None,
     };
     let mut jit_sql = None;
     let sql: Option<String> = if details.introspective {
@@ -426,7 +427,7 @@ fn build_of(
             }
             other => Err(unknown_materialization(details, other.name())),
         },
-        NodeKind::Source | NodeKind::Analysis => Err(format!(
+        NodeKind::Source | NodeKind::Analysis | NodeKind::UnitTest => Err(format!(
             "{} `{}` is not run",
             details.kind.resource_type(),
             details.name

@@ -134,9 +134,24 @@ fn describe(details: &NodeDetails) -> String {
         NodeKind::Seed => format!("seed file {shown}"),
         NodeKind::Snapshot => format!("snapshot {shown}"),
         NodeKind::Test => format!("test {}", details.name),
+        NodeKind::UnitTest => format!("unit_test {}", unit_test_label(details)),
         NodeKind::Source | NodeKind::Analysis => {
             format!("{} {}", details.kind.resource_type(), details.name)
         }
+    }
+}
+
+/// How dbt names a unit test in its lines: `<model>::<name>`, the model
+/// being the second-to-last part of its fqn.
+fn unit_test_label(details: &NodeDetails) -> String {
+    match details
+        .fqn
+        .len()
+        .checked_sub(2)
+        .map(|index| &details.fqn[index])
+    {
+        Some(model) => format!("{model}::{}", details.name),
+        None => details.name.clone(),
     }
 }
 
@@ -221,7 +236,19 @@ impl RunReport {
         let details = project.details(result.id);
         let description = describe(details);
         let seconds = format!("in {:.2}s", result.elapsed);
+        // Unit tests are named `<model>::<name>` in their results' lines.
+        let name = match details.kind {
+            NodeKind::UnitTest => unit_test_label(details),
+            _ => details.name.clone(),
+        };
         let (head, tail) = match (result.status, details.kind) {
+            (Status::Skipped, NodeKind::UnitTest) => (
+                format!("SKIP unit_test {}", details.name),
+                "SKIP".to_string(),
+            ),
+            (Status::Error, NodeKind::UnitTest) => {
+                (format!("ERROR {name}"), format!("ERROR {seconds}"))
+            }
             (Status::Skipped, NodeKind::Test) => {
                 (format!("SKIP {description}"), "SKIP".to_string())
             }
@@ -239,7 +266,7 @@ impl RunReport {
                 format!("ERROR creating {description}"),
                 format!("ERROR {seconds}"),
             ),
-            (Status::Pass, _) => (format!("PASS {}", details.name), format!("PASS {seconds}")),
+            (Status::Pass, _) => (format!("PASS {name}"), format!("PASS {seconds}")),
             (Status::Fail, _) => {
                 let failures = result
                     .built
@@ -247,7 +274,7 @@ impl RunReport {
                     .and_then(|built| built.failures)
                     .unwrap_or(0);
                 (
-                    format!("FAIL {failures} {}", details.name),
+                    format!("FAIL {failures} {name}"),
                     format!("FAIL {failures} {seconds}"),
                 )
             }
@@ -312,6 +339,7 @@ impl RunReport {
             let kind = match details.kind {
                 NodeKind::Model => format!("{} model", details.config.materialized()),
                 NodeKind::Test => "data test".to_string(),
+                NodeKind::UnitTest => "unit test".to_string(),
                 other => other.resource_type().to_string(),
             };
             match kinds.iter_mut().find(|(name, _)| *name == kind) {
@@ -362,6 +390,8 @@ impl RunReport {
             for result in results {
                 let details = project.details(result.id);
                 let heading = match result.status {
+                    // dbt heads a unit test's error as a failure too.
+                    Status::Error if details.kind == NodeKind::UnitTest => "Failure in",
                     Status::Fail => "Failure in",
                     Status::Warn => "Warning in",
                     Status::Error => "Runtime Error in",
@@ -545,6 +575,14 @@ pub(crate) fn report_node_diagnostics(
             (Some((file, span)), _) => {
                 diagnostic.with_primary(file, span, "the warehouse reports the error here")
             }
+            (None, _) if details.kind == NodeKind::UnitTest => {
+                match declared_at(project, result.id) {
+                    Some((file, span)) => {
+                        diagnostic.with_primary(file, span, "the unit test is declared here")
+                    }
+                    None => diagnostic,
+                }
+            }
             (None, Some(file)) if details.kind != NodeKind::Test || details.test.is_none() => {
                 diagnostic.at(file, Span::EMPTY)
             }
@@ -580,6 +618,9 @@ fn first_line(text: &str) -> &str {
 /// the start of its file.
 fn declared_at(project: &Project, id: NodeId) -> Option<(FileId, Span)> {
     let details = project.details(id);
+    if let Some(unit_test) = project.unit_test(id) {
+        return Some((unit_test.file, unit_test.name_span));
+    }
     let Some(test) = &details.test else {
         return details.file.map(|file| (file, Span::EMPTY));
     };
@@ -605,6 +646,9 @@ fn declared_at(project: &Project, id: NodeId) -> Option<(FileId, Span)> {
 /// rows, at the test's declaration, with where its query is.
 fn test_finding(project: &Project, files: &SourceFiles, result: &NodeResult) -> Diagnostic {
     let details = project.details(result.id);
+    if details.kind == NodeKind::UnitTest {
+        return unit_test_failure(project, result);
+    }
     let (code, outcome) = match result.status {
         Status::Warn => (Code::TestWarning, "warns"),
         _ => (Code::TestFailed, "failed"),
@@ -631,6 +675,33 @@ fn test_finding(project: &Project, files: &SourceFiles, result: &NodeResult) -> 
             "the failing rows are those its query selects: {}",
             files.get(rendered.file).path
         ));
+    }
+    diagnostic
+}
+
+/// FC5011: a unit test's model returned other rows than expected, at the
+/// unit test's name, with the rows that differ.
+fn unit_test_failure(project: &Project, result: &NodeResult) -> Diagnostic {
+    let details = project.details(result.id);
+    let mut diagnostic = Diagnostic::new(
+        Code::UnitTestFailed,
+        format!(
+            "unit test `{}` failed: model `{}` returned other rows than expected",
+            details.name,
+            project.unit_test(result.id).map_or("", |unit_test| project
+                .details(unit_test.model)
+                .name
+                .as_str())
+        ),
+    )
+    .with_note(result.message.trim_end().to_string())
+    .with_help(format!(
+        "the query over the given rows: {}/{}",
+        project.settings.target_path,
+        crate::artifacts::compiled::compiled_relative_path(details)
+    ));
+    if let Some((file, span)) = declared_at(project, result.id) {
+        diagnostic = diagnostic.with_primary(file, span, "the unit test is declared here");
     }
     diagnostic
 }
@@ -680,7 +751,21 @@ fn skipped_nodes(project: &Project, failed: NodeId, skipped: &[NodeId]) -> Diagn
             Some((dependency.file?, dependency.span, read))
         })
     });
+    // Under `build` a model waits for its unit tests, which read nothing:
+    // what ties the skipped nodes to the failure is the unit test itself.
+    let unit_test_failed = project
+        .unit_test(failed)
+        .map(|unit_test| (unit_test.file, unit_test.name_span));
     match direct_read {
+        _ if unit_test_failed.is_some() => {
+            if let Some((file, span)) = unit_test_failed {
+                diagnostic = diagnostic.with_primary(
+                    file,
+                    span,
+                    "this unit test failed: its model (and what reads it) is not built",
+                );
+            }
+        }
         Some((file, span, read)) if read == failed => {
             diagnostic = diagnostic.with_primary(
                 file,

@@ -3,9 +3,11 @@
 //! depends on has succeeded; when one fails, everything downstream of it is
 //! skipped and independent nodes go on. Under `build`, a node's tests run
 //! right after it and its children wait for them, so a failing test skips
-//! them too. Ctrl-C stops dispatching, interrupts the running statements
-//! (each node runs in one transaction, which then rolls back) and leaves
-//! every relation either as it was or fully built. Running one node is
+//! them too; a model's unit tests run right before it (they read literals
+//! only, so they wait for what it waits for), and a failing one skips it.
+//! Ctrl-C stops dispatching, interrupts the running statements (each node
+//! runs in one transaction, which then rolls back) and leaves every
+//! relation either as it was or fully built. Running one node is
 //! `execute`'s: this module only decides which node runs when.
 
 use super::context::{RunContext, RunKind};
@@ -44,7 +46,13 @@ fn dependencies(context: &RunContext<'_>, planned: &[bool]) -> Vec<Vec<usize>> {
             continue;
         }
         let mut seen = vec![false; 0];
-        let mut stack: Vec<NodeId> = graph.parents(NodeId(index as u32)).to_vec();
+        let id = NodeId(index as u32);
+        // A unit test reads literals only, not its model: it waits for
+        // what its model waits for, so it runs right before it (as dbt's).
+        let mut stack: Vec<NodeId> = match context.project.unit_test(id) {
+            Some(unit_test) => graph.parents(unit_test.model).to_vec(),
+            None => graph.parents(id).to_vec(),
+        };
         while let Some(parent) = stack.pop() {
             if seen.is_empty() {
                 seen = vec![false; count];
@@ -80,7 +88,10 @@ fn dependencies(context: &RunContext<'_>, planned: &[bool]) -> Vec<Vec<usize>> {
                     if child_index == test
                         || !planned[child_index]
                         || ancestors[child_index]
-                        || context.project.nodes[child_index].kind == NodeKind::Test
+                        || matches!(
+                            context.project.nodes[child_index].kind,
+                            NodeKind::Test | NodeKind::UnitTest
+                        )
                     {
                         continue;
                     }
@@ -91,7 +102,48 @@ fn dependencies(context: &RunContext<'_>, planned: &[bool]) -> Vec<Vec<usize>> {
             }
         }
     }
+    if context.kind == RunKind::Build {
+        unit_tests_before_their_models(context, planned, &mut waits);
+    }
     waits
+}
+
+/// Under `build`, a model waits for its unit tests, and they run one after
+/// the other (in name order): as in dbt, the first that fails skips the
+/// others and the model, and so everything downstream of it.
+fn unit_tests_before_their_models(
+    context: &RunContext<'_>,
+    planned: &[bool],
+    waits: &mut [Vec<usize>],
+) {
+    let project = context.project;
+    let mut by_model: Vec<(usize, &str, usize)> = project
+        .unit_tests
+        .iter()
+        .filter(|unit_test| planned[unit_test.node.index()])
+        .map(|unit_test| {
+            (
+                unit_test.model.index(),
+                project.details(unit_test.node).name.as_str(),
+                unit_test.node.index(),
+            )
+        })
+        .collect();
+    by_model.sort();
+    for (position, &(model, _, unit_test)) in by_model.iter().enumerate() {
+        match position.checked_sub(1).map(|previous| by_model[previous]) {
+            Some((previous_model, _, previous)) if previous_model == model => {
+                waits[unit_test].push(previous);
+            }
+            _ => {}
+        }
+        let is_last = by_model
+            .get(position + 1)
+            .is_none_or(|&(next_model, _, _)| next_model != model);
+        if is_last && planned[model] && !waits[model].contains(&unit_test) {
+            waits[model].push(unit_test);
+        }
+    }
 }
 
 enum Message {

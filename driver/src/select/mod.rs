@@ -64,6 +64,10 @@ pub enum Method {
     Package,
     Fqn,
     Source,
+    /// `test_type:unit|data|generic|singular`.
+    TestType,
+    /// `unit_test:name` or `unit_test:package.name`.
+    UnitTest,
     /// `config.materialized:table` and the like.
     Config(String),
     /// Every node: what a command selects without `--select`.
@@ -88,6 +92,8 @@ impl Method {
             "metric" => Method::Resource("metric"),
             "semantic_model" => Method::Resource("semantic_model"),
             "saved_query" => Method::Resource("saved_query"),
+            "test_type" => Method::TestType,
+            "unit_test" => Method::UnitTest,
             other => match other.strip_prefix("config.") {
                 Some(key) if !key.is_empty() => Method::Config(key.to_string()),
                 _ => Method::Unknown(other.to_string()),
@@ -243,7 +249,7 @@ pub fn parse_selector(values: &[String]) -> Result<Selector, String> {
         for criterion in &intersection {
             if let Method::Unknown(method) = &criterion.method {
                 return Err(format!(
-                    "invalid selector `{part}`: unknown method `{method}` (known: tag, path, file, resource_type, package, fqn, source, exposure, metric, semantic_model, saved_query, config.<key>)"
+                    "invalid selector `{part}`: unknown method `{method}` (known: tag, path, file, resource_type, package, fqn, source, test_type, unit_test, exposure, metric, semantic_model, saved_query, config.<key>)"
                 ));
             }
         }
@@ -324,6 +330,8 @@ pub struct SelectableNode {
     pub source_name: Option<String>,
     /// A version of a model (its fqn ends in `v<N>`).
     pub is_versioned: bool,
+    /// For tests: `generic`, `singular` or `unit`.
+    pub test_type: Option<&'static str>,
 }
 
 /// The nodes and their edges, by index.
@@ -537,6 +545,21 @@ fn matches_method(node: &SelectableNode, method: &Method, value: &str) -> bool {
             }
             _ => false,
         },
+        Method::TestType => match (value, node.test_type) {
+            (_, None) => false,
+            ("data", Some(kind)) => kind == "generic" || kind == "singular",
+            ("schema", Some(kind)) => kind == "generic",
+            (wanted, Some(kind)) => wanted == kind,
+        },
+        Method::UnitTest => {
+            node.resource_type == "unit_test"
+                && match value.split_once('.') {
+                    Some((package, name)) => {
+                        glob_match(package, &node.package_name) && glob_match(name, &node.name)
+                    }
+                    None => glob_match(value, &node.name),
+                }
+        }
         Method::Config(key) => match node.config.get(key) {
             Some(serde_json::Value::String(text)) => glob_match(value, text),
             Some(serde_json::Value::Array(items)) => items

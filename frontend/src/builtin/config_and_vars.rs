@@ -7,7 +7,7 @@
 use crate::builtin::env_var::env_var_function;
 use crate::config::NodeConfig;
 use crate::jinja::{fail, to_value};
-use crate::render_state::{node_state, run_time, RenderShared};
+use crate::render_state::{node_state, run_time, unit_test_render, RenderShared};
 use crate::runtime::RunRenderOptions;
 use fusion_ir::codes::Code;
 use minijinja::value::{Object, Rest};
@@ -23,6 +23,11 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
         // arguments, as `Option` would take none for no default.
         move |state: &State, name: String, rest: Rest<Value>| -> Result<Value, Error> {
             let default = rest.first().cloned();
+            if let Some(value) =
+                unit_test_render(state).and_then(|unit_test| unit_test.vars.get(&name).cloned())
+            {
+                return Ok(to_value(&value));
+            }
             let node = node_state(state);
             let vars = var_shared.vars_of(node.as_ref().and_then(|node| node.package()));
             match vars.get(&name) {
@@ -46,8 +51,24 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
             }
         },
     );
-    environment.add_function("env_var", env_var_function);
+    environment.add_function(
+        "env_var",
+        |state: &State, name: String, default: Option<Value>| -> Result<Value, Error> {
+            let overridden = unit_test_render(state)
+                .and_then(|unit_test| unit_test.env_vars.get(&name).cloned());
+            match overridden {
+                Some(serde_json::Value::String(text)) => Ok(Value::from(text)),
+                Some(value) => Ok(Value::from(value.to_string())),
+                None => env_var_function(name, default),
+            }
+        },
+    );
     environment.add_function("is_incremental", |state: &State| {
+        if let Some(value) = unit_test_render(state)
+            .and_then(|unit_test| unit_test.macros.get("is_incremental").cloned())
+        {
+            return value.as_bool().unwrap_or(false);
+        }
         run_time(state)
             .and_then(|node| node.runtime().map(|runtime| runtime.is_incremental))
             .unwrap_or(false)

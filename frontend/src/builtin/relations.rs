@@ -3,7 +3,7 @@
 
 use crate::project::{RefCall, SourceCall};
 use crate::relation::{RelationObject, RelationParts};
-use crate::render_state::{node_state, RenderShared};
+use crate::render_state::{node_state, unit_test_render, RenderShared};
 use minijinja::value::{Kwargs, Rest};
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 use std::sync::Arc;
@@ -69,6 +69,17 @@ fn ref_relation(
         version,
     };
     let node = node_state(state);
+    // A unit test's render reads the given rows (a CTE) instead.
+    if let Some(unit_test) = unit_test_render(state) {
+        if let Some((_, _, cte)) = unit_test.refs.iter().find(|(package, model, _)| {
+            *model == name && (call.package.is_none() || *package == call.package)
+        }) {
+            return Ok(Value::from_object(RelationObject::new(
+                cte_relation(cte),
+                shared.quote,
+            )));
+        }
+    }
     let relation = shared.resolve_ref(
         call.package.as_deref(),
         &call.lookup_name(),
@@ -107,6 +118,18 @@ fn source_relation(
         source_name: source_name.clone(),
         table_name: table_name.clone(),
     };
+    if let Some(unit_test) = unit_test_render(state) {
+        if let Some((_, _, cte)) = unit_test
+            .sources
+            .iter()
+            .find(|(source, table, _)| *source == source_name && *table == table_name)
+        {
+            return Ok(Value::from_object(RelationObject::new(
+                cte_relation(cte),
+                shared.quote,
+            )));
+        }
+    }
     let node = node_state(state);
     let relation = shared
         .sources
@@ -135,6 +158,16 @@ fn source_relation(
         ephemeral_cte: false,
     });
     Ok(Value::from_object(RelationObject::new(parts, shared.quote)))
+}
+
+/// The relation of a unit test's given rows: a CTE, written bare.
+fn cte_relation(cte: &str) -> RelationParts {
+    RelationParts {
+        database: None,
+        schema: None,
+        identifier: cte.to_string(),
+        ephemeral_cte: true,
+    }
 }
 
 /// `graph`: dbt's flat graph of the project's nodes and sources, known

@@ -177,6 +177,7 @@ mod tests {
             full_refresh: false,
             which: "run",
             warehouse: Some(Arc::new(FixedWarehouse)),
+            unit_test: None,
         };
         let node = NodeRenderState::at_run_time(RunTime::new(&options), None);
         environment.render_str(

@@ -22,6 +22,7 @@ mod seed_nodes;
 mod selectors;
 mod sources;
 mod templates;
+mod unit_test_nodes;
 mod versions;
 
 use crate::adapter_naming::AdapterNaming;
@@ -115,6 +116,7 @@ fn load_phases(
         mut source_decls,
         function_declarations,
         resource_decls,
+        unit_test_decls,
     } = schema_yaml;
     timer.finish("schema YAML");
 
@@ -334,6 +336,12 @@ fn load_phases(
     );
     timer.finish("generic tests");
 
+    // Unit tests after every other node: each names a model and the nodes
+    // its given rows stand for.
+    let unit_tests =
+        unit_test_nodes::add_unit_tests(&context, &mut graph, unit_test_decls, files, diagnostics);
+    timer.finish("unit tests");
+
     // The whole graph is known: report its cycles.
     let graph::GraphBuilder { graph, nodes, .. } = graph;
     if let Err(cycles) = graph.topological_order() {
@@ -366,6 +374,7 @@ fn load_phases(
         vars,
         graph,
         nodes,
+        unit_tests,
         macros,
         docs,
         declared,

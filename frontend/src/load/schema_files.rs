@@ -28,6 +28,8 @@ pub(super) struct SchemaYaml {
     /// Exposures, semantic models, metrics, saved queries and groups, in
     /// file order (their configs as written).
     pub(super) resource_decls: Vec<ResourceDecl>,
+    /// `unit_tests:` entries of every unit, in file order, with their package.
+    pub(super) unit_test_decls: Vec<crate::unit_tests::UnitTestDecl>,
 }
 
 /// Discovers, reads and parses the schema YAML files (and the docs blocks
@@ -65,11 +67,16 @@ pub(super) fn read_schema_yaml(
     let mut source_decls: Vec<SourceDecl> = Vec::new();
     let mut function_declarations = Vec::new();
     let mut resource_decls = Vec::new();
+    let mut unit_test_decls = Vec::new();
     for (unit, mut schema_file) in schema_files {
         let package = &context.units[unit].name;
         for mut declaration in std::mem::take(&mut schema_file.resources) {
             declaration.package.clone_from(package);
             resource_decls.push(declaration);
+        }
+        for mut declaration in std::mem::take(&mut schema_file.unit_tests) {
+            declaration.package.clone_from(package);
+            unit_test_decls.push(declaration);
         }
         // Functions are the root project's only (packages' are not loaded yet).
         if unit == 0 {
@@ -131,6 +138,7 @@ pub(super) fn read_schema_yaml(
         source_decls,
         function_declarations,
         resource_decls,
+        unit_test_decls,
     }
 }
 
@@ -376,6 +384,37 @@ fn render_schema_file(
             before,
             source.file,
             source.name_span,
+            diagnostics,
+        );
+    }
+    // A unit test's config renders too (`enabled: "{{ var('x') }}"`), and
+    // so do its rows written as a query (dbt's manifest holds them
+    // rendered).
+    for unit_test in &mut schema_file.unit_tests {
+        let before = errors.len();
+        render_map(&mut unit_test.config, &mut errors);
+        let fixtures = unit_test
+            .given
+            .iter_mut()
+            .filter_map(|given| given.fixture.as_mut())
+            .chain(unit_test.expect.as_mut());
+        for fixture in fixtures {
+            if let crate::unit_tests::FixtureRows::Sql(sql) = &mut fixture.rows {
+                // A query this context cannot render (it calls a macro) is
+                // kept as written: it renders again, whole, when it runs.
+                let mut query_errors = Vec::new();
+                let mut rendered = sql.clone();
+                render_text(&mut rendered, &mut query_errors);
+                if query_errors.is_empty() {
+                    *sql = rendered;
+                }
+            }
+        }
+        report_render_errors(
+            &mut errors,
+            before,
+            unit_test.file,
+            unit_test.name_span,
             diagnostics,
         );
     }

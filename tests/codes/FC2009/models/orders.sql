@@ -1,0 +1,1 @@
+select customer_id as order_id from {{ ref('customers') }}

@@ -1,0 +1,1 @@
+select customer_id, count(*) as order_count from {{ ref('customers') }} group by 1

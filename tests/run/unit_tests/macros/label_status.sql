@@ -1,0 +1,1 @@
+{% macro label_status(expr) %}upper({{ expr }}){% endmacro %}
