@@ -100,6 +100,10 @@ impl SyntaxHooks for BigQuerySyntax {
         word.eq_ignore_ascii_case("SAFE_CAST")
     }
 
+    fn unnest_join_may_omit_constraint(&self) -> bool {
+        true
+    }
+
     fn is_typed_literal_prefix(&self, upper_case_word: &str) -> bool {
         matches!(
             upper_case_word,

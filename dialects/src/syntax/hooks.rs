@@ -353,6 +353,15 @@ pub trait SyntaxHooks: Sync {
         false
     }
 
+    /// Whether an inner or left join to `UNNEST(...)` may omit `ON`: the
+    /// unnested array is read from the left side's row (a correlated join),
+    /// which is the join's condition.
+    ///
+    /// Example: `select * from orders left join unnest(orders.items) as item` (BigQuery).
+    fn unnest_join_may_omit_constraint(&self) -> bool {
+        false
+    }
+
     /// Whether `EXCLUDE (a, b)` may end a select list (Redshift).
     ///
     /// Example: `select *, 1 as one exclude (secret) from t`.

@@ -102,6 +102,17 @@ impl Binder<'_> {
                 Found::MaybeInUnknown => return unknown_value(),
                 Found::Absent => {}
             }
+            // The name of a value table's range variable: its whole element.
+            if let Some(element) = current.items.iter().find_map(|item| {
+                match (&item.element, item.qualifier.as_slice()) {
+                    (Some(element), [only]) if self.semantics.names_match(*only, folded) => {
+                        Some(element.clone())
+                    }
+                    _ => None,
+                }
+            }) {
+                return element;
+            }
             if depth == 0 {
                 if let Some(value) = self.resolve_alias(expr, folded, context) {
                     return value;

@@ -51,6 +51,7 @@ impl Binder<'_> {
                             rel: *input,
                             qualifier: Vec::new(),
                             columns: scope_columns(&output),
+                            element: None,
                         }],
                         parent: outer,
                     };
@@ -98,6 +99,7 @@ impl Binder<'_> {
                         rel: *input,
                         qualifier: Vec::new(),
                         columns: scope_columns(&output),
+                        element: None,
                     }],
                     parent: outer,
                 };
@@ -217,6 +219,7 @@ impl Binder<'_> {
                     rel,
                     qualifier: Vec::new(),
                     columns: None,
+                    element: None,
                 }]
             }
             _ => {
@@ -226,6 +229,7 @@ impl Binder<'_> {
                     rel,
                     qualifier: Vec::new(),
                     columns: scope_columns(&output),
+                    element: None,
                 }]
             }
         }
@@ -295,12 +299,71 @@ impl Binder<'_> {
                     .ty
             })
             .collect();
+        if self.semantics.unnest_is_value_table() {
+            return self.value_table_unnest(rel, &argument_types, alias, with_offset);
+        }
         let offset_name = with_offset.map(|name| {
             name.map(|ident| ident.name)
                 .unwrap_or_else(|| Name::new("offset"))
         });
         let output = known(self.unnest_columns(&argument_types, offset_name));
         self.aliased_item(rel, output, alias, vec![Name::new("unnest")])
+    }
+
+    /// `UNNEST(array) [AS name] [WITH OFFSET [AS offset]]` where UNNEST makes
+    /// a value table (BigQuery): the alias names the element, not a relation.
+    /// A scalar element is one column named by the alias; a struct element
+    /// gives a column per field, and the alias alone is the whole struct.
+    /// An element of unknown type gives unknown columns (any field may be
+    /// read).
+    fn value_table_unnest(
+        &mut self,
+        rel: RelId,
+        argument_types: &[SqlType],
+        alias: Option<&TableAlias>,
+        with_offset: Option<&Option<Ident>>,
+    ) -> ScopeItem {
+        let element = match argument_types.first() {
+            Some(SqlType::Array(element)) => (**element).clone(),
+            _ => SqlType::Unknown,
+        };
+        let alias_name = alias.map(|alias| self.fold(&alias.name));
+        let offset_name = with_offset.map(|name| {
+            name.map(|ident| self.fold(&ident))
+                .unwrap_or_else(|| Name::new("offset"))
+        });
+        let mut columns = match &element {
+            SqlType::Unknown => None,
+            SqlType::Struct(fields) => Some(
+                fields
+                    .iter()
+                    .map(|field| Column::new(field.name, field.ty.clone(), true))
+                    .collect::<Vec<_>>(),
+            ),
+            scalar => Some(vec![Column::new(
+                alias_name.unwrap_or_else(|| Name::new("unnest")),
+                scalar.clone(),
+                true,
+            )]),
+        };
+        if let (Some(columns), Some(offset_name)) = (columns.as_mut(), offset_name) {
+            columns.push(Column::new(offset_name, SqlType::INT64, false));
+        }
+        let element_value = match (&element, alias_name) {
+            (SqlType::Struct(_), Some(_)) => Some(TypedValue {
+                ty: element.clone(),
+                nullable: true,
+            }),
+            _ => None,
+        };
+        let output = columns.and_then(known);
+        self.store_output(rel, output.clone());
+        ScopeItem {
+            rel,
+            qualifier: alias_name.into_iter().collect(),
+            columns: scope_columns(&output),
+            element: element_value,
+        }
     }
 
     /// A join: the items of both sides, the right side seeing the left's
@@ -639,6 +702,7 @@ impl Binder<'_> {
             rel,
             qualifier,
             columns: scope_columns(&output),
+            element: None,
         }
     }
 

@@ -171,8 +171,11 @@ impl Parser<'_, '_> {
                         operator,
                         JoinOperator::Cross | JoinOperator::Positional | JoinOperator::Comma
                     );
-                let may_omit =
-                    operator == JoinOperator::Inner && self.hooks.inner_join_may_omit_constraint();
+                let may_omit = (operator == JoinOperator::Inner
+                    && self.hooks.inner_join_may_omit_constraint())
+                    || (matches!(operator, JoinOperator::Inner | JoinOperator::Left)
+                        && matches!(right, TableExpr::Unnest { .. })
+                        && self.hooks.unnest_join_may_omit_constraint());
                 if needs_constraint
                     && !may_omit
                     && !self.hooks.supports_join_keyword(Keyword::Using)
