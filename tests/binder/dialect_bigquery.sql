@@ -14,3 +14,5 @@ select id from orders where order_date = 1;
 select sum(status) as total from orders;
 select customer_id, status, count(*) from orders group by customer_id;
 select id from orders order by no_such_column;
+-- Not reserved in BigQuery (its lexical structure's list): MAP and SETS name tables and columns.
+select map.id, sets.map from orders as map, (select 1 as map) as sets;

@@ -23,9 +23,9 @@ impl SyntaxHooks for BigQuerySyntax {
             | Cross | Cube | Current | Default | Desc | Distinct | Else | End | Escape | Except
             | Exclude | Exists | False | Fetch | Following | For | From | Full | Group
             | Grouping | Groups | Having | Ignore | In | Inner | Intersect | Interval | Into
-            | Is | Join | Lateral | Left | Like | Limit | Map | Natural | Not | Null | Nulls
-            | On | Or | Order | Outer | Over | Partition | Preceding | Recursive | Respect
-            | Right | Rollup | Rows | Select | Sets | Some | Tablesample | Then | To | True
+            | Is | Join | Lateral | Left | Like | Limit | Natural | Not | Null | Nulls | On
+            | Or | Order | Outer | Over | Partition | Preceding | Recursive | Respect | Right
+            | Rollup | Rows | Select | Some | Tablesample | Then | To | True
             | Unbounded | Union | Unnest | Using | When | Where | Window | With | Within => {
                 KeywordCategory::Reserved
             }
