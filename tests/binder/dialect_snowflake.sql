@@ -16,3 +16,5 @@ select no_such_function(id) from orders;
 select customer_id, status, count(*) from orders group by customer_id;
 select cast(order_date as boolean) from orders;
 select id, amount from orders union all select id from customers;
+-- Correct: LIKE converts a date, timestamp or number to text (Snowflake's implicit coercion).
+select id from orders where order_date like '2024-%' or created_at like '2024-01%' or id like '1%';
