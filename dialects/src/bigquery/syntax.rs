@@ -25,8 +25,8 @@ impl SyntaxHooks for BigQuerySyntax {
             | Grouping | Groups | Having | Ignore | In | Inner | Intersect | Interval | Into
             | Is | Join | Lateral | Left | Like | Limit | Natural | Not | Null | Nulls | On
             | Or | Order | Outer | Over | Partition | Preceding | Recursive | Respect | Right
-            | Rollup | Rows | Select | Some | Tablesample | Then | To | True
-            | Unbounded | Union | Unnest | Using | When | Where | Window | With | Within => {
+            | Rollup | Rows | Select | Some | Tablesample | Then | To | True | Unbounded
+            | Union | Unnest | Using | When | Where | Window | With | Within => {
                 KeywordCategory::Reserved
             }
             // Not names where a table's alias could stand: `t pivot (...)`.
