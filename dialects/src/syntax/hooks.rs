@@ -362,6 +362,15 @@ pub trait SyntaxHooks: Sync {
         false
     }
 
+    /// Whether a select may be a hierarchical query: `START WITH p CONNECT BY
+    /// q` after its FROM, `PRIOR x` and `CONNECT_BY_ROOT x` in expressions.
+    ///
+    /// Example: `select name from staff start with boss_id is null connect by
+    /// boss_id = prior id` (Snowflake).
+    fn supports_connect_by(&self) -> bool {
+        false
+    }
+
     /// Whether `EXCLUDE (a, b)` may end a select list (Redshift).
     ///
     /// Example: `select *, 1 as one exclude (secret) from t`.

@@ -420,6 +420,16 @@ impl<'source> Lowerer<'source, '_> {
                 .query
                 .add_rel(RelKind::SingleRow, Span::new(span.start, span.start)),
         };
+        if let Some(connect_by) = &select.connect_by {
+            if let Some(start_with) = &connect_by.start_with {
+                let predicate_id = self.lower_expr(start_with);
+                rel = self.filter(rel, predicate_id, FilterClause::StartWith, span);
+            }
+            for condition in &connect_by.conditions {
+                let predicate_id = self.lower_expr(condition);
+                rel = self.filter(rel, predicate_id, FilterClause::ConnectBy, span);
+            }
+        }
         if let Some(predicate) = &select.where_clause {
             let predicate_id = self.lower_expr(predicate);
             rel = self.filter(rel, predicate_id, FilterClause::Where, span);

@@ -104,7 +104,9 @@ impl Binder<'_> {
                     parent: outer,
                 };
                 let clause = match clause {
-                    FilterClause::Where => Clause::Where,
+                    FilterClause::Where | FilterClause::StartWith | FilterClause::ConnectBy => {
+                        Clause::Where
+                    }
                     FilterClause::Having => Clause::Having,
                     FilterClause::Qualify => Clause::Qualify,
                 };

@@ -68,6 +68,24 @@ impl Parser<'_, '_> {
                     operand: Box::new(operand),
                 }
             }
+            // `PRIOR x`, `CONNECT_BY_ROOT x` (hierarchical queries): a word
+            // followed by its operand.
+            TokenKind::Word
+                if self.hooks.supports_connect_by()
+                    && self
+                        .hooks
+                        .prefix_operator_function(self.text(token.span))
+                        .is_some()
+                    && (self.peek_nth(1).kind == TokenKind::LeftParen
+                        || self.name_allowed(self.peek_nth(1), NameUsage::Column)) =>
+            {
+                self.advance();
+                let operand = self.parse_expr_bp(precedence::UNARY);
+                ExprKind::PrefixCall {
+                    operator: token.span,
+                    operand: Box::new(operand),
+                }
+            }
             TokenKind::Minus | TokenKind::Plus | TokenKind::Tilde => {
                 self.advance();
                 let operand = self.parse_expr_bp(precedence::UNARY);
