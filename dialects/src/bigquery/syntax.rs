@@ -104,6 +104,11 @@ impl SyntaxHooks for BigQuerySyntax {
         true
     }
 
+    fn interval_value_is_expression(&self) -> bool {
+        // GoogleSQL: `INTERVAL int64_expression datetime_part`.
+        true
+    }
+
     fn is_typed_literal_prefix(&self, upper_case_word: &str) -> bool {
         matches!(
             upper_case_word,

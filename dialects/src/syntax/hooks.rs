@@ -371,6 +371,14 @@ pub trait SyntaxHooks: Sync {
         false
     }
 
+    /// Whether an interval's value may be any expression, not only a
+    /// literal or a parenthesized expression.
+    ///
+    /// Example: `date_add(order_date, interval days_late day)` (BigQuery).
+    fn interval_value_is_expression(&self) -> bool {
+        false
+    }
+
     /// Whether `EXCLUDE (a, b)` may end a select list (Redshift).
     ///
     /// Example: `select *, 1 as one exclude (secret) from t`.

@@ -796,6 +796,11 @@ impl Parser<'_, '_> {
             }
             TokenKind::LeftParen => self.parse_parenthesized_expr(),
             TokenKind::Minus => self.parse_expr_bp(precedence::UNARY),
+            // `interval n day`, `interval n * 7 day` (BigQuery): any integer
+            // expression; arithmetic binds into it, the unit ends it.
+            _ if self.hooks.interval_value_is_expression() => {
+                self.parse_expr_bp(precedence::ADDITIVE)
+            }
             _ => {
                 self.error_expected("an interval value");
                 self.error_expr(start)
