@@ -183,7 +183,9 @@ impl Binder<'_> {
                 self.store_output(rel, known(Vec::new()));
                 Vec::new()
             }
-            RelKind::Scan { table, alias } => vec![self.bind_scan(rel, table, alias.as_ref())],
+            RelKind::Scan { table, alias } => {
+                vec![self.bind_scan(rel, table, alias.as_ref(), outer)]
+            }
             RelKind::Derived {
                 input,
                 alias,
@@ -593,6 +595,7 @@ impl Binder<'_> {
         rel: RelId,
         table: &ObjectName,
         alias: Option<&TableAlias>,
+        outer: Option<&Scope>,
     ) -> ScopeItem {
         // A one-part name may be a CTE, innermost first.
         let mut output: RelOutput = None;
@@ -649,6 +652,26 @@ impl Binder<'_> {
                         && table.last().is_some_and(|ident| {
                             self.semantics.is_file_reference(ident.name.as_str())
                         }) => {}
+                LookupOutcome::NotFound
+                    if self.semantics.unnest_is_value_table()
+                        && self.array_path_type(table, outer).is_some() =>
+                {
+                    // `from t, t.items as i`: UNNEST(t.items) as i, whose
+                    // alias is the path's last name when none is written.
+                    let ty = self
+                        .array_path_type(table, outer)
+                        .unwrap_or(SqlType::Unknown);
+                    let implicit_alias = table.last().map(|last| TableAlias {
+                        name: *last,
+                        columns: Vec::new(),
+                    });
+                    return self.value_table_unnest(
+                        rel,
+                        &[ty],
+                        alias.or(implicit_alias.as_ref()),
+                        None,
+                    );
+                }
                 LookupOutcome::NotFound => {
                     let mut candidates: Vec<String> = self
                         .ctes
@@ -671,6 +694,54 @@ impl Binder<'_> {
             }
         }
         self.aliased_item(rel, output, alias, qualifier)
+    }
+
+    /// The type of an array path in FROM (BigQuery's correlated `from t,
+    /// t.items`): the first name is a FROM item to the left (or of an outer
+    /// block), the next its column, the rest struct fields. `None` when the
+    /// name is not such a path; an unknown type when the item's columns are
+    /// unknown.
+    fn array_path_type(&self, table: &ObjectName, outer: Option<&Scope>) -> Option<SqlType> {
+        let [first, column, fields @ ..] = table.parts.as_slice() else {
+            return None;
+        };
+        let (first, column) = (self.fold(first), self.fold(column));
+        let mut level = outer;
+        while let Some(scope) = level {
+            let item = scope
+                .items
+                .iter()
+                .find(|item| self.qualifier_matches(&item.qualifier, &[first]));
+            if let Some(item) = item {
+                let Some(columns) = &item.columns else {
+                    return Some(SqlType::Unknown);
+                };
+                let mut ty = columns
+                    .iter()
+                    .find(|candidate| self.semantics.names_match(candidate.name, column))?
+                    .value
+                    .ty
+                    .clone();
+                for field in fields {
+                    let field = self.fold(field);
+                    ty = match ty {
+                        SqlType::Struct(struct_fields) => {
+                            struct_fields
+                                .into_iter()
+                                .find(|candidate| {
+                                    self.semantics.names_match(candidate.name, field)
+                                })?
+                                .ty
+                        }
+                        SqlType::Unknown => SqlType::Unknown,
+                        _ => return None,
+                    };
+                }
+                return matches!(ty, SqlType::Array(_) | SqlType::Unknown).then_some(ty);
+            }
+            level = scope.parent;
+        }
+        None
     }
 
     /// Applies `AS alias (columns)` to a FROM item's output and records it.
