@@ -255,7 +255,8 @@ fn packages_on_bigquery() {
 }
 
 /// dbt's cross-database macros (`dbt.listagg`, `dbt.split_part`...) on
-/// DuckDB, Snowflake and Postgres: each renders SQL its warehouse accepts.
+/// DuckDB, Snowflake, Postgres and Redshift: each renders SQL its warehouse
+/// accepts.
 #[test]
 fn cross_database() {
     check("cross_database", None, None);
@@ -270,6 +271,12 @@ fn cross_database() {
         "cross_database",
         None,
         Some("pg"),
+    );
+    check_as(
+        "cross_database_on_redshift",
+        "cross_database",
+        None,
+        Some("rs"),
     );
 }
 

@@ -148,6 +148,20 @@ listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within grou
 {%- endif -%}
 {%- endmacro %}
 
+{#- Redshift reads the postgres__ versions, except where it has its own
+    functions (DATEADD, DATEDIFF, LISTAGG, GETDATE) and lacks Postgres's
+    (string_agg, now, array_agg). -#}
+{% macro redshift__current_timestamp() %}getdate(){% endmacro %}
+{% macro redshift__dateadd(datepart, interval, from_date_or_timestamp) %}dateadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }}){% endmacro %}
+{% macro redshift__datediff(first_date, second_date, datepart) %}datediff({{ datepart }}, {{ first_date }}, {{ second_date }}){% endmacro %}
+{% macro redshift__any_value(expression) %}any_value({{ expression }}){% endmacro %}
+{% macro redshift__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+{%- if limit_num -%}
+{%- do exceptions.raise_compiler_error("listagg on Redshift takes no limit_num in fusionc yet") -%}
+{%- endif -%}
+listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
+{%- endmacro %}
+
 {% macro postgres__dateadd(datepart, interval, from_date_or_timestamp) %}({{ from_date_or_timestamp }} + ({{ interval }}) * interval '1 {{ datepart }}'){% endmacro %}
 {#- The number of datepart boundaries between the two, as dbt's datediff
     counts them: calendar parts by their numbers, weeks and smaller parts

@@ -2,7 +2,6 @@
 select
     customer_id,
     {{ dbt.listagg('status', "', '", 'order by ordered_at') }} as statuses,
-    {{ dbt.listagg('status', "','", 'order by ordered_at', 2) }} as first_two,
     min({{ dbt.split_part('email', "'@'", 2) }}) as email_domain,
     {{ dbt.any_value('region') }} as region,
     {{ dbt.bool_or('is_gift') }} as any_gift,
