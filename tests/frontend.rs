@@ -255,8 +255,8 @@ fn packages_on_bigquery() {
 }
 
 /// dbt's cross-database macros (`dbt.listagg`, `dbt.split_part`...) on
-/// DuckDB, Snowflake, Postgres and Redshift: each renders SQL its warehouse
-/// accepts.
+/// DuckDB, Snowflake, Postgres, Redshift, BigQuery and Databricks: each
+/// renders SQL its warehouse accepts.
 #[test]
 fn cross_database() {
     check("cross_database", None, None);
@@ -277,6 +277,18 @@ fn cross_database() {
         "cross_database",
         None,
         Some("rs"),
+    );
+    check_as(
+        "cross_database_on_bigquery",
+        "cross_database",
+        None,
+        Some("bq"),
+    );
+    check_as(
+        "cross_database_on_databricks",
+        "cross_database",
+        None,
+        Some("dbx"),
     );
 }
 

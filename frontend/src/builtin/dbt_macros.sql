@@ -148,6 +148,34 @@ listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within grou
 {%- endif -%}
 {%- endmacro %}
 
+{#- BigQuery: DATETIME arithmetic for dates and timestamps alike, arrays
+    read with SAFE_OFFSET (zero-based), STRING_AGG with ORDER BY and LIMIT. -#}
+{% macro bigquery__current_timestamp() %}current_timestamp(){% endmacro %}
+{% macro bigquery__dateadd(datepart, interval, from_date_or_timestamp) %}datetime_add(cast({{ from_date_or_timestamp }} as datetime), interval {{ interval }} {{ datepart }}){% endmacro %}
+{% macro bigquery__datediff(first_date, second_date, datepart) %}datetime_diff(cast({{ second_date }} as datetime), cast({{ first_date }} as datetime), {{ datepart }}){% endmacro %}
+{% macro bigquery__date(year, month, day) %}date({{ year }}, {{ month }}, {{ day }}){% endmacro %}
+{% macro bigquery__split_part(string_text, delimiter_text, part_number) %}split({{ string_text }}, {{ delimiter_text }})[safe_offset({{ part_number }} - 1)]{% endmacro %}
+{% macro bigquery__any_value(expression) %}any_value({{ expression }}){% endmacro %}
+{% macro bigquery__bool_or(expression) %}logical_or({{ expression }}){% endmacro %}
+{% macro bigquery__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+string_agg({{ measure }}, {{ delimiter_text }}{% if order_by_clause %} {{ order_by_clause }}{% endif %}{% if limit_num %} limit {{ limit_num }}{% endif %})
+{%- endmacro %}
+
+{#- Databricks: its own TIMESTAMPADD/TIMESTAMPDIFF, SPLIT_PART, ANY_VALUE,
+    and LISTAGG ... WITHIN GROUP; its first n values by SUBSTRING_INDEX (the
+    text before the n-th delimiter). -#}
+{% macro databricks__dateadd(datepart, interval, from_date_or_timestamp) %}timestampadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }}){% endmacro %}
+{% macro databricks__datediff(first_date, second_date, datepart) %}timestampdiff({{ datepart }}, {{ first_date }}, {{ second_date }}){% endmacro %}
+{% macro databricks__split_part(string_text, delimiter_text, part_number) %}split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }}){% endmacro %}
+{% macro databricks__any_value(expression) %}any_value({{ expression }}){% endmacro %}
+{% macro databricks__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+{%- if limit_num -%}
+substring_index(listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}, {{ delimiter_text }}, {{ limit_num }})
+{%- else -%}
+listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
+{%- endif -%}
+{%- endmacro %}
+
 {#- Redshift reads the postgres__ versions, except where it has its own
     functions (DATEADD, DATEDIFF, LISTAGG, GETDATE) and lacks Postgres's
     (string_agg, now, array_agg). -#}
