@@ -294,6 +294,51 @@ fn packages_on_bigquery() {
     check_as("packages_on_bigquery", "packages", None, Some("bq"));
 }
 
+/// dbt's cross-database macros (`dbt.listagg`, `dbt.split_part`...) on
+/// DuckDB, Snowflake, Postgres, Redshift, BigQuery and Databricks: each
+/// renders SQL its warehouse accepts.
+#[test]
+fn cross_database() {
+    check("cross_database", None, None);
+    check_as(
+        "cross_database_on_snowflake",
+        "cross_database",
+        None,
+        Some("sf"),
+    );
+    check_as(
+        "cross_database_on_postgres",
+        "cross_database",
+        None,
+        Some("pg"),
+    );
+    check_as(
+        "cross_database_on_redshift",
+        "cross_database",
+        None,
+        Some("rs"),
+    );
+    check_as(
+        "cross_database_on_bigquery",
+        "cross_database",
+        None,
+        Some("bq"),
+    );
+    check_as(
+        "cross_database_on_databricks",
+        "cross_database",
+        None,
+        Some("dbx"),
+    );
+}
+
+/// Generic test arguments with Jinja that calls a macro of the package
+/// whose YAML defines the test, in a list and in `values`.
+#[test]
+fn test_arguments() {
+    check("test_arguments", None, None);
+}
+
 #[test]
 fn phases() {
     check("phases", None, None);

@@ -199,7 +199,7 @@ pub(crate) fn render_generic_test(
                 let slot = format!("__fusion_test_argument_{index}");
                 call.push_str(&format!(", {key}={slot}"));
                 let mut value = value.clone();
-                render_nested_arguments(environment, &mut value);
+                render_nested_arguments(environment, &mut value, &node_context(&node));
                 context.push((slot, to_value(value)));
             }
         }
@@ -219,10 +219,25 @@ pub(crate) fn render_generic_test(
 pub(crate) fn render_test_arguments(
     environment: &Environment<'static>,
     kwargs: &mut serde_json::Map<String, serde_json::Value>,
+    state: NodeRenderState,
 ) {
+    let context = node_context(&Arc::new(state));
     for value in kwargs.values_mut() {
-        render_nested_arguments(environment, value);
+        render_nested_arguments(environment, value, &context);
     }
+}
+
+/// A context holding only the node being rendered: what a test argument's
+/// Jinja needs to call the macros its package sees (`{{ quote_column('plan') }}`
+/// in a package's YAML calls that package's macro).
+fn node_context(node: &Arc<NodeRenderState>) -> Value {
+    let context: std::collections::BTreeMap<String, Value> = [(
+        NODE_STATE_KEY.to_owned(),
+        Value::from_dyn_object(node.clone()),
+    )]
+    .into_iter()
+    .collect();
+    Value::from(context)
 }
 
 /// Renders the Jinja in the strings of a list or mapping argument of a
@@ -230,17 +245,21 @@ pub(crate) fn render_test_arguments(
 /// renders test arguments: one `{{ expression }}` keeps its value's type,
 /// other text renders to text. A string that does not render stays as
 /// written (the test's SQL then shows it).
-fn render_nested_arguments(environment: &Environment<'static>, value: &mut serde_json::Value) {
+fn render_nested_arguments(
+    environment: &Environment<'static>,
+    value: &mut serde_json::Value,
+    context: &Value,
+) {
     match value {
         serde_json::Value::String(text) if text.contains("{{") || text.contains("{%") => {
             let rendered = match single_jinja_expression(text.trim()) {
                 Some(expression) => environment
                     .compile_expression(expression)
-                    .and_then(|compiled| compiled.eval(()))
+                    .and_then(|compiled| compiled.eval(context.clone()))
                     .ok()
                     .and_then(|value| serde_json::to_value(&value).ok()),
                 None => environment
-                    .render_str(text, ())
+                    .render_str(text, context.clone())
                     .ok()
                     .map(serde_json::Value::String),
             };
@@ -250,12 +269,12 @@ fn render_nested_arguments(environment: &Environment<'static>, value: &mut serde
         }
         serde_json::Value::Array(items) => {
             for item in items {
-                render_nested_arguments(environment, item);
+                render_nested_arguments(environment, item, context);
             }
         }
         serde_json::Value::Object(map) => {
             for item in map.values_mut() {
-                render_nested_arguments(environment, item);
+                render_nested_arguments(environment, item, context);
             }
         }
         _ => {}

@@ -225,15 +225,16 @@ impl IrPrinter<'_> {
                 alias,
                 with_offset,
             } => {
+                let offset = match with_offset {
+                    Some(Some(name)) => format!(" WITH OFFSET AS {}", name.name),
+                    Some(None) => " WITH ORDINALITY".to_owned(),
+                    None => String::new(),
+                };
                 let text = format!(
                     "Unnest({}){}{}",
                     self.expr_list(args),
-                    if with_offset.is_some() {
-                        " WITH ORDINALITY"
-                    } else {
-                        ""
-                    },
-                    alias_text(alias)
+                    alias_text(alias),
+                    offset
                 );
                 self.write_line(depth, id, &text);
             }

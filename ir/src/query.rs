@@ -196,6 +196,14 @@ pub enum FilterClause {
     Having,
     /// `QUALIFY`: after window functions.
     Qualify,
+    /// `START WITH` of a hierarchical query (Snowflake's `CONNECT BY`): the
+    /// rows of the FROM that start the hierarchy, the first level.
+    StartWith,
+    /// `CONNECT BY` of a hierarchical query: links each row to the row of
+    /// the level above it (the operand of `PRIOR` reads that row). The rows
+    /// it yields are the FROM's rows, repeated once per level they reach;
+    /// `WHERE` then filters them.
+    ConnectBy,
 }
 
 /// The operator of a set operation.

@@ -293,6 +293,17 @@ pub trait DialectSemantics: Send + Sync {
         false
     }
 
+    /// Whether `UNNEST(array)` in `FROM` is a value table: its alias names
+    /// the element itself rather than a relation of one `unnest` column, and
+    /// an element that is a struct also exposes each field as a column.
+    ///
+    /// Example (BigQuery): in `select p.key, value.int_value from t, unnest(t.params) as p
+    /// where key = 'x'`, `key` and `p.key` are the field `key` of each element, and `p`
+    /// alone is the element. Defaults to no (DuckDB, Postgres).
+    fn unnest_is_value_table(&self) -> bool {
+        false
+    }
+
     /// The names of every function in the catalog, for "did you mean" help.
     fn function_names(&self) -> Vec<&str> {
         Vec::new()

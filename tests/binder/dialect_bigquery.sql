@@ -14,3 +14,7 @@ select id from orders where order_date = 1;
 select sum(status) as total from orders;
 select customer_id, status, count(*) from orders group by customer_id;
 select id from orders order by no_such_column;
+-- Not reserved in BigQuery (its lexical structure's list): MAP and SETS name tables and columns.
+select map.id, sets.map from orders as map, (select 1 as map) as sets;
+-- Correct: an interval's value is any INT64 expression (GoogleSQL's `INTERVAL int64_expression datetime_part`).
+select date_add(order_date, interval customer_id day) as a, order_date - interval customer_id * 7 day as b, interval -customer_id hour as c from orders;

@@ -11,3 +11,5 @@ select id from orders where status = 42;
 select id from orders where order_date = true;
 select customer_id, status, count(*) from orders group by customer_id;
 select no_such_function(id) from orders;
+-- Correct: LISTAGG with its order in WITHIN GROUP.
+select customer_id, listagg(status, ', ') within group (order by created_at) as statuses, string_agg(status) as any_order from orders group by customer_id;

@@ -14,3 +14,4 @@ select id from orders where order_date = 1;
 select distinct customer_id from orders order by order_date;
 select customer_id, status, count(*) from orders group by customer_id;
 select row_number() from orders;
+select id from orders where order_date like '2024-%';

@@ -16,3 +16,9 @@ select no_such_function(id) from orders;
 select customer_id, status, count(*) from orders group by customer_id;
 select cast(order_date as boolean) from orders;
 select id, amount from orders union all select id from customers;
+-- Correct: LIKE converts a date, timestamp or number to text (Snowflake's implicit coercion).
+select id from orders where order_date like '2024-%' or created_at like '2024-01%' or id like '1%';
+-- Correct: a hierarchical query (START WITH, CONNECT BY, PRIOR, CONNECT_BY_ROOT, LEVEL, SYS_CONNECT_BY_PATH).
+select sys_connect_by_path(status, '/') as path, connect_by_root id as root_id, level as depth, prior amount as parent_amount from orders start with customer_id is null connect by customer_id = prior id;
+-- Errors: its conditions read the FROM's columns.
+select id from orders start with no_such_column is null connect by customer_id = prior id;

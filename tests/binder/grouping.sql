@@ -24,3 +24,8 @@ select id, count(*) from orders group by rollup (id);
 select customer_id, status, sum(amount) from orders group by cube (customer_id, status);
 select customer_id, status, count(*) from orders group by grouping sets ((customer_id), (status), ());
 select id, status, grouping(status) from orders group by id, rollup (status);
+select case when status is not null then 'known' else null end as state, count(*) from orders group by case when status is not null then 'known' else null end;
+select status is null as missing, customer_id in (1, 2) as early, amount between 1 and 5 as small, status like 'p%' as p, count(*) from orders group by status is null, customer_id in (1, 2), amount between 1 and 5, status like 'p%';
+select status is null as missing, count(*) from orders group by status is not null;
+select status like 'p%' as p, count(*) from orders group by status not like 'p%';
+select case when o.status = 'paid' then 'yes' end as bucket, count(*) from orders o, raw_events r group by bucket;

@@ -465,6 +465,12 @@ impl DialectSemantics for BigQuerySemantics {
     fn distinct_order_by_must_be_selected(&self) -> bool {
         true
     }
+
+    fn unnest_is_value_table(&self) -> bool {
+        // GoogleSQL's UNNEST returns a value table: an array of structs
+        // gives a column per field, and the alias is the element.
+        true
+    }
 }
 
 #[cfg(test)]

@@ -23,10 +23,10 @@ impl SyntaxHooks for BigQuerySyntax {
             | Cross | Cube | Current | Default | Desc | Distinct | Else | End | Escape | Except
             | Exclude | Exists | False | Fetch | Following | For | From | Full | Group
             | Grouping | Groups | Having | Ignore | In | Inner | Intersect | Interval | Into
-            | Is | Join | Lateral | Left | Like | Limit | Map | Natural | Not | Null | Nulls
-            | On | Or | Order | Outer | Over | Partition | Preceding | Recursive | Respect
-            | Right | Rollup | Rows | Select | Sets | Some | Tablesample | Then | To | True
-            | Unbounded | Union | Unnest | Using | When | Where | Window | With | Within => {
+            | Is | Join | Lateral | Left | Like | Limit | Natural | Not | Null | Nulls | On
+            | Or | Order | Outer | Over | Partition | Preceding | Recursive | Respect | Right
+            | Rollup | Rows | Select | Some | Tablesample | Then | To | True | Unbounded
+            | Union | Unnest | Using | When | Where | Window | With | Within => {
                 KeywordCategory::Reserved
             }
             // Not names where a table's alias could stand: `t pivot (...)`.
@@ -98,6 +98,15 @@ impl SyntaxHooks for BigQuerySyntax {
 
     fn is_try_cast_word(&self, word: &str) -> bool {
         word.eq_ignore_ascii_case("SAFE_CAST")
+    }
+
+    fn unnest_join_may_omit_constraint(&self) -> bool {
+        true
+    }
+
+    fn interval_value_is_expression(&self) -> bool {
+        // GoogleSQL: `INTERVAL int64_expression datetime_part`.
+        true
     }
 
     fn is_typed_literal_prefix(&self, upper_case_word: &str) -> bool {

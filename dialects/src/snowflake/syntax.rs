@@ -116,6 +116,22 @@ impl SyntaxHooks for SnowflakeSyntax {
         true
     }
 
+    fn supports_connect_by(&self) -> bool {
+        true
+    }
+
+    fn prefix_operator_function(&self, spelling: &str) -> Option<&'static str> {
+        // Hierarchical queries' operators, read as calls of the catalog's
+        // `prior` and `connect_by_root` (the operand's type and value).
+        if spelling.eq_ignore_ascii_case("PRIOR") {
+            Some("prior")
+        } else if spelling.eq_ignore_ascii_case("CONNECT_BY_ROOT") {
+            Some("connect_by_root")
+        } else {
+            None
+        }
+    }
+
     fn extra_binary_operator(&self, kind: TokenKind, spelling: &str) -> Option<(BinaryOp, u8)> {
         // `a rlike 'x.*'`, `a regexp 'x.*'`: a regular expression match.
         let is_regexp = kind == TokenKind::Word

@@ -171,6 +171,20 @@ pub struct Select {
     /// `SELECT *, x EXCLUDE (a, b)` (Redshift): columns dropped from the
     /// list's stars.
     pub exclude: Vec<Ident>,
+    /// `START WITH p CONNECT BY q` after FROM (Snowflake).
+    pub connect_by: Option<ConnectBy>,
+    pub span: Span,
+}
+
+/// A hierarchical query's clauses (Snowflake): `[START WITH p] CONNECT BY
+/// [NOCYCLE] q [, q2 ...]`, in either order.
+#[derive(Clone, Debug)]
+pub struct ConnectBy {
+    pub start_with: Option<Expr>,
+    /// The conditions, each linking a column to a `PRIOR` one.
+    pub conditions: Vec<Expr>,
+    /// `CONNECT BY NOCYCLE`: a row met again ends its branch.
+    pub nocycle: bool,
     pub span: Span,
 }
 

@@ -353,6 +353,32 @@ pub trait SyntaxHooks: Sync {
         false
     }
 
+    /// Whether an inner or left join to `UNNEST(...)` may omit `ON`: the
+    /// unnested array is read from the left side's row (a correlated join),
+    /// which is the join's condition.
+    ///
+    /// Example: `select * from orders left join unnest(orders.items) as item` (BigQuery).
+    fn unnest_join_may_omit_constraint(&self) -> bool {
+        false
+    }
+
+    /// Whether a select may be a hierarchical query: `START WITH p CONNECT BY
+    /// q` after its FROM, `PRIOR x` and `CONNECT_BY_ROOT x` in expressions.
+    ///
+    /// Example: `select name from staff start with boss_id is null connect by
+    /// boss_id = prior id` (Snowflake).
+    fn supports_connect_by(&self) -> bool {
+        false
+    }
+
+    /// Whether an interval's value may be any expression, not only a
+    /// literal or a parenthesized expression.
+    ///
+    /// Example: `date_add(order_date, interval days_late day)` (BigQuery).
+    fn interval_value_is_expression(&self) -> bool {
+        false
+    }
+
     /// Whether `EXCLUDE (a, b)` may end a select list (Redshift).
     ///
     /// Example: `select *, 1 as one exclude (secret) from t`.

@@ -252,6 +252,46 @@ impl<'source> Lowerer<'source, '_> {
         }
     }
 
+    /// The alias and the offset column of `UNNEST(...)`. The syntax tree
+    /// keeps BigQuery's offset name in the alias: `UNNEST(x) WITH OFFSET AS
+    /// pos` has the alias `pos`, which names the offset (the element has
+    /// none), and `UNNEST(x) AS v WITH OFFSET AS pos` has `pos` as the
+    /// alias's last column. `WITH ORDINALITY AS t(v, n)` keeps its alias.
+    fn unnest_alias_and_offset(
+        &self,
+        args: &[ast::Expr],
+        alias: Option<&ast::TableAlias>,
+        with_ordinality: bool,
+        span: Span,
+    ) -> (Option<TableAlias>, Option<Option<Ident>>) {
+        let lowered = alias.map(|alias| TableAlias {
+            name: self.ident(alias.name),
+            columns: self.idents(&alias.columns),
+        });
+        if !with_ordinality {
+            return (lowered, None);
+        }
+        let after_args = args.last().map_or(span.start, |arg| arg.span.end);
+        let says_offset = |start: u32, end: u32| {
+            self.text(Span::new(start, end.max(start)))
+                .to_ascii_uppercase()
+                .contains("OFFSET")
+        };
+        match (alias, lowered) {
+            (Some(alias), Some(mut lowered)) => {
+                if says_offset(after_args, alias.name.span.start) {
+                    (None, Some(Some(lowered.name)))
+                } else if says_offset(alias.name.span.end, span.end) {
+                    let offset_name = lowered.columns.pop();
+                    (Some(lowered), Some(offset_name))
+                } else {
+                    (Some(lowered), Some(None))
+                }
+            }
+            (_, lowered) => (lowered, Some(None)),
+        }
+    }
+
     fn alias(&self, alias: &Option<ast::TableAlias>) -> Option<TableAlias> {
         alias.as_ref().map(|alias| TableAlias {
             name: self.ident(alias.name),
@@ -380,6 +420,16 @@ impl<'source> Lowerer<'source, '_> {
                 .query
                 .add_rel(RelKind::SingleRow, Span::new(span.start, span.start)),
         };
+        if let Some(connect_by) = &select.connect_by {
+            if let Some(start_with) = &connect_by.start_with {
+                let predicate_id = self.lower_expr(start_with);
+                rel = self.filter(rel, predicate_id, FilterClause::StartWith, span);
+            }
+            for condition in &connect_by.conditions {
+                let predicate_id = self.lower_expr(condition);
+                rel = self.filter(rel, predicate_id, FilterClause::ConnectBy, span);
+            }
+        }
         if let Some(predicate) = &select.where_clause {
             let predicate_id = self.lower_expr(predicate);
             rel = self.filter(rel, predicate_id, FilterClause::Where, span);
@@ -648,13 +698,14 @@ impl<'source> Lowerer<'source, '_> {
                 with_ordinality,
                 span,
             } => {
-                let args = args.iter().map(|arg| self.lower_expr(arg)).collect();
-                let alias = self.alias(alias);
+                let lowered_args = args.iter().map(|arg| self.lower_expr(arg)).collect();
+                let (alias, with_offset) =
+                    self.unnest_alias_and_offset(args, alias.as_ref(), *with_ordinality, *span);
                 self.query.add_rel(
                     RelKind::Unnest {
-                        args,
+                        args: lowered_args,
                         alias,
-                        with_offset: with_ordinality.then_some(None),
+                        with_offset,
                     },
                     *span,
                 )

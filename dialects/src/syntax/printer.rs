@@ -273,6 +273,19 @@ impl TreePrinter<'_> {
             self.table(from);
             self.close();
         }
+        if let Some(connect_by) = &select.connect_by {
+            let head = if connect_by.nocycle {
+                "connect-by nocycle"
+            } else {
+                "connect-by"
+            };
+            self.open(head, connect_by.span);
+            self.clause("start-with", &connect_by.start_with);
+            for condition in &connect_by.conditions {
+                self.expr(condition);
+            }
+            self.close();
+        }
         self.clause("where", &select.where_clause);
         if let Some(group_by) = &select.group_by {
             self.open(

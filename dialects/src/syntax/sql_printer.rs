@@ -271,6 +271,23 @@ impl SqlPrinter<'_> {
                 self.table(from);
             }
         }
+        if let Some(connect_by) = &select.connect_by {
+            if let Some(start_with) = &connect_by.start_with {
+                self.push(" START WITH ");
+                self.expr(start_with);
+            }
+            self.push(if connect_by.nocycle {
+                " CONNECT BY NOCYCLE "
+            } else {
+                " CONNECT BY "
+            });
+            for (index, condition) in connect_by.conditions.iter().enumerate() {
+                if index > 0 {
+                    self.push(", ");
+                }
+                self.expr(condition);
+            }
+        }
         if let Some(where_clause) = &select.where_clause {
             self.push(" WHERE ");
             self.expr(where_clause);

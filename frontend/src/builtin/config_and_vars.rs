@@ -7,7 +7,7 @@
 use crate::builtin::env_var::env_var_function;
 use crate::config::NodeConfig;
 use crate::jinja::{fail, to_value};
-use crate::render_state::{node_state, run_time, unit_test_render, RenderShared};
+use crate::render_state::{node_state, run_time, unit_test_render, RenderShared, NODE_STATE_KEY};
 use crate::runtime::RunRenderOptions;
 use fusion_ir::codes::Code;
 use minijinja::value::{Object, Rest};
@@ -31,17 +31,7 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
             let node = node_state(state);
             let vars = var_shared.vars_of(node.as_ref().and_then(|node| node.package()));
             match vars.get(&name) {
-                // As dbt's `Var`, a text value is rendered where it is read,
-                // in the reader's context (`target` and the other vars).
-                Some(serde_json::Value::String(text))
-                    if text.contains("{{") || text.contains("{%") =>
-                {
-                    let context = minijinja::context! {
-                        __fusion_node => state.lookup(crate::render_state::NODE_STATE_KEY).unwrap_or_default(),
-                    };
-                    state.env().render_str(text, context).map(Value::from)
-                }
-                Some(value) => Ok(to_value(value)),
+                Some(value) => render_var_text(state, to_value(value)),
                 None => default.ok_or_else(|| {
                     fail(
                         Code::UndefinedVar,
@@ -105,6 +95,30 @@ fn metadata_envs() -> Value {
         .collect();
     found.sort();
     Value::from_pairs(found)
+}
+
+/// A var's value as `var()` returns it: dbt renders a text value with the
+/// calling template's context each time it is read (dbt-core's
+/// `Var.get_rendered_var`), so `report_year: "{{ run_started_at.year }}"`
+/// reads as the year; other values are returned as they are. The node
+/// being rendered carries over, so `var()` and `this` inside the text read
+/// what they read in the caller.
+fn render_var_text(state: &State, value: Value) -> Result<Value, Error> {
+    let Some(text) = value.as_str() else {
+        return Ok(value);
+    };
+    if !text.contains("{{") && !text.contains("{%") {
+        return Ok(value);
+    }
+    let lookup = |name: &str| state.lookup(name).unwrap_or_default();
+    let context = minijinja::context! {
+        this => lookup("this"),
+        model => lookup("model"),
+        execute => lookup("execute"),
+        flags => lookup("flags"),
+        __fusion_node => lookup(NODE_STATE_KEY),
+    };
+    Ok(Value::from(state.env().render_str(text, context)?))
 }
 
 /// The `flags` of a compile, as templates read them. Built once: every

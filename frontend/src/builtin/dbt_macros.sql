@@ -127,6 +127,101 @@ string_agg({{ measure }}, {{ delimiter_text }}{% if order_by_clause %} {{ order_
 {% macro generate_series(upper_bound) %}{{ return(adapter.dispatch('generate_series', 'dbt')(upper_bound)) }}{% endmacro %}
 {% macro default__generate_series(upper_bound) %}select generate_series as generated_number from generate_series(1, {{ upper_bound }}){% endmacro %}
 
+{#- ---- other warehouses ---- -#}
+{#- Where the DuckDB SQL of a default above is not valid on another
+    warehouse, that adapter's own version, written from the warehouse's
+    documentation. Redshift dispatches to the postgres__ versions. -#}
+{% macro snowflake__current_timestamp() %}current_timestamp(){% endmacro %}
+{% macro snowflake__current_timestamp_backcompat() %}current_timestamp::timestamp_ntz{% endmacro %}
+{% macro snowflake__current_timestamp_in_utc_backcompat() %}convert_timezone('UTC', current_timestamp())::timestamp_ntz{% endmacro %}
+{% macro snowflake__dateadd(datepart, interval, from_date_or_timestamp) %}dateadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }}){% endmacro %}
+{% macro snowflake__datediff(first_date, second_date, datepart) %}datediff({{ datepart }}, {{ first_date }}, {{ second_date }}){% endmacro %}
+{% macro snowflake__date(year, month, day) %}date_from_parts({{ year }}, {{ month }}, {{ day }}){% endmacro %}
+{% macro snowflake__split_part(string_text, delimiter_text, part_number) %}split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }}){% endmacro %}
+{% macro snowflake__any_value(expression) %}any_value({{ expression }}){% endmacro %}
+{% macro snowflake__bool_or(expression) %}boolor_agg({{ expression }}){% endmacro %}
+{% macro snowflake__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+{%- if limit_num -%}
+array_to_string(array_slice(array_agg({{ measure }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}, 0, {{ limit_num }}), {{ delimiter_text }})
+{%- else -%}
+listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
+{%- endif -%}
+{%- endmacro %}
+
+{#- BigQuery: DATETIME arithmetic for dates and timestamps alike, arrays
+    read with SAFE_OFFSET (zero-based), STRING_AGG with ORDER BY and LIMIT. -#}
+{% macro bigquery__current_timestamp() %}current_timestamp(){% endmacro %}
+{% macro bigquery__dateadd(datepart, interval, from_date_or_timestamp) %}datetime_add(cast({{ from_date_or_timestamp }} as datetime), interval {{ interval }} {{ datepart }}){% endmacro %}
+{% macro bigquery__datediff(first_date, second_date, datepart) %}datetime_diff(cast({{ second_date }} as datetime), cast({{ first_date }} as datetime), {{ datepart }}){% endmacro %}
+{% macro bigquery__date(year, month, day) %}date({{ year }}, {{ month }}, {{ day }}){% endmacro %}
+{% macro bigquery__split_part(string_text, delimiter_text, part_number) %}split({{ string_text }}, {{ delimiter_text }})[safe_offset({{ part_number }} - 1)]{% endmacro %}
+{% macro bigquery__any_value(expression) %}any_value({{ expression }}){% endmacro %}
+{% macro bigquery__bool_or(expression) %}logical_or({{ expression }}){% endmacro %}
+{% macro bigquery__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+string_agg({{ measure }}, {{ delimiter_text }}{% if order_by_clause %} {{ order_by_clause }}{% endif %}{% if limit_num %} limit {{ limit_num }}{% endif %})
+{%- endmacro %}
+
+{#- Databricks: its own TIMESTAMPADD/TIMESTAMPDIFF, SPLIT_PART, ANY_VALUE,
+    and LISTAGG ... WITHIN GROUP; its first n values by SUBSTRING_INDEX (the
+    text before the n-th delimiter). -#}
+{% macro databricks__dateadd(datepart, interval, from_date_or_timestamp) %}timestampadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }}){% endmacro %}
+{% macro databricks__datediff(first_date, second_date, datepart) %}timestampdiff({{ datepart }}, {{ first_date }}, {{ second_date }}){% endmacro %}
+{% macro databricks__split_part(string_text, delimiter_text, part_number) %}split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }}){% endmacro %}
+{% macro databricks__any_value(expression) %}any_value({{ expression }}){% endmacro %}
+{% macro databricks__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+{%- if limit_num -%}
+substring_index(listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}, {{ delimiter_text }}, {{ limit_num }})
+{%- else -%}
+listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
+{%- endif -%}
+{%- endmacro %}
+
+{#- Redshift reads the postgres__ versions, except where it has its own
+    functions (DATEADD, DATEDIFF, LISTAGG, GETDATE) and lacks Postgres's
+    (string_agg, now, array_agg). -#}
+{% macro redshift__current_timestamp() %}getdate(){% endmacro %}
+{% macro redshift__dateadd(datepart, interval, from_date_or_timestamp) %}dateadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }}){% endmacro %}
+{% macro redshift__datediff(first_date, second_date, datepart) %}datediff({{ datepart }}, {{ first_date }}, {{ second_date }}){% endmacro %}
+{% macro redshift__any_value(expression) %}any_value({{ expression }}){% endmacro %}
+{% macro redshift__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+{%- if limit_num -%}
+{%- do exceptions.raise_compiler_error("listagg on Redshift takes no limit_num in fusionc yet") -%}
+{%- endif -%}
+listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
+{%- endmacro %}
+
+{% macro postgres__dateadd(datepart, interval, from_date_or_timestamp) %}({{ from_date_or_timestamp }} + ({{ interval }}) * interval '1 {{ datepart }}'){% endmacro %}
+{#- The number of datepart boundaries between the two, as dbt's datediff
+    counts them: calendar parts by their numbers, weeks and smaller parts
+    by truncating both sides first. -#}
+{% macro postgres__datediff(first_date, second_date, datepart) -%}
+{%- set part = datepart | lower | replace("'", "") -%}
+{%- set years -%}(date_part('year', ({{ second_date }})::date) - date_part('year', ({{ first_date }})::date)){%- endset -%}
+{%- if part == 'year' -%}
+cast({{ years }} as bigint)
+{%- elif part == 'quarter' -%}
+cast({{ years }} * 4 + date_part('quarter', ({{ second_date }})::date) - date_part('quarter', ({{ first_date }})::date) as bigint)
+{%- elif part == 'month' -%}
+cast({{ years }} * 12 + date_part('month', ({{ second_date }})::date) - date_part('month', ({{ first_date }})::date) as bigint)
+{%- elif part == 'day' -%}
+(({{ second_date }})::date - ({{ first_date }})::date)
+{%- elif part == 'week' -%}
+((date_trunc('week', ({{ second_date }})::timestamp)::date - date_trunc('week', ({{ first_date }})::timestamp)::date) / 7)
+{%- else -%}
+{%- set seconds = {'hour': 3600, 'minute': 60, 'second': 1}.get(part, 1) -%}
+cast(floor((extract(epoch from date_trunc('{{ part }}', ({{ second_date }})::timestamp)) - extract(epoch from date_trunc('{{ part }}', ({{ first_date }})::timestamp))) / {{ seconds }}) as bigint)
+{%- endif -%}
+{%- endmacro %}
+{% macro postgres__split_part(string_text, delimiter_text, part_number) %}split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }}){% endmacro %}
+{% macro postgres__any_value(expression) %}min({{ expression }}){% endmacro %}
+{% macro postgres__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+{%- if limit_num -%}
+array_to_string((array_agg({{ measure }}{% if order_by_clause %} {{ order_by_clause }}{% endif %}))[1:{{ limit_num }}], {{ delimiter_text }})
+{%- else -%}
+string_agg({{ measure }}, {{ delimiter_text }}{% if order_by_clause %} {{ order_by_clause }}{% endif %})
+{%- endif -%}
+{%- endmacro %}
+
 {#- ---- naming ---- -#}
 {#- The defaults that a project's generate_*_name override calls; the
     loader names relations natively unless the project overrides one. -#}

@@ -538,7 +538,11 @@ fn test_sql_of(
     let rendered_spec;
     let spec = if spec.kwargs.values().any(crate::jinja::value_has_jinja) {
         let mut rendered = spec.clone();
-        crate::render::render_test_arguments(rendering.environment, &mut rendered.kwargs);
+        crate::render::render_test_arguments(
+            rendering.environment,
+            &mut rendered.kwargs,
+            super::render_phases::node_render_state(context, request.unit),
+        );
         rendered_spec = rendered;
         &rendered_spec
     } else {

@@ -52,6 +52,11 @@ impl Binder<'_> {
         } else {
             &[]
         };
+        // A hierarchical query's conditions read the FROM's rows, as WHERE
+        // does but without its select aliases.
+        for predicate in &clauses.hierarchy {
+            self.bind_predicate(*predicate, &scope, ExprContext::new(Clause::Where, &[]));
+        }
         if let Some(predicate) = clauses.where_predicate {
             self.bind_predicate(
                 predicate,
@@ -775,6 +780,8 @@ impl Binder<'_> {
 /// The clauses of one SELECT block, below its `Project`.
 struct BlockClauses<'q> {
     where_predicate: Option<ExprId>,
+    /// `START WITH` and `CONNECT BY` (Snowflake), below `WHERE`.
+    hierarchy: Vec<ExprId>,
     having: Option<ExprId>,
     qualify: Option<ExprId>,
     group_by: Option<&'q GroupBy>,
@@ -783,10 +790,12 @@ struct BlockClauses<'q> {
 }
 
 /// Walks down a block from the input of its `Project`:
-/// Filter(Qualify) → Filter(Having) → Aggregate → Filter(Where) → from.
+/// Filter(Qualify) → Filter(Having) → Aggregate → Filter(Where) →
+/// Filter(ConnectBy) → Filter(StartWith) → from.
 fn block_clauses(query: &Query, input: RelId) -> BlockClauses<'_> {
     let mut clauses = BlockClauses {
         where_predicate: None,
+        hierarchy: Vec::new(),
         having: None,
         qualify: None,
         group_by: None,
@@ -801,6 +810,9 @@ fn block_clauses(query: &Query, input: RelId) -> BlockClauses<'_> {
             } => {
                 match clause {
                     FilterClause::Where => clauses.where_predicate = Some(*predicate),
+                    FilterClause::StartWith | FilterClause::ConnectBy => {
+                        clauses.hierarchy.push(*predicate)
+                    }
                     FilterClause::Having => clauses.having = Some(*predicate),
                     FilterClause::Qualify => clauses.qualify = Some(*predicate),
                 }

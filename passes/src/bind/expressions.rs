@@ -387,10 +387,15 @@ impl Binder<'_> {
             self.bind_expr(escape, scope, context);
         }
         for (operand, operand_value) in [(value_expr, &value), (pattern, &pattern_value)] {
+            // A dialect that converts the value to text when an operator
+            // needs it (Snowflake: `order_date like '2024-%'`) accepts it.
             let accepted = matches!(
                 operand_value.ty,
                 SqlType::String { .. } | SqlType::Null | SqlType::Unknown
-            ) || operand_value.ty.is_dynamic();
+            ) || operand_value.ty.is_dynamic()
+                || self
+                    .semantics
+                    .can_coerce(&operand_value.ty, &SqlType::STRING);
             if !accepted {
                 let message = format!(
                     "LIKE needs strings, not {}",

@@ -207,7 +207,17 @@ impl Binder<'_> {
             }
             (ExprKind::Case(_), ExprKind::Case(_))
             | (ExprKind::Index { .. }, ExprKind::Index { .. })
-            | (ExprKind::Interval { .. }, ExprKind::Interval { .. }) => {
+            | (ExprKind::Slice { .. }, ExprKind::Slice { .. })
+            | (ExprKind::Array(_), ExprKind::Array(_))
+            | (ExprKind::Interval { .. }, ExprKind::Interval { .. })
+            | (ExprKind::InList { .. }, ExprKind::InList { .. })
+            | (ExprKind::Between { .. }, ExprKind::Between { .. })
+            | (ExprKind::Like { .. }, ExprKind::Like { .. })
+            | (ExprKind::IsNull { .. }, ExprKind::IsNull { .. })
+            | (ExprKind::IsDistinctFrom { .. }, ExprKind::IsDistinctFrom { .. })
+            | (ExprKind::IsBoolean { .. }, ExprKind::IsBoolean { .. })
+                if same_operator_flags(left_kind, right_kind) =>
+            {
                 let (left_children, right_children) = (
                     expr_children(self.query, left),
                     expr_children(self.query, right),
@@ -221,6 +231,92 @@ impl Binder<'_> {
             }
             _ => false,
         }
+    }
+}
+
+/// Whether two expressions of the same kind agree on everything but their
+/// operands (`IS NULL` against `IS NOT NULL`, `LIKE` against `NOT ILIKE`);
+/// kinds without such flags always agree.
+fn same_operator_flags(left: &ExprKind, right: &ExprKind) -> bool {
+    match (left, right) {
+        (
+            ExprKind::InList {
+                negated: left_negated,
+                ..
+            },
+            ExprKind::InList {
+                negated: right_negated,
+                ..
+            },
+        )
+        | (
+            ExprKind::Between {
+                negated: left_negated,
+                ..
+            },
+            ExprKind::Between {
+                negated: right_negated,
+                ..
+            },
+        )
+        | (
+            ExprKind::IsNull {
+                negated: left_negated,
+                ..
+            },
+            ExprKind::IsNull {
+                negated: right_negated,
+                ..
+            },
+        )
+        | (
+            ExprKind::IsDistinctFrom {
+                negated: left_negated,
+                ..
+            },
+            ExprKind::IsDistinctFrom {
+                negated: right_negated,
+                ..
+            },
+        ) => left_negated == right_negated,
+        (
+            ExprKind::Like {
+                negated: left_negated,
+                case_insensitive: left_insensitive,
+                ..
+            },
+            ExprKind::Like {
+                negated: right_negated,
+                case_insensitive: right_insensitive,
+                ..
+            },
+        ) => left_negated == right_negated && left_insensitive == right_insensitive,
+        (
+            ExprKind::IsBoolean {
+                value: left_value,
+                negated: left_negated,
+                ..
+            },
+            ExprKind::IsBoolean {
+                value: right_value,
+                negated: right_negated,
+                ..
+            },
+        ) => left_value == right_value && left_negated == right_negated,
+        (
+            ExprKind::Interval {
+                unit: left_unit, ..
+            },
+            ExprKind::Interval {
+                unit: right_unit, ..
+            },
+        ) => match (left_unit, right_unit) {
+            (Some(left_unit), Some(right_unit)) => {
+                left_unit.as_str().eq_ignore_ascii_case(right_unit.as_str())
+            }
+            (left_unit, right_unit) => left_unit.is_none() && right_unit.is_none(),
+        },
+        _ => true,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Name resolution: column references (qualified or not, in this block or
 //! an outer one), select aliases, lambda parameters and struct fields.
 
-use crate::bind::scope::{ExprContext, Found, Scope, ScopeItem};
+use crate::bind::scope::{Clause, ExprContext, Found, Scope, ScopeItem};
 use crate::bind::{unknown_value, Binder, ColumnOrigin};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::closest_name;
@@ -99,8 +99,35 @@ impl Binder<'_> {
                     ));
                     return unknown_value();
                 }
-                Found::MaybeInUnknown => return unknown_value(),
+                Found::MaybeInUnknown => {
+                    // A GROUP BY name that a table of unknown columns may hold
+                    // or that a select alias gives: taken as the alias, so the
+                    // select item it names counts as grouped. Taking it as
+                    // the unknown column could only report false errors.
+                    let is_plain_alias = context.aliases.iter().any(|alias| {
+                        self.semantics.names_match(alias.name, folded)
+                            && !alias.has_aggregate
+                            && !alias.has_window
+                    });
+                    if depth == 0 && context.clause == Clause::GroupBy && is_plain_alias {
+                        if let Some(value) = self.resolve_alias(expr, folded, context) {
+                            return value;
+                        }
+                    }
+                    return unknown_value();
+                }
                 Found::Absent => {}
+            }
+            // The name of a value table's range variable: its whole element.
+            if let Some(element) = current.items.iter().find_map(|item| {
+                match (&item.element, item.qualifier.as_slice()) {
+                    (Some(element), [only]) if self.semantics.names_match(*only, folded) => {
+                        Some(element.clone())
+                    }
+                    _ => None,
+                }
+            }) {
+                return element;
             }
             if depth == 0 {
                 if let Some(value) = self.resolve_alias(expr, folded, context) {

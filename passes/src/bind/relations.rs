@@ -51,6 +51,7 @@ impl Binder<'_> {
                             rel: *input,
                             qualifier: Vec::new(),
                             columns: scope_columns(&output),
+                            element: None,
                         }],
                         parent: outer,
                     };
@@ -98,11 +99,14 @@ impl Binder<'_> {
                         rel: *input,
                         qualifier: Vec::new(),
                         columns: scope_columns(&output),
+                        element: None,
                     }],
                     parent: outer,
                 };
                 let clause = match clause {
-                    FilterClause::Where => Clause::Where,
+                    FilterClause::Where | FilterClause::StartWith | FilterClause::ConnectBy => {
+                        Clause::Where
+                    }
                     FilterClause::Having => Clause::Having,
                     FilterClause::Qualify => Clause::Qualify,
                 };
@@ -179,7 +183,9 @@ impl Binder<'_> {
                 self.store_output(rel, known(Vec::new()));
                 Vec::new()
             }
-            RelKind::Scan { table, alias } => vec![self.bind_scan(rel, table, alias.as_ref())],
+            RelKind::Scan { table, alias } => {
+                vec![self.bind_scan(rel, table, alias.as_ref(), outer)]
+            }
             RelKind::Derived {
                 input,
                 alias,
@@ -217,6 +223,7 @@ impl Binder<'_> {
                     rel,
                     qualifier: Vec::new(),
                     columns: None,
+                    element: None,
                 }]
             }
             _ => {
@@ -226,6 +233,7 @@ impl Binder<'_> {
                     rel,
                     qualifier: Vec::new(),
                     columns: scope_columns(&output),
+                    element: None,
                 }]
             }
         }
@@ -295,12 +303,71 @@ impl Binder<'_> {
                     .ty
             })
             .collect();
+        if self.semantics.unnest_is_value_table() {
+            return self.value_table_unnest(rel, &argument_types, alias, with_offset);
+        }
         let offset_name = with_offset.map(|name| {
             name.map(|ident| ident.name)
                 .unwrap_or_else(|| Name::new("offset"))
         });
         let output = known(self.unnest_columns(&argument_types, offset_name));
         self.aliased_item(rel, output, alias, vec![Name::new("unnest")])
+    }
+
+    /// `UNNEST(array) [AS name] [WITH OFFSET [AS offset]]` where UNNEST makes
+    /// a value table (BigQuery): the alias names the element, not a relation.
+    /// A scalar element is one column named by the alias; a struct element
+    /// gives a column per field, and the alias alone is the whole struct.
+    /// An element of unknown type gives unknown columns (any field may be
+    /// read).
+    fn value_table_unnest(
+        &mut self,
+        rel: RelId,
+        argument_types: &[SqlType],
+        alias: Option<&TableAlias>,
+        with_offset: Option<&Option<Ident>>,
+    ) -> ScopeItem {
+        let element = match argument_types.first() {
+            Some(SqlType::Array(element)) => (**element).clone(),
+            _ => SqlType::Unknown,
+        };
+        let alias_name = alias.map(|alias| self.fold(&alias.name));
+        let offset_name = with_offset.map(|name| {
+            name.map(|ident| self.fold(&ident))
+                .unwrap_or_else(|| Name::new("offset"))
+        });
+        let mut columns = match &element {
+            SqlType::Unknown => None,
+            SqlType::Struct(fields) => Some(
+                fields
+                    .iter()
+                    .map(|field| Column::new(field.name, field.ty.clone(), true))
+                    .collect::<Vec<_>>(),
+            ),
+            scalar => Some(vec![Column::new(
+                alias_name.unwrap_or_else(|| Name::new("unnest")),
+                scalar.clone(),
+                true,
+            )]),
+        };
+        if let (Some(columns), Some(offset_name)) = (columns.as_mut(), offset_name) {
+            columns.push(Column::new(offset_name, SqlType::INT64, false));
+        }
+        let element_value = match (&element, alias_name) {
+            (SqlType::Struct(_), Some(_)) => Some(TypedValue {
+                ty: element.clone(),
+                nullable: true,
+            }),
+            _ => None,
+        };
+        let output = columns.and_then(known);
+        self.store_output(rel, output.clone());
+        ScopeItem {
+            rel,
+            qualifier: alias_name.into_iter().collect(),
+            columns: scope_columns(&output),
+            element: element_value,
+        }
     }
 
     /// A join: the items of both sides, the right side seeing the left's
@@ -528,6 +595,7 @@ impl Binder<'_> {
         rel: RelId,
         table: &ObjectName,
         alias: Option<&TableAlias>,
+        outer: Option<&Scope>,
     ) -> ScopeItem {
         // A one-part name may be a CTE, innermost first.
         let mut output: RelOutput = None;
@@ -584,6 +652,26 @@ impl Binder<'_> {
                         && table.last().is_some_and(|ident| {
                             self.semantics.is_file_reference(ident.name.as_str())
                         }) => {}
+                LookupOutcome::NotFound
+                    if self.semantics.unnest_is_value_table()
+                        && self.array_path_type(table, outer).is_some() =>
+                {
+                    // `from t, t.items as i`: UNNEST(t.items) as i, whose
+                    // alias is the path's last name when none is written.
+                    let ty = self
+                        .array_path_type(table, outer)
+                        .unwrap_or(SqlType::Unknown);
+                    let implicit_alias = table.last().map(|last| TableAlias {
+                        name: *last,
+                        columns: Vec::new(),
+                    });
+                    return self.value_table_unnest(
+                        rel,
+                        &[ty],
+                        alias.or(implicit_alias.as_ref()),
+                        None,
+                    );
+                }
                 LookupOutcome::NotFound => {
                     let mut candidates: Vec<String> = self
                         .ctes
@@ -606,6 +694,54 @@ impl Binder<'_> {
             }
         }
         self.aliased_item(rel, output, alias, qualifier)
+    }
+
+    /// The type of an array path in FROM (BigQuery's correlated `from t,
+    /// t.items`): the first name is a FROM item to the left (or of an outer
+    /// block), the next its column, the rest struct fields. `None` when the
+    /// name is not such a path; an unknown type when the item's columns are
+    /// unknown.
+    fn array_path_type(&self, table: &ObjectName, outer: Option<&Scope>) -> Option<SqlType> {
+        let [first, column, fields @ ..] = table.parts.as_slice() else {
+            return None;
+        };
+        let (first, column) = (self.fold(first), self.fold(column));
+        let mut level = outer;
+        while let Some(scope) = level {
+            let item = scope
+                .items
+                .iter()
+                .find(|item| self.qualifier_matches(&item.qualifier, &[first]));
+            if let Some(item) = item {
+                let Some(columns) = &item.columns else {
+                    return Some(SqlType::Unknown);
+                };
+                let mut ty = columns
+                    .iter()
+                    .find(|candidate| self.semantics.names_match(candidate.name, column))?
+                    .value
+                    .ty
+                    .clone();
+                for field in fields {
+                    let field = self.fold(field);
+                    ty = match ty {
+                        SqlType::Struct(struct_fields) => {
+                            struct_fields
+                                .into_iter()
+                                .find(|candidate| {
+                                    self.semantics.names_match(candidate.name, field)
+                                })?
+                                .ty
+                        }
+                        SqlType::Unknown => SqlType::Unknown,
+                        _ => return None,
+                    };
+                }
+                return matches!(ty, SqlType::Array(_) | SqlType::Unknown).then_some(ty);
+            }
+            level = scope.parent;
+        }
+        None
     }
 
     /// Applies `AS alias (columns)` to a FROM item's output and records it.
@@ -639,6 +775,7 @@ impl Binder<'_> {
             rel,
             qualifier,
             columns: scope_columns(&output),
+            element: None,
         }
     }
 

@@ -26,6 +26,10 @@ pub(super) struct ScopeItem {
     pub(super) qualifier: Vec<Name>,
     /// `None` when the columns are unknown.
     pub(super) columns: Option<Vec<ScopeColumn>>,
+    /// The row of a value table whose columns are the fields of a struct
+    /// element (BigQuery's `unnest(items) as i`): the value its one-part
+    /// qualifier stands for when written alone as a column (`i`).
+    pub(super) element: Option<TypedValue>,
 }
 
 /// The FROM items of one block, and the scopes around it.

@@ -261,7 +261,12 @@ impl<'q> LineageBuilder<'q> {
                 RelKind::Filter {
                     input,
                     predicate,
-                    clause: FilterClause::Where | FilterClause::Having | FilterClause::Qualify,
+                    clause:
+                        FilterClause::Where
+                        | FilterClause::Having
+                        | FilterClause::Qualify
+                        | FilterClause::StartWith
+                        | FilterClause::ConnectBy,
                 } => {
                     predicates.push(*predicate);
                     cursor = *input;

@@ -171,8 +171,12 @@ impl Parser<'_, '_> {
                         operator,
                         JoinOperator::Cross | JoinOperator::Positional | JoinOperator::Comma
                     );
-                let may_omit =
-                    operator == JoinOperator::Inner && self.hooks.inner_join_may_omit_constraint();
+                let may_omit = (operator == JoinOperator::Inner
+                    && self.hooks.inner_join_may_omit_constraint())
+                    || (matches!(operator, JoinOperator::Inner | JoinOperator::Left)
+                        && self.hooks.unnest_join_may_omit_constraint()
+                        && (matches!(right, TableExpr::Unnest { .. })
+                            || self.is_array_path_of(&left, &right)));
                 if needs_constraint
                     && !may_omit
                     && !self.hooks.supports_join_keyword(Keyword::Using)
@@ -192,6 +196,46 @@ impl Parser<'_, '_> {
         }
         self.depth = depth_on_entry;
         left
+    }
+
+    /// Whether `right` is a name whose first part names a table of `left`
+    /// (`e.items` after `events as e`): an array path, which a dialect that
+    /// joins to UNNEST without ON also joins to without one.
+    fn is_array_path_of(&self, left: &TableExpr, right: &TableExpr) -> bool {
+        let TableExpr::Named { name, alias: _, .. } = right else {
+            return false;
+        };
+        let [first, _, ..] = name.parts.as_slice() else {
+            return false;
+        };
+        let first = self.text(first.span).trim_matches('`');
+        let mut names: Vec<&str> = Vec::new();
+        self.range_names(left, &mut names);
+        names.iter().any(|name| name.eq_ignore_ascii_case(first))
+    }
+
+    /// The names the items of a FROM clause answer to: aliases, or a table's
+    /// last name part.
+    fn range_names<'t>(&'t self, table: &TableExpr, names: &mut Vec<&'t str>) {
+        match table {
+            TableExpr::Join { left, right, .. } => {
+                self.range_names(left, names);
+                self.range_names(right, names);
+            }
+            TableExpr::Named {
+                name, alias: None, ..
+            } => names.extend(
+                name.parts
+                    .last()
+                    .map(|part| self.text(part.span).trim_matches('`')),
+            ),
+            other => {
+                let mut other = other.clone();
+                if let Some(Some(alias)) = other.alias_mut() {
+                    names.push(self.text(alias.name.span).trim_matches('`'));
+                }
+            }
+        }
     }
 
     /// `LATERAL VIEW [OUTER] f(args) [alias] [AS col, ...]` after `left`: a

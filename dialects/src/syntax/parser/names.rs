@@ -55,6 +55,9 @@ impl Parser<'_, '_> {
         if token.kind != TokenKind::Word {
             return false;
         }
+        if self.at_connect_by_clause() {
+            return true;
+        }
         match token.keyword {
             Keyword::Limit | Keyword::Offset => {
                 matches!(

@@ -68,6 +68,24 @@ impl Parser<'_, '_> {
                     operand: Box::new(operand),
                 }
             }
+            // `PRIOR x`, `CONNECT_BY_ROOT x` (hierarchical queries): a word
+            // followed by its operand.
+            TokenKind::Word
+                if self.hooks.supports_connect_by()
+                    && self
+                        .hooks
+                        .prefix_operator_function(self.text(token.span))
+                        .is_some()
+                    && (self.peek_nth(1).kind == TokenKind::LeftParen
+                        || self.name_allowed(self.peek_nth(1), NameUsage::Column)) =>
+            {
+                self.advance();
+                let operand = self.parse_expr_bp(precedence::UNARY);
+                ExprKind::PrefixCall {
+                    operator: token.span,
+                    operand: Box::new(operand),
+                }
+            }
             TokenKind::Minus | TokenKind::Plus | TokenKind::Tilde => {
                 self.advance();
                 let operand = self.parse_expr_bp(precedence::UNARY);
@@ -778,6 +796,11 @@ impl Parser<'_, '_> {
             }
             TokenKind::LeftParen => self.parse_parenthesized_expr(),
             TokenKind::Minus => self.parse_expr_bp(precedence::UNARY),
+            // `interval n day`, `interval n * 7 day` (BigQuery): any integer
+            // expression; arithmetic binds into it, the unit ends it.
+            _ if self.hooks.interval_value_is_expression() => {
+                self.parse_expr_bp(precedence::ADDITIVE)
+            }
             _ => {
                 self.error_expected("an interval value");
                 self.error_expr(start)

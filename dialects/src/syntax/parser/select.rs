@@ -25,6 +25,7 @@ impl Parser<'_, '_> {
             top: None,
             as_value: None,
             exclude: Vec::new(),
+            connect_by: None,
             span: Span::EMPTY,
         };
         if self.at_keyword(Keyword::From) {
@@ -153,6 +154,47 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// At `START WITH` or `CONNECT BY` of a dialect with hierarchical
+    /// queries; neither word is then a table's alias.
+    pub(super) fn at_connect_by_clause(&self) -> bool {
+        self.hooks.supports_connect_by()
+            && ((self.at_contextual_keyword("START") && self.nth_is_keyword(1, Keyword::With))
+                || (self.at_contextual_keyword("CONNECT") && self.nth_is_keyword(1, Keyword::By)))
+    }
+
+    /// `[START WITH p] CONNECT BY [NOCYCLE] q [, q2 ...]`, in either order.
+    fn parse_connect_by(&mut self, select: &mut Select) {
+        let start = self.start();
+        let mut connect_by = ConnectBy {
+            start_with: None,
+            conditions: Vec::new(),
+            nocycle: false,
+            span: Span::EMPTY,
+        };
+        while self.at_connect_by_clause() {
+            let is_start = self.at_contextual_keyword("START");
+            self.advance();
+            self.advance();
+            self.recovering = false;
+            if is_start {
+                connect_by.start_with = Some(self.parse_expr());
+                continue;
+            }
+            if self.at_contextual_keyword("NOCYCLE") {
+                self.advance();
+                connect_by.nocycle = true;
+            }
+            loop {
+                connect_by.conditions.push(self.parse_expr());
+                if !self.eat(TokenKind::Comma) {
+                    break;
+                }
+            }
+        }
+        connect_by.span = self.span_from(start);
+        select.connect_by = Some(connect_by);
+    }
+
     pub(super) fn parse_select_clauses(&mut self, select: &mut Select) {
         loop {
             let token = self.peek();
@@ -194,6 +236,12 @@ impl Parser<'_, '_> {
                     self.recovering = false;
                     self.skip_sample_spec();
                     select.sample = Some(self.span_from(sample_start));
+                }
+                _ if select.from.is_some()
+                    && select.connect_by.is_none()
+                    && self.at_connect_by_clause() =>
+                {
+                    self.parse_connect_by(select);
                 }
                 Keyword::Window if select.windows.is_empty() => {
                     self.advance();

@@ -1,0 +1,1 @@
+{% macro column_of(name) %}{{ name | lower }}{% endmacro %}
