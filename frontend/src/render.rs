@@ -200,7 +200,9 @@ pub(crate) fn render_generic_test(
                 call.push_str(&format!(", {key}={slot}"));
                 let mut value = value.clone();
                 render_nested_arguments(environment, &mut value, &node_context(&node));
-                context.push((slot, to_value(value)));
+                // A list or mapping argument is a Python list or dict in dbt:
+                // the test's macro may append to it.
+                context.push((slot, make_mutable(to_value(value))));
             }
         }
     }

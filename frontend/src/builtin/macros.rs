@@ -348,23 +348,110 @@ fn call_in_macro_file(
 ) -> Result<Value, Error> {
     let template = state.env().get_template(&entry.template_name)?;
     let lookup = |key: &str| state.lookup(key).unwrap_or_default();
-    let context = minijinja::context! {
-        this => lookup("this"),
-        model => lookup("model"),
-        execute => lookup("execute"),
-        flags => lookup("flags"),
-        __fusion_node => lookup(NODE_STATE_KEY),
+    let context = |kwargs: Value, varargs: Value| {
+        minijinja::context! {
+            this => lookup("this"),
+            model => lookup("model"),
+            execute => lookup("execute"),
+            flags => lookup("flags"),
+            __fusion_node => lookup(NODE_STATE_KEY),
+            kwargs => kwargs,
+            varargs => varargs,
+        }
     };
-    let mut captured = template.render_captured(context)?;
-    captured.with_state_mut(|macro_state| {
-        let Some(macro_value) = macro_state.lookup(&entry.internal_name) else {
-            return Err(fail(
-                Code::UndefinedMacro,
-                format!("macro `{}` vanished from its file", entry.internal_name),
-            ));
-        };
-        macro_value.call(macro_state, args)
-    })
+    let no_kwargs = Value::from_pairs(Vec::<(String, Value)>::new());
+    let no_varargs = Value::from(Vec::<Value>::new());
+    let mut captured = template.render_captured(context(no_kwargs, no_varargs))?;
+    let declared = captured.with_state_mut(|macro_state| {
+        macro_state
+            .lookup(&entry.internal_name)
+            .and_then(|macro_value| macro_value.get_attr("arguments").ok())
+    });
+    // A macro whose body reads `kwargs` (or `varargs`) takes keyword (or
+    // positional) arguments it does not declare, as Jinja2 macros do:
+    // they reach it through those two names.
+    let source = template.source();
+    if let Some((known, extra_kwargs, extra_varargs)) = declared
+        .as_ref()
+        .and_then(|declared| split_undeclared(declared, args, source))
+    {
+        captured = template.render_captured(context(extra_kwargs, extra_varargs))?;
+        return captured.with_state_mut(|macro_state| call_in_state(macro_state, entry, &known));
+    }
+    captured.with_state_mut(|macro_state| call_in_state(macro_state, entry, args))
+}
+
+fn call_in_state(state: &mut State, entry: &MacroEntry, args: &[Value]) -> Result<Value, Error> {
+    let Some(macro_value) = state.lookup(&entry.internal_name) else {
+        return Err(fail(
+            Code::UndefinedMacro,
+            format!("macro `{}` vanished from its file", entry.internal_name),
+        ));
+    };
+    macro_value.call(state, args)
+}
+
+/// The arguments a macro declares (`declared`, its `arguments`) out of a
+/// call's: `None` when all are declared, or when the ones that are not
+/// cannot go anywhere (the macro's file never reads `kwargs` / `varargs`);
+/// else the declared ones, the others as the `kwargs` mapping and the
+/// `varargs` list.
+fn split_undeclared(
+    declared: &Value,
+    args: &[Value],
+    source: &str,
+) -> Option<(Vec<Value>, Value, Value)> {
+    let names: Vec<String> = declared
+        .try_iter()
+        .ok()?
+        .filter_map(|name| name.as_str().map(str::to_string))
+        .collect();
+    let (positional, kwargs) = match args.split_last() {
+        Some((last, rest)) => match minijinja::value::Kwargs::try_from(last.clone()) {
+            Ok(kwargs) => (rest, Some(kwargs)),
+            Err(_) => (args, None),
+        },
+        None => (args, None),
+    };
+    let undeclared_keys: Vec<String> = kwargs
+        .as_ref()
+        .map(|kwargs| {
+            kwargs
+                .args()
+                .filter(|key| *key != "caller" && !names.iter().any(|name| name == key))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let extra_positional = positional.len().saturating_sub(names.len());
+    let takes_kwargs = !undeclared_keys.is_empty() && source.contains("kwargs");
+    let takes_varargs = extra_positional > 0 && source.contains("varargs");
+    if !takes_kwargs && !takes_varargs {
+        return None;
+    }
+    let mut known: Vec<Value> =
+        positional[..positional.len() - if takes_varargs { extra_positional } else { 0 }].to_vec();
+    let varargs: Vec<Value> = if takes_varargs {
+        positional[positional.len() - extra_positional..].to_vec()
+    } else {
+        Vec::new()
+    };
+    let mut extra: Vec<(String, Value)> = Vec::new();
+    if let Some(kwargs) = &kwargs {
+        let mut kept: Vec<(String, Value)> = Vec::new();
+        for key in kwargs.args() {
+            let value: Value = kwargs.peek(key).unwrap_or_default();
+            if takes_kwargs && undeclared_keys.iter().any(|undeclared| undeclared == key) {
+                extra.push((key.to_string(), value));
+            } else {
+                kept.push((key.to_string(), value));
+            }
+        }
+        if !kept.is_empty() {
+            known.push(Value::from(minijinja::value::Kwargs::from_iter(kept)));
+        }
+    }
+    Some((known, Value::from_pairs(extra), Value::from(varargs)))
 }
 
 /// `builtins`: dbt's own context functions by name, as a project's macro
