@@ -125,9 +125,11 @@ pub(super) fn read_project_and_profile(
 /// What the first render of a project file leaves as written: hooks and
 /// vars (rendered when used), and the config trees, which render once the
 /// profile is read, with `target` (see [`render_config_trees`]).
-const KEPT_FOR_LATER: [&str; 11] = [
+const KEPT_FOR_LATER: [&str; 12] = [
     "on-run-start",
     "on-run-end",
+    // Rendered by dbt only when a query runs, with the node and macros.
+    "query-comment",
     "pre-hook",
     "post-hook",
     "vars",

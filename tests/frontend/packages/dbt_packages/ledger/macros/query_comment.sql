@@ -1,0 +1,3 @@
+{% macro query_comment(app) -%}
+{{ app }} query
+{%- endmacro %}
