@@ -12,6 +12,7 @@ select coalesce() from orders;
 select sum(status) from orders;
 select length(id) from orders;
 select DATE_TRUNC('day', created_at), Upper(status) from orders;
+-- A schema-qualified function is a warehouse UDF fusionc cannot see: a warning.
 select my_schema.my_udf(id) from orders;
 select count(*) filter (where status = 'done') as done, string_agg(status, ',' order by id) as ordered, percentile_cont(0.5) within group (order by amount) as p from orders;
 select list_transform(tags, x -> upper(x)) as upper_tags from customers;

@@ -163,6 +163,13 @@ impl Binder<'_> {
                 }
                 None => declaration,
             });
+            // A function named with its schema (`udfs.parse_agent`) is a
+            // user-defined function of the warehouse, created outside the
+            // project's files (by a hook or a migration): fusionc cannot
+            // see it, so not knowing it is no error; its value is untyped.
+            if call.name.parts.len() > 1 {
+                diagnostic.severity = fusion_ir::severity::Severity::Warning;
+            }
             return unknown_value();
         };
         let mut ty = self.resolve_overload(definition, &arguments, span);
