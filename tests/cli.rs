@@ -12,6 +12,15 @@ fn scratch_copy(project: &Path) -> tempfile::TempDir {
     scratch
 }
 
+/// A fixture folder's own name.
+fn folder_name(fixture: &Path) -> String {
+    fixture
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn filters(scratch: &Path) -> Vec<(String, String)> {
     let home = std::env::var("HOME").unwrap_or_else(|_| "/nonexistent-home".to_string());
     vec![
@@ -39,11 +48,7 @@ fn snapshot_run(name: &str, scratch: &Path, run: &CliRun) {
 #[test]
 fn broken_projects_report_code_file_and_line() {
     for fixture in sub_folders(&repository_root().join("tests/projects")) {
-        let name = fixture
-            .file_name()
-            .and_then(|name| name.to_str())
-            .unwrap_or_default()
-            .to_string();
+        let name = folder_name(&fixture);
         let scratch = scratch_copy(&fixture);
         let project_dir = scratch.path().display().to_string();
         let run = run_cli(&["compile", "--project-dir", &project_dir]);
@@ -347,11 +352,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn selector_fixtures_select_as_dbt_does() {
     for fixture in sub_folders(&repository_root().join("tests/selectors")) {
-        let name = fixture
-            .file_name()
-            .and_then(|name| name.to_str())
-            .unwrap_or_default()
-            .to_string();
+        let name = folder_name(&fixture);
         let scratch = scratch_copy(&fixture);
         let project_dir = scratch.path().display().to_string();
         let cases = std::fs::read_to_string(fixture.join("cases.txt")).expect("cases.txt");

@@ -357,13 +357,7 @@ pub(crate) fn select_nodes_and_declared(
                     selectors.selectors[index].name_span,
                     "this selector",
                 );
-                report_diagnostics(
-                    &session.load,
-                    &[diagnostic],
-                    arguments.project.log_format,
-                    output,
-                );
-                return Err(exit_code::USAGE_ERROR);
+                return Err(usage_error(session, arguments, diagnostic, output));
             }
         },
         None => (None, Vec::new()),
@@ -396,13 +390,7 @@ pub(crate) fn select_nodes_and_declared(
             } else {
                 diagnostic.with_help(format!("the selectors are: {}", known.join(", ")))
             };
-            report_diagnostics(
-                &session.load,
-                &[diagnostic],
-                arguments.project.log_format,
-                output,
-            );
-            return Err(exit_code::USAGE_ERROR);
+            return Err(usage_error(session, arguments, diagnostic, output));
         };
         definitions[index].clone()
     } else if arguments.select.is_empty() && arguments.exclude.is_empty() {
@@ -445,6 +433,22 @@ pub(crate) fn select_nodes_and_declared(
     let declared = selected.split_off(project.nodes.len());
     exclude_resource_types(project, arguments, &mut selected);
     Ok((selected, declared))
+}
+
+/// Reports a usage error of the selection and gives its exit code.
+fn usage_error(
+    session: &Session,
+    arguments: &SelectionArgs,
+    diagnostic: Diagnostic,
+    output: &mut Output<'_>,
+) -> i32 {
+    report_diagnostics(
+        &session.load,
+        &[diagnostic],
+        arguments.project.log_format,
+        output,
+    );
+    exit_code::USAGE_ERROR
 }
 
 /// `--exclude-resource-type`: drops the selected nodes of those types.
