@@ -567,6 +567,31 @@ fn entry_name_span(text: &str, name: &str, from: usize) -> Span {
     }
 }
 
+/// An entry of the list under `key` that must be a mapping with a `name`:
+/// the mapping and its name, or `None` with the fault reported.
+fn named_entry<'v>(
+    checker: &mut ShapeChecker,
+    key: &str,
+    entry: &'v Value,
+    cursor: usize,
+) -> Option<(&'v Map<String, Value>, String)> {
+    let Some(entry_object) = entry.as_object() else {
+        checker.error(key, "a list of mappings", entry, cursor);
+        return None;
+    };
+    let Some(name) = checker.string(entry_object, "name", cursor) else {
+        checker.diagnostics.push(
+            Diagnostic::new(
+                Code::YamlShape,
+                format!("an entry of `{key}` has no `name`"),
+            )
+            .with_primary(checker.file, find_key_span(checker.text, key, 0), ""),
+        );
+        return None;
+    };
+    Some((entry_object, name))
+}
+
 fn read_node_patches(
     checker: &mut ShapeChecker,
     object: &Map<String, Value>,
@@ -577,22 +602,7 @@ fn read_node_patches(
     let mut patches = Vec::new();
     let mut cursor = find_key_span(checker.text, key, 0).start as usize;
     for entry in checker.list(object, key, 0) {
-        let Some(entry_object) = entry.as_object() else {
-            checker.error(key, "a list of mappings", entry, cursor);
-            continue;
-        };
-        let Some(name) = checker.string(entry_object, "name", cursor) else {
-            checker.diagnostics.push(
-                Diagnostic::new(
-                    Code::YamlShape,
-                    format!("an entry of `{key}` has no `name`"),
-                )
-                .with_primary(
-                    checker.file,
-                    find_key_span(checker.text, key, 0),
-                    "",
-                ),
-            );
+        let Some((entry_object, name)) = named_entry(checker, key, entry, cursor) else {
             continue;
         };
         let name_span = name_span_of(checker.text, &name, cursor);
@@ -643,22 +653,7 @@ fn read_resource_decls(
     let mut declarations = Vec::new();
     let mut cursor = find_key_span(checker.text, key, 0).start as usize;
     for entry in checker.list(object, key, 0) {
-        let Some(entry_object) = entry.as_object() else {
-            checker.error(key, "a list of mappings", entry, cursor);
-            continue;
-        };
-        let Some(name) = checker.string(entry_object, "name", cursor) else {
-            checker.diagnostics.push(
-                Diagnostic::new(
-                    Code::YamlShape,
-                    format!("an entry of `{key}` has no `name`"),
-                )
-                .with_primary(
-                    checker.file,
-                    find_key_span(checker.text, key, 0),
-                    "",
-                ),
-            );
+        let Some((entry_object, name)) = named_entry(checker, key, entry, cursor) else {
             continue;
         };
         let name_span = entry_name_span(checker.text, &name, cursor);

@@ -125,21 +125,29 @@ pub(super) fn declared_resources(
 /// input measure and metric as a mapping with its defaults, filters as
 /// `where_filters`, offsets as `{count, granularity}`, and the measures a
 /// metric reads through its input metrics as `input_measures`.
+/// An input measure or metric (a name, or a mapping) as the mapping of its
+/// remaining keys and the start of its normalized form: `name`, `filter`
+/// (as `where_filters`) and `alias`, which both kinds have.
+fn named_input(value: &Value) -> (Map<String, Value>, Map<String, Value>) {
+    let mut input = match value {
+        Value::Object(entry) => entry.clone(),
+        other => {
+            let mut entry = Map::new();
+            entry.insert("name".into(), Value::String(text_of(other)));
+            entry
+        }
+    };
+    let mut normalized = Map::new();
+    normalized.insert("name".into(), input.remove("name").unwrap_or(Value::Null));
+    normalized.insert("filter".into(), where_filters(input.remove("filter")));
+    normalized.insert("alias".into(), input.remove("alias").unwrap_or(Value::Null));
+    (input, normalized)
+}
+
 fn normalize_metrics(resources: &mut [DeclaredResource]) {
     let null = || Value::Null;
     let measure_input = |value: &Value| -> Value {
-        let mut input = match value {
-            Value::Object(entry) => entry.clone(),
-            other => {
-                let mut entry = Map::new();
-                entry.insert("name".into(), Value::String(text_of(other)));
-                entry
-            }
-        };
-        let mut normalized = Map::new();
-        normalized.insert("name".into(), input.remove("name").unwrap_or_else(null));
-        normalized.insert("filter".into(), where_filters(input.remove("filter")));
-        normalized.insert("alias".into(), input.remove("alias").unwrap_or_else(null));
+        let (mut input, mut normalized) = named_input(value);
         normalized.insert(
             "join_to_timespine".into(),
             input
@@ -153,18 +161,7 @@ fn normalize_metrics(resources: &mut [DeclaredResource]) {
         Value::Object(normalized)
     };
     let metric_input = |value: &Value| -> Value {
-        let mut input = match value {
-            Value::Object(entry) => entry.clone(),
-            other => {
-                let mut entry = Map::new();
-                entry.insert("name".into(), Value::String(text_of(other)));
-                entry
-            }
-        };
-        let mut normalized = Map::new();
-        normalized.insert("name".into(), input.remove("name").unwrap_or_else(null));
-        normalized.insert("filter".into(), where_filters(input.remove("filter")));
-        normalized.insert("alias".into(), input.remove("alias").unwrap_or_else(null));
+        let (mut input, mut normalized) = named_input(value);
         normalized.insert(
             "offset_window".into(),
             time_window(input.remove("offset_window")),
