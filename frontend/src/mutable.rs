@@ -281,7 +281,13 @@ pub(crate) fn rewrite_mutable_literals(text: &str) -> Option<String> {
         output.push_str(&text[copied_up_to..value.start]);
         output.push_str(function);
         output.push('(');
-        output.push_str(&text[value.clone()]);
+        if function.starts_with('.') {
+            // `x - y` becomes `x .__sub__( y)`: the operator is blanked.
+            output.push(' ');
+            output.push_str(&text[value.start + 1..value.end]);
+        } else {
+            output.push_str(&text[value.clone()]);
+        }
         output.push(')');
         copied_up_to = value.end;
     }
@@ -411,26 +417,148 @@ pub(crate) fn offset_before_rewrite(text: &str, offset: usize) -> usize {
 fn wrapped_values(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
     let mut values = Vec::new();
     let mut search_from = 0;
-    while let Some(found) = crate::text_search::find(&text[search_from..], "{%") {
+    while let Some(found) = crate::text_search::find(&text[search_from..], "{") {
         let tag_start = search_from + found;
-        // The close is looked for after the `{%`: in `{%}` the two overlap.
-        let Some(close) = text[tag_start + 2..].find("%}") else {
+        let close_marker = match text.as_bytes().get(tag_start + 1) {
+            Some(b'%') => "%}",
+            Some(b'{') => "}}",
+            _ => {
+                search_from = tag_start + 1;
+                continue;
+            }
+        };
+        // The close is looked for after the opening: in `{%}` the two overlap.
+        let Some(close) = text[tag_start + 2..].find(close_marker) else {
             break;
         };
         let tag_end = tag_start + 2 + close + 2;
         search_from = tag_end;
         let inner = &text[tag_start + 2..tag_end - 2];
         let body = inner.trim_start_matches(['-', '+']).trim_start();
-        if let Some(value) = mutable_literal_value(body) {
-            // `value` is a slice of `text`: its offset is the pointer difference.
-            let value_start = value.as_ptr() as usize - text.as_ptr() as usize;
-            values.push((value_start..value_start + value.len(), MUTABLE_FUNCTION));
-        } else if let Some(expression) = conditional_do_expression(body) {
-            let start = expression.as_ptr() as usize - text.as_ptr() as usize;
-            values.push((start..start + expression.len(), DO_FUNCTION));
+        if close_marker == "%}" {
+            if let Some(value) = mutable_literal_value(body) {
+                // `value` is a slice of `text`: its offset is the pointer difference.
+                let value_start = value.as_ptr() as usize - text.as_ptr() as usize;
+                values.push((value_start..value_start + value.len(), MUTABLE_FUNCTION));
+                continue;
+            }
+            if let Some(expression) = conditional_do_expression(body) {
+                let start = expression.as_ptr() as usize - text.as_ptr() as usize;
+                values.push((start..start + expression.len(), DO_FUNCTION));
+                continue;
+            }
         }
+        let inner_start = tag_start + 2;
+        values.extend(
+            timedelta_operations(inner)
+                .into_iter()
+                .map(|(range, method)| {
+                    (range.start + inner_start..range.end + inner_start, method)
+                }),
+        );
     }
     values
+}
+
+/// `x - modules.datetime.timedelta(...)` and `x + ...`: minijinja's
+/// operators do not reach host objects, so the operation becomes Python's
+/// spelling of it, `x.__sub__(modules.datetime.timedelta(...))`. Each is
+/// the range from the operator to the end of the `timedelta` call, with
+/// the method that replaces the operator; the operator itself is blanked
+/// where the range is rewritten. Only where the left operand is a plain
+/// chain of names, calls and subscripts not under a filter.
+fn timedelta_operations(expression: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
+    const CALL: &str = "modules.datetime.timedelta(";
+    let bytes = expression.as_bytes();
+    let mut found = Vec::new();
+    let mut search_from = 0;
+    while let Some(offset) = expression[search_from..].find(CALL) {
+        let call_start = search_from + offset;
+        search_from = call_start + CALL.len();
+        let before = expression[..call_start].trim_end();
+        let operator = before.len().checked_sub(1);
+        let method = match operator.map(|position| bytes[position]) {
+            Some(b'-') => ".__sub__",
+            Some(b'+') => ".__add__",
+            _ => continue,
+        };
+        let operator = operator.unwrap_or_default();
+        if !left_operand_is_chain(&expression[..operator]) {
+            continue;
+        }
+        let Some(call_end) = matching_close(expression, call_start + CALL.len() - 1) else {
+            continue;
+        };
+        found.push((operator..call_end + 1, method));
+    }
+    found
+}
+
+/// Whether `text` ends with a name, call or subscript chain (`end_date`,
+/// `modules.datetime.date.today()`, `rows[0].at`) that no filter applies
+/// to: the left operand a method call can be appended to.
+fn left_operand_is_chain(text: &str) -> bool {
+    let bytes = text.trim_end().as_bytes();
+    let mut index = bytes.len();
+    let mut consumed = false;
+    while index > 0 {
+        let byte = bytes[index - 1];
+        if byte == b')' || byte == b']' {
+            let open = if byte == b')' { b'(' } else { b'[' };
+            let mut depth = 0usize;
+            let mut position = index;
+            while position > 0 {
+                position -= 1;
+                if bytes[position] == byte {
+                    depth += 1;
+                } else if bytes[position] == open {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+            }
+            if depth != 0 {
+                return false;
+            }
+            index = position;
+            consumed = true;
+        } else if byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'.' {
+            index -= 1;
+            consumed = true;
+        } else {
+            break;
+        }
+    }
+    let rest = std::str::from_utf8(&bytes[..index])
+        .unwrap_or_default()
+        .trim_end();
+    consumed && !rest.ends_with('|')
+}
+
+/// The offset of the bracket that closes the one at `open`, skipping
+/// strings.
+fn matching_close(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut quote: Option<u8> = None;
+    for (index, &byte) in text.as_bytes().iter().enumerate().skip(open) {
+        match quote {
+            Some(mark) if byte == mark => quote = None,
+            Some(_) => {}
+            None => match byte {
+                b'\'' | b'"' => quote = Some(byte),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(index);
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    None
 }
 
 /// The literal value of a `set name = [..]` or `set name = {..}` tag body.

@@ -207,6 +207,9 @@ pub(crate) fn render_generic_test(
         }
     }
     call.push_str(") }}");
+    // The arguments' expressions are Jinja as a template's are (datetime
+    // arithmetic among them).
+    let call = rewrite_mutable_literals(&call).unwrap_or(call);
     let context: std::collections::BTreeMap<String, Value> = context.into_iter().collect();
     let result = environment.render_str(&call, Value::from(context));
     RenderOutput {

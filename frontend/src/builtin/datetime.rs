@@ -6,7 +6,9 @@
 //!
 //! Arithmetic: minijinja's `+` and `-` do not reach host objects, so
 //! `dt + delta` fails; the same sums are there as Python spells them as
-//! methods, `dt.__add__(delta)`, `dt.__sub__(other)`, which dbt renders too.
+//! methods, `dt.__add__(delta)`, `dt.__sub__(other)`, which dbt renders too,
+//! and `x - modules.datetime.timedelta(...)` is rewritten to that spelling
+//! before rendering (`crate::mutable`).
 
 use super::python_arguments::{integer, invalid, number, string, PythonArguments};
 use chrono::format::{Item, StrftimeItems};

@@ -14,3 +14,8 @@
 {%- do wanted.append('1 as marker') -%}
 select {{ wanted | join(', ') }} from {{ model }} where false
 {% endtest %}
+
+{#- A test whose argument is datetime arithmetic in Jinja. -#}
+{% test dated(model, day) %}
+select '{{ day }}' as day from {{ model }} where false
+{% endtest %}
