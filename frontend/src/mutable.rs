@@ -16,6 +16,37 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// The global function the rewrite calls.
 pub(crate) const MUTABLE_FUNCTION: &str = "__fusion_mutable";
 
+/// Python's methods on values minijinja has no method for: `list.index`
+/// and `list.count` on any sequence (not only the mutable lists of `set`),
+/// then minijinja-contrib's Python compatibility.
+pub(crate) fn unknown_method(
+    state: &mut minijinja::State,
+    value: &Value,
+    method: &str,
+    args: &[Value],
+) -> Result<Value, Error> {
+    if value.kind() == minijinja::value::ValueKind::Seq && matches!(method, "index" | "count") {
+        if let Ok(items) = value.try_iter() {
+            arity(method, args, 1)?;
+            let items: Vec<Value> = items.collect();
+            return if method == "count" {
+                Ok(Value::from(
+                    items.iter().filter(|item| *item == &args[0]).count(),
+                ))
+            } else {
+                items
+                    .iter()
+                    .position(|item| item == &args[0])
+                    .map(Value::from)
+                    .ok_or_else(|| {
+                        Error::new(ErrorKind::InvalidOperation, "list.index(x): x not in list")
+                    })
+            };
+        }
+    }
+    minijinja_contrib::pycompat::unknown_method_callback(state, value, method, args)
+}
+
 /// Wraps a list or map value into its mutable host object; other values pass through.
 pub(crate) fn make_mutable(value: Value) -> Value {
     match value.kind() {
@@ -655,8 +686,7 @@ mod tests {
 
     fn render(template: &str) -> String {
         let mut environment = minijinja::Environment::new();
-        environment
-            .set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+        environment.set_unknown_method_callback(unknown_method);
         environment.add_function(MUTABLE_FUNCTION, make_mutable);
         environment.add_function(DO_FUNCTION, discard);
         let source = rewrite_mutable_literals(template).unwrap_or_else(|| template.to_string());

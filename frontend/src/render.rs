@@ -44,7 +44,7 @@ pub(crate) fn build_environment(
     // minijinja's default follows the build profile; on, its errors name
     // the undefined value (`dbt_utils` is undefined) in release builds too.
     environment.set_debug(true);
-    environment.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+    environment.set_unknown_method_callback(crate::mutable::unknown_method);
     environment.set_recursion_limit(500);
     let mut failures = Vec::new();
     environment.add_function(MUTABLE_FUNCTION, make_mutable);
