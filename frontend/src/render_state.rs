@@ -125,6 +125,11 @@ pub(crate) struct MacroEntry {
     pub template_name: String,
     pub internal_name: String,
     pub unique_id: String,
+    /// Whether the macro's text reads `kwargs` / `varargs`: then it takes
+    /// keyword / positional arguments it does not declare, as Jinja2
+    /// macros do.
+    pub reads_kwargs: bool,
+    pub reads_varargs: bool,
 }
 
 /// The relation of every node `ref()` can name, known after the parse

@@ -353,6 +353,7 @@ fn analyse_before_writing(
         .collect();
     let found = sort_diagnostics_by_mode(
         session,
+        order,
         selected,
         &modes,
         render_errors,
@@ -405,13 +406,14 @@ struct SortedDiagnostics {
 /// Diagnostics of unselected nodes are dropped; those of no node block.
 fn sort_diagnostics_by_mode(
     session: &Session,
+    order: &[NodeId],
     selected: &[bool],
     modes: &[AnalysisMode],
     render_errors: &[Diagnostic],
     analysis_diagnostics: &[Diagnostic],
 ) -> SortedDiagnostics {
     let node_of_file = node::nodes_by_file(session.project());
-    let unread = unread_ephemeral_models(session.project(), selected);
+    let unread = unread_ephemeral_models(session.project(), order, selected);
     let mut shown: Vec<Diagnostic> = Vec::new();
     let mut blocking: Vec<Diagnostic> = Vec::new();
     let mut broken: Vec<Option<Diagnostic>> = vec![None; selected.len()];
@@ -474,11 +476,8 @@ fn sort_diagnostics_by_mode(
 /// ephemeral models. dbt never compiles such a model into anything it
 /// runs, so its faults cannot stop a run (dbt-project-evaluator's
 /// integration tests keep deliberately broken models that way).
-fn unread_ephemeral_models(project: &Project, selected: &[bool]) -> Vec<bool> {
+fn unread_ephemeral_models(project: &Project, order: &[NodeId], selected: &[bool]) -> Vec<bool> {
     let mut read = vec![false; project.nodes.len()];
-    let Ok(order) = project.graph.topological_order() else {
-        return read;
-    };
     for &id in order.iter().rev() {
         if !project.details(id).is_ephemeral() {
             continue;

@@ -362,18 +362,21 @@ fn call_in_macro_file(
     let no_kwargs = Value::from_pairs(Vec::<(String, Value)>::new());
     let no_varargs = Value::from(Vec::<Value>::new());
     let mut captured = template.render_captured(context(no_kwargs, no_varargs))?;
-    let declared = captured.with_state_mut(|macro_state| {
-        macro_state
-            .lookup(&entry.internal_name)
-            .and_then(|macro_value| macro_value.get_attr("arguments").ok())
-    });
     // A macro whose body reads `kwargs` (or `varargs`) takes keyword (or
     // positional) arguments it does not declare, as Jinja2 macros do:
     // they reach it through those two names.
-    let source = template.source();
+    let declared = (entry.reads_kwargs || entry.reads_varargs)
+        .then(|| {
+            captured.with_state_mut(|macro_state| {
+                macro_state
+                    .lookup(&entry.internal_name)
+                    .and_then(|macro_value| macro_value.get_attr("arguments").ok())
+            })
+        })
+        .flatten();
     if let Some((known, extra_kwargs, extra_varargs)) = declared
         .as_ref()
-        .and_then(|declared| split_undeclared(declared, args, source))
+        .and_then(|declared| split_undeclared(declared, args, entry))
     {
         captured = template.render_captured(context(extra_kwargs, extra_varargs))?;
         return captured.with_state_mut(|macro_state| call_in_state(macro_state, entry, &known));
@@ -393,13 +396,13 @@ fn call_in_state(state: &mut State, entry: &MacroEntry, args: &[Value]) -> Resul
 
 /// The arguments a macro declares (`declared`, its `arguments`) out of a
 /// call's: `None` when all are declared, or when the ones that are not
-/// cannot go anywhere (the macro's file never reads `kwargs` / `varargs`);
+/// cannot go anywhere (the macro never reads `kwargs` / `varargs`);
 /// else the declared ones, the others as the `kwargs` mapping and the
 /// `varargs` list.
 fn split_undeclared(
     declared: &Value,
     args: &[Value],
-    source: &str,
+    entry: &MacroEntry,
 ) -> Option<(Vec<Value>, Value, Value)> {
     let names: Vec<String> = declared
         .try_iter()
@@ -424,8 +427,8 @@ fn split_undeclared(
         })
         .unwrap_or_default();
     let extra_positional = positional.len().saturating_sub(names.len());
-    let takes_kwargs = !undeclared_keys.is_empty() && source.contains("kwargs");
-    let takes_varargs = extra_positional > 0 && source.contains("varargs");
+    let takes_kwargs = !undeclared_keys.is_empty() && entry.reads_kwargs;
+    let takes_varargs = extra_positional > 0 && entry.reads_varargs;
     if !takes_kwargs && !takes_varargs {
         return None;
     }

@@ -104,6 +104,8 @@ pub(super) fn read_macros(
                     ),
                     internal_name: format!("__fusion_macro__{}", scanned_macro.name),
                     unique_id: unique_id.clone(),
+                    reads_kwargs: text[scanned_macro.start..scanned_macro.end].contains("kwargs"),
+                    reads_varargs: text[scanned_macro.start..scanned_macro.end].contains("varargs"),
                 };
                 if is_root {
                     loaded
@@ -152,6 +154,8 @@ fn add_builtin_macros(loaded: &mut LoadedMacros, files: &mut SourceFiles) {
             template_name: macro_template_name(&template_name, &scanned_macro.name),
             internal_name: format!("__fusion_macro__{}", scanned_macro.name),
             unique_id: unique_id.clone(),
+            reads_kwargs: text[scanned_macro.start..scanned_macro.end].contains("kwargs"),
+            reads_varargs: text[scanned_macro.start..scanned_macro.end].contains("varargs"),
         };
         loaded
             .scope
