@@ -41,6 +41,34 @@ pub enum Command {
     Show(ShowArgs),
     /// Install the packages of packages.yml (or dependencies.yml) into the packages folder.
     Deps(DepsArgs),
+    /// The state store of state-aware runs: show what it holds, or clear it.
+    State(StateArgs),
+}
+
+/// `fusionc state <subcommand>`.
+#[derive(Debug, Args)]
+pub struct StateArgs {
+    #[command(subcommand)]
+    pub command: StateCommand,
+}
+
+/// The subcommands of `fusionc state`.
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// List the target's nodes with their last build, status and markers.
+    Show(StateStoreArgs),
+    /// Forget every recorded build of the target: the next run builds everything.
+    Clear(StateStoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StateStoreArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The schema of the state store (else the project's
+    /// `fusionc_state_schema` var, else `fusionc_state`).
+    #[arg(long, env = "FUSIONC_STATE_SCHEMA")]
+    pub state_schema: Option<String>,
 }
 
 /// `fusionc deps`.
@@ -297,6 +325,18 @@ pub struct RunArgs {
     /// Only nodes of these resource types (`unit_test`, `test`, `model`, ...).
     #[arg(long, num_args = 1..)]
     pub resource_type: Vec<String>,
+    /// Build every selected node, even those with neither new code nor new
+    /// data (`build` and `run` reuse them by default); state is still recorded.
+    #[arg(long)]
+    pub force_node_selection: bool,
+    /// Print what each selected node would do and why (build or reuse),
+    /// without building anything; `--log-format json` prints it as JSON.
+    #[arg(long)]
+    pub explain: bool,
+    /// The schema of the state store in the target's database (else the
+    /// project's `fusionc_state_schema` var, else `fusionc_state`).
+    #[arg(long, env = "FUSIONC_STATE_SCHEMA")]
+    pub state_schema: Option<String>,
 }
 
 /// Process exit codes.

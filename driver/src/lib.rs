@@ -17,9 +17,10 @@ mod pipeline;
 pub mod run;
 pub mod select;
 mod session;
+pub mod state;
 mod unit_tests;
 
-use crate::cli::{Cli, Command, Output, SqlCommand};
+use crate::cli::{Cli, Command, Output, SqlCommand, StateCommand};
 use clap::Parser;
 use std::io::Write;
 
@@ -65,5 +66,9 @@ where
         Command::Build(arguments) => commands::run::build(&arguments, output),
         Command::Show(arguments) => commands::show::show(&arguments, output),
         Command::Deps(arguments) => commands::deps::deps(&arguments, output),
+        Command::State(arguments) => match arguments.command {
+            StateCommand::Show(arguments) => commands::state::show(&arguments, output),
+            StateCommand::Clear(arguments) => commands::state::clear(&arguments, output),
+        },
     }
 }

@@ -249,6 +249,8 @@ define_codes! {
         example: "{{ config(materialized='materialized_view') }}";
     UnitTestFailed = "FC5011", Error, "a unit test's model returned rows other than the expected ones",
         example: "expect: {rows: [{order_count: 2}]}   # and the model counts 1";
+    StateStoreUnavailable = "FC5050", Warning, "the state store cannot be read or created in the warehouse, so every selected node is built",
+        example: "fusionc run --state-schema main   # where the project's view main.node_state is in the way";
 }
 
 #[cfg(test)]

@@ -105,6 +105,10 @@ pub struct FunctionDef {
     pub name: Name,
     /// Scalar, aggregate, window or table function.
     pub kind: FunctionKind,
+    /// Whether two calls with the same arguments may return different
+    /// results (the current time, random numbers, new ids): a model that
+    /// calls one is never reused by a state-aware run.
+    pub volatile: bool,
     /// The overloads. Of those that accept the arguments, the binder picks
     /// the one needing the fewest implicit coercions.
     pub signatures: Vec<Signature>,

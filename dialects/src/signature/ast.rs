@@ -61,6 +61,9 @@ pub(super) struct Constraint {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Declaration {
+    /// `volatile`: the result may differ between two calls with the same
+    /// arguments (the current time, a random number).
+    pub volatile: bool,
     pub kind: DeclaredKind,
     pub names: Vec<String>,
     pub params: Vec<ParamSyntax>,

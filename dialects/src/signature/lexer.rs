@@ -13,6 +13,8 @@ use logos::Logos;
 pub(super) enum Tok<'input> {
     #[token("scalar")]
     Scalar,
+    #[token("volatile")]
+    Volatile,
     #[token("aggregate")]
     Aggregate,
     #[token("agg")]
@@ -66,6 +68,7 @@ impl std::fmt::Display for Tok<'_> {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(match self {
             Tok::Scalar => "scalar",
+            Tok::Volatile => "volatile",
             Tok::Aggregate => "aggregate",
             Tok::Agg => "agg",
             Tok::Window => "window",

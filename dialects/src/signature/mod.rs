@@ -12,6 +12,9 @@
 //!
 //! - The kind (`scalar`, `agg`/`aggregate`, `window`, `table`) is optional
 //!   and defaults to `scalar`; names joined by `|` are aliases of one function.
+//!   `volatile` before it marks a function whose result may differ between
+//!   two calls with the same arguments (`volatile scalar random() -> double!`):
+//!   a model calling one counts as changed on every state-aware run.
 //! - A parameter is an optional name and a type; `?` makes it optional and
 //!   `...` makes it repeat (once or more; `?...` zero or more times). Lines
 //!   sharing a name are overloads, tried in order.
@@ -490,6 +493,7 @@ fn resolve_declaration(
         .map(|name| FunctionDef {
             name: Name::new(name),
             kind,
+            volatile: declaration.volatile,
             signatures: signatures.clone(),
             nullability,
         })

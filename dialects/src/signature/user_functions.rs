@@ -223,6 +223,9 @@ fn read_create_function(statement: &str, semantics: &dyn DialectSemantics) -> Op
     Some(FunctionDef {
         name: Name::new(&name),
         kind,
+        // A project's own declaration does not say; its body is the
+        // project's, and the state-aware run hashes that.
+        volatile: false,
         signatures: vec![Signature {
             params,
             returns,

@@ -69,6 +69,15 @@ pub trait Connection: Send {
     /// Forgets what the connection knows of the catalog: after a rollback,
     /// or SQL that may have created or dropped anything (hooks, `run_query`).
     fn catalog_unknown(&mut self) {}
+    /// A cheap marker of the relation's data for state-aware runs: it must
+    /// change whenever the relation's rows change (another connection's
+    /// inserts, updates, deletes and truncates included), and should stay
+    /// the same otherwise. `None` when the warehouse can give none at a
+    /// bounded cost: readers then count the relation as changed, so reuse
+    /// never hides new data.
+    fn data_marker(&mut self, _relation: &RelationRef) -> Result<Option<String>, AdapterError> {
+        Ok(None)
+    }
     /// The relation's columns in order (empty when it does not exist).
     fn columns(&mut self, relation: &RelationRef) -> Result<Vec<WarehouseColumn>, AdapterError>;
     /// Loads a CSV file into an existing, empty table whose columns are

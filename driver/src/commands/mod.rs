@@ -10,3 +10,4 @@ pub(crate) mod parse;
 pub(crate) mod run;
 pub(crate) mod show;
 pub(crate) mod sql;
+pub(crate) mod state;

@@ -62,4 +62,8 @@ pub(crate) struct RunContext<'a> {
     /// Each node's output schema as the analysis inferred it (unit tests
     /// type their given rows with it).
     pub output_schemas: &'a [fusion_ir::schema::RelationSchema],
+    /// The state-aware plan: which nodes are reused, and how builds are
+    /// recorded. Set right before the nodes run (after `on-run-start`
+    /// hooks); empty when the store could not be used.
+    pub state: std::sync::OnceLock<crate::state::StatePlan>,
 }

@@ -39,6 +39,9 @@ pub(super) fn execute_node(
         result.message = diagnostic.message.clone();
         return result.finish(started);
     }
+    if let Some(plan) = context.state.get().filter(|plan| plan.reuses(id)) {
+        return reused(plan, id, label, worker);
+    }
     if connection.is_none() {
         match context.adapter.connect() {
             Ok(opened) => *connection = Some(SharedConnection::new(opened)),
@@ -71,6 +74,15 @@ pub(super) fn execute_node(
     let details = context.project.details(id);
     let relation = relation_of(details);
     let mut connection = connection.lock();
+    let record = |built: &super::materialize::Built| match context.state.get() {
+        Some(plan) => plan.record_statements(
+            context.project,
+            context.adapter.flavor(),
+            id,
+            &recorded_outcome(details.kind, &prepared.build, built),
+        ),
+        None => Vec::new(),
+    };
     match build_node(
         connection.as_mut(),
         context.adapter.flavor(),
@@ -78,6 +90,7 @@ pub(super) fn execute_node(
         &prepared.build,
         &prepared.pre_hooks,
         &prepared.post_hooks,
+        &record,
     ) {
         Ok(built) => {
             result.status = match details.kind {
@@ -129,6 +142,54 @@ pub(super) fn execute_node(
         }
     }
     result.finish(started)
+}
+
+/// A node the state plan reuses: nothing runs. A test carries its last
+/// result, as the store recorded it.
+fn reused(plan: &crate::state::StatePlan, id: NodeId, label: usize, worker: usize) -> NodeResult {
+    let reason = plan.decisions[id.index()]
+        .as_ref()
+        .map(|decision| decision.reason.clone())
+        .unwrap_or_default();
+    let outcome = plan.previous[id.index()].as_ref().and_then(|state| {
+        let status = match state.status.as_str() {
+            "pass" => Status::Pass,
+            "warn" => Status::Warn,
+            "fail" => Status::Fail,
+            _ => return None,
+        };
+        Some((status, state.failures))
+    });
+    NodeResult::reused(id, label, worker, reason, outcome)
+}
+
+/// How a build that committed ended, for the state store: a model, seed or
+/// snapshot succeeded; a test passed, warned or failed with its count.
+fn recorded_outcome(
+    kind: NodeKind,
+    build: &super::materialize::Build,
+    built: &super::materialize::Built,
+) -> crate::state::BuildOutcome<'static> {
+    if kind != NodeKind::Test {
+        return crate::state::BuildOutcome {
+            status: "success",
+            message: "",
+            failures: None,
+        };
+    }
+    let status = if built.should_error {
+        "fail"
+    } else if built.should_warn {
+        "warn"
+    } else {
+        "pass"
+    };
+    let _ = build;
+    crate::state::BuildOutcome {
+        status,
+        message: "",
+        failures: built.failures,
+    }
 }
 
 /// FC5007: an incremental model whose columns changed, with

@@ -147,6 +147,7 @@ pub fn build_node(
     build: &Build,
     pre_hooks: &[String],
     post_hooks: &[String],
+    record: &dyn Fn(&Built) -> Vec<String>,
 ) -> Result<Built, (BuildFailure, Vec<String>)> {
     let mut session = Session {
         connection,
@@ -220,6 +221,13 @@ pub fn build_node(
         };
         for hook in post_hooks {
             session.run_user(hook)?;
+        }
+        // The state store's record of this build, in its transaction: a
+        // build that does not commit is never recorded. (A test changes
+        // nothing, so its record follows it.) These statements are the
+        // store's, not the node's: they are not among its executed SQL.
+        for statement in record(&built) {
+            session.connection.execute(&statement)?;
         }
         if transactional {
             session.connection.execute("commit")?;

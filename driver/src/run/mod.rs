@@ -18,6 +18,7 @@
 
 pub mod context;
 mod execute;
+mod explain;
 mod hooks;
 pub mod materialize;
 pub mod modes;
@@ -66,6 +67,16 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
     //    models already exist: their `is_incremental()` branch is what will
     //    run, so it is rendered again before analysis sees it.
     let warehouse = open_warehouse(&session, log_format, output)?;
+    // 2b. The state: each node's hash, of its code as compiled ahead of
+    //     time (so before incremental models are rendered again). Which
+    //     nodes are built and which reused is decided right before they
+    //     run (phase 4); `--explain` decides now, prints that and stops.
+    let state_prep = prepare_state(&session, kind, arguments, &selected, &order);
+    if arguments.explain {
+        return explain_state(
+            &session, state_prep, &selected, &order, &warehouse, log_format, output,
+        );
+    }
     let incremental = render_existing_incremental_models(
         &mut session,
         kind,
@@ -99,25 +110,36 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
         modes: analysed.modes,
         incremental_exists: incremental.exists,
         output_schemas: &analysed.output_schemas,
+        state: std::sync::OnceLock::new(),
     };
     let mut console = RunReport::new(output.color);
+    let mut state_warnings: Vec<Diagnostic> = Vec::new();
     let executed = execute_in_warehouse(
         &context,
         &selected,
         &analysed.broken,
         &warehouse.main_connection,
         arguments.threads,
+        StateStep {
+            prep: Some(state_prep),
+            order: &order,
+            warnings: &mut state_warnings,
+        },
         &mut console,
         output,
     );
     // The workers are done: what follows reads the results, not the
     // warehouse (the adapter itself stays open until the command returns).
-    drop(context);
-    drop(warehouse.main_connection);
+    let state = context.state.into_inner();
+    report_diagnostics(&session.load, &state_warnings, log_format, output);
     let results = executed.map_err(|diagnostic| {
         report_diagnostics(&session.load, &[diagnostic], log_format, output);
         exit_code::PROJECT_ERROR
     })?;
+    if let Some(plan) = &state {
+        log_outcomes(session.project(), plan, &results, &warehouse, output);
+    }
+    drop(warehouse.main_connection);
     // 5. Report the failed nodes' diagnostics, once every node has finished,
     //    so they are not interleaved with the nodes' lines.
     report::report_node_diagnostics(&mut session.load, &results, log_format, output);
@@ -514,6 +536,7 @@ fn execute_in_warehouse(
     broken: &[Option<Diagnostic>],
     main_connection: &Arc<SharedConnection>,
     threads: Option<usize>,
+    state: StateStep<'_>,
     console: &mut RunReport,
     output: &mut Output<'_>,
 ) -> Result<Vec<NodeResult>, Diagnostic> {
@@ -544,6 +567,30 @@ fn execute_in_warehouse(
     );
     if hook_failure {
         return Ok(Vec::new());
+    }
+    // The state-aware decisions, now that the hooks have run: data they
+    // loaded counts as new.
+    if let Some(prep) = state.prep {
+        let planned = {
+            let mut connection = main_connection.lock();
+            let planned = crate::state::plan(
+                prep,
+                project,
+                state.order,
+                selected,
+                connection.as_mut(),
+                context.adapter.flavor(),
+            );
+            // The store's statements may have created its schema.
+            connection.catalog_unknown();
+            planned
+        };
+        match planned {
+            Ok(plan) => {
+                let _ = context.state.set(plan);
+            }
+            Err(error) => state.warnings.push(store_unavailable(&error)),
+        }
     }
     let results = scheduler::run_nodes(context, selected, broken, threads, console, output);
     hooks::run_project_hooks(
@@ -590,4 +637,131 @@ fn write_results(
         session.dialect.semantics(),
     )?;
     write_run_results(project, kind, results, started, arguments)
+}
+
+/// The state step of phase 4: what phase 2b prepared, and where the
+/// warnings of a store that cannot be used go.
+struct StateStep<'a> {
+    prep: Option<crate::state::StatePrep>,
+    order: &'a [NodeId],
+    warnings: &'a mut Vec<Diagnostic>,
+}
+
+/// Phase 2b: the state-aware half of the plan that needs no warehouse.
+fn prepare_state(
+    session: &Session,
+    kind: RunKind,
+    arguments: &RunArgs,
+    selected: &[bool],
+    order: &[NodeId],
+) -> crate::state::StatePrep {
+    use crate::state::{store, StateMode};
+    let project = session.project();
+    let mode = if arguments.force_node_selection {
+        StateMode::Forced("Forced: --force-node-selection builds every selected node")
+    } else {
+        match kind {
+            RunKind::Build | RunKind::Run => StateMode::Aware,
+            RunKind::Seed => StateMode::Forced("`fusionc seed` loads every selected seed"),
+            RunKind::Snapshot => {
+                StateMode::Forced("`fusionc snapshot` runs every selected snapshot")
+            }
+            RunKind::Test => StateMode::Forced("`fusionc test` runs every selected test"),
+        }
+    };
+    let schema = store::state_schema(arguments.state_schema.as_deref(), project);
+    crate::state::prepare(&crate::state::PlanInputs {
+        project,
+        dialect: session.dialect,
+        order,
+        planned: selected,
+        mode,
+        full_refresh: arguments.full_refresh,
+        location: store::StoreLocation::new(&project.target, &schema),
+    })
+}
+
+/// `--explain`: decides as the run would (without running its hooks) and
+/// prints the decisions.
+fn explain_state(
+    session: &Session,
+    prep: crate::state::StatePrep,
+    selected: &[bool],
+    order: &[NodeId],
+    warehouse: &OpenWarehouse,
+    log_format: LogFormat,
+    output: &mut Output<'_>,
+) -> Result<i32, i32> {
+    let project = session.project();
+    let planned = crate::state::plan(
+        prep,
+        project,
+        order,
+        selected,
+        warehouse.main_connection.lock().as_mut(),
+        warehouse.adapter.flavor(),
+    );
+    match planned {
+        Ok(plan) => {
+            explain::print_explanation(project, selected, &plan, log_format, output);
+            Ok(exit_code::SUCCESS)
+        }
+        Err(error) => {
+            report_diagnostics(
+                &session.load,
+                &[store_unavailable(&error)],
+                log_format,
+                output,
+            );
+            Err(exit_code::PROJECT_ERROR)
+        }
+    }
+}
+
+/// FC5050: the store cannot be read or created; the run builds every node.
+fn store_unavailable(error: &crate::adapter::AdapterError) -> Diagnostic {
+    Diagnostic::new(
+        Code::StateStoreUnavailable,
+        format!(
+            "the state store cannot be used: {}; every selected node is built",
+            error.message
+        ),
+    )
+    .with_help("check that the target's user may create the state schema and its tables, or name another with --state-schema")
+}
+
+/// Appends what became of every node to the store's build log. A log that
+/// cannot be written is reported and changes nothing else: the nodes'
+/// states were recorded with their builds.
+fn log_outcomes(
+    project: &Project,
+    plan: &crate::state::StatePlan,
+    results: &[NodeResult],
+    warehouse: &OpenWarehouse,
+    output: &mut Output<'_>,
+) {
+    let (finished_at, finished_epoch) = crate::state::now();
+    let entries: Vec<crate::state::store::LogEntry<'_>> = results
+        .iter()
+        .map(|result| crate::state::store::LogEntry {
+            unique_id: &project.details(result.id).unique_id,
+            status: result.status.json(),
+            message: &result.message,
+            finished_at: &finished_at,
+            finished_epoch,
+        })
+        .collect();
+    let logged = crate::state::store::append_log(
+        warehouse.main_connection.lock().as_mut(),
+        warehouse.adapter.flavor(),
+        &plan.location,
+        &plan.invocation_id,
+        &entries,
+    );
+    if let Err(error) = logged {
+        let _ = writeln!(
+            output.stderr,
+            "warning: the state store's build log was not written: {error}"
+        );
+    }
 }

@@ -24,12 +24,17 @@ pub(crate) enum Status {
     Pass,
     Fail,
     Warn,
+    /// A state-aware run kept what the warehouse holds: no statement ran.
+    Reused,
 }
 
 impl Status {
     /// Whether the node's children may run after it.
     pub(crate) fn lets_children_run(self) -> bool {
-        matches!(self, Status::Success | Status::Pass | Status::Warn)
+        matches!(
+            self,
+            Status::Success | Status::Pass | Status::Warn | Status::Reused
+        )
     }
 
     /// The status as `run_results.json` spells it.
@@ -41,6 +46,7 @@ impl Status {
             Status::Pass => "pass",
             Status::Fail => "fail",
             Status::Warn => "warn",
+            Status::Reused => "reused",
         }
     }
 }
@@ -63,6 +69,8 @@ pub(crate) struct NodeResult {
     pub interrupted: bool,
     /// For a node skipped because a node it depends on failed: that node.
     pub skipped_because: Option<NodeId>,
+    /// A reused test's last result (`pass`, `warn` or `fail`).
+    pub reused_outcome: Option<Status>,
     pub started_at: String,
     pub completed_at: String,
     pub elapsed: f64,
@@ -82,6 +90,7 @@ impl NodeResult {
             diagnostics: Vec::new(),
             interrupted: false,
             skipped_because: None,
+            reused_outcome: None,
             completed_at: started_at.clone(),
             started_at,
             elapsed: 0.0,
@@ -104,6 +113,29 @@ impl NodeResult {
         result.message = message;
         result.skipped_because = Some(failed);
         result
+    }
+
+    /// A node a state-aware run reused; a test carries its last result
+    /// (`reused_outcome`) and failing-row count.
+    pub(crate) fn reused(
+        id: NodeId,
+        label: usize,
+        worker: usize,
+        reason: String,
+        outcome: Option<(Status, Option<u64>)>,
+    ) -> NodeResult {
+        let started = Instant::now();
+        let mut result = NodeResult::new(id, label, worker, crate::artifacts::stamp::run_stamp().0);
+        result.status = Status::Reused;
+        result.message = reason;
+        if let Some((status, failures)) = outcome {
+            result.reused_outcome = Some(status);
+            result.built = Some(Built {
+                failures,
+                ..Default::default()
+            });
+        }
+        result.finish(started)
     }
 
     pub(crate) fn finish(mut self, started: Instant) -> NodeResult {
@@ -242,6 +274,14 @@ impl RunReport {
             _ => details.name.clone(),
         };
         let (head, tail) = match (result.status, details.kind) {
+            (Status::Reused, NodeKind::Test) => {
+                let last = result.reused_outcome.map_or("pass", Status::json);
+                (
+                    format!("REUSED {} {name}", last.to_ascii_uppercase()),
+                    "REUSED".to_string(),
+                )
+            }
+            (Status::Reused, _) => (format!("REUSED {description}"), "REUSED".to_string()),
             (Status::Skipped, NodeKind::UnitTest) => (
                 format!("SKIP unit_test {}", details.name),
                 "SKIP".to_string(),
@@ -319,7 +359,7 @@ impl RunReport {
                 matches!(
                     result.status,
                     Status::Error | Status::Fail | Status::Skipped
-                )
+                ) || result.reused_outcome == Some(Status::Fail)
             })
     }
 
@@ -369,7 +409,12 @@ impl RunReport {
                 .filter(|result| result.status == status)
                 .count()
         };
-        let errors = count(Status::Error) + count(Status::Fail) + self.hook_errors.len();
+        let reused_failures = results
+            .iter()
+            .filter(|result| result.reused_outcome == Some(Status::Fail))
+            .count();
+        let errors =
+            count(Status::Error) + count(Status::Fail) + reused_failures + self.hook_errors.len();
         let warnings = count(Status::Warn);
         let _ = writeln!(output.stdout);
         if self.interrupted {
@@ -393,6 +438,9 @@ impl RunReport {
                     // dbt heads a unit test's error as a failure too.
                     Status::Error if details.kind == NodeKind::UnitTest => "Failure in",
                     Status::Fail => "Failure in",
+                    Status::Reused if result.reused_outcome == Some(Status::Fail) => {
+                        "Failure (reused) in"
+                    }
                     Status::Warn => "Warning in",
                     Status::Error => "Runtime Error in",
                     _ => continue,
@@ -409,11 +457,16 @@ impl RunReport {
         }
         let _ = writeln!(
             output.stdout,
-            "\nDone. PASS={} WARN={} ERROR={} SKIP={} NO-OP=0 TOTAL={}",
+            "\nDone. PASS={} WARN={} ERROR={} SKIP={} NO-OP=0{} TOTAL={}",
             count(Status::Success) + count(Status::Pass),
             warnings,
             count(Status::Error) + count(Status::Fail),
             count(Status::Skipped),
+            // dbt's line, with the reused nodes when there are any.
+            match count(Status::Reused) {
+                0 => String::new(),
+                reused => format!(" REUSED={reused}"),
+            },
             results.len()
         );
     }
@@ -537,7 +590,7 @@ pub(crate) fn report_node_diagnostics(
                 continue;
             }
             Status::Error if result.diagnostics.is_empty() => {}
-            Status::Error | Status::Success | Status::Pass => continue,
+            Status::Error | Status::Success | Status::Pass | Status::Reused => continue,
         }
         let details = &project.nodes[result.id.index()];
         let mut diagnostic = Diagnostic::new(

@@ -251,7 +251,14 @@ pub(super) fn run_nodes(
             }
             match message_receiver.recv_timeout(Duration::from_millis(100)) {
                 Ok(Message::Started(index, label)) => {
-                    report.node_started(context.project, index, label, output)
+                    // A reused node runs nothing: it only has its result line.
+                    let reused = context
+                        .state
+                        .get()
+                        .is_some_and(|plan| plan.reuses(NodeId(index as u32)));
+                    if !reused {
+                        report.node_started(context.project, index, label, output)
+                    }
                 }
                 Ok(Message::Finished(result)) => {
                     in_flight -= 1;

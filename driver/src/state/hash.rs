@@ -1,0 +1,252 @@
+//! What a node's state-aware hash covers, component by component: its SQL
+//! normalised through the parsed tree, the configs that change what is
+//! built, the relation it writes, the project macros it calls, a seed's
+//! file, and the code of the ephemeral models inlined into it. A node is
+//! rebuilt when any component differs from the one its last build recorded,
+//! and `--explain` names the components that did.
+//!
+//! The hashes are of the node as compiled ahead of time (before an
+//! incremental model's `is_incremental()` branch is rendered), so the same
+//! code gives the same hash whatever state the warehouse is in.
+
+use fusion_dialects::syntax::sql_printer::print_sql;
+use fusion_dialects::syntax::token::TokenKind;
+use fusion_dialects::Dialect;
+use fusion_frontend::checksum::sha256_hex;
+use fusion_frontend::{NodeDetails, Project};
+use fusion_ir::graph::{NodeId, NodeKind};
+use fusion_ir::span::FileId;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+
+/// Config keys that describe a node without changing what its build
+/// writes: documentation, ownership, selection, and the state-aware
+/// settings themselves (changing `build_after` must not force a build).
+const CONFIGS_THAT_DO_NOT_BUILD: &[&str] = &[
+    "tags",
+    "meta",
+    "docs",
+    "group",
+    "access",
+    "description",
+    "freshness",
+    "state",
+    "static_analysis",
+    "enabled",
+    "event_time",
+];
+
+/// One node's hash and the hashes it is made of, by component name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeHash {
+    pub hash: String,
+    pub components: BTreeMap<String, String>,
+    /// The SQL calls a function whose result changes from call to call (the
+    /// current time, random numbers, new ids), named here.
+    pub volatile: Option<String>,
+}
+
+/// The hashes of the nodes a run may decide about (the others are `None`):
+/// those in `wanted`, and the ephemeral models they read, whose code
+/// becomes part of their readers'.
+pub fn node_hashes(
+    project: &Project,
+    dialect: &dyn Dialect,
+    order: &[NodeId],
+    wanted: &[bool],
+) -> Vec<Option<NodeHash>> {
+    let count = project.nodes.len();
+    // Which nodes need a hash: the wanted ones and, upstream of them, the
+    // ephemeral models they inline.
+    let mut needed = wanted.to_vec();
+    for &id in order.iter().rev() {
+        if !needed[id.index()] {
+            continue;
+        }
+        for parent in project.graph.parents(id) {
+            if project.details(parent).is_ephemeral() {
+                needed[parent.index()] = true;
+            }
+        }
+    }
+    let macro_text: FxHashMap<&str, &str> = project
+        .macros
+        .iter()
+        .map(|info| (info.unique_id.as_str(), info.macro_sql.as_str()))
+        .collect();
+    let mut hashes: Vec<Option<NodeHash>> = vec![None; count];
+    for &id in order {
+        if !needed[id.index()] {
+            continue;
+        }
+        let details = project.details(id);
+        let mut hash = own_components(details, dialect, &macro_text);
+        let mut inlined: Vec<&str> = Vec::new();
+        for parent in project.graph.parents(id) {
+            if let Some(Some(parent_hash)) = hashes.get(parent.index()) {
+                if project.details(parent).is_ephemeral() {
+                    inlined.push(parent_hash.hash.as_str());
+                    if hash.volatile.is_none() {
+                        hash.volatile.clone_from(&parent_hash.volatile);
+                    }
+                }
+            }
+        }
+        if !inlined.is_empty() {
+            inlined.sort_unstable();
+            hash.components
+                .insert("ephemeral inputs".into(), short(&inlined.join(",")));
+        }
+        hash.hash = short(
+            &hash
+                .components
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+        hashes[id.index()] = Some(hash);
+    }
+    hashes
+}
+
+/// The components of the node itself.
+fn own_components(
+    details: &NodeDetails,
+    dialect: &dyn Dialect,
+    macro_text: &FxHashMap<&str, &str>,
+) -> NodeHash {
+    let mut components = BTreeMap::new();
+    let mut volatile = None;
+    match details.kind {
+        NodeKind::Seed => {
+            components.insert("seed file".into(), details.checksum.clone());
+        }
+        NodeKind::Source | NodeKind::Analysis => {}
+        NodeKind::UnitTest => {
+            components.insert("definition".into(), short(&details.raw_code));
+        }
+        NodeKind::Model | NodeKind::Snapshot | NodeKind::Test => match &details.rendered {
+            Some(rendered) => {
+                components.insert("sql".into(), short(&normalized_sql(dialect, &rendered.sql)));
+                volatile = volatile_call(dialect, &rendered.sql);
+            }
+            None => {
+                components.insert("sql".into(), short(&details.raw_code));
+            }
+        },
+    }
+    components.insert("config".into(), short(&building_config(details)));
+    if matches!(
+        details.kind,
+        NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot
+    ) {
+        components.insert(
+            "relation".into(),
+            format!(
+                "{}.{}.{}",
+                details.database.as_deref().unwrap_or_default(),
+                details.schema.as_deref().unwrap_or_default(),
+                details.alias
+            ),
+        );
+    }
+    if !details.macros_called.is_empty() {
+        let mut called: Vec<&str> = details
+            .macros_called
+            .iter()
+            .map(|unique_id| {
+                macro_text
+                    .get(unique_id.as_str())
+                    .copied()
+                    .unwrap_or(unique_id)
+            })
+            .collect();
+        called.sort_unstable();
+        components.insert("macros".into(), short(&called.join("\u{0}")));
+    }
+    NodeHash {
+        hash: String::new(),
+        components,
+        volatile,
+    }
+}
+
+/// The SQL as the dialect's printer writes its syntax tree: whitespace,
+/// comments and the case of keywords do not count, any change of meaning
+/// does. SQL the parser does not read cleanly counts as written.
+fn normalized_sql(dialect: &dyn Dialect, sql: &str) -> String {
+    let parsed = dialect.parse_syntax(sql, FileId(0));
+    if parsed
+        .diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.is_error())
+    {
+        return sql.to_string();
+    }
+    print_sql(&parsed.statements, sql)
+}
+
+/// The first call in `sql` of a function the dialect's catalog marks
+/// volatile (`now()`, `random()`, a bare `current_timestamp`).
+fn volatile_call(dialect: &dyn Dialect, sql: &str) -> Option<String> {
+    let tokens: Vec<_> = dialect
+        .lex(sql)
+        .into_iter()
+        .filter(|token| token.kind != TokenKind::Comment)
+        .collect();
+    let semantics = dialect.semantics();
+    for (position, token) in tokens.iter().enumerate() {
+        if token.kind != TokenKind::Word {
+            continue;
+        }
+        let after_dot = position
+            .checked_sub(1)
+            .is_some_and(|previous| tokens[previous].kind == TokenKind::Dot);
+        if after_dot {
+            continue;
+        }
+        let word = &sql[token.span.start as usize..token.span.end as usize];
+        let called = tokens
+            .get(position + 1)
+            .is_some_and(|next| next.kind == TokenKind::LeftParen);
+        let lowered = word.to_ascii_lowercase();
+        // Niladic forms are written without parentheses.
+        let niladic = lowered.starts_with("current_")
+            || matches!(
+                lowered.as_str(),
+                "localtime" | "localtimestamp" | "sysdate" | "systimestamp"
+            );
+        if !(called || niladic) {
+            continue;
+        }
+        if semantics
+            .function(&lowered)
+            .is_some_and(|function| function.volatile)
+        {
+            return Some(lowered);
+        }
+    }
+    None
+}
+
+/// The node's configs, without those that do not change what it builds,
+/// as canonical JSON (keys sorted).
+fn building_config(details: &NodeDetails) -> String {
+    let kept: BTreeMap<&str, &serde_json::Value> = details
+        .config
+        .values
+        .iter()
+        .filter(|(key, _)| !CONFIGS_THAT_DO_NOT_BUILD.contains(&key.as_str()))
+        .map(|(key, value)| (key.as_str(), value))
+        .collect();
+    serde_json::to_string(&kept).unwrap_or_default()
+}
+
+/// A hash short enough to print and store, long enough not to collide in
+/// one project: 16 hex digits of SHA-256.
+pub fn short(text: &str) -> String {
+    let mut hex = sha256_hex(text.as_bytes());
+    hex.truncate(16);
+    hex
+}

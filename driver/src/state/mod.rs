@@ -1,0 +1,267 @@
+//! State-aware runs: rebuild only what has new code or new data.
+//!
+//! The parts: `hash` (what a node's hash covers), `store` (the tables in
+//! the warehouse that remember each node's last build), `markers` (how the
+//! warehouse tells that a source's data changed), `decide` (build or
+//! reuse, and why). [`prepare`] and [`plan`] put them together for a run
+//! (hashes first, then the decisions against the warehouse); the run records
+//! each build with the statements [`StatePlan::record_statements`] gives,
+//! inside the build's own transaction.
+//!
+//! *Invariant:* the store only ever says what the warehouse holds. A row is
+//! written in the transaction that built the node, so a build that did not
+//! commit is never recorded, and a job killed halfway leaves the store
+//! consistent with the relations. `frontend` and `passes` know nothing of
+//! this module.
+
+pub mod decide;
+pub mod hash;
+pub mod markers;
+pub mod store;
+
+use crate::adapter::{AdapterError, Connection, SqlFlavor};
+use decide::{Decision, DecisionInputs};
+use fusion_dialects::Dialect;
+use fusion_frontend::Project;
+use fusion_ir::graph::{NodeId, NodeKind};
+use hash::NodeHash;
+use store::{NodeState, StoreLocation};
+
+/// How a run uses the state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateMode {
+    /// Reuse what has neither new code nor new data (`build`, `run`).
+    Aware,
+    /// Build every selected node, and record it (`--force-node-selection`,
+    /// and the commands that always build: `seed`, `snapshot`, `test`).
+    Forced(&'static str),
+}
+
+/// What the run knows of the state before it starts.
+pub struct StatePlan {
+    pub location: StoreLocation,
+    pub invocation_id: String,
+    pub hashes: Vec<Option<NodeHash>>,
+    pub decisions: Vec<Option<Decision>>,
+    /// The last recorded build of each planned node.
+    pub previous: Vec<Option<NodeState>>,
+}
+
+impl StatePlan {
+    /// Whether the run reuses this node instead of building it.
+    pub fn reuses(&self, id: NodeId) -> bool {
+        matches!(
+            self.decisions.get(id.index()),
+            Some(Some(decision)) if decision.action == decide::Action::Reuse
+        )
+    }
+
+    /// The statements that record a finished build of `id` (`status`,
+    /// `message`, a test's `failures`), run in its transaction.
+    pub fn record_statements(
+        &self,
+        project: &Project,
+        flavor: &dyn SqlFlavor,
+        id: NodeId,
+        outcome: &BuildOutcome<'_>,
+    ) -> Vec<String> {
+        let details = project.details(id);
+        let Some(hash) = &self.hashes[id.index()] else {
+            return Vec::new();
+        };
+        let decision = self.decisions[id.index()].as_ref();
+        let (built_at, built_epoch) = now();
+        let state = NodeState {
+            unique_id: details.unique_id.clone(),
+            node_hash: hash.hash.clone(),
+            components: hash.components.clone(),
+            relation: hash.components.get("relation").cloned().unwrap_or_default(),
+            built_at,
+            built_epoch,
+            status: outcome.status.to_string(),
+            message: outcome.message.to_string(),
+            invocation_id: self.invocation_id.clone(),
+            upstream_markers: decision
+                .map(|decision| decision.upstream_markers.clone())
+                .unwrap_or_default(),
+            output_marker: built_marker(&self.invocation_id, &details.unique_id),
+            failures: outcome.failures,
+        };
+        store::record_statements(flavor, &self.location, &state)
+    }
+}
+
+/// How a build ended, for its record.
+pub struct BuildOutcome<'a> {
+    pub status: &'a str,
+    pub message: &'a str,
+    pub failures: Option<u64>,
+}
+
+/// The marker readers see of a node this invocation built.
+pub(crate) fn built_marker(invocation_id: &str, unique_id: &str) -> String {
+    format!("{invocation_id}:{}", hash::short(unique_id))
+}
+
+/// The time now: RFC 3339 and seconds since the epoch. `FUSIONC_STATE_NOW`
+/// (seconds since the epoch) sets it, so tests of `build_after` and
+/// `lag_tolerance` can move the clock.
+pub fn now() -> (String, f64) {
+    let epoch = std::env::var("FUSIONC_STATE_NOW")
+        .ok()
+        .and_then(|text| text.trim().parse::<f64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|elapsed| elapsed.as_secs_f64())
+                .unwrap_or(0.0)
+        });
+    (rfc3339(epoch), epoch)
+}
+
+fn rfc3339(epoch: f64) -> String {
+    let seconds = epoch.max(0.0) as i64;
+    let days = seconds.div_euclid(86_400);
+    let second_of_day = seconds.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        second_of_day / 3600,
+        (second_of_day / 60) % 60,
+        second_of_day % 60
+    )
+}
+
+/// What [`prepare`] needs of the run.
+pub struct PlanInputs<'a> {
+    pub project: &'a Project,
+    pub dialect: &'a dyn Dialect,
+    pub order: &'a [NodeId],
+    pub planned: &'a [bool],
+    pub mode: StateMode,
+    /// `--full-refresh`: the nodes it refreshes are built.
+    pub full_refresh: bool,
+    pub location: StoreLocation,
+}
+
+/// The half of the plan that needs no warehouse: each node's hash, of its
+/// code as compiled ahead of time. Take it before incremental models are
+/// rendered again for their incremental branch.
+pub struct StatePrep {
+    pub location: StoreLocation,
+    pub mode: StateMode,
+    pub full_refresh: bool,
+    pub hashes: Vec<Option<NodeHash>>,
+}
+
+/// Hashes the nodes the run may decide about.
+pub fn prepare(inputs: &PlanInputs<'_>) -> StatePrep {
+    StatePrep {
+        location: inputs.location.clone(),
+        mode: inputs.mode,
+        full_refresh: inputs.full_refresh,
+        hashes: hash::node_hashes(inputs.project, inputs.dialect, inputs.order, inputs.planned),
+    }
+}
+
+/// Reads the store (creating it when missing) and the warehouse's data
+/// markers, and decides, for each planned node, whether to build or reuse
+/// it. A run calls this right before its nodes, after its `on-run-start`
+/// hooks, so data those hooks load counts.
+pub fn plan(
+    prep: StatePrep,
+    project: &Project,
+    order: &[NodeId],
+    planned: &[bool],
+    connection: &mut dyn Connection,
+    flavor: &dyn SqlFlavor,
+) -> Result<StatePlan, AdapterError> {
+    let count = project.nodes.len();
+    store::ensure_store(connection, flavor, &prep.location)?;
+    let states = store::read_states(connection, flavor, &prep.location)?;
+    let (_, now_epoch) = now();
+    let relation_exists: Vec<Option<bool>> = (0..count)
+        .map(|index| {
+            let details = &project.nodes[index];
+            let has_relation = planned[index]
+                && match details.kind {
+                    NodeKind::Model => !details.is_ephemeral(),
+                    NodeKind::Seed | NodeKind::Snapshot => true,
+                    _ => false,
+                };
+            if !has_relation {
+                return None;
+            }
+            let relation = crate::run::node::relation_of(details);
+            Some(matches!(connection.relation_kind(&relation), Ok(Some(_))))
+        })
+        .collect();
+    let observed = markers::warehouse_markers(project, planned, &states, connection, flavor);
+    let marker_seen = markers::remember_first_seen(
+        connection,
+        flavor,
+        &prep.location,
+        project,
+        &observed,
+        now_epoch,
+    )?;
+    let forced: Vec<Option<&'static str>> = project
+        .nodes
+        .iter()
+        .map(|details| match prep.mode {
+            StateMode::Forced(why) => Some(why),
+            StateMode::Aware
+                if prep.full_refresh
+                    && crate::run::node::full_refresh_of(details, prep.full_refresh) =>
+            {
+                Some("Full refresh: --full-refresh rebuilds it")
+            }
+            StateMode::Aware => None,
+        })
+        .collect();
+    let invocation_id = crate::artifacts::stamp::run_stamp().1;
+    let decisions = decide::decide(&DecisionInputs {
+        project,
+        order,
+        planned,
+        hashes: &prep.hashes,
+        states: &states,
+        relation_exists: &relation_exists,
+        warehouse_markers: &observed,
+        marker_seen: &marker_seen,
+        forced: &forced,
+        now_epoch,
+        invocation_id: &invocation_id,
+    });
+    let previous = project
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(index, details)| {
+            planned[index]
+                .then(|| states.get(&details.unique_id).cloned())
+                .flatten()
+        })
+        .collect();
+    Ok(StatePlan {
+        location: prep.location,
+        invocation_id,
+        hashes: prep.hashes,
+        decisions,
+        previous,
+    })
+}
