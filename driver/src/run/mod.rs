@@ -530,6 +530,10 @@ fn never_run(diagnostic: &Diagnostic) -> Diagnostic {
 /// schemas, `on-run-start` hooks, the nodes, `on-run-end` hooks. Returns
 /// the nodes' results (none when an `on-run-start` hook failed), or the
 /// error that stopped the run before any node started.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "phase 4's inputs, each from a different earlier phase"
+)]
 fn execute_in_warehouse(
     context: &RunContext<'_>,
     selected: &[bool],
