@@ -8,99 +8,11 @@
 //! The warehouse is a DuckDB file in a scratch copy of the fixture: the
 //! fixture's profile names it `__SCRATCH__/...`, replaced here.
 
-use fusion_driver::adapter::duckdb::DuckDbAdapter;
-use fusion_driver::adapter::Adapter;
-use fusionc_tests::{copy_tree, regex_escape, repository_root, run_cli, sub_folders};
+use fusionc_tests::{
+    copy_tree, dump_duckdb_warehouse, regex_escape, repository_root, run_cli, sub_folders,
+};
 use std::fmt::Write as _;
 use std::path::Path;
-
-/// Every table and view of the warehouse but the state store's (its
-/// invocation ids and times differ from run to run; the fixtures' statuses
-/// show what it decided): columns with types, then rows in order. Values of the run's clock (snapshot timestamps) and the ids
-/// hashed from them are masked.
-fn dump_warehouse(path: &Path) -> String {
-    if !path.exists() {
-        return "(no warehouse file)\n".to_string();
-    }
-    let adapter = match DuckDbAdapter::open(&path.display().to_string()) {
-        Ok(adapter) => adapter,
-        Err(error) => return format!("(cannot open: {error})\n"),
-    };
-    let mut connection = adapter.connect().expect("a connection");
-    // Views over files name them relative to the project (its profile's
-    // file_search_path), which is `project/` beside the database file.
-    if let Some(folder) = path.parent() {
-        let project = folder
-            .join("project")
-            .display()
-            .to_string()
-            .replace('\'', "''");
-        connection
-            .execute(&format!("set file_search_path = '{project}'"))
-            .expect("file_search_path is a DuckDB setting");
-    }
-    let relations = connection
-        .query(
-            "select table_schema, table_name, table_type from information_schema.tables \
-             where table_catalog = current_database() and table_schema <> 'fusionc_state' \
-             order by all",
-            None,
-        )
-        .expect("the relations");
-    let mut text = String::new();
-    for row in &relations.rows {
-        let cell = |index: usize| row[index].as_str().unwrap_or_default().to_string();
-        let (schema, name, kind) = (cell(0), cell(1), cell(2));
-        let _ = writeln!(text, "== {schema}.{name} ({kind})");
-        let columns = connection
-            .query(
-                &format!(
-                    "select column_name, data_type from information_schema.columns \
-                     where table_catalog = current_database() and table_schema = '{schema}' \
-                     and table_name = '{name}' order by ordinal_position"
-                ),
-                None,
-            )
-            .expect("the columns");
-        let names: Vec<String> = columns
-            .rows
-            .iter()
-            .map(|column| {
-                format!(
-                    "{} {}",
-                    column[0].as_str().unwrap_or_default(),
-                    column[1].as_str().unwrap_or_default()
-                )
-            })
-            .collect();
-        let _ = writeln!(text, "   {}", names.join(", "));
-        let rows = match connection.query(
-            &format!("select * from \"{schema}\".\"{name}\" order by all"),
-            None,
-        ) {
-            Ok(rows) => rows,
-            // A view the warehouse accepted but cannot read.
-            Err(error) => {
-                let _ = writeln!(text, "   (cannot be read: {})", error.message);
-                continue;
-            }
-        };
-        for values in &rows.rows {
-            let shown: Vec<String> = values
-                .iter()
-                .zip(&rows.column_names)
-                .map(|(value, column)| match value {
-                    serde_json::Value::Null => "null".to_string(),
-                    _ if column == "dbt_scd_id" => "[id]".to_string(),
-                    serde_json::Value::String(text) => text.clone(),
-                    other => other.to_string(),
-                })
-                .collect();
-            let _ = writeln!(text, "   | {}", shown.join(" | "));
-        }
-    }
-    text
-}
 
 fn run_fixture(fixture: &Path) {
     let name = fixture
@@ -139,7 +51,7 @@ fn run_fixture(fixture: &Path) {
             run.exit_code,
             run.stdout,
             run.stderr,
-            dump_warehouse(&scratch.path().join("warehouse.duckdb"))
+            dump_duckdb_warehouse(&scratch.path().join("warehouse.duckdb"), false)
         );
     }
     let mut settings = insta::Settings::clone_current();
@@ -214,10 +126,10 @@ fn example_project_builds_twice_with_the_same_result() {
     };
     let first = run_cli(&arguments(&[]));
     assert_eq!(first.exit_code, 0, "{}\n{}", first.stdout, first.stderr);
-    let after_first = dump_warehouse(&database);
+    let after_first = dump_duckdb_warehouse(&database, false);
     let second = run_cli(&arguments(&[]));
     assert_eq!(second.exit_code, 0, "{}\n{}", second.stdout, second.stderr);
-    let after_second = dump_warehouse(&database);
+    let after_second = dump_duckdb_warehouse(&database, false);
     // Snapshots keep history: with unchanged data a second build adds no
     // version, so the whole warehouse is the same.
     assert_eq!(after_first, after_second);

@@ -1,9 +1,12 @@
 //! Shared helpers for the root test suite: locating fixtures and the shared
 //! corpus, copying fixture projects to scratch folders, running the CLI.
 
+use fusion_driver::adapter::duckdb::DuckDbAdapter;
+use fusion_driver::adapter::Adapter;
 use fusion_ir::name::Name;
 use fusion_ir::schema::{Catalog, Column, RelationName, RelationSchema, Schema};
 use fusion_ir::semantics::DialectSemantics;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -231,4 +234,102 @@ pub fn catalog_from_json(schema: &serde_json::Value, semantics: &dyn DialectSema
             .insert(relation_name(table), relation_schema);
     }
     catalog
+}
+
+/// Every table and view of the warehouse but the state store's (its
+/// invocation ids and times differ from run to run; the fixtures' statuses
+/// show what it decided): columns with types, then rows in order. The ids
+/// snapshots hash from the run's clock are masked, and with
+/// `mask_snapshot_times` so are the times snapshots record (two warehouses
+/// built at different moments then compare equal).
+pub fn dump_duckdb_warehouse(path: &Path, mask_snapshot_times: bool) -> String {
+    if !path.exists() {
+        return "(no warehouse file)\n".to_string();
+    }
+    let adapter = match DuckDbAdapter::open(&path.display().to_string()) {
+        Ok(adapter) => adapter,
+        Err(error) => return format!("(cannot open: {error})\n"),
+    };
+    let mut connection = adapter.connect().expect("a connection");
+    // Views over files name them relative to the project (its profile's
+    // file_search_path), which is `project/` beside the database file.
+    if let Some(folder) = path.parent() {
+        let project = folder
+            .join("project")
+            .display()
+            .to_string()
+            .replace('\'', "''");
+        connection
+            .execute(&format!("set file_search_path = '{project}'"))
+            .expect("file_search_path is a DuckDB setting");
+    }
+    let relations = connection
+        .query(
+            "select table_schema, table_name, table_type from information_schema.tables \
+             where table_catalog = current_database() and table_schema <> 'fusionc_state' \
+             order by all",
+            None,
+        )
+        .expect("the relations");
+    let mut text = String::new();
+    for row in &relations.rows {
+        let cell = |index: usize| row[index].as_str().unwrap_or_default().to_string();
+        let (schema, name, kind) = (cell(0), cell(1), cell(2));
+        let _ = writeln!(text, "== {schema}.{name} ({kind})");
+        let columns = connection
+            .query(
+                &format!(
+                    "select column_name, data_type from information_schema.columns \
+                     where table_catalog = current_database() and table_schema = '{schema}' \
+                     and table_name = '{name}' order by ordinal_position"
+                ),
+                None,
+            )
+            .expect("the columns");
+        let names: Vec<String> = columns
+            .rows
+            .iter()
+            .map(|column| {
+                format!(
+                    "{} {}",
+                    column[0].as_str().unwrap_or_default(),
+                    column[1].as_str().unwrap_or_default()
+                )
+            })
+            .collect();
+        let _ = writeln!(text, "   {}", names.join(", "));
+        let rows = match connection.query(
+            &format!("select * from \"{schema}\".\"{name}\" order by all"),
+            None,
+        ) {
+            Ok(rows) => rows,
+            // A view the warehouse accepted but cannot read.
+            Err(error) => {
+                let _ = writeln!(text, "   (cannot be read: {})", error.message);
+                continue;
+            }
+        };
+        for values in &rows.rows {
+            let shown: Vec<String> = values
+                .iter()
+                .zip(&rows.column_names)
+                .map(|(value, column)| match value {
+                    serde_json::Value::Null => "null".to_string(),
+                    _ if column == "dbt_scd_id" => "[id]".to_string(),
+                    _ if mask_snapshot_times
+                        && matches!(
+                            column.as_str(),
+                            "dbt_updated_at" | "dbt_valid_from" | "dbt_valid_to"
+                        ) =>
+                    {
+                        "[time]".to_string()
+                    }
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            let _ = writeln!(text, "   | {}", shown.join(" | "));
+        }
+    }
+    text
 }

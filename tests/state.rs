@@ -1,0 +1,164 @@
+//! State-aware builds proven against full ones: each fixture in
+//! `tests/state/` is built step by step twice, into two DuckDB files: state
+//! -aware (target `aware`) and in full at every step (target `full`, with
+//! `--force-node-selection`). After every build the two warehouses must
+//! hold the same relations, column types and rows: reuse never hides new
+//! data nor keeps stale results. What the state-aware build decided for
+//! each node (built or reused, and why) is the snapshot.
+//!
+//! `steps.txt`: `sql <statements>` runs on both warehouses, as another
+//! connection would; `copy <folder>` lays changed files over the project;
+//! `build [arguments]` builds both.
+
+use fusion_driver::adapter::duckdb::DuckDbAdapter;
+use fusion_driver::adapter::Adapter;
+use fusionc_tests::{copy_tree, dump_duckdb_warehouse, repository_root, run_cli, sub_folders};
+use std::fmt::Write as _;
+use std::path::Path;
+
+#[test]
+fn state_aware_builds_equal_full_builds() {
+    for fixture in sub_folders(&repository_root().join("tests/state")) {
+        state_fixture(&fixture);
+    }
+}
+
+fn run_sql(database: &Path, sql: &str) {
+    let adapter =
+        DuckDbAdapter::open(&database.display().to_string()).expect("the warehouse opens");
+    let mut connection = adapter.connect().expect("a connection");
+    connection.execute(sql).expect("the step's SQL runs");
+}
+
+/// `{unique_id} {status}: {message}` per node of the last run, sorted.
+fn statuses(project: &Path) -> String {
+    let text =
+        std::fs::read_to_string(project.join("target/run_results.json")).expect("run_results.json");
+    let results: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let mut lines: Vec<String> = results["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|result| {
+            let status = result["status"].as_str().unwrap_or_default();
+            let message = result["message"].as_str().unwrap_or_default();
+            let id = result["unique_id"].as_str().unwrap_or_default();
+            // Reasons are worth reading for reused and built nodes alike;
+            // a build's own message (`OK`, row counts) is not.
+            if status == "reused" {
+                format!("{id} reused: {message}")
+            } else {
+                format!("{id} {status}")
+            }
+        })
+        .collect();
+    lines.sort();
+    lines.join("\n")
+}
+
+fn state_fixture(fixture: &Path) {
+    let name = fixture
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let project = scratch.path().join("project");
+    copy_tree(fixture, &project).expect("the fixture copies");
+    let profiles = project.join("profiles.yml");
+    let profile_text = std::fs::read_to_string(&profiles).expect("a profiles.yml");
+    std::fs::write(
+        &profiles,
+        profile_text.replace("__SCRATCH__", &scratch.path().display().to_string()),
+    )
+    .expect("the profile is written");
+    let aware = scratch.path().join("aware.duckdb");
+    let full = scratch.path().join("full.duckdb");
+    let steps = std::fs::read_to_string(project.join("steps.txt")).expect("a steps.txt");
+    let mut transcript = String::new();
+    for step in steps.lines().map(str::trim) {
+        if step.is_empty() || step.starts_with('#') {
+            continue;
+        }
+        if let Some(sql) = step.strip_prefix("sql ") {
+            run_sql(&aware, sql);
+            run_sql(&full, sql);
+            let _ = writeln!(transcript, "##### {step}\n");
+            continue;
+        }
+        if let Some(folder) = step.strip_prefix("copy ") {
+            copy_tree(&project.join(folder.trim()), &project).expect("the change copies");
+            let _ = writeln!(transcript, "##### {step}\n");
+            continue;
+        }
+        let Some(rest) = step.strip_prefix("build") else {
+            panic!("{name}: unknown step `{step}`");
+        };
+        let extra = split_arguments(rest);
+        let command = |target: &str, force: bool| {
+            let mut arguments: Vec<String> = vec![
+                "build".into(),
+                "--project-dir".into(),
+                project.display().to_string(),
+                "--target".into(),
+                target.into(),
+            ];
+            if force {
+                arguments.push("--force-node-selection".into());
+            }
+            arguments.extend(extra.iter().cloned());
+            arguments
+        };
+        let aware_run = run_cli(&command("aware", false));
+        let aware_statuses = statuses(&project);
+        let full_run = run_cli(&command("full", true));
+        assert_eq!(
+            aware_run.exit_code, full_run.exit_code,
+            "{name}, `{step}`: the state-aware build and the full one end differently\n--- aware\n{}{}\n--- full\n{}{}",
+            aware_run.stdout, aware_run.stderr, full_run.stdout, full_run.stderr
+        );
+        let aware_dump = dump_duckdb_warehouse(&aware, true);
+        let full_dump = dump_duckdb_warehouse(&full, true);
+        assert_eq!(
+            aware_dump, full_dump,
+            "{name}, `{step}`: the state-aware warehouse differs from the full build's\n--- aware build\n{}{}",
+            aware_run.stdout, aware_run.stderr
+        );
+        let _ = writeln!(
+            transcript,
+            "##### fusionc {step}\nexit code: {}\n{aware_statuses}\n",
+            aware_run.exit_code
+        );
+    }
+    insta::assert_snapshot!(format!("state_{name}"), transcript);
+}
+
+/// A step's words; text in double quotes is one word.
+fn split_arguments(step: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut started = false;
+    for character in step.chars() {
+        match character {
+            '"' => {
+                quoted = !quoted;
+                started = true;
+            }
+            character if character.is_whitespace() && !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut current));
+                    started = false;
+                }
+            }
+            character => {
+                current.push(character);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(current);
+    }
+    words
+}

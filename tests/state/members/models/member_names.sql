@@ -1,0 +1,1 @@
+select id, {{ shout('name') }} as loud_name from {{ ref('stg_members') }}

@@ -1,0 +1,1 @@
+select id, is_premium from {{ ref('stg_members') }}

@@ -1,0 +1,1 @@
+select id, name from {{ ref('member_plans') }} where spend >= {{ var('vip_threshold') }}
