@@ -8,6 +8,8 @@
 //! The warehouse is a DuckDB file in a scratch copy of the fixture: the
 //! fixture's profile names it `__SCRATCH__/...`, replaced here.
 
+use fusion_driver::adapter::duckdb::DuckDbAdapter;
+use fusion_driver::adapter::Adapter;
 use fusionc_tests::{
     copy_tree, dump_duckdb_warehouse, regex_escape, repository_root, run_cli, sub_folders,
 };
