@@ -337,6 +337,10 @@ pub struct RunArgs {
     /// project's `fusionc_state_schema` var, else `fusionc_state`).
     #[arg(long, env = "FUSIONC_STATE_SCHEMA")]
     pub state_schema: Option<String>,
+    /// When another process holds the warehouse (a DuckDB file lets one
+    /// process write), wait for it instead of stopping at once.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// Process exit codes.

@@ -473,7 +473,11 @@ fn exclude_resource_types(project: &Project, arguments: &SelectionArgs, selected
     clippy::result_large_err,
     reason = "a Diagnostic is the one error of opening the warehouse, reported at once"
 )]
-fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, Diagnostic> {
+/// Opens the profile's adapter. The error's flag says the warehouse is
+/// only busy: another process holds it (see [`AdapterError::busy`]).
+///
+/// [`AdapterError::busy`]: crate::adapter::AdapterError::busy
+fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, (Diagnostic, bool)> {
     let target = &project.target;
     match target.adapter_type.as_str() {
         "duckdb" => {
@@ -485,17 +489,22 @@ fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, Diagnostic> {
             crate::adapter::duckdb::DuckDbAdapter::open_with(&path, &options)
                 .map(|adapter| Box::new(adapter) as Box<dyn Adapter>)
                 .map_err(|error| {
-                    Diagnostic::new(Code::WarehouseUnavailable, error.message).with_help(format!(
-                        "check `path` of target `{}` in profile `{}`",
-                        target.target_name, target.profile_name
-                    ))
+                    let diagnostic = Diagnostic::new(Code::WarehouseUnavailable, error.message)
+                        .with_help(format!(
+                            "check `path` of target `{}` in profile `{}`",
+                            target.target_name, target.profile_name
+                        ));
+                    (diagnostic, error.busy)
                 })
         }
-        other => Err(Diagnostic::new(
-            Code::UnsupportedAdapter,
-            format!("fusionc cannot run projects on `{other}` yet: it runs them on duckdb"),
-        )
-        .with_help("`fusionc compile` analyses the project for any supported dialect")),
+        other => Err((
+            Diagnostic::new(
+                Code::UnsupportedAdapter,
+                format!("fusionc cannot run projects on `{other}` yet: it runs them on duckdb"),
+            )
+            .with_help("`fusionc compile` analyses the project for any supported dialect"),
+            false,
+        )),
     }
 }
 
@@ -512,22 +521,26 @@ pub(crate) fn connect_to_warehouse(
     log_format: LogFormat,
     output: &mut Output<'_>,
 ) -> Result<ConnectedWarehouse, i32> {
-    let adapter = match open_adapter(session.project()) {
-        Ok(adapter) => adapter,
-        Err(diagnostic) => {
-            report_diagnostics(&session.load, &[diagnostic], log_format, output);
-            return Err(exit_code::USAGE_ERROR);
-        }
-    };
+    try_connect_to_warehouse(session).map_err(|(diagnostic, _)| {
+        report_diagnostics(&session.load, &[diagnostic], log_format, output);
+        exit_code::USAGE_ERROR
+    })
+}
+
+/// [`connect_to_warehouse`] without reporting: the error, and whether the
+/// warehouse is only busy (held by another process).
+pub(crate) fn try_connect_to_warehouse(
+    session: &Session,
+) -> Result<ConnectedWarehouse, (Diagnostic, bool)> {
+    let adapter = open_adapter(session.project())?;
     match adapter.connect() {
         Ok(connection) => Ok(ConnectedWarehouse {
             adapter,
             connection,
         }),
-        Err(error) => {
-            let diagnostic = Diagnostic::new(Code::WarehouseUnavailable, error.message);
-            report_diagnostics(&session.load, &[diagnostic], log_format, output);
-            Err(exit_code::USAGE_ERROR)
-        }
+        Err(error) => Err((
+            Diagnostic::new(Code::WarehouseUnavailable, error.message),
+            error.busy,
+        )),
     }
 }

@@ -131,7 +131,8 @@ impl DuckDbAdapter {
         };
         let connection = connection.map_err(|error| {
             let message = error.to_string();
-            let hint = if message.contains("Could not set lock") || message.contains("Conflicting lock") {
+            let busy = message.contains("Could not set lock") || message.contains("Conflicting lock");
+            let hint = if busy {
                 " (another process holds the database open: close it, or point the profile's `path` elsewhere)".to_string()
             } else if message.contains("version number") {
                 format!(
@@ -143,9 +144,12 @@ impl DuckDbAdapter {
             } else {
                 String::new()
             };
-            AdapterError::new(format!(
-                "cannot open the DuckDB database `{path}`: {message}{hint}"
-            ))
+            AdapterError {
+                busy,
+                ..AdapterError::new(format!(
+                    "cannot open the DuckDB database `{path}`: {message}{hint}"
+                ))
+            }
         })?;
         for extension in &options.extensions {
             let quoted = DuckDbFlavor.quote(extension);
@@ -181,6 +185,7 @@ fn warehouse_error(error: duckdb::Error) -> AdapterError {
     let message = error.to_string();
     AdapterError {
         interrupted: message.contains("INTERRUPT") || message.contains("Interrupted"),
+        busy: false,
         message,
     }
 }

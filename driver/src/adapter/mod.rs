@@ -21,6 +21,9 @@ pub struct AdapterError {
     pub message: String,
     /// The statement ran into an interrupt (Ctrl-C): not a fault of the SQL.
     pub interrupted: bool,
+    /// The warehouse is held by another process that it lets write alone
+    /// (a DuckDB file): waiting may help, nothing else is wrong.
+    pub busy: bool,
 }
 
 impl AdapterError {
@@ -28,6 +31,7 @@ impl AdapterError {
         AdapterError {
             message: message.into(),
             interrupted: false,
+            busy: false,
         }
     }
 }

@@ -30,9 +30,7 @@ mod unit_test;
 use crate::adapter::Adapter;
 use crate::artifacts::run_results::write_run_results;
 use crate::cli::{exit_code, LogFormat, Output, RunArgs, StaticAnalysisFlag};
-use crate::session::{
-    connect_to_warehouse, is_usage_error, load_session, report_diagnostics, select_nodes, Session,
-};
+use crate::session::{is_usage_error, load_session, report_diagnostics, select_nodes, Session};
 use context::{RunContext, RunKind};
 use fusion_frontend::runtime::{RelationKind, RunRenderOptions, RunRendered, Warehouse};
 use fusion_frontend::{Project, Rendered};
@@ -66,7 +64,7 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
     // 2. Open the warehouse and read, without writing, which incremental
     //    models already exist: their `is_incremental()` branch is what will
     //    run, so it is rendered again before analysis sees it.
-    let warehouse = open_warehouse(&session, log_format, output)?;
+    let warehouse = open_warehouse(&session, arguments.wait, log_format, output)?;
     // 2b. The state: each node's hash, of its code as compiled ahead of
     //     time (so before incremental models are rendered again). Which
     //     nodes are built and which reused is decided right before they
@@ -224,17 +222,40 @@ struct OpenWarehouse {
     main_connection: Arc<SharedConnection>,
 }
 
-/// Phase 2a: opens the warehouse and its main connection.
+/// Phase 2a: opens the warehouse and its main connection. With `--wait`, a
+/// warehouse another process holds (a DuckDB file being built by another
+/// job) is tried again until it is free; without, the run stops at once
+/// and says who holds it.
 fn open_warehouse(
     session: &Session,
+    wait: bool,
     log_format: LogFormat,
     output: &mut Output<'_>,
 ) -> Result<OpenWarehouse, i32> {
-    let warehouse = connect_to_warehouse(session, log_format, output)?;
-    Ok(OpenWarehouse {
-        adapter: warehouse.adapter,
-        main_connection: SharedConnection::new(warehouse.connection),
-    })
+    let mut said_waiting = false;
+    loop {
+        match crate::session::try_connect_to_warehouse(session) {
+            Ok(warehouse) => {
+                return Ok(OpenWarehouse {
+                    adapter: warehouse.adapter,
+                    main_connection: SharedConnection::new(warehouse.connection),
+                })
+            }
+            Err((_, true)) if wait => {
+                if !std::mem::replace(&mut said_waiting, true) {
+                    let _ = writeln!(
+                        output.stderr,
+                        "Waiting for the warehouse: another process holds it (--wait)"
+                    );
+                }
+                std::thread::sleep(std::time::Duration::from_millis(250));
+            }
+            Err((diagnostic, _)) => {
+                report_diagnostics(&session.load, &[diagnostic], log_format, output);
+                return Err(exit_code::USAGE_ERROR);
+            }
+        }
+    }
 }
 
 /// What phase 2b found out about the selected incremental models.
