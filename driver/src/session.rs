@@ -477,6 +477,10 @@ fn exclude_resource_types(project: &Project, arguments: &SelectionArgs, selected
 /// only busy: another process holds it (see [`AdapterError::busy`]).
 ///
 /// [`AdapterError::busy`]: crate::adapter::AdapterError::busy
+#[expect(
+    clippy::result_large_err,
+    reason = "one diagnostic, made once per command when the warehouse does not open"
+)]
 fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, (Diagnostic, bool)> {
     let target = &project.target;
     match target.adapter_type.as_str() {
@@ -529,6 +533,10 @@ pub(crate) fn connect_to_warehouse(
 
 /// [`connect_to_warehouse`] without reporting: the error, and whether the
 /// warehouse is only busy (held by another process).
+#[expect(
+    clippy::result_large_err,
+    reason = "one diagnostic, made once per command when the warehouse does not open"
+)]
 pub(crate) fn try_connect_to_warehouse(
     session: &Session,
 ) -> Result<ConnectedWarehouse, (Diagnostic, bool)> {
