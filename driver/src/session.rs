@@ -468,13 +468,9 @@ fn exclude_resource_types(project: &Project, arguments: &SelectionArgs, selected
     }
 }
 
-/// Opens the warehouse the profile's target names.
-#[expect(
-    clippy::result_large_err,
-    reason = "a Diagnostic is the one error of opening the warehouse, reported at once"
-)]
-/// Opens the profile's adapter. The error's flag says the warehouse is
-/// only busy: another process holds it (see [`AdapterError::busy`]).
+/// Opens the warehouse the profile's target names. The error's flag says
+/// the warehouse is only busy: another process holds it (see
+/// [`AdapterError::busy`]).
 ///
 /// [`AdapterError::busy`]: crate::adapter::AdapterError::busy
 #[expect(
