@@ -6,6 +6,8 @@
 //! data nor keeps stale results. What the state-aware build decided for
 //! each node (built or reused, and why) is the snapshot.
 //!
+//! Before each build, `--explain` must predict exactly what it then does.
+//!
 //! `steps.txt`: `sql <statements>` runs on both warehouses, as another
 //! connection would; `copy <folder>` lays changed files over the project;
 //! `build [arguments]` builds both.
@@ -54,6 +56,54 @@ fn statuses(project: &Path) -> String {
         .collect();
     lines.sort();
     lines.join("\n")
+}
+
+/// `--explain --log-format json`'s actions: unique id → `build` or `reuse`.
+fn predictions(stdout: &str) -> Vec<(String, String)> {
+    // Diagnostics come first, one JSON object per line; the explanation is
+    // the one document spread over lines.
+    let start = stdout.find("{\n").unwrap_or(0);
+    let document: serde_json::Value = serde_json::from_str(&stdout[start..])
+        .unwrap_or_else(|error| panic!("--explain prints one JSON document ({error}):\n{stdout}"));
+    let mut actions: Vec<(String, String)> = document["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|node| {
+            (
+                node["unique_id"].as_str().unwrap_or_default().to_string(),
+                node["action"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    actions.sort();
+    actions
+}
+
+/// What the last run did with each node, as `--explain` words it: a node
+/// reused is `reuse`; one that ran (whatever its result) or failed is `build`.
+fn outcomes(project: &Path) -> Vec<(String, String)> {
+    let text =
+        std::fs::read_to_string(project.join("target/run_results.json")).expect("run_results.json");
+    let results: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let mut actions: Vec<(String, String)> = results["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|result| {
+            let action = if result["status"] == "reused" {
+                "reuse"
+            } else {
+                "build"
+            };
+            (
+                result["unique_id"].as_str().unwrap_or_default().to_string(),
+                action.to_string(),
+            )
+        })
+        .collect();
+    actions.sort();
+    actions
 }
 
 fn state_fixture(fixture: &Path) {
@@ -109,8 +159,19 @@ fn state_fixture(fixture: &Path) {
             arguments.extend(extra.iter().cloned());
             arguments
         };
+        // `--explain` first: it must predict exactly what the build does.
+        let mut explain = command("aware", false);
+        explain.extend(["--explain".into(), "--log-format".into(), "json".into()]);
+        let explained = run_cli(&explain);
+        let predicted = predictions(&explained.stdout);
         let aware_run = run_cli(&command("aware", false));
         let aware_statuses = statuses(&project);
+        let actual = outcomes(&project);
+        assert_eq!(
+            predicted, actual,
+            "{name}, `{step}`: --explain predicted other actions than the build took\n{}{}",
+            explained.stdout, explained.stderr
+        );
         let full_run = run_cli(&command("full", true));
         assert_eq!(
             aware_run.exit_code, full_run.exit_code,

@@ -39,8 +39,12 @@ pub(super) fn execute_node(
         result.message = diagnostic.message.clone();
         return result.finish(started);
     }
-    if let Some(plan) = context.state.get().filter(|plan| plan.reuses(id)) {
-        return reused(plan, id, label, worker);
+    let reusing = context.state.get().filter(|plan| plan.reuses(id));
+    if let Some(plan) = reusing {
+        let refresh = plan.refresh_statement(context.project, context.adapter.flavor(), id);
+        if refresh.is_none() {
+            return reused(plan, id, label, worker);
+        }
     }
     if connection.is_none() {
         match context.adapter.connect() {
@@ -55,6 +59,20 @@ pub(super) fn execute_node(
     let Some(connection) = connection.as_mut() else {
         return result.finish(started);
     };
+    if let Some(plan) = reusing {
+        // Reused by column-level impact: its record takes its upstreams'
+        // new markers, now that they are built.
+        if let Some(statement) =
+            plan.refresh_statement(context.project, context.adapter.flavor(), id)
+        {
+            if let Err(error) = connection.lock().execute(&statement) {
+                result.status = Status::Error;
+                result.message = format!("the state store could not be updated: {error}");
+                return result.finish(started);
+            }
+        }
+        return reused(plan, id, label, worker);
+    }
     if context.project.details(id).kind == NodeKind::UnitTest {
         super::unit_test::execute_unit_test(context, connection, id, &mut result);
         return result.finish(started);

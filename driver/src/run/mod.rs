@@ -70,11 +70,6 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
     //     nodes are built and which reused is decided right before they
     //     run (phase 4); `--explain` decides now, prints that and stops.
     let state_prep = prepare_state(&session, kind, arguments, &selected, &order);
-    if arguments.explain {
-        return explain_state(
-            &session, state_prep, &selected, &order, &warehouse, log_format, output,
-        );
-    }
     let incremental = render_existing_incremental_models(
         &mut session,
         kind,
@@ -92,9 +87,24 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
         &selected,
         &incremental.render_errors,
         arguments.static_analysis,
+        state_prep.mode == crate::state::StateMode::Aware,
         log_format,
         output,
     )?;
+    // `--explain` decides as the run would, after the same analysis (its
+    // column lineage decides column-level reuse), prints and stops.
+    if arguments.explain {
+        return explain_state(
+            &session,
+            state_prep,
+            &selected,
+            &order,
+            &analysed.column_reads,
+            &warehouse,
+            log_format,
+            output,
+        );
+    }
     // 4. Schedule and execute, only now that everything selected was
     //    analysed: schemas, `on-run-start` hooks, the nodes along the DAG on
     //    worker threads (the scheduler plans as it dispatches, see
@@ -121,6 +131,7 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
         StateStep {
             prep: Some(state_prep),
             order: &order,
+            column_reads: &analysed.column_reads,
             warnings: &mut state_warnings,
         },
         &mut console,
@@ -357,6 +368,9 @@ struct AnalysedRun {
     /// Nodes that cannot run whatever their mode: their Jinja did not
     /// render. Their scheduler reports this error instead of running them.
     broken: Vec<Option<Diagnostic>>,
+    /// What each node reads of its parents (column lineage), for the
+    /// state's column-level impact; empty when the run is not state-aware.
+    column_reads: crate::state::decide::ColumnReads,
 }
 
 /// Phase 3: static analysis of the selected nodes in their modes. Reports
@@ -368,6 +382,7 @@ fn analyse_before_writing(
     selected: &[bool],
     render_errors: &[Diagnostic],
     flag: Option<StaticAnalysisFlag>,
+    state_aware: bool,
     log_format: LogFormat,
     output: &mut Output<'_>,
 ) -> Result<AnalysedRun, i32> {
@@ -394,6 +409,12 @@ fn analyse_before_writing(
         .iter()
         .map(|schema| schema.output.clone())
         .collect();
+    let column_reads = if state_aware {
+        let lineage = crate::artifacts::lineage::lineage_of_project(project, order, &analysis);
+        crate::state::decide::column_reads(project, &lineage)
+    } else {
+        vec![None; project.nodes.len()]
+    };
     let found = sort_diagnostics_by_mode(
         session,
         order,
@@ -428,6 +449,7 @@ fn analyse_before_writing(
         modes,
         output_schemas,
         broken: found.broken,
+        column_reads,
     })
 }
 
@@ -603,6 +625,7 @@ fn execute_in_warehouse(
                 project,
                 state.order,
                 selected,
+                state.column_reads,
                 connection.as_mut(),
                 context.adapter.flavor(),
             );
@@ -669,6 +692,7 @@ fn write_results(
 struct StateStep<'a> {
     prep: Option<crate::state::StatePrep>,
     order: &'a [NodeId],
+    column_reads: &'a crate::state::decide::ColumnReads,
     warnings: &'a mut Vec<Diagnostic>,
 }
 
@@ -713,6 +737,7 @@ fn explain_state(
     prep: crate::state::StatePrep,
     selected: &[bool],
     order: &[NodeId],
+    column_reads: &crate::state::decide::ColumnReads,
     warehouse: &OpenWarehouse,
     log_format: LogFormat,
     output: &mut Output<'_>,
@@ -723,6 +748,7 @@ fn explain_state(
         project,
         order,
         selected,
+        column_reads,
         warehouse.main_connection.lock().as_mut(),
         warehouse.adapter.flavor(),
     );

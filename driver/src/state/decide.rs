@@ -37,7 +37,17 @@ pub struct Decision {
     /// The markers of the upstreams it reads, as they are now: recorded
     /// with its build.
     pub upstream_markers: BTreeMap<String, String>,
+    /// Reused although an upstream was rebuilt, because it reads none of
+    /// the columns that changed there: its record takes the upstreams' new
+    /// markers once they are built.
+    pub refresh_markers: bool,
 }
+
+/// Per node, the columns it reads of each parent (by unique id), from the
+/// column lineage; a parent missing from the map is read in ways lineage
+/// cannot tell (unknown schema, `select *` over an unknown relation), and
+/// a node without a map was not analysed.
+pub type ColumnReads = Vec<Option<FxHashMap<String, rustc_hash::FxHashSet<String>>>>;
 
 /// Everything the decision reads.
 pub struct DecisionInputs<'a> {
@@ -62,6 +72,72 @@ pub struct DecisionInputs<'a> {
     pub now_epoch: f64,
     /// The marker a node built by this run gives its readers.
     pub invocation_id: &'a str,
+    /// What each node reads of its parents, for column-level impact.
+    pub column_reads: &'a ColumnReads,
+}
+
+/// What each node reads of its parents, from the project's column lineage;
+/// a generic test reads its own column of the node it tests. Nodes the
+/// lineage does not cover (unanalysed, introspective, other tests) have no
+/// entry, and are never reused by column-level impact.
+pub fn column_reads(
+    project: &Project,
+    lineage: &fusion_ir::lineage::ProjectLineage,
+) -> ColumnReads {
+    let mut reads: ColumnReads = vec![None; project.nodes.len()];
+    let index_of: FxHashMap<&str, usize> = project
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(index, details)| (details.unique_id.as_str(), index))
+        .collect();
+    for node in &lineage.nodes {
+        let Some(&index) = index_of.get(node.unique_id.as_str()) else {
+            continue;
+        };
+        if !node.schema_known || node.ephemeral {
+            continue;
+        }
+        let mut map: FxHashMap<String, rustc_hash::FxHashSet<String>> = FxHashMap::default();
+        for column in &node.columns {
+            for edge in &column.edges {
+                if let fusion_ir::lineage::Upstream::Column { node, column } = &edge.upstream {
+                    map.entry(node.clone())
+                        .or_default()
+                        .insert(column.to_ascii_lowercase());
+                }
+            }
+        }
+        for unknown in &node.unknown_upstreams {
+            map.remove(unknown);
+        }
+        reads[index] = Some(map);
+    }
+    for (index, details) in project.nodes.iter().enumerate() {
+        let Some(test) = &details.test else { continue };
+        let simple = matches!(
+            test.test_name.as_str(),
+            "not_null" | "unique" | "accepted_values"
+        ) && test.namespace.is_none();
+        let (Some(column), Some(attached), true) = (&test.column_name, test.attached_node, simple)
+        else {
+            continue;
+        };
+        let mut map: FxHashMap<String, rustc_hash::FxHashSet<String>> = FxHashMap::default();
+        map.entry(project.details(attached).unique_id.clone())
+            .or_default()
+            .insert(column.trim_matches('"').to_ascii_lowercase());
+        reads[index] = Some(map);
+    }
+    reads
+}
+
+/// A model rebuilt for new code whose rows stay the same: which of its
+/// output columns changed, and the marker its readers recorded before.
+struct ColumnChange {
+    name: String,
+    changed: Vec<String>,
+    old_marker: String,
 }
 
 /// The decisions for the planned nodes (`None` for the others).
@@ -72,6 +148,7 @@ pub fn decide(inputs: &DecisionInputs<'_>) -> Vec<Option<Decision>> {
     // When the data behind each node's marker last changed.
     let mut changed_at: Vec<Option<f64>> = vec![None; count];
     let mut decisions: Vec<Option<Decision>> = vec![None; count];
+    let mut column_changes: Vec<Option<ColumnChange>> = (0..count).map(|_| None).collect();
     for &id in inputs.order {
         let index = id.index();
         let details = project.details(id);
@@ -101,8 +178,12 @@ pub fn decide(inputs: &DecisionInputs<'_>) -> Vec<Option<Decision>> {
             continue;
         }
         if inputs.planned[index] {
-            let decision = decide_node(inputs, id, details, state, &upstream, &changed_at);
+            let exempt = column_exemptions(inputs, id, state, &column_changes);
+            let decision = decide_node(inputs, id, details, state, &upstream, &changed_at, &exempt);
             let building = decision.action == Action::Build;
+            if building {
+                column_changes[index] = column_change(inputs, id, state, &upstream);
+            }
             if passes_markers_on(details) {
                 markers[index] = derived_marker(
                     inputs.hashes[index].as_ref().map(|hash| hash.hash.as_str()),
@@ -146,6 +227,114 @@ pub fn decide(inputs: &DecisionInputs<'_>) -> Vec<Option<Decision>> {
     decisions
 }
 
+/// The parents whose rebuild this node can ignore, by unique id, each with
+/// the note its reason gives: the parent was rebuilt for new code that
+/// changed some columns only, the node had read the parent's previous build,
+/// and it reads none of those columns.
+fn column_exemptions(
+    inputs: &DecisionInputs<'_>,
+    id: NodeId,
+    state: Option<&NodeState>,
+    column_changes: &[Option<ColumnChange>],
+) -> BTreeMap<String, String> {
+    let mut exempt = BTreeMap::new();
+    let (Some(state), Some(Some(reads))) = (state, inputs.column_reads.get(id.index())) else {
+        return exempt;
+    };
+    if inputs.project.details(id).introspective {
+        return exempt;
+    }
+    for parent in inputs.project.graph.parents(id) {
+        let Some(change) = &column_changes[parent.index()] else {
+            continue;
+        };
+        let unique_id = &inputs.project.details(parent).unique_id;
+        if state.upstream_markers.get(unique_id) != Some(&change.old_marker) {
+            continue;
+        }
+        let Some(read) = reads.get(unique_id) else {
+            continue;
+        };
+        if change.changed.iter().any(|column| read.contains(column)) {
+            continue;
+        }
+        exempt.insert(
+            unique_id.clone(),
+            format!(
+                "reads none of {} changed columns ({})",
+                possessive(&change.name),
+                change.changed.join(", ")
+            ),
+        );
+    }
+    exempt
+}
+
+/// `stg_members'`, `orders'`, `customer's`.
+fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
+}
+
+/// For a model about to be rebuilt: when only its code changed, in a way
+/// that keeps its rows (same shape) and removes no column, the columns
+/// that changed, moved or were added.
+fn column_change(
+    inputs: &DecisionInputs<'_>,
+    id: NodeId,
+    state: Option<&NodeState>,
+    upstream: &BTreeMap<String, Option<String>>,
+) -> Option<ColumnChange> {
+    let state = state?;
+    let details = inputs.project.details(id);
+    let hash = inputs.hashes[id.index()].as_ref()?;
+    if details.introspective || state.node_hash == hash.hash {
+        return None;
+    }
+    let only_code = hash
+        .components
+        .iter()
+        .filter(|(name, value)| state.components.get(*name) != Some(*value))
+        .all(|(name, _)| matches!(name.as_str(), "sql" | "macros"))
+        && state
+            .components
+            .keys()
+            .all(|name| hash.components.contains_key(name));
+    let (old, new) = (state.profile.as_ref()?, hash.profile.as_ref()?);
+    if !only_code || old.shape != new.shape {
+        return None;
+    }
+    let removed = old
+        .columns
+        .iter()
+        .any(|(name, _)| !new.columns.iter().any(|(new_name, _)| new_name == name));
+    if removed {
+        return None;
+    }
+    let changed: Vec<String> = new
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(position, (name, expression))| {
+            old.columns.get(*position) != Some(&(name.clone(), expression.clone()))
+        })
+        .map(|(_, (name, _))| name.clone())
+        .collect();
+    let old_marker = if passes_markers_on(details) {
+        derived_marker(Some(&state.node_hash), upstream)?
+    } else {
+        state.output_marker.clone()
+    };
+    Some(ColumnChange {
+        name: details.name.clone(),
+        changed,
+        old_marker,
+    })
+}
+
 /// Views and ephemeral models hold no data of their own: their readers see
 /// their upstreams' data through their code.
 fn passes_markers_on(details: &NodeDetails) -> bool {
@@ -179,6 +368,7 @@ fn decide_node(
     state: Option<&NodeState>,
     upstream: &BTreeMap<String, Option<String>>,
     changed_at: &[Option<f64>],
+    exempt: &BTreeMap<String, String>,
 ) -> Decision {
     let index = id.index();
     let now: BTreeMap<String, String> = upstream
@@ -194,11 +384,13 @@ fn decide_node(
         action: Action::Build,
         reason,
         upstream_markers: now.clone(),
+        refresh_markers: false,
     };
     let reuse = |reason: String| Decision {
         action: Action::Reuse,
         reason,
         upstream_markers: now.clone(),
+        refresh_markers: false,
     };
     if let Some(why) = inputs.forced[index] {
         return build(why.to_string());
@@ -244,7 +436,9 @@ fn decide_node(
     let mut changed: Vec<String> = now
         .iter()
         .filter(|(unique_id, marker)| {
-            marker.as_str() == "unknown" || state.upstream_markers.get(*unique_id) != Some(*marker)
+            (marker.as_str() == "unknown"
+                || state.upstream_markers.get(*unique_id) != Some(*marker))
+                && !exempt.contains_key(*unique_id)
         })
         .map(|(unique_id, _)| short_name(unique_id))
         .collect();
@@ -255,7 +449,14 @@ fn decide_node(
         }
     }
     if changed.is_empty() {
-        return reuse("No new changes on any upstreams".into());
+        if exempt.is_empty() {
+            return reuse("No new changes on any upstreams".into());
+        }
+        let notes: Vec<&str> = exempt.values().map(String::as_str).collect();
+        return Decision {
+            refresh_markers: true,
+            ..reuse(format!("Reused: {}", notes.join("; ")))
+        };
     }
     if passes_markers_on(details) {
         return reuse(format!(

@@ -44,6 +44,23 @@ pub struct NodeHash {
     /// The SQL calls a function whose result changes from call to call (the
     /// current time, random numbers, new ids), named here.
     pub volatile: Option<String>,
+    /// For column-level impact: see [`ColumnProfile`].
+    pub profile: Option<ColumnProfile>,
+}
+
+/// A model's SQL split into what decides its rows and what each output
+/// column computes, when its shape makes that split safe: one plain
+/// `SELECT` (no set operation, `DISTINCT`, star, `TOP`, positional or `ALL`
+/// grouping or ordering, aggregate without `GROUP BY`). Two versions with
+/// the same `shape` hold the same rows; their columns differ where their
+/// hashes do. Columns named in the clauses that decide rows (a `WHERE` on
+/// an alias) are part of the shape.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ColumnProfile {
+    pub shape: String,
+    /// Output columns in order, lower-cased, with the hash of each one's
+    /// expression.
+    pub columns: Vec<(String, String)>,
 }
 
 /// The hashes of the nodes a run may decide about (the others are `None`):
@@ -118,6 +135,7 @@ fn own_components(
 ) -> NodeHash {
     let mut components = BTreeMap::new();
     let mut volatile = None;
+    let mut profile = None;
     match details.kind {
         NodeKind::Seed => {
             components.insert("seed file".into(), details.checksum.clone());
@@ -130,6 +148,9 @@ fn own_components(
             Some(rendered) => {
                 components.insert("sql".into(), short(&normalized_sql(dialect, &rendered.sql)));
                 volatile = volatile_call(dialect, &rendered.sql);
+                if details.kind == NodeKind::Model {
+                    profile = column_profile(dialect, &rendered.sql);
+                }
             }
             None => {
                 components.insert("sql".into(), short(&details.raw_code));
@@ -169,7 +190,124 @@ fn own_components(
         hash: String::new(),
         components,
         volatile,
+        profile,
     }
+}
+
+/// The model's [`ColumnProfile`], when its SQL has a shape that allows one.
+fn column_profile(dialect: &dyn Dialect, sql: &str) -> Option<ColumnProfile> {
+    use fusion_dialects::syntax::ast::{ExprKind, GroupingElement, SetExpr, Statement};
+    use fusion_dialects::syntax::sql_printer::print_sql_expression;
+    let parsed = dialect.parse_syntax(sql, FileId(0));
+    if parsed
+        .diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.is_error())
+    {
+        return None;
+    }
+    let [Statement::Query(query)] = parsed.statements.as_slice() else {
+        return None;
+    };
+    let SetExpr::Select(select) = &query.body else {
+        return None;
+    };
+    if select.distinct.is_some()
+        || select.top.is_some()
+        || select.as_value.is_some()
+        || !select.exclude.is_empty()
+        || select.connect_by.is_some()
+    {
+        return None;
+    }
+    let positional =
+        |expr: &fusion_dialects::syntax::ast::Expr| matches!(expr.kind, ExprKind::Number);
+    if let Some(group_by) = &select.group_by {
+        if group_by.all
+            || group_by.elements.iter().any(|element| match element {
+                GroupingElement::Expr(expr) => positional(expr),
+                _ => false,
+            })
+        {
+            return None;
+        }
+    }
+    if let Some(order_by) = &query.order_by {
+        if order_by.all || order_by.keys.iter().any(|key| positional(&key.expr)) {
+            return None;
+        }
+    }
+    let text = |span: fusion_ir::span::Span| &sql[span.start as usize..span.end as usize];
+    let mut columns: Vec<(String, String)> = Vec::new();
+    let mut printed_items: Vec<String> = Vec::new();
+    for item in &select.items {
+        let name = match (&item.alias, &item.expr.kind) {
+            (Some(alias), _) => text(alias.span).trim_matches(|c| c == '"' || c == '`'),
+            (None, ExprKind::Identifier(parts)) => {
+                let last = parts.last()?;
+                text(last.span).trim_matches(|c| c == '"' || c == '`')
+            }
+            _ => return None,
+        };
+        if matches!(item.expr.kind, ExprKind::Star(_)) {
+            return None;
+        }
+        let printed = print_sql_expression(&item.expr, sql);
+        columns.push((name.to_ascii_lowercase(), short(&printed)));
+        printed_items.push(printed);
+    }
+    // Without GROUP BY, an aggregate in the select list makes one row of
+    // many: the list then decides the rows.
+    let semantics = dialect.semantics();
+    if select.group_by.is_none() {
+        for printed in &printed_items {
+            let tokens = dialect.lex(printed);
+            for (position, token) in tokens.iter().enumerate() {
+                let called = tokens
+                    .get(position + 1)
+                    .is_some_and(|next| next.kind == TokenKind::LeftParen);
+                if token.kind != TokenKind::Word || !called {
+                    continue;
+                }
+                let word = &printed[token.span.start as usize..token.span.end as usize];
+                if semantics.function(word).is_some_and(|function| {
+                    function.kind == fusion_ir::query::FunctionKind::Aggregate
+                }) {
+                    return None;
+                }
+            }
+        }
+    }
+    // The statement without its select list decides the rows; so do the
+    // columns whose names the clauses read (DuckDB reads aliases in WHERE).
+    let mut rest = parsed.statements.clone();
+    if let Some(Statement::Query(query)) = rest.first_mut() {
+        if let SetExpr::Select(select) = &mut query.body {
+            select.items.clear();
+        }
+    }
+    let shape_text = print_sql(&rest, sql);
+    let words: rustc_hash::FxHashSet<String> = dialect
+        .lex(&shape_text)
+        .iter()
+        .filter(|token| matches!(token.kind, TokenKind::Word | TokenKind::QuotedIdent))
+        .map(|token| {
+            shape_text[token.span.start as usize..token.span.end as usize]
+                .trim_matches(|c| c == '"' || c == '`')
+                .to_ascii_lowercase()
+        })
+        .collect();
+    let mut shape = shape_text.clone();
+    for ((name, hash), printed) in columns.iter().zip(&printed_items) {
+        if words.contains(name) {
+            shape.push_str(&format!("\n{name}={hash}"));
+            let _ = printed;
+        }
+    }
+    Some(ColumnProfile {
+        shape: short(&shape),
+        columns,
+    })
 }
 
 /// The SQL as the dialect's printer writes its syntax tree: whitespace,

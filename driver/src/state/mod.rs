@@ -86,8 +86,31 @@ impl StatePlan {
                 .unwrap_or_default(),
             output_marker: built_marker(&self.invocation_id, &details.unique_id),
             failures: outcome.failures,
+            profile: hash.profile.clone(),
         };
         store::record_statements(flavor, &self.location, &state)
+    }
+}
+
+impl StatePlan {
+    /// For a node reused by column-level impact: the statement that moves
+    /// its record to its upstreams' new markers.
+    pub fn refresh_statement(
+        &self,
+        project: &Project,
+        flavor: &dyn SqlFlavor,
+        id: NodeId,
+    ) -> Option<String> {
+        let decision = self.decisions.get(id.index())?.as_ref()?;
+        if !decision.refresh_markers {
+            return None;
+        }
+        Some(store::refresh_markers_statement(
+            flavor,
+            &self.location,
+            &project.details(id).unique_id,
+            &decision.upstream_markers,
+        ))
     }
 }
 
@@ -187,6 +210,7 @@ pub fn plan(
     project: &Project,
     order: &[NodeId],
     planned: &[bool],
+    column_reads: &decide::ColumnReads,
     connection: &mut dyn Connection,
     flavor: &dyn SqlFlavor,
 ) -> Result<StatePlan, AdapterError> {
@@ -246,6 +270,7 @@ pub fn plan(
         forced: &forced,
         now_epoch,
         invocation_id: &invocation_id,
+        column_reads,
     });
     let previous = project
         .nodes

@@ -91,6 +91,8 @@ pub struct NodeState {
     pub output_marker: String,
     /// A test's failing-row count.
     pub failures: Option<u64>,
+    /// A model's columns and shape, for column-level impact.
+    pub profile: Option<super::hash::ColumnProfile>,
 }
 
 /// Creates the store's schema and tables when they are missing.
@@ -107,6 +109,12 @@ pub fn ensure_store(
          built_at {text} not null, built_epoch double precision not null, status {text} not null, \
          message {text} not null, invocation_id {text} not null, upstream_markers {text} not null, \
          output_marker {text} not null, failures bigint, primary key (target, unique_id))",
+        location.table(flavor, "node_state")
+    ))?;
+    // Columns added since the store's first layout: a store written by an
+    // older fusionc gains them, empty.
+    connection.execute(&format!(
+        "alter table {} add column if not exists column_profile {text}",
         location.table(flavor, "node_state")
     ))?;
     connection.execute(&format!(
@@ -192,7 +200,7 @@ pub fn read_states(
     let rows = connection.query(
         &format!(
             "select unique_id, node_hash, components, relation, built_at, built_epoch, status, \
-             message, invocation_id, upstream_markers, output_marker, failures from {} \
+             message, invocation_id, upstream_markers, output_marker, failures, column_profile from {} \
              where target = {}",
             location.table(flavor, "node_state"),
             literal(&location.target)
@@ -221,6 +229,10 @@ pub fn read_states(
             upstream_markers: serde_json::from_str(&text(9)).unwrap_or_default(),
             output_marker: text(10),
             failures: number(11).map(|failures| failures as u64),
+            profile: row
+                .get(12)
+                .and_then(serde_json::Value::as_str)
+                .and_then(|text| serde_json::from_str(text).ok()),
         };
         states.insert(state.unique_id.clone(), state);
     }
@@ -244,8 +256,8 @@ pub fn record_statements(
         ),
         format!(
             "insert into {table} (target, unique_id, node_hash, components, relation, built_at, \
-             built_epoch, status, message, invocation_id, upstream_markers, output_marker, failures) \
-             values ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+             built_epoch, status, message, invocation_id, upstream_markers, output_marker, failures, \
+             column_profile) values ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
             literal(&location.target),
             literal(&state.unique_id),
             literal(&state.node_hash),
@@ -261,8 +273,30 @@ pub fn record_statements(
             state
                 .failures
                 .map_or_else(|| "null".to_string(), |failures| failures.to_string()),
+            state.profile.as_ref().map_or_else(
+                || "null".to_string(),
+                |profile| literal(&serde_json::to_string(profile).unwrap_or_default())
+            ),
         ),
     ]
+}
+
+/// The statement that moves a reused node's record to the upstream markers
+/// it has now: column-level impact found that what changed upstream is
+/// nothing it reads. Run once those upstreams' builds committed.
+pub fn refresh_markers_statement(
+    flavor: &dyn SqlFlavor,
+    location: &StoreLocation,
+    unique_id: &str,
+    upstream_markers: &BTreeMap<String, String>,
+) -> String {
+    format!(
+        "update {} set upstream_markers = {} where target = {} and unique_id = {}",
+        location.table(flavor, "node_state"),
+        literal(&serde_json::to_string(upstream_markers).unwrap_or_default()),
+        literal(&location.target),
+        literal(unique_id)
+    )
 }
 
 /// One line of the build log: what became of a node this run.
