@@ -29,7 +29,7 @@ mod unit_test;
 
 use crate::adapter::Adapter;
 use crate::artifacts::run_results::write_run_results;
-use crate::cli::{exit_code, LogFormat, Output, RunArgs, StaticAnalysisFlag};
+use crate::cli::{exit_code, LogFormat, Output, RunArgs};
 use crate::session::{is_usage_error, load_session, report_diagnostics, select_nodes, Session};
 use context::{RunContext, RunKind};
 use fusion_frontend::runtime::{RelationKind, RunRenderOptions, RunRendered, Warehouse};
@@ -86,9 +86,8 @@ fn run_phases(kind: RunKind, arguments: &RunArgs, output: &mut Output<'_>) -> Re
         &order,
         &selected,
         &incremental.render_errors,
-        arguments.static_analysis,
+        arguments,
         state_prep.mode == crate::state::StateMode::Aware,
-        log_format,
         output,
     )?;
     // `--explain` decides as the run would, after the same analysis (its
@@ -381,11 +380,12 @@ fn analyse_before_writing(
     order: &[NodeId],
     selected: &[bool],
     render_errors: &[Diagnostic],
-    flag: Option<StaticAnalysisFlag>,
+    arguments: &RunArgs,
     state_aware: bool,
-    log_format: LogFormat,
     output: &mut Output<'_>,
 ) -> Result<AnalysedRun, i32> {
+    let flag = arguments.static_analysis;
+    let log_format = arguments.selection.project.log_format;
     let project = session.project();
     let (modes, mode_errors) = modes::effective_modes(project, order, flag);
     if !mode_errors.is_empty() {
@@ -732,6 +732,10 @@ fn prepare_state(
 
 /// `--explain`: decides as the run would (without running its hooks) and
 /// prints the decisions.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "what phases 1 to 3 produced, which the explanation reads as the run would"
+)]
 fn explain_state(
     session: &Session,
     prep: crate::state::StatePrep,
