@@ -43,6 +43,33 @@ pub enum Command {
     Deps(DepsArgs),
     /// The state store of state-aware runs: show what it holds, or clear it.
     State(StateArgs),
+    /// Sources: `fusionc source freshness` checks how recent their data is.
+    Source(SourceArgs),
+}
+
+/// `fusionc source <subcommand>`.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    #[command(subcommand)]
+    pub command: SourceCommand,
+}
+
+/// The subcommands of `fusionc source`.
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Check the selected sources' latest `loaded_at_field` (or
+    /// `loaded_at_query`) against their `warn_after` and `error_after`, and
+    /// write target/sources.json as dbt does.
+    Freshness(SourceFreshnessArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SourceFreshnessArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Where to write the results (else target/sources.json).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
 }
 
 /// `fusionc state <subcommand>`.

@@ -20,7 +20,7 @@ mod session;
 pub mod state;
 mod unit_tests;
 
-use crate::cli::{Cli, Command, Output, SqlCommand, StateCommand};
+use crate::cli::{Cli, Command, Output, SourceCommand, SqlCommand, StateCommand};
 use clap::Parser;
 use std::io::Write;
 
@@ -69,6 +69,11 @@ where
         Command::State(arguments) => match arguments.command {
             StateCommand::Show(arguments) => commands::state::show(&arguments, output),
             StateCommand::Clear(arguments) => commands::state::clear(&arguments, output),
+        },
+        Command::Source(arguments) => match arguments.command {
+            SourceCommand::Freshness(arguments) => {
+                commands::source_freshness::freshness(&arguments, output)
+            }
         },
     }
 }

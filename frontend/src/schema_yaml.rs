@@ -474,7 +474,8 @@ pub fn read_schema_file(
             table_cursor = table_cursor.max(table_name_span.end as usize);
             let (columns, tests, columns_end) = read_columns(&mut checker, table_object, cursor);
             source_end = source_end.max(columns_end);
-            let config = checker.config(table_object, NodeKind::Source, table_cursor);
+            let mut config = checker.config(table_object, NodeKind::Source, table_cursor);
+            source_freshness(source_object, &source_config, table_object, &mut config);
             let mut adapter_settings = source_meta.clone();
             adapter_settings.extend(checker.mapping(table_object, "meta", cursor));
             adapter_settings.extend(source_config.clone());
@@ -519,6 +520,60 @@ pub fn read_schema_file(
     schema_file.unit_tests =
         crate::unit_tests::read_unit_tests(object, text, file, yaml_path, checker.diagnostics);
     schema_file
+}
+
+/// A source table's `freshness`, `loaded_at_field` and `loaded_at_query`
+/// as dbt resolves them into its config: each written at the top of the
+/// source or table entry or under its `config:`, the table's over the
+/// source's; `freshness` merges rule by rule (`warn_after`, `error_after`,
+/// `filter`), and a table's `freshness: null` turns it off.
+fn source_freshness(
+    source: &Map<String, Value>,
+    source_config: &Map<String, Value>,
+    table: &Map<String, Value>,
+    table_config: &mut Map<String, Value>,
+) {
+    for key in ["loaded_at_field", "loaded_at_query"] {
+        let written = [
+            table_config.get(key),
+            table.get(key),
+            source_config.get(key),
+            source.get(key),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .cloned();
+        if let Some(value) = written.filter(|value| !value.is_null()) {
+            table_config.insert(key.to_string(), value);
+        }
+    }
+    let table_freshness = table_config
+        .get("freshness")
+        .or_else(|| table.get("freshness"));
+    let merged = match table_freshness {
+        Some(Value::Null) => Some(Value::Null),
+        table_freshness => {
+            let source_freshness = source_config
+                .get("freshness")
+                .or_else(|| source.get("freshness"));
+            match (source_freshness, table_freshness) {
+                (None, None) => None,
+                (Some(Value::Object(source)), Some(Value::Object(table))) => {
+                    let mut rules = source.clone();
+                    for (rule, value) in table {
+                        rules.insert(rule.clone(), value.clone());
+                    }
+                    Some(Value::Object(rules))
+                }
+                (_, Some(table)) => Some(table.clone()),
+                (Some(source), None) => Some(source.clone()),
+            }
+        }
+    };
+    if let Some(merged) = merged {
+        table_config.insert("freshness".to_string(), merged);
+    }
 }
 
 fn name_span_of(text: &str, name: &str, from: usize) -> Span {

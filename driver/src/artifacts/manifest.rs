@@ -867,16 +867,16 @@ struct Quoting {
 }
 
 #[derive(Serialize)]
-struct FreshnessRule {
-    count: Option<u32>,
-    period: Option<&'static str>,
+struct FreshnessRule<'a> {
+    count: Option<u64>,
+    period: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-struct Freshness {
-    warn_after: FreshnessRule,
-    error_after: FreshnessRule,
-    filter: Option<&'static str>,
+struct Freshness<'a> {
+    warn_after: FreshnessRule<'a>,
+    error_after: FreshnessRule<'a>,
+    filter: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -895,9 +895,9 @@ struct SourceEntry<'a> {
     loader: &'a str,
     identifier: &'a str,
     quoting: Quoting,
-    loaded_at_field: Option<&'static str>,
-    loaded_at_query: Option<&'static str>,
-    freshness: Freshness,
+    loaded_at_field: Option<&'a str>,
+    loaded_at_query: Option<&'a str>,
+    freshness: Option<Freshness<'a>>,
     external: Option<&'static str>,
     description: &'a str,
     columns: IndexMap<&'a str, ColumnEntry<'a>>,
@@ -930,9 +930,35 @@ fn source<'a>(
         ),
         None => ("", "", "", details.name.as_str()),
     };
-    let no_rule = || FreshnessRule {
-        count: None,
-        period: None,
+    let config = &details.config.values;
+    let text = |key: &str| config.get(key).and_then(Value::as_str);
+    // dbt's `freshness` of a source: the rules its config resolved, each
+    // empty when unset; null when the table turned freshness off.
+    let freshness = match config.get("freshness") {
+        Some(Value::Null) => None,
+        written => {
+            let rules = written.and_then(Value::as_object);
+            let rule = |name: &str| {
+                let rule = rules
+                    .and_then(|rules| rules.get(name))
+                    .and_then(Value::as_object);
+                FreshnessRule {
+                    count: rule
+                        .and_then(|rule| rule.get("count"))
+                        .and_then(Value::as_u64),
+                    period: rule
+                        .and_then(|rule| rule.get("period"))
+                        .and_then(Value::as_str),
+                }
+            };
+            Some(Freshness {
+                warn_after: rule("warn_after"),
+                error_after: rule("error_after"),
+                filter: rules
+                    .and_then(|rules| rules.get("filter"))
+                    .and_then(Value::as_str),
+            })
+        }
     };
     SourceEntry {
         database: details.database.as_deref(),
@@ -954,13 +980,9 @@ fn source<'a>(
             identifier: None,
             column: None,
         },
-        loaded_at_field: None,
-        loaded_at_query: None,
-        freshness: Freshness {
-            warn_after: no_rule(),
-            error_after: no_rule(),
-            filter: None,
-        },
+        loaded_at_field: text("loaded_at_field"),
+        loaded_at_query: text("loaded_at_query"),
+        freshness,
         external: None,
         description: &details.description,
         columns: columns(details, None, semantics),

@@ -9,5 +9,6 @@ pub(crate) mod ls;
 pub(crate) mod parse;
 pub(crate) mod run;
 pub(crate) mod show;
+pub(crate) mod source_freshness;
 pub(crate) mod sql;
 pub(crate) mod state;

@@ -142,8 +142,8 @@ pub fn now() -> (String, f64) {
     (rfc3339(epoch), epoch)
 }
 
-fn rfc3339(epoch: f64) -> String {
-    let seconds = epoch.max(0.0) as i64;
+pub(crate) fn rfc3339(epoch: f64) -> String {
+    let seconds = epoch.floor() as i64;
     let days = seconds.div_euclid(86_400);
     let second_of_day = seconds.rem_euclid(86_400);
     // Howard Hinnant's days-to-civil algorithm.
