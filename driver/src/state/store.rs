@@ -111,12 +111,7 @@ pub fn ensure_store(
          output_marker {text} not null, failures bigint, primary key (target, unique_id))",
         location.table(flavor, "node_state")
     ))?;
-    // Columns added since the store's first layout: a store written by an
-    // older fusionc gains them, empty.
-    connection.execute(&format!(
-        "alter table {} add column if not exists column_profile {text}",
-        location.table(flavor, "node_state")
-    ))?;
+    upgrade_store(connection, flavor, location)?;
     connection.execute(&format!(
         "create table if not exists {} (target {text} not null, unique_id {text} not null, \
          invocation_id {text} not null, status {text} not null, message {text} not null, \
@@ -182,6 +177,20 @@ pub fn write_seen_marker(
     ))
 }
 
+/// Columns added since the store's first layout: a store written by an
+/// older fusionc gains them, empty.
+fn upgrade_store(
+    connection: &mut dyn Connection,
+    flavor: &dyn SqlFlavor,
+    location: &StoreLocation,
+) -> Result<(), AdapterError> {
+    connection.execute(&format!(
+        "alter table {} add column if not exists column_profile {}",
+        location.table(flavor, "node_state"),
+        flavor.string_type()
+    ))
+}
+
 /// Every node's state for the location's target, by unique id. A store
 /// that does not exist yet holds nothing.
 pub fn read_states(
@@ -197,6 +206,7 @@ pub fn read_states(
     if connection.relation_kind(&table)?.is_none() {
         return Ok(FxHashMap::default());
     }
+    upgrade_store(connection, flavor, location)?;
     let rows = connection.query(
         &format!(
             "select unique_id, node_hash, components, relation, built_at, built_epoch, status, \
