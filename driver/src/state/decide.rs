@@ -74,6 +74,9 @@ pub struct DecisionInputs<'a> {
     pub invocation_id: &'a str,
     /// What each node reads of its parents, for column-level impact.
     pub column_reads: &'a ColumnReads,
+    /// Per node asking for it (`state: {evaluate_volatile_sql: true}`), the
+    /// value its volatile call gives now.
+    pub volatile_values: &'a [Option<String>],
 }
 
 /// What each node reads of its parents, from the project's column lineage;
@@ -116,7 +119,12 @@ pub fn column_reads(
     for (index, details) in project.nodes.iter().enumerate() {
         let Some(test) = &details.test else { continue };
         // A `where` config reads other columns too.
-        if details.config.values.get("where").is_some_and(|value| !value.is_null()) {
+        if details
+            .config
+            .values
+            .get("where")
+            .is_some_and(|value| !value.is_null())
+        {
             continue;
         }
         let simple = matches!(
@@ -375,7 +383,7 @@ fn decide_node(
     exempt: &BTreeMap<String, String>,
 ) -> Decision {
     let index = id.index();
-    let now: BTreeMap<String, String> = upstream
+    let mut now: BTreeMap<String, String> = upstream
         .iter()
         .map(|(unique_id, marker)| {
             (
@@ -384,6 +392,15 @@ fn decide_node(
             )
         })
         .collect();
+    // A volatile call evaluated (`state: {evaluate_volatile_sql: true}`)
+    // is one more upstream: its value now (today's `current_date`).
+    let volatile_key = inputs.hashes[index]
+        .as_ref()
+        .and_then(|hash| hash.volatile.as_ref())
+        .map(|function| format!("volatile:{function}"));
+    if let (Some(key), Some(Some(value))) = (&volatile_key, inputs.volatile_values.get(index)) {
+        now.insert(key.clone(), value.clone());
+    }
     let build = |reason: String| Decision {
         action: Action::Build,
         reason,
@@ -446,11 +463,12 @@ fn decide_node(
         })
         .map(|(unique_id, _)| short_name(unique_id))
         .collect();
-    let evaluate_volatile = bool_setting(details, "state", "evaluate_volatile_sql");
-    if let Some(function) = &hash.volatile {
-        if evaluate_volatile != Some(true) {
-            changed.push(format!("{function}()"));
-        }
+    // Without its value, a volatile call counts as new data every run.
+    let evaluated = volatile_key
+        .as_ref()
+        .is_some_and(|key| now.contains_key(key.as_str()));
+    if let (Some(function), false) = (&hash.volatile, evaluated) {
+        changed.push(format!("{function}()"));
     }
     if changed.is_empty() {
         if exempt.is_empty() {
@@ -469,7 +487,7 @@ fn decide_node(
             changed.join(", ")
         ));
     }
-    let parents = now.len() + usize::from(hash.volatile.is_some());
+    let parents = now.len() + usize::from(hash.volatile.is_some() && !evaluated);
     let all_required = require_all(details);
     if all_required && changed.len() < parents {
         return reuse(format!(
@@ -509,6 +527,9 @@ fn decide_node(
 
 /// `model.shop.orders` → `orders`; sources keep `source.table`.
 fn short_name(unique_id: &str) -> String {
+    if let Some(function) = unique_id.strip_prefix("volatile:") {
+        return format!("{function}()");
+    }
     let parts: Vec<&str> = unique_id.split('.').collect();
     match parts.first() {
         Some(&"source") if parts.len() >= 4 => format!("{}.{}", parts[2], parts[3]),
@@ -525,10 +546,6 @@ fn block<'a>(
         .values
         .get(key)
         .and_then(serde_json::Value::as_object)
-}
-
-fn bool_setting(details: &NodeDetails, block_key: &str, key: &str) -> Option<bool> {
-    block(details, block_key)?.get(key)?.as_bool()
 }
 
 /// `state.require_fresh_data_from: all`, else

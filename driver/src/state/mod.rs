@@ -114,6 +114,54 @@ impl StatePlan {
     }
 }
 
+/// For the planned nodes whose config asks for it (dbt State's
+/// `state: {evaluate_volatile_sql: true}`), the value their volatile call
+/// gives now, asked of the warehouse: `current_date` changes once a day,
+/// so such a model is rebuilt once a day. A call that cannot be evaluated
+/// alone (it takes arguments) has no value, and counts as new data.
+fn volatile_values(
+    project: &Project,
+    planned: &[bool],
+    hashes: &[Option<NodeHash>],
+    connection: &mut dyn Connection,
+) -> Vec<Option<String>> {
+    project
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(index, details)| {
+            let function = hashes[index].as_ref()?.volatile.as_ref()?;
+            let wanted = planned[index]
+                && details
+                    .config
+                    .values
+                    .get("state")
+                    .and_then(|state| state.get("evaluate_volatile_sql"))
+                    .and_then(serde_json::Value::as_bool)
+                    == Some(true);
+            if !wanted {
+                return None;
+            }
+            let niladic = function.starts_with("current_")
+                || matches!(
+                    function.as_str(),
+                    "localtime" | "localtimestamp" | "sysdate" | "systimestamp"
+                );
+            let call = if niladic {
+                function.clone()
+            } else {
+                format!("{function}()")
+            };
+            let table = connection.query(&format!("select {call}"), Some(1)).ok()?;
+            let value = table.rows.first()?.first()?.clone();
+            Some(match value {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            })
+        })
+        .collect()
+}
+
 /// How a build ended, for its record.
 pub struct BuildOutcome<'a> {
     pub status: &'a str,
@@ -257,6 +305,7 @@ pub fn plan(
             StateMode::Aware => None,
         })
         .collect();
+    let volatile_values = volatile_values(project, planned, &prep.hashes, connection);
     let invocation_id = crate::artifacts::stamp::run_stamp().1;
     let decisions = decide::decide(&DecisionInputs {
         project,
@@ -271,6 +320,7 @@ pub fn plan(
         now_epoch,
         invocation_id: &invocation_id,
         column_reads,
+        volatile_values: &volatile_values,
     });
     let previous = project
         .nodes
