@@ -499,11 +499,18 @@ fn decide_node(
     // dbt State's lag tolerance (against the upstream data's age), else
     // state-aware orchestration's build_after (against the last build).
     if let Some((seconds, written)) = duration_setting(details, "state", "lag_tolerance") {
+        // The new data that has waited longest, among the upstreams whose
+        // data changed since the last build.
         let oldest_change = inputs
             .project
             .graph
             .parents(id)
             .iter()
+            .filter(|parent| {
+                let unique_id = &inputs.project.details(**parent).unique_id;
+                now.get(unique_id) != state.upstream_markers.get(unique_id)
+                    && !exempt.contains_key(unique_id)
+            })
             .filter_map(|parent| changed_at[parent.index()])
             .fold(inputs.now_epoch, f64::min);
         let lag = inputs.now_epoch - oldest_change;

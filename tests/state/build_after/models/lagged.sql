@@ -1,0 +1,2 @@
+{{ config(state={'lag_tolerance': '2h'}) }}
+select count(*) as events from {{ source('raw', 'events') }}
