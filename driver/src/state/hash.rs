@@ -146,10 +146,24 @@ fn own_components(
         }
         NodeKind::Model | NodeKind::Snapshot | NodeKind::Test => match &details.rendered {
             Some(rendered) => {
-                components.insert("sql".into(), short(&normalized_sql(dialect, &rendered.sql)));
-                volatile = volatile_call(dialect, &rendered.sql);
-                if details.kind == NodeKind::Model {
-                    profile = column_profile(dialect, &rendered.sql);
+                let sql: &str = &rendered.sql;
+                let parsed = dialect.parse_syntax(sql, FileId(0));
+                let clean = !parsed
+                    .diagnostics
+                    .iter()
+                    .any(|diagnostic| diagnostic.is_error());
+                // Printed from the tree, whitespace, comments and the case
+                // of keywords do not count, any change of meaning does; SQL
+                // the parser does not read cleanly counts as written.
+                let normalized = if clean {
+                    print_sql(&parsed.statements, sql)
+                } else {
+                    sql.to_string()
+                };
+                components.insert("sql".into(), short(&normalized));
+                volatile = volatile_call(dialect, sql);
+                if details.kind == NodeKind::Model && clean {
+                    profile = column_profile(dialect, &parsed.statements, sql);
                 }
             }
             None => {
@@ -194,19 +208,16 @@ fn own_components(
     }
 }
 
-/// The model's [`ColumnProfile`], when its SQL has a shape that allows one.
-fn column_profile(dialect: &dyn Dialect, sql: &str) -> Option<ColumnProfile> {
+/// The model's [`ColumnProfile`], when its SQL (`statements`, parsed
+/// without errors) has a shape that allows one.
+fn column_profile(
+    dialect: &dyn Dialect,
+    statements: &[fusion_dialects::syntax::ast::Statement],
+    sql: &str,
+) -> Option<ColumnProfile> {
     use fusion_dialects::syntax::ast::{ExprKind, GroupingElement, SetExpr, Statement};
     use fusion_dialects::syntax::sql_printer::print_sql_expression;
-    let parsed = dialect.parse_syntax(sql, FileId(0));
-    if parsed
-        .diagnostics
-        .iter()
-        .any(|diagnostic| diagnostic.is_error())
-    {
-        return None;
-    }
-    let [Statement::Query(query)] = parsed.statements.as_slice() else {
+    let [Statement::Query(query)] = statements else {
         return None;
     };
     let SetExpr::Select(select) = &query.body else {
@@ -280,7 +291,7 @@ fn column_profile(dialect: &dyn Dialect, sql: &str) -> Option<ColumnProfile> {
     }
     // The statement without its select list decides the rows; so do the
     // columns whose names the clauses read (DuckDB reads aliases in WHERE).
-    let mut rest = parsed.statements.clone();
+    let mut rest = statements.to_vec();
     if let Some(Statement::Query(query)) = rest.first_mut() {
         if let SetExpr::Select(select) = &mut query.body {
             select.items.clear();
@@ -308,21 +319,6 @@ fn column_profile(dialect: &dyn Dialect, sql: &str) -> Option<ColumnProfile> {
         shape: short(&shape),
         columns,
     })
-}
-
-/// The SQL as the dialect's printer writes its syntax tree: whitespace,
-/// comments and the case of keywords do not count, any change of meaning
-/// does. SQL the parser does not read cleanly counts as written.
-fn normalized_sql(dialect: &dyn Dialect, sql: &str) -> String {
-    let parsed = dialect.parse_syntax(sql, FileId(0));
-    if parsed
-        .diagnostics
-        .iter()
-        .any(|diagnostic| diagnostic.is_error())
-    {
-        return sql.to_string();
-    }
-    print_sql(&parsed.statements, sql)
 }
 
 /// The first call in `sql` of a function the dialect's catalog marks
