@@ -210,6 +210,7 @@ impl Adapter for DuckDbAdapter {
             interrupts.push(connection.interrupt_handle());
         }
         Ok(Box::new(DuckDbConnection {
+            table_sizes: None,
             connection,
             catalog: self.catalog.clone(),
         }))
@@ -231,6 +232,9 @@ impl Adapter for DuckDbAdapter {
 struct DuckDbConnection {
     connection: duckdb::Connection,
     catalog: Arc<Mutex<CatalogCache>>,
+    /// DuckDB's estimated row count of every table, read once on the first
+    /// data marker asked (a state-aware run asks for hundreds at a time).
+    table_sizes: Option<FxHashMap<(String, String, String), u64>>,
 }
 
 fn sql_string(text: &str) -> String {
@@ -401,23 +405,41 @@ impl Connection for DuckDbConnection {
             return Ok(None);
         };
         if kind == RelationKind::Table {
-            let literal = |text: &str| format!("'{}'", text.replace('\'', "''"));
-            let mut filter = format!("table_name = {}", literal(&relation.identifier));
-            if let Some(schema) = &relation.schema {
-                filter.push_str(&format!(" and schema_name = {}", literal(schema)));
+            if self.table_sizes.is_none() {
+                let sizes = self.query(
+                    "select database_name, schema_name, table_name, estimated_size from duckdb_tables()",
+                    None,
+                )?;
+                let text = |row: &[serde_json::Value], index: usize| {
+                    row.get(index)
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                self.table_sizes = Some(
+                    sizes
+                        .rows
+                        .iter()
+                        .map(|row| {
+                            (
+                                catalog_key(&text(row, 0), &text(row, 1), &text(row, 2)),
+                                row.get(3).and_then(serde_json::Value::as_u64).unwrap_or(0),
+                            )
+                        })
+                        .collect(),
+                );
             }
-            if let Some(database) = &relation.database {
-                filter.push_str(&format!(" and database_name = {}", literal(database)));
-            }
-            let size = self.query(
-                &format!("select max(estimated_size) from duckdb_tables() where {filter}"),
-                None,
-            )?;
-            let estimated = size
-                .rows
-                .first()
-                .and_then(|row| row.first())
-                .and_then(serde_json::Value::as_u64)
+            let key = catalog_key(
+                relation.database.as_deref().unwrap_or_default(),
+                relation.schema.as_deref().unwrap_or_default(),
+                &relation.identifier,
+            );
+            // Unknown sizes (a relation named without its database) are
+            // fingerprinted: the bound only spares scans known to be long.
+            let estimated = self
+                .table_sizes
+                .as_ref()
+                .and_then(|sizes| sizes.get(&key).copied())
                 .unwrap_or(0);
             if estimated > FINGERPRINT_ROW_LIMIT {
                 return Ok(None);
