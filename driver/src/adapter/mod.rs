@@ -11,6 +11,8 @@
 pub mod duckdb;
 pub mod duckdb_naming;
 pub mod naming;
+pub mod postgres;
+pub mod postgres_naming;
 
 use fusion_frontend::runtime::{QueryTable, RelationKind, RelationRef, WarehouseColumn};
 use std::fmt;
@@ -97,6 +99,42 @@ pub trait SqlFlavor: Send + Sync {
     fn hash(&self, expression: &str) -> String;
     /// The text type of the warehouse.
     fn string_type(&self) -> &'static str;
+    /// Drops a relation of `kind` when it exists. Example: DuckDB's
+    /// `drop table if exists "db"."main"."orders"`; dbt-postgres adds
+    /// `cascade`, so the views reading the relation go with it.
+    fn drop_relation(&self, relation: &RelationRef, kind: RelationKind) -> String {
+        let keyword = match kind {
+            RelationKind::Table => "table",
+            RelationKind::View => "view",
+        };
+        format!("drop {keyword} if exists {}", self.quoted(relation))
+    }
+    /// The relation a session's temporary table `identifier` is, for the
+    /// metadata questions of [`Connection`]. Example: DuckDB's `temp.main`;
+    /// Postgres's `pg_temp` (the session's own temporary schema).
+    fn temporary_relation(&self, identifier: &str) -> RelationRef {
+        RelationRef {
+            database: Some("temp".into()),
+            schema: Some("main".into()),
+            identifier: identifier.to_string(),
+        }
+    }
+    /// The name SQL gives a session's temporary table. Example: DuckDB's
+    /// bare `"orders__dbt_tmp"`; Postgres's `"pg_temp"."orders__dbt_tmp"`,
+    /// so that a permanent table of the same name is never the one dropped.
+    fn temporary_table(&self, identifier: &str) -> String {
+        self.quote(identifier)
+    }
+    /// Whether a table or view is rebuilt under `<name>__dbt_tmp` and
+    /// swapped in by renaming the old relation to `<name>__dbt_backup`
+    /// and dropping that backup last (dbt-postgres's table and view
+    /// materializations: a view's columns cannot change through `create or
+    /// replace view`, and the old relation's dependents go with its
+    /// backup). When false (DuckDB), a view is replaced in place and a
+    /// table's old relation is dropped before the new one is renamed.
+    fn swaps_through_backup(&self) -> bool {
+        false
+    }
 }
 
 /// Whether SQL the project wrote may create, drop or rename relations, so

@@ -285,16 +285,44 @@ fn drop_existing(
     flavor: &dyn SqlFlavor,
     relation: &RelationRef,
 ) -> Result<(), AdapterError> {
-    let keyword = match session.connection.relation_kind(relation)? {
-        Some(RelationKind::Table) => "table",
-        Some(RelationKind::View) => "view",
-        None => return Ok(()),
+    let Some(kind) = session.connection.relation_kind(relation)? else {
+        return Ok(());
     };
-    session.run(&format!(
-        "drop {keyword} if exists {}",
-        flavor.quoted(relation)
-    ))?;
+    session.run(&flavor.drop_relation(relation, kind))?;
     session.changed(relation, None);
+    Ok(())
+}
+
+/// Puts the relation built as `staging` in the place of `relation`, in the
+/// flavor's way (see [`SqlFlavor::swaps_through_backup`]): the old relation
+/// dropped first, or renamed to `<name>__dbt_backup` and dropped last.
+fn swap_in(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    staging: &RelationRef,
+    relation: &RelationRef,
+    kind: RelationKind,
+) -> Result<(), AdapterError> {
+    let mut backup_to_drop = None;
+    if flavor.swaps_through_backup() {
+        let backup = sibling(relation, "__dbt_backup");
+        drop_existing(session, flavor, &backup)?;
+        if let Some(existing) = session.connection.relation_kind(relation)? {
+            session.run(&flavor.rename(relation, existing, &backup.identifier))?;
+            session.changed(relation, None);
+            session.changed(&backup, Some(existing));
+            backup_to_drop = Some((backup, existing));
+        }
+    } else {
+        drop_existing(session, flavor, relation)?;
+    }
+    session.run(&flavor.rename(staging, kind, &relation.identifier))?;
+    session.changed(staging, None);
+    session.changed(relation, Some(kind));
+    if let Some((backup, existing)) = backup_to_drop {
+        session.run(&flavor.drop_relation(&backup, existing))?;
+        session.changed(&backup, None);
+    }
     Ok(())
 }
 
@@ -308,8 +336,23 @@ fn build_view(
     relation: &RelationRef,
     sql: &str,
 ) -> Result<Built, AdapterError> {
+    if flavor.swaps_through_backup() {
+        let staging = sibling(relation, "__dbt_tmp");
+        drop_existing(session, flavor, &staging)?;
+        session.run(&format!(
+            "create view {} as (\n{}\n)",
+            flavor.quoted(&staging),
+            strip_statement(sql)
+        ))?;
+        session.changed(&staging, Some(RelationKind::View));
+        swap_in(session, flavor, &staging, relation, RelationKind::View)?;
+        return Ok(Built {
+            response: "CREATE VIEW".into(),
+            ..Built::default()
+        });
+    }
     if session.connection.relation_kind(relation)? == Some(RelationKind::Table) {
-        session.run(&format!("drop table if exists {}", flavor.quoted(relation)))?;
+        session.run(&flavor.drop_relation(relation, RelationKind::Table))?;
     }
     session.run(&format!(
         "create or replace view {} as (\n{}\n)",
@@ -353,10 +396,7 @@ fn build_table(
     ))?;
     session.changed(&staging, Some(RelationKind::Table));
     let rows = count_rows(session, flavor, &staging);
-    drop_existing(session, flavor, relation)?;
-    session.run(&flavor.rename(&staging, RelationKind::Table, &relation.identifier))?;
-    session.changed(&staging, None);
-    session.changed(relation, Some(RelationKind::Table));
+    swap_in(session, flavor, &staging, relation, RelationKind::Table)?;
     Ok(Built {
         rows,
         response: format!(
@@ -391,12 +431,8 @@ fn build_incremental(
     on_schema_change: OnSchemaChange,
 ) -> Result<Built, BuildFailure> {
     let staging_name = format!("{}__dbt_tmp", relation.identifier);
-    let staging = RelationRef {
-        database: Some("temp".into()),
-        schema: Some("main".into()),
-        identifier: staging_name.clone(),
-    };
-    let staging_quoted = flavor.quote(&staging_name);
+    let staging = flavor.temporary_relation(&staging_name);
+    let staging_quoted = flavor.temporary_table(&staging_name);
     session.run(&format!("drop table if exists {staging_quoted}"))?;
     session.run(&format!(
         "create temporary table {staging_quoted} as (\n{}\n)",
@@ -516,15 +552,11 @@ fn build_incremental(
             });
         }
     }
-    let inserted = count_rows(
-        session,
-        flavor,
-        &RelationRef {
-            database: None,
-            schema: None,
-            identifier: staging_name.clone(),
-        },
-    );
+    let inserted = session
+        .connection
+        .query(&format!("select count(*) from {staging_quoted}"), Some(1))
+        .ok()
+        .and_then(|table| table.rows.first()?.first()?.as_u64());
     session.run(&format!(
         "insert into {target} ({columns}) select {columns} from {staging_quoted}"
     ))?;
@@ -638,7 +670,7 @@ fn build_snapshot(
     } else {
         changed
     };
-    let staging = flavor.quote(&format!("{}__dbt_snapshot_staging", relation.identifier));
+    let staging = flavor.temporary_table(&format!("{}__dbt_snapshot_staging", relation.identifier));
     let listed = source_columns
         .iter()
         .map(|name| flavor.quote(name))
