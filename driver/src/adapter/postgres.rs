@@ -217,6 +217,11 @@ impl PostgresSettings {
         })
     }
 
+    /// The password, for a caller that writes a profile of its own (tests).
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
     /// `host:port/database`, as messages name the server.
     pub fn describe(&self) -> String {
         format!("{}:{}/{}", self.host, self.port, self.database)
@@ -465,6 +470,44 @@ fn warehouse_error(error: postgres::Error) -> AdapterError {
     }
 }
 
+/// A failed statement's error, with the line the server points at quoted
+/// as libpq quotes it (`LINE 6: ...` and a caret under the character), so
+/// the run can map it back into the model file.
+fn statement_error(error: postgres::Error, sql: &str) -> AdapterError {
+    let position = error
+        .as_db_error()
+        .and_then(|db_error| match db_error.position() {
+            Some(postgres::error::ErrorPosition::Original(position)) => Some(*position as usize),
+            _ => None,
+        });
+    let mut adapter_error = warehouse_error(error);
+    if let Some(position) = position {
+        if let Some(quoted) = quote_position(sql, position) {
+            adapter_error.message.push('\n');
+            adapter_error.message.push_str(&quoted);
+        }
+    }
+    adapter_error
+}
+
+/// `LINE n: <the line>` and a caret under character `position` (1-based,
+/// counted in characters over the whole statement, as the server counts).
+fn quote_position(sql: &str, position: usize) -> Option<String> {
+    let offset = sql.char_indices().nth(position.checked_sub(1)?)?.0;
+    let line_start = sql[..offset].rfind('\n').map_or(0, |index| index + 1);
+    let line_end = sql[offset..]
+        .find('\n')
+        .map_or(sql.len(), |index| offset + index);
+    let line_number = sql[..offset].matches('\n').count() + 1;
+    let prefix = format!("LINE {line_number}: ");
+    let column = sql[line_start..offset].chars().count();
+    Some(format!(
+        "{prefix}{}\n{}^",
+        &sql[line_start..line_end],
+        " ".repeat(prefix.len() + column)
+    ))
+}
+
 impl Adapter for PostgresAdapter {
     fn adapter_type(&self) -> &'static str {
         "postgres"
@@ -569,7 +612,9 @@ fn sql_string(text: &str) -> String {
 
 impl Connection for PostgresConnection {
     fn execute(&mut self, sql: &str) -> Result<(), AdapterError> {
-        self.client.batch_execute(sql).map_err(warehouse_error)
+        self.client
+            .batch_execute(sql)
+            .map_err(|error| statement_error(error, sql))
     }
 
     fn query(&mut self, sql: &str, limit: Option<usize>) -> Result<QueryTable, AdapterError> {
@@ -583,7 +628,10 @@ impl Connection for PostgresConnection {
                 .collect(),
             Err(_) => Vec::new(),
         };
-        let messages = self.client.simple_query(sql).map_err(warehouse_error)?;
+        let messages = self
+            .client
+            .simple_query(sql)
+            .map_err(|error| statement_error(error, sql))?;
         let mut table = QueryTable {
             column_names: Vec::new(),
             column_types: Vec::new(),
@@ -772,6 +820,13 @@ mod tests {
         assert_eq!(settings.describe(), "127.0.0.1:5433/test");
         assert_eq!(settings.user, "postgres");
         assert!(PostgresSettings::from_url("mysql://x").is_err());
+    }
+
+    #[test]
+    fn error_positions_are_quoted_as_libpq_quotes_them() {
+        let quoted = super::quote_position("select 1,\n  labl from t", 14).expect("a position");
+        assert_eq!(quoted, "LINE 2:   labl from t\n          ^");
+        assert_eq!(super::quote_position("select 1", 99), None);
     }
 
     #[test]
