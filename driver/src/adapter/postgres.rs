@@ -222,6 +222,14 @@ impl PostgresSettings {
         self.password.as_deref()
     }
 
+    /// `host H, port P, database `D``, as fault messages name the server.
+    pub fn place(&self) -> String {
+        format!(
+            "host {}, port {}, database `{}`",
+            self.host, self.port, self.database
+        )
+    }
+
     /// `host:port/database`, as messages name the server.
     pub fn describe(&self) -> String {
         format!("{}:{}/{}", self.host, self.port, self.database)
@@ -379,8 +387,8 @@ impl PostgresAdapter {
                 .batch_execute(&format!("set role {}", PostgresFlavor.quote(role)))
                 .map_err(|error| {
                     ConnectFailure::Refused(format!(
-                        "the server at {} refused `set role` to the profile's role `{role}`: {}",
-                        self.settings.describe(),
+                        "the Postgres server ({}) refused `set role` to the profile's role `{role}`: {}",
+                        self.settings.place(),
                         server_message(&error)
                     ))
                 })?;
@@ -393,10 +401,7 @@ impl PostgresAdapter {
 
     fn connect_failure(&self, error: &postgres::Error) -> ConnectFailure {
         let settings = &self.settings;
-        let place = format!(
-            "host {}, port {}, database `{}`",
-            settings.host, settings.port, settings.database
-        );
+        let place = settings.place();
         match error.as_db_error() {
             Some(db_error) if db_error.code().code().starts_with("28") => {
                 ConnectFailure::Authentication(format!(
