@@ -136,6 +136,7 @@ impl ScratchSchemas {
                 })
                 .collect();
             let _ = writeln!(text, "   {}", names.join(", "));
+            self.dump_relation_configs(&schema, &name, &mut text);
             let rows = match self
                 .connection
                 .query(&format!("select * from \"{schema}\".\"{name}\""), None)
@@ -169,6 +170,54 @@ impl ScratchSchemas {
             }
         }
         text
+    }
+}
+
+impl ScratchSchemas {
+    /// What dbt-postgres's relation configs left on a relation, each line
+    /// only when it differs from a plain relation's: `unlogged`, the
+    /// comments (`persist_docs`), the privileges granted to others
+    /// (`grants`), the indexes.
+    fn dump_relation_configs(&mut self, schema: &str, name: &str, text: &mut String) {
+        let relation = format!(
+            "from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace \
+             where n.nspname = '{schema}' and c.relname = '{name}'"
+        );
+        let queries = [
+            format!("select 'unlogged' {relation} and c.relpersistence = 'u'"),
+            format!(
+                "select 'comment: ' || obj_description(c.oid, 'pg_class') {relation} \
+                 and obj_description(c.oid, 'pg_class') is not null"
+            ),
+            format!(
+                "select 'comment on ' || a.attname || ': ' || col_description(c.oid, a.attnum) \
+                 {relation} and a.attnum > 0 and col_description(c.oid, a.attnum) is not null \
+                 order by a.attnum"
+            )
+            .replace(
+                "from pg_catalog.pg_class c",
+                "from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid",
+            ),
+            format!(
+                "select 'granted ' || g.privilege_type || ' to ' || coalesce(r.rolname::text, 'PUBLIC') \
+                 from (select c.relowner, (aclexplode(c.relacl)).* {relation}) g \
+                 left join pg_catalog.pg_roles r on r.oid = g.grantee \
+                 where g.grantee <> g.relowner order by 1"
+            ),
+            format!(
+                "select 'index: ' || indexdef from pg_catalog.pg_indexes \
+                 where schemaname = '{schema}' and tablename = '{name}' order by 1"
+            ),
+        ];
+        for query in queries {
+            let table = self
+                .connection
+                .query(&query, None)
+                .expect("the relation's configs");
+            for row in &table.rows {
+                let _ = writeln!(text, "   > {}", row[0].as_str().unwrap_or_default());
+            }
+        }
     }
 }
 
@@ -212,6 +261,8 @@ fn stable_settings(settings: &PostgresSettings, schema: &str, scratch: &Path) ->
         "\"[database]\"",
     );
     insta_settings.add_filter(r"in \d+\.\d+s", "in [elapsed]");
+    // dbt-postgres names an index by the md5 of its config and the time.
+    insta_settings.add_filter(r#"INDEX "?[0-9a-f]{32}"? ON"#, "INDEX [index name] ON");
     insta_settings.add_filter(
         r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}\.\d+(\+\d{2}(:\d{2})?)?",
         "[now]",

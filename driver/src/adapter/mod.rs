@@ -135,6 +135,62 @@ pub trait SqlFlavor: Send + Sync {
     fn swaps_through_backup(&self) -> bool {
         false
     }
+    /// The statement that empties an existing seed table whose columns are
+    /// the seed's, so that the seed reloads in place and the views reading
+    /// it stay (dbt's seed materialization truncates), or `None` where the
+    /// table is dropped and created again (the default, fusionc's DuckDB
+    /// behaviour). Example: `truncate table "db"."s"."raw_orders"`.
+    fn truncate_table(&self, _relation: &RelationRef) -> Option<String> {
+        None
+    }
+    /// The start of a `create table ... as` statement for a relation the
+    /// run builds. Example: `create table "db"."main"."orders"`; dbt-postgres's
+    /// `unlogged: true` gives `create unlogged table ...`. By default the
+    /// `unlogged` config is ignored.
+    fn create_table(&self, relation: &RelationRef, _unlogged: bool) -> String {
+        format!("create table {}", self.quoted(relation))
+    }
+    /// dbt-postgres's `indexes` config: the statement that creates one
+    /// index on a table just built, or `None` where the warehouse has no
+    /// such config (the default). Example: `create unique index if not
+    /// exists "<md5>" on "db"."s"."orders" using btree (id)`.
+    fn create_index(&self, _relation: &RelationRef, _index: &IndexConfig) -> Option<String> {
+        None
+    }
+    /// dbt's `grants` config: the statement granting `privilege` on the
+    /// relation to `grantees`, or `None` where the run does not apply grants
+    /// (the default). Example: `grant select on "db"."s"."orders" to reporter`.
+    fn grant(
+        &self,
+        _relation: &RelationRef,
+        _privilege: &str,
+        _grantees: &[String],
+    ) -> Option<String> {
+        None
+    }
+    /// dbt's `persist_docs`: the statement setting the comment of the
+    /// relation (or of its column `column`), or `None` where the run does
+    /// not persist docs (the default). Example: `comment on table
+    /// "db"."s"."orders" is $dbt_comment_literal_block$One row an order$dbt_comment_literal_block$`.
+    fn comment(
+        &self,
+        _relation: &RelationRef,
+        _kind: RelationKind,
+        _column: Option<&str>,
+        _comment: &str,
+    ) -> Option<String> {
+        None
+    }
+}
+
+/// One index of dbt-postgres's `indexes` config.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexConfig {
+    /// Column expressions, as written (dbt does not quote them).
+    pub columns: Vec<String>,
+    pub unique: bool,
+    /// The access method (`btree`, `hash`, `gin`...), when given.
+    pub method: Option<String>,
 }
 
 /// Whether SQL the project wrote may create, drop or rename relations, so

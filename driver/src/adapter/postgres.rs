@@ -11,7 +11,7 @@
 //! only ever handed to the client library: no message of this module
 //! contains it.
 
-use super::{Adapter, AdapterError, Connection, SqlFlavor};
+use super::{Adapter, AdapterError, Connection, IndexConfig, SqlFlavor};
 use fusion_frontend::profiles::Target;
 use fusion_frontend::runtime::{QueryTable, RelationKind, RelationRef, WarehouseColumn};
 use postgres::error::SqlState;
@@ -812,6 +812,94 @@ impl SqlFlavor for PostgresFlavor {
     fn swaps_through_backup(&self) -> bool {
         true
     }
+
+    fn truncate_table(&self, relation: &RelationRef) -> Option<String> {
+        Some(format!("truncate table {}", self.quoted(relation)))
+    }
+
+    fn create_table(&self, relation: &RelationRef, unlogged: bool) -> String {
+        format!(
+            "create {}table {}",
+            if unlogged { "unlogged " } else { "" },
+            self.quoted(relation)
+        )
+    }
+
+    /// Named as dbt-postgres names it: the md5 of the columns, the
+    /// relation, `unique`, the method and the time, so that a rebuilt
+    /// table's index never collides with the old one's.
+    fn create_index(&self, relation: &RelationRef, index: &IndexConfig) -> Option<String> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_nanos())
+            .unwrap_or_default();
+        let mut inputs = index.columns.clone();
+        inputs.push(self.quoted(relation));
+        inputs.push(if index.unique { "True" } else { "False" }.to_string());
+        inputs.push(index.method.clone().unwrap_or_else(|| "None".to_string()));
+        inputs.push(now.to_string());
+        let name = fusion_frontend::checksum::md5_hex(&inputs.join("_"));
+        Some(format!(
+            "create {}index if not exists {} on {} {}({})",
+            if index.unique { "unique " } else { "" },
+            self.quote(&name),
+            self.quoted(relation),
+            index
+                .method
+                .as_deref()
+                .map(|method| format!("using {method} "))
+                .unwrap_or_default(),
+            index.columns.join(", ")
+        ))
+    }
+
+    fn grant(
+        &self,
+        relation: &RelationRef,
+        privilege: &str,
+        grantees: &[String],
+    ) -> Option<String> {
+        if grantees.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "grant {privilege} on {} to {}",
+            self.quoted(relation),
+            grantees.join(", ")
+        ))
+    }
+
+    /// Dollar-quoted as dbt-postgres quotes comments, so any text fits;
+    /// a comment holding the quote's own tag is quoted as a plain string.
+    fn comment(
+        &self,
+        relation: &RelationRef,
+        kind: RelationKind,
+        column: Option<&str>,
+        comment: &str,
+    ) -> Option<String> {
+        const TAG: &str = "$dbt_comment_literal_block$";
+        let literal = if comment.contains(TAG) {
+            sql_string(comment)
+        } else {
+            format!("{TAG}{comment}{TAG}")
+        };
+        Some(match column {
+            Some(column) => format!(
+                "comment on column {}.{} is {literal}",
+                self.quoted(relation),
+                self.quote(column)
+            ),
+            None => format!(
+                "comment on {} {} is {literal}",
+                match kind {
+                    RelationKind::Table => "table",
+                    RelationKind::View => "view",
+                },
+                self.quoted(relation)
+            ),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -829,7 +917,7 @@ mod tests {
 
     #[test]
     fn error_positions_are_quoted_as_libpq_quotes_them() {
-        let quoted = super::quote_position("select 1,\n  labl from t", 14).expect("a position");
+        let quoted = super::quote_position("select 1,\n  labl from t", 13).expect("a position");
         assert_eq!(quoted, "LINE 2:   labl from t\n          ^");
         assert_eq!(super::quote_position("select 1", 99), None);
     }

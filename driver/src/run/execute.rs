@@ -76,6 +76,7 @@ pub(super) fn execute_node(
         context.adapter.flavor(),
         &relation,
         &prepared.build,
+        &prepared.options,
         &prepared.pre_hooks,
         &prepared.post_hooks,
     ) {

@@ -13,7 +13,7 @@
 //! - snapshot: dbt's type-2 history, by `timestamp` or `check` strategy.
 //! - test: counts the failing rows against `warn_if` / `error_if`.
 
-use crate::adapter::{AdapterError, Connection, SqlFlavor};
+use crate::adapter::{AdapterError, Connection, IndexConfig, SqlFlavor};
 use fusion_frontend::runtime::{RelationKind, RelationRef, WarehouseColumn};
 use std::fmt::Write as _;
 
@@ -83,6 +83,21 @@ pub enum SnapshotStrategy {
     },
 }
 
+/// What dbt's relation configs ask of a relation once it is built:
+/// `unlogged`, `indexes`, `grants` and `persist_docs`. The flavor says how
+/// (or whether) the warehouse does each (see [`SqlFlavor::create_index`]).
+#[derive(Clone, Debug, Default)]
+pub struct RelationOptions {
+    pub unlogged: bool,
+    pub indexes: Vec<IndexConfig>,
+    /// Privilege and grantees, in the config's order.
+    pub grants: Vec<(String, Vec<String>)>,
+    /// `persist_docs.relation`: the model's description, when it has one.
+    pub relation_comment: Option<String>,
+    /// `persist_docs.columns`: each documented column's description.
+    pub column_comments: Vec<(String, String)>,
+}
+
 /// The outcome of building one node.
 #[derive(Clone, Debug, Default)]
 pub struct Built {
@@ -145,6 +160,7 @@ pub fn build_node(
     flavor: &dyn SqlFlavor,
     relation: &RelationRef,
     build: &Build,
+    options: &RelationOptions,
     pre_hooks: &[String],
     post_hooks: &[String],
 ) -> Result<Built, (BuildFailure, Vec<String>)> {
@@ -162,7 +178,7 @@ pub fn build_node(
         }
         let mut built = match build {
             Build::View { sql } => build_view(&mut session, flavor, relation, sql)?,
-            Build::Table { sql } => build_table(&mut session, flavor, relation, sql)?,
+            Build::Table { sql } => build_table(&mut session, flavor, relation, sql, options)?,
             Build::Incremental {
                 sql,
                 incremental,
@@ -181,11 +197,11 @@ pub fn build_node(
                         *on_schema_change,
                     )?
                 } else {
-                    build_table(&mut session, flavor, relation, sql)?
+                    build_table(&mut session, flavor, relation, sql, options)?
                 }
             }
             Build::Seed { path, columns } => {
-                build_seed(&mut session, flavor, relation, path, columns)?
+                build_seed(&mut session, flavor, relation, path, columns, options)?
             }
             Build::Snapshot {
                 sql,
@@ -218,6 +234,9 @@ pub fn build_node(
                 *severity_error,
             )?,
         };
+        if let Some(kind) = built_kind(build) {
+            apply_grants_and_docs(&mut session, flavor, relation, kind, options)?;
+        }
         for hook in post_hooks {
             session.run_user(hook)?;
         }
@@ -269,6 +288,68 @@ impl Session<'_> {
     fn changed(&mut self, relation: &RelationRef, kind: Option<RelationKind>) {
         self.connection.relation_changed(relation, kind);
     }
+}
+
+/// The kind of relation a build leaves behind (none for tests).
+fn built_kind(build: &Build) -> Option<RelationKind> {
+    match build {
+        Build::View { .. } => Some(RelationKind::View),
+        Build::Table { .. }
+        | Build::Incremental { .. }
+        | Build::Seed { .. }
+        | Build::Snapshot { .. } => Some(RelationKind::Table),
+        Build::Test { .. } => None,
+    }
+}
+
+/// dbt's `apply_grants` and `persist_docs`, after the relation is built,
+/// inside its transaction: the grants, then the relation's comment, then
+/// the comments of the documented columns the relation has.
+fn apply_grants_and_docs(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    kind: RelationKind,
+    options: &RelationOptions,
+) -> Result<(), AdapterError> {
+    for (privilege, grantees) in &options.grants {
+        if let Some(sql) = flavor.grant(relation, privilege, grantees) {
+            session.run(&sql)?;
+        }
+    }
+    if let Some(comment) = &options.relation_comment {
+        if let Some(sql) = flavor.comment(relation, kind, None, comment) {
+            session.run(&sql)?;
+        }
+    }
+    if options.column_comments.is_empty() {
+        return Ok(());
+    }
+    let existing = session.connection.columns(relation)?;
+    for (column, comment) in &options.column_comments {
+        let Some(found) = existing.iter().find(|old| same_name(&old.name, column)) else {
+            continue;
+        };
+        if let Some(sql) = flavor.comment(relation, kind, Some(&found.name), comment) {
+            session.run(&sql)?;
+        }
+    }
+    Ok(())
+}
+
+/// dbt-postgres's `create_indexes`, on a table just built.
+fn create_indexes(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    options: &RelationOptions,
+) -> Result<(), AdapterError> {
+    for index in &options.indexes {
+        if let Some(sql) = flavor.create_index(relation, index) {
+            session.run(&sql)?;
+        }
+    }
+    Ok(())
 }
 
 fn sibling(relation: &RelationRef, suffix: &str) -> RelationRef {
@@ -386,15 +467,17 @@ fn build_table(
     flavor: &dyn SqlFlavor,
     relation: &RelationRef,
     sql: &str,
+    options: &RelationOptions,
 ) -> Result<Built, AdapterError> {
     let staging = sibling(relation, "__dbt_tmp");
     drop_existing(session, flavor, &staging)?;
     session.run(&format!(
-        "create table {} as (\n{}\n)",
-        flavor.quoted(&staging),
+        "{} as (\n{}\n)",
+        flavor.create_table(&staging, options.unlogged),
         strip_statement(sql)
     ))?;
     session.changed(&staging, Some(RelationKind::Table));
+    create_indexes(session, flavor, &staging, options)?;
     let rows = count_rows(session, flavor, &staging);
     swap_in(session, flavor, &staging, relation, RelationKind::Table)?;
     Ok(Built {
@@ -574,7 +657,32 @@ fn build_seed(
     relation: &RelationRef,
     path: &std::path::Path,
     columns: &[(String, String)],
+    options: &RelationOptions,
 ) -> Result<Built, AdapterError> {
+    if let Some(truncate) = flavor.truncate_table(relation) {
+        if session.connection.relation_kind(relation)? == Some(RelationKind::Table) {
+            let existing = session.connection.columns(relation)?;
+            let same_columns = existing.len() == columns.len()
+                && existing
+                    .iter()
+                    .zip(columns)
+                    .all(|(old, (name, _))| same_name(&old.name, name));
+            if same_columns {
+                session.run(&truncate)?;
+                session.executed.push(format!(
+                    "-- load {} into {}",
+                    path.display(),
+                    flavor.quoted(relation)
+                ));
+                let rows = session.connection.load_csv(relation, columns, path)?;
+                return Ok(Built {
+                    rows: Some(rows),
+                    response: format!("INSERT {rows}"),
+                    ..Built::default()
+                });
+            }
+        }
+    }
     drop_existing(session, flavor, relation)?;
     let definition = columns
         .iter()
@@ -592,6 +700,7 @@ fn build_seed(
         flavor.quoted(relation)
     ));
     let rows = session.connection.load_csv(relation, columns, path)?;
+    create_indexes(session, flavor, relation, options)?;
     Ok(Built {
         rows: Some(rows),
         response: format!("INSERT {rows}"),

@@ -2,7 +2,9 @@
 //! materialization it asks for, and the warehouse as its Jinja sees it.
 
 use super::context::RunContext;
-use super::materialize::{Build, IncrementalStrategy, OnSchemaChange, SnapshotStrategy};
+use super::materialize::{
+    Build, IncrementalStrategy, OnSchemaChange, RelationOptions, SnapshotStrategy,
+};
 use super::modes::AnalysisMode;
 use crate::adapter::Connection;
 use fusion_frontend::config::config_argument_span;
@@ -111,6 +113,8 @@ impl Warehouse for SharedConnection {
 /// What the worker decided to send for a node, before it runs.
 pub(crate) struct Prepared {
     pub build: Build,
+    /// `unlogged`, `indexes`, `grants`, `persist_docs`.
+    pub options: RelationOptions,
     pub pre_hooks: Vec<String>,
     pub post_hooks: Vec<String>,
     /// The SQL as rendered just in time, when it was (introspective nodes).
@@ -280,13 +284,111 @@ pub(crate) fn prepare(
             return Err(failure);
         }
     };
+    let options = match relation_options(details) {
+        Ok(options) => options,
+        Err(mut failure) => {
+            failure.jit_sql = jit_sql;
+            return Err(failure);
+        }
+    };
     Ok(Prepared {
         build,
+        options,
         pre_hooks,
         post_hooks,
         jit_sql,
         compiled,
     })
+}
+
+/// The node's `unlogged`, `indexes`, `grants` and `persist_docs` configs,
+/// as dbt-postgres reads them; a malformed one fails the node.
+fn relation_options(details: &NodeDetails) -> Result<RelationOptions, PrepareFailure> {
+    let config = &details.config;
+    let mut options = RelationOptions {
+        unlogged: config
+            .get("unlogged")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false),
+        ..RelationOptions::default()
+    };
+    let malformed = |key: &str, what: &str| -> PrepareFailure {
+        format!("the `{key}` config of `{}` {what}", details.name).into()
+    };
+    match config.get("indexes") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Array(indexes)) => {
+            for index in indexes {
+                let columns: Option<Vec<String>> = index
+                    .get("columns")
+                    .and_then(serde_json::Value::as_array)
+                    .and_then(|columns| {
+                        columns
+                            .iter()
+                            .map(|column| column.as_str().map(str::to_string))
+                            .collect()
+                    });
+                let Some(columns) = columns.filter(|columns| !columns.is_empty()) else {
+                    return Err(malformed(
+                        "indexes",
+                        "has an index without `columns` (a list of column names)",
+                    ));
+                };
+                options.indexes.push(crate::adapter::IndexConfig {
+                    columns,
+                    unique: index
+                        .get("unique")
+                        .and_then(serde_json::Value::as_bool)
+                        .unwrap_or(false),
+                    method: index
+                        .get("type")
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_string),
+                });
+            }
+        }
+        Some(_) => return Err(malformed("indexes", "must be a list of indexes")),
+    }
+    match config.get("grants") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(grants)) => {
+            for (privilege, grantees) in grants {
+                let grantees = match grantees {
+                    serde_json::Value::String(grantee) => vec![grantee.clone()],
+                    serde_json::Value::Array(list) => list
+                        .iter()
+                        .filter_map(|grantee| grantee.as_str().map(str::to_string))
+                        .collect(),
+                    _ => {
+                        return Err(malformed(
+                            "grants",
+                            "must map each privilege to a grantee or a list of grantees",
+                        ))
+                    }
+                };
+                options.grants.push((privilege.clone(), grantees));
+            }
+        }
+        Some(_) => return Err(malformed("grants", "must be a mapping of privileges")),
+    }
+    let persist = |key: &str| {
+        config
+            .get("persist_docs")
+            .and_then(|persist| persist.get(key))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false)
+    };
+    if persist("relation") && !details.description.is_empty() {
+        options.relation_comment = Some(details.description.clone());
+    }
+    if persist("columns") {
+        options.column_comments = details
+            .columns
+            .iter()
+            .map(|column| (column.name.clone(), column.description.clone()))
+            .collect();
+    }
+    Ok(options)
 }
 
 fn build_of(
