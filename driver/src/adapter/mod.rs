@@ -71,6 +71,12 @@ pub trait Connection: Send {
     /// Forgets what the connection knows of the catalog: after a rollback,
     /// or SQL that may have created or dropped anything (hooks, `run_query`).
     fn catalog_unknown(&mut self) {}
+    /// Whether the session is gone (the server restarted, or ended it):
+    /// the worker then opens a new connection for its next node instead of
+    /// failing every node it has left. False by default.
+    fn is_closed(&mut self) -> bool {
+        false
+    }
     /// The relation's columns in order (empty when it does not exist).
     fn columns(&mut self, relation: &RelationRef) -> Result<Vec<WarehouseColumn>, AdapterError>;
     /// Loads a CSV file into an existing, empty table whose columns are

@@ -675,6 +675,10 @@ impl Connection for PostgresConnection {
         Ok(table)
     }
 
+    fn is_closed(&mut self) -> bool {
+        self.client.is_closed()
+    }
+
     fn relation_kind(
         &mut self,
         relation: &RelationRef,

@@ -39,6 +39,14 @@ pub(super) fn execute_node(
         result.message = diagnostic.message.clone();
         return result.finish(started);
     }
+    // A session the server ended (a restart, a killed backend) fails the
+    // node that was running on it; the next node gets a new one.
+    if connection
+        .as_ref()
+        .is_some_and(|shared| shared.lock().is_closed())
+    {
+        *connection = None;
+    }
     if connection.is_none() {
         match context.adapter.connect() {
             Ok(opened) => *connection = Some(SharedConnection::new(opened)),
