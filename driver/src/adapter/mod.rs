@@ -141,6 +141,14 @@ pub trait SqlFlavor: Send + Sync {
     fn swaps_through_backup(&self) -> bool {
         false
     }
+    /// The longest relation name the warehouse keeps, in characters, or
+    /// `None` when it has no limit worth checking (the default). Example:
+    /// Postgres's 63: a longer model name is refused as dbt-postgres refuses
+    /// it, and the `__dbt_tmp`/`__dbt_backup` relations cut their base name
+    /// short to fit.
+    fn max_identifier_length(&self) -> Option<usize> {
+        None
+    }
     /// The statement that empties an existing seed table whose columns are
     /// the seed's, so that the seed reloads in place and the views reading
     /// it stay (dbt's seed materialization truncates), or `None` where the

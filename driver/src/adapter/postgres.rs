@@ -817,6 +817,10 @@ impl SqlFlavor for PostgresFlavor {
         true
     }
 
+    fn max_identifier_length(&self) -> Option<usize> {
+        Some(63)
+    }
+
     fn truncate_table(&self, relation: &RelationRef) -> Option<String> {
         Some(format!("truncate table {}", self.quoted(relation)))
     }

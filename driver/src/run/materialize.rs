@@ -169,6 +169,19 @@ pub fn build_node(
         executed: Vec::new(),
     };
     let transactional = !matches!(build, Build::Test { .. });
+    if let Some(max) = flavor.max_identifier_length() {
+        if transactional && relation.identifier.chars().count() > max {
+            // dbt-postgres refuses such a relation before running anything;
+            // the server would silently cut the name short.
+            return Err((
+                BuildFailure::Warehouse(AdapterError::new(format!(
+                    "Relation name '{}' is longer than {max} characters",
+                    relation.identifier
+                ))),
+                Vec::new(),
+            ));
+        }
+    }
     let outcome = (|| -> Result<Built, BuildFailure> {
         if transactional {
             session.connection.execute("begin transaction")?;
@@ -352,12 +365,26 @@ fn create_indexes(
     Ok(())
 }
 
-fn sibling(relation: &RelationRef, suffix: &str) -> RelationRef {
+fn sibling(flavor: &dyn SqlFlavor, relation: &RelationRef, suffix: &str) -> RelationRef {
     RelationRef {
         database: relation.database.clone(),
         schema: relation.schema.clone(),
-        identifier: format!("{}{suffix}", relation.identifier),
+        identifier: suffixed(flavor, &relation.identifier, suffix),
     }
+}
+
+/// `<identifier><suffix>`, the identifier cut short so that the whole fits
+/// the warehouse's longest name, as dbt-postgres's
+/// `make_relation_with_suffix` cuts it (in characters).
+fn suffixed(flavor: &dyn SqlFlavor, identifier: &str, suffix: &str) -> String {
+    let kept = match flavor.max_identifier_length() {
+        Some(max) => identifier
+            .chars()
+            .take(max.saturating_sub(suffix.chars().count()))
+            .collect(),
+        None => identifier.to_string(),
+    };
+    format!("{kept}{suffix}")
 }
 
 /// Drops whatever occupies `relation`, a table or a view.
@@ -386,7 +413,7 @@ fn swap_in(
 ) -> Result<(), AdapterError> {
     let mut backup_to_drop = None;
     if flavor.swaps_through_backup() {
-        let backup = sibling(relation, "__dbt_backup");
+        let backup = sibling(flavor, relation, "__dbt_backup");
         drop_existing(session, flavor, &backup)?;
         if let Some(existing) = session.connection.relation_kind(relation)? {
             session.run(&flavor.rename(relation, existing, &backup.identifier))?;
@@ -418,7 +445,7 @@ fn build_view(
     sql: &str,
 ) -> Result<Built, AdapterError> {
     if flavor.swaps_through_backup() {
-        let staging = sibling(relation, "__dbt_tmp");
+        let staging = sibling(flavor, relation, "__dbt_tmp");
         drop_existing(session, flavor, &staging)?;
         session.run(&format!(
             "create view {} as (\n{}\n)",
@@ -469,7 +496,7 @@ fn build_table(
     sql: &str,
     options: &RelationOptions,
 ) -> Result<Built, AdapterError> {
-    let staging = sibling(relation, "__dbt_tmp");
+    let staging = sibling(flavor, relation, "__dbt_tmp");
     drop_existing(session, flavor, &staging)?;
     session.run(&format!(
         "{} as (\n{}\n)",
@@ -513,7 +540,7 @@ fn build_incremental(
     unique_key: &[String],
     on_schema_change: OnSchemaChange,
 ) -> Result<Built, BuildFailure> {
-    let staging_name = format!("{}__dbt_tmp", relation.identifier);
+    let staging_name = suffixed(flavor, &relation.identifier, "__dbt_tmp");
     let staging = flavor.temporary_relation(&staging_name);
     let staging_quoted = flavor.temporary_table(&staging_name);
     session.run(&format!("drop table if exists {staging_quoted}"))?;
@@ -779,7 +806,11 @@ fn build_snapshot(
     } else {
         changed
     };
-    let staging = flavor.temporary_table(&format!("{}__dbt_snapshot_staging", relation.identifier));
+    let staging = flavor.temporary_table(&suffixed(
+        flavor,
+        &relation.identifier,
+        "__dbt_snapshot_staging",
+    ));
     let listed = source_columns
         .iter()
         .map(|name| flavor.quote(name))
