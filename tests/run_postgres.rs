@@ -356,12 +356,14 @@ fn files_under(folder: &Path) -> Vec<PathBuf> {
 /// Item 6 of issue 18: the password, given through a `DBT_ENV_SECRET_`
 /// variable, appears in no output and no file under `target/`, even for a
 /// model that asks its template for `target.password`, a run that fails,
-/// and a run whose password the profile writes literally.
+/// and a run whose password the profile writes literally; a secret user
+/// the server refuses is masked in the message that names it.
 #[test]
 fn the_password_is_never_shown_or_written() {
     let Some(settings) = postgres_test_server("the Postgres secrets test") else {
         return;
     };
+    let mut leaks = Vec::new();
     let secret = "fusionc-secret-5f3a9c1e";
     let literal = "fusionc-literal-7b2d4e8a";
     std::env::set_var("DBT_ENV_SECRET_FUSIONC_TEST_PASSWORD", secret);
@@ -403,8 +405,26 @@ fn the_password_is_never_shown_or_written() {
             outputs.push(format!("{}{}", run.stdout, run.stderr));
         }
     }
+    // A secret user the server does not know: the refusal names the user,
+    // masked.
+    let secret_user = "fusionc_secret_user_3e9d";
+    std::env::set_var("DBT_ENV_SECRET_FUSIONC_TEST_USER", secret_user);
+    let profile = postgres_profile(&settings, &profile_name, &schema, "x").replace(
+        &format!("user: \"{}\"", settings.user),
+        "user: \"{{ env_var('DBT_ENV_SECRET_FUSIONC_TEST_USER') }}\"",
+    );
+    std::fs::write(project.join("profiles.yml"), profile).expect("the profile is written");
+    let refused = run_cli(&["build", "--project-dir", &project.display().to_string()]);
+    let refused_output = format!("{}{}", refused.stdout, refused.stderr);
+    assert!(
+        refused_output.contains("FC5100") && refused_output.contains("user `*****`"),
+        "the refusal names the user, masked: {refused_output}"
+    );
+    if refused_output.contains(secret_user) {
+        leaks.push("the refusal of the secret user".to_string());
+    }
+    std::env::remove_var("DBT_ENV_SECRET_FUSIONC_TEST_USER");
     std::env::remove_var("DBT_ENV_SECRET_FUSIONC_TEST_PASSWORD");
-    let mut leaks = Vec::new();
     for (index, output) in outputs.iter().enumerate() {
         if output.contains(secret) || output.contains(literal) {
             leaks.push(format!("output of command {index}"));
