@@ -20,15 +20,16 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The fixtures of `tests/run/` that run on Postgres too. Left out:
 /// `builtin_extensions`, `external` (DuckDB extensions and files),
-/// `not_a_database`, `unreachable` (DuckDB files), `hooks` and
-/// `unit_tests` (their SQL names DuckDB's `main` schema).
+/// `not_a_database` and `unreachable` (DuckDB files).
 const FIXTURES: &[&str] = &[
     "failures",
+    "hooks",
     "incremental",
     "introspective",
     "packages",
     "refused",
     "static_on",
+    "unit_tests",
     "unread_ephemeral",
 ];
 
@@ -58,14 +59,15 @@ impl ScratchSchemas {
         scratch
     }
 
-    /// The schemas the run made: the target's, and its custom schemas
-    /// (`<schema>_<custom>`).
+    /// The schemas the run made: every schema whose name starts with the
+    /// target's (its custom schemas, `<schema>_<custom>` or as a project's
+    /// `generate_schema_name` names them from `target.schema`).
     fn schemas(&mut self) -> Vec<String> {
         let table = self
             .connection
             .query(
                 &format!(
-                    "select nspname::text from pg_catalog.pg_namespace where nspname = '{0}' or starts_with(nspname, '{0}_') order by 1",
+                    "select nspname::text from pg_catalog.pg_namespace where starts_with(nspname, '{0}') order by 1",
                     self.prefix
                 ),
                 None,
