@@ -504,3 +504,49 @@ fn connection_faults_are_coded_and_name_the_server() {
         assert!(!shown.contains(" START "), "{code}: nothing ran: {shown}");
     }
 }
+
+/// Item 5 of issue 18: Ctrl-C (the adapter's `interrupt_all`) cancels a
+/// statement running on the server, which reports it as interrupted, and
+/// the connection's transaction rolls back: what the statement's
+/// transaction wrote is gone.
+#[test]
+fn an_interrupt_cancels_the_running_statement_on_the_server() {
+    let Some(settings) = postgres_test_server("the Postgres interrupt test") else {
+        return;
+    };
+    let schema = unique_schema("interrupt");
+    let mut scratch = ScratchSchemas::new(&settings, schema.clone());
+    scratch
+        .connection
+        .execute(&format!("create schema \"{schema}\""))
+        .expect("the schema");
+    let adapter = std::sync::Arc::new(PostgresAdapter::new(settings).expect("the adapter"));
+    let mut connection = adapter.connect().expect("a connection");
+    let started = std::time::Instant::now();
+    let running = std::thread::spawn(move || {
+        connection.execute("begin")?;
+        connection.execute(&format!(
+            "create table \"{schema}\".\"half_built\" as select 1 as id"
+        ))?;
+        let outcome = connection.execute("select pg_sleep(60)");
+        let _ = connection.execute("rollback");
+        outcome
+    });
+    // Interrupt until the statement has stopped: a request that arrives
+    // before it started cancels nothing.
+    while !running.is_finished() && started.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        adapter.interrupt_all();
+    }
+    let outcome = running.join().expect("the statement's thread");
+    let error = outcome.expect_err("the sleep was cancelled");
+    assert!(error.interrupted, "an interrupt, not a fault: {error:?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "cancelled long before the sleep would end"
+    );
+    assert!(
+        !scratch.dump().contains("half_built"),
+        "the transaction rolled back"
+    );
+}
