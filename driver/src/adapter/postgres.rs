@@ -38,6 +38,19 @@ pub enum SslSetting {
     VerifyFull,
 }
 
+impl SslSetting {
+    /// libpq's name of the mode.
+    pub fn name(self) -> &'static str {
+        match self {
+            SslSetting::Disable => "disable",
+            SslSetting::Prefer => "prefer",
+            SslSetting::Require => "require",
+            SslSetting::VerifyCa => "verify-ca",
+            SslSetting::VerifyFull => "verify-full",
+        }
+    }
+}
+
 /// A Postgres target's connection settings, read from the profile.
 #[derive(Clone)]
 pub struct PostgresSettings {
@@ -421,10 +434,17 @@ impl PostgresAdapter {
                 "the Postgres server ({place}) refused the connection: {}",
                 db_error.message()
             )),
-            None => ConnectFailure::Unreachable(format!(
-                "no Postgres server answered ({place}): {}",
-                connection_error_text(error)
-            )),
+            None => {
+                let cause = connection_error_text(error);
+                ConnectFailure::Unreachable(if cause.contains("TLS") {
+                    format!(
+                        "the TLS handshake with the Postgres server ({place}) failed (sslmode {}): {cause}",
+                        settings.sslmode.name()
+                    )
+                } else {
+                    format!("no Postgres server answered ({place}): {cause}")
+                })
+            }
         }
     }
 }
