@@ -6,7 +6,7 @@
 //! The profile's keys are dbt-postgres's (`host`, `port`, `user`,
 //! `password`, `dbname`, `schema`, `connect_timeout`, `keepalives_idle`,
 //! `search_path`, `role`, `sslmode`, `sslcert`, `sslkey`, `sslrootcert`,
-//! `retries`); [`PostgresSettings::from_target`] reads them, and a bad one is
+//! `retries`, `application_name`); [`PostgresSettings::from_target`] reads them, and a bad one is
 //! a [`ProfileProblem`] before any connection is tried. The password is
 //! only ever handed to the client library: no message of this module
 //! contains it.
@@ -70,6 +70,8 @@ pub struct PostgresSettings {
     pub sslrootcert: Option<PathBuf>,
     /// Further attempts when the server cannot be reached.
     pub retries: u32,
+    /// What the server's activity views show the session as.
+    pub application_name: String,
 }
 
 /// A profile key of a Postgres target that is missing or cannot be used.
@@ -175,6 +177,7 @@ impl PostgresSettings {
             sslkey: file("sslkey")?,
             sslrootcert: file("sslrootcert")?,
             retries: u32::try_from(number("retries", 1)?).unwrap_or(u32::MAX),
+            application_name: text("application_name").unwrap_or_else(|| "fusionc".to_string()),
         };
         if settings.sslcert.is_some() != settings.sslkey.is_some() {
             return Err(ProfileProblem {
@@ -227,6 +230,7 @@ impl PostgresSettings {
             sslkey: None,
             sslrootcert: None,
             retries: 0,
+            application_name: "fusionc".to_string(),
         })
     }
 
@@ -296,7 +300,7 @@ impl PostgresSettings {
             .port(self.port)
             .user(&self.user)
             .dbname(&self.database)
-            .application_name("fusionc")
+            .application_name(&self.application_name)
             .connect_timeout(Duration::from_secs(self.connect_timeout.max(1)))
             .ssl_mode(match self.sslmode {
                 SslSetting::Disable => postgres::config::SslMode::Disable,
@@ -397,7 +401,9 @@ impl PostgresAdapter {
         };
         if let Some(role) = &self.settings.role {
             client
-                .batch_execute(&format!("set role {}", PostgresFlavor.quote(role)))
+                // Unquoted, as dbt-postgres sends it: the name folds to
+                // lower case unless the profile quotes it.
+                .batch_execute(&format!("set role {role}"))
                 .map_err(|error| {
                     ConnectFailure::Refused(format!(
                         "the Postgres server ({}) refused `set role` to the profile's role `{role}`: {}",
