@@ -614,14 +614,27 @@ fn json_value(data_type: Option<&str>, text: Option<&str>) -> Value {
     }
 }
 
-fn text_cell(row: &[Value], index: usize) -> String {
-    row.get(index)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
 impl PostgresConnection {
+    /// The rows of a catalog query whose columns are all text, in one
+    /// round trip (no prepare: the types are known).
+    fn text_rows(&mut self, sql: &str) -> Result<Vec<Vec<String>>, AdapterError> {
+        let messages = self
+            .client
+            .simple_query(sql)
+            .map_err(|error| statement_error(error, sql))?;
+        Ok(messages
+            .into_iter()
+            .filter_map(|message| match message {
+                SimpleQueryMessage::Row(row) => Some(
+                    (0..row.len())
+                        .map(|index| row.get(index).unwrap_or_default().to_string())
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect())
+    }
+
     /// The conditions on `pg_class c` joined with `pg_namespace n` that
     /// find `relation`: its schema by name (`pg_temp`: this session's
     /// temporary schema), or the first on the search path when it has none.
@@ -713,12 +726,11 @@ impl Connection for PostgresConnection {
             "select c.relkind::text from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where {} and c.relkind in ('r', 'p', 'v', 'm', 'f')",
             PostgresConnection::relation_filter(relation)
         );
-        let table = self.query(&sql, Some(1))?;
-        Ok(table
-            .rows
+        let rows = self.text_rows(&sql)?;
+        Ok(rows
             .first()
-            .map(|row| match text_cell(row, 0).as_str() {
-                "v" | "m" => RelationKind::View,
+            .map(|row| match row.first().map(String::as_str) {
+                Some("v" | "m") => RelationKind::View,
                 _ => RelationKind::Table,
             }))
     }
@@ -732,13 +744,15 @@ impl Connection for PostgresConnection {
              where {} and a.attnum > 0 and not a.attisdropped order by a.attnum",
             PostgresConnection::relation_filter(relation)
         );
-        let table = self.query(&sql, None)?;
-        Ok(table
-            .rows
-            .iter()
-            .map(|row| WarehouseColumn {
-                name: text_cell(row, 0),
-                data_type: text_cell(row, 1),
+        Ok(self
+            .text_rows(&sql)?
+            .into_iter()
+            .map(|mut row| {
+                let data_type = row.pop().unwrap_or_default();
+                WarehouseColumn {
+                    name: row.pop().unwrap_or_default(),
+                    data_type,
+                }
             })
             .collect())
     }
