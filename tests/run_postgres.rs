@@ -550,3 +550,89 @@ fn an_interrupt_cancels_the_running_statement_on_the_server() {
         "the transaction rolled back"
     );
 }
+
+/// Item 3 of issue 18: after a build, the column types `catalog.json`
+/// gives (inferred by the Postgres analysis, without asking the server)
+/// are those the server reports for every relation the build made, spelled
+/// as dbt-postgres's catalog query spells them (`format_type`:
+/// `numeric(12,2)`, `timestamp without time zone`). Not `unit_tests`: its
+/// source declares no columns (FC4013), so what reads it is a guess.
+#[test]
+fn catalog_types_agree_with_the_server() {
+    let Some(settings) = postgres_test_server("the Postgres catalog test") else {
+        return;
+    };
+    let mut disagreements = Vec::new();
+    let mut compared = 0;
+    for name in ["incremental", "packages", "failures", "introspective"] {
+        let schema = unique_schema("catalog");
+        let mut schemas = ScratchSchemas::new(&settings, schema.clone());
+        let scratch = tempfile::tempdir().expect("a scratch folder");
+        let project = scratch.path().join("project");
+        copy_tree(&repository_root().join("tests/run").join(name), &project)
+            .expect("the fixture copies");
+        let profile = postgres_profile(&settings, &profile_name_of(&project), &schema, "unused");
+        std::fs::write(project.join("profiles.yml"), profile).expect("the profile is written");
+        let run = run_cli(&[
+            "build",
+            "--exclude-resource-type",
+            "unit_test",
+            "--project-dir",
+            &project.display().to_string(),
+        ]);
+        // `failures` and `introspective` hold nodes that fail on purpose
+        // (exit code 1); what they built is compared all the same.
+        assert!(
+            run.exit_code <= 1 && run.stdout.contains(" OK "),
+            "{name}: {}{}",
+            run.stdout,
+            run.stderr
+        );
+        let catalog: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(project.join("target/catalog.json")).expect("catalog.json"),
+        )
+        .expect("catalog.json is JSON");
+        for node in catalog["nodes"].as_object().expect("nodes").values() {
+            let metadata = &node["metadata"];
+            let (Some(relation_schema), Some(relation)) =
+                (metadata["schema"].as_str(), metadata["name"].as_str())
+            else {
+                continue;
+            };
+            let server = schemas
+                .connection
+                .query(
+                    &format!(
+                        "select a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod) \
+                         from pg_catalog.pg_attribute a \
+                         join pg_catalog.pg_class c on c.oid = a.attrelid \
+                         join pg_catalog.pg_namespace n on n.oid = c.relnamespace \
+                         where n.nspname = '{relation_schema}' and c.relname = '{relation}' \
+                         and a.attnum > 0 and not a.attisdropped"
+                    ),
+                    None,
+                )
+                .expect("the server's columns");
+            if server.rows.is_empty() {
+                // A node that failed or was skipped built nothing.
+                continue;
+            }
+            for (column, info) in node["columns"].as_object().expect("columns") {
+                let inferred = info["type"].as_str().unwrap_or_default();
+                let reported = server
+                    .rows
+                    .iter()
+                    .find(|row| row[0].as_str() == Some(column.as_str()))
+                    .and_then(|row| row[1].as_str());
+                compared += 1;
+                if reported != Some(inferred) {
+                    disagreements.push(format!(
+                        "{name}: {relation}.{column}: catalog.json says {inferred}, the server {reported:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(compared > 20, "the builds made relations to compare");
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+}
