@@ -106,7 +106,8 @@ impl ScratchSchemas {
             .connection
             .query(
                 &format!(
-                    "select table_schema::text, table_name::text, table_type::text from information_schema.tables where table_schema in ({listed}) order by 1, 2"
+                    "select table_schema::text, table_name::text, table_type::text from information_schema.tables where table_schema in ({listed}) \
+                     union all select schemaname::text, matviewname::text, 'MATERIALIZED VIEW' from pg_catalog.pg_matviews where schemaname in ({listed}) order by 1, 2"
                 ),
                 None,
             )
@@ -119,9 +120,16 @@ impl ScratchSchemas {
             let columns = self
                 .connection
                 .query(
+                    // information_schema leaves materialized views out.
                     &format!(
-                        "select column_name::text, data_type::text from information_schema.columns \
-                         where table_schema = '{schema}' and table_name = '{name}' order by ordinal_position"
+                        "select name, type from ( \
+                         select column_name::text as name, data_type::text as type, ordinal_position::int as position \
+                         from information_schema.columns where table_schema = '{schema}' and table_name = '{name}' \
+                         union all select a.attname::text, pg_catalog.format_type(a.atttypid, null), a.attnum::int \
+                         from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid \
+                         join pg_catalog.pg_namespace n on n.oid = c.relnamespace \
+                         where n.nspname = '{schema}' and c.relname = '{name}' and c.relkind = 'm' \
+                         and a.attnum > 0 and not a.attisdropped) columns order by position"
                     ),
                     None,
                 )

@@ -77,6 +77,12 @@ pub trait Connection: Send {
     fn is_closed(&mut self) -> bool {
         false
     }
+    /// Whether the relation, which [`Connection::relation_kind`] calls a
+    /// view, is a materialized view (it is dropped and renamed with other
+    /// statements). False by default: warehouses without them.
+    fn is_materialized_view(&mut self, _relation: &RelationRef) -> Result<bool, AdapterError> {
+        Ok(false)
+    }
     /// The relation's columns in order (empty when it does not exist).
     fn columns(&mut self, relation: &RelationRef) -> Result<Vec<WarehouseColumn>, AdapterError>;
     /// Loads a CSV file into an existing, empty table whose columns are
@@ -157,6 +163,12 @@ pub trait SqlFlavor: Send + Sync {
     fn truncate_table(&self, _relation: &RelationRef) -> Option<String> {
         None
     }
+    /// dbt's `materialized_view` materialization, or `None` where the
+    /// warehouse has no materialized views (the default: such a model fails
+    /// with FC5010 before anything runs).
+    fn materialized_views(&self) -> Option<&dyn MaterializedViews> {
+        None
+    }
     /// The start of a `create table ... as` statement for a relation the
     /// run builds. Example: `create table "db"."main"."orders"`; dbt-postgres's
     /// `unlogged: true` gives `create unlogged table ...`. By default the
@@ -195,6 +207,20 @@ pub trait SqlFlavor: Send + Sync {
     ) -> Option<String> {
         None
     }
+}
+
+/// dbt's `materialized_view` materialization, where the warehouse has it.
+/// Example: dbt-postgres's `create materialized view "db"."s"."x"`, then
+/// `refresh materialized view "db"."s"."x"` on later runs.
+pub trait MaterializedViews {
+    /// The start of the `create materialized view ... as` statement.
+    fn create_materialized_view(&self, relation: &RelationRef) -> String;
+    /// Brings an existing materialized view up to date.
+    fn refresh_materialized_view(&self, relation: &RelationRef) -> String;
+    /// Drops a materialized view (and, as dbt does, what reads it).
+    fn drop_materialized_view(&self, relation: &RelationRef) -> String;
+    /// Renames a materialized view to the identifier `to`.
+    fn rename_materialized_view(&self, from: &RelationRef, to: &str) -> String;
 }
 
 /// One index of dbt-postgres's `indexes` config.

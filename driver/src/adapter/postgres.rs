@@ -11,7 +11,7 @@
 //! only ever handed to the client library: no message of this module
 //! contains it.
 
-use super::{Adapter, AdapterError, Connection, IndexConfig, SqlFlavor};
+use super::{Adapter, AdapterError, Connection, IndexConfig, MaterializedViews, SqlFlavor};
 use fusion_frontend::profiles::Target;
 use fusion_frontend::runtime::{QueryTable, RelationKind, RelationRef, WarehouseColumn};
 use postgres::error::SqlState;
@@ -718,6 +718,14 @@ impl Connection for PostgresConnection {
         self.client.is_closed()
     }
 
+    fn is_materialized_view(&mut self, relation: &RelationRef) -> Result<bool, AdapterError> {
+        let sql = format!(
+            "select c.relkind::text from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where {} and c.relkind = 'm'",
+            PostgresConnection::relation_filter(relation)
+        );
+        Ok(!self.text_rows(&sql)?.is_empty())
+    }
+
     fn relation_kind(
         &mut self,
         relation: &RelationRef,
@@ -861,6 +869,10 @@ impl SqlFlavor for PostgresFlavor {
         Some(63)
     }
 
+    fn materialized_views(&self) -> Option<&dyn MaterializedViews> {
+        Some(self)
+    }
+
     fn truncate_table(&self, relation: &RelationRef) -> Option<String> {
         Some(format!("truncate table {}", self.quoted(relation)))
     }
@@ -947,6 +959,31 @@ impl SqlFlavor for PostgresFlavor {
                 self.quoted(relation)
             ),
         })
+    }
+}
+
+impl MaterializedViews for PostgresFlavor {
+    fn create_materialized_view(&self, relation: &RelationRef) -> String {
+        format!("create materialized view {}", self.quoted(relation))
+    }
+
+    fn refresh_materialized_view(&self, relation: &RelationRef) -> String {
+        format!("refresh materialized view {}", self.quoted(relation))
+    }
+
+    fn drop_materialized_view(&self, relation: &RelationRef) -> String {
+        format!(
+            "drop materialized view if exists {} cascade",
+            self.quoted(relation)
+        )
+    }
+
+    fn rename_materialized_view(&self, from: &RelationRef, to: &str) -> String {
+        format!(
+            "alter materialized view {} rename to {}",
+            self.quoted(from),
+            self.quote(to)
+        )
     }
 }
 

@@ -26,6 +26,14 @@ pub enum Build {
     Table {
         sql: String,
     },
+    /// dbt's `materialized_view`, on a warehouse that has them
+    /// ([`SqlFlavor::materialized_views`]): created, then refreshed on
+    /// later runs, rebuilt under `__dbt_tmp` on a full refresh or when a
+    /// table or view is in its place.
+    MaterializedView {
+        sql: String,
+        full_refresh: bool,
+    },
     Incremental {
         sql: String,
         /// True when the relation exists and this is no full refresh: the
@@ -192,6 +200,14 @@ pub fn build_node(
         let mut built = match build {
             Build::View { sql } => build_view(&mut session, flavor, relation, sql)?,
             Build::Table { sql } => build_table(&mut session, flavor, relation, sql, options)?,
+            Build::MaterializedView { sql, full_refresh } => build_materialized_view(
+                &mut session,
+                flavor,
+                relation,
+                sql,
+                *full_refresh,
+                options,
+            )?,
             Build::Incremental {
                 sql,
                 incremental,
@@ -306,7 +322,7 @@ impl Session<'_> {
 /// The kind of relation a build leaves behind (none for tests).
 fn built_kind(build: &Build) -> Option<RelationKind> {
     match build {
-        Build::View { .. } => Some(RelationKind::View),
+        Build::View { .. } | Build::MaterializedView { .. } => Some(RelationKind::View),
         Build::Table { .. }
         | Build::Incremental { .. }
         | Build::Seed { .. }
@@ -393,12 +409,64 @@ fn drop_existing(
     flavor: &dyn SqlFlavor,
     relation: &RelationRef,
 ) -> Result<(), AdapterError> {
-    let Some(kind) = session.connection.relation_kind(relation)? else {
+    let Some(occupant) = occupant(session, flavor, relation)? else {
         return Ok(());
     };
-    session.run(&flavor.drop_relation(relation, kind))?;
+    session.run(&occupant.drop(flavor, relation))?;
     session.changed(relation, None);
     Ok(())
+}
+
+/// What occupies a relation's name: a table, a view, or a materialized
+/// view (which the warehouse's catalog cache counts as a view, but which
+/// is dropped and renamed with statements of its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Occupant {
+    Relation(RelationKind),
+    MaterializedView,
+}
+
+impl Occupant {
+    fn kind(self) -> RelationKind {
+        match self {
+            Occupant::Relation(kind) => kind,
+            Occupant::MaterializedView => RelationKind::View,
+        }
+    }
+
+    fn drop(self, flavor: &dyn SqlFlavor, relation: &RelationRef) -> String {
+        match (self, flavor.materialized_views()) {
+            (Occupant::MaterializedView, Some(views)) => views.drop_materialized_view(relation),
+            _ => flavor.drop_relation(relation, self.kind()),
+        }
+    }
+
+    fn rename(self, flavor: &dyn SqlFlavor, relation: &RelationRef, to: &str) -> String {
+        match (self, flavor.materialized_views()) {
+            (Occupant::MaterializedView, Some(views)) => {
+                views.rename_materialized_view(relation, to)
+            }
+            _ => flavor.rename(relation, self.kind(), to),
+        }
+    }
+}
+
+/// What occupies `relation`'s name, if anything.
+fn occupant(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+) -> Result<Option<Occupant>, AdapterError> {
+    Ok(match session.connection.relation_kind(relation)? {
+        None => None,
+        Some(RelationKind::View)
+            if flavor.materialized_views().is_some()
+                && session.connection.is_materialized_view(relation)? =>
+        {
+            Some(Occupant::MaterializedView)
+        }
+        Some(kind) => Some(Occupant::Relation(kind)),
+    })
 }
 
 /// Puts the relation built as `staging` in the place of `relation`, in the
@@ -409,29 +477,83 @@ fn swap_in(
     flavor: &dyn SqlFlavor,
     staging: &RelationRef,
     relation: &RelationRef,
-    kind: RelationKind,
+    new: Occupant,
 ) -> Result<(), AdapterError> {
     let mut backup_to_drop = None;
     if flavor.swaps_through_backup() {
         let backup = sibling(flavor, relation, "__dbt_backup");
         drop_existing(session, flavor, &backup)?;
-        if let Some(existing) = session.connection.relation_kind(relation)? {
-            session.run(&flavor.rename(relation, existing, &backup.identifier))?;
+        if let Some(existing) = occupant(session, flavor, relation)? {
+            session.run(&existing.rename(flavor, relation, &backup.identifier))?;
             session.changed(relation, None);
-            session.changed(&backup, Some(existing));
+            session.changed(&backup, Some(existing.kind()));
             backup_to_drop = Some((backup, existing));
         }
     } else {
         drop_existing(session, flavor, relation)?;
     }
-    session.run(&flavor.rename(staging, kind, &relation.identifier))?;
+    session.run(&new.rename(flavor, staging, &relation.identifier))?;
     session.changed(staging, None);
-    session.changed(relation, Some(kind));
+    session.changed(relation, Some(new.kind()));
     if let Some((backup, existing)) = backup_to_drop {
-        session.run(&flavor.drop_relation(&backup, existing))?;
+        session.run(&existing.drop(flavor, &backup))?;
         session.changed(&backup, None);
     }
     Ok(())
+}
+
+/// dbt's `materialized_view` (dbt-postgres's SQL): created in place when
+/// nothing has the name; refreshed when a materialized view has it and no
+/// full refresh is asked; otherwise built under `__dbt_tmp`, with its
+/// indexes, and swapped in.
+fn build_materialized_view(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    sql: &str,
+    full_refresh: bool,
+    options: &RelationOptions,
+) -> Result<Built, AdapterError> {
+    let Some(views) = flavor.materialized_views() else {
+        return Err(AdapterError::new(
+            "this warehouse has no materialized views",
+        ));
+    };
+    let existing = occupant(session, flavor, relation)?;
+    if existing == Some(Occupant::MaterializedView) && !full_refresh {
+        session.run(&views.refresh_materialized_view(relation))?;
+        return Ok(Built {
+            response: "REFRESH MATERIALIZED VIEW".into(),
+            ..Built::default()
+        });
+    }
+    let target = if existing.is_none() {
+        relation.clone()
+    } else {
+        let staging = sibling(flavor, relation, "__dbt_tmp");
+        drop_existing(session, flavor, &staging)?;
+        staging
+    };
+    session.run(&format!(
+        "{} as (\n{}\n)",
+        views.create_materialized_view(&target),
+        strip_statement(sql)
+    ))?;
+    session.changed(&target, Some(RelationKind::View));
+    create_indexes(session, flavor, &target, options)?;
+    if target != *relation {
+        swap_in(
+            session,
+            flavor,
+            &target,
+            relation,
+            Occupant::MaterializedView,
+        )?;
+    }
+    Ok(Built {
+        response: "CREATE MATERIALIZED VIEW".into(),
+        ..Built::default()
+    })
 }
 
 fn strip_statement(sql: &str) -> &str {
@@ -453,7 +575,13 @@ fn build_view(
             strip_statement(sql)
         ))?;
         session.changed(&staging, Some(RelationKind::View));
-        swap_in(session, flavor, &staging, relation, RelationKind::View)?;
+        swap_in(
+            session,
+            flavor,
+            &staging,
+            relation,
+            Occupant::Relation(RelationKind::View),
+        )?;
         return Ok(Built {
             response: "CREATE VIEW".into(),
             ..Built::default()
@@ -506,7 +634,13 @@ fn build_table(
     session.changed(&staging, Some(RelationKind::Table));
     create_indexes(session, flavor, &staging, options)?;
     let rows = count_rows(session, flavor, &staging);
-    swap_in(session, flavor, &staging, relation, RelationKind::Table)?;
+    swap_in(
+        session,
+        flavor,
+        &staging,
+        relation,
+        Occupant::Relation(RelationKind::Table),
+    )?;
     Ok(Built {
         rows,
         response: format!(

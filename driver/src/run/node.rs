@@ -277,7 +277,14 @@ pub(crate) fn prepare(
     let compiled = sql
         .as_deref()
         .map(|sql| crate::artifacts::compiled::compiled_sql_of(project, id, sql).into_owned());
-    let build = match build_of(project, details, compiled.clone(), is_incremental) {
+    let build = match build_of(
+        project,
+        details,
+        compiled.clone(),
+        is_incremental,
+        full_refresh_of(details, context.full_refresh),
+        context.adapter.flavor(),
+    ) {
         Ok(build) => build,
         Err(mut failure) => {
             failure.jit_sql = jit_sql;
@@ -396,6 +403,8 @@ fn build_of(
     details: &NodeDetails,
     compiled: Option<String>,
     is_incremental: bool,
+    full_refresh: bool,
+    flavor: &dyn crate::adapter::SqlFlavor,
 ) -> Result<Build, PrepareFailure> {
     let need_sql = || {
         compiled.clone().ok_or_else(|| {
@@ -491,6 +500,14 @@ fn build_of(
             fusion_frontend::config::Materialization::View => Ok(Build::View { sql: need_sql()? }),
             fusion_frontend::config::Materialization::Table => {
                 Ok(Build::Table { sql: need_sql()? })
+            }
+            fusion_frontend::config::Materialization::MaterializedView
+                if flavor.materialized_views().is_some() =>
+            {
+                Ok(Build::MaterializedView {
+                    sql: need_sql()?,
+                    full_refresh,
+                })
             }
             fusion_frontend::config::Materialization::Incremental => {
                 let unique_key = details.config.unique_key();
