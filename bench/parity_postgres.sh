@@ -75,7 +75,7 @@ dump() {
             # information_schema leaves materialized views out: their columns come from pg_attribute.
             sql "select string_agg(name || ' ' || type, ', ' order by position) from (select column_name::text as name, data_type::text as type, ordinal_position::int as position from information_schema.columns where table_schema = '$schema' and table_name = '$table' union all select a.attname::text, format_type(a.atttypid, null), a.attnum::int from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = '$schema' and c.relname = '$table' and c.relkind = 'm' and a.attnum > 0 and not a.attisdropped) columns"
             sql "select to_jsonb(t) - 'dbt_scd_id' from \"$schema\".\"$table\" t" \
-                | sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]+/[now]/g' | sort
+                | sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]+/[now]/g' -e "s/$prefix/[schema]/g" | sort
         done < <(sql "select table_name, table_type from information_schema.tables where table_schema = '$schema' union all select matviewname, 'MATERIALIZED VIEW' from pg_matviews where schemaname = '$schema' order by 1")
     done
 }
