@@ -853,6 +853,10 @@ impl SqlFlavor for PostgresFlavor {
         format!("drop {keyword} if exists {} cascade", self.quoted(relation))
     }
 
+    fn temporary_table(&self, identifier: &str) -> String {
+        format!("{}.{}", self.quote("pg_temp"), self.quote(identifier))
+    }
+
     fn temporary_relation(&self, identifier: &str) -> RelationRef {
         RelationRef {
             database: None,
