@@ -39,7 +39,7 @@ user="${credentials%%:*}"
 password=""; [[ "$credentials" == *:* ]] && password="${credentials#*:}"
 
 sql() { PGOPTIONS="-c client_min_messages=warning" PGPASSWORD="$password" "$psql_program" -X -q -At -h "$host" -p "$port" -U "$user" -d "$database" -c "$1"; }
-schemas_of() { sql "select nspname from pg_namespace where nspname = '$1' or starts_with(nspname, '$1_') order by 1"; }
+schemas_of() { sql "select nspname from pg_namespace where starts_with(nspname, '$1') order by 1"; }
 drop_schemas() { for schema in $(schemas_of "$1"); do sql "drop schema \"$schema\" cascade" >/dev/null; done; }
 cleanup() { drop_schemas "parity_dbt_$suffix"; drop_schemas "parity_fc_$suffix"; rm -rf "$scratch"; }
 trap cleanup EXIT
