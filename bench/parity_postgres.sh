@@ -27,7 +27,7 @@ url="${FUSIONC_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 project="${1:?usage: bench/parity_postgres.sh PROJECT_DIR [STEPS_FILE]}"
 steps="${2:-$project/steps.txt}"
 scratch="$(mktemp -d)"
-suffix="$$"
+suffix="$(printf %08x "$$")"  # fixed width: no run's prefix starts another's
 
 address="${url#*://}"
 credentials="${address%%@*}"; [[ "$credentials" == "$address" ]] && credentials=postgres
