@@ -18,6 +18,12 @@
 //!   tags that commit `<tag>` when one is given;
 //! - `dangling-link <path>`: makes `<path>` a symbolic link to nothing, a
 //!   file that cannot be read;
+//! - `postgres-server`: the fixture needs the Postgres server of
+//!   `FUSIONC_TEST_POSTGRES_URL`; `__PG_HOST__`, `__PG_PORT__`, `__PG_USER__`,
+//!   `__PG_PASSWORD__` and `__PG_DATABASE__` in its `profiles.yml` become
+//!   that server's. Without a server the fixture is not run (under CI, the
+//!   test fails), and the table of examples says only that it needs one, so
+//!   the table is the same either way;
 //! - `fusionc <arguments>`: runs the CLI; `{project}` is the copy, `{codes}`
 //!   is `tests/codes`; single quotes group an argument holding spaces.
 //!
@@ -160,6 +166,10 @@ struct FixtureOutcome {
     produced: BTreeSet<String>,
     /// The last command's output, for failure messages.
     transcript: String,
+    /// The fixture runs on the Postgres server (a `postgres-server` step).
+    on_postgres: bool,
+    /// It does, and no server answered: nothing ran.
+    skipped: bool,
 }
 
 fn run_fixture(code: Code, fixture: &Path) -> FixtureOutcome {
@@ -179,6 +189,7 @@ fn run_fixture(code: Code, fixture: &Path) -> FixtureOutcome {
     let mut example_place = None;
     let mut outcome = None;
     let mut variables_set = Vec::new();
+    let mut on_postgres = false;
     for line in commands.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -223,6 +234,32 @@ fn run_fixture(code: Code, fixture: &Path) -> FixtureOutcome {
             }
             std::os::unix::fs::symlink(project.join("no-such-file"), &target)
                 .expect("the dangling link is made");
+        } else if line == "postgres-server" {
+            on_postgres = true;
+            let Some(server) =
+                fusionc_tests::postgres_test_server(&format!("the example of {}", code.as_str()))
+            else {
+                return FixtureOutcome {
+                    example_place: Some("on the Postgres server".to_string()),
+                    exit_code: 0,
+                    produced: BTreeSet::new(),
+                    transcript: String::new(),
+                    on_postgres,
+                    skipped: true,
+                };
+            };
+            let text = std::fs::read_to_string(&profiles).expect("the fixture has a profiles.yml");
+            let quoted = |value: &str| serde_json::Value::String(value.to_string()).to_string();
+            let filled = text
+                .replace("__PG_HOST__", &quoted(&server.host))
+                .replace("__PG_PORT__", &server.port.to_string())
+                .replace("__PG_USER__", &quoted(&server.user))
+                .replace(
+                    "__PG_PASSWORD__",
+                    &quoted(server.password().unwrap_or_default()),
+                )
+                .replace("__PG_DATABASE__", &quoted(&server.database));
+            std::fs::write(&profiles, filled).expect("the profile is written");
         } else if let Some(folder) = line.strip_prefix("copy ") {
             copy_tree(&fixture.join(folder), &project).expect("the step's files copy");
         } else if let Some(arguments) = line.strip_prefix("fusionc ") {
@@ -269,6 +306,8 @@ fn run_fixture(code: Code, fixture: &Path) -> FixtureOutcome {
         exit_code,
         produced,
         transcript,
+        on_postgres,
+        skipped: false,
     }
 }
 
@@ -310,6 +349,22 @@ fn every_code_is_produced_by_its_documented_example() {
             (None, true) => {}
         }
         let outcome = run_fixture(code, &fixture);
+        if outcome.on_postgres {
+            // The same line with a server or without one (see the module's
+            // documentation); what the fixture produced is checked below.
+            let _ = writeln!(
+                table,
+                "tests/codes/{}, on the Postgres server of FUSIONC_TEST_POSTGRES_URL",
+                info.code
+            );
+            if !outcome.skipped && !outcome.produced.contains(info.code) {
+                failures.push(format!(
+                    "{}: its example does not produce it\n{}",
+                    info.code, outcome.transcript
+                ));
+            }
+            continue;
+        }
         let produced_list: Vec<&str> = outcome.produced.iter().map(String::as_str).collect();
         let produced = outcome.produced.contains(info.code);
         let _ = writeln!(

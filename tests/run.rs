@@ -11,7 +11,8 @@
 use fusion_driver::adapter::duckdb::DuckDbAdapter;
 use fusion_driver::adapter::Adapter;
 use fusionc_tests::{
-    copy_tree, dump_duckdb_warehouse, regex_escape, repository_root, run_cli, sub_folders,
+    copy_tree, dump_duckdb_warehouse, regex_escape, repository_root, run_cli, split_step,
+    sub_folders,
 };
 use std::fmt::Write as _;
 use std::path::Path;
@@ -43,7 +44,7 @@ fn run_fixture(fixture: &Path) {
             let _ = writeln!(transcript, "##### {step}\n");
             continue;
         }
-        let mut arguments = split_arguments(step);
+        let mut arguments = split_step(step);
         arguments.push("--project-dir".into());
         arguments.push(project.display().to_string());
         let run = run_cli(&arguments);
@@ -67,36 +68,6 @@ fn run_fixture(fixture: &Path) {
         "[now]",
     );
     settings.bind(|| insta::assert_snapshot!(format!("run_{name}"), transcript));
-}
-
-/// A step's words; text in double quotes is one word.
-fn split_arguments(step: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut started = false;
-    for character in step.chars() {
-        match character {
-            '"' => {
-                quoted = !quoted;
-                started = true;
-            }
-            character if character.is_whitespace() && !quoted => {
-                if started {
-                    words.push(std::mem::take(&mut current));
-                    started = false;
-                }
-            }
-            character => {
-                current.push(character);
-                started = true;
-            }
-        }
-    }
-    if started {
-        words.push(current);
-    }
-    words
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod commands;
 pub mod diagnostics;
 mod pipeline;
 pub mod run;
+mod secrets;
 pub mod select;
 mod session;
 pub mod state;
@@ -49,7 +50,25 @@ where
             return code;
         }
     };
-    match cli.command {
+    // dbt's `DBT_ENV_SECRET_` values never reach the terminal.
+    let secrets = secrets::secret_values();
+    if secrets.is_empty() {
+        return dispatch(cli.command, output);
+    }
+    let color = output.color;
+    let mut stdout = secrets::ScrubbingWriter::new(output.stdout, &secrets);
+    let mut stderr = secrets::ScrubbingWriter::new(output.stderr, &secrets);
+    let mut scrubbed = Output {
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        color,
+    };
+    dispatch(cli.command, &mut scrubbed)
+}
+
+/// Runs the parsed command.
+fn dispatch(command: Command, output: &mut Output<'_>) -> i32 {
+    match command {
         Command::Parse(arguments) => commands::parse::parse(&arguments, output),
         Command::Compile(arguments) => commands::compile::compile(&arguments, output),
         Command::Ls(arguments) => commands::ls::list(&arguments, output),

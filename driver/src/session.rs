@@ -497,15 +497,74 @@ fn open_adapter(project: &Project) -> Result<Box<dyn Adapter>, (Diagnostic, bool
                     (diagnostic, error.busy)
                 })
         }
+        "postgres" => open_postgres(project).map_err(|diagnostic| (diagnostic, false)),
         other => Err((
             Diagnostic::new(
                 Code::UnsupportedAdapter,
-                format!("fusionc cannot run projects on `{other}` yet: it runs them on duckdb"),
+                format!(
+                    "fusionc cannot run projects on `{other}` yet: it runs them on duckdb and postgres"
+                ),
             )
             .with_help("`fusionc compile` analyses the project for any supported dialect"),
             false,
         )),
     }
+}
+
+/// Opens a Postgres target: its profile keys checked (FC0040), then one
+/// connection tried, so that a wrong password, an unknown database or a
+/// server that is down stops the command before anything runs, with a code
+/// of its own (FC5100-FC5103). No message names the password.
+#[expect(
+    clippy::result_large_err,
+    reason = "a Diagnostic is the one error of opening the warehouse, reported at once"
+)]
+fn open_postgres(project: &Project) -> Result<Box<dyn Adapter>, Diagnostic> {
+    use crate::adapter::postgres::{ConnectFailure, PostgresAdapter, PostgresSettings};
+    let target = &project.target;
+    let where_set = format!(
+        "target `{}` of profile `{}`",
+        target.target_name, target.profile_name
+    );
+    let settings = PostgresSettings::from_target(target).map_err(|problem| {
+        Diagnostic::new(
+            Code::PostgresProfileInvalid,
+            format!("{}: {}", where_set, problem.message),
+        )
+        .with_help(format!(
+            "set `{}` in {where_set} as dbt-postgres reads it",
+            problem.key
+        ))
+    })?;
+    let described = settings.describe();
+    let user = settings.user.clone();
+    let failure_diagnostic = |failure: ConnectFailure| {
+        let (code, help) = match &failure {
+            ConnectFailure::Authentication(_) => (
+                Code::PostgresAuthenticationFailed,
+                format!("check `user` and `password` of {where_set} (user `{user}`)"),
+            ),
+            ConnectFailure::UnknownDatabase(_) => (
+                Code::PostgresUnknownDatabase,
+                format!("check `dbname` of {where_set}, or create the database on the server"),
+            ),
+            ConnectFailure::Unreachable(_) => (
+                Code::PostgresUnreachable,
+                format!(
+                    "check that a Postgres server runs at {described} and that `host`, `port` and `sslmode` of {where_set} are right"
+                ),
+            ),
+            ConnectFailure::Refused(_) => (
+                Code::PostgresConnectionRefused,
+                format!("check `role` and `search_path` of {where_set}"),
+            ),
+        };
+        Diagnostic::new(code, failure.message().to_string()).with_help(help)
+    };
+    let adapter = PostgresAdapter::new(settings).map_err(&failure_diagnostic)?;
+    // The first connection proves the profile right; the run opens its own.
+    adapter.open_connection().map_err(&failure_diagnostic)?;
+    Ok(Box::new(adapter))
 }
 
 /// The profile's warehouse and a first connection to it.

@@ -27,9 +27,14 @@ pub struct Target {
 }
 
 impl Target {
-    /// The `target` object templates see.
+    /// The `target` object templates see. As in dbt, it holds the
+    /// connection's keys but never its secrets: `password` (and its alias
+    /// `pass`) are left out, so no template can print them.
     pub fn to_context_value(&self) -> Value {
         let mut object = self.extra.clone();
+        for secret in SECRET_KEYS {
+            object.remove(*secret);
+        }
         object.insert("name".into(), Value::String(self.target_name.clone()));
         object.insert(
             "target_name".into(),
@@ -49,6 +54,10 @@ impl Target {
         Value::Object(object)
     }
 }
+
+/// Profile keys whose values are secrets: kept for the adapter, never shown
+/// to templates.
+const SECRET_KEYS: &[&str] = &["password", "pass"];
 
 /// Where to look for profiles.yml, in order.
 fn candidate_dirs(project_dir: &Path, profiles_dir: Option<&Path>) -> Vec<PathBuf> {

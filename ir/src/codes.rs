@@ -128,6 +128,8 @@ define_codes! {
         example: "unit_tests:\n  - name: t\n    model: orders\n    given: [{input: \"ref('customers')\", format: xml, rows: []}]\n    expect: {rows: []}";
     InvalidSelectors = "FC0030", Error, "selectors.yml is malformed, or a command names a selector it does not define",
         example: "selectors:\n  - name: nightly   # no definition";
+    PostgresProfileInvalid = "FC0040", Error, "a postgres target lacks a key dbt-postgres requires (host, user, dbname), or gives one a value it cannot take (port, sslmode, a certificate file)",
+        example: "type: postgres, host: 127.0.0.1, user: postgres, dbname: test, port: fivefourthreetwo";
 
     // ---- FC1xxx: Jinja ----
     JinjaSyntax = "FC1001", Error, "a template is not valid Jinja",
@@ -251,6 +253,17 @@ define_codes! {
         example: "expect: {rows: [{order_count: 2}]}   # and the model counts 1";
     StateStoreUnavailable = "FC5050", Warning, "the state store cannot be read or created in the warehouse, so every selected node is built",
         example: "fusionc run --state-schema main   # where the project's view main.node_state is in the way";
+    /// Its fixture needs the Postgres server of `FUSIONC_TEST_POSTGRES_URL`.
+    PostgresAuthenticationFailed = "FC5100", Error, "the Postgres server refused the profile's user or password",
+        example: "user: no_such_role   # or a wrong password";
+    /// Its fixture needs the Postgres server of `FUSIONC_TEST_POSTGRES_URL`.
+    PostgresUnknownDatabase = "FC5101", Error, "the Postgres server has no database of the profile's dbname",
+        example: "dbname: no_such_database";
+    PostgresUnreachable = "FC5102", Error, "no Postgres server answers at the profile's host and port, or the TLS handshake with it failed",
+        example: "host: 127.0.0.1, port: 1   # nothing listens there";
+    /// Its fixture needs the Postgres server of `FUSIONC_TEST_POSTGRES_URL`.
+    PostgresConnectionRefused = "FC5103", Error, "the Postgres server accepted the login but refused the session: a role that cannot be set, too many connections",
+        example: "role: no_such_role";
 }
 
 #[cfg(test)]

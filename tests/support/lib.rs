@@ -333,3 +333,75 @@ pub fn dump_duckdb_warehouse(path: &Path, mask_snapshot_times: bool) -> String {
     }
     text
 }
+
+/// The environment variable naming the Postgres server of the Postgres
+/// tests, as a URL.
+pub const POSTGRES_URL_VARIABLE: &str = "FUSIONC_TEST_POSTGRES_URL";
+
+/// The URL of the Postgres server the tests use: `FUSIONC_TEST_POSTGRES_URL`,
+/// else the development machine's (trust authentication, database `test`).
+pub fn postgres_test_url() -> String {
+    std::env::var(POSTGRES_URL_VARIABLE)
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+/// The Postgres server the tests run on, when one answers. When none does,
+/// the tests that need it are skipped with a notice saying how to point
+/// them at one (`what` names them), except under CI (`CI` set), where the
+/// missing server fails the test.
+pub fn postgres_test_server(
+    what: &str,
+) -> Option<fusion_driver::adapter::postgres::PostgresSettings> {
+    use fusion_driver::adapter::postgres::{PostgresAdapter, PostgresSettings};
+    let url = postgres_test_url();
+    let reached = PostgresSettings::from_url(&url).and_then(|settings| {
+        let adapter = PostgresAdapter::new(settings.clone())
+            .map_err(|failure| failure.message().to_string())?;
+        adapter
+            .open_connection()
+            .map_err(|failure| failure.message().to_string())?;
+        Ok(settings)
+    });
+    match reached {
+        Ok(settings) => Some(settings),
+        Err(reason) if std::env::var_os("CI").is_some() => panic!(
+            "{what} need a Postgres server and CI is set, but {reason}; start one, or set {POSTGRES_URL_VARIABLE}=postgres://user[:password]@host:port/database"
+        ),
+        Err(reason) => {
+            eprintln!(
+                "skipped {what}: {reason}. To run them, start Postgres or set {POSTGRES_URL_VARIABLE}=postgres://user[:password]@host:port/database (a database the user may create schemas in)"
+            );
+            None
+        }
+    }
+}
+
+/// The words of a fixture's step; text in double quotes is one word.
+pub fn split_step(step: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut started = false;
+    for character in step.chars() {
+        match character {
+            '"' => {
+                quoted = !quoted;
+                started = true;
+            }
+            character if character.is_whitespace() && !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut current));
+                    started = false;
+                }
+            }
+            character => {
+                current.push(character);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(current);
+    }
+    words
+}

@@ -11,6 +11,8 @@
 pub mod duckdb;
 pub mod duckdb_naming;
 pub mod naming;
+pub mod postgres;
+pub mod postgres_naming;
 
 use fusion_frontend::runtime::{QueryTable, RelationKind, RelationRef, WarehouseColumn};
 use std::fmt;
@@ -82,6 +84,18 @@ pub trait Connection: Send {
     fn data_marker(&mut self, _relation: &RelationRef) -> Result<Option<String>, AdapterError> {
         Ok(None)
     }
+    /// Whether the session is gone (the server restarted, or ended it):
+    /// the worker then opens a new connection for its next node instead of
+    /// failing every node it has left. False by default.
+    fn is_closed(&mut self) -> bool {
+        false
+    }
+    /// Whether the relation, which [`Connection::relation_kind`] calls a
+    /// view, is a materialized view (it is dropped and renamed with other
+    /// statements). False by default: warehouses without them.
+    fn is_materialized_view(&mut self, _relation: &RelationRef) -> Result<bool, AdapterError> {
+        Ok(false)
+    }
     /// The relation's columns in order (empty when it does not exist).
     fn columns(&mut self, relation: &RelationRef) -> Result<Vec<WarehouseColumn>, AdapterError>;
     /// Loads a CSV file into an existing, empty table whose columns are
@@ -110,6 +124,126 @@ pub trait SqlFlavor: Send + Sync {
     fn hash(&self, expression: &str) -> String;
     /// The text type of the warehouse.
     fn string_type(&self) -> &'static str;
+    /// Drops a relation of `kind` when it exists. Example: DuckDB's
+    /// `drop table if exists "db"."main"."orders"`; dbt-postgres adds
+    /// `cascade`, so the views reading the relation go with it.
+    fn drop_relation(&self, relation: &RelationRef, kind: RelationKind) -> String {
+        let keyword = match kind {
+            RelationKind::Table => "table",
+            RelationKind::View => "view",
+        };
+        format!("drop {keyword} if exists {}", self.quoted(relation))
+    }
+    /// The relation a session's temporary table `identifier` is, for the
+    /// metadata questions of [`Connection`]. Example: DuckDB's `temp.main`;
+    /// Postgres's `pg_temp` (the session's own temporary schema).
+    fn temporary_relation(&self, identifier: &str) -> RelationRef {
+        RelationRef {
+            database: Some("temp".into()),
+            schema: Some("main".into()),
+            identifier: identifier.to_string(),
+        }
+    }
+    /// The name SQL gives a session's temporary table. Example: DuckDB's
+    /// bare `"orders__dbt_tmp"`; Postgres's `"pg_temp"."orders__dbt_tmp"`,
+    /// so that a permanent table of the same name is never the one dropped.
+    fn temporary_table(&self, identifier: &str) -> String {
+        self.quote(identifier)
+    }
+    /// Whether a table or view is rebuilt under `<name>__dbt_tmp` and
+    /// swapped in by renaming the old relation to `<name>__dbt_backup`
+    /// and dropping that backup last (dbt-postgres's table and view
+    /// materializations: a view's columns cannot change through `create or
+    /// replace view`, and the old relation's dependents go with its
+    /// backup). When false (DuckDB), a view is replaced in place and a
+    /// table's old relation is dropped before the new one is renamed.
+    fn swaps_through_backup(&self) -> bool {
+        false
+    }
+    /// The longest relation name the warehouse keeps, in characters, or
+    /// `None` when it has no limit worth checking (the default). Example:
+    /// Postgres's 63: a longer model name is refused as dbt-postgres refuses
+    /// it, and the `__dbt_tmp`/`__dbt_backup` relations cut their base name
+    /// short to fit.
+    fn max_identifier_length(&self) -> Option<usize> {
+        None
+    }
+    /// The statement that empties an existing seed table whose columns are
+    /// the seed's, so that the seed reloads in place and the views reading
+    /// it stay (dbt's seed materialization truncates), or `None` where the
+    /// table is dropped and created again (the default, fusionc's DuckDB
+    /// behaviour). Example: `truncate table "db"."s"."raw_orders"`.
+    fn truncate_table(&self, _relation: &RelationRef) -> Option<String> {
+        None
+    }
+    /// dbt's `materialized_view` materialization, or `None` where the
+    /// warehouse has no materialized views (the default: such a model fails
+    /// with FC5010 before anything runs).
+    fn materialized_views(&self) -> Option<&dyn MaterializedViews> {
+        None
+    }
+    /// The start of a `create table ... as` statement for a relation the
+    /// run builds. Example: `create table "db"."main"."orders"`; dbt-postgres's
+    /// `unlogged: true` gives `create unlogged table ...`. By default the
+    /// `unlogged` config is ignored.
+    fn create_table(&self, relation: &RelationRef, _unlogged: bool) -> String {
+        format!("create table {}", self.quoted(relation))
+    }
+    /// dbt-postgres's `indexes` config: the statement that creates one
+    /// index on a table just built, or `None` where the warehouse has no
+    /// such config (the default). Example: `create unique index if not
+    /// exists "<md5>" on "db"."s"."orders" using btree (id)`.
+    fn create_index(&self, _relation: &RelationRef, _index: &IndexConfig) -> Option<String> {
+        None
+    }
+    /// dbt's `grants` config: the statement granting `privilege` on the
+    /// relation to `grantees`, or `None` where the run does not apply grants
+    /// (the default). Example: `grant select on "db"."s"."orders" to reporter`.
+    fn grant(
+        &self,
+        _relation: &RelationRef,
+        _privilege: &str,
+        _grantees: &[String],
+    ) -> Option<String> {
+        None
+    }
+    /// dbt's `persist_docs`: the statement setting the comment of the
+    /// relation (or of its column `column`), or `None` where the run does
+    /// not persist docs (the default). Example: `comment on table
+    /// "db"."s"."orders" is $dbt_comment_literal_block$One row an order$dbt_comment_literal_block$`.
+    fn comment(
+        &self,
+        _relation: &RelationRef,
+        _kind: RelationKind,
+        _column: Option<&str>,
+        _comment: &str,
+    ) -> Option<String> {
+        None
+    }
+}
+
+/// dbt's `materialized_view` materialization, where the warehouse has it.
+/// Example: dbt-postgres's `create materialized view "db"."s"."x"`, then
+/// `refresh materialized view "db"."s"."x"` on later runs.
+pub trait MaterializedViews {
+    /// The start of the `create materialized view ... as` statement.
+    fn create_materialized_view(&self, relation: &RelationRef) -> String;
+    /// Brings an existing materialized view up to date.
+    fn refresh_materialized_view(&self, relation: &RelationRef) -> String;
+    /// Drops a materialized view (and, as dbt does, what reads it).
+    fn drop_materialized_view(&self, relation: &RelationRef) -> String;
+    /// Renames a materialized view to the identifier `to`.
+    fn rename_materialized_view(&self, from: &RelationRef, to: &str) -> String;
+}
+
+/// One index of dbt-postgres's `indexes` config.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexConfig {
+    /// Column expressions, as written (dbt does not quote them).
+    pub columns: Vec<String>,
+    pub unique: bool,
+    /// The access method (`btree`, `hash`, `gin`...), when given.
+    pub method: Option<String>,
 }
 
 /// Whether SQL the project wrote may create, drop or rename relations, so

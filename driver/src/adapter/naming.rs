@@ -1,6 +1,7 @@
 //! Each adapter's naming for the frontend (the frontend's `AdapterNaming`): what the driver passes to the loader in `LoadOptions`.
 
 use super::duckdb_naming::{duckdb_seed_type_name, DuckDbNaming};
+use super::postgres_naming::PostgresNaming;
 use fusion_frontend::adapter_naming::{base_column_type, AdapterNaming};
 use fusion_ir::types::SqlType;
 use serde_json::{Map, Value};
@@ -10,6 +11,7 @@ use serde_json::{Map, Value};
 pub fn naming_for_adapter(adapter_type: &str) -> &'static dyn AdapterNaming {
     match adapter_type {
         "duckdb" => &DuckDbNaming,
+        "postgres" => &PostgresNaming,
         "bigquery" => &BIGQUERY,
         "databricks" => &DATABRICKS,
         "redshift" => &REDSHIFT,

@@ -46,6 +46,14 @@ pub(super) fn execute_node(
             return reused(plan, id, label, worker);
         }
     }
+    // A session the server ended (a restart, a killed backend) fails the
+    // node that was running on it; the next node gets a new one.
+    if connection
+        .as_ref()
+        .is_some_and(|shared| shared.lock().is_closed())
+    {
+        *connection = None;
+    }
     if connection.is_none() {
         match context.adapter.connect() {
             Ok(opened) => *connection = Some(SharedConnection::new(opened)),
@@ -106,6 +114,7 @@ pub(super) fn execute_node(
         context.adapter.flavor(),
         &relation,
         &prepared.build,
+        &prepared.options,
         &prepared.pre_hooks,
         &prepared.post_hooks,
         &record,

@@ -13,7 +13,7 @@
 //! - snapshot: dbt's type-2 history, by `timestamp` or `check` strategy.
 //! - test: counts the failing rows against `warn_if` / `error_if`.
 
-use crate::adapter::{AdapterError, Connection, SqlFlavor};
+use crate::adapter::{AdapterError, Connection, IndexConfig, SqlFlavor};
 use fusion_frontend::runtime::{RelationKind, RelationRef, WarehouseColumn};
 use std::fmt::Write as _;
 
@@ -25,6 +25,14 @@ pub enum Build {
     },
     Table {
         sql: String,
+    },
+    /// dbt's `materialized_view`, on a warehouse that has them
+    /// ([`SqlFlavor::materialized_views`]): created, then refreshed on
+    /// later runs, rebuilt under `__dbt_tmp` on a full refresh or when a
+    /// table or view is in its place.
+    MaterializedView {
+        sql: String,
+        full_refresh: bool,
     },
     Incremental {
         sql: String,
@@ -81,6 +89,21 @@ pub enum SnapshotStrategy {
     Check {
         columns: Option<Vec<String>>,
     },
+}
+
+/// What dbt's relation configs ask of a relation once it is built:
+/// `unlogged`, `indexes`, `grants` and `persist_docs`. The flavor says how
+/// (or whether) the warehouse does each (see [`SqlFlavor::create_index`]).
+#[derive(Clone, Debug, Default)]
+pub struct RelationOptions {
+    pub unlogged: bool,
+    pub indexes: Vec<IndexConfig>,
+    /// Privilege and grantees, in the config's order.
+    pub grants: Vec<(String, Vec<String>)>,
+    /// `persist_docs.relation`: the model's description, when it has one.
+    pub relation_comment: Option<String>,
+    /// `persist_docs.columns`: each documented column's description.
+    pub column_comments: Vec<(String, String)>,
 }
 
 /// The outcome of building one node.
@@ -145,6 +168,7 @@ pub fn build_node(
     flavor: &dyn SqlFlavor,
     relation: &RelationRef,
     build: &Build,
+    options: &RelationOptions,
     pre_hooks: &[String],
     post_hooks: &[String],
     record: &dyn Fn(&Built) -> Vec<String>,
@@ -154,6 +178,19 @@ pub fn build_node(
         executed: Vec::new(),
     };
     let transactional = !matches!(build, Build::Test { .. });
+    if let Some(max) = flavor.max_identifier_length() {
+        if transactional && relation.identifier.chars().count() > max {
+            // dbt-postgres refuses such a relation before running anything;
+            // the server would silently cut the name short.
+            return Err((
+                BuildFailure::Warehouse(AdapterError::new(format!(
+                    "Relation name '{}' is longer than {max} characters",
+                    relation.identifier
+                ))),
+                Vec::new(),
+            ));
+        }
+    }
     let outcome = (|| -> Result<Built, BuildFailure> {
         if transactional {
             session.connection.execute("begin transaction")?;
@@ -163,7 +200,15 @@ pub fn build_node(
         }
         let mut built = match build {
             Build::View { sql } => build_view(&mut session, flavor, relation, sql)?,
-            Build::Table { sql } => build_table(&mut session, flavor, relation, sql)?,
+            Build::Table { sql } => build_table(&mut session, flavor, relation, sql, options)?,
+            Build::MaterializedView { sql, full_refresh } => build_materialized_view(
+                &mut session,
+                flavor,
+                relation,
+                sql,
+                *full_refresh,
+                options,
+            )?,
             Build::Incremental {
                 sql,
                 incremental,
@@ -182,11 +227,11 @@ pub fn build_node(
                         *on_schema_change,
                     )?
                 } else {
-                    build_table(&mut session, flavor, relation, sql)?
+                    build_table(&mut session, flavor, relation, sql, options)?
                 }
             }
             Build::Seed { path, columns } => {
-                build_seed(&mut session, flavor, relation, path, columns)?
+                build_seed(&mut session, flavor, relation, path, columns, options)?
             }
             Build::Snapshot {
                 sql,
@@ -219,6 +264,9 @@ pub fn build_node(
                 *severity_error,
             )?,
         };
+        if let Some(kind) = built_kind(build) {
+            apply_grants_and_docs(&mut session, flavor, relation, kind, options)?;
+        }
         for hook in post_hooks {
             session.run_user(hook)?;
         }
@@ -279,12 +327,88 @@ impl Session<'_> {
     }
 }
 
-fn sibling(relation: &RelationRef, suffix: &str) -> RelationRef {
+/// The kind of relation a build leaves behind (none for tests).
+fn built_kind(build: &Build) -> Option<RelationKind> {
+    match build {
+        Build::View { .. } | Build::MaterializedView { .. } => Some(RelationKind::View),
+        Build::Table { .. }
+        | Build::Incremental { .. }
+        | Build::Seed { .. }
+        | Build::Snapshot { .. } => Some(RelationKind::Table),
+        Build::Test { .. } => None,
+    }
+}
+
+/// dbt's `apply_grants` and `persist_docs`, after the relation is built,
+/// inside its transaction: the grants, then the relation's comment, then
+/// the comments of the documented columns the relation has.
+fn apply_grants_and_docs(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    kind: RelationKind,
+    options: &RelationOptions,
+) -> Result<(), AdapterError> {
+    for (privilege, grantees) in &options.grants {
+        if let Some(sql) = flavor.grant(relation, privilege, grantees) {
+            session.run(&sql)?;
+        }
+    }
+    if let Some(comment) = &options.relation_comment {
+        if let Some(sql) = flavor.comment(relation, kind, None, comment) {
+            session.run(&sql)?;
+        }
+    }
+    if options.column_comments.is_empty() {
+        return Ok(());
+    }
+    let existing = session.connection.columns(relation)?;
+    for (column, comment) in &options.column_comments {
+        let Some(found) = existing.iter().find(|old| same_name(&old.name, column)) else {
+            continue;
+        };
+        if let Some(sql) = flavor.comment(relation, kind, Some(&found.name), comment) {
+            session.run(&sql)?;
+        }
+    }
+    Ok(())
+}
+
+/// dbt-postgres's `create_indexes`, on a table just built.
+fn create_indexes(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    options: &RelationOptions,
+) -> Result<(), AdapterError> {
+    for index in &options.indexes {
+        if let Some(sql) = flavor.create_index(relation, index) {
+            session.run(&sql)?;
+        }
+    }
+    Ok(())
+}
+
+fn sibling(flavor: &dyn SqlFlavor, relation: &RelationRef, suffix: &str) -> RelationRef {
     RelationRef {
         database: relation.database.clone(),
         schema: relation.schema.clone(),
-        identifier: format!("{}{suffix}", relation.identifier),
+        identifier: suffixed(flavor, &relation.identifier, suffix),
     }
+}
+
+/// `<identifier><suffix>`, the identifier cut short so that the whole fits
+/// the warehouse's longest name, as dbt-postgres's
+/// `make_relation_with_suffix` cuts it (in characters).
+fn suffixed(flavor: &dyn SqlFlavor, identifier: &str, suffix: &str) -> String {
+    let kept = match flavor.max_identifier_length() {
+        Some(max) => identifier
+            .chars()
+            .take(max.saturating_sub(suffix.chars().count()))
+            .collect(),
+        None => identifier.to_string(),
+    };
+    format!("{kept}{suffix}")
 }
 
 /// Drops whatever occupies `relation`, a table or a view.
@@ -293,17 +417,151 @@ fn drop_existing(
     flavor: &dyn SqlFlavor,
     relation: &RelationRef,
 ) -> Result<(), AdapterError> {
-    let keyword = match session.connection.relation_kind(relation)? {
-        Some(RelationKind::Table) => "table",
-        Some(RelationKind::View) => "view",
-        None => return Ok(()),
+    let Some(occupant) = occupant(session, flavor, relation)? else {
+        return Ok(());
     };
-    session.run(&format!(
-        "drop {keyword} if exists {}",
-        flavor.quoted(relation)
-    ))?;
+    session.run(&occupant.drop(flavor, relation))?;
     session.changed(relation, None);
     Ok(())
+}
+
+/// What occupies a relation's name: a table, a view, or a materialized
+/// view (which the warehouse's catalog cache counts as a view, but which
+/// is dropped and renamed with statements of its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Occupant {
+    Relation(RelationKind),
+    MaterializedView,
+}
+
+impl Occupant {
+    fn kind(self) -> RelationKind {
+        match self {
+            Occupant::Relation(kind) => kind,
+            Occupant::MaterializedView => RelationKind::View,
+        }
+    }
+
+    fn drop(self, flavor: &dyn SqlFlavor, relation: &RelationRef) -> String {
+        match (self, flavor.materialized_views()) {
+            (Occupant::MaterializedView, Some(views)) => views.drop_materialized_view(relation),
+            _ => flavor.drop_relation(relation, self.kind()),
+        }
+    }
+
+    fn rename(self, flavor: &dyn SqlFlavor, relation: &RelationRef, to: &str) -> String {
+        match (self, flavor.materialized_views()) {
+            (Occupant::MaterializedView, Some(views)) => {
+                views.rename_materialized_view(relation, to)
+            }
+            _ => flavor.rename(relation, self.kind(), to),
+        }
+    }
+}
+
+/// What occupies `relation`'s name, if anything.
+fn occupant(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+) -> Result<Option<Occupant>, AdapterError> {
+    Ok(match session.connection.relation_kind(relation)? {
+        None => None,
+        Some(RelationKind::View)
+            if flavor.materialized_views().is_some()
+                && session.connection.is_materialized_view(relation)? =>
+        {
+            Some(Occupant::MaterializedView)
+        }
+        Some(kind) => Some(Occupant::Relation(kind)),
+    })
+}
+
+/// Puts the relation built as `staging` in the place of `relation`, in the
+/// flavor's way (see [`SqlFlavor::swaps_through_backup`]): the old relation
+/// dropped first, or renamed to `<name>__dbt_backup` and dropped last.
+fn swap_in(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    staging: &RelationRef,
+    relation: &RelationRef,
+    new: Occupant,
+) -> Result<(), AdapterError> {
+    let mut backup_to_drop = None;
+    if flavor.swaps_through_backup() {
+        let backup = sibling(flavor, relation, "__dbt_backup");
+        drop_existing(session, flavor, &backup)?;
+        if let Some(existing) = occupant(session, flavor, relation)? {
+            session.run(&existing.rename(flavor, relation, &backup.identifier))?;
+            session.changed(relation, None);
+            session.changed(&backup, Some(existing.kind()));
+            backup_to_drop = Some((backup, existing));
+        }
+    } else {
+        drop_existing(session, flavor, relation)?;
+    }
+    session.run(&new.rename(flavor, staging, &relation.identifier))?;
+    session.changed(staging, None);
+    session.changed(relation, Some(new.kind()));
+    if let Some((backup, existing)) = backup_to_drop {
+        session.run(&existing.drop(flavor, &backup))?;
+        session.changed(&backup, None);
+    }
+    Ok(())
+}
+
+/// dbt's `materialized_view` (dbt-postgres's SQL): created in place when
+/// nothing has the name; refreshed when a materialized view has it and no
+/// full refresh is asked; otherwise built under `__dbt_tmp`, with its
+/// indexes, and swapped in.
+fn build_materialized_view(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    sql: &str,
+    full_refresh: bool,
+    options: &RelationOptions,
+) -> Result<Built, AdapterError> {
+    let Some(views) = flavor.materialized_views() else {
+        return Err(AdapterError::new(
+            "this warehouse has no materialized views",
+        ));
+    };
+    let existing = occupant(session, flavor, relation)?;
+    if existing == Some(Occupant::MaterializedView) && !full_refresh {
+        session.run(&views.refresh_materialized_view(relation))?;
+        return Ok(Built {
+            response: "REFRESH MATERIALIZED VIEW".into(),
+            ..Built::default()
+        });
+    }
+    let target = if existing.is_none() {
+        relation.clone()
+    } else {
+        let staging = sibling(flavor, relation, "__dbt_tmp");
+        drop_existing(session, flavor, &staging)?;
+        staging
+    };
+    session.run(&format!(
+        "{} as (\n{}\n)",
+        views.create_materialized_view(&target),
+        strip_statement(sql)
+    ))?;
+    session.changed(&target, Some(RelationKind::View));
+    create_indexes(session, flavor, &target, options)?;
+    if target != *relation {
+        swap_in(
+            session,
+            flavor,
+            &target,
+            relation,
+            Occupant::MaterializedView,
+        )?;
+    }
+    Ok(Built {
+        response: "CREATE MATERIALIZED VIEW".into(),
+        ..Built::default()
+    })
 }
 
 fn strip_statement(sql: &str) -> &str {
@@ -316,8 +574,29 @@ fn build_view(
     relation: &RelationRef,
     sql: &str,
 ) -> Result<Built, AdapterError> {
+    if flavor.swaps_through_backup() {
+        let staging = sibling(flavor, relation, "__dbt_tmp");
+        drop_existing(session, flavor, &staging)?;
+        session.run(&format!(
+            "create view {} as (\n{}\n)",
+            flavor.quoted(&staging),
+            strip_statement(sql)
+        ))?;
+        session.changed(&staging, Some(RelationKind::View));
+        swap_in(
+            session,
+            flavor,
+            &staging,
+            relation,
+            Occupant::Relation(RelationKind::View),
+        )?;
+        return Ok(Built {
+            response: "CREATE VIEW".into(),
+            ..Built::default()
+        });
+    }
     if session.connection.relation_kind(relation)? == Some(RelationKind::Table) {
-        session.run(&format!("drop table if exists {}", flavor.quoted(relation)))?;
+        session.run(&flavor.drop_relation(relation, RelationKind::Table))?;
     }
     session.run(&format!(
         "create or replace view {} as (\n{}\n)",
@@ -351,20 +630,25 @@ fn build_table(
     flavor: &dyn SqlFlavor,
     relation: &RelationRef,
     sql: &str,
+    options: &RelationOptions,
 ) -> Result<Built, AdapterError> {
-    let staging = sibling(relation, "__dbt_tmp");
+    let staging = sibling(flavor, relation, "__dbt_tmp");
     drop_existing(session, flavor, &staging)?;
     session.run(&format!(
-        "create table {} as (\n{}\n)",
-        flavor.quoted(&staging),
+        "{} as (\n{}\n)",
+        flavor.create_table(&staging, options.unlogged),
         strip_statement(sql)
     ))?;
     session.changed(&staging, Some(RelationKind::Table));
+    create_indexes(session, flavor, &staging, options)?;
     let rows = count_rows(session, flavor, &staging);
-    drop_existing(session, flavor, relation)?;
-    session.run(&flavor.rename(&staging, RelationKind::Table, &relation.identifier))?;
-    session.changed(&staging, None);
-    session.changed(relation, Some(RelationKind::Table));
+    swap_in(
+        session,
+        flavor,
+        &staging,
+        relation,
+        Occupant::Relation(RelationKind::Table),
+    )?;
     Ok(Built {
         rows,
         response: format!(
@@ -398,13 +682,9 @@ fn build_incremental(
     unique_key: &[String],
     on_schema_change: OnSchemaChange,
 ) -> Result<Built, BuildFailure> {
-    let staging_name = format!("{}__dbt_tmp", relation.identifier);
-    let staging = RelationRef {
-        database: Some("temp".into()),
-        schema: Some("main".into()),
-        identifier: staging_name.clone(),
-    };
-    let staging_quoted = flavor.quote(&staging_name);
+    let staging_name = suffixed(flavor, &relation.identifier, "__dbt_tmp");
+    let staging = flavor.temporary_relation(&staging_name);
+    let staging_quoted = flavor.temporary_table(&staging_name);
     session.run(&format!("drop table if exists {staging_quoted}"))?;
     session.run(&format!(
         "create temporary table {staging_quoted} as (\n{}\n)",
@@ -524,15 +804,11 @@ fn build_incremental(
             });
         }
     }
-    let inserted = count_rows(
-        session,
-        flavor,
-        &RelationRef {
-            database: None,
-            schema: None,
-            identifier: staging_name.clone(),
-        },
-    );
+    let inserted = session
+        .connection
+        .query(&format!("select count(*) from {staging_quoted}"), Some(1))
+        .ok()
+        .and_then(|table| table.rows.first()?.first()?.as_u64());
     session.run(&format!(
         "insert into {target} ({columns}) select {columns} from {staging_quoted}"
     ))?;
@@ -550,7 +826,32 @@ fn build_seed(
     relation: &RelationRef,
     path: &std::path::Path,
     columns: &[(String, String)],
+    options: &RelationOptions,
 ) -> Result<Built, AdapterError> {
+    if let Some(truncate) = flavor.truncate_table(relation) {
+        if session.connection.relation_kind(relation)? == Some(RelationKind::Table) {
+            let existing = session.connection.columns(relation)?;
+            let same_columns = existing.len() == columns.len()
+                && existing
+                    .iter()
+                    .zip(columns)
+                    .all(|(old, (name, _))| same_name(&old.name, name));
+            if same_columns {
+                session.run(&truncate)?;
+                session.executed.push(format!(
+                    "-- load {} into {}",
+                    path.display(),
+                    flavor.quoted(relation)
+                ));
+                let rows = session.connection.load_csv(relation, columns, path)?;
+                return Ok(Built {
+                    rows: Some(rows),
+                    response: format!("INSERT {rows}"),
+                    ..Built::default()
+                });
+            }
+        }
+    }
     drop_existing(session, flavor, relation)?;
     let definition = columns
         .iter()
@@ -568,6 +869,7 @@ fn build_seed(
         flavor.quoted(relation)
     ));
     let rows = session.connection.load_csv(relation, columns, path)?;
+    create_indexes(session, flavor, relation, options)?;
     Ok(Built {
         rows: Some(rows),
         response: format!("INSERT {rows}"),
@@ -646,7 +948,11 @@ fn build_snapshot(
     } else {
         changed
     };
-    let staging = flavor.quote(&format!("{}__dbt_snapshot_staging", relation.identifier));
+    let staging = flavor.temporary_table(&suffixed(
+        flavor,
+        &relation.identifier,
+        "__dbt_snapshot_staging",
+    ));
     let listed = source_columns
         .iter()
         .map(|name| flavor.quote(name))

@@ -2,7 +2,9 @@
 //! materialization it asks for, and the warehouse as its Jinja sees it.
 
 use super::context::RunContext;
-use super::materialize::{Build, IncrementalStrategy, OnSchemaChange, SnapshotStrategy};
+use super::materialize::{
+    Build, IncrementalStrategy, OnSchemaChange, RelationOptions, SnapshotStrategy,
+};
 use super::modes::AnalysisMode;
 use crate::adapter::Connection;
 use fusion_frontend::config::config_argument_span;
@@ -111,6 +113,8 @@ impl Warehouse for SharedConnection {
 /// What the worker decided to send for a node, before it runs.
 pub(crate) struct Prepared {
     pub build: Build,
+    /// `unlogged`, `indexes`, `grants`, `persist_docs`.
+    pub options: RelationOptions,
     pub pre_hooks: Vec<String>,
     pub post_hooks: Vec<String>,
     /// The SQL as rendered just in time, when it was (introspective nodes).
@@ -273,8 +277,22 @@ pub(crate) fn prepare(
     let compiled = sql
         .as_deref()
         .map(|sql| crate::artifacts::compiled::compiled_sql_of(project, id, sql).into_owned());
-    let build = match build_of(project, details, compiled.clone(), is_incremental) {
+    let build = match build_of(
+        project,
+        details,
+        compiled.clone(),
+        is_incremental,
+        full_refresh_of(details, context.full_refresh),
+        context.adapter.flavor(),
+    ) {
         Ok(build) => build,
+        Err(mut failure) => {
+            failure.jit_sql = jit_sql;
+            return Err(failure);
+        }
+    };
+    let options = match relation_options(details) {
+        Ok(options) => options,
         Err(mut failure) => {
             failure.jit_sql = jit_sql;
             return Err(failure);
@@ -282,6 +300,7 @@ pub(crate) fn prepare(
     };
     Ok(Prepared {
         build,
+        options,
         pre_hooks,
         post_hooks,
         jit_sql,
@@ -289,11 +308,103 @@ pub(crate) fn prepare(
     })
 }
 
+/// The node's `unlogged`, `indexes`, `grants` and `persist_docs` configs,
+/// as dbt-postgres reads them; a malformed one fails the node.
+fn relation_options(details: &NodeDetails) -> Result<RelationOptions, PrepareFailure> {
+    let config = &details.config;
+    let mut options = RelationOptions {
+        unlogged: config
+            .get("unlogged")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false),
+        ..RelationOptions::default()
+    };
+    let malformed = |key: &str, what: &str| -> PrepareFailure {
+        format!("the `{key}` config of `{}` {what}", details.name).into()
+    };
+    match config.get("indexes") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Array(indexes)) => {
+            for index in indexes {
+                let columns: Option<Vec<String>> = index
+                    .get("columns")
+                    .and_then(serde_json::Value::as_array)
+                    .and_then(|columns| {
+                        columns
+                            .iter()
+                            .map(|column| column.as_str().map(str::to_string))
+                            .collect()
+                    });
+                let Some(columns) = columns.filter(|columns| !columns.is_empty()) else {
+                    return Err(malformed(
+                        "indexes",
+                        "has an index without `columns` (a list of column names)",
+                    ));
+                };
+                options.indexes.push(crate::adapter::IndexConfig {
+                    columns,
+                    unique: index
+                        .get("unique")
+                        .and_then(serde_json::Value::as_bool)
+                        .unwrap_or(false),
+                    method: index
+                        .get("type")
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_string),
+                });
+            }
+        }
+        Some(_) => return Err(malformed("indexes", "must be a list of indexes")),
+    }
+    match config.get("grants") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(grants)) => {
+            for (privilege, grantees) in grants {
+                let grantees = match grantees {
+                    serde_json::Value::String(grantee) => vec![grantee.clone()],
+                    serde_json::Value::Array(list) => list
+                        .iter()
+                        .filter_map(|grantee| grantee.as_str().map(str::to_string))
+                        .collect(),
+                    _ => {
+                        return Err(malformed(
+                            "grants",
+                            "must map each privilege to a grantee or a list of grantees",
+                        ))
+                    }
+                };
+                options.grants.push((privilege.clone(), grantees));
+            }
+        }
+        Some(_) => return Err(malformed("grants", "must be a mapping of privileges")),
+    }
+    let persist = |key: &str| {
+        config
+            .get("persist_docs")
+            .and_then(|persist| persist.get(key))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false)
+    };
+    if persist("relation") && !details.description.is_empty() {
+        options.relation_comment = Some(details.description.clone());
+    }
+    if persist("columns") {
+        options.column_comments = details
+            .columns
+            .iter()
+            .map(|column| (column.name.clone(), column.description.clone()))
+            .collect();
+    }
+    Ok(options)
+}
+
 fn build_of(
     project: &Project,
     details: &NodeDetails,
     compiled: Option<String>,
     is_incremental: bool,
+    full_refresh: bool,
+    flavor: &dyn crate::adapter::SqlFlavor,
 ) -> Result<Build, PrepareFailure> {
     let need_sql = || {
         compiled.clone().ok_or_else(|| {
@@ -389,6 +500,14 @@ fn build_of(
             fusion_frontend::config::Materialization::View => Ok(Build::View { sql: need_sql()? }),
             fusion_frontend::config::Materialization::Table => {
                 Ok(Build::Table { sql: need_sql()? })
+            }
+            fusion_frontend::config::Materialization::MaterializedView
+                if flavor.materialized_views().is_some() =>
+            {
+                Ok(Build::MaterializedView {
+                    sql: need_sql()?,
+                    full_refresh,
+                })
             }
             fusion_frontend::config::Materialization::Incremental => {
                 let unique_key = details.config.unique_key();

@@ -101,6 +101,18 @@ pub fn ensure_store(
     flavor: &dyn SqlFlavor,
     location: &StoreLocation,
 ) -> Result<(), AdapterError> {
+    // Two jobs creating the store at once can collide on a server (one's
+    // `create schema if not exists` fails while the other's commits): the
+    // second attempt finds what the first created.
+    create_store(connection, flavor, location)
+        .or_else(|_| create_store(connection, flavor, location))
+}
+
+fn create_store(
+    connection: &mut dyn Connection,
+    flavor: &dyn SqlFlavor,
+    location: &StoreLocation,
+) -> Result<(), AdapterError> {
     let text = flavor.string_type();
     connection.execute(&flavor.create_schema(location.database.as_deref(), &location.schema))?;
     connection.execute(&format!(

@@ -1,0 +1,2 @@
+-- Reads the seed directly: a seed reloaded on its own keeps it.
+select owner from {{ ref('accounts') }}
