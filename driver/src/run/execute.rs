@@ -115,8 +115,10 @@ pub(super) fn execute_node(
         &relation,
         &prepared.build,
         &prepared.options,
-        &prepared.pre_hooks,
-        &prepared.post_hooks,
+        super::materialize::Hooks {
+            pre: &prepared.pre_hooks,
+            post: &prepared.post_hooks,
+        },
         &record,
     ) {
         Ok(built) => {

@@ -161,6 +161,13 @@ impl BuildFailure {
     }
 }
 
+/// A node's `pre-hook` and `post-hook` statements, rendered.
+#[derive(Clone, Copy)]
+pub struct Hooks<'a> {
+    pub pre: &'a [String],
+    pub post: &'a [String],
+}
+
 /// Runs the statements of one node inside a transaction: hooks, then the
 /// build, then hooks, then commit. Any error rolls everything back.
 pub fn build_node(
@@ -169,10 +176,10 @@ pub fn build_node(
     relation: &RelationRef,
     build: &Build,
     options: &RelationOptions,
-    pre_hooks: &[String],
-    post_hooks: &[String],
+    hooks: Hooks<'_>,
     record: &dyn Fn(&Built) -> Vec<String>,
 ) -> Result<Built, (BuildFailure, Vec<String>)> {
+    let (pre_hooks, post_hooks) = (hooks.pre, hooks.post);
     let mut session = Session {
         connection,
         executed: Vec::new(),
