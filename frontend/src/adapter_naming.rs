@@ -5,6 +5,7 @@
 //! to find the [`AdapterNaming`] of that type. Adding an adapter touches
 //! no frontend code.
 
+use crate::quoting::{IdentifierCase, QuotePolicy};
 use crate::schema_yaml::{SourceDecl, SourceTableDecl};
 use fusion_ir::types::SqlType;
 use serde_json::{Map, Value};
@@ -36,6 +37,22 @@ pub trait AdapterNaming: Send + Sync + std::fmt::Debug {
     /// default (`"db"."schema"."table"`); BigQuery's backquote.
     fn quote_character(&self) -> char {
         '"'
+    }
+
+    /// Which parts of a relation's name the adapter quotes unless the
+    /// project's or a source's `quoting:` says otherwise. Example: every
+    /// part by default (`"db"."schema"."table"`); none for dbt-snowflake
+    /// (`db.schema.table`).
+    fn quote_policy(&self) -> QuotePolicy {
+        QuotePolicy::ALL
+    }
+
+    /// How the warehouse stores the parts of a relation's name, which
+    /// decides when two spellings are one relation. Example: Postgres folds
+    /// unquoted names to lower case, so by default
+    /// [`IdentifierCase::LowerUnlessQuoted`].
+    fn identifier_case(&self) -> IdentifierCase {
+        IdentifierCase::LowerUnlessQuoted
     }
 
     /// The adapters this one extends, nearest first: `adapter.dispatch`

@@ -48,6 +48,10 @@ pub struct ProjectSettings {
     pub metrics: Value,
     pub semantic_models: Value,
     pub saved_queries: Value,
+    /// The `quoting:` mapping as written (which parts of relation names
+    /// are quoted; read with the adapter's key aliases, see
+    /// `crate::quoting::QuotingConfig::from_yaml`).
+    pub quoting: Value,
     /// Hooks, kept as unrendered strings.
     /// `dispatch:` entries: a macro namespace and the packages to search
     /// for its implementations, in order.
@@ -189,6 +193,11 @@ impl ProjectSettings {
                 Some(Value::Null) | None => {}
                 Some(other) => shape_error(key, "a mapping", other),
             }
+        }
+        match object.get("quoting") {
+            Some(value @ Value::Object(_)) => settings.quoting = value.clone(),
+            Some(Value::Null) | None => {}
+            Some(other) => shape_error("quoting", "a mapping", other),
         }
         diagnostics.extend(missing_name);
         diagnostics.append(&mut shape_errors);

@@ -4,6 +4,7 @@
 //! unknown keys of a `config:` FC0011 warnings.
 
 use crate::config_keys::unknown_config_key;
+use crate::quoting::QuotingConfig;
 use crate::yaml::{describe_kind, field, find_key_span};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -155,6 +156,8 @@ pub struct SourceTableDecl {
     /// config), as dbt-duckdb reads them: an `external_location` there makes
     /// `source()` render a file location (see `loader::external_source_text`).
     pub adapter_settings: Map<String, Value>,
+    /// The table's `quoting:` (over its source's).
+    pub quoting: QuotingConfig,
 }
 
 /// A `sources:` entry.
@@ -170,6 +173,9 @@ pub struct SourceDecl {
     pub loader: String,
     pub description: String,
     pub tables: Vec<SourceTableDecl>,
+    /// The source's `quoting:`: which parts of its tables' names `source()`
+    /// quotes, over the adapter's policy.
+    pub quoting: QuotingConfig,
     pub file: FileId,
     pub yaml_path: String,
     pub name_span: Span,
@@ -489,6 +495,10 @@ pub fn read_schema_file(
                     .string(table_object, "description", cursor)
                     .unwrap_or_default(),
                 doc_blocks: Vec::new(),
+                quoting: QuotingConfig::from_yaml(
+                    table_object.get("quoting").unwrap_or(&Value::Null),
+                    &[],
+                ),
                 config,
                 adapter_settings,
                 name: table_name,
@@ -507,6 +517,10 @@ pub fn read_schema_file(
             description: checker
                 .string(source_object, "description", cursor)
                 .unwrap_or_default(),
+            quoting: QuotingConfig::from_yaml(
+                source_object.get("quoting").unwrap_or(&Value::Null),
+                &[],
+            ),
             name,
             schema,
             tables,

@@ -2,6 +2,7 @@
 
 use super::duckdb_naming::{duckdb_seed_type_name, DuckDbNaming};
 use fusion_frontend::adapter_naming::{base_column_type, AdapterNaming};
+use fusion_frontend::quoting::{IdentifierCase, QuotePolicy};
 use fusion_ir::types::SqlType;
 use serde_json::{Map, Value};
 
@@ -13,6 +14,7 @@ pub fn naming_for_adapter(adapter_type: &str) -> &'static dyn AdapterNaming {
         "bigquery" => &BIGQUERY,
         "databricks" => &DATABRICKS,
         "redshift" => &REDSHIFT,
+        "snowflake" => &SNOWFLAKE,
         _ => &FALLBACK,
     }
 }
@@ -25,6 +27,10 @@ pub fn naming_for_adapter(adapter_type: &str) -> &'static dyn AdapterNaming {
 pub struct WarehouseNaming {
     default_schema: &'static str,
     quote: char,
+    /// Which parts of a relation's name are quoted by default.
+    quote_policy: QuotePolicy,
+    /// How the warehouse stores names (when two spellings are one).
+    identifier_case: IdentifierCase,
     aliases: &'static [(&'static str, &'static str)],
     parents: &'static [&'static str],
     /// `api.Column.translate_type`; `None` for dbt-adapters' base class.
@@ -38,6 +44,8 @@ pub struct WarehouseNaming {
 pub static FALLBACK: WarehouseNaming = WarehouseNaming {
     default_schema: "public",
     quote: '"',
+    quote_policy: QuotePolicy::ALL,
+    identifier_case: IdentifierCase::LowerUnlessQuoted,
     aliases: &[],
     parents: &[],
     translate: None,
@@ -50,6 +58,8 @@ pub static FALLBACK: WarehouseNaming = WarehouseNaming {
 pub static BIGQUERY: WarehouseNaming = WarehouseNaming {
     default_schema: "",
     quote: '`',
+    quote_policy: QuotePolicy::ALL,
+    identifier_case: IdentifierCase::Sensitive,
     aliases: &[("project", "database"), ("dataset", "schema")],
     parents: &[],
     translate: Some(|dtype| match dtype.to_ascii_uppercase().as_str() {
@@ -67,6 +77,8 @@ pub static BIGQUERY: WarehouseNaming = WarehouseNaming {
 pub static DATABRICKS: WarehouseNaming = WarehouseNaming {
     default_schema: "public",
     quote: '`',
+    quote_policy: QuotePolicy::ALL,
+    identifier_case: IdentifierCase::Insensitive,
     aliases: &[("catalog", "database")],
     parents: &["spark"],
     translate: Some(|dtype| {
@@ -79,10 +91,27 @@ pub static DATABRICKS: WarehouseNaming = WarehouseNaming {
     duckdb_seed_types: true,
 };
 
-/// dbt-redshift's: it extends dbt-postgres (dispatch tries `postgres__` macros).
+/// dbt-snowflake's: no part of a relation's name quoted unless the
+/// project's `quoting:` says so (`analytics.dev.orders`), and Snowflake
+/// folds unquoted names to upper case.
+pub static SNOWFLAKE: WarehouseNaming = WarehouseNaming {
+    default_schema: "public",
+    quote: '"',
+    quote_policy: QuotePolicy::NONE,
+    identifier_case: IdentifierCase::UpperUnlessQuoted,
+    aliases: &[],
+    parents: &[],
+    translate: None,
+    duckdb_seed_types: true,
+};
+
+/// dbt-redshift's: Redshift matches names whatever their case (unless
+/// `enable_case_sensitive_identifier` is on); it extends dbt-postgres (dispatch tries `postgres__` macros).
 pub static REDSHIFT: WarehouseNaming = WarehouseNaming {
     default_schema: "public",
     quote: '"',
+    quote_policy: QuotePolicy::ALL,
+    identifier_case: IdentifierCase::Insensitive,
     aliases: &[],
     parents: &["postgres"],
     translate: None,
@@ -108,6 +137,14 @@ impl AdapterNaming for WarehouseNaming {
 
     fn quote_character(&self) -> char {
         self.quote
+    }
+
+    fn quote_policy(&self) -> QuotePolicy {
+        self.quote_policy
+    }
+
+    fn identifier_case(&self) -> IdentifierCase {
+        self.identifier_case
     }
 
     fn profile_key_aliases(&self) -> &'static [(&'static str, &'static str)] {

@@ -50,6 +50,9 @@ pub(super) struct LoadContext {
     pub(super) target: Target,
     /// What differs by the target's adapter.
     pub(super) adapter_naming: &'static dyn AdapterNaming,
+    /// Which parts of the names of the project's nodes are quoted: the
+    /// adapter's policy with the project's `quoting:` over it.
+    pub(super) relation_quoting: crate::quoting::QuotePolicy,
     /// The root project first, then each installed package: every one
     /// contributes nodes, YAML and macros.
     pub(in crate::load) units: Vec<project::ProjectUnit>,
@@ -362,9 +365,12 @@ fn load_phases(
         target,
         adapter_naming,
         selectors,
+        relation_quoting,
         ..
     } = context;
     Some(Project {
+        quote_character: adapter_naming.quote_character(),
+        relation_quoting,
         selectors,
         functions: function_declarations,
         name: project_name,

@@ -127,6 +127,8 @@ pub(super) struct RelationNaming<'a> {
     /// (Rendered from text when used: few nodes have them.)
     package_overrides: Vec<(String, [Option<String>; 3])>,
     environment: &'a minijinja::Environment<'static>,
+    /// Which parts of the names are quoted (the project's policy).
+    quoting: crate::quoting::QuotePolicy,
 }
 
 /// The macros that name a node's relation, in the order of
@@ -194,6 +196,7 @@ impl<'a> RelationNaming<'a> {
             })
             .collect();
         RelationNaming {
+            quoting: shared.relation_quoting,
             target,
             overrides,
             package_overrides,
@@ -423,6 +426,7 @@ impl<'a> RelationNaming<'a> {
             schema: Some(literal("target_schema").unwrap_or(schema)),
             identifier,
             ephemeral_cte: false,
+            quoting: self.quoting,
         }
     }
 }
