@@ -4,7 +4,7 @@
 use crate::config::NodeConfig;
 use crate::profiles::Target;
 use crate::project_file::ProjectSettings;
-use crate::quoting::{QuotePolicy, QuotingConfig};
+use crate::quoting::{IdentifierCase, QuotePolicy, QuotingConfig};
 use crate::schema_yaml::{ColumnInfo, FunctionDeclaration};
 use crate::source_map::LazySourceMap;
 use crate::{docs, runtime};
@@ -41,6 +41,9 @@ pub struct Project {
     /// `quoting:` over it).
     pub quote_character: char,
     pub relation_quoting: QuotePolicy,
+    /// How the target's warehouse stores names (when two spellings name
+    /// one relation).
+    pub identifier_case: IdentifierCase,
     pub graph: ProjectGraph,
     /// User-defined functions the project declares in YAML.
     pub functions: Vec<FunctionDeclaration>,
@@ -89,6 +92,23 @@ pub struct SelectorDefinition {
 impl Project {
     pub fn details(&self, id: NodeId) -> &NodeDetails {
         &self.nodes[id.index()]
+    }
+
+    /// A node's relation as the warehouse stores its name (see
+    /// [`crate::quoting::relation_identity`]), quoted as `ref()` or
+    /// `source()` renders it.
+    pub fn relation_identity(&self, details: &NodeDetails) -> String {
+        let identifier = details
+            .source
+            .as_ref()
+            .map_or(details.alias.as_str(), |source| source.identifier.as_str());
+        crate::quoting::relation_identity(
+            self.identifier_case,
+            details.quoting,
+            details.database.as_deref(),
+            details.schema.as_deref(),
+            identifier,
+        )
     }
 
     /// A node's `relation_name` as dbt writes it in the manifest: its

@@ -113,6 +113,16 @@ pub enum IdentifierCase {
 }
 
 impl IdentifierCase {
+    /// What the warehouse does to names, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            IdentifierCase::UpperUnlessQuoted => "folds unquoted names to upper case",
+            IdentifierCase::LowerUnlessQuoted => "folds unquoted names to lower case",
+            IdentifierCase::Insensitive => "matches names whatever their case",
+            IdentifierCase::Sensitive => "matches names only in the same case",
+        }
+    }
+
     /// The name the warehouse stores for a part written `text`, quoted or
     /// not: two parts are one when their stored names are equal. Borrows
     /// when the text is already in that form.
@@ -134,6 +144,31 @@ impl IdentifierCase {
             (true, false) => Cow::Owned(text.to_ascii_lowercase()),
         }
     }
+}
+
+/// A relation's name as the warehouse stores it: two relations with equal
+/// identities are one table or view, however differently they are spelled
+/// (Snowflake's `analytics.dev.orgm` and `ANALYTICS.DEV.ORGM`). The parts
+/// are joined with a character no name holds.
+pub fn relation_identity(
+    case: IdentifierCase,
+    policy: QuotePolicy,
+    database: Option<&str>,
+    schema: Option<&str>,
+    identifier: &str,
+) -> String {
+    let mut identity = String::with_capacity(
+        database.map_or(0, str::len) + schema.map_or(0, str::len) + identifier.len() + 2,
+    );
+    for (part, quoted) in [
+        (database, policy.database),
+        (schema, policy.schema),
+        (Some(identifier), policy.identifier),
+    ] {
+        identity.push_str(&case.stored(part.unwrap_or_default(), quoted));
+        identity.push('\u{1f}');
+    }
+    identity
 }
 
 #[cfg(test)]
@@ -175,5 +210,16 @@ mod tests {
         );
         assert_eq!(IdentifierCase::Insensitive.stored("Orgm", true), "orgm");
         assert_eq!(IdentifierCase::Sensitive.stored("Orgm", false), "Orgm");
+        let identity = |schema: &str, policy: QuotePolicy| {
+            relation_identity(snowflake, policy, Some("db"), Some(schema), "t")
+        };
+        assert_eq!(
+            identity("orgm", QuotePolicy::NONE),
+            identity("ORGM", QuotePolicy::NONE)
+        );
+        assert_ne!(
+            identity("orgm", QuotePolicy::ALL),
+            identity("ORGM", QuotePolicy::ALL)
+        );
     }
 }

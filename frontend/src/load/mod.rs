@@ -352,6 +352,10 @@ fn load_phases(
     }
     timer.finish("cycle check");
 
+    // Two nodes must not write one relation: dbt refuses the project when
+    // their names are the same text; the warehouse's own folding can make
+    // different texts one relation too.
+    naming::report_shared_relations(&context, &nodes, diagnostics);
     // A node's group must be declared, as dbt refuses the project otherwise.
     declared::report_unknown_groups(&nodes, &model_patches, &declared, files, diagnostics);
     // dbt's warnings for deprecated model versions and their readers.
@@ -370,6 +374,7 @@ fn load_phases(
     } = context;
     Some(Project {
         quote_character: adapter_naming.quote_character(),
+        identifier_case: adapter_naming.identifier_case(),
         relation_quoting,
         selectors,
         functions: function_declarations,
