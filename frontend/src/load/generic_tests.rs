@@ -467,13 +467,11 @@ fn test_sql_of(
     let unit = &context.units[request.unit];
     let from = rendering.shared.search_from(Some(&unit.name));
     // A test on an ephemeral model reads its CTE, as dbt compiles it (the
-    // CTE is injected with the test's compiled SQL).
+    // CTE is injected with the test's compiled SQL); any other relation is
+    // quoted as `ref()` or `source()` quotes it.
     let attached_details = &graph.nodes[attached.index()];
-    let attached_relation = if attached_details.is_ephemeral() {
-        fusion_ir::graph::ephemeral_cte_name(&attached_details.name)
-    } else {
-        crate::render::relation_of_attached(attached_details).quoted(rendering.shared.quote)
-    };
+    let attached_relation =
+        crate::render::relation_of_attached(attached_details).quoted(rendering.shared.quote);
     let mut to_parent = None;
     let to_relation = spec
         .kwargs
@@ -489,17 +487,11 @@ fn test_sql_of(
                 (None, None) => graph.ids_by_name.find(None, to, from).copied(),
             };
             to_parent = parent;
-            parent.and_then(|parent| {
-                // An ephemeral `to` is read as its CTE (injected with the
-                // test's compiled SQL, as the attached node's is).
-                let parent_details = &graph.nodes[parent.index()];
-                if parent_details.is_ephemeral() {
-                    return Some(fusion_ir::graph::ephemeral_cte_name(&parent_details.name));
-                }
-                Some(
-                    crate::render::relation_of_attached(parent_details)
-                        .quoted(rendering.shared.quote),
-                )
+            // An ephemeral `to` is read as its CTE (injected with the
+            // test's compiled SQL, as the attached node's is).
+            parent.map(|parent| {
+                crate::render::relation_of_attached(&graph.nodes[parent.index()])
+                    .quoted(rendering.shared.quote)
             })
         });
     if spec.test_name == "relationships" && spec.namespace.is_none() && to_parent.is_none() {
