@@ -55,6 +55,14 @@ pub trait AdapterNaming: Send + Sync + std::fmt::Debug {
         IdentifierCase::LowerUnlessQuoted
     }
 
+    /// The SQL of dbt's built-in `unique` test on `column` of `relation`
+    /// (already quoted) when the adapter overrides dbt's, or `None` for
+    /// dbt's (grouping the relation's non-null values). Example:
+    /// dbt-bigquery selects the non-null values in a CTE first.
+    fn unique_test_sql(&self, _relation: &str, _column: &str) -> Option<String> {
+        None
+    }
+
     /// The adapters this one extends, nearest first: `adapter.dispatch`
     /// tries their implementations after the adapter's own (dbt-redshift
     /// extends dbt-postgres). None by default.

@@ -35,6 +35,8 @@ pub struct WarehouseNaming {
     parents: &'static [&'static str],
     /// `api.Column.translate_type`; `None` for dbt-adapters' base class.
     translate: Option<fn(&str) -> String>,
+    /// The adapter's own SQL for dbt's `unique` test, when it has one.
+    unique_test: Option<fn(&str, &str) -> String>,
     /// Whether seed types are spelled the DuckDB way (what fusionc has
     /// always done for these adapters) instead of `ir`'s neutral spelling.
     duckdb_seed_types: bool,
@@ -49,6 +51,7 @@ pub static FALLBACK: WarehouseNaming = WarehouseNaming {
     aliases: &[],
     parents: &[],
     translate: None,
+    unique_test: None,
     duckdb_seed_types: true,
 };
 
@@ -68,6 +71,7 @@ pub static BIGQUERY: WarehouseNaming = WarehouseNaming {
         "INTEGER" => "INT64".to_string(),
         _ => dtype.to_string(),
     }),
+    unique_test: Some(bigquery_unique_test),
     duckdb_seed_types: false,
 };
 
@@ -88,6 +92,7 @@ pub static DATABRICKS: WarehouseNaming = WarehouseNaming {
             dtype.to_lowercase()
         }
     }),
+    unique_test: None,
     duckdb_seed_types: true,
 };
 
@@ -102,6 +107,7 @@ pub static SNOWFLAKE: WarehouseNaming = WarehouseNaming {
     aliases: &[],
     parents: &[],
     translate: None,
+    unique_test: None,
     duckdb_seed_types: true,
 };
 
@@ -115,8 +121,17 @@ pub static REDSHIFT: WarehouseNaming = WarehouseNaming {
     aliases: &[],
     parents: &["postgres"],
     translate: None,
+    unique_test: None,
     duckdb_seed_types: true,
 };
+
+/// dbt-bigquery's `bigquery__test_unique`: the column's non-null values in
+/// a CTE, then grouped.
+fn bigquery_unique_test(relation: &str, column: &str) -> String {
+    format!(
+        "with dbt_test__target as (\n    select {column} as unique_field\n    from {relation}\n    where {column} is not null\n)\nselect\n    unique_field,\n    count(*) as n_records\nfrom dbt_test__target\ngroup by unique_field\nhaving count(*) > 1"
+    )
+}
 
 impl AdapterNaming for WarehouseNaming {
     fn default_database(&self, _profile_output: &Map<String, Value>) -> String {
@@ -145,6 +160,11 @@ impl AdapterNaming for WarehouseNaming {
 
     fn identifier_case(&self) -> IdentifierCase {
         self.identifier_case
+    }
+
+    fn unique_test_sql(&self, relation: &str, column: &str) -> Option<String> {
+        self.unique_test
+            .map(|unique_test| unique_test(relation, column))
     }
 
     fn profile_key_aliases(&self) -> &'static [(&'static str, &'static str)] {

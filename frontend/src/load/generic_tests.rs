@@ -531,7 +531,12 @@ fn test_sql_of(
     } else {
         spec
     };
-    let mut sql = test_sql(spec, &attached_relation, to_relation.as_deref());
+    let mut sql = test_sql(
+        spec,
+        &attached_relation,
+        to_relation.as_deref(),
+        context.adapter_naming,
+    );
     let mut custom_refs: Vec<RefCall> = Vec::new();
     let mut introspective = false;
     if sql.is_none() {
