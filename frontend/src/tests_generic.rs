@@ -146,7 +146,8 @@ pub fn test_sql(
         .config
         .get("where")
         .and_then(Value::as_str)
-        .map(|condition| format!("(select * from {relation} where {condition}) as dbt_subquery"));
+        // As dbt's `get_where_subquery` writes it (no `as`).
+        .map(|condition| format!("(select * from {relation} where {condition}) dbt_subquery"));
     let relation = where_clause.as_deref().unwrap_or(relation);
     match (spec.namespace.as_deref(), spec.test_name.as_str()) {
         (None, "not_null") => Some(format!(
