@@ -9,13 +9,17 @@
 use serde_json::Value;
 use std::borrow::Cow;
 
-/// Which parts of a relation's name are quoted: `true` renders
-/// `"analytics"`, `false` renders `analytics` as written.
+/// How a relation's name is rendered: which parts are quoted (`true`
+/// renders `"analytics"`, `false` renders `analytics` as written), and
+/// whether the adapter lower-cases the whole rendered name
+/// (dbt-databricks' relations render `analytics.dev.orders` for
+/// `Analytics.Dev.Orders`, quoted or not).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct QuotePolicy {
     pub database: bool,
     pub schema: bool,
     pub identifier: bool,
+    pub lowercase: bool,
 }
 
 impl QuotePolicy {
@@ -24,6 +28,7 @@ impl QuotePolicy {
         database: true,
         schema: true,
         identifier: true,
+        lowercase: false,
     };
 
     /// No part quoted: dbt-snowflake's default.
@@ -31,6 +36,7 @@ impl QuotePolicy {
         database: false,
         schema: false,
         identifier: false,
+        lowercase: false,
     };
 
     /// This policy with the parts `config` sets replaced.
@@ -39,6 +45,7 @@ impl QuotePolicy {
             database: config.database.unwrap_or(self.database),
             schema: config.schema.unwrap_or(self.schema),
             identifier: config.identifier.unwrap_or(self.identifier),
+            lowercase: self.lowercase,
         }
     }
 }
@@ -189,7 +196,8 @@ mod tests {
             QuotePolicy {
                 database: false,
                 schema: true,
-                identifier: true
+                identifier: true,
+                lowercase: false
             }
         );
         let table = QuotingConfig {

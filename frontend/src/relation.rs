@@ -55,8 +55,13 @@ impl RelationParts {
             if !text.is_empty() {
                 text.push('.');
             }
+            let lowercase = self.quoting.lowercase;
             if !quoted {
-                text.push_str(part);
+                if lowercase {
+                    text.extend(part.chars().flat_map(char::to_lowercase));
+                } else {
+                    text.push_str(part);
+                }
                 continue;
             }
             text.push(quote);
@@ -64,7 +69,11 @@ impl RelationParts {
                 if character == quote {
                     text.push(quote);
                 }
-                text.push(character);
+                if lowercase {
+                    text.extend(character.to_lowercase());
+                } else {
+                    text.push(character);
+                }
             }
             text.push(quote);
         }
@@ -127,6 +136,7 @@ impl Object for RelationObject {
                     database: set("database", parts.quoting.database),
                     schema: set("schema", parts.quoting.schema),
                     identifier: set("identifier", parts.quoting.identifier),
+                    lowercase: parts.quoting.lowercase,
                 };
                 Ok(Value::from_object(RelationObject::new(parts, self.quote)))
             }
@@ -184,6 +194,16 @@ mod tests {
             ..parts
         };
         assert_eq!(snowflake.quoted('"'), "dev.main.\"or\"\"ders\"");
+        let databricks = RelationParts {
+            database: Some("Dev".into()),
+            quoting: QuotePolicy {
+                database: false,
+                lowercase: true,
+                ..QuotePolicy::ALL
+            },
+            ..snowflake
+        };
+        assert_eq!(databricks.quoted('`'), "dev.`main`.`or\"ders`");
         assert_eq!(
             RelationParts::ephemeral("int_x").quoted('"'),
             "__dbt__cte__int_x"

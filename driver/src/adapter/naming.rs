@@ -75,13 +75,16 @@ pub static BIGQUERY: WarehouseNaming = WarehouseNaming {
     duckdb_seed_types: false,
 };
 
-/// dbt-databricks': relations in backquotes, `catalog` the profile's
-/// database; it extends dbt-spark (dispatch tries `spark__` macros), and its
+/// dbt-databricks': relations in backquotes and lower case (its relation
+/// lower-cases what it renders), `catalog` the profile's database; it extends dbt-spark (dispatch tries `spark__` macros), and its
 /// column class labels `LONG` as `BIGINT` and lowercases every type.
 pub static DATABRICKS: WarehouseNaming = WarehouseNaming {
     default_schema: "public",
     quote: '`',
-    quote_policy: QuotePolicy::ALL,
+    quote_policy: QuotePolicy {
+        lowercase: true,
+        ..QuotePolicy::ALL
+    },
     identifier_case: IdentifierCase::Insensitive,
     aliases: &[("catalog", "database")],
     parents: &["spark"],
