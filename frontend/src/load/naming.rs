@@ -446,6 +446,16 @@ pub(super) fn report_shared_relations(
     let case = context.adapter_naming.identifier_case();
     let mut by_rendered: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     let mut by_identity: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    let rendered_of = |details: &NodeDetails| {
+        RelationParts {
+            database: details.database.clone(),
+            schema: details.schema.clone(),
+            identifier: details.alias.clone(),
+            ephemeral_cte: false,
+            quoting: details.quoting,
+        }
+        .quoted(quote)
+    };
     for (index, details) in nodes.iter().enumerate() {
         let relational = matches!(
             details.kind,
@@ -454,21 +464,7 @@ pub(super) fn report_shared_relations(
         if !relational || !details.config.enabled() {
             continue;
         }
-        let rendered = RelationParts {
-            database: details.database.clone(),
-            schema: details.schema.clone(),
-            identifier: details.alias.clone(),
-            ephemeral_cte: false,
-            quoting: details.quoting,
-        }
-        .quoted(quote);
-        let identity = crate::quoting::relation_identity(
-            case,
-            details.quoting,
-            details.database.as_deref(),
-            details.schema.as_deref(),
-            &details.alias,
-        );
+        let rendered = rendered_of(details);
         // Two nodes of one name in one package are reported as such
         // (FC2004); that they also share a relation is the same mistake.
         let same_name = |first: &NodeDetails| {
@@ -496,18 +492,23 @@ pub(super) fn report_shared_relations(
             ));
             continue;
         }
+        by_rendered.insert(rendered, index);
+        // An ephemeral model writes nothing: only dbt's check concerns it.
+        if details.is_ephemeral() {
+            continue;
+        }
+        let identity = crate::quoting::relation_identity(
+            case,
+            details.quoting,
+            details.database.as_deref(),
+            details.schema.as_deref(),
+            &details.alias,
+        );
         match by_identity.get(&identity) {
             Some(&first) if same_name(&nodes[first]) => {}
             Some(&first) => {
                 let first = &nodes[first];
-                let first_rendered = RelationParts {
-                    database: first.database.clone(),
-                    schema: first.schema.clone(),
-                    identifier: first.alias.clone(),
-                    ephemeral_cte: false,
-                    quoting: first.quoting,
-                }
-                .quoted(quote);
+                let (rendered, first_rendered) = (rendered_of(details), rendered_of(first));
                 diagnostics.push(shared_relation_diagnostic(
                     Diagnostic::new(
                         Code::SameWarehouseRelation,
@@ -532,7 +533,6 @@ pub(super) fn report_shared_relations(
                 by_identity.insert(identity, index);
             }
         }
-        by_rendered.insert(rendered, index);
     }
 }
 
