@@ -194,10 +194,16 @@ impl ProjectSettings {
                 Some(other) => shape_error(key, "a mapping", other),
             }
         }
-        match object.get("quoting") {
-            Some(value @ Value::Object(_)) => settings.quoting = value.clone(),
-            Some(Value::Null) | None => {}
-            Some(other) => shape_error("quoting", "a mapping", other),
+        if let Some(quoting) = object.get("quoting") {
+            match crate::quoting::QuotingConfig::invalid_value(quoting) {
+                // dbt refuses the project; the quoting is left as the adapter's.
+                Some(invalid) => shape_error(
+                    "quoting",
+                    "a mapping of `database`, `schema` and `identifier` to true or false",
+                    invalid,
+                ),
+                None => settings.quoting = quoting.clone(),
+            }
         }
         diagnostics.extend(missing_name);
         diagnostics.append(&mut shape_errors);

@@ -89,6 +89,19 @@ impl QuotingConfig {
         config
     }
 
+    /// The first value of a `quoting:` mapping that is neither a boolean
+    /// nor null, which dbt refuses (its schema allows only those), or the
+    /// mapping itself when it is not one.
+    pub fn invalid_value(value: &Value) -> Option<&Value> {
+        match value {
+            Value::Null => None,
+            Value::Object(mapping) => mapping
+                .values()
+                .find(|value| !matches!(value, Value::Bool(_) | Value::Null)),
+            other => Some(other),
+        }
+    }
+
     /// This config with `over`'s parts laid on top (a source table's
     /// `quoting:` over its source's).
     pub fn merged(self, over: &QuotingConfig) -> QuotingConfig {
@@ -205,6 +218,14 @@ mod tests {
             ..QuotingConfig::default()
         };
         assert_eq!(config.merged(&table).identifier, Some(false));
+        assert_eq!(
+            QuotingConfig::invalid_value(&serde_json::json!({"schema": "no", "database": true})),
+            Some(&serde_json::json!("no"))
+        );
+        assert_eq!(
+            QuotingConfig::invalid_value(&serde_json::json!({"schema": null})),
+            None
+        );
     }
 
     #[test]

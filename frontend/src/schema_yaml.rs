@@ -292,6 +292,23 @@ impl ShapeChecker<'_> {
         );
     }
 
+    /// A source's or source table's `quoting:`; a value that is neither
+    /// true, false nor null is an error, as in dbt, and leaves the
+    /// adapter's quoting.
+    fn quoting(&mut self, object: &Map<String, Value>, near: usize) -> QuotingConfig {
+        let value = field(object, "quoting").unwrap_or(&Value::Null);
+        if let Some(invalid) = QuotingConfig::invalid_value(value) {
+            self.error(
+                "quoting",
+                "a mapping of `database`, `schema` and `identifier` to true or false",
+                invalid,
+                near,
+            );
+            return QuotingConfig::default();
+        }
+        QuotingConfig::from_yaml(value, &[])
+    }
+
     fn string(&mut self, object: &Map<String, Value>, key: &str, near: usize) -> Option<String> {
         match field(object, key) {
             None | Some(Value::Null) => None,
@@ -495,10 +512,7 @@ pub fn read_schema_file(
                     .string(table_object, "description", cursor)
                     .unwrap_or_default(),
                 doc_blocks: Vec::new(),
-                quoting: QuotingConfig::from_yaml(
-                    table_object.get("quoting").unwrap_or(&Value::Null),
-                    &[],
-                ),
+                quoting: checker.quoting(table_object, cursor),
                 config,
                 adapter_settings,
                 name: table_name,
@@ -517,10 +531,7 @@ pub fn read_schema_file(
             description: checker
                 .string(source_object, "description", cursor)
                 .unwrap_or_default(),
-            quoting: QuotingConfig::from_yaml(
-                source_object.get("quoting").unwrap_or(&Value::Null),
-                &[],
-            ),
+            quoting: checker.quoting(source_object, cursor),
             name,
             schema,
             tables,
