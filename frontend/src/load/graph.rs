@@ -150,10 +150,11 @@ impl GraphBuilder {
                     ),
                     schema: Some(source.schema.clone()),
                     alias: table.identifier.clone(),
-                    quoting: context
-                        .adapter_naming
-                        .quote_policy()
-                        .overridden(&source.quoting.merged(&table.quoting)),
+                    quoting: super::sources::source_quoting(
+                        context,
+                        &source.quoting,
+                        &table.quoting,
+                    ),
                     seed_columns: Vec::new(),
                     source: Some(SourceDetails {
                         source_name: source.name.clone(),

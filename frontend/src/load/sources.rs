@@ -2,9 +2,9 @@
 
 use super::LoadContext;
 use crate::package_scope::ByPackage;
-use crate::quoting::QuotePolicy;
+use crate::quoting::{QuotePolicy, QuotingConfig};
 use crate::relation::RelationParts;
-use crate::schema_yaml::{SourceDecl, SourceTableDecl};
+use crate::schema_yaml::SourceDecl;
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
 
@@ -64,7 +64,7 @@ pub(super) fn source_relations(
                     schema: Some(source.schema.clone()),
                     identifier: table.identifier.clone(),
                     ephemeral_cte: false,
-                    quoting: source_quoting(context, source, table),
+                    quoting: source_quoting(context, &source.quoting, &table.quoting),
                 },
             );
         }
@@ -77,11 +77,11 @@ pub(super) fn source_relations(
 /// project's `quoting:` does not apply to sources.
 pub(super) fn source_quoting(
     context: &LoadContext,
-    source: &SourceDecl,
-    table: &SourceTableDecl,
+    source: &QuotingConfig,
+    table: &QuotingConfig,
 ) -> QuotePolicy {
     context
         .adapter_naming
         .quote_policy()
-        .overridden(&source.quoting.merged(&table.quoting))
+        .overridden(&source.merged(table))
 }
