@@ -62,17 +62,25 @@ impl Object for AdapterObject {
                 // dbt's `adapter.quote`: the name in the adapter's quote
                 // character (BigQuery's backquote).
                 let (identifier,): (String,) = minijinja::value::from_args(args)?;
-                let quote = self.shared.quote;
-                let mut quoted = String::with_capacity(identifier.len() + 2);
-                quoted.push(quote);
-                for character in identifier.chars() {
-                    if character == quote {
-                        quoted.push(quote);
-                    }
-                    quoted.push(character);
-                }
-                quoted.push(quote);
-                Ok(Value::from(quoted))
+                Ok(Value::from(quoted_name(self.shared.quote, &identifier)))
+            }
+            "quote_as_configured" => {
+                // Quoted when the project's policy quotes that part of a
+                // relation's name (`database`, `schema` or `identifier`);
+                // any other key leaves the name as it is, as in dbt.
+                let (identifier, quote_key): (String, String) = minijinja::value::from_args(args)?;
+                let policy = self.shared.relation_quoting;
+                let quoted = match quote_key.as_str() {
+                    "database" => policy.database,
+                    "schema" => policy.schema,
+                    "identifier" => policy.identifier,
+                    _ => false,
+                };
+                Ok(Value::from(if quoted {
+                    quoted_name(self.shared.quote, &identifier)
+                } else {
+                    identifier
+                }))
             }
             "get_relation"
             | "get_columns_in_relation"
@@ -217,6 +225,20 @@ fn relation_argument(args: &[Value]) -> Result<RelationRef, Error> {
         schema,
         identifier,
     })
+}
+
+/// A name in the adapter's quote character, the character doubled inside.
+fn quoted_name(quote: char, identifier: &str) -> String {
+    let mut quoted = String::with_capacity(identifier.len() + 2);
+    quoted.push(quote);
+    for character in identifier.chars() {
+        if character == quote {
+            quoted.push(quote);
+        }
+        quoted.push(character);
+    }
+    quoted.push(quote);
+    quoted
 }
 
 /// The `adapter` methods that read the warehouse, answered at run time.

@@ -5,6 +5,7 @@
 -- this without its database: {{ this.include(database=false) }}
 -- api.Relation.create: {{ api.Relation.create(database='Other_Db', schema='Other', identifier='Tbl') }}
 -- adapter.quote: {{ adapter.quote('Amount') }}
+-- adapter.quote_as_configured: {{ adapter.quote_as_configured('Tbl', 'identifier') }} {{ adapter.quote_as_configured('Sch', 'schema') }} {{ adapter.quote_as_configured('Col', 'column') }}
 select
     orders.id,
     orders.customer_id,
