@@ -257,7 +257,9 @@ pub(crate) fn analyse(
             _ => None,
         })
         .collect();
-    let relations: Vec<Option<RelationName>> = project.nodes.iter().map(relation_as_read).collect();
+    let mut relations: Vec<Option<RelationName>> =
+        project.nodes.iter().map(relation_as_read).collect();
+    one_name_per_warehouse_relation(project, &mut relations);
 
     let inputs: Vec<NodeAnalysisInput<'_>> = project
         .nodes
@@ -489,6 +491,33 @@ pub(crate) fn relation_as_read(details: &NodeDetails) -> Option<RelationName> {
             })
         }
         NodeKind::Test | NodeKind::Analysis | NodeKind::UnitTest => None,
+    }
+}
+
+/// Gives the relations the warehouse stores as one (Snowflake's unquoted
+/// `dev.orgm` and `DEV.ORGM`, a seed loading the table a source declares in
+/// another case) the first one's name, so the binder sees one relation
+/// under either spelling rather than two that make a name ambiguous.
+/// Relations the warehouse keeps apart (Postgres' quoted `"orgm"` and
+/// `"ORGM"`) keep their own names.
+fn one_name_per_warehouse_relation(project: &Project, relations: &mut [Option<RelationName>]) {
+    let mut first_of: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    for (index, details) in project.nodes.iter().enumerate() {
+        // Ephemeral models are read as their CTE: no warehouse relation.
+        let in_warehouse = relations[index]
+            .as_ref()
+            .is_some_and(|relation| relation.database.is_some() || relation.schema.is_some());
+        if !in_warehouse {
+            continue;
+        }
+        match first_of.entry(project.relation_identity(details)) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                relations[index] = relations[*first.get()].clone();
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
+            }
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! to find the [`AdapterNaming`] of that type. Adding an adapter touches
 //! no frontend code.
 
+use crate::quoting::{IdentifierCase, QuotePolicy};
 use crate::schema_yaml::{SourceDecl, SourceTableDecl};
 use fusion_ir::types::SqlType;
 use serde_json::{Map, Value};
@@ -36,6 +37,30 @@ pub trait AdapterNaming: Send + Sync + std::fmt::Debug {
     /// default (`"db"."schema"."table"`); BigQuery's backquote.
     fn quote_character(&self) -> char {
         '"'
+    }
+
+    /// Which parts of a relation's name the adapter quotes unless the
+    /// project's or a source's `quoting:` says otherwise. Example: every
+    /// part by default (`"db"."schema"."table"`); none for dbt-snowflake
+    /// (`db.schema.table`).
+    fn quote_policy(&self) -> QuotePolicy {
+        QuotePolicy::ALL
+    }
+
+    /// How the warehouse stores the parts of a relation's name, which
+    /// decides when two spellings are one relation. Example: Postgres folds
+    /// unquoted names to lower case, so by default
+    /// [`IdentifierCase::LowerUnlessQuoted`].
+    fn identifier_case(&self) -> IdentifierCase {
+        IdentifierCase::LowerUnlessQuoted
+    }
+
+    /// The SQL of dbt's built-in `unique` test on `column` of `relation`
+    /// (already quoted) when the adapter overrides dbt's, or `None` for
+    /// dbt's (grouping the relation's non-null values). Example:
+    /// dbt-bigquery selects the non-null values in a CTE first.
+    fn unique_test_sql(&self, _relation: &str, _column: &str) -> Option<String> {
+        None
     }
 
     /// The adapters this one extends, nearest first: `adapter.dispatch`

@@ -26,6 +26,7 @@ pub mod profiles;
 pub mod project;
 pub mod project_file;
 pub mod python_format;
+pub mod quoting;
 mod relation;
 mod render;
 mod render_state;

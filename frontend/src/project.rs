@@ -4,6 +4,7 @@
 use crate::config::NodeConfig;
 use crate::profiles::Target;
 use crate::project_file::ProjectSettings;
+use crate::quoting::{IdentifierCase, QuotePolicy, QuotingConfig};
 use crate::schema_yaml::{ColumnInfo, FunctionDeclaration};
 use crate::source_map::LazySourceMap;
 use crate::{docs, runtime};
@@ -35,6 +36,14 @@ pub struct Project {
     /// Variables as templates see them: project vars (global, then scoped to
     /// this project), overridden by `--vars`.
     pub vars: serde_json::Map<String, serde_json::Value>,
+    /// The adapter's quote character and which parts of the project's
+    /// relation names it quotes (the adapter's policy with the project's
+    /// `quoting:` over it).
+    pub quote_character: char,
+    pub relation_quoting: QuotePolicy,
+    /// How the target's warehouse stores names (when two spellings name
+    /// one relation).
+    pub identifier_case: IdentifierCase,
     pub graph: ProjectGraph,
     /// User-defined functions the project declares in YAML.
     pub functions: Vec<FunctionDeclaration>,
@@ -83,6 +92,46 @@ pub struct SelectorDefinition {
 impl Project {
     pub fn details(&self, id: NodeId) -> &NodeDetails {
         &self.nodes[id.index()]
+    }
+
+    /// A node's relation as the warehouse stores its name (see
+    /// [`crate::quoting::relation_identity`]), quoted as `ref()` or
+    /// `source()` renders it.
+    pub fn relation_identity(&self, details: &NodeDetails) -> String {
+        let identifier = details
+            .source
+            .as_ref()
+            .map_or(details.alias.as_str(), |source| source.identifier.as_str());
+        crate::quoting::relation_identity(
+            self.identifier_case,
+            details.quoting,
+            details.database.as_deref(),
+            details.schema.as_deref(),
+            identifier,
+        )
+    }
+
+    /// A node's `relation_name` as dbt writes it in the manifest: its
+    /// relation quoted with the project's policy, which for a source is
+    /// the project's `quoting:` with the source's over it (unlike what
+    /// `source()` renders, which ignores the project's).
+    pub fn relation_name(&self, details: &NodeDetails) -> String {
+        let quoting = match &details.source {
+            Some(source) => self.relation_quoting.overridden(&source.quoting),
+            None => self.relation_quoting,
+        };
+        let identifier = details
+            .source
+            .as_ref()
+            .map_or(details.alias.as_str(), |source| source.identifier.as_str());
+        crate::relation::RelationParts {
+            database: details.database.clone(),
+            schema: details.schema.clone(),
+            identifier: identifier.to_string(),
+            ephemeral_cte: false,
+            quoting,
+        }
+        .quoted(self.quote_character)
     }
 
     /// The resources that never run and that dbt lists and selects (all of
@@ -204,6 +253,8 @@ pub struct NodeDetails {
     pub schema: Option<String>,
     /// The relation's identifier (the alias for models and seeds).
     pub alias: String,
+    /// Which parts of the relation's name `ref()` or `source()` quotes.
+    pub quoting: QuotePolicy,
     /// Seeds: column names and types (inferred or from `column_types`).
     pub seed_columns: Vec<SeedColumn>,
     /// Sources: the source-specific fields.
@@ -282,6 +333,8 @@ pub struct SourceDetails {
     pub identifier: String,
     pub loader: String,
     pub source_description: String,
+    /// The source's `quoting:` with the table's over it, as written.
+    pub quoting: QuotingConfig,
 }
 
 /// The fields of a generic test node.

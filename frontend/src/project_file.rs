@@ -48,6 +48,10 @@ pub struct ProjectSettings {
     pub metrics: Value,
     pub semantic_models: Value,
     pub saved_queries: Value,
+    /// The `quoting:` mapping as written (which parts of relation names
+    /// are quoted; read with the adapter's key aliases, see
+    /// `crate::quoting::QuotingConfig::from_yaml`).
+    pub quoting: Value,
     /// Hooks, kept as unrendered strings.
     /// `dispatch:` entries: a macro namespace and the packages to search
     /// for its implementations, in order.
@@ -188,6 +192,17 @@ impl ProjectSettings {
                 Some(value @ Value::Object(_)) => *slot = value.clone(),
                 Some(Value::Null) | None => {}
                 Some(other) => shape_error(key, "a mapping", other),
+            }
+        }
+        if let Some(quoting) = object.get("quoting") {
+            match crate::quoting::QuotingConfig::invalid_value(quoting) {
+                // dbt refuses the project; the quoting is left as the adapter's.
+                Some(invalid) => shape_error(
+                    "quoting",
+                    "a mapping of `database`, `schema` and `identifier` to true or false",
+                    invalid,
+                ),
+                None => settings.quoting = quoting.clone(),
             }
         }
         diagnostics.extend(missing_name);

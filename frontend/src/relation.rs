@@ -2,13 +2,15 @@
 //! ([`RelationParts`]) and the value `ref()`, `source()` and `this` return
 //! ([`RelationObject`]).
 
+use crate::quoting::QuotePolicy;
 use minijinja::value::{Enumerator, Kwargs, Object, Rest};
 use minijinja::{Error, ErrorKind, State, Value};
 use std::fmt;
 use std::sync::Arc;
 
-/// Where a relation lives; rendered DuckDB-style as `"db"."schema"."id"`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Where a relation lives, and which parts of its name are quoted when
+/// rendered (`"db"."schema"."id"` with every part quoted).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RelationParts {
     pub database: Option<String>,
     pub schema: Option<String>,
@@ -18,6 +20,9 @@ pub(crate) struct RelationParts {
     /// `ref()` renders that bare name), or an external source (its file
     /// location or `read_csv(...)` call).
     pub ephemeral_cte: bool,
+    /// dbt's quote policy for this relation: the adapter's, with the
+    /// project's `quoting:` (or, for a source, the source's) over it.
+    pub quoting: QuotePolicy,
 }
 
 impl RelationParts {
@@ -28,30 +33,48 @@ impl RelationParts {
             schema: None,
             identifier: fusion_ir::graph::ephemeral_cte_name(model_name),
             ephemeral_cte: true,
+            quoting: QuotePolicy::NONE,
         }
     }
 
-    /// The relation's name with each part in `quote` (the adapter's
-    /// [`quote_character`](crate::adapter_naming::AdapterNaming::quote_character)).
+    /// The relation's name with the parts its policy quotes in `quote` (the
+    /// adapter's [`quote_character`](crate::adapter_naming::AdapterNaming::quote_character)).
     pub(crate) fn quoted(&self, quote: char) -> String {
         if self.ephemeral_cte {
             return self.identifier.clone();
         }
         let mut text = String::new();
-        for part in [
-            self.database.as_deref(),
-            self.schema.as_deref(),
-            Some(self.identifier.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for (part, quoted) in [
+            (self.database.as_deref(), self.quoting.database),
+            (self.schema.as_deref(), self.quoting.schema),
+            (Some(self.identifier.as_str()), self.quoting.identifier),
+        ] {
+            let Some(part) = part else {
+                continue;
+            };
             if !text.is_empty() {
                 text.push('.');
             }
+            let lowercase = self.quoting.lowercase;
+            if !quoted {
+                if lowercase {
+                    text.extend(part.chars().flat_map(char::to_lowercase));
+                } else {
+                    text.push_str(part);
+                }
+                continue;
+            }
             text.push(quote);
-            let doubled: String = [quote, quote].iter().collect();
-            text.push_str(&part.replace(quote, &doubled));
+            for character in part.chars() {
+                if character == quote {
+                    text.push(quote);
+                }
+                if lowercase {
+                    text.extend(character.to_lowercase());
+                } else {
+                    text.push(character);
+                }
+            }
             text.push(quote);
         }
         text
@@ -99,9 +122,25 @@ impl Object for RelationObject {
     ) -> Result<Value, Error> {
         match method {
             "render" | "render_pretty" => Ok(Value::from(self.parts.quoted(self.quote))),
-            "quote" | "incorporate" | "without_identifier" => {
-                Ok(Value::from_dyn_object(self.clone()))
+            "quote" => {
+                let (_, kwargs): (Rest<Value>, Kwargs) = minijinja::value::from_args(args)?;
+                let set = |key: &str, current: bool| {
+                    kwargs
+                        .get::<Option<bool>>(key)
+                        .ok()
+                        .flatten()
+                        .unwrap_or(current)
+                };
+                let mut parts = self.parts.clone();
+                parts.quoting = QuotePolicy {
+                    database: set("database", parts.quoting.database),
+                    schema: set("schema", parts.quoting.schema),
+                    identifier: set("identifier", parts.quoting.identifier),
+                    lowercase: parts.quoting.lowercase,
+                };
+                Ok(Value::from_object(RelationObject::new(parts, self.quote)))
             }
+            "incorporate" | "without_identifier" => Ok(Value::from_dyn_object(self.clone())),
             "include" => {
                 let (_, kwargs): (Rest<Value>, Kwargs) = minijinja::value::from_args(args)?;
                 let keep = |key: &str| {
@@ -116,6 +155,7 @@ impl Object for RelationObject {
                     schema: self.parts.schema.clone().filter(|_| keep("schema")),
                     identifier: self.parts.identifier.clone(),
                     ephemeral_cte: false,
+                    quoting: self.parts.quoting,
                 };
                 Ok(Value::from_object(RelationObject::new(parts, self.quote)))
             }
@@ -136,15 +176,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn relations_quote_like_duckdb() {
+    fn relations_quote_the_parts_their_policy_names() {
         let parts = RelationParts {
             database: Some("dev".into()),
             schema: Some("main".into()),
             identifier: "or\"ders".into(),
             ephemeral_cte: false,
+            quoting: QuotePolicy::ALL,
         };
         assert_eq!(parts.quoted('"'), "\"dev\".\"main\".\"or\"\"ders\"");
         assert_eq!(parts.quoted('`'), "`dev`.`main`.`or\"ders`");
+        let snowflake = RelationParts {
+            quoting: QuotePolicy {
+                identifier: true,
+                ..QuotePolicy::NONE
+            },
+            ..parts
+        };
+        assert_eq!(snowflake.quoted('"'), "dev.main.\"or\"\"ders\"");
+        let databricks = RelationParts {
+            database: Some("Dev".into()),
+            quoting: QuotePolicy {
+                database: false,
+                lowercase: true,
+                ..QuotePolicy::ALL
+            },
+            ..snowflake
+        };
+        assert_eq!(databricks.quoted('`'), "dev.`main`.`or\"ders`");
         assert_eq!(
             RelationParts::ephemeral("int_x").quoted('"'),
             "__dbt__cte__int_x"

@@ -351,6 +351,7 @@ pub(crate) fn relation_of_attached(attached_details: &NodeDetails) -> RelationPa
             |source| source.identifier.clone(),
         ),
         ephemeral_cte: false,
+        quoting: attached_details.quoting,
     }
 }
 
@@ -360,6 +361,7 @@ fn this_of(details: &NodeDetails) -> RelationParts {
         schema: details.schema.clone(),
         identifier: details.alias.clone(),
         ephemeral_cte: false,
+        quoting: details.quoting,
     }
 }
 
@@ -442,6 +444,7 @@ impl Project {
                         schema: None,
                         identifier: cte.clone(),
                         ephemeral_cte: true,
+                        quoting: crate::quoting::QuotePolicy::NONE,
                     },
                     None => this_of(details),
                 },
@@ -551,6 +554,7 @@ impl Project {
                     schema: Some(self.target.schema.clone()),
                     identifier: String::new(),
                     ephemeral_cte: false,
+                    quoting: self.relation_quoting,
                 },
                 Value::from(()),
             ),

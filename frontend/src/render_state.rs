@@ -152,6 +152,9 @@ pub(crate) struct RenderShared {
     pub naming: &'static dyn crate::adapter_naming::AdapterNaming,
     /// The adapter's quote character for relation names.
     pub quote: char,
+    /// Which parts of the project's relation names are quoted (the
+    /// adapter's policy with the project's `quoting:` over it).
+    pub relation_quoting: crate::quoting::QuotePolicy,
     pub target: Value,
     /// dbt's `RuntimeConfig` as templates read it (`builtins.ref.config`):
     /// the project's name, version, profile and target, its packages
@@ -224,6 +227,7 @@ impl RenderShared {
                         schema: Some(self.target_schema.clone()),
                         identifier: name.to_string(),
                         ephemeral_cte: false,
+                        quoting: self.relation_quoting,
                     }),
             ),
         }

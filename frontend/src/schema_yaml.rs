@@ -4,6 +4,7 @@
 //! unknown keys of a `config:` FC0011 warnings.
 
 use crate::config_keys::unknown_config_key;
+use crate::quoting::QuotingConfig;
 use crate::yaml::{describe_kind, field, find_key_span};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -155,6 +156,8 @@ pub struct SourceTableDecl {
     /// config), as dbt-duckdb reads them: an `external_location` there makes
     /// `source()` render a file location (see `loader::external_source_text`).
     pub adapter_settings: Map<String, Value>,
+    /// The table's `quoting:` (over its source's).
+    pub quoting: QuotingConfig,
 }
 
 /// A `sources:` entry.
@@ -170,6 +173,9 @@ pub struct SourceDecl {
     pub loader: String,
     pub description: String,
     pub tables: Vec<SourceTableDecl>,
+    /// The source's `quoting:`: which parts of its tables' names `source()`
+    /// quotes, over the adapter's policy.
+    pub quoting: QuotingConfig,
     pub file: FileId,
     pub yaml_path: String,
     pub name_span: Span,
@@ -284,6 +290,23 @@ impl ShapeChecker<'_> {
             )
             .with_primary(self.file, find_key_span(self.text, key, near), ""),
         );
+    }
+
+    /// A source's or source table's `quoting:`; a value that is neither
+    /// true, false nor null is an error, as in dbt, and leaves the
+    /// adapter's quoting.
+    fn quoting(&mut self, object: &Map<String, Value>, near: usize) -> QuotingConfig {
+        let value = field(object, "quoting").unwrap_or(&Value::Null);
+        if let Some(invalid) = QuotingConfig::invalid_value(value) {
+            self.error(
+                "quoting",
+                "a mapping of `database`, `schema` and `identifier` to true or false",
+                invalid,
+                near,
+            );
+            return QuotingConfig::default();
+        }
+        QuotingConfig::from_yaml(value, &[])
     }
 
     fn string(&mut self, object: &Map<String, Value>, key: &str, near: usize) -> Option<String> {
@@ -490,6 +513,7 @@ pub fn read_schema_file(
                     .string(table_object, "description", cursor)
                     .unwrap_or_default(),
                 doc_blocks: Vec::new(),
+                quoting: checker.quoting(table_object, cursor),
                 config,
                 adapter_settings,
                 name: table_name,
@@ -508,6 +532,7 @@ pub fn read_schema_file(
             description: checker
                 .string(source_object, "description", cursor)
                 .unwrap_or_default(),
+            quoting: checker.quoting(source_object, cursor),
             name,
             schema,
             tables,

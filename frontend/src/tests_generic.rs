@@ -2,6 +2,7 @@
 //! `accepted_values`, `relationships`): their dbt-style names and the SQL
 //! that selects the failing rows.
 
+use crate::adapter_naming::AdapterNaming;
 use crate::schema_yaml::TestSpec;
 use serde_json::Value;
 
@@ -132,27 +133,49 @@ fn sql_literal(value: &Value) -> String {
 
 /// The SQL selecting the rows that fail the test, or `None` for a test
 /// fusionc does not know (a package's or the project's own generic test).
-/// `relation` and `to_relation` are already quoted.
-pub fn test_sql(spec: &TestSpec, relation: &str, to_relation: Option<&str>) -> Option<String> {
+/// `relation` and `to_relation` are already quoted; `adapter` gives the
+/// tests its dbt plugin writes its own way.
+pub fn test_sql(
+    spec: &TestSpec,
+    relation: &str,
+    to_relation: Option<&str>,
+    adapter: &dyn AdapterNaming,
+) -> Option<String> {
     let column = spec.column_name.as_deref();
     let where_clause = spec
         .config
         .get("where")
         .and_then(Value::as_str)
-        .map(|condition| format!("(select * from {relation} where {condition}) as dbt_subquery"));
+        // As dbt's `get_where_subquery` writes it (no `as`).
+        .map(|condition| format!("(select * from {relation} where {condition}) dbt_subquery"));
     let relation = where_clause.as_deref().unwrap_or(relation);
     match (spec.namespace.as_deref(), spec.test_name.as_str()) {
-        (None, "not_null") => Some(format!("select {}\nfrom {relation}\nwhere {} is null", column?, column?)),
-        (None, "unique") => Some(format!(
-            "select\n    {column} as unique_field,\n    count(*) as n_records\nfrom {relation}\nwhere {column} is not null\ngroup by {column}\nhaving count(*) > 1",
-            column = column?
+        (None, "not_null") => Some(format!(
+            "select {}\nfrom {relation}\nwhere {} is null",
+            column?, column?
         )),
+        (None, "unique") => {
+            let column = column?;
+            adapter.unique_test_sql(relation, column).or_else(|| Some(format!(
+                "select\n    {column} as unique_field,\n    count(*) as n_records\nfrom {relation}\nwhere {column} is not null\ngroup by {column}\nhaving count(*) > 1"
+            )))
+        }
         (None, "accepted_values") => {
             let values = spec.kwargs.get("values")?.as_array()?;
-            let quote = spec.kwargs.get("quote").and_then(Value::as_bool).unwrap_or(true);
+            let quote = spec
+                .kwargs
+                .get("quote")
+                .and_then(Value::as_bool)
+                .unwrap_or(true);
             let listed: Vec<String> = values
                 .iter()
-                .map(|value| if quote { sql_literal(&Value::String(value_text(value))) } else { value_text(value) })
+                .map(|value| {
+                    if quote {
+                        sql_literal(&Value::String(value_text(value)))
+                    } else {
+                        value_text(value)
+                    }
+                })
                 .collect();
             Some(format!(
                 "with all_values as (\n    select {column} as value_field, count(*) as n_records\n    from {relation}\n    group by {column}\n)\nselect *\nfrom all_values\nwhere value_field not in ({})",
@@ -222,10 +245,23 @@ mod tests {
         );
     }
 
+    /// An adapter that writes every test as dbt-core does.
+    #[derive(Debug)]
+    struct DbtDefaults;
+
+    impl AdapterNaming for DbtDefaults {
+        fn default_database(&self, _profile_output: &Map<String, Value>) -> String {
+            String::new()
+        }
+        fn default_schema(&self) -> String {
+            String::new()
+        }
+    }
+
     #[test]
     fn accepted_values_sql_quotes_values() {
         let accepted = spec("accepted_values", "status", json!({"values": ["a'b", 1]}));
-        let sql = test_sql(&accepted, "\"t\"", None).unwrap_or_default();
+        let sql = test_sql(&accepted, "\"t\"", None, &DbtDefaults).unwrap_or_default();
         assert!(sql.contains("not in ('a''b', '1')"), "{sql}");
     }
 }

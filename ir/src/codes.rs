@@ -166,6 +166,10 @@ define_codes! {
         example: "unit_tests:\n  - name: t\n    model: orders   # reads ref('customers')\n    given: []\n    expect: {rows: []}";
     UnitTestInputUnused = "FC2010", Warning, "a unit test gives rows for an input its model does not read",
         example: "unit_tests:\n  - name: t\n    model: orders   # does not read payments\n    given: [{input: \"ref('payments')\", rows: []}]\n    expect: {rows: []}";
+    DuplicateRelation = "FC2011", Error, "two nodes would write the same relation (dbt refuses the project: it found two resources with the same database representation)",
+        example: "models/orders.sql: {{ config(alias='orders') }}\nmodels/orders_v2.sql: {{ config(alias='orders') }}";
+    SameWarehouseRelation = "FC2012", Warning, "two nodes write relations whose names differ only in ways the warehouse ignores (the case of unquoted names on Snowflake), so one overwrites the other; dbt does not notice",
+        example: "models/a.sql: {{ config(alias='orgm') }}\nmodels/b.sql: {{ config(alias='ORGM') }}   # on Snowflake";
 
     // ---- FC3xxx: SQL syntax ----
     UnexpectedToken = "FC3001", Error, "the SQL has a token where the grammar expects something else",

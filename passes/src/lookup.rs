@@ -104,6 +104,26 @@ impl<'a> CatalogLookup<'a> {
     }
 
     fn matches(&self, written: &ObjectName, key: &RelationName) -> bool {
+        self.parts_match(written, key, |written_part, key_part| {
+            self.semantics.names_match(written_part, key_part)
+        })
+    }
+
+    /// Whether the written name, folded, equals the key's parts exactly:
+    /// among several relations that match it loosely (`"ORGM".x` matches
+    /// both `ORGM.x` and `Orgm.x`), the one it names as written.
+    fn matches_exactly(&self, written: &ObjectName, key: &RelationName) -> bool {
+        self.parts_match(written, key, |written_part, key_part| {
+            written_part == key_part
+        })
+    }
+
+    fn parts_match(
+        &self,
+        written: &ObjectName,
+        key: &RelationName,
+        part_matches: impl Fn(Name, Name) -> bool,
+    ) -> bool {
         let folded: Vec<Name> = written
             .parts
             .iter()
@@ -118,7 +138,7 @@ impl<'a> CatalogLookup<'a> {
             .rev()
             .zip(key_parts.iter().rev())
             .all(|(written_part, key_part)| {
-                key_part.is_some_and(|key_part| self.semantics.names_match(*written_part, key_part))
+                key_part.is_some_and(|key_part| part_matches(*written_part, key_part))
             })
     }
 }
@@ -152,6 +172,16 @@ impl RelationLookup for CatalogLookup<'_> {
                     }
                 }
                 None => matching.push(index),
+            }
+        }
+        if matching.len() > 1 {
+            let exact: Vec<usize> = matching
+                .iter()
+                .copied()
+                .filter(|&index| self.matches_exactly(name, self.entries[index].0))
+                .collect();
+            if exact.len() == 1 {
+                matching = exact;
             }
         }
         match matching.as_slice() {
@@ -189,7 +219,7 @@ mod tests {
     use fusion_ir::span::Span;
     use fusion_ir::types::SqlType;
     use std::sync::Arc;
-    use test_semantics::CaseInsensitive;
+    use test_semantics::{CaseInsensitive, KeepsQuotedCase};
 
     /// Just enough semantics for name lookups (passes never names a dialect).
     mod test_semantics {
@@ -210,6 +240,26 @@ mod tests {
                 left.eq_ignore_ascii_case(right)
             }
         }
+
+        /// Folds unquoted names to lower case and keeps quoted ones as
+        /// written, but compares names loosely (as the dialects do).
+        pub(super) struct KeepsQuotedCase;
+
+        impl DialectSemantics for KeepsQuotedCase {
+            fn name(&self) -> &'static str {
+                "test_quoted"
+            }
+            fn fold_identifier(&self, ident: &Ident) -> Name {
+                if ident.quoted {
+                    ident.name
+                } else {
+                    ident.name.to_ascii_lowercase()
+                }
+            }
+            fn names_match(&self, left: Name, right: Name) -> bool {
+                left.eq_ignore_ascii_case(right)
+            }
+        }
     }
 
     fn relation(schema: &str, identifier: &str) -> RelationName {
@@ -221,12 +271,16 @@ mod tests {
     }
 
     fn written(parts: &[&str]) -> ObjectName {
+        written_quoted(parts, false)
+    }
+
+    fn written_quoted(parts: &[&str], quoted: bool) -> ObjectName {
         ObjectName {
             parts: parts
                 .iter()
                 .map(|part| Ident {
                     name: Name::new(part),
-                    quoted: false,
+                    quoted,
                     span: Span::EMPTY,
                 })
                 .collect(),
@@ -257,6 +311,28 @@ mod tests {
         }
         assert!(matches!(
             lookup.lookup(&written(&["customers"])),
+            LookupOutcome::Ambiguous(candidates) if candidates.len() == 2
+        ));
+    }
+
+    #[test]
+    fn a_quoted_name_picks_the_relation_it_spells_among_loose_matches() {
+        // Two relations apart in a warehouse that keeps quoted names' case
+        // (Postgres' "Landing"."Orders" and "LANDING"."ORDERS").
+        let entries = [
+            (relation("Landing", "Orders"), RelationSchema::Unknown),
+            (relation("LANDING", "ORDERS"), RelationSchema::Unknown),
+        ];
+        let lookup = CatalogLookup::from_entries(
+            entries.iter().map(|(name, schema)| (name, schema)),
+            &KeepsQuotedCase,
+        );
+        match lookup.lookup(&written_quoted(&["LANDING", "ORDERS"], true)) {
+            LookupOutcome::Found(found) => assert_eq!(found.relation, entries[1].0),
+            other => panic!("expected the upper-case relation, got {other:?}"),
+        }
+        assert!(matches!(
+            lookup.lookup(&written(&["landing", "orders"])),
             LookupOutcome::Ambiguous(candidates) if candidates.len() == 2
         ));
     }

@@ -1,6 +1,7 @@
 //! DuckDB's naming for the frontend: dbt-duckdb's default database and schema, its spelling of seed types, and its external sources.
 
 use fusion_frontend::adapter_naming::AdapterNaming;
+use fusion_frontend::quoting::IdentifierCase;
 use fusion_frontend::schema_yaml::{SourceDecl, SourceTableDecl};
 use fusion_ir::types::SqlType;
 use serde_json::{Map, Value};
@@ -26,6 +27,10 @@ impl AdapterNaming for DuckDbNaming {
 
     fn seed_type_name(&self, sql_type: &SqlType) -> String {
         duckdb_seed_type_name(sql_type).to_string()
+    }
+
+    fn identifier_case(&self) -> IdentifierCase {
+        IdentifierCase::Insensitive
     }
 
     fn external_source(

@@ -96,7 +96,10 @@ fn collect_ephemeral_parents(project: &Project, id: NodeId, found: &mut Vec<Node
     }
 }
 
-/// Puts `ctes` first in the query's `WITH` clause, adding one if it has none.
+/// Puts `ctes` first in the query's `WITH` clause, adding one if it has
+/// none. As dbt does it: a `WITH` after leading comments is the query's, but
+/// a new one goes before them (dbt inserts it before the first token that is
+/// not white space, and a comment is a token).
 fn inject_ctes(sql: &str, ctes: &str) -> String {
     let start = skip_trivia(sql, 0);
     if let Some(after_with) = keyword_at(sql, start, "with") {
@@ -107,7 +110,13 @@ fn inject_ctes(sql: &str, ctes: &str) -> String {
         }
         format!("{} {},{}", &sql[..insert_at], ctes, &sql[insert_at..])
     } else {
-        format!("{}with {}\n{}", &sql[..start], ctes, &sql[start..])
+        let first_token = sql.len() - sql.trim_start().len();
+        format!(
+            "{}with {}\n{}",
+            &sql[..first_token],
+            ctes,
+            &sql[first_token..]
+        )
     }
 }
 
@@ -146,8 +155,15 @@ mod tests {
     #[test]
     fn ctes_go_first_in_an_existing_with_or_a_new_one() {
         assert_eq!(
-            inject_ctes("-- note\nselect 1", "__dbt__cte__a as (\nselect 2\n)"),
-            "-- note\nwith __dbt__cte__a as (\nselect 2\n)\nselect 1"
+            inject_ctes("\n-- note\nselect 1", "__dbt__cte__a as (\nselect 2\n)"),
+            "\nwith __dbt__cte__a as (\nselect 2\n)\n-- note\nselect 1"
+        );
+        assert_eq!(
+            inject_ctes(
+                "-- note\nwith x as (select 1) select * from x",
+                "c as (select 2)"
+            ),
+            "-- note\nwith c as (select 2), x as (select 1) select * from x"
         );
         assert_eq!(
             inject_ctes("  WITH x as (select 1) select * from x", "c as (select 2)"),

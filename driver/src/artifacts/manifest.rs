@@ -437,7 +437,7 @@ fn node_relation(project: &Project, resource: &DeclaredResource) -> Option<Value
         "alias": model.alias,
         "schema_name": model.schema,
         "database": model.database,
-        "relation_name": relation_name(model),
+        "relation_name": project.relation_name(model),
     }))
 }
 
@@ -692,23 +692,6 @@ struct NodeEntry<'a> {
     test_metadata: Option<TestMetadata<'a>>,
 }
 
-/// `"database"."schema"."identifier"`, as dbt-duckdb quotes relations.
-pub(crate) fn relation_name(details: &NodeDetails) -> String {
-    let identifier = match &details.source {
-        Some(source) => &source.identifier,
-        None => &details.alias,
-    };
-    let mut parts = Vec::new();
-    if let Some(database) = &details.database {
-        parts.push(format!("\"{database}\""));
-    }
-    if let Some(schema) = &details.schema {
-        parts.push(format!("\"{schema}\""));
-    }
-    parts.push(format!("\"{identifier}\""));
-    parts.join(".")
-}
-
 fn node<'a>(
     project: &'a Project,
     details: &'a NodeDetails,
@@ -764,7 +747,7 @@ fn node<'a>(
         build_path: None,
         unrendered_config: Empty {},
         created_at: 0.0,
-        relation_name: is_relation.then(|| relation_name(details)),
+        relation_name: is_relation.then(|| project.relation_name(details)),
         // dbt reads files stripped of leading and trailing whitespace; a
         // snapshot's code is its block's body, as written.
         raw_code: match &details.raw_code_body {
@@ -858,7 +841,7 @@ enum Meta<'a> {
     Empty(Empty),
 }
 
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 struct Quoting {
     database: Option<bool>,
     schema: Option<bool>,
@@ -974,12 +957,15 @@ fn source<'a>(
         source_description,
         loader,
         identifier,
-        quoting: Quoting {
-            database: None,
-            schema: None,
-            identifier: None,
-            column: None,
-        },
+        quoting: details
+            .source
+            .as_ref()
+            .map_or_else(Quoting::default, |source| Quoting {
+                database: source.quoting.database,
+                schema: source.quoting.schema,
+                identifier: source.quoting.identifier,
+                column: source.quoting.column,
+            }),
         loaded_at_field: text("loaded_at_field"),
         loaded_at_query: text("loaded_at_query"),
         freshness,
@@ -992,7 +978,7 @@ fn source<'a>(
         config: &details.config.values,
         patch_path: None,
         unrendered_config: Empty {},
-        relation_name: relation_name(details),
+        relation_name: project.relation_name(details),
         created_at: 0.0,
         unrendered_database: None,
         unrendered_schema: None,

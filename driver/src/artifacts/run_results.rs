@@ -3,9 +3,8 @@
 
 use crate::cli::RunArgs;
 use crate::run::context::RunKind;
-use crate::run::node::relation_of;
 use crate::run::report::{NodeResult, Status};
-use fusion_frontend::{NodeDetails, Project};
+use fusion_frontend::Project;
 use fusion_ir::graph::NodeKind;
 use std::time::Instant;
 
@@ -45,7 +44,7 @@ pub(crate) fn write_run_results(
             let details = project.details(result.id);
             let relation = match details.kind {
                 NodeKind::Test | NodeKind::UnitTest => serde_json::Value::Null,
-                _ => serde_json::Value::String(relation_name(details)),
+                _ => serde_json::Value::String(project.relation_name(details)),
             };
             let rows = result.built.as_ref().and_then(|built| built.rows);
             serde_json::json!({
@@ -107,18 +106,4 @@ pub(crate) fn write_run_results(
     });
     let text = serde_json::to_string_pretty(&document).map_err(std::io::Error::other)?;
     std::fs::write(target_dir.join("run_results.json"), text)
-}
-
-fn relation_name(details: &NodeDetails) -> String {
-    let relation = relation_of(details);
-    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
-    let mut parts = Vec::new();
-    if let Some(database) = &relation.database {
-        parts.push(quote(database));
-    }
-    if let Some(schema) = &relation.schema {
-        parts.push(quote(schema));
-    }
-    parts.push(quote(&relation.identifier));
-    parts.join(".")
 }

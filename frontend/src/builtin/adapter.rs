@@ -7,6 +7,7 @@
 use crate::builtin::agate::AgateTable;
 use crate::builtin::macros::find_macro;
 use crate::jinja::fail;
+use crate::quoting::QuotePolicy;
 use crate::relation::{RelationObject, RelationParts};
 use crate::render_state::{mark_introspective, node_state, run_time, RenderShared};
 use crate::runtime::{QueryTable, RelationRef, RunTime, WarehouseColumn};
@@ -58,11 +59,28 @@ impl Object for AdapterObject {
                 dispatch(&self.shared, state, &macro_name, namespace.as_deref())
             }
             "quote" => {
+                // dbt's `adapter.quote`: the name in the adapter's quote
+                // character (BigQuery's backquote).
                 let (identifier,): (String,) = minijinja::value::from_args(args)?;
-                Ok(Value::from(format!(
-                    "\"{}\"",
-                    identifier.replace('"', "\"\"")
-                )))
+                Ok(Value::from(quoted_name(self.shared.quote, &identifier)))
+            }
+            "quote_as_configured" => {
+                // Quoted when the project's policy quotes that part of a
+                // relation's name (`database`, `schema` or `identifier`);
+                // any other key leaves the name as it is, as in dbt.
+                let (identifier, quote_key): (String, String) = minijinja::value::from_args(args)?;
+                let policy = self.shared.relation_quoting;
+                let quoted = match quote_key.as_str() {
+                    "database" => policy.database,
+                    "schema" => policy.schema,
+                    "identifier" => policy.identifier,
+                    _ => false,
+                };
+                Ok(Value::from(if quoted {
+                    quoted_name(self.shared.quote, &identifier)
+                } else {
+                    identifier
+                }))
             }
             "get_relation"
             | "get_columns_in_relation"
@@ -75,7 +93,12 @@ impl Object for AdapterObject {
                 mark_introspective(state);
                 if let Some(node) = run_time(state) {
                     if let Some(runtime) = node.runtime() {
-                        return adapter_method(runtime, method, args, self.shared.quote);
+                        return adapter_method(
+                            runtime,
+                            method,
+                            args,
+                            (self.shared.quote, self.shared.relation_quoting),
+                        );
                     }
                 }
                 Ok(match method {
@@ -204,12 +227,26 @@ fn relation_argument(args: &[Value]) -> Result<RelationRef, Error> {
     })
 }
 
+/// A name in the adapter's quote character, the character doubled inside.
+fn quoted_name(quote: char, identifier: &str) -> String {
+    let mut quoted = String::with_capacity(identifier.len() + 2);
+    quoted.push(quote);
+    for character in identifier.chars() {
+        if character == quote {
+            quoted.push(quote);
+        }
+        quoted.push(character);
+    }
+    quoted.push(quote);
+    quoted
+}
+
 /// The `adapter` methods that read the warehouse, answered at run time.
 fn adapter_method(
     runtime: &RunTime,
     method: &str,
     args: &[Value],
-    quote: char,
+    (quote, quoting): (char, QuotePolicy),
 ) -> Result<Value, Error> {
     let warehouse = runtime.warehouse()?;
     let failed = |message: String| {
@@ -242,6 +279,7 @@ fn adapter_method(
                         schema: relation.schema,
                         identifier: relation.identifier,
                         ephemeral_cte: false,
+                        quoting,
                     },
                     quote,
                 )),

@@ -3,6 +3,7 @@
 //! `api.Column.translate_type('string')`.
 
 use crate::adapter_naming::AdapterNaming;
+use crate::quoting::{QuotePolicy, QuotingConfig};
 use crate::relation::{RelationObject, RelationParts};
 use crate::render_state::RenderShared;
 use minijinja::value::{Kwargs, Object, Rest};
@@ -15,6 +16,7 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
         Value::from_object(Api {
             naming: shared.naming,
             quote: shared.quote,
+            quoting: shared.relation_quoting,
         }),
     );
 }
@@ -24,12 +26,16 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
 struct Api {
     naming: &'static dyn AdapterNaming,
     quote: char,
+    quoting: QuotePolicy,
 }
 
 impl Object for Api {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         match key.as_str()? {
-            "Relation" => Some(Value::from_object(RelationClass { quote: self.quote })),
+            "Relation" => Some(Value::from_object(RelationClass {
+                quote: self.quote,
+                quoting: self.quoting,
+            })),
             "Column" => Some(Value::from_object(ColumnClass {
                 naming: self.naming,
             })),
@@ -38,10 +44,12 @@ impl Object for Api {
     }
 }
 
-/// `api.Relation`.
+/// `api.Relation`: its relations are quoted as the project's are (dbt's
+/// relation proxy lays the project's `quoting:` under a `quote_policy=`).
 #[derive(Debug)]
 struct RelationClass {
     quote: char,
+    quoting: QuotePolicy,
 }
 
 impl Object for RelationClass {
@@ -68,6 +76,15 @@ impl Object for RelationClass {
                     schema: part(1, "schema"),
                     identifier: part(2, "identifier").unwrap_or_default(),
                     ephemeral_cte: false,
+                    quoting: self.quoting.overridden(&QuotingConfig::from_yaml(
+                        &kwargs
+                            .get::<Option<Value>>("quote_policy")
+                            .ok()
+                            .flatten()
+                            .map(|policy| serde_json::to_value(&policy).unwrap_or_default())
+                            .unwrap_or_default(),
+                        &[],
+                    )),
                 };
                 Ok(Value::from_object(RelationObject::new(parts, self.quote)))
             }

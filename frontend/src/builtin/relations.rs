@@ -2,6 +2,7 @@
 //! dependency of the node being rendered.
 
 use crate::project::{RefCall, SourceCall};
+use crate::quoting::QuotePolicy;
 use crate::relation::{RelationObject, RelationParts};
 use crate::render_state::{node_state, unit_test_render, RenderShared};
 use minijinja::value::{Kwargs, Rest};
@@ -103,6 +104,7 @@ fn ref_relation(
         schema: None,
         identifier: name,
         ephemeral_cte: false,
+        quoting: shared.relation_quoting,
     });
     Ok(Value::from_object(RelationObject::new(parts, shared.quote)))
 }
@@ -156,6 +158,7 @@ fn source_relation(
         schema: Some(source_name),
         identifier: table_name,
         ephemeral_cte: false,
+        quoting: shared.naming.quote_policy(),
     });
     Ok(Value::from_object(RelationObject::new(parts, shared.quote)))
 }
@@ -167,6 +170,7 @@ fn cte_relation(cte: &str) -> RelationParts {
         schema: None,
         identifier: cte.to_string(),
         ephemeral_cte: true,
+        quoting: QuotePolicy::NONE,
     }
 }
 

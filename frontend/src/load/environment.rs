@@ -78,6 +78,7 @@ pub(super) fn build_render_environment(
         adapter_type: target.adapter_type.clone(),
         naming: context.adapter_naming,
         quote: context.adapter_naming.quote_character(),
+        relation_quoting: context.relation_quoting,
         target: crate::jinja::to_value(target.to_context_value()),
         runtime_config: runtime_config(context),
         target_database: target.database.clone(),

@@ -9,7 +9,6 @@ use crate::config::{Materialization, NodeConfig};
 use crate::package_scope::ByPackage;
 use crate::project::{NodeDetails, RefCall, Rendered, SourceCall, TestDetails};
 use crate::project_file::ProjectSettings;
-use crate::relation::RelationParts;
 use crate::render_state::RenderShared;
 use crate::schema_yaml::{NodePatch, SourceDecl, TestSpec};
 use crate::source_map::LazySourceMap;
@@ -19,7 +18,6 @@ use crate::tests_generic::{
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::{closest_name, Diagnostic};
 use fusion_ir::graph::{Dependency, Node, NodeId, NodeKind};
-use fusion_ir::schema::RelationName;
 use fusion_ir::span::{FileId, SourceFiles, Span};
 use rayon::prelude::*;
 use serde_json::Value;
@@ -372,6 +370,7 @@ fn prepare_test(
         database: None,
         schema: None,
         alias,
+        quoting: context.relation_quoting,
         seed_columns: Vec::new(),
         source: None,
         test: Some(TestDetails {
@@ -468,19 +467,11 @@ fn test_sql_of(
     let unit = &context.units[request.unit];
     let from = rendering.shared.search_from(Some(&unit.name));
     // A test on an ephemeral model reads its CTE, as dbt compiles it (the
-    // CTE is injected with the test's compiled SQL).
+    // CTE is injected with the test's compiled SQL); any other relation is
+    // quoted as `ref()` or `source()` quotes it.
     let attached_details = &graph.nodes[attached.index()];
-    let attached_relation = if attached_details.is_ephemeral() {
-        fusion_ir::graph::ephemeral_cte_name(&attached_details.name)
-    } else {
-        graph
-            .graph
-            .node(attached)
-            .relation
-            .as_ref()
-            .map(|relation| relation_quoted(relation, rendering.shared.quote))
-            .unwrap_or_default()
-    };
+    let attached_relation =
+        crate::render::relation_of_attached(attached_details).quoted(rendering.shared.quote);
     let mut to_parent = None;
     let to_relation = spec
         .kwargs
@@ -496,19 +487,11 @@ fn test_sql_of(
                 (None, None) => graph.ids_by_name.find(None, to, from).copied(),
             };
             to_parent = parent;
-            parent.and_then(|parent| {
-                // An ephemeral `to` is read as its CTE (injected with the
-                // test's compiled SQL, as the attached node's is).
-                let parent_details = &graph.nodes[parent.index()];
-                if parent_details.is_ephemeral() {
-                    return Some(fusion_ir::graph::ephemeral_cte_name(&parent_details.name));
-                }
-                graph
-                    .graph
-                    .node(parent)
-                    .relation
-                    .as_ref()
-                    .map(|relation| relation_quoted(relation, rendering.shared.quote))
+            // An ephemeral `to` is read as its CTE (injected with the
+            // test's compiled SQL, as the attached node's is).
+            parent.map(|parent| {
+                crate::render::relation_of_attached(&graph.nodes[parent.index()])
+                    .quoted(rendering.shared.quote)
             })
         });
     if spec.test_name == "relationships" && spec.namespace.is_none() && to_parent.is_none() {
@@ -548,7 +531,12 @@ fn test_sql_of(
     } else {
         spec
     };
-    let mut sql = test_sql(spec, &attached_relation, to_relation.as_deref());
+    let mut sql = test_sql(
+        spec,
+        &attached_relation,
+        to_relation.as_deref(),
+        context.adapter_naming,
+    );
     let mut custom_refs: Vec<RefCall> = Vec::new();
     let mut introspective = false;
     if sql.is_none() {
@@ -678,17 +666,6 @@ struct PreparedTest {
     name_span: Span,
     attached: NodeId,
     parents: Vec<NodeId>,
-}
-
-/// A relation as SQL text, quoted the way `RelationParts` renders it.
-fn relation_quoted(relation: &RelationName, quote: char) -> String {
-    RelationParts {
-        database: relation.database.map(|name| name.as_str().to_string()),
-        schema: relation.schema.map(|name| name.as_str().to_string()),
-        identifier: relation.identifier.as_str().to_string(),
-        ephemeral_cte: false,
-    }
-    .quoted(quote)
 }
 
 /// One generic test to prepare: its spec, the node it is attached to, its

@@ -150,6 +150,11 @@ impl GraphBuilder {
                     ),
                     schema: Some(source.schema.clone()),
                     alias: table.identifier.clone(),
+                    quoting: super::sources::source_quoting(
+                        context,
+                        &source.quoting,
+                        &table.quoting,
+                    ),
                     seed_columns: Vec::new(),
                     source: Some(SourceDetails {
                         source_name: source.name.clone(),
@@ -158,6 +163,7 @@ impl GraphBuilder {
                         identifier: table.identifier.clone(),
                         loader: source.loader.clone(),
                         source_description: source.description.clone(),
+                        quoting: source.quoting.merged(&table.quoting),
                     }),
                     test: None,
                     version: None,
@@ -528,6 +534,9 @@ fn build_template_node(
         schema: relation
             .as_ref()
             .and_then(|relation| relation.schema.clone()),
+        quoting: relation
+            .as_ref()
+            .map_or(context.relation_quoting, |relation| relation.quoting),
         alias: relation.map_or_else(|| node.name.clone(), |relation| relation.identifier),
         seed_columns: Vec::new(),
         source: None,

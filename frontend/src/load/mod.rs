@@ -50,6 +50,9 @@ pub(super) struct LoadContext {
     pub(super) target: Target,
     /// What differs by the target's adapter.
     pub(super) adapter_naming: &'static dyn AdapterNaming,
+    /// Which parts of the names of the project's nodes are quoted: the
+    /// adapter's policy with the project's `quoting:` over it.
+    pub(super) relation_quoting: crate::quoting::QuotePolicy,
     /// The root project first, then each installed package: every one
     /// contributes nodes, YAML and macros.
     pub(in crate::load) units: Vec<project::ProjectUnit>,
@@ -349,6 +352,10 @@ fn load_phases(
     }
     timer.finish("cycle check");
 
+    // Two nodes must not write one relation: dbt refuses the project when
+    // their names are the same text; the warehouse's own folding can make
+    // different texts one relation too.
+    naming::report_shared_relations(&context, &nodes, diagnostics);
     // A node's group must be declared, as dbt refuses the project otherwise.
     declared::report_unknown_groups(&nodes, &model_patches, &declared, files, diagnostics);
     // dbt's warnings for deprecated model versions and their readers.
@@ -362,9 +369,13 @@ fn load_phases(
         target,
         adapter_naming,
         selectors,
+        relation_quoting,
         ..
     } = context;
     Some(Project {
+        quote_character: adapter_naming.quote_character(),
+        identifier_case: adapter_naming.identifier_case(),
+        relation_quoting,
         selectors,
         functions: function_declarations,
         name: project_name,

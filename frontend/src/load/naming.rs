@@ -127,6 +127,8 @@ pub(super) struct RelationNaming<'a> {
     /// (Rendered from text when used: few nodes have them.)
     package_overrides: Vec<(String, [Option<String>; 3])>,
     environment: &'a minijinja::Environment<'static>,
+    /// Which parts of the names are quoted (the project's policy).
+    quoting: crate::quoting::QuotePolicy,
 }
 
 /// The macros that name a node's relation, in the order of
@@ -194,6 +196,7 @@ impl<'a> RelationNaming<'a> {
             })
             .collect();
         RelationNaming {
+            quoting: shared.relation_quoting,
             target,
             overrides,
             package_overrides,
@@ -423,6 +426,128 @@ impl<'a> RelationNaming<'a> {
             schema: Some(literal("target_schema").unwrap_or(schema)),
             identifier,
             ephemeral_cte: false,
+            quoting: self.quoting,
         }
     }
+}
+
+/// dbt's check that no two relational nodes (models, ephemeral ones
+/// included, seeds and snapshots) have the same rendered relation name: it
+/// refuses the project (FC2011). Names that differ as text but that the
+/// warehouse stores as one relation (Snowflake's unquoted `orgm` and
+/// `ORGM`) pass dbt's check, yet one node overwrites the other's table
+/// (FC2012, a warning).
+pub(super) fn report_shared_relations(
+    context: &LoadContext,
+    nodes: &[NodeDetails],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let quote = context.adapter_naming.quote_character();
+    let case = context.adapter_naming.identifier_case();
+    let mut by_rendered: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    let mut by_identity: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    let rendered_of = |details: &NodeDetails| {
+        RelationParts {
+            database: details.database.clone(),
+            schema: details.schema.clone(),
+            identifier: details.alias.clone(),
+            ephemeral_cte: false,
+            quoting: details.quoting,
+        }
+        .quoted(quote)
+    };
+    for (index, details) in nodes.iter().enumerate() {
+        let relational = matches!(
+            details.kind,
+            NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot
+        );
+        if !relational || !details.config.enabled() {
+            continue;
+        }
+        let rendered = rendered_of(details);
+        // Two nodes of one name in one package are reported as such
+        // (FC2004); that they also share a relation is the same mistake.
+        let same_name = |first: &NodeDetails| {
+            first.name == details.name && first.package_name == details.package_name
+        };
+        if let Some(&first) = by_rendered.get(&rendered) {
+            let first = &nodes[first];
+            if same_name(first) {
+                continue;
+            }
+            diagnostics.push(shared_relation_diagnostic(
+                Diagnostic::new(
+                    Code::DuplicateRelation,
+                    format!(
+                        "{} and {} would both write the relation {rendered}",
+                        first.unique_id, details.unique_id
+                    ),
+                )
+                .with_help(
+                    "give one of them another `alias` or `schema`: dbt refuses a project where \
+                     two resources have the same database representation",
+                ),
+                details,
+                first,
+            ));
+            continue;
+        }
+        by_rendered.insert(rendered, index);
+        // An ephemeral model writes nothing: only dbt's check concerns it.
+        if details.is_ephemeral() {
+            continue;
+        }
+        let identity = crate::quoting::relation_identity(
+            case,
+            details.quoting,
+            details.database.as_deref(),
+            details.schema.as_deref(),
+            &details.alias,
+        );
+        match by_identity.get(&identity) {
+            Some(&first) if same_name(&nodes[first]) => {}
+            Some(&first) => {
+                let first = &nodes[first];
+                let (rendered, first_rendered) = (rendered_of(details), rendered_of(first));
+                diagnostics.push(shared_relation_diagnostic(
+                    Diagnostic::new(
+                        Code::SameWarehouseRelation,
+                        format!(
+                            "{} writes {rendered} and {} writes {first_rendered}, one relation \
+                             in {}: it {}, so one overwrites the other",
+                            details.unique_id,
+                            first.unique_id,
+                            context.target.adapter_type,
+                            case.describe()
+                        ),
+                    )
+                    .with_help(
+                        "give one of them another `alias` or `schema` (dbt does not notice: it \
+                         compares the names as written)",
+                    ),
+                    details,
+                    first,
+                ));
+            }
+            None => {
+                by_identity.insert(identity, index);
+            }
+        }
+    }
+}
+
+/// Points a shared-relation diagnostic at the later node, with the first
+/// as a secondary label.
+fn shared_relation_diagnostic(
+    mut diagnostic: Diagnostic,
+    details: &NodeDetails,
+    first: &NodeDetails,
+) -> Diagnostic {
+    if let Some(file) = details.file {
+        diagnostic = diagnostic.at(file, Span::EMPTY);
+    }
+    if let Some(first_file) = first.file {
+        diagnostic = diagnostic.with_secondary(first_file, Span::EMPTY, "the other node");
+    }
+    diagnostic
 }

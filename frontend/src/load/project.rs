@@ -109,7 +109,15 @@ pub(super) fn read_project_and_profile(
         files,
         diagnostics,
     ));
+    let relation_quoting =
+        adapter_naming
+            .quote_policy()
+            .overridden(&crate::quoting::QuotingConfig::from_yaml(
+                &settings.quoting,
+                adapter_naming.profile_key_aliases(),
+            ));
     Some(LoadContext {
+        relation_quoting,
         root_dir,
         project_file,
         settings,

@@ -321,6 +321,7 @@ fn unnamed_this(context: &LoadContext, node: &TemplateNode) -> RelationParts {
         schema: Some(context.target.schema.clone()),
         identifier: node.name.clone(),
         ephemeral_cte: false,
+        quoting: context.relation_quoting,
     }
 }
 

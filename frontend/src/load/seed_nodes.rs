@@ -101,6 +101,7 @@ pub(super) fn read_seeds(
             database: None,
             schema: None,
             alias: name.clone(),
+            quoting: context.relation_quoting,
             seed_columns,
             source: None,
             test: None,

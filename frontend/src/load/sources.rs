@@ -2,6 +2,7 @@
 
 use super::LoadContext;
 use crate::package_scope::ByPackage;
+use crate::quoting::{QuotePolicy, QuotingConfig};
 use crate::relation::RelationParts;
 use crate::schema_yaml::SourceDecl;
 use fusion_ir::codes::Code;
@@ -34,6 +35,7 @@ pub(super) fn source_relations(
                             schema: None,
                             identifier: text,
                             ephemeral_cte: true,
+                            quoting: QuotePolicy::NONE,
                         },
                     );
                     continue;
@@ -62,9 +64,24 @@ pub(super) fn source_relations(
                     schema: Some(source.schema.clone()),
                     identifier: table.identifier.clone(),
                     ephemeral_cte: false,
+                    quoting: source_quoting(context, &source.quoting, &table.quoting),
                 },
             );
         }
     }
     source_relations
+}
+
+/// How `source()` quotes a source table: the adapter's policy with the
+/// source's and the table's `quoting:` over it. dbt documents that the
+/// project's `quoting:` does not apply to sources.
+pub(super) fn source_quoting(
+    context: &LoadContext,
+    source: &QuotingConfig,
+    table: &QuotingConfig,
+) -> QuotePolicy {
+    context
+        .adapter_naming
+        .quote_policy()
+        .overridden(&source.merged(table))
 }

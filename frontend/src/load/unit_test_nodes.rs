@@ -241,6 +241,7 @@ fn add_unit_test(
         database: model_details.database.clone(),
         schema: model_details.schema.clone(),
         alias: declaration.name.clone(),
+        quoting: model_details.quoting,
         seed_columns: Vec::new(),
         source: None,
         test: None,

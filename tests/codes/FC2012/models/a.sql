@@ -1,0 +1,2 @@
+{{ config(alias='orgm') }}
+select 1 as id

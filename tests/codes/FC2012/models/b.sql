@@ -1,0 +1,2 @@
+{{ config(alias='ORGM') }}
+select 2 as id

@@ -1,0 +1,1 @@
+select id, customer_id, country from {{ source('landing', 'orders') }}

@@ -1,0 +1,2 @@
+{{ config(alias='Orgm', materialized='ephemeral') }}
+select 3 as id

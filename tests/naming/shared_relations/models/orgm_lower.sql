@@ -1,0 +1,2 @@
+{{ config(alias='orgm', materialized='table') }}
+select 1 as id

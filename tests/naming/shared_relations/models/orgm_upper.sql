@@ -1,0 +1,2 @@
+{{ config(alias='ORGM', materialized='table') }}
+select 2 as id
