@@ -17,7 +17,9 @@
 
 use fusion_driver::adapter::duckdb::DuckDbAdapter;
 use fusion_driver::adapter::Adapter;
-use fusionc_tests::{copy_tree, dump_duckdb_warehouse, repository_root, run_cli, sub_folders};
+use fusionc_tests::{
+    copy_tree, dump_duckdb_warehouse, repository_root, run_cli, split_step, sub_folders,
+};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -163,7 +165,7 @@ fn state_fixture(fixture: &Path) {
         let Some(rest) = command_text.strip_prefix("build") else {
             panic!("{name}: unknown step `{step}`");
         };
-        let extra = split_arguments(rest);
+        let extra = split_step(rest);
         let command = |target: &str, force: bool| {
             let mut arguments: Vec<String> = vec![
                 "build".into(),
@@ -212,34 +214,4 @@ fn state_fixture(fixture: &Path) {
     }
     std::env::remove_var("FUSIONC_STATE_NOW");
     insta::assert_snapshot!(format!("state_{name}"), transcript);
-}
-
-/// A step's words; text in double quotes is one word.
-fn split_arguments(step: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut started = false;
-    for character in step.chars() {
-        match character {
-            '"' => {
-                quoted = !quoted;
-                started = true;
-            }
-            character if character.is_whitespace() && !quoted => {
-                if started {
-                    words.push(std::mem::take(&mut current));
-                    started = false;
-                }
-            }
-            character => {
-                current.push(character);
-                started = true;
-            }
-        }
-    }
-    if started {
-        words.push(current);
-    }
-    words
 }
