@@ -397,7 +397,7 @@ impl Connection for DuckDbConnection {
     /// DuckDB keeps no modification time or change counter, so the marker
     /// is a fingerprint of the rows: their count and the sum of their
     /// hashes, which any insert, update or delete moves (a scan DuckDB does
-    /// at memory speed). Tables larger than [`FINGERPRINT_ROW_LIMIT`] rows
+    /// at memory speed). Tables larger than [`super::FINGERPRINT_ROW_LIMIT`] rows
     /// by DuckDB's estimate get no marker, and count as changed: a scan
     /// that long would cost more than the rebuild it might save.
     fn data_marker(&mut self, relation: &RelationRef) -> Result<Option<String>, AdapterError> {
@@ -441,7 +441,7 @@ impl Connection for DuckDbConnection {
                 .as_ref()
                 .and_then(|sizes| sizes.get(&key).copied())
                 .unwrap_or(0);
-            if estimated > FINGERPRINT_ROW_LIMIT {
+            if estimated > super::FINGERPRINT_ROW_LIMIT {
                 return Ok(None);
             }
         }
@@ -621,10 +621,6 @@ fn duckdb_type_name(data_type: &DataType) -> String {
         other => other.to_string(),
     }
 }
-
-/// Tables above this many rows (DuckDB's estimate) get no data marker (see
-/// `data_marker` of [`DuckDbConnection`]).
-pub const FINGERPRINT_ROW_LIMIT: u64 = 50_000_000;
 
 /// DuckDB's spelling of a run's DDL.
 pub struct DuckDbFlavor;

@@ -17,6 +17,11 @@ pub mod postgres_naming;
 use fusion_frontend::runtime::{QueryTable, RelationKind, RelationRef, WarehouseColumn};
 use std::fmt;
 
+/// Relations above this many rows (by the warehouse's estimate) get no data
+/// marker from a fingerprint of their rows: a scan that long would cost
+/// more than the rebuild it might save, so they count as changed.
+pub const FINGERPRINT_ROW_LIMIT: u64 = 50_000_000;
+
 /// An error the warehouse reported, or a failure to reach it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AdapterError {

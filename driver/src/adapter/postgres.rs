@@ -744,6 +744,37 @@ impl Connection for PostgresConnection {
             }))
     }
 
+    /// Postgres's statistics counters (`pg_stat_user_tables`) reach other
+    /// sessions only when the writing backend flushes them, so they can lag
+    /// a commit; the marker is a fingerprint of the rows instead: their
+    /// count and the sum of their text's hashes, which another
+    /// connection's inserts, updates, deletes and truncates always move
+    /// once committed. A relation above `FINGERPRINT_ROW_LIMIT` rows by the
+    /// planner's estimate (`pg_class.reltuples`) gets none and counts as
+    /// changed.
+    fn data_marker(&mut self, relation: &RelationRef) -> Result<Option<String>, AdapterError> {
+        let estimate = self.text_rows(&format!(
+            "select c.reltuples::bigint::text from pg_catalog.pg_class c \
+             join pg_catalog.pg_namespace n on n.oid = c.relnamespace where {}",
+            PostgresConnection::relation_filter(relation)
+        ))?;
+        let Some(estimated) = estimate.first().and_then(|row| row.first()) else {
+            return Ok(None);
+        };
+        if estimated.parse::<i64>().unwrap_or(0) > crate::adapter::FINGERPRINT_ROW_LIMIT as i64 {
+            return Ok(None);
+        }
+        let quoted = PostgresFlavor.quoted(relation);
+        let rows = self.text_rows(&format!(
+            "select count(*)::text || ':' || coalesce(sum(hashtext(fingerprinted::text)::bigint)::text, '') \
+             from {quoted} as fingerprinted"
+        ))?;
+        Ok(rows
+            .first()
+            .and_then(|row| row.first())
+            .map(|marker| format!("rows:{marker}")))
+    }
+
     fn columns(&mut self, relation: &RelationRef) -> Result<Vec<WarehouseColumn>, AdapterError> {
         let sql = format!(
             "select a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod) \
