@@ -68,26 +68,24 @@ fn dependencies(context: &RunContext<'_>, planned: &[bool]) -> Vec<Vec<usize>> {
         }
     }
     if context.kind == RunKind::Build {
-        // Ancestors of each test, to refuse an edge that would close a cycle
-        // (a relationships test reads both a parent and its child).
+        // As dbt's `add_test_edges`: a node waits for a test of its parent
+        // when everything the test reads is upstream of the node. A test
+        // reading several nodes (relationships) holds back only the nodes
+        // downstream of all of them; holding back others could close a
+        // cycle through another test, and the run would wait forever.
+        let mut ancestors_of: rustc_hash::FxHashMap<usize, Vec<bool>> =
+            rustc_hash::FxHashMap::default();
         for test in 0..count {
             let details = &context.project.nodes[test];
             if !planned[test] || details.kind != NodeKind::Test {
                 continue;
             }
-            let mut ancestors = vec![false; count];
-            let mut stack: Vec<NodeId> = graph.parents(NodeId(test as u32)).to_vec();
-            while let Some(node) = stack.pop() {
-                if !std::mem::replace(&mut ancestors[node.index()], true) {
-                    stack.extend(graph.parents(node).iter().copied());
-                }
-            }
-            for parent in graph.parents(NodeId(test as u32)) {
+            let test_parents = graph.parents(NodeId(test as u32));
+            for &parent in &test_parents {
                 for child in graph.children(parent) {
                     let child_index = child.index();
                     if child_index == test
                         || !planned[child_index]
-                        || ancestors[child_index]
                         || matches!(
                             context.project.nodes[child_index].kind,
                             NodeKind::Test | NodeKind::UnitTest
@@ -95,7 +93,13 @@ fn dependencies(context: &RunContext<'_>, planned: &[bool]) -> Vec<Vec<usize>> {
                     {
                         continue;
                     }
-                    if !waits[child_index].contains(&test) {
+                    let reads_only_upstream = test_parents.len() == 1 || {
+                        let ancestors = ancestors_of
+                            .entry(child_index)
+                            .or_insert_with(|| strict_ancestors(graph, child, count));
+                        test_parents.iter().all(|other| ancestors[other.index()])
+                    };
+                    if reads_only_upstream && !waits[child_index].contains(&test) {
                         waits[child_index].push(test);
                     }
                 }
@@ -106,6 +110,22 @@ fn dependencies(context: &RunContext<'_>, planned: &[bool]) -> Vec<Vec<usize>> {
         unit_tests_before_their_models(context, planned, &mut waits);
     }
     waits
+}
+
+/// Every node upstream of `node` in the project graph, by index.
+fn strict_ancestors(
+    graph: &fusion_ir::graph::ProjectGraph,
+    node: NodeId,
+    count: usize,
+) -> Vec<bool> {
+    let mut ancestors = vec![false; count];
+    let mut stack: Vec<NodeId> = graph.parents(node);
+    while let Some(current) = stack.pop() {
+        if !std::mem::replace(&mut ancestors[current.index()], true) {
+            stack.extend(graph.parents(current));
+        }
+    }
+    ancestors
 }
 
 /// Under `build`, a model waits for its unit tests, and they run one after
@@ -298,6 +318,26 @@ pub(super) fn run_nodes(
         }
         drop(job_sender);
     });
+    // A planned node that never became ready would otherwise vanish from
+    // the results, and the run would say it succeeded. It is an error, and
+    // says so (after Ctrl-C, the nodes not started are not run by design).
+    if !report.interrupted {
+        for index in 0..count {
+            if planned[index] && !done[index] && !is_ephemeral(context, NodeId(index as u32)) {
+                labels += 1;
+                let mut result = NodeResult::new(
+                    NodeId(index as u32),
+                    labels,
+                    0,
+                    crate::artifacts::stamp::run_stamp().0,
+                );
+                result.status = super::report::Status::Error;
+                result.message = "never started: a node it waits for never finished (a fusionc scheduling fault; please report it)".into();
+                report.node_finished(context.project, &result, output);
+                results.push(result);
+            }
+        }
+    }
     results
 }
 

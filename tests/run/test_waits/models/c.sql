@@ -1,0 +1,1 @@
+select id as c_id from {{ ref('a') }}
