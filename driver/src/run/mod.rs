@@ -785,9 +785,12 @@ fn store_unavailable(error: &crate::adapter::AdapterError) -> Diagnostic {
     .with_help("check that the target's user may create the state schema and its tables, or name another with --state-schema")
 }
 
-/// Appends what became of every node to the store's build log. A log that
-/// cannot be written is reported and changes nothing else: the nodes'
-/// states were recorded with their builds.
+/// After the run, in one transaction: the records of the tests that ran
+/// (a test changes nothing, so its record need not share a transaction
+/// with it, and one write for all of them spares a commit each), and what
+/// became of every node in the store's build log. A failure here is
+/// reported and changes nothing else: the builds' own records were written
+/// with them, and a test without a record only runs again.
 fn log_outcomes(
     project: &Project,
     plan: &crate::state::StatePlan,
@@ -795,7 +798,26 @@ fn log_outcomes(
     warehouse: &OpenWarehouse,
     output: &mut Output<'_>,
 ) {
+    use report::Status;
     let (finished_at, finished_epoch) = crate::state::now();
+    let tests: Vec<crate::state::store::NodeState> = results
+        .iter()
+        .filter(|result| project.details(result.id).kind == NodeKind::Test)
+        .filter_map(|result| {
+            let status = match result.status {
+                Status::Pass => "pass",
+                Status::Warn => "warn",
+                Status::Fail => "fail",
+                _ => return None,
+            };
+            let outcome = crate::state::BuildOutcome {
+                status,
+                message: "",
+                failures: result.built.as_ref().and_then(|built| built.failures),
+            };
+            plan.state_of(project, result.id, &outcome)
+        })
+        .collect();
     let entries: Vec<crate::state::store::LogEntry<'_>> = results
         .iter()
         .map(|result| crate::state::store::LogEntry {
@@ -806,17 +828,27 @@ fn log_outcomes(
             finished_epoch,
         })
         .collect();
-    let logged = crate::state::store::append_log(
-        warehouse.main_connection.lock().as_mut(),
-        warehouse.adapter.flavor(),
-        &plan.location,
-        &plan.invocation_id,
-        &entries,
-    );
-    if let Err(error) = logged {
+    let flavor = warehouse.adapter.flavor();
+    let mut connection = warehouse.main_connection.lock();
+    let written = (|| {
+        connection.execute("begin transaction")?;
+        for statement in crate::state::store::record_statements(flavor, &plan.location, &tests) {
+            connection.execute(&statement)?;
+        }
+        crate::state::store::append_log(
+            connection.as_mut(),
+            flavor,
+            &plan.location,
+            &plan.invocation_id,
+            &entries,
+        )?;
+        connection.execute("commit")
+    })();
+    if let Err(error) = written {
+        let _ = connection.execute("rollback");
         let _ = writeln!(
             output.stderr,
-            "warning: the state store's build log was not written: {error}"
+            "warning: the state store's records of this run's tests and its build log were not written: {error}"
         );
     }
 }

@@ -56,22 +56,19 @@ impl StatePlan {
         )
     }
 
-    /// The statements that record a finished build of `id` (`status`,
-    /// `message`, a test's `failures`), run in its transaction.
-    pub fn record_statements(
+    /// The record of a finished build of `id` (`status`, `message`, a
+    /// test's `failures`), for [`store::record_statements`].
+    pub fn state_of(
         &self,
         project: &Project,
-        flavor: &dyn SqlFlavor,
         id: NodeId,
         outcome: &BuildOutcome<'_>,
-    ) -> Vec<String> {
+    ) -> Option<NodeState> {
         let details = project.details(id);
-        let Some(hash) = &self.hashes[id.index()] else {
-            return Vec::new();
-        };
+        let hash = self.hashes[id.index()].as_ref()?;
         let decision = self.decisions[id.index()].as_ref();
         let (built_at, built_epoch) = now();
-        let state = NodeState {
+        Some(NodeState {
             unique_id: details.unique_id.clone(),
             node_hash: hash.hash.clone(),
             components: hash.components.clone(),
@@ -87,8 +84,22 @@ impl StatePlan {
             output_marker: built_marker(&self.invocation_id, &details.unique_id),
             failures: outcome.failures,
             profile: hash.profile.clone(),
-        };
-        store::record_statements(flavor, &self.location, &state)
+        })
+    }
+
+    /// The statements that record a finished build of `id`, run in its
+    /// transaction.
+    pub fn record_statements(
+        &self,
+        project: &Project,
+        flavor: &dyn SqlFlavor,
+        id: NodeId,
+        outcome: &BuildOutcome<'_>,
+    ) -> Vec<String> {
+        match self.state_of(project, id, outcome) {
+            Some(state) => store::record_statements(flavor, &self.location, &[state]),
+            None => Vec::new(),
+        }
     }
 }
 

@@ -261,44 +261,62 @@ pub fn read_states(
     Ok(states)
 }
 
-/// The statements that record `state` as the node's last build: run inside
-/// the build's own transaction, before its commit.
+/// The statements that record `states` as their nodes' last builds: one
+/// delete and one insert, whatever their number. A build's own record runs
+/// inside its transaction, before its commit; tests' records (a test
+/// changes nothing) are written together after the run.
 pub fn record_statements(
     flavor: &dyn SqlFlavor,
     location: &StoreLocation,
-    state: &NodeState,
+    states: &[NodeState],
 ) -> Vec<String> {
+    if states.is_empty() {
+        return Vec::new();
+    }
     let table = location.table(flavor, "node_state");
     let json = |map: &BTreeMap<String, String>| serde_json::to_string(map).unwrap_or_default();
+    let ids: Vec<String> = states
+        .iter()
+        .map(|state| literal(&state.unique_id))
+        .collect();
+    let rows: Vec<String> = states
+        .iter()
+        .map(|state| {
+            format!(
+                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+                literal(&location.target),
+                literal(&state.unique_id),
+                literal(&state.node_hash),
+                literal(&json(&state.components)),
+                literal(&state.relation),
+                literal(&state.built_at),
+                epoch_literal(state.built_epoch),
+                literal(&state.status),
+                literal(&state.message),
+                literal(&state.invocation_id),
+                literal(&json(&state.upstream_markers)),
+                literal(&state.output_marker),
+                state
+                    .failures
+                    .map_or_else(|| "null".to_string(), |failures| failures.to_string()),
+                state.profile.as_ref().map_or_else(
+                    || "null".to_string(),
+                    |profile| literal(&serde_json::to_string(profile).unwrap_or_default())
+                ),
+            )
+        })
+        .collect();
     vec![
         format!(
-            "delete from {table} where target = {} and unique_id = {}",
+            "delete from {table} where target = {} and unique_id in ({})",
             literal(&location.target),
-            literal(&state.unique_id)
+            ids.join(", ")
         ),
         format!(
             "insert into {table} (target, unique_id, node_hash, components, relation, built_at, \
              built_epoch, status, message, invocation_id, upstream_markers, output_marker, failures, \
-             column_profile) values ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-            literal(&location.target),
-            literal(&state.unique_id),
-            literal(&state.node_hash),
-            literal(&json(&state.components)),
-            literal(&state.relation),
-            literal(&state.built_at),
-            epoch_literal(state.built_epoch),
-            literal(&state.status),
-            literal(&state.message),
-            literal(&state.invocation_id),
-            literal(&json(&state.upstream_markers)),
-            literal(&state.output_marker),
-            state
-                .failures
-                .map_or_else(|| "null".to_string(), |failures| failures.to_string()),
-            state.profile.as_ref().map_or_else(
-                || "null".to_string(),
-                |profile| literal(&serde_json::to_string(profile).unwrap_or_default())
-            ),
+             column_profile) values {}",
+            rows.join(", ")
         ),
     ]
 }
