@@ -818,8 +818,10 @@ fn log_outcomes(
             plan.state_of(project, result.id, &outcome)
         })
         .collect();
+    // Reused nodes ran nothing: the log keeps what was attempted.
     let entries: Vec<crate::state::store::LogEntry<'_>> = results
         .iter()
+        .filter(|result| result.status != Status::Reused)
         .map(|result| crate::state::store::LogEntry {
             unique_id: &project.details(result.id).unique_id,
             status: result.status.json(),

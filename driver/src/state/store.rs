@@ -12,8 +12,8 @@
 //!   read, and the marker its readers see. A row is written in the
 //!   transaction of the build itself (see `run::materialize::build_node`),
 //!   so a build that did not commit is never recorded.
-//! - `build_log`: one row per node a run attempted, whatever became of it,
-//!   for `fusionc state show` and for the user.
+//! - `build_log`: one row per node a run attempted (reused nodes are not),
+//!   whatever became of it, for the user.
 //!
 //! The target key is the profile, target and default schema: two developers
 //! with their own schemas in one warehouse keep separate states.
