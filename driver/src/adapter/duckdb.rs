@@ -242,6 +242,57 @@ fn sql_string(text: &str) -> String {
 }
 
 impl DuckDbConnection {
+    /// Whether the relation exists and is small enough to fingerprint (see
+    /// `data_marker`): a table above `FINGERPRINT_ROW_LIMIT` rows by
+    /// DuckDB's estimate is not.
+    fn fingerprintable(&mut self, relation: &RelationRef) -> bool {
+        let Ok(Some(kind)) = self.relation_kind(relation) else {
+            return false;
+        };
+        if kind != RelationKind::Table {
+            return true;
+        }
+        if self.table_sizes.is_none() {
+            let Ok(sizes) = self.query(
+                "select database_name, schema_name, table_name, estimated_size from duckdb_tables()",
+                None,
+            ) else {
+                return false;
+            };
+            let text = |row: &[serde_json::Value], index: usize| {
+                row.get(index)
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            self.table_sizes = Some(
+                sizes
+                    .rows
+                    .iter()
+                    .map(|row| {
+                        (
+                            catalog_key(&text(row, 0), &text(row, 1), &text(row, 2)),
+                            row.get(3).and_then(serde_json::Value::as_u64).unwrap_or(0),
+                        )
+                    })
+                    .collect(),
+            );
+        }
+        let key = catalog_key(
+            relation.database.as_deref().unwrap_or_default(),
+            relation.schema.as_deref().unwrap_or_default(),
+            &relation.identifier,
+        );
+        // Unknown sizes (a relation named without its database) are
+        // fingerprinted: the bound only spares scans known to be long.
+        let estimated = self
+            .table_sizes
+            .as_ref()
+            .and_then(|sizes| sizes.get(&key).copied())
+            .unwrap_or(0);
+        estimated <= super::FINGERPRINT_ROW_LIMIT
+    }
+
     fn catalog(&self) -> std::sync::MutexGuard<'_, CatalogCache> {
         self.catalog
             .lock()
@@ -401,49 +452,8 @@ impl Connection for DuckDbConnection {
     /// by DuckDB's estimate get no marker, and count as changed: a scan
     /// that long would cost more than the rebuild it might save.
     fn data_marker(&mut self, relation: &RelationRef) -> Result<Option<String>, AdapterError> {
-        let Some(kind) = self.relation_kind(relation)? else {
+        if !self.fingerprintable(relation) {
             return Ok(None);
-        };
-        if kind == RelationKind::Table {
-            if self.table_sizes.is_none() {
-                let sizes = self.query(
-                    "select database_name, schema_name, table_name, estimated_size from duckdb_tables()",
-                    None,
-                )?;
-                let text = |row: &[serde_json::Value], index: usize| {
-                    row.get(index)
-                        .and_then(serde_json::Value::as_str)
-                        .unwrap_or_default()
-                        .to_string()
-                };
-                self.table_sizes = Some(
-                    sizes
-                        .rows
-                        .iter()
-                        .map(|row| {
-                            (
-                                catalog_key(&text(row, 0), &text(row, 1), &text(row, 2)),
-                                row.get(3).and_then(serde_json::Value::as_u64).unwrap_or(0),
-                            )
-                        })
-                        .collect(),
-                );
-            }
-            let key = catalog_key(
-                relation.database.as_deref().unwrap_or_default(),
-                relation.schema.as_deref().unwrap_or_default(),
-                &relation.identifier,
-            );
-            // Unknown sizes (a relation named without its database) are
-            // fingerprinted: the bound only spares scans known to be long.
-            let estimated = self
-                .table_sizes
-                .as_ref()
-                .and_then(|sizes| sizes.get(&key).copied())
-                .unwrap_or(0);
-            if estimated > super::FINGERPRINT_ROW_LIMIT {
-                return Ok(None);
-            }
         }
         let fingerprint = self.query(
             &format!(
@@ -459,6 +469,47 @@ impl Connection for DuckDbConnection {
             .and_then(|row| row.first())
             .and_then(serde_json::Value::as_str)
             .map(|marker| format!("rows:{marker}")))
+    }
+
+    /// The fingerprints of many relations in one query per hundred (each
+    /// query costs DuckDB a parse and a plan); a query that fails (a view
+    /// that cannot be read) falls back to one relation at a time.
+    fn data_markers(&mut self, relations: &[RelationRef]) -> Vec<Option<String>> {
+        let mut markers: Vec<Option<String>> = vec![None; relations.len()];
+        let candidates: Vec<usize> = (0..relations.len())
+            .filter(|&index| self.fingerprintable(&relations[index]))
+            .collect();
+        for chunk in candidates.chunks(100) {
+            let parts: Vec<String> = chunk
+                .iter()
+                .map(|&index| {
+                    format!(
+                        "select {index} as position, count(*)::varchar || ':' || coalesce(sum(hash(fingerprinted))::varchar, '') as marker \
+                         from {} as fingerprinted",
+                        DuckDbFlavor.quoted(&relations[index])
+                    )
+                })
+                .collect();
+            match self.query(&parts.join(" union all "), None) {
+                Ok(table) => {
+                    for row in &table.rows {
+                        let position = row.first().and_then(serde_json::Value::as_u64);
+                        let marker = row.get(1).and_then(serde_json::Value::as_str);
+                        if let (Some(position), Some(marker)) = (position, marker) {
+                            if let Some(slot) = markers.get_mut(position as usize) {
+                                *slot = Some(format!("rows:{marker}"));
+                            }
+                        }
+                    }
+                }
+                Err(_) => {
+                    for &index in chunk {
+                        markers[index] = self.data_marker(&relations[index]).ok().flatten();
+                    }
+                }
+            }
+        }
+        markers
     }
 
     fn columns(&mut self, relation: &RelationRef) -> Result<Vec<WarehouseColumn>, AdapterError> {

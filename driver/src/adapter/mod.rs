@@ -89,6 +89,14 @@ pub trait Connection: Send {
     fn data_marker(&mut self, _relation: &RelationRef) -> Result<Option<String>, AdapterError> {
         Ok(None)
     }
+    /// [`Connection::data_marker`] of many relations, in order; a
+    /// warehouse may answer them together.
+    fn data_markers(&mut self, relations: &[RelationRef]) -> Vec<Option<String>> {
+        relations
+            .iter()
+            .map(|relation| self.data_marker(relation).ok().flatten())
+            .collect()
+    }
     /// Whether the session is gone (the server restarted, or ended it):
     /// the worker then opens a new connection for its next node instead of
     /// failing every node it has left. False by default.

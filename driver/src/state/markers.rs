@@ -56,22 +56,33 @@ pub fn warehouse_markers(
             _ => {}
         }
     }
-    (0..count)
-        .map(|index| {
-            if !wanted[index] {
-                return None;
-            }
-            marker_of(&project.nodes[index], connection, flavor)
-        })
-        .collect()
+    // Sources with a load time are asked one by one; the others' markers
+    // come from the adapter, all at once.
+    let mut markers: Vec<Option<String>> = vec![None; count];
+    let mut batch: Vec<(usize, fusion_frontend::runtime::RelationRef)> = Vec::new();
+    for index in (0..count).filter(|&index| wanted[index]) {
+        let details = &project.nodes[index];
+        match loaded_at_marker(details, connection, flavor) {
+            Some(marker) => markers[index] = marker,
+            None => batch.push((index, crate::run::node::relation_of(details))),
+        }
+    }
+    let relations: Vec<fusion_frontend::runtime::RelationRef> =
+        batch.iter().map(|(_, relation)| relation.clone()).collect();
+    for ((index, _), marker) in batch.iter().zip(connection.data_markers(&relations)) {
+        markers[*index] = marker;
+    }
+    markers
 }
 
-fn marker_of(
+/// The marker of a source whose config names its load time
+/// (`loaded_at_query`, else `loaded_at_field`): `Some(None)` when asking
+/// failed, `None` when the config names none.
+fn loaded_at_marker(
     details: &NodeDetails,
     connection: &mut dyn Connection,
     flavor: &dyn SqlFlavor,
-) -> Option<String> {
-    let relation = crate::run::node::relation_of(details);
+) -> Option<Option<String>> {
     let config = &details.config.values;
     let first_cell = |connection: &mut dyn Connection, sql: &str| {
         let table = connection.query(sql, Some(1)).ok()?;
@@ -85,16 +96,14 @@ fn marker_of(
         .get("loaded_at_query")
         .and_then(|value| value.as_str())
     {
-        return first_cell(connection, query).map(|value| format!("loaded_at:{value}"));
+        return Some(first_cell(connection, query).map(|value| format!("loaded_at:{value}")));
     }
-    if let Some(field) = config
+    let field = config
         .get("loaded_at_field")
-        .and_then(|value| value.as_str())
-    {
-        let sql = format!("select max({field}) from {}", flavor.quoted(&relation));
-        return first_cell(connection, &sql).map(|value| format!("loaded_at:{value}"));
-    }
-    connection.data_marker(&relation).ok().flatten()
+        .and_then(|value| value.as_str())?;
+    let relation = crate::run::node::relation_of(details);
+    let sql = format!("select max({field}) from {}", flavor.quoted(&relation));
+    Some(first_cell(connection, &sql).map(|value| format!("loaded_at:{value}")))
 }
 
 /// Remembers, in the store, when each source's current marker was first
