@@ -204,12 +204,7 @@ fn rules(details: &NodeDetails) -> Option<&serde_json::Map<String, Value>> {
 fn threshold(rules: &serde_json::Map<String, Value>, name: &str) -> Option<f64> {
     let rule = rules.get(name)?.as_object()?;
     let count = rule.get("count")?.as_f64()?;
-    let unit = match rule.get("period")?.as_str()? {
-        "minute" => 60.0,
-        "hour" => 3600.0,
-        "day" => 86400.0,
-        _ => return None,
-    };
+    let unit = crate::state::decide::period_seconds(rule.get("period")?.as_str()?)?;
     Some(count * unit)
 }
 

@@ -39,12 +39,13 @@ pub(super) fn execute_node(
         result.message = diagnostic.message.clone();
         return result.finish(started);
     }
+    // A reused node runs nothing, unless column-level impact moves its
+    // record to its upstreams' new markers (now that they are built).
     let reusing = context.state.get().filter(|plan| plan.reuses(id));
-    if let Some(plan) = reusing {
-        let refresh = plan.refresh_statement(context.project, context.adapter.flavor(), id);
-        if refresh.is_none() {
-            return reused(plan, id, label, worker);
-        }
+    let refresh = reusing
+        .and_then(|plan| plan.refresh_statement(context.project, context.adapter.flavor(), id));
+    if let (Some(plan), None) = (reusing, &refresh) {
+        return reused(plan, id, label, worker);
     }
     // A session the server ended (a restart, a killed backend) fails the
     // node that was running on it; the next node gets a new one.
@@ -67,17 +68,11 @@ pub(super) fn execute_node(
     let Some(connection) = connection.as_mut() else {
         return result.finish(started);
     };
-    if let Some(plan) = reusing {
-        // Reused by column-level impact: its record takes its upstreams'
-        // new markers, now that they are built.
-        if let Some(statement) =
-            plan.refresh_statement(context.project, context.adapter.flavor(), id)
-        {
-            if let Err(error) = connection.lock().execute(&statement) {
-                result.status = Status::Error;
-                result.message = format!("the state store could not be updated: {error}");
-                return result.finish(started);
-            }
+    if let (Some(plan), Some(statement)) = (reusing, &refresh) {
+        if let Err(error) = connection.lock().execute(statement) {
+            result.status = Status::Error;
+            result.message = format!("the state store could not be updated: {error}");
+            return result.finish(started);
         }
         return reused(plan, id, label, worker);
     }

@@ -349,7 +349,7 @@ fn column_change(
 
 /// Views and ephemeral models hold no data of their own: their readers see
 /// their upstreams' data through their code.
-fn passes_markers_on(details: &NodeDetails) -> bool {
+pub(crate) fn passes_markers_on(details: &NodeDetails) -> bool {
     details.kind == NodeKind::Model
         && matches!(
             details.config.materialization(),
@@ -571,6 +571,16 @@ fn require_all(details: &NodeDetails) -> bool {
         .is_some_and(|value| value.eq_ignore_ascii_case("all"))
 }
 
+/// A dbt freshness rule's `period` (`minute`, `hour`, `day`) in seconds.
+pub(crate) fn period_seconds(period: &str) -> Option<f64> {
+    match period.to_ascii_lowercase().as_str() {
+        "minute" => Some(60.0),
+        "hour" => Some(3600.0),
+        "day" => Some(86400.0),
+        _ => None,
+    }
+}
+
 /// `freshness.build_after: {count, period}` in seconds, with its spelling
 /// (`4h`).
 fn build_after(details: &NodeDetails) -> Option<(f64, String)> {
@@ -579,12 +589,9 @@ fn build_after(details: &NodeDetails) -> Option<(f64, String)> {
         .as_object()?;
     let count = build_after.get("count")?.as_f64()?;
     let period = build_after.get("period")?.as_str()?;
-    let (unit, letter) = match period.to_ascii_lowercase().as_str() {
-        "minute" => (60.0, "m"),
-        "hour" => (3600.0, "h"),
-        "day" => (86400.0, "d"),
-        _ => return None,
-    };
+    let unit = period_seconds(period)?;
+    // Validated above: `minute`, `hour` or `day` in any case, so ASCII.
+    let letter = period[..1].to_ascii_lowercase();
     Some((count * unit, format!("{count}{letter}")))
 }
 

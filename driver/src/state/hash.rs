@@ -147,7 +147,15 @@ fn own_components(
         NodeKind::Model | NodeKind::Snapshot | NodeKind::Test => match &details.rendered {
             Some(rendered) => {
                 let sql: &str = &rendered.sql;
-                let parsed = dialect.parse_syntax(sql, FileId(0));
+                // One lexing serves the volatility scan and the parse.
+                let tokens = dialect.lex(sql);
+                volatile = volatile_call(dialect, sql, &tokens);
+                let parsed = fusion_dialects::syntax::parser::parse_statements(
+                    sql,
+                    tokens,
+                    dialect.syntax_hooks(),
+                    FileId(0),
+                );
                 let clean = !parsed
                     .diagnostics
                     .iter()
@@ -161,7 +169,6 @@ fn own_components(
                     sql.to_string()
                 };
                 components.insert("sql".into(), short(&normalized));
-                volatile = volatile_call(dialect, sql);
                 if details.kind == NodeKind::Model && clean {
                     profile = column_profile(dialect, &parsed.statements, sql);
                 }
@@ -323,10 +330,13 @@ fn column_profile(
 
 /// The first call in `sql` of a function the dialect's catalog marks
 /// volatile (`now()`, `random()`, a bare `current_timestamp`).
-fn volatile_call(dialect: &dyn Dialect, sql: &str) -> Option<String> {
-    let tokens: Vec<_> = dialect
-        .lex(sql)
-        .into_iter()
+fn volatile_call(
+    dialect: &dyn Dialect,
+    sql: &str,
+    tokens: &[fusion_dialects::syntax::token::Token],
+) -> Option<String> {
+    let tokens: Vec<_> = tokens
+        .iter()
         .filter(|token| token.kind != TokenKind::Comment)
         .collect();
     let semantics = dialect.semantics();
@@ -345,13 +355,7 @@ fn volatile_call(dialect: &dyn Dialect, sql: &str) -> Option<String> {
             .get(position + 1)
             .is_some_and(|next| next.kind == TokenKind::LeftParen);
         let lowered = word.to_ascii_lowercase();
-        // Niladic forms are written without parentheses.
-        let niladic = lowered.starts_with("current_")
-            || matches!(
-                lowered.as_str(),
-                "localtime" | "localtimestamp" | "sysdate" | "systimestamp"
-            );
-        if !(called || niladic) {
+        if !(called || is_niladic(&lowered)) {
             continue;
         }
         if semantics
@@ -362,6 +366,16 @@ fn volatile_call(dialect: &dyn Dialect, sql: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether a function is written without parentheses (`current_date`,
+/// `localtimestamp`): such a word is a call even without `(`.
+pub(crate) fn is_niladic(lowered: &str) -> bool {
+    lowered.starts_with("current_")
+        || matches!(
+            lowered,
+            "localtime" | "localtimestamp" | "sysdate" | "systimestamp"
+        )
 }
 
 /// The node's configs, without those that do not change what it builds,

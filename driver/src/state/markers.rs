@@ -10,7 +10,6 @@
 
 use super::store::{self, NodeState, StoreLocation};
 use crate::adapter::{Connection, SqlFlavor};
-use fusion_frontend::config::Materialization;
 use fusion_frontend::{NodeDetails, Project};
 use fusion_ir::graph::{NodeId, NodeKind};
 use rustc_hash::FxHashMap;
@@ -40,12 +39,7 @@ pub fn warehouse_markers(
         match details.kind {
             NodeKind::Source => wanted[id.index()] = true,
             _ if planned[id.index()] => {}
-            NodeKind::Model
-                if matches!(
-                    details.config.materialization(),
-                    Materialization::View | Materialization::Ephemeral
-                ) =>
-            {
+            NodeKind::Model if super::decide::passes_markers_on(details) => {
                 stack.extend(project.graph.parents(id).iter().copied());
             }
             NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot

@@ -153,12 +153,7 @@ fn volatile_values(
             if !wanted {
                 return None;
             }
-            let niladic = function.starts_with("current_")
-                || matches!(
-                    function.as_str(),
-                    "localtime" | "localtimestamp" | "sysdate" | "systimestamp"
-                );
-            let call = if niladic {
+            let call = if hash::is_niladic(function) {
                 function.clone()
             } else {
                 format!("{function}()")
