@@ -133,7 +133,7 @@ impl DuckDbAdapter {
             let message = error.to_string();
             let busy = message.contains("Could not set lock") || message.contains("Conflicting lock");
             let hint = if busy {
-                " (another process holds the database open: close it, or point the profile's `path` elsewhere)".to_string()
+                " (another process holds the database open, and DuckDB lets one process write at a time: wait for it to finish, run again with --wait to wait for it, or point the profile's `path` elsewhere)".to_string()
             } else if message.contains("version number") {
                 format!(
                     " (the file was written by a DuckDB release whose storage this one, DuckDB {}, cannot read)",
@@ -214,6 +214,10 @@ impl Adapter for DuckDbAdapter {
             connection,
             catalog: self.catalog.clone(),
         }))
+    }
+
+    fn exclusive_writer(&self) -> bool {
+        true
     }
 
     fn interrupt_all(&self) {

@@ -60,6 +60,13 @@ pub trait Adapter: Send + Sync {
     fn interrupt_all(&self);
     /// How this warehouse spells the DDL of a run.
     fn flavor(&self) -> &dyn SqlFlavor;
+    /// Whether one process at a time writes to this warehouse (a DuckDB
+    /// file, which its writer locks): concurrent jobs are then kept apart
+    /// before they start, and need no leases in the state store. False by
+    /// default: servers take writes from many jobs at once.
+    fn exclusive_writer(&self) -> bool {
+        false
+    }
 }
 
 /// One session with the warehouse.

@@ -9,6 +9,7 @@ use super::context::RunContext;
 use super::materialize::{build_node, BuildFailure};
 use super::node::{prepare, relation_of, SharedConnection};
 use super::report::{NodeResult, Status};
+use crate::state::lease::Holder;
 use fusion_frontend::config::config_argument_span;
 use fusion_frontend::NodeDetails;
 use fusion_ir::codes::Code;
@@ -30,6 +31,7 @@ pub(super) fn execute_node(
     label: usize,
     worker: usize,
     connection: &mut Option<Arc<SharedConnection>>,
+    waiting: &dyn Fn(&Holder),
 ) -> NodeResult {
     let started_at = crate::artifacts::stamp::run_stamp().0;
     let started = Instant::now();
@@ -80,7 +82,61 @@ pub(super) fn execute_node(
         super::unit_test::execute_unit_test(context, connection, id, &mut result);
         return result.finish(started);
     }
-    let prepared = match prepare(context, connection, id) {
+    // Where several jobs write at once, one at a time builds the node: take
+    // its lease, and reuse what another job built meanwhile when it is
+    // current for this run.
+    let mut is_incremental = context.incremental_exists[id.index()];
+    let lease = context.state.get().and_then(|plan| {
+        let leases = plan.leases.as_ref()?;
+        holds_relation(context.project.details(id)).then_some((plan, leases))
+    });
+    if let Some((plan, leases)) = lease {
+        match take_lease(context, plan, leases, connection, id, waiting) {
+            Ok(LeaseOutcome::Build { changed_meanwhile }) => {
+                if changed_meanwhile && is_incremental_model(context.project.details(id)) {
+                    let relation = relation_of(context.project.details(id));
+                    is_incremental =
+                        matches!(connection.lock().relation_kind(&relation), Ok(Some(_)));
+                }
+            }
+            Ok(LeaseOutcome::Reuse(reason)) => {
+                let _ = leases.release(
+                    connection.lock().as_mut(),
+                    &context.project.details(id).unique_id,
+                );
+                return NodeResult::reused(id, label, worker, reason, None);
+            }
+            Err(error) => {
+                result.status = Status::Error;
+                result.interrupted = error.interrupted;
+                result.message = format!("the node's lease in the state store: {error}");
+                return result.finish(started);
+            }
+        }
+    }
+    let result = build_prepared(context, connection, id, is_incremental, result, started);
+    if let Some((_, leases)) = lease {
+        // Released once the build committed or rolled back. A release that
+        // fails is left to the heartbeat's cleanup at the end of the run,
+        // or to the lease's expiry.
+        let _ = leases.release(
+            connection.lock().as_mut(),
+            &context.project.details(id).unique_id,
+        );
+    }
+    result
+}
+
+/// Prepares and builds a node this run builds (see [`execute_node`]).
+fn build_prepared(
+    context: &RunContext<'_>,
+    connection: &Arc<SharedConnection>,
+    id: NodeId,
+    is_incremental: bool,
+    mut result: NodeResult,
+    started: Instant,
+) -> NodeResult {
+    let prepared = match prepare(context, connection, id, is_incremental) {
         Ok(prepared) => prepared,
         Err(failure) => {
             result.status = Status::Error;
@@ -169,6 +225,74 @@ pub(super) fn execute_node(
         }
     }
     result.finish(started)
+}
+
+/// Whether a node's build writes a relation, so that concurrent jobs
+/// take turns at it.
+fn holds_relation(details: &NodeDetails) -> bool {
+    match details.kind {
+        NodeKind::Model => !details.is_ephemeral(),
+        NodeKind::Seed | NodeKind::Snapshot => true,
+        _ => false,
+    }
+}
+
+fn is_incremental_model(details: &NodeDetails) -> bool {
+    details.kind == NodeKind::Model
+        && details.config.materialization() == fusion_frontend::config::Materialization::Incremental
+}
+
+/// What the node's lease says to do.
+enum LeaseOutcome {
+    /// Build it; `changed_meanwhile` when another job built it since this
+    /// run read the store (for what it reads of the warehouse again).
+    Build { changed_meanwhile: bool },
+    /// Another job built it meanwhile, current for this run: reuse, why.
+    Reuse(String),
+}
+
+/// Takes the node's lease (waiting while another job holds it), then reads
+/// its record again.
+fn take_lease(
+    context: &RunContext<'_>,
+    plan: &crate::state::StatePlan,
+    leases: &crate::state::lease::Leases,
+    connection: &Arc<SharedConnection>,
+    id: NodeId,
+    waiting: &dyn Fn(&Holder),
+) -> Result<LeaseOutcome, crate::adapter::AdapterError> {
+    let details = context.project.details(id);
+    let mut connection = connection.lock();
+    let mut waited_for = None;
+    leases.take(
+        connection.as_mut(),
+        &details.unique_id,
+        &super::scheduler::interrupted,
+        &mut |holder| {
+            waiting(holder);
+            waited_for = Some(holder.clone());
+        },
+    )?;
+    let record = crate::state::store::read_state(
+        connection.as_mut(),
+        context.adapter.flavor(),
+        &plan.location,
+        &details.unique_id,
+    )?;
+    if let Some(record) = &record {
+        if plan.built_meanwhile(context.project, id, record) {
+            let by = match &waited_for {
+                Some(holder) => format!("{holder}, which this job waited for"),
+                None => format!("job {}", record.invocation_id),
+            };
+            return Ok(LeaseOutcome::Reuse(format!(
+                "Built meanwhile by {by}: current for this job's code and upstreams"
+            )));
+        }
+    }
+    Ok(LeaseOutcome::Build {
+        changed_meanwhile: plan.changed_meanwhile(id, record.as_ref()),
+    })
 }
 
 /// A node the state plan reuses: nothing runs. A test carries its last

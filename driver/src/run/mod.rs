@@ -633,6 +633,14 @@ fn execute_in_warehouse(
             connection.catalog_unknown();
             planned
         };
+        // Where several jobs may write at once, each node's build takes
+        // its lease first (see `state::lease`).
+        let planned = planned.and_then(|mut plan| {
+            if !context.adapter.exclusive_writer() {
+                plan.start_leases(context.adapter)?;
+            }
+            Ok(plan)
+        });
         match planned {
             Ok(plan) => {
                 let _ = context.state.set(plan);

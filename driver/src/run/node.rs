@@ -151,15 +151,17 @@ fn string_config(details: &NodeDetails, key: &str) -> Option<String> {
 
 /// Renders (just in time when needed), analyses (when the mode says so) and
 /// turns the node into a [`Build`].
+/// `is_incremental` is what `is_incremental()` answers: whether the
+/// incremental model's relation exists.
 pub(crate) fn prepare(
     context: &RunContext<'_>,
     shared: &Arc<SharedConnection>,
     id: NodeId,
+    is_incremental: bool,
 ) -> Result<Prepared, PrepareFailure> {
     let project = context.project;
     let details = project.details(id);
     let mode = context.modes[id.index()];
-    let is_incremental = context.incremental_exists[id.index()];
     let options = RunRenderOptions {
         is_incremental,
         full_refresh: full_refresh_of(details, context.full_refresh),

@@ -259,6 +259,24 @@ impl RunReport {
         self.line(padded(&text, "RUN"), output);
     }
 
+    /// Another job is building the node: this run waits for its lease.
+    pub(crate) fn node_waiting(
+        &mut self,
+        project: &Project,
+        index: usize,
+        label: usize,
+        holder: &str,
+        output: &mut Output<'_>,
+    ) {
+        let details = &project.nodes[index];
+        let text = format!(
+            "{label} of {} WAIT {} (being built by {holder})",
+            self.total,
+            describe(details)
+        );
+        self.line(padded(&text, "WAITING"), output);
+    }
+
     pub(crate) fn node_finished(
         &mut self,
         project: &Project,

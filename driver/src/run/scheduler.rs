@@ -24,6 +24,11 @@ use std::time::Duration;
 /// Set by the Ctrl-C handler; read by the dispatch loop.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// Whether Ctrl-C was pressed during this run.
+pub(super) fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
 fn install_interrupt_handler() {
     INTERRUPTED.store(false, Ordering::SeqCst);
     // Only the first call in a process installs it; later runs reuse it.
@@ -168,6 +173,8 @@ fn unit_tests_before_their_models(
 
 enum Message {
     Started(usize, usize),
+    /// Another job holds the node's lease: this one waits for it.
+    Waiting(usize, usize, String),
     Finished(Box<NodeResult>),
 }
 
@@ -234,7 +241,22 @@ pub(super) fn run_nodes(
                     let result = if INTERRUPTED.load(Ordering::SeqCst) {
                         NodeResult::interrupted_before_start(id, label, worker)
                     } else {
-                        execute_node(context, broken, id, label, worker, &mut connection)
+                        let waiting = |holder: &crate::state::lease::Holder| {
+                            let _ = message_sender.send(Message::Waiting(
+                                index,
+                                label,
+                                holder.to_string(),
+                            ));
+                        };
+                        execute_node(
+                            context,
+                            broken,
+                            id,
+                            label,
+                            worker,
+                            &mut connection,
+                            &waiting,
+                        )
                     };
                     let _ = message_sender.send(Message::Finished(Box::new(result)));
                 }
@@ -279,6 +301,9 @@ pub(super) fn run_nodes(
                     if !reused {
                         report.node_started(context.project, index, label, output)
                     }
+                }
+                Ok(Message::Waiting(index, label, holder)) => {
+                    report.node_waiting(context.project, index, label, &holder, output);
                 }
                 Ok(Message::Finished(result)) => {
                     in_flight -= 1;

@@ -77,6 +77,10 @@ pub struct DecisionInputs<'a> {
     /// Per node asking for it (`state: {evaluate_volatile_sql: true}`), the
     /// value its volatile call gives now.
     pub volatile_values: &'a [Option<String>],
+    /// Whether rebuilding a table or view drops the views that read it
+    /// (dbt-postgres's swap through a backup dropped with `cascade`): a
+    /// view reading a node rebuilt in this run is then built again too.
+    pub rebuild_drops_readers: bool,
 }
 
 /// What each node reads of its parents, from the project's column lineage;
@@ -191,7 +195,17 @@ pub fn decide(inputs: &DecisionInputs<'_>) -> Vec<Option<Decision>> {
         }
         if inputs.planned[index] {
             let exempt = column_exemptions(inputs, id, state, &column_changes);
-            let decision = decide_node(inputs, id, details, state, &upstream, &changed_at, &exempt);
+            let mut decision =
+                decide_node(inputs, id, details, state, &upstream, &changed_at, &exempt);
+            if decision.action == Action::Reuse {
+                if let Some(parent) = dropping_parent(inputs, id, details, &decisions) {
+                    decision.action = Action::Build;
+                    decision.refresh_markers = false;
+                    decision.reason = format!(
+                        "Upstream {parent} is rebuilt, which drops the views reading it on this warehouse"
+                    );
+                }
+            }
             let building = decision.action == Action::Build;
             if building {
                 column_changes[index] = column_change(inputs, id, state, &upstream);
@@ -237,6 +251,47 @@ pub fn decide(inputs: &DecisionInputs<'_>) -> Vec<Option<Decision>> {
         }
     }
     decisions
+}
+
+/// For a view, where rebuilding a relation drops the views that read it:
+/// the first parent this run rebuilds by replacing its relation (a table
+/// or a view; an incremental model or a snapshot is changed in place),
+/// looking through ephemeral models.
+fn dropping_parent(
+    inputs: &DecisionInputs<'_>,
+    id: NodeId,
+    details: &NodeDetails,
+    decisions: &[Option<Decision>],
+) -> Option<String> {
+    let is_view = details.kind == NodeKind::Model
+        && details.config.materialization() == Materialization::View;
+    if !inputs.rebuild_drops_readers || !is_view {
+        return None;
+    }
+    // An ephemeral parent is inlined: the view reads what it reads.
+    let mut stack = inputs.project.graph.parents(id);
+    while let Some(parent) = stack.pop() {
+        let parent_details = inputs.project.details(parent);
+        if parent_details.is_ephemeral() {
+            stack.extend(inputs.project.graph.parents(parent));
+            continue;
+        }
+        let rebuilt = matches!(
+            &decisions[parent.index()],
+            Some(decision) if decision.action == Action::Build
+        );
+        let replaced = match parent_details.kind {
+            NodeKind::Model => {
+                parent_details.config.materialization() != Materialization::Incremental
+            }
+            NodeKind::Seed => true,
+            _ => false,
+        };
+        if rebuilt && replaced {
+            return Some(parent_details.name.clone());
+        }
+    }
+    None
 }
 
 /// The parents whose rebuild this node can ignore, by unique id, each with
@@ -359,7 +414,7 @@ pub(crate) fn passes_markers_on(details: &NodeDetails) -> bool {
 
 /// The marker of a view or ephemeral model: its code and its upstreams'
 /// markers; none when an upstream has none.
-fn derived_marker(
+pub(crate) fn derived_marker(
     code: Option<&str>,
     upstream: &BTreeMap<String, Option<String>>,
 ) -> Option<String> {

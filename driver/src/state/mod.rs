@@ -16,6 +16,7 @@
 
 pub mod decide;
 pub mod hash;
+pub mod lease;
 pub mod markers;
 pub mod store;
 
@@ -45,6 +46,15 @@ pub struct StatePlan {
     pub decisions: Vec<Option<Decision>>,
     /// The last recorded build of each planned node.
     pub previous: Vec<Option<NodeState>>,
+    /// The job's leases, where the warehouse lets several jobs write at
+    /// once (see [`lease`]); `None` where one process writes alone.
+    pub leases: Option<std::sync::Arc<lease::Leases>>,
+    /// Renews the leases while the run lasts.
+    pub heartbeat: Option<lease::Heartbeat>,
+    /// The marker readers see of each node another job built while this
+    /// run waited for it, and that this run reused: their records take it
+    /// as that upstream's marker.
+    pub reused_meanwhile: std::sync::Mutex<rustc_hash::FxHashMap<String, String>>,
 }
 
 impl StatePlan {
@@ -79,7 +89,7 @@ impl StatePlan {
             message: outcome.message.to_string(),
             invocation_id: self.invocation_id.clone(),
             upstream_markers: decision
-                .map(|decision| decision.upstream_markers.clone())
+                .map(|_| self.upstream_markers_now(project, id))
                 .unwrap_or_default(),
             output_marker: built_marker(&self.invocation_id, &details.unique_id),
             failures: outcome.failures,
@@ -104,6 +114,124 @@ impl StatePlan {
 }
 
 impl StatePlan {
+    /// The markers of `id`'s upstreams as its build reads them: the plan's,
+    /// except for upstreams another job built meanwhile and this run
+    /// reused, whose marker is that job's.
+    pub fn upstream_markers_now(
+        &self,
+        project: &Project,
+        id: NodeId,
+    ) -> std::collections::BTreeMap<String, String> {
+        let Some(Some(decision)) = self.decisions.get(id.index()) else {
+            return Default::default();
+        };
+        let mut markers = decision.upstream_markers.clone();
+        let meanwhile = self
+            .reused_meanwhile
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if !meanwhile.is_empty() {
+            let mut known = rustc_hash::FxHashMap::default();
+            for parent in project.graph.parents(id) {
+                if let Some(marker) = self.marker_now(project, parent, &meanwhile, &mut known) {
+                    markers.insert(project.details(parent).unique_id.clone(), marker);
+                }
+            }
+        }
+        markers
+    }
+
+    /// The marker `node` gives its readers now, where it is not the plan's
+    /// because of nodes reused meanwhile: theirs, or, for a view or
+    /// ephemeral model reading them, its marker made again from its
+    /// upstreams' (as the decision makes it). `None`: the plan's stands.
+    fn marker_now(
+        &self,
+        project: &Project,
+        node: NodeId,
+        meanwhile: &rustc_hash::FxHashMap<String, String>,
+        known: &mut rustc_hash::FxHashMap<NodeId, Option<String>>,
+    ) -> Option<String> {
+        if let Some(marker) = known.get(&node) {
+            return marker.clone();
+        }
+        let details = project.details(node);
+        let marker = match meanwhile.get(&details.unique_id) {
+            Some(marker) => Some(marker.clone()),
+            None if decide::passes_markers_on(details) => {
+                let hash = self.hashes[node.index()].as_ref();
+                let decision = self.decisions[node.index()].as_ref();
+                match (hash, decision) {
+                    (Some(hash), Some(decision)) => {
+                        let mut changed = false;
+                        let mut upstream = std::collections::BTreeMap::new();
+                        for parent in project.graph.parents(node) {
+                            let unique_id = project.details(parent).unique_id.clone();
+                            let value = match self.marker_now(project, parent, meanwhile, known) {
+                                Some(marker) => {
+                                    changed = true;
+                                    Some(marker)
+                                }
+                                None => decision.upstream_markers.get(&unique_id).cloned(),
+                            };
+                            upstream.insert(unique_id, value.filter(|value| value != "unknown"));
+                        }
+                        changed.then(|| {
+                            decide::derived_marker(Some(&hash.hash), &upstream)
+                                .unwrap_or_else(|| "unknown".to_string())
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        known.insert(node, marker.clone());
+        marker
+    }
+
+    /// Whether `record`, `id`'s record read again once this run holds its
+    /// lease, is a build another job made since this run read the store,
+    /// and current for this run: the same hash, and the same upstream
+    /// markers as this run's build would read. When it is, the run reuses
+    /// it, and its readers take its marker.
+    pub fn built_meanwhile(&self, project: &Project, id: NodeId, record: &NodeState) -> bool {
+        let unchanged = self.previous[id.index()].as_ref().is_some_and(|previous| {
+            previous.invocation_id == record.invocation_id
+                && previous.built_epoch == record.built_epoch
+        });
+        let current = !unchanged
+            && record.invocation_id != self.invocation_id
+            && record.status == "success"
+            && self.hashes[id.index()]
+                .as_ref()
+                .is_some_and(|hash| hash.hash == record.node_hash)
+            && record.upstream_markers == self.upstream_markers_now(project, id);
+        // A view's or ephemeral model's readers see its upstreams' markers
+        // through it (see `marker_now`), not its record's own.
+        if current && !decide::passes_markers_on(project.details(id)) {
+            self.reused_meanwhile
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner())
+                .insert(record.unique_id.clone(), record.output_marker.clone());
+        }
+        current
+    }
+
+    /// Whether another job's build of `id` since this run read the store
+    /// changed what its relation holds (so `is_incremental()` is asked
+    /// again).
+    pub fn changed_meanwhile(&self, id: NodeId, record: Option<&NodeState>) -> bool {
+        match (self.previous[id.index()].as_ref(), record) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(previous), Some(record)) => {
+                previous.invocation_id != record.invocation_id
+                    || previous.built_epoch != record.built_epoch
+            }
+        }
+    }
+
     /// For a node reused by column-level impact: the statement that moves
     /// its record to its upstreams' new markers.
     pub fn refresh_statement(
@@ -166,6 +294,24 @@ fn volatile_values(
             })
         })
         .collect()
+}
+
+impl StatePlan {
+    /// Turns leases on for this run (a warehouse several jobs write at
+    /// once), with a heartbeat on a connection of its own.
+    pub fn start_leases(
+        &mut self,
+        adapter: &dyn crate::adapter::Adapter,
+    ) -> Result<(), AdapterError> {
+        let leases = std::sync::Arc::new(lease::Leases::new(
+            adapter.flavor(),
+            &self.location,
+            lease::Holder::this_process(&self.invocation_id),
+        ));
+        self.heartbeat = Some(lease::Heartbeat::start(adapter, leases.clone())?);
+        self.leases = Some(leases);
+        Ok(())
+    }
 }
 
 /// How a build ended, for its record.
@@ -313,6 +459,7 @@ pub fn plan(
         invocation_id: &invocation_id,
         column_reads,
         volatile_values: &volatile_values,
+        rebuild_drops_readers: flavor.swaps_through_backup(),
     });
     let previous = project
         .nodes
@@ -330,5 +477,8 @@ pub fn plan(
         hashes: prep.hashes,
         decisions,
         previous,
+        leases: None,
+        heartbeat: None,
+        reused_meanwhile: Default::default(),
     })
 }

@@ -62,7 +62,7 @@ impl StoreLocation {
         }
     }
 
-    fn table(&self, flavor: &dyn SqlFlavor, name: &str) -> String {
+    pub(super) fn table(&self, flavor: &dyn SqlFlavor, name: &str) -> String {
         flavor.quoted(&fusion_frontend::runtime::RelationRef {
             database: self.database.clone(),
             schema: Some(self.schema.clone()),
@@ -136,6 +136,7 @@ fn create_store(
          primary key (target, unique_id))",
         location.table(flavor, "source_markers")
     ))?;
+    connection.execute(&super::lease::create_statement(flavor, location))?;
     Ok(())
 }
 
@@ -219,11 +220,34 @@ pub fn read_states(
         return Ok(FxHashMap::default());
     }
     upgrade_store(connection, flavor, location)?;
+    read_rows(connection, flavor, location, None)
+}
+
+/// The record of one node for the location's target, read again: another
+/// job may have written it since the run read the store.
+pub fn read_state(
+    connection: &mut dyn Connection,
+    flavor: &dyn SqlFlavor,
+    location: &StoreLocation,
+    unique_id: &str,
+) -> Result<Option<NodeState>, AdapterError> {
+    Ok(read_rows(connection, flavor, location, Some(unique_id))?.remove(unique_id))
+}
+
+fn read_rows(
+    connection: &mut dyn Connection,
+    flavor: &dyn SqlFlavor,
+    location: &StoreLocation,
+    unique_id: Option<&str>,
+) -> Result<FxHashMap<String, NodeState>, AdapterError> {
+    let node = unique_id
+        .map(|unique_id| format!(" and unique_id = {}", literal(unique_id)))
+        .unwrap_or_default();
     let rows = connection.query(
         &format!(
             "select unique_id, node_hash, components, relation, built_at, built_epoch, status, \
              message, invocation_id, upstream_markers, output_marker, failures, column_profile from {} \
-             where target = {}",
+             where target = {}{node}",
             location.table(flavor, "node_state"),
             literal(&location.target)
         ),
@@ -403,7 +427,7 @@ pub fn clear(
 }
 
 /// A string literal, in the standard spelling every adapter reads.
-fn literal(text: &str) -> String {
+pub(super) fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
