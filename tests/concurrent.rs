@@ -259,6 +259,14 @@ fn a_held_lease_is_waited_for_and_a_dead_one_taken_over() {
     // An expired lease of a job elsewhere: taken over.
     touch(&scratch.project);
     hold(&mut scratch, "elsewhere", 1, -5.0);
+    let shown = scratch.fusionc(&["state", "show"]);
+    assert!(
+        shown.stdout.contains(
+            "model.concurrent_jobs.customer_totals  being built by job another-job (process 1 on elsewhere)  lease expired (the next job takes it over)"
+        ),
+        "{}",
+        describe(&shown)
+    );
     let expired = scratch.fusionc(&["build"]);
     assert_eq!(expired.exit_code, 0, "{}", describe(&expired));
     assert!(!expired.stdout.contains("WAIT "), "{}", describe(&expired));

@@ -43,6 +43,19 @@ pub(crate) fn show(arguments: &StateStoreArgs, output: &mut Output<'_>) -> i32 {
                 }
             );
         }
+        for (unique_id, holder, expires_in) in
+            crate::state::lease::held(connection, flavor, location)
+        {
+            let _ = writeln!(
+                output.stdout,
+                "{unique_id}  being built by {holder}  lease {}",
+                if expires_in < 0.0 {
+                    "expired (the next job takes it over)".to_string()
+                } else {
+                    format!("expires in {expires_in:.0}s unless renewed")
+                }
+            );
+        }
         Ok(())
     })
 }

@@ -91,13 +91,22 @@ pub fn node_hashes(
         .iter()
         .map(|info| (info.unique_id.as_str(), info.macro_sql.as_str()))
         .collect();
+    // Each node's own components (a parse and print of its SQL) in
+    // parallel; then, in DAG order, the ephemeral models each inlines.
+    let mut own: Vec<Option<NodeHash>> = {
+        use rayon::prelude::*;
+        (0..count)
+            .into_par_iter()
+            .map(|index| {
+                needed[index].then(|| own_components(&project.nodes[index], dialect, &macro_text))
+            })
+            .collect()
+    };
     let mut hashes: Vec<Option<NodeHash>> = vec![None; count];
     for &id in order {
-        if !needed[id.index()] {
+        let Some(mut hash) = own[id.index()].take() else {
             continue;
-        }
-        let details = project.details(id);
-        let mut hash = own_components(details, dialect, &macro_text);
+        };
         let mut inlined: Vec<&str> = Vec::new();
         for parent in project.graph.parents(id) {
             if let Some(Some(parent_hash)) = hashes.get(parent.index()) {

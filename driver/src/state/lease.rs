@@ -239,6 +239,42 @@ impl Leases {
     }
 }
 
+/// The leases held in the target now: each node's, its holder, and in how
+/// many seconds it expires (`fusionc state show`). None when the store has
+/// no `leases` table yet.
+pub fn held(
+    connection: &mut dyn Connection,
+    flavor: &dyn SqlFlavor,
+    location: &StoreLocation,
+) -> Vec<(String, Holder, f64)> {
+    let Ok(rows) = connection.query(
+        &format!(
+            "select unique_id, invocation_id, host, pid, expires_epoch from {} where target = {} order by unique_id",
+            location.table(flavor, "leases"),
+            literal(&location.target)
+        ),
+        None,
+    ) else {
+        return Vec::new();
+    };
+    let now = wall_clock();
+    rows.rows
+        .iter()
+        .map(|row| {
+            let holder = Holder {
+                invocation_id: text(row.get(1)),
+                host: text(row.get(2)),
+                pid: row.get(3).and_then(serde_json::Value::as_u64).unwrap_or(0) as u32,
+            };
+            let expires = row
+                .get(4)
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(now);
+            (text(row.first()), holder, expires - now)
+        })
+        .collect()
+}
+
 fn text(value: Option<&serde_json::Value>) -> String {
     match value {
         Some(serde_json::Value::String(text)) => text.clone(),

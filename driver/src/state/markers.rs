@@ -113,18 +113,18 @@ pub fn remember_first_seen(
 ) -> Result<Vec<Option<f64>>, crate::adapter::AdapterError> {
     let seen = store::read_seen_markers(connection, flavor, location)?;
     let mut times = vec![None; observed.len()];
+    let mut new: Vec<(&str, &str)> = Vec::new();
     for (index, marker) in observed.iter().enumerate() {
         let Some(marker) = marker else { continue };
         let unique_id = &project.nodes[index].unique_id;
         match seen.get(unique_id) {
             Some((previous, since)) if previous == marker => times[index] = Some(*since),
             _ => {
-                store::write_seen_marker(
-                    connection, flavor, location, unique_id, marker, now_epoch,
-                )?;
+                new.push((unique_id, marker));
                 times[index] = Some(now_epoch);
             }
         }
     }
+    store::write_seen_markers(connection, flavor, location, &new, now_epoch)?;
     Ok(times)
 }

@@ -166,28 +166,44 @@ pub fn read_seen_markers(
         .collect())
 }
 
-/// Records that `unique_id`'s marker is now `marker`, first seen at `epoch`.
-pub fn write_seen_marker(
+/// Records that each source's marker is now the one given, first seen at
+/// `epoch`: a delete and an insert per five hundred sources.
+pub fn write_seen_markers(
     connection: &mut dyn Connection,
     flavor: &dyn SqlFlavor,
     location: &StoreLocation,
-    unique_id: &str,
-    marker: &str,
+    markers: &[(&str, &str)],
     epoch: f64,
 ) -> Result<(), AdapterError> {
     let table = location.table(flavor, "source_markers");
-    connection.execute(&format!(
-        "delete from {table} where target = {} and unique_id = {}",
-        literal(&location.target),
-        literal(unique_id)
-    ))?;
-    connection.execute(&format!(
-        "insert into {table} (target, unique_id, marker, first_seen_epoch) values ({}, {}, {}, {})",
-        literal(&location.target),
-        literal(unique_id),
-        literal(marker),
-        epoch_literal(epoch)
-    ))
+    for chunk in markers.chunks(500) {
+        let ids: Vec<String> = chunk
+            .iter()
+            .map(|(unique_id, _)| literal(unique_id))
+            .collect();
+        connection.execute(&format!(
+            "delete from {table} where target = {} and unique_id in ({})",
+            literal(&location.target),
+            ids.join(", ")
+        ))?;
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|(unique_id, marker)| {
+                format!(
+                    "({}, {}, {}, {})",
+                    literal(&location.target),
+                    literal(unique_id),
+                    literal(marker),
+                    epoch_literal(epoch)
+                )
+            })
+            .collect();
+        connection.execute(&format!(
+            "insert into {table} (target, unique_id, marker, first_seen_epoch) values {}",
+            rows.join(", ")
+        ))?;
+    }
+    Ok(())
 }
 
 /// Columns added since the store's first layout: a store written by an
@@ -372,7 +388,11 @@ pub struct LogEntry<'a> {
     pub finished_epoch: f64,
 }
 
-/// Appends the run's outcomes to the build log, in one statement.
+/// How long the build log keeps a line: ninety days.
+pub const LOG_KEEP_SECONDS: f64 = 90.0 * 86_400.0;
+
+/// Appends the run's outcomes to the build log, in one statement, and
+/// forgets the target's lines older than [`LOG_KEEP_SECONDS`].
 pub fn append_log(
     connection: &mut dyn Connection,
     flavor: &dyn SqlFlavor,
@@ -398,10 +418,20 @@ pub fn append_log(
             )
         })
         .collect();
+    let table = location.table(flavor, "build_log");
     connection.execute(&format!(
-        "insert into {} (target, unique_id, invocation_id, status, message, finished_at, finished_epoch) values {}",
-        location.table(flavor, "build_log"),
+        "insert into {table} (target, unique_id, invocation_id, status, message, finished_at, finished_epoch) values {}",
         values.join(", ")
+    ))?;
+    let oldest = entries
+        .iter()
+        .map(|entry| entry.finished_epoch)
+        .fold(f64::INFINITY, f64::min)
+        - LOG_KEEP_SECONDS;
+    connection.execute(&format!(
+        "delete from {table} where target = {} and finished_epoch < {}",
+        literal(&location.target),
+        epoch_literal(oldest)
     ))
 }
 
