@@ -181,7 +181,8 @@ impl Zone {
         let Some(rules) = self.rules else {
             return self.clone();
         };
-        let offset_seconds = |offset: &chrono_tz::TzOffset| i64::from(offset.fix().local_minus_utc());
+        let offset_seconds =
+            |offset: &chrono_tz::TzOffset| i64::from(offset.fix().local_minus_utc());
         let utc = match rules.offset_from_local_datetime(&wall) {
             LocalResult::Single(offset) => wall - TimeDelta::seconds(offset_seconds(&offset)),
             LocalResult::Ambiguous(first, second) => {
@@ -261,11 +262,9 @@ impl Object for Zone {
             ("normalize", Some(datetime)) => datetime.in_zone(Some((**self).clone())),
             // pytz: the offset and name the zone has at a wall time.
             ("utcoffset", _) => Ok(Value::from_object(TimeDeltaValue {
-                microseconds: i64::from(
-                    datetime.map_or(self.offset_seconds, |datetime| {
-                        self.at_wall(datetime.wall).offset_seconds
-                    }),
-                ) * MICROSECONDS_PER_SECOND,
+                microseconds: i64::from(datetime.map_or(self.offset_seconds, |datetime| {
+                    self.at_wall(datetime.wall).offset_seconds
+                })) * MICROSECONDS_PER_SECOND,
             })),
             ("tzname", _) => Ok(Value::from(
                 datetime.map_or(self.abbreviation.clone(), |datetime| {

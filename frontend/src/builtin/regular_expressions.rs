@@ -136,9 +136,14 @@ fn literal_braces(pattern: &str, verbose: bool) -> String {
                     }
                     None => (None, after_low),
                 };
-                let repetition = after.starts_with('}') && (low_length > 0 || high_length.is_some());
+                let repetition =
+                    after.starts_with('}') && (low_length > 0 || high_length.is_some());
                 if repetition {
-                    let low = if low_length == 0 { "0" } else { &rest[..low_length] };
+                    let low = if low_length == 0 {
+                        "0"
+                    } else {
+                        &rest[..low_length]
+                    };
                     out.push('{');
                     out.push_str(low);
                     if let Some(length) = high_length {
