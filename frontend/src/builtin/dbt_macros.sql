@@ -190,7 +190,8 @@ listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within grou
 listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
 {%- endmacro %}
 
-{% macro postgres__dateadd(datepart, interval, from_date_or_timestamp) %}({{ from_date_or_timestamp }} + ({{ interval }}) * interval '1 {{ datepart }}'){% endmacro %}
+{#- Unparenthesized, as dbt-postgres writes it (a cast after it binds to the interval). -#}
+{% macro postgres__dateadd(datepart, interval, from_date_or_timestamp) %}{{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }})){% endmacro %}
 {#- The number of datepart boundaries between the two, as dbt's datediff
     counts them: calendar parts by their numbers, weeks and smaller parts
     by truncating both sides first. -#}
