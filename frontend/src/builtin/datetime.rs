@@ -1202,6 +1202,24 @@ mod tests {
             Some(-5 * 3600)
         );
         assert_eq!(zone.map(|zone| zone.abbreviation), Some("-05".to_string()));
-        assert!(Zone::named("America/New_York").is_err());
+        assert!(Zone::named("Mars/Olympus_Mons").is_err());
+    }
+
+    #[test]
+    fn zones_with_rules_find_the_offset_of_the_moment() {
+        let new_york = Zone::named("america/new_york").unwrap_or_else(|_| Zone::utc());
+        assert_eq!(new_york.name, "America/New_York");
+        // Before localize: local mean time, -4:56:02 rounded to the minute.
+        assert_eq!(new_york.offset_seconds, -(4 * 3600 + 56 * 60));
+        let summer = new_york.at_wall(wall("2024-07-01 12:00:00"));
+        assert_eq!(
+            (summer.offset_seconds, summer.abbreviation.as_str()),
+            (-4 * 3600, "EDT")
+        );
+        let winter = new_york.at_utc(wall("2024-01-01 12:00:00"));
+        assert_eq!(
+            (winter.offset_seconds, winter.abbreviation.as_str()),
+            (-5 * 3600, "EST")
+        );
     }
 }
