@@ -82,7 +82,8 @@ fn compile(pattern: &str, flags: i64, anchoring: Anchoring) -> Result<Regex, Err
 
 /// Python reads a `{` that does not start a repetition (`{2}`, `{2,}`,
 /// `{,3}`, `{2,3}`) as a literal brace, where the crate refuses it: escapes
-/// such braces, and spells `{,n}` as the crate's `{0,n}`. Escaped
+/// such braces, and spells `{,n}` as the crate's `{0,n}`; a `[` inside a
+/// class is escaped too (Python's literal, the crate's nested class). Escaped
 /// characters, character classes and (in verbose patterns) comments are
 /// copied as they are.
 fn literal_braces(pattern: &str, verbose: bool) -> String {
@@ -117,6 +118,13 @@ fn literal_braces(pattern: &str, verbose: bool) -> String {
                 continue;
             }
             b']' if in_class => in_class = false,
+            // Python reads `[` in a class as itself; the crate would open
+            // a nested class.
+            b'[' => {
+                out.push_str("\\[");
+                index += 1;
+                continue;
+            }
             b'#' if verbose && !in_class => {
                 let end = pattern[index..]
                     .find('\n')
