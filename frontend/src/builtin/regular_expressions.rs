@@ -87,6 +87,13 @@ fn compile(pattern: &str, flags: i64, anchoring: Anchoring) -> Result<Regex, Err
 /// characters, character classes and (in verbose patterns) comments are
 /// copied as they are.
 fn literal_braces(pattern: &str, verbose: bool) -> String {
+    // Python takes global inline flags at the start only: `(?ix)`.
+    let inline_flags = pattern
+        .strip_prefix("(?")
+        .and_then(|rest| rest.split_once(')'))
+        .map(|(flags, _)| flags)
+        .filter(|flags| flags.bytes().all(|flag| b"aiLmsux".contains(&flag)));
+    let verbose = verbose || inline_flags.is_some_and(|flags| flags.contains('x'));
     let bytes = pattern.as_bytes();
     let mut out = String::with_capacity(pattern.len() + 8);
     let mut index = 0;
