@@ -1,6 +1,8 @@
 """Compares two DuckDB warehouse files relation by relation: kind, column
 names and types in order, and rows (sorted). Values of the build clock
 (snapshot bookkeeping columns, and columns named in --mask) are masked.
+fusionc's state store (schema `fusionc_state`, or FUSIONC_STATE_SCHEMA) is
+bookkeeping of the tool, not a relation of the project: it is left out.
 
 Usage: python compare_warehouses.py REFERENCE.duckdb CANDIDATE.duckdb [--mask col ...]
 Exit code 0 when identical, 1 when they differ. Needs the duckdb module
@@ -13,6 +15,7 @@ import sys
 import duckdb
 
 CLOCK_COLUMNS = {"dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to"}
+STATE_SCHEMA = os.environ.get("FUSIONC_STATE_SCHEMA", "fusionc_state")
 
 
 def relations(path, masked_columns):
@@ -27,6 +30,8 @@ def relations(path, masked_columns):
         "where table_catalog = current_database() order by all"
     ).fetchall()
     for schema, name, kind in listing:
+        if schema == STATE_SCHEMA:
+            continue
         columns = connection.execute(
             "select column_name, data_type from information_schema.columns "
             "where table_catalog = current_database() and table_schema = ? and table_name = ? "

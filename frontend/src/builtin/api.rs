@@ -53,6 +53,17 @@ struct RelationClass {
 }
 
 impl Object for RelationClass {
+    /// `create` is there as a value too (`api.Relation.create is defined`);
+    /// calling it goes through `call_method`.
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        (key.as_str()? == "create").then(|| {
+            Value::from_object(BoundMethod {
+                receiver: Value::from_dyn_object(self.clone()),
+                method: "create",
+            })
+        })
+    }
+
     fn call_method(
         self: &Arc<Self>,
         _state: &mut State<'_, '_>,
@@ -103,6 +114,15 @@ struct ColumnClass {
 }
 
 impl Object for ColumnClass {
+    /// The class method as a value, so templates can test it
+    /// (`api.Column.translate_type is defined`) or pass it around.
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let naming = self.naming;
+        (key.as_str()? == "translate_type").then(|| {
+            Value::from_function(move |dtype: String| naming.translate_column_type(&dtype))
+        })
+    }
+
     fn call_method(
         self: &Arc<Self>,
         _state: &mut State<'_, '_>,
@@ -119,5 +139,18 @@ impl Object for ColumnClass {
                 format!("api.Column has no method `{method}`"),
             )),
         }
+    }
+}
+
+/// A method of a host object taken as a value: calling it calls the method.
+#[derive(Debug)]
+struct BoundMethod {
+    receiver: Value,
+    method: &'static str,
+}
+
+impl Object for BoundMethod {
+    fn call(self: &Arc<Self>, state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
+        self.receiver.call_method(state, self.method, args)
     }
 }

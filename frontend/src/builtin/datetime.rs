@@ -1,8 +1,11 @@
 //! `modules.datetime` and `modules.pytz` as dbt's context exposes Python's:
 //! the `datetime`, `date` and `timedelta` classes, their values (with
 //! `strftime`, `isoformat`, `replace`, attributes, comparisons and Python's
-//! `str()`), and time zones: UTC and fixed offsets (`Etc/GMT+5`), with a
-//! clear error for zones that need a time zone database.
+//! `str()`), and time zones: UTC, fixed offsets (`Etc/GMT+5`) and the
+//! IANA zones with their daylight saving rules (`America/Los_Angeles`), as
+//! pytz gives them: a zone attached directly (`tzinfo=`) has its first,
+//! local-mean-time offset; `localize`, `astimezone` and `normalize` find the
+//! offset of the moment.
 //!
 //! Arithmetic: minijinja's `+` and `-` do not reach host objects, so
 //! `dt + delta` fails; the same sums are there as Python spells them as
@@ -56,8 +59,9 @@ pub(super) fn run_started_at() -> Value {
 
 // ---- time zones ----
 
-/// A time zone with a fixed offset: pytz's `utc`, `Etc/GMT±N`, or the
-/// `timezone(timedelta)` that `strptime('%z')` and `astimezone()` give.
+/// A time zone at one offset: pytz's `utc`, `Etc/GMT±N`, the
+/// `timezone(timedelta)` that `strptime('%z')` gives, or an IANA zone at
+/// one of its offsets (with the rules that find the offset of a moment).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Zone {
     /// What `str(tz)` prints (pytz: the zone's name).
@@ -65,6 +69,8 @@ pub(super) struct Zone {
     /// What `tzname()` and `%Z` print.
     abbreviation: String,
     offset_seconds: i32,
+    /// An IANA zone's rules (none for UTC and fixed offsets).
+    rules: Option<chrono_tz::Tz>,
 }
 
 impl Zone {
@@ -73,6 +79,7 @@ impl Zone {
             name: "UTC".to_string(),
             abbreviation: "UTC".to_string(),
             offset_seconds: 0,
+            rules: None,
         }
     }
 
@@ -87,10 +94,13 @@ impl Zone {
             abbreviation: name.clone(),
             name,
             offset_seconds,
+            rules: None,
         }
     }
 
-    /// `pytz.timezone(name)` for the zones without daylight saving rules.
+    /// `pytz.timezone(name)`: UTC and `Etc/GMT±N` at their fixed offsets,
+    /// any other IANA zone (its name matched regardless of case, as pytz
+    /// matches it) at its first offset, as pytz's zone is until localized.
     fn named(name: &str) -> Result<Zone, Error> {
         let upper = name.to_ascii_uppercase();
         let without_etc = upper.strip_prefix("ETC/").unwrap_or(&upper);
@@ -101,6 +111,7 @@ impl Zone {
             name: name.to_string(),
             abbreviation: abbreviation.to_string(),
             offset_seconds: 0,
+            rules: None,
         };
         match without_etc {
             "UTC" | "UNIVERSAL" | "ZULU" | "UCT" => return Ok(zero_offset("UTC")),
@@ -117,13 +128,73 @@ impl Zone {
                 name: name.to_string(),
                 abbreviation: format!("{}{:02}", if hours > 0 { '-' } else { '+' }, hours.abs()),
                 offset_seconds: -hours * 3600,
+                rules: None,
             });
         }
-        Err(invalid(format!(
-            "pytz.timezone('{name}'): fusionc knows only UTC and the fixed-offset zones \
-             (Etc/GMT+5, Etc/GMT-2, ...); a zone with daylight saving rules needs a \
-             time zone database, which fusionc does not ship"
-        )))
+        let rules = name.parse::<chrono_tz::Tz>().ok().or_else(|| {
+            chrono_tz::TZ_VARIANTS
+                .iter()
+                .find(|zone| zone.name().eq_ignore_ascii_case(name))
+                .copied()
+        });
+        let Some(rules) = rules else {
+            return Err(invalid(format!("UnknownTimeZoneError: '{name}'")));
+        };
+        // pytz's zone before `localize`: the offset of its first period
+        // (local mean time for most zones).
+        let first = NaiveDate::from_ymd_opt(1, 1, 1)
+            .and_then(|date| date.and_hms_opt(0, 0, 0))
+            .ok_or_else(out_of_range)?;
+        Ok(Zone::of_rules_at_utc(rules, first))
+    }
+
+    /// The zone `rules` at the offset it has at the instant `utc`. pytz
+    /// rounds every offset to the minute, and so does this.
+    fn of_rules_at_utc(rules: chrono_tz::Tz, utc: NaiveDateTime) -> Zone {
+        use chrono::{Offset, TimeZone};
+        use chrono_tz::OffsetName;
+        let offset = rules.offset_from_utc_datetime(&utc);
+        let seconds = offset.fix().local_minus_utc();
+        Zone {
+            name: rules.name().to_string(),
+            abbreviation: offset.abbreviation().unwrap_or_default().to_string(),
+            offset_seconds: (seconds + 30).div_euclid(60) * 60,
+            rules: Some(rules),
+        }
+    }
+
+    /// The zone at the offset of the instant `utc`: an IANA zone finds the
+    /// offset of that moment; other zones have only one.
+    fn at_utc(&self, utc: NaiveDateTime) -> Zone {
+        match self.rules {
+            Some(rules) => Zone::of_rules_at_utc(rules, utc),
+            None => self.clone(),
+        }
+    }
+
+    /// pytz's `localize(wall)` (with `is_dst=False`): the zone at the offset
+    /// its rules give the wall-clock time; of two (the hour repeated when
+    /// clocks go back) the standard one; in the hour skipped when clocks go
+    /// forward, the offset before it.
+    fn at_wall(&self, wall: NaiveDateTime) -> Zone {
+        use chrono::{LocalResult, Offset, TimeZone};
+        let Some(rules) = self.rules else {
+            return self.clone();
+        };
+        let offset_seconds =
+            |offset: &chrono_tz::TzOffset| i64::from(offset.fix().local_minus_utc());
+        let utc = match rules.offset_from_local_datetime(&wall) {
+            LocalResult::Single(offset) => wall - TimeDelta::seconds(offset_seconds(&offset)),
+            LocalResult::Ambiguous(first, second) => {
+                // The standard offset is the smaller one.
+                let standard = offset_seconds(&first).min(offset_seconds(&second));
+                wall - TimeDelta::seconds(standard)
+            }
+            // Keeps the offset from before the change (pytz's standard
+            // time), though the instant is past it.
+            LocalResult::None => return Zone::of_rules_at_utc(rules, wall - TimeDelta::days(1)),
+        };
+        Zone::of_rules_at_utc(rules, utc)
     }
 }
 
@@ -185,14 +256,21 @@ impl Object for Zone {
                 }
                 Ok(Value::from_object(DateTimeValue {
                     wall: datetime.wall,
-                    zone: Some((**self).clone()),
+                    zone: Some(self.at_wall(datetime.wall)),
                 }))
             }
             ("normalize", Some(datetime)) => datetime.in_zone(Some((**self).clone())),
+            // pytz: the offset and name the zone has at a wall time.
             ("utcoffset", _) => Ok(Value::from_object(TimeDeltaValue {
-                microseconds: i64::from(self.offset_seconds) * MICROSECONDS_PER_SECOND,
+                microseconds: i64::from(datetime.map_or(self.offset_seconds, |datetime| {
+                    self.at_wall(datetime.wall).offset_seconds
+                })) * MICROSECONDS_PER_SECOND,
             })),
-            ("tzname", _) => Ok(Value::from(self.abbreviation.clone())),
+            ("tzname", _) => Ok(Value::from(
+                datetime.map_or(self.abbreviation.clone(), |datetime| {
+                    self.at_wall(datetime.wall).abbreviation
+                }),
+            )),
             _ => Err(invalid(format!(
                 "the time zone has no method `{method}` with these arguments"
             ))),
@@ -371,6 +449,7 @@ impl DateTimeValue {
                 .local_minus_utc();
             Zone::fixed(local_offset)
         });
+        let zone = zone.at_utc(utc);
         let wall = utc
             .checked_add_signed(TimeDelta::seconds(i64::from(zone.offset_seconds)))
             .ok_or_else(out_of_range)?;
@@ -1123,6 +1202,24 @@ mod tests {
             Some(-5 * 3600)
         );
         assert_eq!(zone.map(|zone| zone.abbreviation), Some("-05".to_string()));
-        assert!(Zone::named("America/New_York").is_err());
+        assert!(Zone::named("Mars/Olympus_Mons").is_err());
+    }
+
+    #[test]
+    fn zones_with_rules_find_the_offset_of_the_moment() {
+        let new_york = Zone::named("america/new_york").unwrap_or_else(|_| Zone::utc());
+        assert_eq!(new_york.name, "America/New_York");
+        // Before localize: local mean time, -4:56:02 rounded to the minute.
+        assert_eq!(new_york.offset_seconds, -(4 * 3600 + 56 * 60));
+        let summer = new_york.at_wall(wall("2024-07-01 12:00:00"));
+        assert_eq!(
+            (summer.offset_seconds, summer.abbreviation.as_str()),
+            (-4 * 3600, "EDT")
+        );
+        let winter = new_york.at_utc(wall("2024-01-01 12:00:00"));
+        assert_eq!(
+            (winter.offset_seconds, winter.abbreviation.as_str()),
+            (-5 * 3600, "EST")
+        );
     }
 }

@@ -190,7 +190,8 @@ listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within grou
 listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
 {%- endmacro %}
 
-{% macro postgres__dateadd(datepart, interval, from_date_or_timestamp) %}({{ from_date_or_timestamp }} + ({{ interval }}) * interval '1 {{ datepart }}'){% endmacro %}
+{#- Unparenthesized, as dbt-postgres writes it (a cast after it binds to the interval). -#}
+{% macro postgres__dateadd(datepart, interval, from_date_or_timestamp) %}{{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }})){% endmacro %}
 {#- The number of datepart boundaries between the two, as dbt's datediff
     counts them: calendar parts by their numbers, weeks and smaller parts
     by truncating both sides first. -#}
@@ -223,8 +224,12 @@ string_agg({{ measure }}, {{ delimiter_text }}{% if order_by_clause %} {{ order_
 {%- endmacro %}
 
 {#- ---- naming ---- -#}
-{#- The defaults that a project's generate_*_name override calls; the
-    loader names relations natively unless the project overrides one. -#}
+{#- The loader names relations natively unless the project overrides one of
+    these; templates may still call them (a test computing a schema name). -#}
+{% macro generate_schema_name(custom_schema_name=none, node=none) -%}{{ return(adapter.dispatch('generate_schema_name', 'dbt')(custom_schema_name, node)) }}{%- endmacro %}
+{% macro generate_alias_name(custom_alias_name=none, node=none) -%}{{ return(adapter.dispatch('generate_alias_name', 'dbt')(custom_alias_name, node)) }}{%- endmacro %}
+{% macro generate_database_name(custom_database_name=none, node=none) -%}{{ return(adapter.dispatch('generate_database_name', 'dbt')(custom_database_name, node)) }}{%- endmacro %}
+
 {% macro default__generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}
 {%- endmacro %}

@@ -53,7 +53,7 @@ fn compile(pattern: &str, flags: i64, anchoring: Anchoring) -> Result<Regex, Err
         return Ok(found.clone());
     }
     // Python's `\Z` is the end of the string, the crate's `\z`.
-    let translated = pattern.replace(r"\Z", r"\z");
+    let translated = literal_braces(pattern, flags & VERBOSE != 0).replace(r"\Z", r"\z");
     // A verbose pattern may end in a comment: close the group on a new line.
     let close = if flags & VERBOSE != 0 { "\n)" } else { ")" };
     let anchored = match anchoring {
@@ -78,6 +78,113 @@ fn compile(pattern: &str, flags: i64, anchoring: Anchoring) -> Result<Regex, Err
     }
     cache.insert(key, regex.clone());
     Ok(regex)
+}
+
+/// Python reads a `{` that does not start a repetition (`{2}`, `{2,}`,
+/// `{,3}`, `{2,3}`) as a literal brace, where the crate refuses it: escapes
+/// such braces, and spells `{,n}` as the crate's `{0,n}`; a `[` inside a
+/// class is escaped too (Python's literal, the crate's nested class). Escaped
+/// characters, character classes and (in verbose patterns) comments are
+/// copied as they are.
+fn literal_braces(pattern: &str, verbose: bool) -> String {
+    // Python takes global inline flags at the start only: `(?ix)`.
+    let inline_flags = pattern
+        .strip_prefix("(?")
+        .and_then(|rest| rest.split_once(')'))
+        .map(|(flags, _)| flags)
+        .filter(|flags| flags.bytes().all(|flag| b"aiLmsux".contains(&flag)));
+    let verbose = verbose || inline_flags.is_some_and(|flags| flags.contains('x'));
+    let bytes = pattern.as_bytes();
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut index = 0;
+    let mut in_class = false;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        match byte {
+            b'\\' => {
+                let next = pattern[index + 1..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8);
+                out.push_str(&pattern[index..index + 1 + next]);
+                index += 1 + next;
+                continue;
+            }
+            b'[' if !in_class => {
+                // `]` first in a class (after an optional `^`) is literal.
+                in_class = true;
+                let mut end = index + 1;
+                if bytes.get(end) == Some(&b'^') {
+                    end += 1;
+                }
+                if bytes.get(end) == Some(&b']') {
+                    end += 1;
+                }
+                out.push_str(&pattern[index..end]);
+                index = end;
+                continue;
+            }
+            b']' if in_class => in_class = false,
+            // Python reads `[` in a class as itself; the crate would open
+            // a nested class.
+            b'[' => {
+                out.push_str("\\[");
+                index += 1;
+                continue;
+            }
+            b'#' if verbose && !in_class => {
+                let end = pattern[index..]
+                    .find('\n')
+                    .map_or(pattern.len(), |offset| index + offset);
+                out.push_str(&pattern[index..end]);
+                index = end;
+                continue;
+            }
+            b'{' if !in_class => {
+                let rest = &pattern[index + 1..];
+                let low_length = rest.bytes().take_while(u8::is_ascii_digit).count();
+                let after_low = &rest[low_length..];
+                let (high_length, after) = match after_low.strip_prefix(',') {
+                    Some(after_comma) => {
+                        let length = after_comma.bytes().take_while(u8::is_ascii_digit).count();
+                        (Some(length), &after_comma[length..])
+                    }
+                    None => (None, after_low),
+                };
+                let repetition =
+                    after.starts_with('}') && (low_length > 0 || high_length.is_some());
+                if repetition {
+                    let low = if low_length == 0 {
+                        "0"
+                    } else {
+                        &rest[..low_length]
+                    };
+                    out.push('{');
+                    out.push_str(low);
+                    if let Some(length) = high_length {
+                        out.push(',');
+                        out.push_str(&rest[low_length + 1..low_length + 1 + length]);
+                    }
+                    out.push('}');
+                    index += 1 + rest.len() - after.len() + 1;
+                } else {
+                    out.push_str("\\{");
+                    index += 1;
+                }
+                continue;
+            }
+            b'}' if !in_class => {
+                out.push_str("\\}");
+                index += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let length = pattern[index..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&pattern[index..index + length]);
+        index += length;
+    }
+    out
 }
 
 /// A pattern argument: text, or a compiled pattern (whose flags then apply).

@@ -171,10 +171,15 @@ impl<'a> RelationNaming<'a> {
             "{{ generate_alias_name(custom_name, node) }}",
             "{{ generate_database_name(custom_name, node) }}",
         ];
+        // dbt's own macros of these names are the default naming, which
+        // the loader does natively; only a macro of the project (or of a
+        // package, below) overrides it.
         let overrides = std::array::from_fn(|index| {
+            let name = NAMING_MACROS[index];
             shared
                 .macros
-                .contains_key(NAMING_MACROS[index])
+                .get(name)
+                .is_some_and(|entry| entry.unique_id != format!("macro.dbt.{name}"))
                 .then(|| environment.template_from_str(CALLS[index]).ok())
                 .flatten()
         });

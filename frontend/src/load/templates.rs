@@ -89,8 +89,11 @@ pub(super) fn read_templates(
         let mut found_files = discover(&context.root_dir, &unit.folders(folders), &["sql"]);
         if kind == NodeKind::Test {
             // Files under a test folder's `generic/` hold generic tests
-            // (read with the macros), not singular tests.
-            found_files.retain(|found| !found.path.starts_with("generic/"));
+            // (read with the macros) and those under `fixtures/` unit
+            // test fixtures: neither is a singular test, as in dbt.
+            found_files.retain(|found| {
+                !found.path.starts_with("generic/") && !found.path.starts_with("fixtures/")
+            });
         }
         let contents: Vec<std::io::Result<(Arc<str>, String)>> = found_files
             .par_iter()

@@ -3,6 +3,11 @@
 select
     '{{ schema_of(find_model("uses_builtins")) }}' as builtins_relation,
     cast(null as {{ api.Column.translate_type('string') }}) as translated,
+    {#- Packages test the class methods before calling them. #}
+    {% set translate = api.Column.translate_type if api.Column.translate_type is defined else none -%}
+    cast(null as {{ translate('integer') if translate else 'missing' }}) as translated_integer,
+    {{ api.Relation.create is defined }} as has_create,
+    '{{ (api.Relation.create)(schema='s', identifier='t') }}' as created_through_value,
     cast(null as {{ first_type_macro() }}) as first_type,
     {{ is_relation }} as created_relation_is_relation,
     {# dbt_project_evaluator counts a node's lines from its raw code. #}

@@ -14,4 +14,5 @@
 {% set pattern = re.compile('(?P<key>\\w+):(?P<value>\\w+)', re.I) -%}
 -- compile: {{ pattern.pattern }} {{ pattern.search('x k:v').group('value') }} {{ pattern.sub('\\g<value>=\\g<key>', 'a:b c:d') }} {{ pattern.match('k:v').groupdict() }} {{ pattern.findall('a:b c:d') }}
 -- truthy: {% if re.search('b', 'abc') %}found{% endif %}{% if not re.search('z', 'abc') %} not found{% endif %}
+-- literal braces: {{ re.sub('{{\\s*(\\w+)\\s*}}', '<\\1>', 'a {{ b }} c') }} {{ re.findall('x{2}|y{,2}z|q{1,}', 'xx yyz qq {}') }} {{ re.sub('[{}]', '', '{a}') }} {{ re.search('(?x) ({{) \\s* # a {{ in a comment\n (\\w+)', '{{ name').group(2) }} {{ re.findall('[[]x', 'a[x') }} {{ re.sub('(?x) {{ # an unclosed [ in a comment\n ([a-z]+) }}', '<\\1>', 'a {{b}} c') }}
 select 1 as one
