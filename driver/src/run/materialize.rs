@@ -119,6 +119,10 @@ pub struct Built {
     pub should_error: bool,
     /// The warehouse's short response (`OK`, `INSERT 12`...).
     pub response: String,
+    /// The relation that was there was changed in place (rows added,
+    /// merged or reloaded), not replaced by a new one: the grants it had
+    /// are still on it (dbt's `should_revoke` for such builds).
+    pub kept_relation: bool,
 }
 
 /// Why a node's build failed (and was rolled back).
@@ -205,6 +209,12 @@ pub fn build_node(
         for hook in pre_hooks {
             session.run_user(hook)?;
         }
+        let existed = match built_kind(build) {
+            Some(_) if !options.grants.is_empty() => {
+                session.connection.relation_kind(relation)?.is_some()
+            }
+            _ => false,
+        };
         let mut built = match build {
             Build::View { sql } => build_view(&mut session, flavor, relation, sql)?,
             Build::Table { sql } => build_table(&mut session, flavor, relation, sql, options)?,
@@ -272,7 +282,12 @@ pub fn build_node(
             )?,
         };
         if let Some(kind) = built_kind(build) {
-            apply_grants_and_docs(&mut session, flavor, relation, kind, options)?;
+            // dbt's `should_revoke`: grants may have carried over when the
+            // relation was kept, or replaced on a warehouse that copies
+            // grants to the replacement.
+            let should_revoke = built.kept_relation || (existed && flavor.copy_grants());
+            apply_grants(&mut session, flavor, relation, options, should_revoke)?;
+            apply_docs(&mut session, flavor, relation, kind, options)?;
         }
         for hook in post_hooks {
             session.run_user(hook)?;
@@ -346,21 +361,103 @@ fn built_kind(build: &Build) -> Option<RelationKind> {
     }
 }
 
-/// dbt's `apply_grants` and `persist_docs`, after the relation is built,
-/// inside its transaction: the grants, then the relation's comment, then
+/// dbt's `apply_grants`, after the relation is built, inside its
+/// transaction. A node whose config lists no grants changes none. When
+/// grants may have carried over (`should_revoke`), the relation's current
+/// grants are read and only the difference is sent: revokes of what the
+/// config no longer lists, then grants of what is missing; otherwise every
+/// configured grant is sent.
+fn apply_grants(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    options: &RelationOptions,
+    should_revoke: bool,
+) -> Result<(), AdapterError> {
+    if options.grants.is_empty() {
+        return Ok(());
+    }
+    let show = should_revoke
+        .then(|| flavor.show_grants(relation))
+        .flatten();
+    let (needs_granting, needs_revoking) = match show {
+        Some(query) => {
+            let table = session.connection.query(&query, None)?;
+            let mut current: Vec<(String, Vec<String>)> = Vec::new();
+            for row in &table.rows {
+                let (Some(grantee), Some(privilege)) = (
+                    row.first().and_then(|value| value.as_str()),
+                    row.get(1).and_then(|value| value.as_str()),
+                ) else {
+                    continue;
+                };
+                match current.iter_mut().find(|(known, _)| known == privilege) {
+                    Some((_, grantees)) => grantees.push(grantee.to_string()),
+                    None => current.push((privilege.to_string(), vec![grantee.to_string()])),
+                }
+            }
+            (
+                grants_missing_from(&options.grants, &current),
+                grants_missing_from(&current, &options.grants),
+            )
+        }
+        None => (options.grants.clone(), Vec::new()),
+    };
+    for (privilege, grantees) in &needs_revoking {
+        if let Some(sql) = flavor.revoke(relation, privilege, grantees) {
+            session.run(&sql)?;
+        }
+    }
+    for (privilege, grantees) in &needs_granting {
+        if let Some(sql) = flavor.grant(relation, privilege, grantees) {
+            session.run(&sql)?;
+        }
+    }
+    Ok(())
+}
+
+/// dbt's `diff_of_two_dicts`: the grants of `wanted` that `present` lacks,
+/// privileges and grantees compared without regard to case; a privilege
+/// `present` lacks altogether comes with all its grantees.
+fn grants_missing_from(
+    wanted: &[(String, Vec<String>)],
+    present: &[(String, Vec<String>)],
+) -> Vec<(String, Vec<String>)> {
+    let mut missing = Vec::new();
+    for (privilege, grantees) in wanted {
+        let held = present
+            .iter()
+            .find(|(other, _)| other.to_lowercase() == privilege.to_lowercase());
+        match held {
+            None => missing.push((privilege.clone(), grantees.clone())),
+            Some((_, held)) => {
+                let lacking: Vec<String> = grantees
+                    .iter()
+                    .filter(|grantee| {
+                        !held
+                            .iter()
+                            .any(|other| other.to_lowercase() == grantee.to_lowercase())
+                    })
+                    .cloned()
+                    .collect();
+                if !lacking.is_empty() {
+                    missing.push((privilege.clone(), lacking));
+                }
+            }
+        }
+    }
+    missing
+}
+
+/// dbt's `persist_docs`, after the grants: the relation's comment, then
 /// the comments of the documented columns the relation has.
-fn apply_grants_and_docs(
+fn apply_docs(
     session: &mut Session<'_>,
     flavor: &dyn SqlFlavor,
     relation: &RelationRef,
     kind: RelationKind,
     options: &RelationOptions,
 ) -> Result<(), AdapterError> {
-    for (privilege, grantees) in &options.grants {
-        if let Some(sql) = flavor.grant(relation, privilege, grantees) {
-            session.run(&sql)?;
-        }
-    }
     if let Some(comment) = &options.relation_comment {
         if let Some(sql) = flavor.comment(relation, kind, None, comment) {
             session.run(&sql)?;
@@ -807,6 +904,7 @@ fn build_incremental(
                     .zip(rows_before)
                     .map(|(after, before)| after.saturating_sub(before)),
                 response: "MERGE".into(),
+                kept_relation: true,
                 ..Built::default()
             });
         }
@@ -823,6 +921,7 @@ fn build_incremental(
     Ok(Built {
         rows: inserted,
         response: format!("INSERT {}", inserted.unwrap_or(0)),
+        kept_relation: true,
         ..Built::default()
     })
 }
@@ -854,6 +953,7 @@ fn build_seed(
                 return Ok(Built {
                     rows: Some(rows),
                     response: format!("INSERT {rows}"),
+                    kept_relation: true,
                     ..Built::default()
                 });
             }
@@ -1017,6 +1117,7 @@ fn build_snapshot(
     Ok(Built {
         rows: inserted,
         response: format!("INSERT {}", inserted.unwrap_or(0)),
+        kept_relation: true,
         ..Built::default()
     })
 }
