@@ -148,8 +148,46 @@ pub trait Connection: Send {
     ) -> Result<u64, AdapterError>;
 }
 
+/// The statement whose outcome a node's response reports (the short text
+/// of the console's `OK` line and of `adapter_response` in
+/// `run_results.json`), for [`SqlFlavor::response`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuildResponse {
+    /// `create table ... as`: a table, an incremental model's first build.
+    CreateTableAs,
+    /// `create materialized view ... as`.
+    CreateMaterializedView,
+    /// An incremental model's new rows appended (`append`, `delete+insert`).
+    Insert,
+    /// An incremental model's `merge`, of this many source rows.
+    Merge,
+    /// A snapshot's first build, its table created from the query.
+    SnapshotCreate,
+    /// A snapshot's new and changed rows inserted.
+    SnapshotInsert,
+    /// A test's query, one row of counts.
+    Test,
+}
+
 /// The warehouse's spelling of the statements a run sends.
 pub trait SqlFlavor: Send + Sync {
+    /// The response of a node built by `what`, `rows` rows written. By
+    /// default fusionc's own short texts (`OK 12`, `INSERT 12`, `MERGE`);
+    /// Postgres gives the server's command tags, as dbt-postgres reports
+    /// them (`SELECT 12`, `INSERT 0 12`, `MERGE 12`).
+    fn response(&self, what: BuildResponse, rows: u64) -> String {
+        match what {
+            BuildResponse::CreateTableAs => format!("OK {rows}"),
+            BuildResponse::CreateMaterializedView => "CREATE MATERIALIZED VIEW".to_string(),
+            BuildResponse::Insert
+            | BuildResponse::SnapshotCreate
+            | BuildResponse::SnapshotInsert => {
+                format!("INSERT {rows}")
+            }
+            BuildResponse::Merge => "MERGE".to_string(),
+            BuildResponse::Test => "OK".to_string(),
+        }
+    }
     /// The relation, fully qualified and quoted.
     fn quoted(&self, relation: &RelationRef) -> String;
     /// An identifier, quoted.

@@ -12,8 +12,8 @@
 //! contains it.
 
 use super::{
-    lowercase_in, sql_string, Adapter, AdapterError, Connection, IndexConfig, MaterializedViews,
-    SqlFlavor,
+    lowercase_in, sql_string, Adapter, AdapterError, BuildResponse, Connection, IndexConfig,
+    MaterializedViews, SqlFlavor,
 };
 use fusion_frontend::profiles::Target;
 use fusion_frontend::runtime::{QueryTable, RelationKind, RelationRef, WarehouseColumn};
@@ -954,6 +954,19 @@ impl Connection for PostgresConnection {
 pub struct PostgresFlavor;
 
 impl SqlFlavor for PostgresFlavor {
+    /// The command tag of the statement dbt-postgres reports: `SELECT n`
+    /// for `create ... as`, `INSERT 0 n`, `MERGE n`, and a test's one row.
+    fn response(&self, what: BuildResponse, rows: u64) -> String {
+        match what {
+            BuildResponse::CreateTableAs
+            | BuildResponse::CreateMaterializedView
+            | BuildResponse::SnapshotCreate => format!("SELECT {rows}"),
+            BuildResponse::Insert | BuildResponse::SnapshotInsert => format!("INSERT 0 {rows}"),
+            BuildResponse::Merge => format!("MERGE {rows}"),
+            BuildResponse::Test => "SELECT 1".to_string(),
+        }
+    }
+
     fn quoted(&self, relation: &RelationRef) -> String {
         let mut parts = Vec::new();
         if let Some(database) = &relation.database {

@@ -13,7 +13,7 @@
 //! - snapshot: dbt's type-2 history, by `timestamp` or `check` strategy.
 //! - test: counts the failing rows against `warn_if` / `error_if`.
 
-use crate::adapter::{AdapterError, Connection, IndexConfig, SqlFlavor};
+use crate::adapter::{AdapterError, BuildResponse, Connection, IndexConfig, SqlFlavor};
 use fusion_frontend::runtime::{RelationKind, RelationRef, WarehouseColumn};
 use std::fmt::Write as _;
 
@@ -273,6 +273,7 @@ pub fn build_node(
                 severity_error,
             } => run_test(
                 &mut session,
+                flavor,
                 sql,
                 fail_calc,
                 warn_if,
@@ -662,8 +663,9 @@ fn build_materialized_view(
             Occupant::MaterializedView,
         )?;
     }
+    let rows = count_rows(session, flavor, relation);
     Ok(Built {
-        response: "CREATE MATERIALIZED VIEW".into(),
+        response: flavor.response(BuildResponse::CreateMaterializedView, rows.unwrap_or(0)),
         ..Built::default()
     })
 }
@@ -755,12 +757,10 @@ fn build_table(
     )?;
     Ok(Built {
         rows,
-        response: format!(
-            "OK {}",
-            rows.map(|rows| rows.to_string()).unwrap_or_default()
-        )
-        .trim()
-        .to_string(),
+        response: rows.map_or_else(
+            || "OK".to_string(),
+            |rows| flavor.response(BuildResponse::CreateTableAs, rows),
+        ),
         ..Built::default()
     })
 }
@@ -893,6 +893,11 @@ fn build_incremental(
                 .collect::<Vec<_>>()
                 .join(", ");
             let rows_before = count_rows(session, flavor, relation);
+            let source_rows = session
+                .connection
+                .query(&format!("select count(*) from {staging_quoted}"), Some(1))
+                .ok()
+                .and_then(|table| table.rows.first()?.first()?.as_u64());
             session.run(&format!(
                 "merge into {target} as DBT_INTERNAL_DEST using {staging_quoted} as DBT_INTERNAL_SOURCE on ({})\nwhen matched then update set {updates}\nwhen not matched then insert ({columns}) values ({values})",
                 key_match("DBT_INTERNAL_SOURCE", "DBT_INTERNAL_DEST")
@@ -903,7 +908,7 @@ fn build_incremental(
                 rows: rows_after
                     .zip(rows_before)
                     .map(|(after, before)| after.saturating_sub(before)),
-                response: "MERGE".into(),
+                response: flavor.response(BuildResponse::Merge, source_rows.unwrap_or(0)),
                 kept_relation: true,
                 ..Built::default()
             });
@@ -920,7 +925,7 @@ fn build_incremental(
     session.run(&format!("drop table if exists {staging_quoted}"))?;
     Ok(Built {
         rows: inserted,
-        response: format!("INSERT {}", inserted.unwrap_or(0)),
+        response: flavor.response(BuildResponse::Insert, inserted.unwrap_or(0)),
         kept_relation: true,
         ..Built::default()
     })
@@ -1019,7 +1024,7 @@ fn build_snapshot(
         let rows = count_rows(session, flavor, relation);
         return Ok(Built {
             rows,
-            response: format!("INSERT {}", rows.unwrap_or(0)),
+            response: flavor.response(BuildResponse::SnapshotCreate, rows.unwrap_or(0)),
             ..Built::default()
         });
     }
@@ -1116,7 +1121,7 @@ fn build_snapshot(
     session.run(&format!("drop table if exists {staging}"))?;
     Ok(Built {
         rows: inserted,
-        response: format!("INSERT {}", inserted.unwrap_or(0)),
+        response: flavor.response(BuildResponse::SnapshotInsert, inserted.unwrap_or(0)),
         kept_relation: true,
         ..Built::default()
     })
@@ -1124,6 +1129,7 @@ fn build_snapshot(
 
 fn run_test(
     session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
     sql: &str,
     fail_calc: &str,
     warn_if: &str,
@@ -1158,7 +1164,7 @@ fn run_test(
         failures,
         should_warn,
         should_error,
-        response: "OK".into(),
+        response: flavor.response(BuildResponse::Test, 1),
         ..Built::default()
     })
 }
