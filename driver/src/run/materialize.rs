@@ -273,14 +273,17 @@ pub fn build_node(
                 severity_error,
             } => run_test(
                 &mut session,
-                flavor,
                 sql,
                 fail_calc,
                 warn_if,
                 error_if,
                 *limit,
                 *severity_error,
-            )?,
+            )
+            .map(|tested| Built {
+                response: flavor.response(BuildResponse::Test, 1),
+                ..tested
+            })?,
         };
         if let Some(kind) = built_kind(build) {
             // dbt's `should_revoke`: grants may have carried over when the
@@ -1129,7 +1132,6 @@ fn build_snapshot(
 
 fn run_test(
     session: &mut Session<'_>,
-    flavor: &dyn SqlFlavor,
     sql: &str,
     fail_calc: &str,
     warn_if: &str,
@@ -1164,7 +1166,6 @@ fn run_test(
         failures,
         should_warn,
         should_error,
-        response: flavor.response(BuildResponse::Test, 1),
         ..Built::default()
     })
 }
