@@ -310,6 +310,7 @@ pub(crate) fn relations_of_catalog_rows(
 pub(crate) fn write_warehouse_catalog(
     path: &Path,
     run: &CatalogRun<'_>,
+    invocation_started_at: &str,
     nodes: serde_json::Map<String, serde_json::Value>,
     sources: serde_json::Map<String, serde_json::Value>,
     errors: Option<Vec<String>>,
@@ -320,6 +321,7 @@ pub(crate) fn write_warehouse_catalog(
             "dbt_version": run.dbt_version,
             "generated_at": run.generated_at,
             "invocation_id": run.invocation_id,
+            "invocation_started_at": invocation_started_at,
             "env": {},
         },
         "nodes": nodes,

@@ -20,12 +20,18 @@ use std::time::Instant;
 
 pub(crate) fn generate(arguments: &DocsGenerateArgs, output: &mut Output<'_>) -> i32 {
     let started = Instant::now();
+    let invocation_started_at = crate::artifacts::stamp::run_stamp().0;
     let selection = &arguments.selection;
     let session = match load_session(&selection.project, output) {
         Ok(session) => session,
         Err(code) => return code,
     };
-    let code = generate_loaded(&session, arguments, output, started);
+    let code = generate_loaded(
+        &session,
+        arguments,
+        output,
+        (started, &invocation_started_at),
+    );
     // The process ends after this command: the project is left to the
     // operating system, as `compile` leaves it.
     std::mem::forget(session);
@@ -36,7 +42,7 @@ fn generate_loaded(
     session: &crate::session::Session,
     arguments: &DocsGenerateArgs,
     output: &mut Output<'_>,
-    started: Instant,
+    (started, invocation_started_at): (Instant, &str),
 ) -> i32 {
     let selection = &arguments.selection;
     if !arguments.no_compile {
@@ -136,6 +142,7 @@ fn generate_loaded(
         write_warehouse_catalog(
             &path,
             &run,
+            invocation_started_at,
             nodes,
             sources,
             failed.then_some(errors.clone()),
@@ -159,7 +166,8 @@ fn generate_loaded(
             errors.len()
         );
     }
-    let _ = writeln!(output.stdout, "Catalog written to {}", path.display());
+    let shown = std::path::absolute(&path).unwrap_or(path);
+    let _ = writeln!(output.stdout, "Catalog written to {}", shown.display());
     if failed {
         exit_code::PROJECT_ERROR
     } else {
