@@ -294,4 +294,32 @@ fn docs_generate_reads_the_duckdb_catalog() {
         assert_eq!(columns_of(entry), columns_of(expected), "{unique_id}");
         assert!(!columns_of(entry).is_empty(), "{unique_id} has columns");
     }
+    // A selection narrows the catalog to the selected nodes, as dbt's does;
+    // `--empty-catalog` asks the warehouse nothing.
+    let first = served_nodes.keys().next().expect("a node").clone();
+    let name = first.rsplit('.').next().expect("a node name").to_string();
+    for (arguments, expected) in [
+        (
+            vec!["--no-compile", "-s", name.as_str()],
+            vec![first.clone()],
+        ),
+        (vec!["--empty-catalog"], Vec::new()),
+    ] {
+        let mut command = vec!["docs", "generate", "--project-dir", &project_dir];
+        command.extend(arguments.iter().copied());
+        let generated = run_cli(&command);
+        assert_eq!(
+            generated.exit_code, 0,
+            "{arguments:?}: {}{}",
+            generated.stdout, generated.stderr
+        );
+        let catalog = read_catalog();
+        let nodes: Vec<String> = catalog["nodes"]
+            .as_object()
+            .expect("nodes")
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(nodes, expected, "{arguments:?}");
+    }
 }
