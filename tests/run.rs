@@ -222,3 +222,104 @@ fn dbt_duckdb_database_files_open_both_ways() {
     );
     assert_eq!(read_back.trim(), "[(3, Decimal('20.0'))]");
 }
+
+/// `fusionc docs generate` on DuckDB: the catalog read from the database
+/// file (`duckdb_tables()`, `duckdb_views()`, `duckdb_columns()`) holds
+/// every relation the build made, with the columns and types the catalog
+/// inferred at compile time gives them.
+#[test]
+fn docs_generate_reads_the_duckdb_catalog() {
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let project = scratch.path().join("project");
+    copy_tree(&repository_root().join("tests/run/incremental"), &project)
+        .expect("the fixture copies");
+    let profile = std::fs::read_to_string(project.join("profiles.yml")).expect("a profile");
+    std::fs::write(
+        project.join("profiles.yml"),
+        profile.replace("__SCRATCH__", &scratch.path().display().to_string()),
+    )
+    .expect("the profile is written");
+    let project_dir = project.display().to_string();
+    let built = run_cli(&["build", "--project-dir", &project_dir]);
+    assert_eq!(built.exit_code, 0, "{}{}", built.stdout, built.stderr);
+    let read_catalog = || -> serde_json::Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(project.join("target/catalog.json")).expect("catalog.json"),
+        )
+        .expect("catalog.json is JSON")
+    };
+    let inferred = read_catalog();
+    let generated = run_cli(&["docs", "generate", "--project-dir", &project_dir]);
+    assert_eq!(
+        generated.exit_code, 0,
+        "{}{}",
+        generated.stdout, generated.stderr
+    );
+    let served = read_catalog();
+    assert!(served["errors"].is_null(), "{}", served["errors"]);
+    let columns_of = |entry: &serde_json::Value| -> Vec<(u64, String, String)> {
+        let mut columns: Vec<(u64, String, String)> = entry["columns"]
+            .as_object()
+            .expect("columns")
+            .values()
+            .map(|column| {
+                (
+                    column["index"].as_u64().unwrap_or_default(),
+                    column["name"].as_str().unwrap_or_default().to_string(),
+                    column["type"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        columns.sort();
+        columns
+    };
+    let inferred_nodes = inferred["nodes"].as_object().expect("nodes");
+    let served_nodes = served["nodes"].as_object().expect("nodes");
+    assert_eq!(
+        served_nodes
+            .keys()
+            .collect::<std::collections::BTreeSet<_>>(),
+        inferred_nodes
+            .keys()
+            .collect::<std::collections::BTreeSet<_>>(),
+        "the same relations"
+    );
+    for (unique_id, entry) in served_nodes {
+        let expected = &inferred_nodes[unique_id];
+        assert_eq!(entry["unique_id"].as_str(), Some(unique_id.as_str()));
+        assert_eq!(
+            entry["metadata"]["type"], expected["metadata"]["type"],
+            "{unique_id}"
+        );
+        assert_eq!(columns_of(entry), columns_of(expected), "{unique_id}");
+        assert!(!columns_of(entry).is_empty(), "{unique_id} has columns");
+    }
+    // A selection narrows the catalog to the selected nodes, as dbt's does;
+    // `--empty-catalog` asks the warehouse nothing.
+    let first = served_nodes.keys().next().expect("a node").clone();
+    let name = first.rsplit('.').next().expect("a node name").to_string();
+    for (arguments, expected) in [
+        (
+            vec!["--no-compile", "-s", name.as_str()],
+            vec![first.clone()],
+        ),
+        (vec!["--empty-catalog"], Vec::new()),
+    ] {
+        let mut command = vec!["docs", "generate", "--project-dir", &project_dir];
+        command.extend(arguments.iter().copied());
+        let generated = run_cli(&command);
+        assert_eq!(
+            generated.exit_code, 0,
+            "{arguments:?}: {}{}",
+            generated.stdout, generated.stderr
+        );
+        let catalog = read_catalog();
+        let nodes: Vec<String> = catalog["nodes"]
+            .as_object()
+            .expect("nodes")
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(nodes, expected, "{arguments:?}");
+    }
+}

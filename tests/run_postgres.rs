@@ -424,6 +424,59 @@ fn the_password_is_never_shown_or_written() {
             outputs.push(format!("{}{}", run.stdout, run.stderr));
         }
     }
+    // dbt refuses a secret variable anywhere but profiles.yml and
+    // packages.yml (FC0031), before anything runs, whether a model, a
+    // schema file or the project file reads it.
+    std::fs::write(
+        project.join("profiles.yml"),
+        postgres_profile(
+            &settings,
+            &profile_name,
+            &schema,
+            "\"{{ env_var('DBT_ENV_SECRET_FUSIONC_TEST_PASSWORD') }}\"",
+        ),
+    )
+    .expect("the profile is written");
+    let project_file =
+        std::fs::read_to_string(project.join("dbt_project.yml")).expect("the project file");
+    let reads_secret = "env_var('DBT_ENV_SECRET_FUSIONC_TEST_PASSWORD')";
+    let secret_readers = [
+        (
+            "models/reads_secret.sql",
+            format!("select '{{{{ {reads_secret} }}}}' as leaked\n"),
+        ),
+        (
+            "models/secret_meta.yml",
+            format!(
+                "version: 2\nmodels:\n  - name: shows_target\n    config:\n      meta:\n        leaked: \"{{{{ {reads_secret} }}}}\"\n"
+            ),
+        ),
+        (
+            "dbt_project.yml",
+            format!(
+                "{project_file}models:\n  +meta:\n    leaked: \"{{{{ {reads_secret} }}}}\"\n"
+            ),
+        ),
+    ];
+    for (file, text) in &secret_readers {
+        std::fs::write(project.join(file), text).expect("the reader is written");
+        for command in ["build", "compile"] {
+            let run = run_cli(&[command, "--project-dir", &project.display().to_string()]);
+            let shown = format!("{}{}", run.stdout, run.stderr);
+            assert_eq!(run.exit_code, 1, "{file}, {command}: {shown}");
+            assert!(
+                shown.contains("FC0031") && shown.contains("DBT_ENV_SECRET_FUSIONC_TEST_PASSWORD"),
+                "{file}, {command}: the refusal names the variable: {shown}"
+            );
+            assert!(!shown.contains(" START "), "{file}: nothing ran: {shown}");
+            outputs.push(shown);
+        }
+        if *file == "dbt_project.yml" {
+            std::fs::write(project.join(file), &project_file).expect("the project file");
+        } else {
+            std::fs::remove_file(project.join(file)).expect("the reader is removed");
+        }
+    }
     // A secret user the server does not know: the refusal names the user,
     // masked.
     let secret_user = "fusionc_secret_user_3e9d";
@@ -652,4 +705,274 @@ fn catalog_types_agree_with_the_server() {
     }
     assert!(compared > 20, "the builds made relations to compare");
     assert!(disagreements.is_empty(), "{disagreements:#?}");
+}
+
+/// The columns of a catalog.json entry, in order: name and type.
+fn catalog_columns(entry: &serde_json::Value) -> Vec<(String, String)> {
+    let mut columns: Vec<(u64, String, String)> = entry["columns"]
+        .as_object()
+        .map(|columns| {
+            columns
+                .values()
+                .map(|column| {
+                    (
+                        column["index"].as_u64().unwrap_or_default(),
+                        column["name"].as_str().unwrap_or_default().to_string(),
+                        column["type"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    columns.sort();
+    columns
+        .into_iter()
+        .map(|(_, name, data_type)| (name, data_type))
+        .collect()
+}
+
+/// Item 3 of issue 18: `fusionc docs generate` writes the catalog the
+/// server reports (dbt-postgres's layout: relation type, owner, comments,
+/// columns by `format_type`), and it agrees with the catalog.json fusionc
+/// infers at compile time, column for column, for every relation the build
+/// made; the nodes the server does not hold (ephemeral models, tests, a
+/// model that failed) are left out of it.
+#[test]
+fn docs_generate_reads_the_catalog_the_server_reports() {
+    let Some(settings) = postgres_test_server("the Postgres docs generate test") else {
+        return;
+    };
+    let mut compared_columns = 0;
+    let mut disagreements = Vec::new();
+    for name in ["incremental", "packages", "failures"] {
+        let schema = unique_schema("docs");
+        let mut schemas = ScratchSchemas::new(&settings, schema.clone());
+        let scratch = tempfile::tempdir().expect("a scratch folder");
+        let project = scratch.path().join("project");
+        copy_tree(&repository_root().join("tests/run").join(name), &project)
+            .expect("the fixture copies");
+        let profile = postgres_profile(&settings, &profile_name_of(&project), &schema, "unused");
+        std::fs::write(project.join("profiles.yml"), profile).expect("the profile is written");
+        let project_dir = project.display().to_string();
+        let run = run_cli(&["build", "--project-dir", &project_dir]);
+        assert!(run.exit_code <= 1, "{name}: {}{}", run.stdout, run.stderr);
+        let read_catalog = || -> serde_json::Value {
+            serde_json::from_str(
+                &std::fs::read_to_string(project.join("target/catalog.json"))
+                    .expect("catalog.json"),
+            )
+            .expect("catalog.json is JSON")
+        };
+        let inferred = read_catalog();
+        let generated = run_cli(&["docs", "generate", "--project-dir", &project_dir]);
+        assert_eq!(
+            generated.exit_code, 0,
+            "{name}: {}{}",
+            generated.stdout, generated.stderr
+        );
+        assert!(
+            generated.stdout.contains("Catalog written to"),
+            "{name}: {}",
+            generated.stdout
+        );
+        let served = read_catalog();
+        assert!(served["errors"].is_null(), "{name}: {}", served["errors"]);
+        let served_nodes = served["nodes"].as_object().expect("nodes");
+        assert!(
+            !served_nodes.is_empty(),
+            "{name}: the server holds the built relations"
+        );
+        for (unique_id, entry) in served_nodes {
+            let metadata = &entry["metadata"];
+            assert_eq!(entry["unique_id"].as_str(), Some(unique_id.as_str()));
+            assert_eq!(metadata["owner"].as_str(), Some(settings.user.as_str()));
+            assert_eq!(
+                metadata["database"].as_str(),
+                Some(settings.database.as_str())
+            );
+            let Some(expected) = inferred["nodes"].get(unique_id) else {
+                disagreements.push(format!(
+                    "{name}: {unique_id} is not in the inferred catalog"
+                ));
+                continue;
+            };
+            for key in ["type", "schema", "name"] {
+                if metadata[key] != expected["metadata"][key] {
+                    disagreements.push(format!(
+                        "{name}: {unique_id}: {key} {} on the server, {} inferred",
+                        metadata[key], expected["metadata"][key]
+                    ));
+                }
+            }
+            let (server_columns, inferred_columns) =
+                (catalog_columns(entry), catalog_columns(expected));
+            // A model rendered just in time (it reads the warehouse while
+            // rendering, as `packages`'s `payments_public` does) has no
+            // columns in the catalog inferred ahead of time.
+            if inferred_columns.is_empty() && unique_id.ends_with("payments_public") {
+                continue;
+            }
+            compared_columns += server_columns.len();
+            if server_columns != inferred_columns {
+                disagreements.push(format!(
+                    "{name}: {unique_id}: the server's columns {server_columns:?}, inferred {inferred_columns:?}"
+                ));
+            }
+        }
+        // Every relation the inferred catalog lists that the server holds
+        // is in the generated one.
+        for (unique_id, entry) in inferred["nodes"].as_object().expect("nodes") {
+            let metadata = &entry["metadata"];
+            let exists = schemas
+                .connection
+                .query(
+                    &format!(
+                        "select 1 from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace \
+                         where n.nspname = '{}' and c.relname = '{}'",
+                        metadata["schema"].as_str().unwrap_or_default(),
+                        metadata["name"].as_str().unwrap_or_default()
+                    ),
+                    None,
+                )
+                .expect("the server's relations");
+            if !exists.rows.is_empty() && !served_nodes.contains_key(unique_id) {
+                disagreements.push(format!(
+                    "{name}: {unique_id} exists on the server but not in the generated catalog"
+                ));
+            }
+        }
+    }
+    assert!(
+        compared_columns > 20,
+        "columns compared: {compared_columns}"
+    );
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+}
+
+/// Item 5 of issue 18: the server ends the run's sessions in the middle of
+/// a run (as a restart does; here `pg_terminate_backend` from another
+/// connection, for every session of the run, the idle main one too). The
+/// node that was running fails with the server's message and builds
+/// nothing, its descendant is skipped, the nodes after it run on a new
+/// session, and so does the `on-run-end` hook on the main connection.
+#[test]
+fn a_run_whose_sessions_the_server_ends_fails_the_running_node_and_goes_on() {
+    let Some(settings) = postgres_test_server("the Postgres killed-session test") else {
+        return;
+    };
+    let schema = unique_schema("killed");
+    let application = format!("fusionc_test_{schema}");
+    let mut schemas = ScratchSchemas::new(&settings, schema.clone());
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let project = scratch.path().join("project");
+    std::fs::create_dir_all(project.join("models")).expect("the models folder");
+    let files = [
+        (
+            "dbt_project.yml",
+            "name: killed\nversion: \"1.0.0\"\nconfig-version: 2\nprofile: killed\n\
+             on-run-end:\n  - \"create table {{ target.schema }}.run_ended as select 1 as done\"\n",
+        ),
+        (
+            "models/a_slow.sql",
+            "{{ config(materialized='table') }}\nselect 1 as id from (select pg_sleep(60)) as slept\n",
+        ),
+        ("models/after_slow.sql", "select id from {{ ref('a_slow') }}\n"),
+        (
+            "models/b_next.sql",
+            "{{ config(materialized='table') }}\nselect 2 as id\n",
+        ),
+        ("models/c_next.sql", "select id from {{ ref('b_next') }}\n"),
+    ];
+    for (path, text) in files {
+        std::fs::write(project.join(path), text).expect("a project file");
+    }
+    let profile = postgres_profile(&settings, "killed", &schema, "unused")
+        + &format!("      application_name: \"{application}\"\n");
+    std::fs::write(project.join("profiles.yml"), profile).expect("the profile is written");
+    let project_dir = project.display().to_string();
+    let running = std::thread::spawn(move || {
+        run_cli(&["build", "--threads", "1", "--project-dir", &project_dir])
+    });
+    // Once the slow model's statement runs, every session of the run ends.
+    let started = std::time::Instant::now();
+    let mut terminated = 0;
+    while terminated == 0 && started.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let sleeping = schemas
+            .connection
+            .query(
+                &format!(
+                    "select count(*) from pg_catalog.pg_stat_activity \
+                     where application_name = '{application}' and query like '%pg_sleep(60)%' and state = 'active'"
+                ),
+                None,
+            )
+            .expect("the server's sessions");
+        if sleeping.rows[0][0].as_u64() != Some(1) {
+            continue;
+        }
+        let ended = schemas
+            .connection
+            .query(
+                &format!(
+                    "select pg_catalog.pg_terminate_backend(pid) from pg_catalog.pg_stat_activity \
+                     where application_name = '{application}'"
+                ),
+                None,
+            )
+            .expect("the sessions end");
+        terminated = ended.rows.len();
+    }
+    let run = running.join().expect("the run's thread");
+    let shown = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        terminated >= 2,
+        "the worker's and the main session ended: {terminated}: {shown}"
+    );
+    assert_eq!(run.exit_code, 1, "{shown}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(50),
+        "the slow node did not wait for its statement: {shown}"
+    );
+    let line_of = |needle: &str| {
+        run.stdout
+            .lines()
+            .position(|line| line.contains(needle))
+            .unwrap_or_else(|| panic!("`{needle}` in the output: {shown}"))
+    };
+    let failed = line_of("ERROR creating sql table model");
+    assert!(run
+        .stdout
+        .lines()
+        .nth(failed)
+        .is_some_and(|line| line.contains(".a_slow")));
+    assert!(
+        shown.contains("Runtime Error in model a_slow")
+            && (shown.contains("the connection to the server was lost")
+                || shown.contains("terminating connection due to administrator command")),
+        "the lost session is the node's error: {shown}"
+    );
+    assert!(line_of("SKIP relation") > 0 && run.stdout.contains(".after_slow"));
+    // With one thread the order is the graph's, the same on every run:
+    // `c_next` runs after the failure, on a new session.
+    assert!(line_of("OK created sql view model") > failed, "{shown}");
+    assert!(
+        run.stdout
+            .lines()
+            .nth(line_of("OK created sql view model"))
+            .is_some_and(|line| line.contains(".c_next")),
+        "{shown}"
+    );
+    let warehouse = schemas.dump();
+    assert!(
+        !warehouse.contains(".a_slow "),
+        "nothing of a_slow: {warehouse}"
+    );
+    for built in [
+        ".b_next (BASE TABLE)",
+        ".c_next (VIEW)",
+        ".run_ended (BASE TABLE)",
+    ] {
+        assert!(warehouse.contains(built), "{built} built: {warehouse}");
+    }
 }

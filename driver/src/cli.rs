@@ -45,6 +45,36 @@ pub enum Command {
     State(StateArgs),
     /// Sources: `fusionc source freshness` checks how recent their data is.
     Source(SourceArgs),
+    /// Documentation: `fusionc docs generate` writes target/catalog.json from the warehouse.
+    Docs(DocsArgs),
+}
+
+/// `fusionc docs <subcommand>`.
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    #[command(subcommand)]
+    pub command: DocsCommand,
+}
+
+/// The subcommands of `fusionc docs`.
+#[derive(Debug, Subcommand)]
+pub enum DocsCommand {
+    /// Compile the project, then write target/catalog.json from the
+    /// warehouse's catalog (the relations that exist, their columns and
+    /// types as the warehouse reports them), as `dbt docs generate` does.
+    Generate(DocsGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DocsGenerateArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Do not compile first: read the catalog only.
+    #[arg(long)]
+    pub no_compile: bool,
+    /// Write a catalog without querying the warehouse (no nodes, no sources).
+    #[arg(long)]
+    pub empty_catalog: bool,
 }
 
 /// `fusionc source <subcommand>`.

@@ -21,7 +21,7 @@ mod session;
 pub mod state;
 mod unit_tests;
 
-use crate::cli::{Cli, Command, Output, SourceCommand, SqlCommand, StateCommand};
+use crate::cli::{Cli, Command, DocsCommand, Output, SourceCommand, SqlCommand, StateCommand};
 use clap::Parser;
 use std::io::Write;
 
@@ -93,6 +93,9 @@ fn dispatch(command: Command, output: &mut Output<'_>) -> i32 {
             SourceCommand::Freshness(arguments) => {
                 commands::source_freshness::freshness(&arguments, output)
             }
+        },
+        Command::Docs(arguments) => match arguments.command {
+            DocsCommand::Generate(arguments) => commands::docs::generate(&arguments, output),
         },
     }
 }

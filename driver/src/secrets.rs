@@ -1,12 +1,11 @@
-//! dbt's secret environment variables: the values of every `DBT_ENV_SECRET_`
+//! dbt's secret environment variables: the values of every `DBT_ENV_SECRET`
 //! variable are masked as `*****` in everything a command prints, as dbt
 //! masks them in its logs, so a secret read by `env_var()` in a profile
 //! (a password, a user, a host) shows in no message.
 
 use std::io::Write;
 
-/// The prefix dbt gives secret environment variables.
-pub(crate) const SECRET_PREFIX: &str = "DBT_ENV_SECRET_";
+use fusion_frontend::profiles::SECRET_ENV_PREFIX;
 
 /// What a secret is shown as.
 const MASK: &str = "*****";
@@ -18,7 +17,7 @@ pub(crate) fn secret_values() -> Vec<String> {
         .filter_map(|(name, value)| {
             let name = name.to_str()?;
             let value = value.into_string().ok()?;
-            (name.starts_with(SECRET_PREFIX) && !value.is_empty()).then_some(value)
+            (name.starts_with(SECRET_ENV_PREFIX) && !value.is_empty()).then_some(value)
         })
         .collect();
     values.sort_by_key(|value| std::cmp::Reverse(value.len()));

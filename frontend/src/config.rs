@@ -185,6 +185,10 @@ impl NodeConfig {
                         Value::Array(merged.into_iter().map(Value::String).collect()),
                     );
                 }
+                "grants" => {
+                    let merged = merge_grants(self.values.get("grants"), value);
+                    self.values.insert(key, Value::Object(merged));
+                }
                 "meta" => {
                     let mut merged = self
                         .values
@@ -205,6 +209,43 @@ impl NodeConfig {
             }
         }
     }
+}
+
+/// dbt's merge of `grants` layers: privilege by privilege, a later layer's
+/// grantees replace an earlier one's, unless its key starts with `+`
+/// (`+select`), which adds them to the earlier list; a grantee written
+/// alone is a list of one.
+fn merge_grants(earlier: Option<&Value>, later: &Value) -> Map<String, Value> {
+    let as_list = |value: &Value| match value {
+        Value::Array(items) => items.clone(),
+        Value::Null => Vec::new(),
+        other => vec![other.clone()],
+    };
+    let mut merged: Map<String, Value> = earlier
+        .and_then(Value::as_object)
+        .map(|grants| {
+            grants
+                .iter()
+                .map(|(privilege, grantees)| (privilege.clone(), Value::Array(as_list(grantees))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(later) = later.as_object() else {
+        return merged;
+    };
+    for (key, grantees) in later {
+        let (privilege, extend) = match key.strip_prefix('+') {
+            Some(privilege) => (privilege.trim_start_matches('+'), true),
+            None => (key.as_str(), false),
+        };
+        match merged.get_mut(privilege) {
+            Some(Value::Array(existing)) if extend => existing.extend(as_list(grantees)),
+            _ => {
+                merged.insert(privilege.to_string(), Value::Array(as_list(grantees)));
+            }
+        }
+    }
+    merged
 }
 
 /// dbt accepts `pre_hook` and `pre-hook`; keep one spelling.
@@ -331,5 +372,31 @@ mod tests {
         assert_eq!(config.schema(), Some("analytics"));
         assert_eq!(config.tags(), vec!["all", "staging"]);
         assert_eq!(config.values["meta"], json!({"owner": "a"}));
+    }
+
+    /// As dbt-core 1.11 merges them (checked with `dbt ls --output json`):
+    /// privilege by privilege, `+` adding to the project's grantees.
+    #[test]
+    fn grants_merge_privilege_by_privilege() {
+        let project = json!({"grants": {"select": ["pg_monitor"], "update": ["a"]}});
+        let merged = |model: serde_json::Value| {
+            let mut config = NodeConfig::default();
+            for layer in [&project, &model] {
+                config.apply(layer.as_object().expect("a layer"));
+            }
+            config.values["grants"].clone()
+        };
+        assert_eq!(
+            merged(json!({"grants": {"insert": ["pg_read_all_stats"]}})),
+            json!({"select": ["pg_monitor"], "update": ["a"], "insert": ["pg_read_all_stats"]})
+        );
+        assert_eq!(
+            merged(json!({"grants": {"+select": ["b"], "update": "c"}})),
+            json!({"select": ["pg_monitor", "b"], "update": ["c"]})
+        );
+        assert_eq!(
+            merged(json!({})),
+            json!({"select": ["pg_monitor"], "update": ["a"]})
+        );
     }
 }

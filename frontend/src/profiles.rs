@@ -2,7 +2,7 @@
 //! `~/.dbt`), choosing the profile and target, and the [`Target`] templates see.
 
 use crate::options::LoadOptions;
-use crate::project_file::render_strings_in;
+use crate::project_file::render_strings_in_secret_file;
 use crate::yaml::{describe_kind, parse_yaml};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
@@ -54,6 +54,12 @@ impl Target {
         Value::Object(object)
     }
 }
+
+/// The prefix of dbt's secret environment variables, whose values are
+/// masked in everything shown and which only profiles.yml and packages.yml
+/// may read. dbt-core compares names with it as written here, without a
+/// trailing underscore.
+pub const SECRET_ENV_PREFIX: &str = "DBT_ENV_SECRET";
 
 /// Profile keys whose values are secrets: kept for the adapter, never shown
 /// to templates.
@@ -158,7 +164,7 @@ pub fn load_target(
     };
     let mut target_default = profile.get("target").cloned().unwrap_or(Value::Null);
     let mut render_errors = Vec::new();
-    render_strings_in(&mut target_default, vars, &[], &mut render_errors);
+    render_strings_in_secret_file(&mut target_default, vars, &mut render_errors);
     let target_name = match (target_override, target_default.as_str()) {
         (Some(name), _) => name.to_string(),
         (None, Some(name)) => name.to_string(),
@@ -189,7 +195,7 @@ pub fn load_target(
         diagnostics.push(diagnostic);
         return None;
     };
-    render_strings_in(&mut output, vars, &[], &mut render_errors);
+    render_strings_in_secret_file(&mut output, vars, &mut render_errors);
     for error in render_errors {
         diagnostics.push(Diagnostic::new(error.code, error.message).with_primary(
             file,

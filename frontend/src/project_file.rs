@@ -2,7 +2,7 @@
 //! config trees; and the Jinja rendering (`env_var`, `var`) that dbt applies
 //! to the string values of its configuration files.
 
-use crate::builtin::env_var::env_var_function;
+use crate::builtin::env_var::{env_var_function, refuse_secret_env_var};
 use crate::jinja::{error_message, failure_of, to_value, FusionFailure};
 use crate::yaml::{describe_kind, find_key_span};
 use fusion_ir::codes::Code;
@@ -261,21 +261,37 @@ pub fn render_config_string(
     text: &str,
     vars: &Map<String, Value>,
 ) -> Result<String, ConfigRenderError> {
-    render_config_string_for(text, vars, None)
+    render_config_string_in(text, vars, RenderScope::project_file(None))
 }
 
-/// [`render_config_string`] with `target` in the context, once the
-/// profile is read (dbt renders the project's configs and schema YAML
-/// with it).
-fn render_config_string_for(
+/// Which file a configuration string belongs to, as far as its rendering
+/// depends on it: `target` once the profile is read, and whether
+/// `env_var()` may read dbt's secret variables (`DBT_ENV_SECRET...`),
+/// which dbt allows in profiles.yml and packages.yml only.
+#[derive(Clone, Copy)]
+struct RenderScope<'a> {
+    target: Option<&'a Value>,
+    secret_env_vars_allowed: bool,
+}
+
+impl<'a> RenderScope<'a> {
+    fn project_file(target: Option<&'a Value>) -> RenderScope<'a> {
+        RenderScope {
+            target,
+            secret_env_vars_allowed: false,
+        }
+    }
+}
+
+fn render_config_string_in(
     text: &str,
     vars: &Map<String, Value>,
-    target: Option<&Value>,
+    scope: RenderScope<'_>,
 ) -> Result<String, ConfigRenderError> {
     if !text.contains('{') {
         return Ok(text.to_string());
     }
-    let context = config_context(vars, target);
+    let context = config_context(vars, scope);
     config_environment()
         .render_str(text, context)
         .map_err(|error| config_render_error(text, &error))
@@ -289,7 +305,18 @@ fn config_environment() -> &'static minijinja::Environment<'static> {
         let mut environment = minijinja::Environment::new();
         // Errors read the same in debug and release builds.
         environment.set_debug(true);
-        environment.add_function("env_var", env_var_function);
+        environment.add_function(
+            "env_var",
+            |state: &minijinja::State, name: String, default: Option<minijinja::Value>| {
+                let secrets_allowed = state
+                    .lookup("__secret_env_vars_allowed")
+                    .is_some_and(|allowed| allowed.is_true());
+                if !secrets_allowed {
+                    refuse_secret_env_var(&name)?;
+                }
+                env_var_function(name, default)
+            },
+        );
         environment.add_function(
             "var",
             // `var(name, None)` has a default (none): read it from the
@@ -350,12 +377,17 @@ pub fn render_config_value(
 
 /// The context configuration strings render in: vars, and `target` once
 /// the profile is read.
-fn config_context(vars: &Map<String, Value>, target: Option<&Value>) -> minijinja::Value {
-    match target {
-        Some(target) => {
-            minijinja::context! { __vars => to_value(vars), target => to_value(target) }
+fn config_context(vars: &Map<String, Value>, scope: RenderScope<'_>) -> minijinja::Value {
+    let allowed = scope.secret_env_vars_allowed;
+    match scope.target {
+        Some(target) => minijinja::context! {
+            __vars => to_value(vars),
+            __secret_env_vars_allowed => allowed,
+            target => to_value(target),
+        },
+        None => {
+            minijinja::context! { __vars => to_value(vars), __secret_env_vars_allowed => allowed }
         }
-        None => minijinja::context! { __vars => to_value(vars) },
     }
 }
 
@@ -365,11 +397,19 @@ pub fn render_config_value_for(
     vars: &Map<String, Value>,
     target: Option<&Value>,
 ) -> Result<Value, ConfigRenderError> {
+    render_config_value_in(text, vars, RenderScope::project_file(target))
+}
+
+fn render_config_value_in(
+    text: &str,
+    vars: &Map<String, Value>,
+    scope: RenderScope<'_>,
+) -> Result<Value, ConfigRenderError> {
     let Some(expression) = single_expression(text) else {
-        return render_config_string_for(text, vars, target).map(Value::String);
+        return render_config_string_in(text, vars, scope).map(Value::String);
     };
     let (expression, marker) = split_type_marker(expression);
-    let context = config_context(vars, target);
+    let context = config_context(vars, scope);
     let evaluated = config_environment()
         .compile_expression(expression)
         .and_then(|compiled| compiled.eval(context))
@@ -478,21 +518,53 @@ pub fn render_strings_in_for(
     keep_unrendered: &[&str],
     errors: &mut Vec<ConfigRenderError>,
 ) {
+    render_strings_in_scope(
+        value,
+        vars,
+        RenderScope::project_file(target),
+        keep_unrendered,
+        errors,
+    );
+}
+
+/// [`render_strings_in`] for `profiles.yml` and `packages.yml` (or
+/// `dependencies.yml`), the only files where dbt lets `env_var()` read its
+/// secret variables (`DBT_ENV_SECRET...`); everywhere else reading one is
+/// FC0031.
+pub fn render_strings_in_secret_file(
+    value: &mut Value,
+    vars: &Map<String, Value>,
+    errors: &mut Vec<ConfigRenderError>,
+) {
+    let scope = RenderScope {
+        target: None,
+        secret_env_vars_allowed: true,
+    };
+    render_strings_in_scope(value, vars, scope, &[], errors);
+}
+
+fn render_strings_in_scope(
+    value: &mut Value,
+    vars: &Map<String, Value>,
+    scope: RenderScope<'_>,
+    keep_unrendered: &[&str],
+    errors: &mut Vec<ConfigRenderError>,
+) {
     match value {
-        Value::String(text) => match render_config_value_for(text, vars, target) {
+        Value::String(text) => match render_config_value_in(text, vars, scope) {
             Ok(rendered) => *value = rendered,
             Err(error) => errors.push(error),
         },
         Value::Array(items) => {
             for item in items {
-                render_strings_in_for(item, vars, target, keep_unrendered, errors);
+                render_strings_in_scope(item, vars, scope, keep_unrendered, errors);
             }
         }
         Value::Object(object) => {
             for (key, item) in object.iter_mut() {
                 let bare_key = key.trim_start_matches('+');
                 if !keep_unrendered.contains(&bare_key) {
-                    render_strings_in_for(item, vars, target, keep_unrendered, errors);
+                    render_strings_in_scope(item, vars, scope, keep_unrendered, errors);
                 }
             }
         }

@@ -128,6 +128,8 @@ define_codes! {
         example: "unit_tests:\n  - name: t\n    model: orders\n    given: [{input: \"ref('customers')\", format: xml, rows: []}]\n    expect: {rows: []}";
     InvalidSelectors = "FC0030", Error, "selectors.yml is malformed, or a command names a selector it does not define",
         example: "selectors:\n  - name: nightly   # no definition";
+    SecretEnvVarOutsideProfile = "FC0031", Error, "env_var() reads a secret variable (`DBT_ENV_SECRET...`) outside profiles.yml and packages.yml, where dbt refuses it",
+        example: "select '{{ env_var('DBT_ENV_SECRET_TOKEN') }}' as token   # in models/leak.sql";
     PostgresProfileInvalid = "FC0040", Error, "a postgres target lacks a key dbt-postgres requires (host, user, dbname), or gives one a value it cannot take (port, sslmode, a certificate file)",
         example: "type: postgres, host: 127.0.0.1, user: postgres, dbname: test, port: fivefourthreetwo";
 

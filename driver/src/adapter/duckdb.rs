@@ -2,7 +2,7 @@
 //! connection per worker thread, all cloned from the first so they share the
 //! database and see each other's commits.
 
-use super::{Adapter, AdapterError, Connection, SqlFlavor};
+use super::{lowercase_in, sql_string, Adapter, AdapterError, Connection, SqlFlavor};
 use duckdb::arrow::array::{Array, ArrayRef};
 use duckdb::arrow::datatypes::DataType;
 use duckdb::arrow::util::display::{ArrayFormatter, FormatOptions};
@@ -239,10 +239,6 @@ struct DuckDbConnection {
     /// DuckDB's estimated row count of every table, read once on the first
     /// data marker asked (a state-aware run asks for hundreds at a time).
     table_sizes: Option<FxHashMap<(String, String, String), u64>>,
-}
-
-fn sql_string(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 impl DuckDbConnection {
@@ -731,6 +727,28 @@ impl SqlFlavor for DuckDbFlavor {
 
     fn string_type(&self) -> &'static str {
         "varchar"
+    }
+
+    /// dbt-duckdb's catalog: `duckdb_tables()` and `duckdb_views()` with
+    /// the columns of `duckdb_columns()`, types as DuckDB spells them; no
+    /// owner.
+    fn catalog_query(&self, database: &str, schemas: &[String]) -> Option<String> {
+        let database = sql_string(database);
+        Some(format!(
+            "with relations as (\n\
+             \x20 select database_name, schema_name, table_name, 'BASE TABLE' as table_type, comment from duckdb_tables()\n\
+             \x20 union all\n\
+             \x20 select database_name, schema_name, view_name, 'VIEW', comment from duckdb_views() where not internal\n\
+             )\n\
+             select r.database_name as table_database, r.schema_name as table_schema, r.table_name,\n\
+             \x20 r.table_type, r.comment as table_comment, c.column_name, c.column_index,\n\
+             \x20 c.data_type as column_type, c.comment as column_comment, null as table_owner\n\
+             from relations r\n\
+             join duckdb_columns() c on c.database_name = r.database_name and c.schema_name = r.schema_name and c.table_name = r.table_name\n\
+             where lower(r.database_name) = lower({database}) and {}\n\
+             order by r.schema_name, r.table_name, c.column_index",
+            lowercase_in("r.schema_name", schemas),
+        ))
     }
 }
 

@@ -22,6 +22,24 @@ use std::fmt;
 /// more than the rebuild it might save, so they count as changed.
 pub const FINGERPRINT_ROW_LIMIT: u64 = 50_000_000;
 
+/// `'text'`: a SQL string literal, its quotes doubled.
+pub(crate) fn sql_string(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// `lower(<column>) in ('a', 'b')`, or a condition that holds for no row
+/// when `names` is empty.
+pub(crate) fn lowercase_in(column: &str, names: &[String]) -> String {
+    if names.is_empty() {
+        return "false".to_string();
+    }
+    let listed: Vec<String> = names
+        .iter()
+        .map(|name| sql_string(&name.to_lowercase()))
+        .collect();
+    format!("lower({column}) in ({})", listed.join(", "))
+}
+
 /// An error the warehouse reported, or a failure to reach it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AdapterError {
@@ -110,6 +128,15 @@ pub trait Connection: Send {
     fn is_closed(&mut self) -> bool {
         false
     }
+    /// Opens a new session in place of one the warehouse ended (a server
+    /// restart, a killed backend), checking first, at little cost, whether
+    /// it is still there. Called only where no transaction is open on the
+    /// connection (before a node, a hook or the state's records), so that
+    /// nothing of a transaction is lost. Says whether it reopened; never
+    /// does anything by default (an embedded warehouse keeps its session).
+    fn reopen_if_lost(&mut self) -> Result<bool, AdapterError> {
+        Ok(false)
+    }
     /// Whether the relation, which [`Connection::relation_kind`] calls a
     /// view, is a materialized view (it is dropped and renamed with other
     /// statements). False by default: warehouses without them.
@@ -128,8 +155,46 @@ pub trait Connection: Send {
     ) -> Result<u64, AdapterError>;
 }
 
+/// The statement whose outcome a node's response reports (the short text
+/// of the console's `OK` line and of `adapter_response` in
+/// `run_results.json`), for [`SqlFlavor::response`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuildResponse {
+    /// `create table ... as`: a table, an incremental model's first build.
+    CreateTableAs,
+    /// `create materialized view ... as`.
+    CreateMaterializedView,
+    /// An incremental model's new rows appended (`append`, `delete+insert`).
+    Insert,
+    /// An incremental model's `merge`, of this many source rows.
+    Merge,
+    /// A snapshot's first build, its table created from the query.
+    SnapshotCreate,
+    /// A snapshot's new and changed rows inserted.
+    SnapshotInsert,
+    /// A test's query, one row of counts.
+    Test,
+}
+
 /// The warehouse's spelling of the statements a run sends.
 pub trait SqlFlavor: Send + Sync {
+    /// The response of a node built by `what`, `rows` rows written. By
+    /// default fusionc's own short texts (`OK 12`, `INSERT 12`, `MERGE`);
+    /// Postgres gives the server's command tags, as dbt-postgres reports
+    /// them (`SELECT 12`, `INSERT 0 12`, `MERGE 12`).
+    fn response(&self, what: BuildResponse, rows: u64) -> String {
+        match what {
+            BuildResponse::CreateTableAs => format!("OK {rows}"),
+            BuildResponse::CreateMaterializedView => "CREATE MATERIALIZED VIEW".to_string(),
+            BuildResponse::Insert
+            | BuildResponse::SnapshotCreate
+            | BuildResponse::SnapshotInsert => {
+                format!("INSERT {rows}")
+            }
+            BuildResponse::Merge => "MERGE".to_string(),
+            BuildResponse::Test => "OK".to_string(),
+        }
+    }
     /// The relation, fully qualified and quoted.
     fn quoted(&self, relation: &RelationRef) -> String;
     /// An identifier, quoted.
@@ -226,6 +291,44 @@ pub trait SqlFlavor: Send + Sync {
         _grantees: &[String],
     ) -> Option<String> {
         None
+    }
+    /// dbt's `get_catalog` (what `docs generate` reads): a query of every
+    /// table and view of `schemas` (lowercase; compared without regard to
+    /// case) in `database`, one row a column, with the columns
+    /// `table_database`, `table_schema`, `table_name`, `table_type`
+    /// (`BASE TABLE`, `VIEW`, `MATERIALIZED VIEW`), `table_comment`,
+    /// `column_name`, `column_index` (from 1), `column_type` (as the
+    /// warehouse spells it), `column_comment` and `table_owner`, ordered by
+    /// schema, table and column index. `None` where the warehouse has no
+    /// catalog to read (the default).
+    fn catalog_query(&self, _database: &str, _schemas: &[String]) -> Option<String> {
+        None
+    }
+    /// dbt's `get_show_grant_sql`: a query of the privileges others hold on
+    /// the relation, one row a grant, grantee then privilege, or `None`
+    /// where the run does not apply grants (the default). Example:
+    /// dbt-postgres's query of `information_schema.role_table_grants`.
+    fn show_grants(&self, _relation: &RelationRef) -> Option<String> {
+        None
+    }
+    /// dbt's `get_revoke_sql`: the statement revoking `privilege` on the
+    /// relation from `grantees` (quoted, as dbt quotes them), or `None`
+    /// where the run does not apply grants (the default). Example:
+    /// `revoke SELECT on "db"."s"."orders" from "reporter"`.
+    fn revoke(
+        &self,
+        _relation: &RelationRef,
+        _privilege: &str,
+        _grantees: &[String],
+    ) -> Option<String> {
+        None
+    }
+    /// dbt's `copy_grants`: whether a relation built anew in the place of
+    /// another keeps the old one's grants, so that grants its config no
+    /// longer lists must be revoked. True by default, as dbt assumes;
+    /// false on Postgres, whose table and view are new objects swapped in.
+    fn copy_grants(&self) -> bool {
+        true
     }
     /// dbt's `persist_docs`: the statement setting the comment of the
     /// relation (or of its column `column`), or `None` where the run does

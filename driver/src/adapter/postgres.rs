@@ -11,7 +11,10 @@
 //! only ever handed to the client library: no message of this module
 //! contains it.
 
-use super::{Adapter, AdapterError, Connection, IndexConfig, MaterializedViews, SqlFlavor};
+use super::{
+    lowercase_in, sql_string, Adapter, AdapterError, BuildResponse, Connection, IndexConfig,
+    MaterializedViews, SqlFlavor,
+};
 use fusion_frontend::profiles::Target;
 use fusion_frontend::runtime::{QueryTable, RelationKind, RelationRef, WarehouseColumn};
 use postgres::error::SqlState;
@@ -20,8 +23,9 @@ use postgres_native_tls::MakeTlsConnector;
 use serde_json::Value;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// libpq's `sslmode`, as dbt-postgres passes it on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -353,11 +357,22 @@ impl ConnectFailure {
 
 /// A Postgres server, and what every connection to it shares.
 pub struct PostgresAdapter {
+    opener: Arc<Opener>,
+    flavor: PostgresFlavor,
+}
+
+/// What opens a session with the server: the adapter's, shared with every
+/// connection it opened, so that a connection the server ended (a restart,
+/// a killed backend) can open a new session in its place.
+struct Opener {
     settings: PostgresSettings,
     tls: MakeTlsConnector,
-    /// One per open connection, for Ctrl-C.
+    /// One per session opened, for Ctrl-C.
     cancel_tokens: Mutex<Vec<CancelToken>>,
-    flavor: PostgresFlavor,
+    /// How many times a session of this adapter was found gone: when it
+    /// moves, the server may have ended the others too (a restart), and
+    /// each checks that it is still there before its next use.
+    sessions_lost: AtomicU64,
 }
 
 impl PostgresAdapter {
@@ -367,20 +382,34 @@ impl PostgresAdapter {
             .tls_connector()
             .map_err(ConnectFailure::Unreachable)?;
         Ok(PostgresAdapter {
-            settings,
-            tls,
-            cancel_tokens: Mutex::new(Vec::new()),
+            opener: Arc::new(Opener {
+                settings,
+                tls,
+                cancel_tokens: Mutex::new(Vec::new()),
+                sessions_lost: AtomicU64::new(0),
+            }),
             flavor: PostgresFlavor,
         })
     }
 
     pub fn settings(&self) -> &PostgresSettings {
-        &self.settings
+        &self.opener.settings
     }
 
     /// Opens one connection, sorting a failure by its cause; an unreachable
     /// server is tried again `retries` times, a second apart.
     pub fn open_connection(&self) -> Result<PostgresConnection, ConnectFailure> {
+        Ok(PostgresConnection {
+            client: self.opener.open_client()?,
+            opener: self.opener.clone(),
+            last_used: Instant::now(),
+            losses_seen: self.opener.sessions_lost.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Opener {
+    fn open_client(&self) -> Result<Client, ConnectFailure> {
         let config = self.settings.client_config();
         let mut attempt = 0;
         let mut client = loop {
@@ -415,7 +444,7 @@ impl PostgresAdapter {
         if let Ok(mut tokens) = self.cancel_tokens.lock() {
             tokens.push(client.cancel_token());
         }
-        Ok(PostgresConnection { client })
+        Ok(client)
     }
 
     fn connect_failure(&self, error: &postgres::Error) -> ConnectFailure {
@@ -552,14 +581,14 @@ impl Adapter for PostgresAdapter {
     }
 
     fn interrupt_all(&self) {
-        let tokens = match self.cancel_tokens.lock() {
+        let tokens = match self.opener.cancel_tokens.lock() {
             Ok(tokens) => tokens.clone(),
             Err(_) => return,
         };
         for token in tokens {
             // A connection with nothing running ignores the request; one
             // already closed cannot be reached: neither is worth a message.
-            let _ = token.cancel_query(self.tls.clone());
+            let _ = token.cancel_query(self.opener.tls.clone());
         }
     }
 
@@ -571,6 +600,40 @@ impl Adapter for PostgresAdapter {
 /// One session with the server.
 pub struct PostgresConnection {
     client: Client,
+    opener: Arc<Opener>,
+    /// When the session last answered: one idle longer than
+    /// [`IDLE_BEFORE_CHECK`] is asked whether it is still there before it
+    /// is used again.
+    last_used: Instant,
+    /// The adapter's count of lost sessions when this one last checked.
+    losses_seen: u64,
+}
+
+/// How long a session may sit unused before [`Connection::reopen_if_lost`]
+/// asks the server whether it is still there (one round trip): a server
+/// restart ends idle sessions without the client noticing.
+const IDLE_BEFORE_CHECK: Duration = Duration::from_secs(1);
+
+/// Whether a failed statement's error says the session is gone (the
+/// server ended it, restarted, or the link broke), as opposed to the
+/// statement failing in a live session.
+fn session_lost(error: &postgres::Error) -> bool {
+    if error.is_closed() {
+        return true;
+    }
+    match error.as_db_error() {
+        // 57P01 admin_shutdown (pg_terminate_backend, a fast shutdown),
+        // 57P02 crash_shutdown, 57P03 cannot_connect_now; class 08,
+        // connection exceptions.
+        Some(db_error) => {
+            let code = db_error.code().code();
+            matches!(code, "57P01" | "57P02" | "57P03") || code.starts_with("08")
+        }
+        // The library's own failure to reach the server over the session.
+        None => error
+            .to_string()
+            .starts_with("error communicating with the server"),
+    }
 }
 
 /// Postgres's name for a result column's type, as information_schema
@@ -651,15 +714,74 @@ impl PostgresConnection {
     }
 }
 
-fn sql_string(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+impl PostgresConnection {
+    /// Counts a session found gone, so the adapter's others check theirs.
+    fn note_lost(&mut self, error: &postgres::Error) {
+        if session_lost(error) {
+            self.losses_seen = self.opener.sessions_lost.fetch_add(1, Ordering::Relaxed) + 1;
+        }
+    }
+
+    /// A new session in place of this one's.
+    fn reopen(&mut self) -> Result<(), AdapterError> {
+        self.client = self
+            .opener
+            .open_client()
+            .map_err(|failure| AdapterError::new(failure.message()))?;
+        self.last_used = Instant::now();
+        Ok(())
+    }
+}
+
+/// Whether `sql` only opens a transaction: nothing has happened in the
+/// session when it fails, so it can be sent again on a new one.
+fn opens_transaction(sql: &str) -> bool {
+    let words: Vec<String> = sql
+        .split_whitespace()
+        .map(|word| word.trim_end_matches(';').to_ascii_lowercase())
+        .collect();
+    matches!(
+        words
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        ["begin"] | ["begin", "transaction"] | ["begin", "work"] | ["start", "transaction"]
+    )
 }
 
 impl Connection for PostgresConnection {
     fn execute(&mut self, sql: &str) -> Result<(), AdapterError> {
-        self.client
-            .batch_execute(sql)
-            .map_err(|error| statement_error(error, sql))
+        let outcome = match self.client.batch_execute(sql) {
+            // A session lost before the transaction began (the server
+            // restarted, or ended it, since its last statement): the
+            // transaction starts on a new one.
+            Err(error) if session_lost(&error) && opens_transaction(sql) => {
+                self.note_lost(&error);
+                self.reopen()?;
+                self.client.batch_execute(sql)
+            }
+            other => other,
+        };
+        self.last_used = Instant::now();
+        outcome.map_err(|error| {
+            self.note_lost(&error);
+            statement_error(error, sql)
+        })
+    }
+
+    fn reopen_if_lost(&mut self) -> Result<bool, AdapterError> {
+        let suspect = self.last_used.elapsed() > IDLE_BEFORE_CHECK
+            || self.opener.sessions_lost.load(Ordering::Relaxed) != self.losses_seen;
+        let lost = self.client.is_closed()
+            || (suspect && self.client.is_valid(Duration::from_secs(10)).is_err());
+        self.losses_seen = self.opener.sessions_lost.load(Ordering::Relaxed);
+        if lost {
+            self.reopen()?;
+        } else {
+            self.last_used = Instant::now();
+        }
+        Ok(lost)
     }
 
     fn query(&mut self, sql: &str, limit: Option<usize>) -> Result<QueryTable, AdapterError> {
@@ -673,10 +795,12 @@ impl Connection for PostgresConnection {
                 .collect(),
             Err(_) => Vec::new(),
         };
-        let messages = self
-            .client
-            .simple_query(sql)
-            .map_err(|error| statement_error(error, sql))?;
+        let messages = self.client.simple_query(sql);
+        self.last_used = Instant::now();
+        let messages = messages.map_err(|error| {
+            self.note_lost(&error);
+            statement_error(error, sql)
+        })?;
         let mut table = QueryTable {
             column_names: Vec::new(),
             column_types: Vec::new(),
@@ -830,6 +954,19 @@ impl Connection for PostgresConnection {
 pub struct PostgresFlavor;
 
 impl SqlFlavor for PostgresFlavor {
+    /// The command tag of the statement dbt-postgres reports: `SELECT n`
+    /// for `create ... as`, `INSERT 0 n`, `MERGE n`, and a test's one row.
+    fn response(&self, what: BuildResponse, rows: u64) -> String {
+        match what {
+            BuildResponse::CreateTableAs
+            | BuildResponse::CreateMaterializedView
+            | BuildResponse::SnapshotCreate => format!("SELECT {rows}"),
+            BuildResponse::Insert | BuildResponse::SnapshotInsert => format!("INSERT 0 {rows}"),
+            BuildResponse::Merge => format!("MERGE {rows}"),
+            BuildResponse::Test => "SELECT 1".to_string(),
+        }
+    }
+
     fn quoted(&self, relation: &RelationRef) -> String {
         let mut parts = Vec::new();
         if let Some(database) = &relation.database {
@@ -963,6 +1100,71 @@ impl SqlFlavor for PostgresFlavor {
             self.quoted(relation),
             grantees.join(", ")
         ))
+    }
+
+    /// The query dbt-postgres's `get_catalog` sends, from `pg_catalog`:
+    /// permanent and unlogged tables, views, materialized views, foreign
+    /// and partitioned tables, their live columns with `format_type`'s
+    /// spelling, their comments and owner.
+    fn catalog_query(&self, database: &str, schemas: &[String]) -> Option<String> {
+        Some(format!(
+            "select {database} as table_database, n.nspname as table_schema, c.relname as table_name,\n\
+             \x20 case c.relkind when 'v' then 'VIEW' when 'm' then 'MATERIALIZED VIEW' else 'BASE TABLE' end as table_type,\n\
+             \x20 relation_comment.description as table_comment,\n\
+             \x20 a.attname as column_name, a.attnum as column_index,\n\
+             \x20 pg_catalog.format_type(a.atttypid, a.atttypmod) as column_type,\n\
+             \x20 column_comment.description as column_comment,\n\
+             \x20 pg_catalog.pg_get_userbyid(c.relowner) as table_owner\n\
+             from pg_catalog.pg_namespace n\n\
+             join pg_catalog.pg_class c on c.relnamespace = n.oid\n\
+             join pg_catalog.pg_attribute a on a.attrelid = c.oid\n\
+             left join pg_catalog.pg_description relation_comment on relation_comment.objoid = c.oid and relation_comment.objsubid = 0\n\
+             left join pg_catalog.pg_description column_comment on column_comment.objoid = c.oid and column_comment.objsubid = a.attnum\n\
+             where {}\n\
+             \x20 and not pg_catalog.pg_is_other_temp_schema(n.oid)\n\
+             \x20 and c.relpersistence in ('p', 'u')\n\
+             \x20 and c.relkind in ('r', 'v', 'f', 'p', 'm')\n\
+             \x20 and a.attnum > 0 and not a.attisdropped\n\
+             order by n.nspname, c.relname, a.attnum",
+            lowercase_in("n.nspname", schemas),
+            database = sql_string(database),
+        ))
+    }
+
+    /// dbt-postgres's query: the grants the current role gave others.
+    fn show_grants(&self, relation: &RelationRef) -> Option<String> {
+        let information_schema = match &relation.database {
+            Some(database) => format!("{}.information_schema", self.quote(database)),
+            None => "information_schema".to_string(),
+        };
+        Some(format!(
+            "select grantee, privilege_type from {information_schema}.\"role_table_grants\" \
+             where grantor = current_role and grantee != current_role \
+             and table_schema = {} and table_name = {}",
+            sql_string(relation.schema.as_deref().unwrap_or_default()),
+            sql_string(&relation.identifier)
+        ))
+    }
+
+    fn revoke(
+        &self,
+        relation: &RelationRef,
+        privilege: &str,
+        grantees: &[String],
+    ) -> Option<String> {
+        if grantees.is_empty() {
+            return None;
+        }
+        let quoted: Vec<String> = grantees.iter().map(|grantee| self.quote(grantee)).collect();
+        Some(format!(
+            "revoke {privilege} on {} from {}",
+            self.quoted(relation),
+            quoted.join(", ")
+        ))
+    }
+
+    fn copy_grants(&self) -> bool {
+        false
     }
 
     /// Dollar-quoted as dbt-postgres quotes comments, so any text fits;

@@ -84,7 +84,7 @@ struct Metadata<'a> {
 
 /// The relation type dbt's catalog gives a node, or `None` for nodes that
 /// are not relations in the warehouse.
-fn relation_type(details: &NodeDetails) -> Option<&'static str> {
+pub(crate) fn relation_type(details: &NodeDetails) -> Option<&'static str> {
     match details.kind {
         NodeKind::Model => match details.config.materialization() {
             Materialization::Ephemeral => None,
@@ -214,4 +214,121 @@ impl Serialize for Columns<'_> {
         }
         map.end()
     }
+}
+
+/// A relation's identity in a catalog read from the warehouse: database,
+/// schema and name, lowercase, as dbt matches catalog rows to nodes.
+pub(crate) type CatalogKey = (String, String, String);
+
+/// The relations of a catalog query's answer (see
+/// [`crate::adapter::SqlFlavor::catalog_query`]), in the order of its rows,
+/// each with its entry as dbt's catalog writes it, less `unique_id`.
+pub(crate) fn relations_of_catalog_rows(
+    table: &fusion_frontend::runtime::QueryTable,
+) -> Vec<(CatalogKey, serde_json::Map<String, serde_json::Value>)> {
+    use serde_json::{json, Value};
+    let position = |name: &str| table.column_names.iter().position(|column| column == name);
+    let columns = [
+        "table_database",
+        "table_schema",
+        "table_name",
+        "table_type",
+        "table_comment",
+        "column_name",
+        "column_index",
+        "column_type",
+        "column_comment",
+        "table_owner",
+    ]
+    .map(position);
+    let text = |row: &[Value], which: usize| -> Value {
+        match columns[which].and_then(|index| row.get(index)) {
+            Some(Value::Null) | None => Value::Null,
+            Some(Value::String(text)) => Value::String(text.clone()),
+            Some(other) => Value::String(other.to_string()),
+        }
+    };
+    let mut relations: Vec<(CatalogKey, serde_json::Map<String, Value>)> = Vec::new();
+    for row in &table.rows {
+        let name_of = |which: usize| text(row, which).as_str().unwrap_or_default().to_string();
+        let key = (
+            name_of(0).to_lowercase(),
+            name_of(1).to_lowercase(),
+            name_of(2).to_lowercase(),
+        );
+        if relations.last().is_none_or(|(last, _)| *last != key) {
+            let entry = json!({
+                "metadata": {
+                    "type": text(row, 3),
+                    "schema": text(row, 1),
+                    "name": text(row, 2),
+                    "database": text(row, 0),
+                    "comment": text(row, 4),
+                    "owner": text(row, 9),
+                },
+                "columns": {},
+                "stats": {"has_stats": {
+                    "id": "has_stats",
+                    "label": "Has Stats?",
+                    "value": false,
+                    "include": false,
+                    "description": "Indicates whether there are statistics for this table",
+                }},
+            });
+            let Value::Object(entry) = entry else {
+                continue;
+            };
+            relations.push((key, entry));
+        }
+        let Some((_, entry)) = relations.last_mut() else {
+            continue;
+        };
+        let index = match columns[6].and_then(|index| row.get(index)) {
+            Some(Value::Number(number)) => number.as_u64().unwrap_or_default(),
+            Some(Value::String(text)) => text.parse().unwrap_or_default(),
+            _ => 0,
+        };
+        let column_name = name_of(5);
+        if let Some(Value::Object(columns_of_entry)) = entry.get_mut("columns") {
+            columns_of_entry.insert(
+                column_name.clone(),
+                json!({
+                    "type": text(row, 7),
+                    "index": index,
+                    "name": column_name,
+                    "comment": text(row, 8),
+                }),
+            );
+        }
+    }
+    relations
+}
+
+/// Writes a catalog read from the warehouse (`docs generate`): the entries
+/// of `nodes` and `sources` by unique id, and the errors of the queries
+/// that failed (`null` when none did).
+pub(crate) fn write_warehouse_catalog(
+    path: &Path,
+    run: &CatalogRun<'_>,
+    invocation_started_at: &str,
+    nodes: serde_json::Map<String, serde_json::Value>,
+    sources: serde_json::Map<String, serde_json::Value>,
+    errors: Option<Vec<String>>,
+) -> std::io::Result<()> {
+    let catalog = serde_json::json!({
+        "metadata": {
+            "dbt_schema_version": "https://schemas.getdbt.com/dbt/catalog/v1.json",
+            "dbt_version": run.dbt_version,
+            "generated_at": run.generated_at,
+            "invocation_id": run.invocation_id,
+            "invocation_started_at": invocation_started_at,
+            "env": {},
+        },
+        "nodes": nodes,
+        "sources": sources,
+        "errors": errors,
+    });
+    let mut writer = std::io::BufWriter::new(std::fs::File::create(path)?);
+    serde_json::to_writer(&mut writer, &catalog).map_err(std::io::Error::other)?;
+    std::io::Write::flush(&mut writer)
 }

@@ -65,7 +65,12 @@ pub(crate) fn write_run_results(
                     }
                     Some(built) if result.status != Status::Error => serde_json::json!({
                         "_message": built.response,
-                        "code": built.response.split(' ').next().unwrap_or_default(),
+                        // The message less its counts, as dbt-postgres
+                        // gives it: `INSERT 0 5` is `INSERT`, `CREATE VIEW`
+                        // stays whole.
+                        "code": built.response.trim_end_matches(|character: char| {
+                            character.is_ascii_digit() || character == ' '
+                        }),
                         "rows_affected": rows,
                     }),
                     _ => serde_json::json!({}),

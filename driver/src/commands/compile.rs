@@ -18,8 +18,23 @@ pub(crate) fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32
         Ok(session) => session,
         Err(code) => return code,
     };
+    let code = compile_loaded(&session, arguments, output, started);
+    // As in `parse`: the loaded project is left to the operating system,
+    // the process ends after this command.
+    std::mem::forget(session);
+    code
+}
+
+/// [`compile`] of a project already loaded (`docs generate` compiles,
+/// then reads the catalog of the same project from the warehouse).
+pub(crate) fn compile_loaded(
+    session: &crate::session::Session,
+    arguments: &SelectionArgs,
+    output: &mut Output<'_>,
+    started: Instant,
+) -> i32 {
     let project = session.project();
-    let selected = match select_nodes(&session, arguments, output) {
+    let selected = match select_nodes(session, arguments, output) {
         Ok(selected) => selected,
         Err(code) => return code,
     };
@@ -151,11 +166,7 @@ pub(crate) fn compile(arguments: &SelectionArgs, output: &mut Output<'_>) -> i32
         &line,
         started,
     );
-    let code = exit_code_for(&diagnostics);
-    // As above (and in `parse`): the loaded project is left to the
-    // operating system.
-    std::mem::forget(session);
-    code
+    exit_code_for(&diagnostics)
 }
 
 /// `--timings`: one line per phase, on stderr.

@@ -4,6 +4,7 @@
 
 pub(crate) mod compile;
 pub(crate) mod deps;
+pub(crate) mod docs;
 pub(crate) mod lineage;
 pub(crate) mod ls;
 pub(crate) mod parse;

@@ -13,7 +13,7 @@
 //! - snapshot: dbt's type-2 history, by `timestamp` or `check` strategy.
 //! - test: counts the failing rows against `warn_if` / `error_if`.
 
-use crate::adapter::{AdapterError, Connection, IndexConfig, SqlFlavor};
+use crate::adapter::{AdapterError, BuildResponse, Connection, IndexConfig, SqlFlavor};
 use fusion_frontend::runtime::{RelationKind, RelationRef, WarehouseColumn};
 use std::fmt::Write as _;
 
@@ -119,6 +119,10 @@ pub struct Built {
     pub should_error: bool,
     /// The warehouse's short response (`OK`, `INSERT 12`...).
     pub response: String,
+    /// The relation that was there was changed in place (rows added,
+    /// merged or reloaded), not replaced by a new one: the grants it had
+    /// are still on it (dbt's `should_revoke` for such builds).
+    pub kept_relation: bool,
 }
 
 /// Why a node's build failed (and was rolled back).
@@ -205,6 +209,12 @@ pub fn build_node(
         for hook in pre_hooks {
             session.run_user(hook)?;
         }
+        let existed = match built_kind(build) {
+            Some(_) if !options.grants.is_empty() => {
+                session.connection.relation_kind(relation)?.is_some()
+            }
+            _ => false,
+        };
         let mut built = match build {
             Build::View { sql } => build_view(&mut session, flavor, relation, sql)?,
             Build::Table { sql } => build_table(&mut session, flavor, relation, sql, options)?,
@@ -269,10 +279,19 @@ pub fn build_node(
                 error_if,
                 *limit,
                 *severity_error,
-            )?,
+            )
+            .map(|tested| Built {
+                response: flavor.response(BuildResponse::Test, 1),
+                ..tested
+            })?,
         };
         if let Some(kind) = built_kind(build) {
-            apply_grants_and_docs(&mut session, flavor, relation, kind, options)?;
+            // dbt's `should_revoke`: grants may have carried over when the
+            // relation was kept, or replaced on a warehouse that copies
+            // grants to the replacement.
+            let should_revoke = built.kept_relation || (existed && flavor.copy_grants());
+            apply_grants(&mut session, flavor, relation, options, should_revoke)?;
+            apply_docs(&mut session, flavor, relation, kind, options)?;
         }
         for hook in post_hooks {
             session.run_user(hook)?;
@@ -346,21 +365,103 @@ fn built_kind(build: &Build) -> Option<RelationKind> {
     }
 }
 
-/// dbt's `apply_grants` and `persist_docs`, after the relation is built,
-/// inside its transaction: the grants, then the relation's comment, then
+/// dbt's `apply_grants`, after the relation is built, inside its
+/// transaction. A node whose config lists no grants changes none. When
+/// grants may have carried over (`should_revoke`), the relation's current
+/// grants are read and only the difference is sent: revokes of what the
+/// config no longer lists, then grants of what is missing; otherwise every
+/// configured grant is sent.
+fn apply_grants(
+    session: &mut Session<'_>,
+    flavor: &dyn SqlFlavor,
+    relation: &RelationRef,
+    options: &RelationOptions,
+    should_revoke: bool,
+) -> Result<(), AdapterError> {
+    if options.grants.is_empty() {
+        return Ok(());
+    }
+    let show = should_revoke
+        .then(|| flavor.show_grants(relation))
+        .flatten();
+    let (needs_granting, needs_revoking) = match show {
+        Some(query) => {
+            let table = session.connection.query(&query, None)?;
+            let mut current: Vec<(String, Vec<String>)> = Vec::new();
+            for row in &table.rows {
+                let (Some(grantee), Some(privilege)) = (
+                    row.first().and_then(|value| value.as_str()),
+                    row.get(1).and_then(|value| value.as_str()),
+                ) else {
+                    continue;
+                };
+                match current.iter_mut().find(|(known, _)| known == privilege) {
+                    Some((_, grantees)) => grantees.push(grantee.to_string()),
+                    None => current.push((privilege.to_string(), vec![grantee.to_string()])),
+                }
+            }
+            (
+                grants_missing_from(&options.grants, &current),
+                grants_missing_from(&current, &options.grants),
+            )
+        }
+        None => (options.grants.clone(), Vec::new()),
+    };
+    for (privilege, grantees) in &needs_revoking {
+        if let Some(sql) = flavor.revoke(relation, privilege, grantees) {
+            session.run(&sql)?;
+        }
+    }
+    for (privilege, grantees) in &needs_granting {
+        if let Some(sql) = flavor.grant(relation, privilege, grantees) {
+            session.run(&sql)?;
+        }
+    }
+    Ok(())
+}
+
+/// dbt's `diff_of_two_dicts`: the grants of `wanted` that `present` lacks,
+/// privileges and grantees compared without regard to case; a privilege
+/// `present` lacks altogether comes with all its grantees.
+fn grants_missing_from(
+    wanted: &[(String, Vec<String>)],
+    present: &[(String, Vec<String>)],
+) -> Vec<(String, Vec<String>)> {
+    let mut missing = Vec::new();
+    for (privilege, grantees) in wanted {
+        let held = present
+            .iter()
+            .find(|(other, _)| other.to_lowercase() == privilege.to_lowercase());
+        match held {
+            None => missing.push((privilege.clone(), grantees.clone())),
+            Some((_, held)) => {
+                let lacking: Vec<String> = grantees
+                    .iter()
+                    .filter(|grantee| {
+                        !held
+                            .iter()
+                            .any(|other| other.to_lowercase() == grantee.to_lowercase())
+                    })
+                    .cloned()
+                    .collect();
+                if !lacking.is_empty() {
+                    missing.push((privilege.clone(), lacking));
+                }
+            }
+        }
+    }
+    missing
+}
+
+/// dbt's `persist_docs`, after the grants: the relation's comment, then
 /// the comments of the documented columns the relation has.
-fn apply_grants_and_docs(
+fn apply_docs(
     session: &mut Session<'_>,
     flavor: &dyn SqlFlavor,
     relation: &RelationRef,
     kind: RelationKind,
     options: &RelationOptions,
 ) -> Result<(), AdapterError> {
-    for (privilege, grantees) in &options.grants {
-        if let Some(sql) = flavor.grant(relation, privilege, grantees) {
-            session.run(&sql)?;
-        }
-    }
     if let Some(comment) = &options.relation_comment {
         if let Some(sql) = flavor.comment(relation, kind, None, comment) {
             session.run(&sql)?;
@@ -565,8 +666,9 @@ fn build_materialized_view(
             Occupant::MaterializedView,
         )?;
     }
+    let rows = count_rows(session, flavor, relation);
     Ok(Built {
-        response: "CREATE MATERIALIZED VIEW".into(),
+        response: flavor.response(BuildResponse::CreateMaterializedView, rows.unwrap_or(0)),
         ..Built::default()
     })
 }
@@ -658,12 +760,10 @@ fn build_table(
     )?;
     Ok(Built {
         rows,
-        response: format!(
-            "OK {}",
-            rows.map(|rows| rows.to_string()).unwrap_or_default()
-        )
-        .trim()
-        .to_string(),
+        response: rows.map_or_else(
+            || "OK".to_string(),
+            |rows| flavor.response(BuildResponse::CreateTableAs, rows),
+        ),
         ..Built::default()
     })
 }
@@ -796,6 +896,11 @@ fn build_incremental(
                 .collect::<Vec<_>>()
                 .join(", ");
             let rows_before = count_rows(session, flavor, relation);
+            let source_rows = session
+                .connection
+                .query(&format!("select count(*) from {staging_quoted}"), Some(1))
+                .ok()
+                .and_then(|table| table.rows.first()?.first()?.as_u64());
             session.run(&format!(
                 "merge into {target} as DBT_INTERNAL_DEST using {staging_quoted} as DBT_INTERNAL_SOURCE on ({})\nwhen matched then update set {updates}\nwhen not matched then insert ({columns}) values ({values})",
                 key_match("DBT_INTERNAL_SOURCE", "DBT_INTERNAL_DEST")
@@ -806,7 +911,8 @@ fn build_incremental(
                 rows: rows_after
                     .zip(rows_before)
                     .map(|(after, before)| after.saturating_sub(before)),
-                response: "MERGE".into(),
+                response: flavor.response(BuildResponse::Merge, source_rows.unwrap_or(0)),
+                kept_relation: true,
                 ..Built::default()
             });
         }
@@ -822,7 +928,8 @@ fn build_incremental(
     session.run(&format!("drop table if exists {staging_quoted}"))?;
     Ok(Built {
         rows: inserted,
-        response: format!("INSERT {}", inserted.unwrap_or(0)),
+        response: flavor.response(BuildResponse::Insert, inserted.unwrap_or(0)),
+        kept_relation: true,
         ..Built::default()
     })
 }
@@ -854,6 +961,7 @@ fn build_seed(
                 return Ok(Built {
                     rows: Some(rows),
                     response: format!("INSERT {rows}"),
+                    kept_relation: true,
                     ..Built::default()
                 });
             }
@@ -919,7 +1027,7 @@ fn build_snapshot(
         let rows = count_rows(session, flavor, relation);
         return Ok(Built {
             rows,
-            response: format!("INSERT {}", rows.unwrap_or(0)),
+            response: flavor.response(BuildResponse::SnapshotCreate, rows.unwrap_or(0)),
             ..Built::default()
         });
     }
@@ -1016,7 +1124,8 @@ fn build_snapshot(
     session.run(&format!("drop table if exists {staging}"))?;
     Ok(Built {
         rows: inserted,
-        response: format!("INSERT {}", inserted.unwrap_or(0)),
+        response: flavor.response(BuildResponse::SnapshotInsert, inserted.unwrap_or(0)),
+        kept_relation: true,
         ..Built::default()
     })
 }
@@ -1057,7 +1166,6 @@ fn run_test(
         failures,
         should_warn,
         should_error,
-        response: "OK".into(),
         ..Built::default()
     })
 }

@@ -78,11 +78,20 @@ impl SharedConnection {
         })
     }
 
-    /// The connection, for one statement or one node's build.
+    /// The connection, for one statement or one node's build. A session
+    /// the warehouse ended since its last use is replaced by a new one
+    /// first (no transaction spans two locks); when that fails, the
+    /// statements sent report why.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Box<dyn Connection>> {
-        self.connection
+        let mut connection = self
+            .connection
             .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
+            .unwrap_or_else(|poison| poison.into_inner());
+        if let Ok(true) = connection.reopen_if_lost() {
+            // The new session knows nothing the old one cached.
+            connection.catalog_unknown();
+        }
+        connection
     }
 }
 

@@ -4,7 +4,7 @@
 //! compile selects nothing to run), `is_incremental()` and
 //! `should_full_refresh()`.
 
-use crate::builtin::env_var::env_var_function;
+use crate::builtin::env_var::{env_var_function, refuse_secret_env_var};
 use crate::config::NodeConfig;
 use crate::jinja::{fail, to_value};
 use crate::render_state::{node_state, run_time, unit_test_render, RenderShared, NODE_STATE_KEY};
@@ -49,7 +49,12 @@ pub(super) fn register(environment: &mut Environment<'static>, shared: &Arc<Rend
             match overridden {
                 Some(serde_json::Value::String(text)) => Ok(Value::from(text)),
                 Some(value) => Ok(Value::from(value.to_string())),
-                None => env_var_function(name, default),
+                // dbt looks at a unit test's overrides first, and refuses
+                // a secret variable only when it would read the environment.
+                None => {
+                    refuse_secret_env_var(&name)?;
+                    env_var_function(name, default)
+                }
             }
         },
     );

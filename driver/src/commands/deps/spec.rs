@@ -193,10 +193,9 @@ fn parse_entry(
     };
     let mut rendered = raw.clone();
     let mut render_errors = Vec::new();
-    fusion_frontend::project_file::render_strings_in(
+    fusion_frontend::project_file::render_strings_in_secret_file(
         &mut rendered,
         cli_vars,
-        &[],
         &mut render_errors,
     );
     if let Some(error) = render_errors.into_iter().next() {

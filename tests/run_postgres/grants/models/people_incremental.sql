@@ -1,0 +1,6 @@
+{{ config(
+    materialized='incremental',
+    unique_key='id',
+    grants={'select': ['pg_monitor', 'pg_read_all_stats']},
+) }}
+select id, name from {{ ref('people') }}

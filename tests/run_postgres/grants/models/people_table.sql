@@ -1,0 +1,2 @@
+{{ config(materialized='table', grants={'select': ['pg_monitor', 'pg_read_all_stats']}) }}
+select id, name from {{ ref('people') }}

@@ -1,0 +1,2 @@
+{{ config(materialized='incremental', unique_key='id') }}
+select id, name from {{ ref('people') }}

@@ -1,0 +1,2 @@
+{{ config(materialized='table', grants={'select': []}) }}
+select id, name from {{ ref('people') }}
