@@ -17,6 +17,7 @@ pub mod config;
 mod config_keys;
 pub mod declared;
 pub mod docs;
+pub mod manifest_entries;
 mod jinja;
 mod load;
 mod mutable;

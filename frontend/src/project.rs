@@ -243,6 +243,10 @@ pub struct NodeDetails {
     pub sources: Vec<SourceCall>,
     /// Unique ids of the project macros called while rendering.
     pub macros_called: Vec<String>,
+    /// dbt's `depends_on.macros`: the macros the node's own text and hooks
+    /// call while dbt parses them (`execute` false), in call order; for a
+    /// generic test, its test macro and `get_where_subquery`.
+    pub depends_on_macros: Vec<String>,
     /// The rendered SQL, when rendering succeeded.
     pub rendered: Option<Rendered>,
     /// True when rendering called `run_query`, `statement` or another macro

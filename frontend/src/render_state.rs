@@ -27,6 +27,9 @@ pub(crate) struct Recorded {
     pub refs: Vec<RefCall>,
     pub sources: Vec<SourceCall>,
     pub macros: Vec<String>,
+    /// The macros the node's own text calls (not those macros call), in
+    /// call order: dbt's `depends_on.macros`.
+    pub direct_macros: Vec<String>,
     pub introspective: bool,
     /// `ref()` calls to names that do not exist (rendering continues).
     pub missing_refs: Vec<RefCall>,
@@ -181,6 +184,10 @@ pub(crate) struct RenderShared {
     /// dbt's `graph` (the flat graph: `nodes` and `sources` by unique id),
     /// set with `refs`; before that, empty.
     pub graph: OnceLock<Value>,
+    /// The same, of the whole loaded project (generic tests, dependencies
+    /// and the manifest's fields included), set once the load ends when a
+    /// template or macro reads `graph`; run-time renders read it.
+    pub project_graph: OnceLock<Value>,
 }
 
 impl RenderShared {

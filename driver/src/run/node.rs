@@ -116,6 +116,8 @@ pub(crate) struct Prepared {
     /// `unlogged`, `indexes`, `grants`, `persist_docs`.
     pub options: RelationOptions,
     pub pre_hooks: Vec<String>,
+    /// The `post-hook` templates, rendered once the build has run (see
+    /// [`render_post_hooks`]).
     pub post_hooks: Vec<String>,
     /// The SQL as rendered just in time, when it was (introspective nodes).
     pub jit_sql: Option<(String, SourceMap)>,
@@ -160,13 +162,7 @@ pub(crate) fn prepare(
     let details = project.details(id);
     let mode = context.modes[id.index()];
     let is_incremental = context.incremental_exists[id.index()];
-    let options = RunRenderOptions {
-        is_incremental,
-        full_refresh: full_refresh_of(details, context.full_refresh),
-        which: context.kind.which(),
-        warehouse: Some(shared.clone() as Arc<dyn Warehouse>),
-        unit_test: None,
-    };
+    let options = run_render_options(context, shared, id);
     let mut jit_sql = None;
     let sql: Option<String> = if details.introspective {
         match project.render_node_at_run_time(id, &options) {
@@ -188,15 +184,13 @@ pub(crate) fn prepare(
             .as_ref()
             .map(|rendered| rendered.sql.to_string())
     };
-    let render_hooks = |hooks: Vec<String>| -> Result<Vec<String>, Diagnostic> {
-        hooks
-            .iter()
-            .map(|hook| project.render_string(hook, Some(id), &options))
-            .collect()
-    };
-    let hooks = render_hooks(details.config.pre_hooks())
-        .and_then(|pre| Ok((pre, render_hooks(details.config.post_hooks())?)));
-    let (pre_hooks, post_hooks) = match hooks {
+    let pre_hooks: Result<Vec<String>, Diagnostic> = details
+        .config
+        .pre_hooks()
+        .iter()
+        .map(|hook| project.render_string(hook, Some(id), &options))
+        .collect();
+    let pre_hooks = match pre_hooks {
         Ok(hooks) => hooks,
         Err(diagnostic) => {
             return Err(PrepareFailure {
@@ -302,10 +296,43 @@ pub(crate) fn prepare(
         build,
         options,
         pre_hooks,
-        post_hooks,
+        post_hooks: details.config.post_hooks(),
         jit_sql,
         compiled,
     })
+}
+
+/// How a node's Jinja renders while it runs: `is_incremental()` and
+/// `flags` as the run has them, the node's connection answering
+/// introspection.
+fn run_render_options<'a>(
+    context: &'a RunContext<'_>,
+    shared: &Arc<SharedConnection>,
+    id: NodeId,
+) -> RunRenderOptions<'a> {
+    RunRenderOptions {
+        is_incremental: context.incremental_exists[id.index()],
+        full_refresh: full_refresh_of(context.project.details(id), context.full_refresh),
+        which: context.kind.which(),
+        warehouse: Some(shared.clone() as Arc<dyn Warehouse>),
+        unit_test: None,
+    }
+}
+
+/// Renders a node's `post-hook` templates once its build statement has
+/// run, inside its transaction, as dbt renders them: a hook's Jinja may
+/// read or write what the build made (`{% call statement %}` into `this`).
+pub(crate) fn render_post_hooks(
+    context: &RunContext<'_>,
+    shared: &Arc<SharedConnection>,
+    id: NodeId,
+    templates: &[String],
+) -> Result<Vec<String>, Diagnostic> {
+    let options = run_render_options(context, shared, id);
+    templates
+        .iter()
+        .map(|hook| context.project.render_string(hook, Some(id), &options))
+        .collect()
 }
 
 /// The node's `unlogged`, `indexes`, `grants` and `persist_docs` configs,

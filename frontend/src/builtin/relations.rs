@@ -184,14 +184,19 @@ struct GraphObject {
 
 impl minijinja::value::Object for GraphObject {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        match self.shared.graph.get() {
+        match self
+            .shared
+            .project_graph
+            .get()
+            .or_else(|| self.shared.graph.get())
+        {
             Some(graph) => graph
                 .get_item(key)
                 .ok()
                 .filter(|value| !value.is_undefined()),
             None => match key.as_str()? {
-                "nodes" | "sources" | "exposures" | "metrics" | "groups" | "semantic_models"
-                | "saved_queries" => Some(Value::from_pairs(std::iter::empty::<(String, Value)>())),
+                "nodes" | "sources" | "exposures" | "functions" | "metrics" | "groups"
+                | "semantic_models" | "saved_queries" => Some(Value::from_pairs(std::iter::empty::<(String, Value)>())),
                 _ => None,
             },
         }

@@ -99,6 +99,7 @@ pub(super) fn build_render_environment(
         predicted_refs: std::sync::OnceLock::new(),
         refs: std::sync::OnceLock::new(),
         graph: std::sync::OnceLock::new(),
+        project_graph: std::sync::OnceLock::new(),
     });
     let (environment, macro_failures) = build_environment(&shared, macro_scope.sources);
     let mut known_callables: Vec<String> = shared.macros.keys().cloned().collect();

@@ -365,6 +365,7 @@ fn prepare_test(
         refs,
         sources,
         macros_called: Vec::new(),
+        depends_on_macros: test_macros(rendering.shared, project_name, &spec),
         rendered: None,
         introspective,
         database: None,
@@ -727,4 +728,27 @@ fn generic_test_fqn(
     );
     fqn.push(test_name.to_string());
     fqn
+}
+
+/// A generic test's `depends_on.macros` as dbt parses it: the test's macro
+/// (`namespace.test_<name>`, else the node's package's own, else the one
+/// every package sees), then `get_where_subquery`, which its `model`
+/// argument calls.
+fn test_macros(shared: &RenderShared, package: &str, spec: &crate::schema_yaml::TestSpec) -> Vec<String> {
+    let macro_name = format!("test_{}", spec.test_name);
+    let unique_id = |names: &[String]| {
+        names.iter().find_map(|name| {
+            shared
+                .macros
+                .get(name)
+                .or_else(|| shared.builtin_macros.get(name))
+                .map(|entry| entry.unique_id.clone())
+        })
+    };
+    let test_macro = match &spec.namespace {
+        Some(namespace) => unique_id(&[format!("{namespace}.{macro_name}")]),
+        None => unique_id(&[format!("{package}.{macro_name}"), macro_name]),
+    };
+    let where_subquery = unique_id(&["get_where_subquery".to_string()]);
+    test_macro.into_iter().chain(where_subquery).collect()
 }

@@ -130,7 +130,7 @@ impl GraphBuilder {
                     raw_code_body: None,
                     checksum: String::new(),
                     config: NodeConfig {
-                        values: table.config.clone(),
+                        values: super::sources::source_config_as_dbt(&table.config),
                     },
                     description: table.description.clone(),
                     doc_blocks: std::mem::take(&mut table.doc_blocks),
@@ -140,6 +140,7 @@ impl GraphBuilder {
                     refs: Vec::new(),
                     sources: Vec::new(),
                     macros_called: Vec::new(),
+                    depends_on_macros: Vec::new(),
                     rendered: None,
                     introspective: false,
                     database: Some(
@@ -419,6 +420,7 @@ fn build_template_node(
     let mut refs = parse_output.recorded.refs;
     let mut sources = parse_output.recorded.sources;
     let mut macros_called = parse_output.recorded.macros;
+    let depends_on_macros = parse_output.recorded.direct_macros;
     let mut introspective = parse_output.recorded.introspective;
     let mut rendered = None;
     // A node's `exceptions.warn` calls: those of its final render.
@@ -526,6 +528,7 @@ fn build_template_node(
         refs,
         sources,
         macros_called,
+        depends_on_macros,
         rendered: None,
         introspective,
         database: relation

@@ -212,6 +212,13 @@ fn load_phases(
         &parse_outputs,
     );
     render_phases::report_unknown_config_call_keys(&template_nodes, &parse_outputs, diagnostics);
+    render_phases::record_hook_macros(
+        &context,
+        &environment,
+        &template_nodes,
+        &configs,
+        &mut parse_outputs,
+    );
     timer.finish("configs");
 
     // Only the nodes whose `config()` calls changed a naming input are named
@@ -372,7 +379,7 @@ fn load_phases(
         relation_quoting,
         ..
     } = context;
-    Some(Project {
+    let project = Project {
         quote_character: adapter_naming.quote_character(),
         identifier_case: adapter_naming.identifier_case(),
         relation_quoting,
@@ -393,5 +400,15 @@ fn load_phases(
             environment,
             quote: adapter_naming.quote_character(),
         })),
-    })
+    };
+    // From here on (run-time renders: hooks, nodes rendered just in time,
+    // `run-operation`), `graph` is the whole project as the manifest
+    // describes it.
+    if graph_is_read {
+        let _ = shared.project_graph.set(crate::jinja::to_value(
+            crate::manifest_entries::flat_graph(&project),
+        ));
+        timer.finish("graph of the project");
+    }
+    Some(project)
 }

@@ -171,12 +171,34 @@ impl<'a> RelationNaming<'a> {
             "{{ generate_alias_name(custom_name, node) }}",
             "{{ generate_database_name(custom_name, node) }}",
         ];
-        let overrides = std::array::from_fn(|index| {
+        // dbt's own `generate_x_name` dispatches in the `dbt` namespace,
+        // which searches the root project first: a root project that
+        // defines `default__generate_x_name` (or the adapter's) overrides
+        // it too.
+        let root_prefix = format!("macro.{}.", shared.project_name);
+        let root_defines = |name: &str| {
             shared
                 .macros
-                .contains_key(NAMING_MACROS[index])
-                .then(|| environment.template_from_str(CALLS[index]).ok())
-                .flatten()
+                .get(name)
+                .is_some_and(|entry| entry.unique_id.starts_with(&root_prefix))
+        };
+        const DISPATCHED_CALLS: [&str; 3] = [
+            "{{ adapter.dispatch('generate_schema_name', 'dbt')(custom_name, node) }}",
+            "{{ adapter.dispatch('generate_alias_name', 'dbt')(custom_name, node) }}",
+            "{{ adapter.dispatch('generate_database_name', 'dbt')(custom_name, node) }}",
+        ];
+        let overrides = std::array::from_fn(|index| {
+            let name = NAMING_MACROS[index];
+            let call = if shared.macros.contains_key(name) {
+                CALLS[index]
+            } else if root_defines(&format!("default__{name}"))
+                || root_defines(&format!("{}__{name}", shared.adapter_type))
+            {
+                DISPATCHED_CALLS[index]
+            } else {
+                return None;
+            };
+            environment.template_from_str(call).ok()
         });
         let package_overrides = shared
             .packages

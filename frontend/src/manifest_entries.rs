@@ -1,0 +1,731 @@
+//! dbt's description of each node and source, in the shapes of
+//! `manifest.json` (schema v12): what the driver writes in the manifest
+//! and what templates read in `graph` (dbt builds its flat graph from the
+//! same nodes). Fields fusionc does not know yet hold dbt's defaults.
+
+use crate::project::{DeclaredResource, NodeDetails, Project};
+use crate::schema_yaml::{ColumnInfo, DeclaredKind};
+use fusion_ir::graph::NodeKind;
+use fusion_ir::name::Name;
+use fusion_ir::schema::RelationSchema;
+use fusion_ir::semantics::DialectSemantics;
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// `{}`.
+#[derive(Serialize)]
+pub struct Empty {}
+
+/// A node's compiled SQL and where its compiled file is written.
+pub struct Compiled<'a> {
+    pub code: &'a str,
+    /// `target/compiled/...`.
+    pub path: String,
+}
+
+/// The relation of the model a semantic model reads, as dbt writes it.
+pub fn declared_node_relation(project: &Project, resource: &DeclaredResource) -> Option<Value> {
+    if resource.kind != DeclaredKind::SemanticModel {
+        return None;
+    }
+    let model = resource
+        .depends_on
+        .first()
+        .and_then(|unique_id| project.find_by_unique_id(unique_id))
+        .map(|id| project.details(id))?;
+    Some(serde_json::json!({
+        "alias": model.alias,
+        "schema_name": model.schema,
+        "database": model.database,
+        "relation_name": project.relation_name(model),
+    }))
+}
+
+
+#[derive(Serialize)]
+pub struct Docs {
+    pub show: bool,
+    pub node_color: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Checksum<'a> {
+    name: &'static str,
+    checksum: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct ColumnEntry<'a> {
+    name: &'a str,
+    description: &'a str,
+    meta: &'a Map<String, Value>,
+    data_type: Option<Cow<'a, str>>,
+    constraints: &'a [Value],
+    quote: Option<bool>,
+    tags: [&'static str; 0],
+    granularity: Option<&'static str>,
+    doc_blocks: &'a [String],
+}
+
+/// The columns of a node: those its YAML declares, in their order, then
+/// those its query outputs that the YAML does not declare. A column's
+/// `data_type` is the declared one, else the inferred type in the dialect's
+/// spelling.
+pub fn node_columns<'a>(
+    details: &'a NodeDetails,
+    inferred: Option<(&RelationSchema, &dyn DialectSemantics)>,
+) -> IndexMap<&'a str, ColumnEntry<'a>> {
+    let declared_entry = |column: &'a ColumnInfo, inferred_type: Option<Cow<'a, str>>| ColumnEntry {
+        name: &column.name,
+        description: &column.description,
+        meta: &column.meta,
+        data_type: column
+            .data_type
+            .as_deref()
+            .map(Cow::Borrowed)
+            .or(inferred_type),
+        constraints: &column.constraints,
+        quote: None,
+        tags: [],
+        granularity: None,
+        doc_blocks: &column.doc_blocks,
+    };
+    let (inferred_columns, semantics) = match inferred {
+        Some((RelationSchema::Known(schema), semantics)) if !schema.columns.is_empty() => {
+            (schema.columns.as_slice(), semantics)
+        }
+        // Only what the YAML declares (dbt's own columns).
+        _ => {
+            return details
+                .columns
+                .iter()
+                .map(|column| (column.name.as_str(), declared_entry(column, None)))
+                .collect()
+        }
+    };
+    static NO_META: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    let no_meta = NO_META.get_or_init(Map::new);
+    // Each declared name is interned once, not once per comparison.
+    let declared_names: Vec<Name> = details
+        .columns
+        .iter()
+        .map(|column| Name::new(&column.name))
+        .collect();
+    let mut entries: IndexMap<&'a str, ColumnEntry<'a>> = details
+        .columns
+        .iter()
+        .zip(&declared_names)
+        .map(|(column, &name)| {
+            let inferred_type = inferred_columns
+                .iter()
+                .find(|inferred| semantics.names_match(inferred.name, name))
+                .filter(|inferred| !inferred.ty.is_unknown())
+                .map(|inferred| Cow::Owned(semantics.type_name(&inferred.ty)));
+            (column.name.as_str(), declared_entry(column, inferred_type))
+        })
+        .collect();
+    for column in inferred_columns {
+        let declared = declared_names
+            .iter()
+            .any(|&declared| semantics.names_match(declared, column.name));
+        if declared {
+            continue;
+        }
+        entries.entry(column.name.as_str()).or_insert(ColumnEntry {
+            name: column.name.as_str(),
+            description: "",
+            meta: no_meta,
+            data_type: (!column.ty.is_unknown())
+                .then(|| Cow::Owned(semantics.type_name(&column.ty))),
+            constraints: &[],
+            quote: None,
+            tags: [],
+            granularity: None,
+            doc_blocks: &[],
+        });
+    }
+    entries
+}
+
+#[derive(Serialize)]
+struct RefEntry<'a> {
+    name: &'a str,
+    package: Option<&'a str>,
+    version: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct DependsOn<'a> {
+    macros: &'a [String],
+    /// Seeds depend on macros only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nodes: Option<&'a [&'a str]>,
+}
+
+/// The fields only models have.
+#[derive(Serialize)]
+struct ModelFields<'a> {
+    access: &'a str,
+    constraints: [&'static str; 0],
+    version: Option<Value>,
+    latest_version: Option<Value>,
+    deprecation_date: Option<String>,
+    primary_key: [&'static str; 0],
+    time_spine: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Contract {
+    enforced: bool,
+    alias_types: bool,
+    checksum: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct TestMetadata<'a> {
+    name: &'a str,
+    kwargs: &'a Map<String, Value>,
+    namespace: Option<&'a str>,
+}
+
+/// One node of `nodes`. Fields that only some resource types have are
+/// skipped when absent, as dbt leaves them out.
+#[derive(Serialize)]
+pub struct NodeEntry<'a> {
+    database: Option<&'a str>,
+    schema: Option<&'a str>,
+    name: &'a str,
+    resource_type: &'static str,
+    package_name: &'a str,
+    path: Cow<'a, str>,
+    original_file_path: &'a str,
+    unique_id: &'a str,
+    fqn: &'a [String],
+    alias: &'a str,
+    checksum: Checksum<'a>,
+    config: Map<String, Value>,
+    tags: Vec<String>,
+    description: &'a str,
+    columns: IndexMap<&'a str, ColumnEntry<'a>>,
+    meta: Meta<'a>,
+    /// The group the node belongs to (its `group` config).
+    group: Option<&'a str>,
+    docs: Docs,
+    /// `<package>://<path of the YAML file>`, as the loader wrote it.
+    patch_path: Option<&'a str>,
+    build_path: Option<&'static str>,
+    unrendered_config: Empty,
+    created_at: f64,
+    relation_name: Option<String>,
+    raw_code: &'a str,
+    doc_blocks: &'a [String],
+    // What seeds have that compiled nodes do not, and the reverse: dbt's
+    // shape of each resource type (`None`: the type has no such field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    root_path: Option<String>,
+    depends_on: DependsOn<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refs: Option<Vec<RefEntry<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sources: Option<Vec<[&'a str; 2]>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics: Option<[&'static str; 0]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    functions: Option<[&'static str; 0]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compiled_path: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compiled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compiled_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_ctes_injected: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_ctes: Option<[&'static str; 0]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contract: Option<Contract>,
+    #[serde(flatten)]
+    model: Option<ModelFields<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column_name: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attached_node: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    test_metadata: Option<TestMetadata<'a>>,
+}
+
+pub fn node_entry<'a>(
+    project: &'a Project,
+    details: &'a NodeDetails,
+    parents: &'a [&'a str],
+    compiled: Option<Compiled<'a>>,
+    columns: IndexMap<&'a str, ColumnEntry<'a>>,
+) -> NodeEntry<'a> {
+    let is_relation = matches!(
+        details.kind,
+        NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot
+    ) && details.config.materialization()
+        != crate::config::Materialization::Ephemeral;
+    let test = details.test.as_ref();
+    // Seeds are not compiled: no code fields, and only macros to depend on.
+    let compiles = details.kind != NodeKind::Seed;
+    NodeEntry {
+        database: details.database.as_deref(),
+        schema: details.schema.as_deref(),
+        name: &details.name,
+        resource_type: details.kind.resource_type(),
+        package_name: &details.package_name,
+        // dbt writes an analysis's path under `analysis/`.
+        path: if details.kind == NodeKind::Analysis {
+            Cow::Owned(format!("analysis/{}", details.path))
+        } else {
+            Cow::Borrowed(&details.path)
+        },
+        original_file_path: &details.original_file_path,
+        unique_id: &details.unique_id,
+        fqn: &details.fqn,
+        alias: &details.alias,
+        // Generic tests have no file of their own: dbt writes `none`.
+        checksum: Checksum {
+            name: if details.checksum.is_empty() {
+                "none"
+            } else {
+                "sha256"
+            },
+            checksum: &details.checksum,
+        },
+        config: config_as_dbt(details),
+        tags: details.config.tags(),
+        description: &details.description,
+        columns,
+        meta: details
+            .config
+            .get("meta")
+            .map_or(Meta::Empty(Empty {}), Meta::Configured),
+        group: details.config.values.get("group").and_then(Value::as_str),
+        docs: Docs {
+            show: true,
+            node_color: None,
+        },
+        patch_path: details.patch_path.as_deref(),
+        build_path: None,
+        unrendered_config: Empty {},
+        created_at: 0.0,
+        relation_name: is_relation.then(|| project.relation_name(details)),
+        // dbt reads files stripped of leading and trailing whitespace; a
+        // snapshot's code is its block's body, as written.
+        raw_code: match &details.raw_code_body {
+            Some(body) => details.raw_code.get(body.clone()).unwrap_or_default(),
+            None => details.raw_code.trim(),
+        },
+        doc_blocks: &details.doc_blocks,
+        root_path: (!compiles).then(|| package_root(project, &details.package_name)),
+        language: compiles.then_some("sql"),
+        refs: compiles.then(|| {
+            details
+                .refs
+                .iter()
+                .map(|call| RefEntry {
+                    name: &call.name,
+                    package: call.package.as_deref(),
+                    version: call
+                        .version
+                        .as_deref()
+                        .map(crate::declared::version_value),
+                })
+                .collect()
+        }),
+        sources: compiles.then(|| {
+            details
+                .sources
+                .iter()
+                .map(|call| [call.source_name.as_str(), call.table_name.as_str()])
+                .collect()
+        }),
+        metrics: compiles.then_some([]),
+        functions: compiles.then_some([]),
+        depends_on: DependsOn {
+            macros: &details.depends_on_macros,
+            nodes: compiles.then_some(parents),
+        },
+        compiled: compiled.as_ref().map(|_| true),
+        extra_ctes_injected: compiled.as_ref().map(|_| true),
+        extra_ctes: compiled.as_ref().map(|_| []),
+        compiled_code: compiled.as_ref().map(|compiled| compiled.code),
+        compiled_path: compiles.then(|| compiled.map(|compiled| compiled.path)),
+        contract: compiles.then(|| Contract {
+            enforced: details.config.contract_enforced(),
+            alias_types: true,
+            checksum: None,
+        }),
+        model: (details.kind == NodeKind::Model).then(|| model_fields(details)),
+        column_name: test.map(|test| test.column_name.as_deref()),
+        attached_node: test.map(|test| {
+            test.attached_node
+                .map(|id| project.details(id).unique_id.as_str())
+        }),
+        test_metadata: test.map(|test| TestMetadata {
+            name: &test.test_name,
+            kwargs: &test.kwargs,
+            namespace: test.namespace.as_deref(),
+        }),
+    }
+}
+
+/// A node's config as dbt writes it: every key dbt's config of its
+/// resource type has, in dbt's order, unset ones with dbt's defaults, then
+/// the keys only fusionc or the project knows. Hooks are dbt's
+/// `{sql, transaction, index}` entries.
+fn config_as_dbt(details: &NodeDetails) -> Map<String, Value> {
+    use serde_json::json;
+    let written = &details.config.values;
+    let mut config = Map::new();
+    let mut put = |key: &str, default: Value| {
+        let value = written.get(key).cloned().unwrap_or(default);
+        config.insert(key.to_string(), value);
+    };
+    put("enabled", json!(true));
+    put("alias", Value::Null);
+    let test = details.kind == NodeKind::Test;
+    put("schema", if test { json!("dbt_test__audit") } else { Value::Null });
+    put("database", Value::Null);
+    put("tags", json!(details.config.tags()));
+    put("meta", json!({}));
+    put("group", Value::Null);
+    put("static_analysis", Value::Null);
+    let materialized = match details.kind {
+        NodeKind::Test => "test",
+        NodeKind::Seed => "seed",
+        NodeKind::Snapshot => "snapshot",
+        _ => "view",
+    };
+    put("materialized", json!(materialized));
+    if test {
+        put("severity", json!("ERROR"));
+        put("store_failures", Value::Null);
+        put("store_failures_as", Value::Null);
+        put("where", Value::Null);
+        put("limit", Value::Null);
+        put("fail_calc", json!("count(*)"));
+        put("warn_if", json!("!= 0"));
+        put("error_if", json!("!= 0"));
+    } else {
+        put("incremental_strategy", Value::Null);
+        put("batch_size", Value::Null);
+        put("lookback", json!(1));
+        put("begin", Value::Null);
+        put("persist_docs", json!({}));
+        let hooks = |hooks: Vec<String>| -> Value {
+            hooks
+                .into_iter()
+                .map(|sql| json!({"sql": sql, "transaction": true, "index": null}))
+                .collect()
+        };
+        config.insert("post-hook".to_string(), hooks(details.config.post_hooks()));
+        config.insert("pre-hook".to_string(), hooks(details.config.pre_hooks()));
+        let mut put = |key: &str, default: Value| {
+            let value = written.get(key).cloned().unwrap_or(default);
+            config.insert(key.to_string(), value);
+        };
+        put("quoting", json!({}));
+        put("column_types", json!({}));
+        put("full_refresh", Value::Null);
+        put("unique_key", Value::Null);
+        put("on_schema_change", json!("ignore"));
+        put("on_configuration_change", json!("apply"));
+        put("grants", json!({}));
+        put("packages", json!([]));
+        put("docs", json!({"show": true, "node_color": null}));
+        put("contract", json!({"enforced": false, "alias_types": true}));
+        put("event_time", Value::Null);
+        put("concurrent_batches", Value::Null);
+        match details.kind {
+            NodeKind::Model => {
+                put("access", json!("protected"));
+                put("freshness", Value::Null);
+            }
+            NodeKind::Seed => {
+                put("delimiter", json!(","));
+                put("quote_columns", Value::Null);
+            }
+            _ => {}
+        }
+    }
+    for (key, value) in written {
+        if key == "pre_hook" || key == "post_hook" {
+            continue;
+        }
+        config
+            .entry(key.clone())
+            .or_insert_with(|| value.clone());
+    }
+    // Tags written as one string are a list to dbt.
+    config.insert("tags".to_string(), json!(details.config.tags()));
+    config
+}
+
+/// Where a package's project lies (the root project's folder for its own
+/// nodes), as dbt's `root_path` gives it.
+fn package_root(project: &Project, package_name: &str) -> String {
+    let root = if package_name == project.name {
+        project.root_dir.clone()
+    } else {
+        project
+            .root_dir
+            .join(&project.settings.packages_install_path)
+            .join(package_name)
+    };
+    root.display().to_string()
+}
+
+fn model_fields(details: &NodeDetails) -> ModelFields<'_> {
+    ModelFields {
+        access: details
+            .config
+            .values
+            .get("access")
+            .and_then(Value::as_str)
+            .unwrap_or("protected"),
+        constraints: [],
+        version: details
+            .version
+            .as_deref()
+            .map(crate::declared::version_value),
+        latest_version: details
+            .latest_version
+            .as_deref()
+            .map(crate::declared::version_value),
+        deprecation_date: details.deprecation_date.as_deref().map(|date| {
+            // A date alone is midnight UTC, as dbt writes it.
+            if date.len() == 10 {
+                format!("{date}T00:00:00+00:00")
+            } else {
+                date.to_string()
+            }
+        }),
+        primary_key: [],
+        time_spine: None,
+    }
+}
+
+/// A node's `meta`: the configured mapping, or `{}`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Meta<'a> {
+    Configured(&'a Value),
+    Empty(Empty),
+}
+
+#[derive(Default, Serialize)]
+struct Quoting {
+    database: Option<bool>,
+    schema: Option<bool>,
+    identifier: Option<bool>,
+    column: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct FreshnessRule<'a> {
+    count: Option<u64>,
+    period: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Freshness<'a> {
+    warn_after: FreshnessRule<'a>,
+    error_after: FreshnessRule<'a>,
+    filter: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct SourceEntry<'a> {
+    database: Option<&'a str>,
+    schema: Option<&'a str>,
+    name: &'a str,
+    resource_type: &'static str,
+    package_name: &'a str,
+    path: &'a str,
+    original_file_path: &'a str,
+    unique_id: &'a str,
+    fqn: &'a [String],
+    source_name: &'a str,
+    source_description: &'a str,
+    loader: &'a str,
+    identifier: &'a str,
+    quoting: Quoting,
+    loaded_at_field: Option<&'a str>,
+    loaded_at_query: Option<&'a str>,
+    freshness: Option<Freshness<'a>>,
+    external: Option<&'static str>,
+    description: &'a str,
+    columns: IndexMap<&'a str, ColumnEntry<'a>>,
+    meta: Empty,
+    source_meta: Empty,
+    tags: Vec<String>,
+    config: &'a Map<String, Value>,
+    patch_path: Option<&'static str>,
+    unrendered_config: Empty,
+    relation_name: String,
+    created_at: f64,
+    unrendered_database: Option<&'static str>,
+    unrendered_schema: Option<&'static str>,
+    doc_blocks: &'a [String],
+    event_time: Option<&'static str>,
+    project: &'a str,
+}
+
+pub fn source_entry<'a>(
+    project: &'a Project,
+    details: &'a NodeDetails,
+) -> SourceEntry<'a> {
+    let (source_name, source_description, loader, identifier) = match &details.source {
+        Some(source) => (
+            source.source_name.as_str(),
+            source.source_description.as_str(),
+            source.loader.as_str(),
+            source.identifier.as_str(),
+        ),
+        None => ("", "", "", details.name.as_str()),
+    };
+    let config = &details.config.values;
+    let text = |key: &str| config.get(key).and_then(Value::as_str);
+    // dbt's `freshness` of a source: the rules its config resolved, each
+    // empty when unset; null when the table turned freshness off.
+    let freshness = match config.get("freshness") {
+        Some(Value::Null) => None,
+        written => {
+            let rules = written.and_then(Value::as_object);
+            let rule = |name: &str| {
+                let rule = rules
+                    .and_then(|rules| rules.get(name))
+                    .and_then(Value::as_object);
+                FreshnessRule {
+                    count: rule
+                        .and_then(|rule| rule.get("count"))
+                        .and_then(Value::as_u64),
+                    period: rule
+                        .and_then(|rule| rule.get("period"))
+                        .and_then(Value::as_str),
+                }
+            };
+            Some(Freshness {
+                warn_after: rule("warn_after"),
+                error_after: rule("error_after"),
+                filter: rules
+                    .and_then(|rules| rules.get("filter"))
+                    .and_then(Value::as_str),
+            })
+        }
+    };
+    SourceEntry {
+        database: details.database.as_deref(),
+        schema: details.schema.as_deref(),
+        name: &details.name,
+        resource_type: "source",
+        package_name: &details.package_name,
+        path: &details.original_file_path,
+        original_file_path: &details.original_file_path,
+        unique_id: &details.unique_id,
+        fqn: &details.fqn,
+        source_name,
+        source_description,
+        loader,
+        identifier,
+        quoting: details
+            .source
+            .as_ref()
+            .map_or_else(Quoting::default, |source| Quoting {
+                database: source.quoting.database,
+                schema: source.quoting.schema,
+                identifier: source.quoting.identifier,
+                column: source.quoting.column,
+            }),
+        loaded_at_field: text("loaded_at_field"),
+        loaded_at_query: text("loaded_at_query"),
+        freshness,
+        external: None,
+        description: &details.description,
+        columns: node_columns(details, None),
+        meta: Empty {},
+        source_meta: Empty {},
+        tags: details.config.tags(),
+        config: &details.config.values,
+        patch_path: None,
+        unrendered_config: Empty {},
+        relation_name: project.relation_name(details),
+        created_at: 0.0,
+        unrendered_database: None,
+        unrendered_schema: None,
+        doc_blocks: &details.doc_blocks,
+        event_time: None,
+        project: &project.name,
+    }
+}
+
+/// dbt's `graph` (its flat graph) of the loaded project: every node but
+/// sources and unit tests under `nodes`, the sources, and the resources
+/// that never run, each by unique id and described as the manifest
+/// describes it (without compiled SQL, as dbt builds the graph before it
+/// compiles, and with the columns the YAML declares).
+pub(crate) fn flat_graph(project: &Project) -> Value {
+    let mut nodes = Map::new();
+    let mut sources = Map::new();
+    for (index, details) in project.nodes.iter().enumerate() {
+        let entry = match details.kind {
+            NodeKind::UnitTest => continue,
+            NodeKind::Source => serde_json::to_value(source_entry(project, details)),
+            _ => {
+                let mut parents: Vec<&str> = project
+                    .graph
+                    .parents(fusion_ir::graph::NodeId(index as u32))
+                    .into_iter()
+                    .map(|id| project.details(id).unique_id.as_str())
+                    .collect();
+                parents.sort_unstable();
+                parents.dedup();
+                serde_json::to_value(node_entry(
+                    project,
+                    details,
+                    &parents,
+                    None,
+                    node_columns(details, None),
+                ))
+            }
+        };
+        // The entries are plain data: serialising them cannot fail.
+        let Ok(entry) = entry else { continue };
+        let map = if details.kind == NodeKind::Source {
+            &mut sources
+        } else {
+            &mut nodes
+        };
+        map.insert(details.unique_id.clone(), entry);
+    }
+    let declared_of = |kind: DeclaredKind| -> Map<String, Value> {
+        project
+            .declared
+            .iter()
+            .filter(|resource| resource.kind == kind)
+            .map(|resource| {
+                (
+                    resource.unique_id.clone(),
+                    resource.dbt_json(declared_node_relation(project, resource)),
+                )
+            })
+            .collect()
+    };
+    serde_json::json!({
+        "exposures": declared_of(DeclaredKind::Exposure),
+        "functions": {},
+        "groups": declared_of(DeclaredKind::Group),
+        "metrics": declared_of(DeclaredKind::Metric),
+        "nodes": nodes,
+        "sources": sources,
+        "semantic_models": declared_of(DeclaredKind::SemanticModel),
+        "saved_queries": declared_of(DeclaredKind::SavedQuery),
+    })
+}
