@@ -62,11 +62,35 @@ pub struct ColumnEntry<'a> {
     description: &'a str,
     meta: &'a Map<String, Value>,
     data_type: Option<Cow<'a, str>>,
-    constraints: &'a [Value],
+    constraints: Vec<Value>,
     quote: Option<bool>,
     tags: [&'static str; 0],
     granularity: Option<&'static str>,
     doc_blocks: &'a [String],
+}
+
+/// A column constraint as dbt writes it: every field, unset ones null
+/// (`to_columns` empty, the two warnings on).
+fn constraint_as_dbt(constraint: &Value) -> Value {
+    let Some(written) = constraint.as_object() else {
+        return constraint.clone();
+    };
+    let mut shaped = Map::new();
+    for (key, default) in [
+        ("type", Value::Null),
+        ("name", Value::Null),
+        ("expression", Value::Null),
+        ("warn_unenforced", Value::Bool(true)),
+        ("warn_unsupported", Value::Bool(true)),
+        ("to", Value::Null),
+        ("to_columns", Value::Array(Vec::new())),
+    ] {
+        shaped.insert(key.to_string(), written.get(key).cloned().unwrap_or(default));
+    }
+    for (key, value) in written {
+        shaped.entry(key.clone()).or_insert_with(|| value.clone());
+    }
+    Value::Object(shaped)
 }
 
 /// The columns of a node: those its YAML declares, in their order, then
@@ -86,7 +110,7 @@ pub fn node_columns<'a>(
             .as_deref()
             .map(Cow::Borrowed)
             .or(inferred_type),
-        constraints: &column.constraints,
+        constraints: column.constraints.iter().map(constraint_as_dbt).collect(),
         quote: None,
         tags: [],
         granularity: None,
@@ -139,7 +163,7 @@ pub fn node_columns<'a>(
             meta: no_meta,
             data_type: (!column.ty.is_unknown())
                 .then(|| Cow::Owned(semantics.type_name(&column.ty))),
-            constraints: &[],
+            constraints: Vec::new(),
             quote: None,
             tags: [],
             granularity: None,

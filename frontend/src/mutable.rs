@@ -74,7 +74,7 @@ pub(crate) fn make_mutable(value: Value) -> Value {
 /// dict it is once a mutable container holds it: after
 /// `{% do d.update({k: []}) %}`, `d[k].append(x)` mutates it. Host objects
 /// (relations, mutable values already) are kept as they are.
-fn literal_as_mutable(value: Value) -> Value {
+pub(crate) fn literal_as_mutable(value: Value) -> Value {
     let literal = value.downcast_object_ref::<Vec<Value>>().is_some()
         || value
             .downcast_object_ref::<indexmap::IndexMap<Value, Value>>()

@@ -205,20 +205,33 @@ pub(crate) fn prepare(
 
     // Just-in-time analysis: unsafe nodes always (their ahead-of-time
     // analysis read guessed schemas), and any node rendered just now.
-    if let Some(sql) = &sql {
+    // The compiled SQL (ephemeral parents injected as CTEs) is what runs,
+    // and what is analysed: the analysis reads no ephemeral parent.
+    let compiled = sql
+        .as_deref()
+        .map(|sql| crate::artifacts::compiled::compiled_sql_of(project, id, sql).into_owned());
+    if let (Some(rendered), Some(sql)) = (&sql, &compiled) {
         let analyse =
             mode == AnalysisMode::Unsafe || (jit_sql.is_some() && mode != AnalysisMode::Off);
         if analyse && details.kind != NodeKind::Seed {
-            let parents: Vec<_> = project
-                .graph
-                .parents(id)
+            // The relations the compiled SQL reads: the parents, and
+            // through an ephemeral parent (a CTE in it) that one's parents.
+            let mut read = Vec::new();
+            let mut pending = project.graph.parents(id);
+            while let Some(parent) = pending.pop() {
+                if read.contains(&parent) {
+                    continue;
+                }
+                read.push(parent);
+                if project.details(parent).is_ephemeral() {
+                    pending.extend(project.graph.parents(parent));
+                }
+            }
+            let parents: Vec<_> = read
                 .iter()
                 .filter_map(|&parent| {
                     let parent_details = project.details(parent);
-                    if parent_details.kind == NodeKind::Model
-                        && parent_details.config.materialization()
-                            == fusion_frontend::config::Materialization::Ephemeral
-                    {
+                    if parent_details.is_ephemeral() {
                         return None;
                     }
                     let name = crate::pipeline::relation_as_read(parent_details)?;
@@ -252,25 +265,30 @@ pub(crate) fn prepare(
                     .find(|diagnostic| diagnostic.is_error())
                     .map(|diagnostic| diagnostic.message.clone())
                     .unwrap_or_default();
-                return Err(PrepareFailure {
-                    message: format!("static analysis (just in time) failed: {first}"),
-                    diagnostics,
-                    jit_sql: jit_sql.or_else(|| {
+                // The diagnostics point into the analysed text: it is the
+                // text reported, mapped back to the template when it is
+                // the rendered text itself.
+                let jit_sql = if sql == rendered {
+                    jit_sql.or_else(|| {
                         let source_map = details
                             .rendered
                             .as_ref()
                             .map(|rendered| rendered.source_map.get().clone())
                             .unwrap_or_default();
                         Some((sql.clone(), source_map))
-                    }),
+                    })
+                } else {
+                    Some((sql.clone(), SourceMap::default()))
+                };
+                return Err(PrepareFailure {
+                    message: format!("static analysis (just in time) failed: {first}"),
+                    diagnostics,
+                    jit_sql,
                 });
             }
         }
     }
 
-    let compiled = sql
-        .as_deref()
-        .map(|sql| crate::artifacts::compiled::compiled_sql_of(project, id, sql).into_owned());
     let build = match build_of(
         project,
         details,

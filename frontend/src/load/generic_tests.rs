@@ -747,7 +747,14 @@ fn test_macros(shared: &RenderShared, package: &str, spec: &crate::schema_yaml::
     };
     let test_macro = match &spec.namespace {
         Some(namespace) => unique_id(&[format!("{namespace}.{macro_name}")]),
-        None => unique_id(&[format!("{package}.{macro_name}"), macro_name]),
+        None => unique_id(&[format!("{package}.{macro_name}"), macro_name.clone()]).or_else(|| {
+            // dbt's four tests, which fusionc writes natively.
+            matches!(
+                spec.test_name.as_str(),
+                "not_null" | "unique" | "accepted_values" | "relationships"
+            )
+            .then(|| format!("macro.dbt.{macro_name}"))
+        }),
     };
     let where_subquery = unique_id(&["get_where_subquery".to_string()]);
     test_macro.into_iter().chain(where_subquery).collect()

@@ -289,6 +289,7 @@ pub(super) fn render_compile_phase(
                         dependent.reading_model_config.contains(unique_id.as_str())
                     }));
             let reusable = !recorded.introspective
+                && !recorded.reads_graph
                 && !reads_phase(&node.raw)
                 && !config_read_changed
                 && recorded
