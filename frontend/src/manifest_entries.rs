@@ -210,7 +210,7 @@ struct Contract {
 #[derive(Serialize)]
 struct TestMetadata<'a> {
     name: &'a str,
-    kwargs: &'a Map<String, Value>,
+    kwargs: Map<String, Value>,
     namespace: Option<&'a str>,
 }
 
@@ -388,13 +388,17 @@ pub fn node_entry<'a>(
         }),
         model: (details.kind == NodeKind::Model).then(|| model_fields(details)),
         column_name: test.map(|test| test.column_name.as_deref()),
+        // dbt attaches a test to the model (or seed, snapshot) it tests,
+        // not to a source.
         attached_node: test.map(|test| {
             test.attached_node
-                .map(|id| project.details(id).unique_id.as_str())
+                .map(|id| project.details(id))
+                .filter(|attached| attached.kind != NodeKind::Source)
+                .map(|attached| attached.unique_id.as_str())
         }),
         test_metadata: test.map(|test| TestMetadata {
             name: &test.test_name,
-            kwargs: &test.kwargs,
+            kwargs: test_kwargs(project, test),
             namespace: test.namespace.as_deref(),
         }),
     }
@@ -490,6 +494,34 @@ fn config_as_dbt(details: &NodeDetails) -> Map<String, Value> {
     // Tags written as one string are a list to dbt.
     config.insert("tags".to_string(), json!(details.config.tags()));
     config
+}
+
+/// A generic test's arguments as dbt records them: its column, the ones
+/// written, then the `model` it reads, as the Jinja dbt renders it with.
+fn test_kwargs(project: &Project, test: &crate::project::TestDetails) -> Map<String, Value> {
+    let mut kwargs = Map::new();
+    if let Some(column) = &test.column_name {
+        kwargs.insert("column_name".to_string(), Value::String(column.clone()));
+    }
+    for (key, value) in &test.kwargs {
+        kwargs.insert(key.clone(), value.clone());
+    }
+    if let Some(attached) = test.attached_node.map(|id| project.details(id)) {
+        let relation = match &attached.source {
+            Some(source) => format!(
+                "source('{}', '{}')",
+                source.source_name, source.table_name
+            ),
+            None => match &attached.version {
+                Some(version) => format!("ref('{}', version={version})", attached.name),
+                None => format!("ref('{}')", attached.name),
+            },
+        };
+        kwargs
+            .entry("model".to_string())
+            .or_insert_with(|| Value::String(format!("{{{{ get_where_subquery({relation}) }}}}")));
+    }
+    kwargs
 }
 
 /// Where a package's project lies (the root project's folder for its own

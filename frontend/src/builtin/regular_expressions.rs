@@ -98,9 +98,8 @@ fn match_error(error: fancy_regex::Error) -> Error {
 
 /// Every match of `regex` in `text`, left to right, as Python finds them:
 /// the search resumes where a match ended, and an empty match is not
-/// reported where the previous match (an empty one) was (the regex crate's
-/// iterators also drop an empty match right after a non-empty one, which
-/// Python keeps).
+/// reported where the previous match, an empty one, was; an empty match
+/// right after a non-empty one is (the regex crate's iterators drop it).
 fn python_matches<'t>(
     regex: &Regex,
     text: &'t str,
@@ -128,7 +127,8 @@ fn python_matches<'t>(
             }
             continue;
         }
-        empty_not_at = Some(end);
+        // After an empty match, the next one may not be empty there too.
+        empty_not_at = (start == end).then_some(end);
         position = end;
         found.push(captures);
     }

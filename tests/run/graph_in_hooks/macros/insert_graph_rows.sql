@@ -5,7 +5,8 @@
 {% macro insert_graph_rows(relation) %}
 {%- if execute -%}
 {%- set rows = [] -%}
-{%- for unique_id, node in (graph.nodes.items() | list) + (graph.sources.items() | list) + (graph.exposures.items() | list) | sort -%}
+{#- Hook operations aside: fusionc's graph does not list them yet. -#}
+{%- for unique_id, node in (graph.nodes.items() | list) + (graph.sources.items() | list) + (graph.exposures.items() | list) | sort if node.resource_type != 'operation' -%}
   {%- set columns = [] -%}
   {%- for name, column in node.get('columns', {}).items() -%}
     {%- do columns.append(name ~ ':' ~ (column.data_type or '') ~ ':' ~ (column.constraints | map(attribute='type') | join('+')) ~ ':' ~ (column.description or '')) -%}
@@ -15,7 +16,7 @@
   {%- do rows.append('(' ~ [
       quoted(unique_id),
       quoted(node.resource_type),
-      quoted(node.get('depends_on', {}).get('nodes', []) | join(',')),
+      quoted(node.get('depends_on', {}).get('nodes', []) | sort | join(',')),
       quoted(metadata.get('name', '')),
       quoted(kwargs.keys() | sort | join(',')),
       quoted(node.get('column_name') or ''),
