@@ -43,7 +43,6 @@ pub fn declared_node_relation(project: &Project, resource: &DeclaredResource) ->
     }))
 }
 
-
 #[derive(Serialize)]
 pub struct Docs {
     pub show: bool,
@@ -85,7 +84,10 @@ fn constraint_as_dbt(constraint: &Value) -> Value {
         ("to", Value::Null),
         ("to_columns", Value::Array(Vec::new())),
     ] {
-        shaped.insert(key.to_string(), written.get(key).cloned().unwrap_or(default));
+        shaped.insert(
+            key.to_string(),
+            written.get(key).cloned().unwrap_or(default),
+        );
     }
     for (key, value) in written {
         shaped.entry(key.clone()).or_insert_with(|| value.clone());
@@ -101,21 +103,22 @@ pub fn node_columns<'a>(
     details: &'a NodeDetails,
     inferred: Option<(&RelationSchema, &dyn DialectSemantics)>,
 ) -> IndexMap<&'a str, ColumnEntry<'a>> {
-    let declared_entry = |column: &'a ColumnInfo, inferred_type: Option<Cow<'a, str>>| ColumnEntry {
-        name: &column.name,
-        description: &column.description,
-        meta: &column.meta,
-        data_type: column
-            .data_type
-            .as_deref()
-            .map(Cow::Borrowed)
-            .or(inferred_type),
-        constraints: column.constraints.iter().map(constraint_as_dbt).collect(),
-        quote: None,
-        tags: [],
-        granularity: None,
-        doc_blocks: &column.doc_blocks,
-    };
+    let declared_entry =
+        |column: &'a ColumnInfo, inferred_type: Option<Cow<'a, str>>| ColumnEntry {
+            name: &column.name,
+            description: &column.description,
+            meta: &column.meta,
+            data_type: column
+                .data_type
+                .as_deref()
+                .map(Cow::Borrowed)
+                .or(inferred_type),
+            constraints: column.constraints.iter().map(constraint_as_dbt).collect(),
+            quote: None,
+            tags: [],
+            granularity: None,
+            doc_blocks: &column.doc_blocks,
+        };
     let (inferred_columns, semantics) = match inferred {
         Some((RelationSchema::Known(schema), semantics)) if !schema.columns.is_empty() => {
             (schema.columns.as_slice(), semantics)
@@ -229,7 +232,7 @@ pub struct NodeEntry<'a> {
     fqn: &'a [String],
     alias: &'a str,
     checksum: Checksum<'a>,
-    config: Map<String, Value>,
+    config: ConfigAsDbt<'a>,
     tags: Vec<String>,
     description: &'a str,
     columns: IndexMap<&'a str, ColumnEntry<'a>>,
@@ -322,7 +325,7 @@ pub fn node_entry<'a>(
             },
             checksum: &details.checksum,
         },
-        config: config_as_dbt(details),
+        config: ConfigAsDbt(details),
         tags: details.config.tags(),
         description: &details.description,
         columns,
@@ -347,7 +350,12 @@ pub fn node_entry<'a>(
             None => details.raw_code.trim(),
         },
         doc_blocks: &details.doc_blocks,
-        root_path: (!compiles).then(|| package_root(project, &details.package_name)),
+        root_path: (!compiles).then(|| {
+            project
+                .package_root(&details.package_name)
+                .display()
+                .to_string()
+        }),
         language: compiles.then_some("sql"),
         refs: compiles.then(|| {
             details
@@ -356,10 +364,7 @@ pub fn node_entry<'a>(
                 .map(|call| RefEntry {
                     name: &call.name,
                     package: call.package.as_deref(),
-                    version: call
-                        .version
-                        .as_deref()
-                        .map(crate::declared::version_value),
+                    version: call.version.as_deref().map(crate::declared::version_value),
                 })
                 .collect()
         }),
@@ -407,93 +412,153 @@ pub fn node_entry<'a>(
 /// A node's config as dbt writes it: every key dbt's config of its
 /// resource type has, in dbt's order, unset ones with dbt's defaults, then
 /// the keys only fusionc or the project knows. Hooks are dbt's
-/// `{sql, transaction, index}` entries.
-fn config_as_dbt(details: &NodeDetails) -> Map<String, Value> {
+/// `{sql, transaction, index}` entries. Serialised straight from the
+/// node's config (the manifest of a large project writes tens of
+/// thousands of them).
+pub struct ConfigAsDbt<'a>(&'a NodeDetails);
+
+/// dbt's config keys of a resource type with their defaults, in order
+/// (`None`: the key is written by [`ConfigAsDbt`] itself).
+fn config_defaults(kind: NodeKind) -> &'static [(&'static str, Option<Value>)] {
     use serde_json::json;
-    let written = &details.config.values;
-    let mut config = Map::new();
-    let mut put = |key: &str, default: Value| {
-        let value = written.get(key).cloned().unwrap_or(default);
-        config.insert(key.to_string(), value);
+    use std::sync::OnceLock;
+    static TEST: OnceLock<Vec<(&'static str, Option<Value>)>> = OnceLock::new();
+    static MODEL: OnceLock<Vec<(&'static str, Option<Value>)>> = OnceLock::new();
+    static SEED: OnceLock<Vec<(&'static str, Option<Value>)>> = OnceLock::new();
+    static OTHER: OnceLock<Vec<(&'static str, Option<Value>)>> = OnceLock::new();
+    let common = |schema: Value, materialized: &str| {
+        vec![
+            ("enabled", Some(json!(true))),
+            ("alias", Some(Value::Null)),
+            ("schema", Some(schema)),
+            ("database", Some(Value::Null)),
+            ("tags", None),
+            ("meta", Some(json!({}))),
+            ("group", Some(Value::Null)),
+            ("static_analysis", Some(Value::Null)),
+            ("materialized", Some(json!(materialized))),
+        ]
     };
-    put("enabled", json!(true));
-    put("alias", Value::Null);
-    let test = details.kind == NodeKind::Test;
-    put("schema", if test { json!("dbt_test__audit") } else { Value::Null });
-    put("database", Value::Null);
-    put("tags", json!(details.config.tags()));
-    put("meta", json!({}));
-    put("group", Value::Null);
-    put("static_analysis", Value::Null);
-    let materialized = match details.kind {
-        NodeKind::Test => "test",
-        NodeKind::Seed => "seed",
-        NodeKind::Snapshot => "snapshot",
-        _ => "view",
+    let compiled = |materialized: &str, extra: &[(&'static str, Value)]| {
+        let mut keys = common(Value::Null, materialized);
+        keys.extend([
+            ("incremental_strategy", Some(Value::Null)),
+            ("batch_size", Some(Value::Null)),
+            ("lookback", Some(json!(1))),
+            ("begin", Some(Value::Null)),
+            ("persist_docs", Some(json!({}))),
+            ("post-hook", None),
+            ("pre-hook", None),
+            ("quoting", Some(json!({}))),
+            ("column_types", Some(json!({}))),
+            ("full_refresh", Some(Value::Null)),
+            ("unique_key", Some(Value::Null)),
+            ("on_schema_change", Some(json!("ignore"))),
+            ("on_configuration_change", Some(json!("apply"))),
+            ("grants", Some(json!({}))),
+            ("packages", Some(json!([]))),
+            ("docs", Some(json!({"show": true, "node_color": null}))),
+            (
+                "contract",
+                Some(json!({"enforced": false, "alias_types": true})),
+            ),
+            ("event_time", Some(Value::Null)),
+            ("concurrent_batches", Some(Value::Null)),
+        ]);
+        keys.extend(extra.iter().map(|(key, value)| (*key, Some(value.clone()))));
+        keys
     };
-    put("materialized", json!(materialized));
-    if test {
-        put("severity", json!("ERROR"));
-        put("store_failures", Value::Null);
-        put("store_failures_as", Value::Null);
-        put("where", Value::Null);
-        put("limit", Value::Null);
-        put("fail_calc", json!("count(*)"));
-        put("warn_if", json!("!= 0"));
-        put("error_if", json!("!= 0"));
-    } else {
-        put("incremental_strategy", Value::Null);
-        put("batch_size", Value::Null);
-        put("lookback", json!(1));
-        put("begin", Value::Null);
-        put("persist_docs", json!({}));
-        let hooks = |hooks: Vec<String>| -> Value {
-            hooks
-                .into_iter()
-                .map(|sql| json!({"sql": sql, "transaction": true, "index": null}))
-                .collect()
-        };
-        config.insert("post-hook".to_string(), hooks(details.config.post_hooks()));
-        config.insert("pre-hook".to_string(), hooks(details.config.pre_hooks()));
-        let mut put = |key: &str, default: Value| {
-            let value = written.get(key).cloned().unwrap_or(default);
-            config.insert(key.to_string(), value);
-        };
-        put("quoting", json!({}));
-        put("column_types", json!({}));
-        put("full_refresh", Value::Null);
-        put("unique_key", Value::Null);
-        put("on_schema_change", json!("ignore"));
-        put("on_configuration_change", json!("apply"));
-        put("grants", json!({}));
-        put("packages", json!([]));
-        put("docs", json!({"show": true, "node_color": null}));
-        put("contract", json!({"enforced": false, "alias_types": true}));
-        put("event_time", Value::Null);
-        put("concurrent_batches", Value::Null);
-        match details.kind {
-            NodeKind::Model => {
-                put("access", json!("protected"));
-                put("freshness", Value::Null);
-            }
-            NodeKind::Seed => {
-                put("delimiter", json!(","));
-                put("quote_columns", Value::Null);
-            }
-            _ => {}
-        }
+    match kind {
+        NodeKind::Test => TEST.get_or_init(|| {
+            let mut keys = common(json!("dbt_test__audit"), "test");
+            keys.extend([
+                ("severity", Some(json!("ERROR"))),
+                ("store_failures", Some(Value::Null)),
+                ("store_failures_as", Some(Value::Null)),
+                ("where", Some(Value::Null)),
+                ("limit", Some(Value::Null)),
+                ("fail_calc", Some(json!("count(*)"))),
+                ("warn_if", Some(json!("!= 0"))),
+                ("error_if", Some(json!("!= 0"))),
+            ]);
+            keys
+        }),
+        NodeKind::Model => MODEL.get_or_init(|| {
+            compiled(
+                "view",
+                &[("access", json!("protected")), ("freshness", Value::Null)],
+            )
+        }),
+        NodeKind::Seed => SEED.get_or_init(|| {
+            compiled(
+                "seed",
+                &[("delimiter", json!(",")), ("quote_columns", Value::Null)],
+            )
+        }),
+        _ => OTHER.get_or_init(|| compiled("view", &[])),
     }
-    for (key, value) in written {
-        if key == "pre_hook" || key == "post_hook" {
-            continue;
+}
+
+impl Serialize for ConfigAsDbt<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let details = self.0;
+        let written = &details.config.values;
+        let defaults = config_defaults(details.kind);
+        let mut map = serializer.serialize_map(None)?;
+        for (key, default) in defaults {
+            match (*key, default) {
+                ("tags", _) => map.serialize_entry(key, &details.config.tags())?,
+                ("post-hook", _) => {
+                    map.serialize_entry(key, &Hooks(details.config.post_hooks()))?
+                }
+                ("pre-hook", _) => map.serialize_entry(key, &Hooks(details.config.pre_hooks()))?,
+                ("materialized", _)
+                    if details.kind == NodeKind::Snapshot
+                        && !written.contains_key("materialized") =>
+                {
+                    map.serialize_entry(key, "snapshot")?
+                }
+                (_, default) => match written.get(*key).or(default.as_ref()) {
+                    Some(value) => map.serialize_entry(key, value)?,
+                    None => map.serialize_entry(key, &Value::Null)?,
+                },
+            }
         }
-        config
-            .entry(key.clone())
-            .or_insert_with(|| value.clone());
+        for (key, value) in written {
+            let listed = defaults.iter().any(|(listed, _)| listed == key);
+            if listed || key == "pre_hook" || key == "post_hook" {
+                continue;
+            }
+            // The test shape has no hooks; other keys are kept as written.
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
-    // Tags written as one string are a list to dbt.
-    config.insert("tags".to_string(), json!(details.config.tags()));
-    config
+}
+
+/// Hooks as dbt's `{sql, transaction, index}` entries.
+struct Hooks(Vec<String>);
+
+impl Serialize for Hooks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        #[derive(Serialize)]
+        struct Hook<'a> {
+            sql: &'a str,
+            transaction: bool,
+            index: Option<u32>,
+        }
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for sql in &self.0 {
+            seq.serialize_element(&Hook {
+                sql,
+                transaction: true,
+                index: None,
+            })?;
+        }
+        seq.end()
+    }
 }
 
 /// A generic test's arguments as dbt records them: its column, the ones
@@ -508,10 +573,7 @@ fn test_kwargs(project: &Project, test: &crate::project::TestDetails) -> Map<Str
     }
     if let Some(attached) = test.attached_node.map(|id| project.details(id)) {
         let relation = match &attached.source {
-            Some(source) => format!(
-                "source('{}', '{}')",
-                source.source_name, source.table_name
-            ),
+            Some(source) => format!("source('{}', '{}')", source.source_name, source.table_name),
             None => match &attached.version {
                 Some(version) => format!("ref('{}', version={version})", attached.name),
                 None => format!("ref('{}')", attached.name),
@@ -522,20 +584,6 @@ fn test_kwargs(project: &Project, test: &crate::project::TestDetails) -> Map<Str
             .or_insert_with(|| Value::String(format!("{{{{ get_where_subquery({relation}) }}}}")));
     }
     kwargs
-}
-
-/// Where a package's project lies (the root project's folder for its own
-/// nodes), as dbt's `root_path` gives it.
-fn package_root(project: &Project, package_name: &str) -> String {
-    let root = if package_name == project.name {
-        project.root_dir.clone()
-    } else {
-        project
-            .root_dir
-            .join(&project.settings.packages_install_path)
-            .join(package_name)
-    };
-    root.display().to_string()
 }
 
 fn model_fields(details: &NodeDetails) -> ModelFields<'_> {
@@ -634,10 +682,7 @@ pub struct SourceEntry<'a> {
     project: &'a str,
 }
 
-pub fn source_entry<'a>(
-    project: &'a Project,
-    details: &'a NodeDetails,
-) -> SourceEntry<'a> {
+pub fn source_entry<'a>(project: &'a Project, details: &'a NodeDetails) -> SourceEntry<'a> {
     let (source_name, source_description, loader, identifier) = match &details.source {
         Some(source) => (
             source.source_name.as_str(),

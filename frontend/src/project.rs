@@ -154,6 +154,19 @@ impl Project {
             .map(|index| &self.unit_tests[index])
     }
 
+    /// Where a package's project lies: the root project's folder for its
+    /// own nodes, else the package's folder under the packages' install
+    /// path (a node's `original_file_path` is relative to it).
+    pub fn package_root(&self, package_name: &str) -> PathBuf {
+        if package_name == self.name {
+            self.root_dir.clone()
+        } else {
+            self.root_dir
+                .join(&self.settings.packages_install_path)
+                .join(package_name)
+        }
+    }
+
     /// The node with this unique id.
     pub fn find_by_unique_id(&self, unique_id: &str) -> Option<NodeId> {
         self.nodes

@@ -127,7 +127,6 @@ fn sorted_ids(project: &Project, ids: Vec<NodeId>) -> Vec<&str> {
     unique_ids
 }
 
-
 #[derive(Serialize)]
 struct Manifest<'a> {
     metadata: Metadata<'a>,
@@ -243,10 +242,7 @@ impl Serialize for SourcesMap<'_> {
             .iter()
             .filter(|details| details.kind == NodeKind::Source)
         {
-            map.serialize_entry(
-                &details.unique_id,
-                &source_entry(self.project, details),
-            )?;
+            map.serialize_entry(&details.unique_id, &source_entry(self.project, details))?;
         }
         map.end()
     }

@@ -462,7 +462,10 @@ fn build_of(
     };
     match details.kind {
         NodeKind::Seed => {
-            let path = project.root_dir.join(&details.original_file_path);
+            // A package's seed lies in the package's folder.
+            let path = project
+                .package_root(&details.package_name)
+                .join(&details.original_file_path);
             let columns = details
                 .seed_columns
                 .iter()

@@ -369,13 +369,35 @@ impl Object for ColumnObject {
             ),
             None => (data_type.trim(), None),
         };
-        let is_string = matches!(type_name, "text" | "character varying" | "character" | "varchar");
+        let is_string = matches!(
+            type_name,
+            "text" | "character varying" | "character" | "varchar"
+        );
         let is_integer = matches!(
             type_name,
-            "tinyint" | "smallint" | "integer" | "bigint" | "hugeint" | "utinyint" | "usmallint"
-                | "uinteger" | "ubigint" | "int1" | "int2" | "int4" | "int8" | "short" | "int"
-                | "signed" | "long" | "smallserial" | "serial" | "bigserial" | "serial2"
-                | "serial4" | "serial8"
+            "tinyint"
+                | "smallint"
+                | "integer"
+                | "bigint"
+                | "hugeint"
+                | "utinyint"
+                | "usmallint"
+                | "uinteger"
+                | "ubigint"
+                | "int1"
+                | "int2"
+                | "int4"
+                | "int8"
+                | "short"
+                | "int"
+                | "signed"
+                | "long"
+                | "smallserial"
+                | "serial"
+                | "bigserial"
+                | "serial2"
+                | "serial4"
+                | "serial8"
         );
         let is_float = matches!(
             type_name,
@@ -396,7 +418,9 @@ impl Object for ColumnObject {
                         "Called string_size() on non-string field!",
                     ));
                 }
-                return Ok(Value::from(size.filter(|_| type_name != "text").unwrap_or(256)));
+                return Ok(Value::from(
+                    size.filter(|_| type_name != "text").unwrap_or(256),
+                ));
             }
             _ => {
                 return Err(Error::new(

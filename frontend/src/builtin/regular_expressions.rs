@@ -11,9 +11,9 @@
 //! a non-empty match directly, never another empty one at the same place).
 
 use super::python_arguments::{integer, invalid, string, PythonArguments};
+use fancy_regex::{Captures, Regex, RegexBuilder};
 use minijinja::value::{Object, ObjectRepr, Tuple};
 use minijinja::{Error, State, Value};
-use fancy_regex::{Captures, Regex, RegexBuilder};
 use rustc_hash::FxHashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};

@@ -219,8 +219,9 @@ impl minijinja::value::Object for GraphObject {
             None => match key.as_str()? {
                 "nodes" | "sources" | "exposures" | "functions" | "metrics" | "groups"
                 | "semantic_models" | "saved_queries" => {
-                    GRAPH_READ.with(|read| read.set(true)); Some(Value::from_pairs(std::iter::empty::<(String, Value)>()))
-                },
+                    GRAPH_READ.with(|read| read.set(true));
+                    Some(Value::from_pairs(std::iter::empty::<(String, Value)>()))
+                }
                 _ => None,
             },
         }

@@ -733,8 +733,12 @@ fn generic_test_fqn(
 /// A generic test's `depends_on.macros` as dbt parses it: the test's macro
 /// (`namespace.test_<name>`, else the node's package's own, else the one
 /// every package sees), then `get_where_subquery`, which its `model`
-/// argument calls.
-fn test_macros(shared: &RenderShared, package: &str, spec: &crate::schema_yaml::TestSpec) -> Vec<String> {
+/// argument calls (except for dbt's own `not_null` and `unique`).
+fn test_macros(
+    shared: &RenderShared,
+    package: &str,
+    spec: &crate::schema_yaml::TestSpec,
+) -> Vec<String> {
     let macro_name = format!("test_{}", spec.test_name);
     let unique_id = |names: &[String]| {
         names.iter().find_map(|name| {
@@ -756,6 +760,14 @@ fn test_macros(shared: &RenderShared, package: &str, spec: &crate::schema_yaml::
             .then(|| format!("macro.dbt.{macro_name}"))
         }),
     };
-    let where_subquery = unique_id(&["get_where_subquery".to_string()]);
+    // dbt takes a shortcut for its own `not_null` and `unique`: their
+    // arguments are not rendered, so `get_where_subquery` is not called.
+    let shortcut = matches!(
+        test_macro.as_deref(),
+        Some("macro.dbt.test_not_null" | "macro.dbt.test_unique")
+    );
+    let where_subquery = (!shortcut)
+        .then(|| unique_id(&["get_where_subquery".to_string()]))
+        .flatten();
     test_macro.into_iter().chain(where_subquery).collect()
 }

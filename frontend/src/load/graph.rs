@@ -810,16 +810,18 @@ pub(super) fn render_deferred_nodes(
             diagnostics.push(missing_ref_diagnostic(missing, node, errors.refable_names));
         }
         for missing in &output.recorded.missing_sources {
-            diagnostics.push(missing_source_diagnostic(missing, node, errors.source_decls));
+            diagnostics.push(missing_source_diagnostic(
+                missing,
+                node,
+                errors.source_decls,
+            ));
         }
         for message in output.recorded.warnings {
-            diagnostics.push(
-                Diagnostic::new(Code::JinjaWarning, message).with_primary(
-                    node.file,
-                    Span::EMPTY,
-                    "warned while rendering this node",
-                ),
-            );
+            diagnostics.push(Diagnostic::new(Code::JinjaWarning, message).with_primary(
+                node.file,
+                Span::EMPTY,
+                "warned while rendering this node",
+            ));
         }
         match output.result {
             Ok(sql) => {

@@ -407,9 +407,12 @@ fn load_phases(
     // it: the nodes whose compile render read it are rendered again, and
     // so are run-time renders (hooks, nodes rendered just in time).
     if graph_is_read {
-        let _ = shared.project_graph.set(crate::jinja::to_value(
-            crate::manifest_entries::flat_graph(&project),
-        ));
+        let _ =
+            shared
+                .project_graph
+                .set(crate::jinja::to_value(crate::manifest_entries::flat_graph(
+                    &project,
+                )));
         graph::render_deferred_nodes(
             &mut project,
             &template_nodes,

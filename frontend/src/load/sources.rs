@@ -5,9 +5,9 @@ use crate::package_scope::ByPackage;
 use crate::quoting::{QuotePolicy, QuotingConfig};
 use crate::relation::RelationParts;
 use crate::schema_yaml::SourceDecl;
-use serde_json::{Map, Value};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
+use serde_json::{Map, Value};
 
 /// What `source()` renders for each (source, table) by package (the first
 /// declaration of a table in a package wins): its relation, or for

@@ -236,7 +236,7 @@ fn add_unit_test(
         refs: Vec::new(),
         sources: Vec::new(),
         macros_called: Vec::new(),
-            depends_on_macros: Vec::new(),
+        depends_on_macros: Vec::new(),
         rendered: None,
         introspective: false,
         database: model_details.database.clone(),
