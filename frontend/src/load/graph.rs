@@ -842,3 +842,22 @@ pub(super) fn render_deferred_nodes(
         }
     }
 }
+
+/// Sets aside the compile renders that read `graph` before it existed:
+/// those nodes are rendered again once the project, and so its graph, is
+/// loaded. Returns their template indexes.
+pub(super) fn set_graph_readers_aside(compile_outputs: &mut [Option<RenderOutput>]) -> Vec<usize> {
+    compile_outputs
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(index, output)| {
+            let reads_graph = output
+                .as_ref()
+                .is_some_and(|output| output.recorded.reads_graph);
+            reads_graph.then(|| {
+                *output = None;
+                index
+            })
+        })
+        .collect()
+}

@@ -260,7 +260,7 @@ fn load_phases(
 
     // The compile render, only for the nodes whose parse-phase text cannot
     // serve as their compiled SQL.
-    let compile_outputs = render_phases::render_compile_phase(
+    let mut compile_outputs = render_phases::render_compile_phase(
         &context,
         &template_nodes,
         templates,
@@ -274,22 +274,7 @@ fn load_phases(
         },
     );
     drop(rewritten_sources);
-    // A node whose compile render read `graph` is rendered again once the
-    // project, and so its graph, is loaded; its render now is set aside.
-    let mut compile_outputs = compile_outputs;
-    let deferred: Vec<usize> = compile_outputs
-        .iter_mut()
-        .enumerate()
-        .filter_map(|(index, output)| {
-            let reads_graph = output
-                .as_ref()
-                .is_some_and(|output| output.recorded.reads_graph);
-            reads_graph.then(|| {
-                *output = None;
-                index
-            })
-        })
-        .collect();
+    let deferred = graph::set_graph_readers_aside(&mut compile_outputs);
     timer.finish("render (compile phase)");
 
     // The graph once every node is rendered: its edges are the `ref()` and
