@@ -200,7 +200,7 @@ struct ModelFields<'a> {
     latest_version: Option<Value>,
     deprecation_date: Option<String>,
     primary_key: [&'static str; 0],
-    time_spine: Option<&'static str>,
+    time_spine: Option<&'a Value>,
 }
 
 #[derive(Serialize)]
@@ -612,7 +612,7 @@ fn model_fields(details: &NodeDetails) -> ModelFields<'_> {
             }
         }),
         primary_key: [],
-        time_spine: None,
+        time_spine: details.time_spine.as_ref(),
     }
 }
 

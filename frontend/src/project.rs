@@ -284,6 +284,8 @@ pub struct NodeDetails {
     pub latest_version: Option<String>,
     /// A model's (or its version's) `deprecation_date:` as written.
     pub deprecation_date: Option<String>,
+    /// A model's `time_spine:` (see [`crate::schema_yaml::NodePatch`]).
+    pub time_spine: Option<serde_json::Value>,
 }
 
 impl NodeDetails {

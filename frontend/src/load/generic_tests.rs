@@ -385,6 +385,7 @@ fn prepare_test(
         version: None,
         latest_version: None,
         deprecation_date: None,
+        time_spine: None,
     };
     // The compiled file's text and path are made here, in parallel;
     // only registering the file is left for the ordered loop.

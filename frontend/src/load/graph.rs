@@ -170,6 +170,7 @@ impl GraphBuilder {
                     version: None,
                     latest_version: None,
                     deprecation_date: None,
+                    time_spine: None,
                 };
                 let key = format!("{}.{}", source.name, table.name);
                 let unique = self
@@ -547,6 +548,7 @@ fn build_template_node(
         version: node.version.as_ref().map(|version| version.version.clone()),
         latest_version: node.version.as_ref().map(|version| version.latest.clone()),
         deprecation_date: patch.and_then(|patch| patch.deprecation_date.clone()),
+        time_spine: patch.and_then(|patch| patch.time_spine.clone()),
     };
     Some(BuiltTemplateNode {
         details,

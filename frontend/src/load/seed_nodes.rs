@@ -109,6 +109,7 @@ pub(super) fn read_seeds(
             version: None,
             latest_version: None,
             deprecation_date: None,
+            time_spine: None,
             name,
         });
     }

@@ -249,6 +249,7 @@ fn add_unit_test(
         version: None,
         latest_version: None,
         deprecation_date: None,
+        time_spine: None,
         name: declaration.name.clone(),
     };
     if graph

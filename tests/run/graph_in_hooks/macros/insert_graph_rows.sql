@@ -27,6 +27,7 @@
       quoted(node.get('access') or ''),
       quoted(node.get('alias') or node.get('identifier') or ''),
       (node.get('raw_code') or '').strip().split('\n') | length,
+      quoted((node.get('time_spine') or {}).get('standard_granularity_column', '')),
   ] | join(', ') ~ ')') -%}
 {%- endfor -%}
 insert into {{ relation }} values {{ rows | join(',\n') }}

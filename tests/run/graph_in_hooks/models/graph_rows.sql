@@ -12,5 +12,6 @@ select
     cast(null as boolean) as contract_enforced,
     cast(null as varchar) as access,
     cast(null as varchar) as alias,
-    cast(null as integer) as raw_code_lines
+    cast(null as integer) as raw_code_lines,
+    cast(null as varchar) as time_spine_column
 where false
