@@ -27,7 +27,9 @@ def relations(path, masked_columns):
     found = {}
     listing = connection.execute(
         "select table_schema, table_name, table_type from information_schema.tables "
-        "where table_catalog = current_database() order by all"
+        # fusionc's state store (schema fusionc_state) is its own bookkeeping.
+        "where table_catalog = current_database() and table_schema <> 'fusionc_state' "
+        "order by all"
     ).fetchall()
     for schema, name, kind in listing:
         if schema == STATE_SCHEMA:

@@ -19,6 +19,7 @@ pub mod declared;
 pub mod docs;
 mod jinja;
 mod load;
+pub mod manifest_entries;
 mod mutable;
 pub mod options;
 mod package_scope;

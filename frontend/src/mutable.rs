@@ -70,6 +70,25 @@ pub(crate) fn make_mutable(value: Value) -> Value {
     }
 }
 
+/// A list or dict a literal made, as the fresh mutable Python list or
+/// dict it is once a mutable container holds it: after
+/// `{% do d.update({k: []}) %}`, `d[k].append(x)` mutates it. Host objects
+/// (relations, mutable values already) are kept as they are.
+pub(crate) fn literal_as_mutable(value: Value) -> Value {
+    let literal = value.downcast_object_ref::<Vec<Value>>().is_some()
+        || value
+            .downcast_object_ref::<indexmap::IndexMap<Value, Value>>()
+            .is_some()
+        || value
+            .downcast_object_ref::<std::collections::BTreeMap<Value, Value>>()
+            .is_some();
+    if literal {
+        make_mutable(value)
+    } else {
+        value
+    }
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
@@ -127,7 +146,7 @@ impl Object for MutableList {
         match method {
             "append" => {
                 arity(method, args, 1)?;
-                items.push(args[0].clone());
+                items.push(literal_as_mutable(args[0].clone()));
                 Ok(Value::from(()))
             }
             "extend" => {
@@ -139,7 +158,7 @@ impl Object for MutableList {
                 arity(method, args, 2)?;
                 let index = usize::try_from(i64::try_from(args[0].clone())?.max(0)).unwrap_or(0);
                 let position = index.min(items.len());
-                items.insert(position, args[1].clone());
+                items.insert(position, literal_as_mutable(args[1].clone()));
                 Ok(Value::from(()))
             }
             "pop" => {
@@ -253,7 +272,7 @@ impl Object for MutableMap {
                 arity(method, args, 1)?;
                 let other = &args[0];
                 for key in other.try_iter()? {
-                    let value = other.get_item(&key)?;
+                    let value = literal_as_mutable(other.get_item(&key)?);
                     MutableMap::insert(&mut entries, key, value);
                 }
                 Ok(Value::from(()))
@@ -279,7 +298,7 @@ impl Object for MutableMap {
                 if let Some((_, value)) = entries.iter().find(|(existing, _)| existing == key) {
                     return Ok(value.clone());
                 }
-                let value = args.get(1).cloned().unwrap_or_default();
+                let value = literal_as_mutable(args.get(1).cloned().unwrap_or_default());
                 entries.push((key.clone(), value.clone()));
                 Ok(value)
             }

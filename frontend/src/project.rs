@@ -154,6 +154,19 @@ impl Project {
             .map(|index| &self.unit_tests[index])
     }
 
+    /// Where a package's project lies: the root project's folder for its
+    /// own nodes, else the package's folder under the packages' install
+    /// path (a node's `original_file_path` is relative to it).
+    pub fn package_root(&self, package_name: &str) -> PathBuf {
+        if package_name == self.name {
+            self.root_dir.clone()
+        } else {
+            self.root_dir
+                .join(&self.settings.packages_install_path)
+                .join(package_name)
+        }
+    }
+
     /// The node with this unique id.
     pub fn find_by_unique_id(&self, unique_id: &str) -> Option<NodeId> {
         self.nodes
@@ -243,6 +256,10 @@ pub struct NodeDetails {
     pub sources: Vec<SourceCall>,
     /// Unique ids of the project macros called while rendering.
     pub macros_called: Vec<String>,
+    /// dbt's `depends_on.macros`: the macros the node's own text and hooks
+    /// call while dbt parses them (`execute` false), in call order; for a
+    /// generic test, its test macro and `get_where_subquery`.
+    pub depends_on_macros: Vec<String>,
     /// The rendered SQL, when rendering succeeded.
     pub rendered: Option<Rendered>,
     /// True when rendering called `run_query`, `statement` or another macro
@@ -267,6 +284,8 @@ pub struct NodeDetails {
     pub latest_version: Option<String>,
     /// A model's (or its version's) `deprecation_date:` as written.
     pub deprecation_date: Option<String>,
+    /// A model's `time_spine:` (see [`crate::schema_yaml::NodePatch`]).
+    pub time_spine: Option<serde_json::Value>,
 }
 
 impl NodeDetails {

@@ -136,11 +136,11 @@ pub(crate) fn render_template(
         flags => flags,
         __fusion_node => Value::from_dyn_object(node.clone()),
     };
+    crate::builtin::relations::GraphReads::reset();
     let result = template.render(context);
-    RenderOutput {
-        result,
-        recorded: node.take_recorded(),
-    }
+    let mut recorded = node.take_recorded();
+    recorded.reads_graph = crate::builtin::relations::GraphReads::happened();
+    RenderOutput { result, recorded }
 }
 
 /// Renders a custom generic test: the project's `{% test name(model,
@@ -520,6 +520,26 @@ impl Project {
             sql,
             introspective: output.recorded.introspective,
         })
+    }
+
+    /// Renders a template node as the loader's compile phase does
+    /// (`execute` true, no warehouse), with the loaded project's `graph`:
+    /// for the nodes whose compile render read `graph` before it existed.
+    pub(crate) fn render_at_compile_time(&self, details: &NodeDetails) -> Option<RenderOutput> {
+        let renderer = self.renderer.as_ref()?;
+        Some(render_node_with(
+            &renderer.environment,
+            &RenderInput {
+                template_name: &details.original_file_path,
+                source: &details.raw_code,
+                this: this_of(details),
+                model: model_value(&ModelFacts::of(details)),
+                execute: true,
+                quote: renderer.quote,
+            },
+            NodeRenderState::in_package(self.package_of(details)),
+            compile_flags(),
+        ))
     }
 
     /// The installed package a node belongs to (`None`: the root project).

@@ -27,7 +27,13 @@ pub(crate) struct Recorded {
     pub refs: Vec<RefCall>,
     pub sources: Vec<SourceCall>,
     pub macros: Vec<String>,
+    /// The macros the node's own text calls (not those macros call), in
+    /// call order: dbt's `depends_on.macros`.
+    pub direct_macros: Vec<String>,
     pub introspective: bool,
+    /// The render read `graph` before the loader had one to give: the
+    /// loader renders the node again once the project is loaded.
+    pub reads_graph: bool,
     /// `ref()` calls to names that do not exist (rendering continues).
     pub missing_refs: Vec<RefCall>,
     pub missing_sources: Vec<SourceCall>,
@@ -178,9 +184,13 @@ pub(crate) struct RenderShared {
     pub predicted_refs: OnceLock<RefTable>,
     /// Set once between the parse and the compile phase.
     pub refs: OnceLock<RefTable>,
-    /// dbt's `graph` (the flat graph: `nodes` and `sources` by unique id),
-    /// set with `refs`; before that, empty.
-    pub graph: OnceLock<Value>,
+    /// dbt's `graph` (its flat graph) of the whole loaded project, each
+    /// node as the manifest describes it; set once the load ends when a
+    /// template or macro reads `graph` (before that, `graph` is empty).
+    pub project_graph: OnceLock<Value>,
+    /// The entries templates add to `graph` (`graph.setdefault(k, v)`),
+    /// kept for the whole invocation as dbt keeps its `graph` dict.
+    pub graph_entries: std::sync::Mutex<Vec<(Value, Value)>>,
 }
 
 impl RenderShared {

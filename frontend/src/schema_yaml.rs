@@ -95,6 +95,10 @@ pub struct NodePatch {
     pub latest_version: Option<String>,
     /// A model's `deprecation_date:`.
     pub deprecation_date: Option<String>,
+    /// A model's `time_spine:` (MetricFlow's), as dbt records it:
+    /// `standard_granularity_column` and `custom_granularities` (empty
+    /// unless written).
+    pub time_spine: Option<Value>,
     /// A versioned model's `versions:`.
     pub versions: Vec<VersionDecl>,
 }
@@ -701,6 +705,19 @@ fn read_node_patches(
         patches.push(NodePatch {
             latest_version: checker.string(entry_object, "latest_version", cursor),
             deprecation_date: checker.string(entry_object, "deprecation_date", cursor),
+            time_spine: field(entry_object, "time_spine")
+                .and_then(Value::as_object)
+                .map(|written| {
+                    let mut time_spine = Map::new();
+                    for (key, default) in [
+                        ("standard_granularity_column", Value::Null),
+                        ("custom_granularities", Value::Array(Vec::new())),
+                    ] {
+                        let value = written.get(key).cloned().unwrap_or(default);
+                        time_spine.insert(key.to_string(), value);
+                    }
+                    Value::Object(time_spine)
+                }),
             versions,
             package: String::new(),
             description: checker

@@ -8,11 +8,14 @@
 //! straight from structs that borrow the project, never built as a JSON
 //! value tree in memory.
 
+use fusion_frontend::manifest_entries::{
+    declared_node_relation, node_columns, node_entry, source_entry, Compiled, Docs, Empty,
+    NodeEntry,
+};
 use fusion_frontend::project::DeclaredResource;
 use fusion_frontend::schema_yaml::DeclaredKind;
-use fusion_frontend::{ColumnInfo, NodeDetails, Project};
+use fusion_frontend::Project;
 use fusion_ir::graph::{NodeId, NodeKind};
-use fusion_ir::name::Name;
 use fusion_ir::schema::RelationSchema;
 use fusion_ir::semantics::DialectSemantics;
 use indexmap::IndexMap;
@@ -20,7 +23,7 @@ use rayon::prelude::*;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 
 /// Inputs the manifest needs besides the project.
@@ -69,10 +72,7 @@ pub(crate) fn write_manifest(
             inputs,
             edges: &edges,
         },
-        sources: SourcesMap {
-            project,
-            semantics: inputs.semantics,
-        },
+        sources: SourcesMap { project },
         macros: MacrosMap { project },
         docs: DocsMap { project },
         exposures: DeclaredMap {
@@ -126,10 +126,6 @@ fn sorted_ids(project: &Project, ids: Vec<NodeId>) -> Vec<&str> {
     unique_ids.dedup();
     unique_ids
 }
-
-/// `{}`.
-#[derive(Serialize)]
-struct Empty {}
 
 #[derive(Serialize)]
 struct Manifest<'a> {
@@ -213,19 +209,28 @@ impl<'a> NodesMap<'a> {
             .get(index)
             .and_then(Option::as_deref);
         let inferred = self.inputs.schemas.get(index);
-        node(
+        node_entry(
             project,
             details,
             &self.edges[index].0,
-            compiled,
-            columns(details, inferred, self.inputs.semantics),
+            compiled.map(|code| Compiled {
+                code,
+                path: format!(
+                    "{}/{}",
+                    project.settings.target_path,
+                    super::compiled::compiled_relative_path(details)
+                ),
+            }),
+            node_columns(
+                details,
+                inferred.map(|schema| (schema, self.inputs.semantics)),
+            ),
         )
     }
 }
 
 struct SourcesMap<'a> {
     project: &'a Project,
-    semantics: &'a dyn DialectSemantics,
 }
 
 impl Serialize for SourcesMap<'_> {
@@ -237,10 +242,7 @@ impl Serialize for SourcesMap<'_> {
             .iter()
             .filter(|details| details.kind == NodeKind::Source)
         {
-            map.serialize_entry(
-                &details.unique_id,
-                &source(self.project, details, self.semantics),
-            )?;
+            map.serialize_entry(&details.unique_id, &source_entry(self.project, details))?;
         }
         map.end()
     }
@@ -423,24 +425,6 @@ fn group_map(project: &Project) -> IndexMap<&str, Vec<&str>> {
     map
 }
 
-/// The relation of the model a semantic model reads, as dbt writes it.
-fn node_relation(project: &Project, resource: &DeclaredResource) -> Option<Value> {
-    if resource.kind != DeclaredKind::SemanticModel {
-        return None;
-    }
-    let model = resource
-        .depends_on
-        .first()
-        .and_then(|unique_id| project.find_by_unique_id(unique_id))
-        .map(|id| project.details(id))?;
-    Some(serde_json::json!({
-        "alias": model.alias,
-        "schema_name": model.schema,
-        "database": model.database,
-        "relation_name": project.relation_name(model),
-    }))
-}
-
 /// One map of the manifest's resources that never run (`exposures`,
 /// `metrics`...).
 struct DeclaredMap<'a> {
@@ -459,7 +443,7 @@ impl Serialize for DeclaredMap<'_> {
         {
             map.serialize_entry(
                 &resource.unique_id,
-                &resource.dbt_json(node_relation(self.project, resource)),
+                &resource.dbt_json(declared_node_relation(self.project, resource)),
             )?;
         }
         map.end()
@@ -495,495 +479,4 @@ struct MacroArgument<'a> {
     name: &'a str,
     r#type: Option<&'a str>,
     description: &'static str,
-}
-
-#[derive(Serialize)]
-struct Docs {
-    show: bool,
-    node_color: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct Checksum<'a> {
-    name: &'static str,
-    checksum: &'a str,
-}
-
-#[derive(Serialize)]
-struct ColumnEntry<'a> {
-    name: &'a str,
-    description: &'a str,
-    meta: &'a Map<String, Value>,
-    data_type: Option<Cow<'a, str>>,
-    constraints: &'a [Value],
-    quote: Option<bool>,
-    tags: [&'static str; 0],
-    granularity: Option<&'static str>,
-    doc_blocks: &'a [String],
-}
-
-/// The columns of a node: those its YAML declares, in their order, then
-/// those its query outputs that the YAML does not declare. A column's
-/// `data_type` is the declared one, else the inferred type in the dialect's
-/// spelling.
-fn columns<'a>(
-    details: &'a NodeDetails,
-    inferred: Option<&RelationSchema>,
-    semantics: &dyn DialectSemantics,
-) -> IndexMap<&'a str, ColumnEntry<'a>> {
-    static NO_META: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    let no_meta = NO_META.get_or_init(Map::new);
-    let inferred_columns = match inferred {
-        Some(RelationSchema::Known(schema)) => schema.columns.as_slice(),
-        _ => &[],
-    };
-    // Each declared name is interned once, not once per comparison.
-    let declared_names: Vec<Name> = if inferred_columns.is_empty() {
-        Vec::new()
-    } else {
-        details
-            .columns
-            .iter()
-            .map(|column| Name::new(&column.name))
-            .collect()
-    };
-    let inferred_type = |position: usize| {
-        let name = *declared_names.get(position)?;
-        inferred_columns
-            .iter()
-            .find(|column| semantics.names_match(column.name, name))
-            .filter(|column| !column.ty.is_unknown())
-            .map(|column| Cow::Owned(semantics.type_name(&column.ty)))
-    };
-    let mut entries: IndexMap<&'a str, ColumnEntry<'a>> = details
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(position, column): (usize, &'a ColumnInfo)| {
-            (
-                column.name.as_str(),
-                ColumnEntry {
-                    name: &column.name,
-                    description: &column.description,
-                    meta: &column.meta,
-                    data_type: column
-                        .data_type
-                        .as_deref()
-                        .map(Cow::Borrowed)
-                        .or_else(|| inferred_type(position)),
-                    constraints: &column.constraints,
-                    quote: None,
-                    tags: [],
-                    granularity: None,
-                    doc_blocks: &column.doc_blocks,
-                },
-            )
-        })
-        .collect();
-    for column in inferred_columns {
-        let declared = declared_names
-            .iter()
-            .any(|&declared| semantics.names_match(declared, column.name));
-        if declared {
-            continue;
-        }
-        entries.entry(column.name.as_str()).or_insert(ColumnEntry {
-            name: column.name.as_str(),
-            description: "",
-            meta: no_meta,
-            data_type: (!column.ty.is_unknown())
-                .then(|| Cow::Owned(semantics.type_name(&column.ty))),
-            constraints: &[],
-            quote: None,
-            tags: [],
-            granularity: None,
-            doc_blocks: &[],
-        });
-    }
-    entries
-}
-
-#[derive(Serialize)]
-struct RefEntry<'a> {
-    name: &'a str,
-    package: Option<&'a str>,
-    version: Option<Value>,
-}
-
-#[derive(Serialize)]
-struct DependsOn<'a> {
-    macros: &'a [String],
-    nodes: &'a [&'a str],
-}
-
-#[derive(Serialize)]
-struct Contract {
-    enforced: bool,
-    alias_types: bool,
-    checksum: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct TestMetadata<'a> {
-    name: &'a str,
-    kwargs: &'a Map<String, Value>,
-    namespace: Option<&'a str>,
-}
-
-/// One node of `nodes`. Fields that only some resource types have are
-/// skipped when absent, as dbt leaves them out.
-#[derive(Serialize)]
-struct NodeEntry<'a> {
-    database: Option<&'a str>,
-    schema: Option<&'a str>,
-    name: &'a str,
-    resource_type: &'static str,
-    package_name: &'a str,
-    path: Cow<'a, str>,
-    original_file_path: &'a str,
-    unique_id: &'a str,
-    fqn: &'a [String],
-    alias: &'a str,
-    checksum: Checksum<'a>,
-    config: &'a Map<String, Value>,
-    tags: Vec<String>,
-    description: &'a str,
-    columns: IndexMap<&'a str, ColumnEntry<'a>>,
-    meta: Meta<'a>,
-    /// The group the node belongs to (its `group` config).
-    group: Option<&'a str>,
-    docs: Docs,
-    /// `<package>://<path of the YAML file>`, as the loader wrote it.
-    patch_path: Option<&'a str>,
-    build_path: Option<&'static str>,
-    unrendered_config: Empty,
-    created_at: f64,
-    relation_name: Option<String>,
-    raw_code: &'a str,
-    doc_blocks: &'a [String],
-    language: &'static str,
-    refs: Vec<RefEntry<'a>>,
-    sources: Vec<[&'a str; 2]>,
-    metrics: [&'static str; 0],
-    functions: [&'static str; 0],
-    depends_on: DependsOn<'a>,
-    compiled_path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    compiled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    compiled_code: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    extra_ctes_injected: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    extra_ctes: Option<[&'static str; 0]>,
-    contract: Contract,
-    access: &'a str,
-    constraints: [&'static str; 0],
-    version: Option<Value>,
-    latest_version: Option<Value>,
-    deprecation_date: Option<String>,
-    primary_key: [&'static str; 0],
-    time_spine: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column_name: Option<Option<&'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    attached_node: Option<Option<&'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    test_metadata: Option<TestMetadata<'a>>,
-}
-
-fn node<'a>(
-    project: &'a Project,
-    details: &'a NodeDetails,
-    parents: &'a [&'a str],
-    compiled_sql: Option<&'a str>,
-    columns: IndexMap<&'a str, ColumnEntry<'a>>,
-) -> NodeEntry<'a> {
-    let is_relation = matches!(
-        details.kind,
-        NodeKind::Model | NodeKind::Seed | NodeKind::Snapshot
-    ) && details.config.materialization()
-        != fusion_frontend::config::Materialization::Ephemeral;
-    let test = details.test.as_ref();
-    NodeEntry {
-        database: details.database.as_deref(),
-        schema: details.schema.as_deref(),
-        name: &details.name,
-        resource_type: details.kind.resource_type(),
-        package_name: &details.package_name,
-        // dbt writes an analysis's path under `analysis/`.
-        path: if details.kind == NodeKind::Analysis {
-            Cow::Owned(format!("analysis/{}", details.path))
-        } else {
-            Cow::Borrowed(&details.path)
-        },
-        original_file_path: &details.original_file_path,
-        unique_id: &details.unique_id,
-        fqn: &details.fqn,
-        alias: &details.alias,
-        // Generic tests have no file of their own: dbt writes `none`.
-        checksum: Checksum {
-            name: if details.checksum.is_empty() {
-                "none"
-            } else {
-                "sha256"
-            },
-            checksum: &details.checksum,
-        },
-        config: &details.config.values,
-        tags: details.config.tags(),
-        description: &details.description,
-        columns,
-        meta: details
-            .config
-            .get("meta")
-            .map_or(Meta::Empty(Empty {}), Meta::Configured),
-        group: details.config.values.get("group").and_then(Value::as_str),
-        docs: Docs {
-            show: true,
-            node_color: None,
-        },
-        patch_path: details.patch_path.as_deref(),
-        build_path: None,
-        unrendered_config: Empty {},
-        created_at: 0.0,
-        relation_name: is_relation.then(|| project.relation_name(details)),
-        // dbt reads files stripped of leading and trailing whitespace; a
-        // snapshot's code is its block's body, as written.
-        raw_code: match &details.raw_code_body {
-            Some(body) => details.raw_code.get(body.clone()).unwrap_or_default(),
-            None => details.raw_code.trim(),
-        },
-        doc_blocks: &details.doc_blocks,
-        language: "sql",
-        refs: details
-            .refs
-            .iter()
-            .map(|call| RefEntry {
-                name: &call.name,
-                package: call.package.as_deref(),
-                version: call
-                    .version
-                    .as_deref()
-                    .map(fusion_frontend::declared::version_value),
-            })
-            .collect(),
-        sources: details
-            .sources
-            .iter()
-            .map(|call| [call.source_name.as_str(), call.table_name.as_str()])
-            .collect(),
-        metrics: [],
-        functions: [],
-        depends_on: DependsOn {
-            macros: &details.macros_called,
-            nodes: parents,
-        },
-        compiled_path: compiled_sql.map(|_| {
-            format!(
-                "{}/{}",
-                project.settings.target_path,
-                super::compiled::compiled_relative_path(details)
-            )
-        }),
-        compiled: compiled_sql.map(|_| true),
-        compiled_code: compiled_sql,
-        extra_ctes_injected: compiled_sql.map(|_| true),
-        extra_ctes: compiled_sql.map(|_| []),
-        contract: Contract {
-            enforced: details.config.contract_enforced(),
-            alias_types: true,
-            checksum: None,
-        },
-        access: details
-            .config
-            .values
-            .get("access")
-            .and_then(Value::as_str)
-            .unwrap_or("protected"),
-        constraints: [],
-        version: details
-            .version
-            .as_deref()
-            .map(fusion_frontend::declared::version_value),
-        latest_version: details
-            .latest_version
-            .as_deref()
-            .map(fusion_frontend::declared::version_value),
-        deprecation_date: details.deprecation_date.as_deref().map(|date| {
-            // A date alone is midnight UTC, as dbt writes it.
-            if date.len() == 10 {
-                format!("{date}T00:00:00+00:00")
-            } else {
-                date.to_string()
-            }
-        }),
-        primary_key: [],
-        time_spine: None,
-        column_name: test.map(|test| test.column_name.as_deref()),
-        attached_node: test.map(|test| {
-            test.attached_node
-                .map(|id| project.details(id).unique_id.as_str())
-        }),
-        test_metadata: test.map(|test| TestMetadata {
-            name: &test.test_name,
-            kwargs: &test.kwargs,
-            namespace: test.namespace.as_deref(),
-        }),
-    }
-}
-
-/// A node's `meta`: the configured mapping, or `{}`.
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Meta<'a> {
-    Configured(&'a Value),
-    Empty(Empty),
-}
-
-#[derive(Default, Serialize)]
-struct Quoting {
-    database: Option<bool>,
-    schema: Option<bool>,
-    identifier: Option<bool>,
-    column: Option<bool>,
-}
-
-#[derive(Serialize)]
-struct FreshnessRule<'a> {
-    count: Option<u64>,
-    period: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct Freshness<'a> {
-    warn_after: FreshnessRule<'a>,
-    error_after: FreshnessRule<'a>,
-    filter: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct SourceEntry<'a> {
-    database: Option<&'a str>,
-    schema: Option<&'a str>,
-    name: &'a str,
-    resource_type: &'static str,
-    package_name: &'a str,
-    path: &'a str,
-    original_file_path: &'a str,
-    unique_id: &'a str,
-    fqn: &'a [String],
-    source_name: &'a str,
-    source_description: &'a str,
-    loader: &'a str,
-    identifier: &'a str,
-    quoting: Quoting,
-    loaded_at_field: Option<&'a str>,
-    loaded_at_query: Option<&'a str>,
-    freshness: Option<Freshness<'a>>,
-    external: Option<&'static str>,
-    description: &'a str,
-    columns: IndexMap<&'a str, ColumnEntry<'a>>,
-    meta: Empty,
-    source_meta: Empty,
-    tags: Vec<String>,
-    config: &'a Map<String, Value>,
-    patch_path: Option<&'static str>,
-    unrendered_config: Empty,
-    relation_name: String,
-    created_at: f64,
-    unrendered_database: Option<&'static str>,
-    unrendered_schema: Option<&'static str>,
-    doc_blocks: &'a [String],
-    event_time: Option<&'static str>,
-    project: &'a str,
-}
-
-fn source<'a>(
-    project: &'a Project,
-    details: &'a NodeDetails,
-    semantics: &dyn DialectSemantics,
-) -> SourceEntry<'a> {
-    let (source_name, source_description, loader, identifier) = match &details.source {
-        Some(source) => (
-            source.source_name.as_str(),
-            source.source_description.as_str(),
-            source.loader.as_str(),
-            source.identifier.as_str(),
-        ),
-        None => ("", "", "", details.name.as_str()),
-    };
-    let config = &details.config.values;
-    let text = |key: &str| config.get(key).and_then(Value::as_str);
-    // dbt's `freshness` of a source: the rules its config resolved, each
-    // empty when unset; null when the table turned freshness off.
-    let freshness = match config.get("freshness") {
-        Some(Value::Null) => None,
-        written => {
-            let rules = written.and_then(Value::as_object);
-            let rule = |name: &str| {
-                let rule = rules
-                    .and_then(|rules| rules.get(name))
-                    .and_then(Value::as_object);
-                FreshnessRule {
-                    count: rule
-                        .and_then(|rule| rule.get("count"))
-                        .and_then(Value::as_u64),
-                    period: rule
-                        .and_then(|rule| rule.get("period"))
-                        .and_then(Value::as_str),
-                }
-            };
-            Some(Freshness {
-                warn_after: rule("warn_after"),
-                error_after: rule("error_after"),
-                filter: rules
-                    .and_then(|rules| rules.get("filter"))
-                    .and_then(Value::as_str),
-            })
-        }
-    };
-    SourceEntry {
-        database: details.database.as_deref(),
-        schema: details.schema.as_deref(),
-        name: &details.name,
-        resource_type: "source",
-        package_name: &details.package_name,
-        path: &details.original_file_path,
-        original_file_path: &details.original_file_path,
-        unique_id: &details.unique_id,
-        fqn: &details.fqn,
-        source_name,
-        source_description,
-        loader,
-        identifier,
-        quoting: details
-            .source
-            .as_ref()
-            .map_or_else(Quoting::default, |source| Quoting {
-                database: source.quoting.database,
-                schema: source.quoting.schema,
-                identifier: source.quoting.identifier,
-                column: source.quoting.column,
-            }),
-        loaded_at_field: text("loaded_at_field"),
-        loaded_at_query: text("loaded_at_query"),
-        freshness,
-        external: None,
-        description: &details.description,
-        columns: columns(details, None, semantics),
-        meta: Empty {},
-        source_meta: Empty {},
-        tags: details.config.tags(),
-        config: &details.config.values,
-        patch_path: None,
-        unrendered_config: Empty {},
-        relation_name: project.relation_name(details),
-        created_at: 0.0,
-        unrendered_database: None,
-        unrendered_schema: None,
-        doc_blocks: &details.doc_blocks,
-        event_time: None,
-        project: &project.name,
-    }
 }

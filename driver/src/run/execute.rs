@@ -150,7 +150,12 @@ fn build_prepared(
     result.jit_sql = prepared.jit_sql.clone();
     let details = context.project.details(id);
     let relation = relation_of(details);
-    let mut connection = connection.lock();
+    let shared = connection;
+    let lock = || shared.lock();
+    let render_post_hooks = || {
+        super::node::render_post_hooks(context, shared, id, is_incremental, &prepared.post_hooks)
+            .map_err(|diagnostic| BuildFailure::Hook(Box::new(diagnostic)))
+    };
     // A build's record goes into its transaction; a test's (a test changes
     // nothing) is written with the others after the run (see `run/mod.rs`).
     let record = |built: &super::materialize::Built| match context.state.get() {
@@ -164,14 +169,14 @@ fn build_prepared(
         None => Vec::new(),
     };
     match build_node(
-        connection.as_mut(),
+        &lock,
         context.adapter.flavor(),
         &relation,
         &prepared.build,
         &prepared.options,
         super::materialize::Hooks {
             pre: &prepared.pre_hooks,
-            post: &prepared.post_hooks,
+            post: &render_post_hooks,
         },
         &record,
     ) {
@@ -213,10 +218,12 @@ fn build_prepared(
             result.status = Status::Error;
             result.interrupted = failure.interrupted();
             result.message = failure.message();
-            if let BuildFailure::SchemaChanged { added, removed } = &failure {
-                result
+            match &failure {
+                BuildFailure::SchemaChanged { added, removed } => result
                     .diagnostics
-                    .push(schema_changed_diagnostic(details, added, removed));
+                    .push(schema_changed_diagnostic(details, added, removed)),
+                BuildFailure::Hook(diagnostic) => result.diagnostics.push((**diagnostic).clone()),
+                BuildFailure::Warehouse(_) => {}
             }
             result.built = Some(super::materialize::Built {
                 executed,

@@ -138,6 +138,8 @@ pub enum BuildFailure {
         /// Columns the table has and the model no longer outputs.
         removed: Vec<String>,
     },
+    /// A `post-hook` failed to render (its Jinja runs after the build).
+    Hook(Box<fusion_ir::diagnostic::Diagnostic>),
 }
 
 impl From<AdapterError> for BuildFailure {
@@ -151,6 +153,7 @@ impl BuildFailure {
     pub fn message(&self) -> String {
         match self {
             BuildFailure::Warehouse(error) => error.message.clone(),
+            BuildFailure::Hook(diagnostic) => diagnostic.message.clone(),
             BuildFailure::SchemaChanged { added, removed } => format!(
                 "the model's columns changed and on_schema_change is `fail`: added [{}], removed [{}]; run with --full-refresh to rebuild it, or set on_schema_change to append_new_columns or sync_all_columns",
                 added.join(", "),
@@ -165,17 +168,23 @@ impl BuildFailure {
     }
 }
 
-/// A node's `pre-hook` and `post-hook` statements, rendered.
+/// A node's `pre-hook` statements, rendered, and its `post-hook`
+/// statements, rendered when they are due.
 #[derive(Clone, Copy)]
 pub struct Hooks<'a> {
     pub pre: &'a [String],
-    pub post: &'a [String],
+    /// Renders the post-hooks. It is called once the build has run, with
+    /// the connection free (its Jinja may query the warehouse through it),
+    /// inside the node's transaction.
+    pub post: &'a dyn Fn() -> Result<Vec<String>, BuildFailure>,
 }
 
 /// Runs the statements of one node inside a transaction: hooks, then the
 /// build, then hooks, then commit. Any error rolls everything back.
-pub fn build_node(
-    connection: &mut dyn Connection,
+/// `connection` locks the node's connection; it is released while the
+/// post-hooks render.
+pub fn build_node<'c>(
+    connection: &dyn Fn() -> std::sync::MutexGuard<'c, Box<dyn Connection>>,
     flavor: &dyn SqlFlavor,
     relation: &RelationRef,
     build: &Build,
@@ -183,11 +192,6 @@ pub fn build_node(
     hooks: Hooks<'_>,
     record: &dyn Fn(&Built) -> Vec<String>,
 ) -> Result<Built, (BuildFailure, Vec<String>)> {
-    let (pre_hooks, post_hooks) = (hooks.pre, hooks.post);
-    let mut session = Session {
-        connection,
-        executed: Vec::new(),
-    };
     let transactional = !matches!(build, Build::Test { .. });
     if let Some(max) = flavor.max_identifier_length() {
         if transactional && relation.identifier.chars().count() > max {
@@ -202,11 +206,17 @@ pub fn build_node(
             ));
         }
     }
-    let outcome = (|| -> Result<Built, BuildFailure> {
+    let mut executed = Vec::new();
+    let mut guard = connection();
+    let mut session = Session {
+        connection: guard.as_mut(),
+        executed: Vec::new(),
+    };
+    let built = (|| -> Result<Built, BuildFailure> {
         if transactional {
             session.connection.execute("begin transaction")?;
         }
-        for hook in pre_hooks {
+        for hook in hooks.pre {
             session.run_user(hook)?;
         }
         let existed = match built_kind(build) {
@@ -215,7 +225,7 @@ pub fn build_node(
             }
             _ => false,
         };
-        let mut built = match build {
+        let built = match build {
             Build::View { sql } => build_view(&mut session, flavor, relation, sql)?,
             Build::Table { sql } => build_table(&mut session, flavor, relation, sql, options)?,
             Build::MaterializedView { sql, full_refresh } => build_materialized_view(
@@ -293,7 +303,19 @@ pub fn build_node(
             apply_grants(&mut session, flavor, relation, options, should_revoke)?;
             apply_docs(&mut session, flavor, relation, kind, options)?;
         }
-        for hook in post_hooks {
+        Ok(built)
+    })();
+    executed.append(&mut session.executed);
+    drop(guard);
+    // The connection is free while the post-hooks render.
+    let post_hooks = built.and_then(|built| Ok((built, (hooks.post)()?)));
+    let mut guard = connection();
+    let mut session = Session {
+        connection: guard.as_mut(),
+        executed,
+    };
+    let outcome = post_hooks.and_then(|(mut built, post_hooks)| {
+        for hook in &post_hooks {
             session.run_user(hook)?;
         }
         // The state store's record of this build, in its transaction: a
@@ -308,7 +330,7 @@ pub fn build_node(
         }
         built.executed = std::mem::take(&mut session.executed);
         Ok(built)
-    })();
+    });
     match outcome {
         Ok(built) => Ok(built),
         Err(error) => {

@@ -125,6 +125,8 @@ pub(crate) struct Prepared {
     /// `unlogged`, `indexes`, `grants`, `persist_docs`.
     pub options: RelationOptions,
     pub pre_hooks: Vec<String>,
+    /// The `post-hook` templates, rendered once the build has run (see
+    /// [`render_post_hooks`]).
     pub post_hooks: Vec<String>,
     /// The SQL as rendered just in time, when it was (introspective nodes).
     pub jit_sql: Option<(String, SourceMap)>,
@@ -171,13 +173,7 @@ pub(crate) fn prepare(
     let project = context.project;
     let details = project.details(id);
     let mode = context.modes[id.index()];
-    let options = RunRenderOptions {
-        is_incremental,
-        full_refresh: full_refresh_of(details, context.full_refresh),
-        which: context.kind.which(),
-        warehouse: Some(shared.clone() as Arc<dyn Warehouse>),
-        unit_test: None,
-    };
+    let options = run_render_options(context, shared, id, is_incremental);
     let mut jit_sql = None;
     let sql: Option<String> = if details.introspective {
         match project.render_node_at_run_time(id, &options) {
@@ -199,15 +195,13 @@ pub(crate) fn prepare(
             .as_ref()
             .map(|rendered| rendered.sql.to_string())
     };
-    let render_hooks = |hooks: Vec<String>| -> Result<Vec<String>, Diagnostic> {
-        hooks
-            .iter()
-            .map(|hook| project.render_string(hook, Some(id), &options))
-            .collect()
-    };
-    let hooks = render_hooks(details.config.pre_hooks())
-        .and_then(|pre| Ok((pre, render_hooks(details.config.post_hooks())?)));
-    let (pre_hooks, post_hooks) = match hooks {
+    let pre_hooks: Result<Vec<String>, Diagnostic> = details
+        .config
+        .pre_hooks()
+        .iter()
+        .map(|hook| project.render_string(hook, Some(id), &options))
+        .collect();
+    let pre_hooks = match pre_hooks {
         Ok(hooks) => hooks,
         Err(diagnostic) => {
             return Err(PrepareFailure {
@@ -222,20 +216,33 @@ pub(crate) fn prepare(
 
     // Just-in-time analysis: unsafe nodes always (their ahead-of-time
     // analysis read guessed schemas), and any node rendered just now.
-    if let Some(sql) = &sql {
+    // The compiled SQL (ephemeral parents injected as CTEs) is what runs,
+    // and what is analysed: the analysis reads no ephemeral parent.
+    let compiled = sql
+        .as_deref()
+        .map(|sql| crate::artifacts::compiled::compiled_sql_of(project, id, sql).into_owned());
+    if let (Some(rendered), Some(sql)) = (&sql, &compiled) {
         let analyse =
             mode == AnalysisMode::Unsafe || (jit_sql.is_some() && mode != AnalysisMode::Off);
         if analyse && details.kind != NodeKind::Seed {
-            let parents: Vec<_> = project
-                .graph
-                .parents(id)
+            // The relations the compiled SQL reads: the parents, and
+            // through an ephemeral parent (a CTE in it) that one's parents.
+            let mut read = Vec::new();
+            let mut pending = project.graph.parents(id);
+            while let Some(parent) = pending.pop() {
+                if read.contains(&parent) {
+                    continue;
+                }
+                read.push(parent);
+                if project.details(parent).is_ephemeral() {
+                    pending.extend(project.graph.parents(parent));
+                }
+            }
+            let parents: Vec<_> = read
                 .iter()
                 .filter_map(|&parent| {
                     let parent_details = project.details(parent);
-                    if parent_details.kind == NodeKind::Model
-                        && parent_details.config.materialization()
-                            == fusion_frontend::config::Materialization::Ephemeral
-                    {
+                    if parent_details.is_ephemeral() {
                         return None;
                     }
                     let name = crate::pipeline::relation_as_read(parent_details)?;
@@ -269,25 +276,30 @@ pub(crate) fn prepare(
                     .find(|diagnostic| diagnostic.is_error())
                     .map(|diagnostic| diagnostic.message.clone())
                     .unwrap_or_default();
-                return Err(PrepareFailure {
-                    message: format!("static analysis (just in time) failed: {first}"),
-                    diagnostics,
-                    jit_sql: jit_sql.or_else(|| {
+                // The diagnostics point into the analysed text: it is the
+                // text reported, mapped back to the template when it is
+                // the rendered text itself.
+                let jit_sql = if sql == rendered {
+                    jit_sql.or_else(|| {
                         let source_map = details
                             .rendered
                             .as_ref()
                             .map(|rendered| rendered.source_map.get().clone())
                             .unwrap_or_default();
                         Some((sql.clone(), source_map))
-                    }),
+                    })
+                } else {
+                    Some((sql.clone(), SourceMap::default()))
+                };
+                return Err(PrepareFailure {
+                    message: format!("static analysis (just in time) failed: {first}"),
+                    diagnostics,
+                    jit_sql,
                 });
             }
         }
     }
 
-    let compiled = sql
-        .as_deref()
-        .map(|sql| crate::artifacts::compiled::compiled_sql_of(project, id, sql).into_owned());
     let build = match build_of(
         project,
         details,
@@ -313,10 +325,45 @@ pub(crate) fn prepare(
         build,
         options,
         pre_hooks,
-        post_hooks,
+        post_hooks: details.config.post_hooks(),
         jit_sql,
         compiled,
     })
+}
+
+/// How a node's Jinja renders while it runs: `is_incremental()` and
+/// `flags` as the run has them, the node's connection answering
+/// introspection.
+fn run_render_options<'a>(
+    context: &'a RunContext<'_>,
+    shared: &Arc<SharedConnection>,
+    id: NodeId,
+    is_incremental: bool,
+) -> RunRenderOptions<'a> {
+    RunRenderOptions {
+        is_incremental,
+        full_refresh: full_refresh_of(context.project.details(id), context.full_refresh),
+        which: context.kind.which(),
+        warehouse: Some(shared.clone() as Arc<dyn Warehouse>),
+        unit_test: None,
+    }
+}
+
+/// Renders a node's `post-hook` templates once its build statement has
+/// run, inside its transaction, as dbt renders them: a hook's Jinja may
+/// read or write what the build made (`{% call statement %}` into `this`).
+pub(crate) fn render_post_hooks(
+    context: &RunContext<'_>,
+    shared: &Arc<SharedConnection>,
+    id: NodeId,
+    is_incremental: bool,
+    templates: &[String],
+) -> Result<Vec<String>, Diagnostic> {
+    let options = run_render_options(context, shared, id, is_incremental);
+    templates
+        .iter()
+        .map(|hook| context.project.render_string(hook, Some(id), &options))
+        .collect()
 }
 
 /// The node's `unlogged`, `indexes`, `grants` and `persist_docs` configs,
@@ -428,7 +475,10 @@ fn build_of(
     };
     match details.kind {
         NodeKind::Seed => {
-            let path = project.root_dir.join(&details.original_file_path);
+            // A package's seed lies in the package's folder.
+            let path = project
+                .package_root(&details.package_name)
+                .join(&details.original_file_path);
             let columns = details
                 .seed_columns
                 .iter()

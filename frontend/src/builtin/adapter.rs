@@ -346,6 +346,91 @@ impl Object for ColumnObject {
         Enumerator::Str(&["name", "data_type"])
     }
 
+    /// dbt's `Column` methods macros call (dbt_utils' `union_relations`
+    /// compares string sizes): the type tests read the type's name without
+    /// its arguments, as dbt's lists of type names do.
+    fn call_method(
+        self: &Arc<Self>,
+        _state: &mut State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
+        if !args.is_empty() {
+            return Err(Error::new(
+                ErrorKind::TooManyArguments,
+                format!("Column.{method}() takes no arguments"),
+            ));
+        }
+        let data_type = self.0.data_type.to_lowercase();
+        let (type_name, size) = match data_type.split_once('(') {
+            Some((name, rest)) => (
+                name.trim(),
+                rest.trim_end_matches(')').trim().parse::<i64>().ok(),
+            ),
+            None => (data_type.trim(), None),
+        };
+        let is_string = matches!(
+            type_name,
+            "text" | "character varying" | "character" | "varchar"
+        );
+        let is_integer = matches!(
+            type_name,
+            "tinyint"
+                | "smallint"
+                | "integer"
+                | "bigint"
+                | "hugeint"
+                | "utinyint"
+                | "usmallint"
+                | "uinteger"
+                | "ubigint"
+                | "int1"
+                | "int2"
+                | "int4"
+                | "int8"
+                | "short"
+                | "int"
+                | "signed"
+                | "long"
+                | "smallserial"
+                | "serial"
+                | "bigserial"
+                | "serial2"
+                | "serial4"
+                | "serial8"
+        );
+        let is_float = matches!(
+            type_name,
+            "real" | "float" | "float4" | "float8" | "double" | "double precision"
+        );
+        // dbt compares the whole type: `decimal(18,3)` is not numeric to it.
+        let is_numeric = matches!(data_type.trim(), "numeric" | "decimal");
+        Ok(Value::from(match method {
+            "is_string" => is_string,
+            "is_integer" => is_integer,
+            "is_float" => is_float,
+            "is_numeric" => is_numeric,
+            "is_number" => is_integer || is_float || is_numeric,
+            "string_size" => {
+                if !is_string {
+                    return Err(Error::new(
+                        ErrorKind::InvalidOperation,
+                        "Called string_size() on non-string field!",
+                    ));
+                }
+                return Ok(Value::from(
+                    size.filter(|_| type_name != "text").unwrap_or(256),
+                ));
+            }
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::UnknownMethod,
+                    format!("Column has no method named {method}"),
+                ))
+            }
+        }))
+    }
+
     fn render(self: &Arc<Self>, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(formatter, "<Column {} ({})>", self.0.name, self.0.data_type)
     }

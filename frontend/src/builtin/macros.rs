@@ -307,15 +307,19 @@ fn call_macro_entry(
     }
     let node = node_state(state);
     if let Some(node) = &node {
-        node.with_recorded(|recorded| {
-            if !recorded.macros.contains(&entry.unique_id) {
-                recorded.macros.push(entry.unique_id.clone());
-            }
-        });
         let mut depth = node
             .macro_depth
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
+        let direct = *depth == 0;
+        node.with_recorded(|recorded| {
+            if !recorded.macros.contains(&entry.unique_id) {
+                recorded.macros.push(entry.unique_id.clone());
+            }
+            if direct && !recorded.direct_macros.contains(&entry.unique_id) {
+                recorded.direct_macros.push(entry.unique_id.clone());
+            }
+        });
         if *depth >= MACRO_DEPTH_LIMIT {
             return Err(fail(
                 Code::JinjaRender,

@@ -19,7 +19,7 @@ mod macros;
 mod modules_and_filters;
 mod python_arguments;
 mod regular_expressions;
-mod relations;
+pub(crate) mod relations;
 mod serialization;
 mod warehouse_queries;
 

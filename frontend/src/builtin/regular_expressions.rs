@@ -1,17 +1,19 @@
-//! `modules.re`: Python's regular expressions over the `regex` crate.
+//! `modules.re`: Python's regular expressions over the `fancy-regex` crate
+//! (the `regex` crate's engine, with backtracking for what it lacks).
 //!
 //! The functions (`sub`, `subn`, `search`, `match`, `fullmatch`, `findall`,
 //! `finditer`, `split`, `escape`, `compile`), the flags (`re.I`, `re.M`,
 //! `re.S`, `re.X`), compiled patterns with the same methods, and match
 //! objects (`group`, `groups`, `groupdict`, `start`, `end`, `span`) behave
 //! as Python's; no match is `none`. Offsets count characters, as Python's
-//! do. What the `regex` crate cannot match (look-around, backreferences in
-//! the pattern) fails with the crate's message.
+//! do. Look-around, backreferences and inline flags (`(?ix)`) are Python's;
+//! successive matches follow Python's rule for empty matches (one may follow
+//! a non-empty match directly, never another empty one at the same place).
 
 use super::python_arguments::{integer, invalid, string, PythonArguments};
+use fancy_regex::{Captures, Regex, RegexBuilder};
 use minijinja::value::{Object, ObjectRepr, Tuple};
 use minijinja::{Error, State, Value};
-use regex::{Captures, Regex, RegexBuilder};
 use rustc_hash::FxHashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -61,11 +63,20 @@ fn compile(pattern: &str, flags: i64, anchoring: Anchoring) -> Result<Regex, Err
         Anchoring::Start => format!(r"\A(?:{translated}{close}"),
         Anchoring::Whole => format!(r"\A(?:{translated}{close}\z"),
     };
-    let regex = RegexBuilder::new(&anchored)
+    // The builder takes only case; the other flags are written inline, as
+    // a pattern's own `(?ms)` would be.
+    let inline: String = [(MULTILINE, 'm'), (DOTALL, 's'), (VERBOSE, 'x')]
+        .iter()
+        .filter(|(flag, _)| flags & flag != 0)
+        .map(|(_, letter)| *letter)
+        .collect();
+    let flagged = if inline.is_empty() {
+        anchored
+    } else {
+        format!("(?{inline}){anchored}")
+    };
+    let regex = RegexBuilder::new(&flagged)
         .case_insensitive(flags & IGNORECASE != 0)
-        .multi_line(flags & MULTILINE != 0)
-        .dot_matches_new_line(flags & DOTALL != 0)
-        .ignore_whitespace(flags & VERBOSE != 0)
         .build()
         .map_err(|error| {
             invalid(format!(
@@ -185,6 +196,50 @@ fn literal_braces(pattern: &str, verbose: bool) -> String {
         index += length;
     }
     out
+}
+
+/// A failure of the matcher itself (its backtracking limit), as an error.
+fn match_error(error: fancy_regex::Error) -> Error {
+    invalid(format!("re: the pattern could not be matched: {error}"))
+}
+
+/// Every match of `regex` in `text`, left to right, as Python finds them:
+/// the search resumes where a match ended, and an empty match is not
+/// reported where the previous match, an empty one, was; an empty match
+/// right after a non-empty one is (the regex crate's iterators drop it).
+fn python_matches<'t>(
+    regex: &Regex,
+    text: &'t str,
+    limit: usize,
+) -> Result<Vec<Captures<'t>>, Error> {
+    let mut found = Vec::new();
+    let mut position = 0;
+    let mut empty_not_at = None;
+    while position <= text.len() && (limit == 0 || found.len() < limit) {
+        let Some(captures) = regex
+            .captures_from_pos(text, position)
+            .map_err(match_error)?
+        else {
+            break;
+        };
+        let Some(whole) = captures.get(0) else {
+            break;
+        };
+        let (start, end) = (whole.start(), whole.end());
+        if start == end && empty_not_at == Some(start) {
+            // Try again one character on.
+            match text[start..].chars().next() {
+                Some(character) => position = start + character.len_utf8(),
+                None => break,
+            }
+            continue;
+        }
+        // After an empty match, the next one may not be empty there too.
+        empty_not_at = (start == end).then_some(end);
+        position = end;
+        found.push(captures);
+    }
+    Ok(found)
 }
 
 /// A pattern argument: text, or a compiled pattern (whose flags then apply).
@@ -327,7 +382,7 @@ struct Operation<'a> {
 impl Operation<'_> {
     fn find(&self, anchoring: Anchoring, text: &str) -> Result<Value, Error> {
         let regex = compile(self.pattern, self.flags, anchoring)?;
-        Ok(match regex.captures(text) {
+        Ok(match regex.captures(text).map_err(match_error)? {
             Some(captures) => Value::from_object(MatchObject::new(&regex, &captures, text)),
             None => Value::from(()),
         })
@@ -339,14 +394,14 @@ impl Operation<'_> {
         let group_text = |captures: &Captures<'_>, index: usize| {
             Value::from(captures.get(index).map_or("", |group| group.as_str()))
         };
-        let found: Vec<Value> = regex
-            .captures_iter(text)
+        let found: Vec<Value> = python_matches(&regex, text, 0)?
+            .iter()
             .map(|captures| match groups {
-                0 => group_text(&captures, 0),
-                1 => group_text(&captures, 1),
+                0 => group_text(captures, 0),
+                1 => group_text(captures, 1),
                 _ => Value::from(Tuple::from(
                     (1..=groups)
-                        .map(|index| group_text(&captures, index))
+                        .map(|index| group_text(captures, index))
                         .collect::<Vec<_>>(),
                 )),
             })
@@ -356,9 +411,9 @@ impl Operation<'_> {
 
     fn finditer(&self, text: &str) -> Result<Value, Error> {
         let regex = compile(self.pattern, self.flags, Anchoring::Anywhere)?;
-        let found: Vec<Value> = regex
-            .captures_iter(text)
-            .map(|captures| Value::from_object(MatchObject::new(&regex, &captures, text)))
+        let found: Vec<Value> = python_matches(&regex, text, 0)?
+            .iter()
+            .map(|captures| Value::from_object(MatchObject::new(&regex, captures, text)))
             .collect();
         Ok(Value::from(found))
     }
@@ -367,10 +422,7 @@ impl Operation<'_> {
         let regex = compile(self.pattern, self.flags, Anchoring::Anywhere)?;
         let mut parts = Vec::new();
         let mut last = 0;
-        for (count, captures) in regex.captures_iter(text).enumerate() {
-            if max_split > 0 && count as i64 >= max_split {
-                break;
-            }
+        for captures in python_matches(&regex, text, usize::try_from(max_split).unwrap_or(0))? {
             let Some(whole) = captures.get(0) else {
                 continue;
             };
@@ -404,10 +456,7 @@ impl Operation<'_> {
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
         let mut replaced = 0;
-        for captures in regex.captures_iter(text) {
-            if count > 0 && replaced as i64 >= count {
-                break;
-            }
+        for captures in python_matches(&regex, text, usize::try_from(count).unwrap_or(0))? {
             let Some(whole) = captures.get(0) else {
                 continue;
             };

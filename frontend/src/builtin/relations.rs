@@ -174,9 +174,33 @@ fn cte_relation(cte: &str) -> RelationParts {
     }
 }
 
-/// `graph`: dbt's flat graph of the project's nodes and sources, known
-/// from the compile phase on (empty mappings while parsing, as dbt's parse
-/// context has no graph to give).
+thread_local! {
+    /// Set when a render reads `graph` before the project's graph exists
+    /// (see [`GraphReads`]).
+    static GRAPH_READ: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a render read `graph` while the loader had no graph to give it
+/// yet: the loader renders such a node again once the project is loaded.
+/// A render runs on one thread from start to end, macros included, so a
+/// thread-local flag tells one render's reads.
+pub(crate) struct GraphReads;
+
+impl GraphReads {
+    /// Forgets earlier reads on this thread (before a render).
+    pub(crate) fn reset() {
+        GRAPH_READ.with(|read| read.set(false));
+    }
+
+    /// Whether `graph` was read on this thread since the last reset.
+    pub(crate) fn happened() -> bool {
+        GRAPH_READ.with(std::cell::Cell::get)
+    }
+}
+
+/// `graph`: dbt's flat graph of the project (its nodes, sources, exposures,
+/// metrics...), known once the project is loaded; before that (while the
+/// loader renders), empty mappings, and the read is noted.
 #[derive(Debug)]
 struct GraphObject {
     shared: Arc<RenderShared>,
@@ -184,14 +208,20 @@ struct GraphObject {
 
 impl minijinja::value::Object for GraphObject {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        match self.shared.graph.get() {
+        if let Some(added) = self.added(key) {
+            return Some(added);
+        }
+        match self.shared.project_graph.get() {
             Some(graph) => graph
                 .get_item(key)
                 .ok()
                 .filter(|value| !value.is_undefined()),
             None => match key.as_str()? {
-                "nodes" | "sources" | "exposures" | "metrics" | "groups" | "semantic_models"
-                | "saved_queries" => Some(Value::from_pairs(std::iter::empty::<(String, Value)>())),
+                "nodes" | "sources" | "exposures" | "functions" | "metrics" | "groups"
+                | "semantic_models" | "saved_queries" => {
+                    GRAPH_READ.with(|read| read.set(true));
+                    Some(Value::from_pairs(std::iter::empty::<(String, Value)>()))
+                }
                 _ => None,
             },
         }
@@ -199,5 +229,53 @@ impl minijinja::value::Object for GraphObject {
 
     fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
         minijinja::value::Enumerator::Str(&["nodes", "sources"])
+    }
+
+    /// `graph` is a Python dict in dbt, one for the whole invocation:
+    /// packages keep their own entries in it (elementary's cache,
+    /// `graph.setdefault("elementary", {})`), which every later render sees.
+    fn call_method(
+        self: &Arc<Self>,
+        _state: &mut minijinja::State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, minijinja::Error> {
+        let key = args.first().cloned().unwrap_or_default();
+        let default = args.get(1).cloned().unwrap_or_default();
+        match method {
+            "get" => Ok(self.get_value(&key).unwrap_or(default)),
+            "setdefault" => {
+                if let Some(found) = self.get_value(&key) {
+                    return Ok(found);
+                }
+                let value = crate::mutable::literal_as_mutable(default);
+                let mut added = self
+                    .shared
+                    .graph_entries
+                    .lock()
+                    .unwrap_or_else(|poison| poison.into_inner());
+                added.push((key, value.clone()));
+                Ok(value)
+            }
+            _ => Err(minijinja::Error::new(
+                minijinja::ErrorKind::UnknownMethod,
+                format!("graph has no method named {method}"),
+            )),
+        }
+    }
+}
+
+impl GraphObject {
+    /// An entry a template added with `graph.setdefault(...)`.
+    fn added(&self, key: &Value) -> Option<Value> {
+        let added = self
+            .shared
+            .graph_entries
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        added
+            .iter()
+            .find(|(existing, _)| existing == key)
+            .map(|(_, value)| value.clone())
     }
 }

@@ -98,7 +98,8 @@ pub(super) fn build_render_environment(
         sources: source_relations,
         predicted_refs: std::sync::OnceLock::new(),
         refs: std::sync::OnceLock::new(),
-        graph: std::sync::OnceLock::new(),
+        project_graph: std::sync::OnceLock::new(),
+        graph_entries: std::sync::Mutex::default(),
     });
     let (environment, macro_failures) = build_environment(&shared, macro_scope.sources);
     let mut known_callables: Vec<String> = shared.macros.keys().cloned().collect();

@@ -365,6 +365,7 @@ fn prepare_test(
         refs,
         sources,
         macros_called: Vec::new(),
+        depends_on_macros: test_macros(rendering.shared, project_name, &spec),
         rendered: None,
         introspective,
         database: None,
@@ -384,6 +385,7 @@ fn prepare_test(
         version: None,
         latest_version: None,
         deprecation_date: None,
+        time_spine: None,
     };
     // The compiled file's text and path are made here, in parallel;
     // only registering the file is left for the ordered loop.
@@ -727,4 +729,46 @@ fn generic_test_fqn(
     );
     fqn.push(test_name.to_string());
     fqn
+}
+
+/// A generic test's `depends_on.macros` as dbt parses it: the test's macro
+/// (`namespace.test_<name>`, else the node's package's own, else the one
+/// every package sees), then `get_where_subquery`, which its `model`
+/// argument calls (except for dbt's own `not_null` and `unique`).
+fn test_macros(
+    shared: &RenderShared,
+    package: &str,
+    spec: &crate::schema_yaml::TestSpec,
+) -> Vec<String> {
+    let macro_name = format!("test_{}", spec.test_name);
+    let unique_id = |names: &[String]| {
+        names.iter().find_map(|name| {
+            shared
+                .macros
+                .get(name)
+                .or_else(|| shared.builtin_macros.get(name))
+                .map(|entry| entry.unique_id.clone())
+        })
+    };
+    let test_macro = match &spec.namespace {
+        Some(namespace) => unique_id(&[format!("{namespace}.{macro_name}")]),
+        None => unique_id(&[format!("{package}.{macro_name}"), macro_name.clone()]).or_else(|| {
+            // dbt's four tests, which fusionc writes natively.
+            matches!(
+                spec.test_name.as_str(),
+                "not_null" | "unique" | "accepted_values" | "relationships"
+            )
+            .then(|| format!("macro.dbt.{macro_name}"))
+        }),
+    };
+    // dbt takes a shortcut for its own `not_null` and `unique`: their
+    // arguments are not rendered, so `get_where_subquery` is not called.
+    let shortcut = matches!(
+        test_macro.as_deref(),
+        Some("macro.dbt.test_not_null" | "macro.dbt.test_unique")
+    );
+    let where_subquery = (!shortcut)
+        .then(|| unique_id(&["get_where_subquery".to_string()]))
+        .flatten();
+    test_macro.into_iter().chain(where_subquery).collect()
 }

@@ -130,7 +130,7 @@ impl GraphBuilder {
                     raw_code_body: None,
                     checksum: String::new(),
                     config: NodeConfig {
-                        values: table.config.clone(),
+                        values: super::sources::source_config_as_dbt(&table.config),
                     },
                     description: table.description.clone(),
                     doc_blocks: std::mem::take(&mut table.doc_blocks),
@@ -140,6 +140,7 @@ impl GraphBuilder {
                     refs: Vec::new(),
                     sources: Vec::new(),
                     macros_called: Vec::new(),
+                    depends_on_macros: Vec::new(),
                     rendered: None,
                     introspective: false,
                     database: Some(
@@ -169,6 +170,7 @@ impl GraphBuilder {
                     version: None,
                     latest_version: None,
                     deprecation_date: None,
+                    time_spine: None,
                 };
                 let key = format!("{}.{}", source.name, table.name);
                 let unique = self
@@ -419,6 +421,7 @@ fn build_template_node(
     let mut refs = parse_output.recorded.refs;
     let mut sources = parse_output.recorded.sources;
     let mut macros_called = parse_output.recorded.macros;
+    let depends_on_macros = parse_output.recorded.direct_macros;
     let mut introspective = parse_output.recorded.introspective;
     let mut rendered = None;
     // A node's `exceptions.warn` calls: those of its final render.
@@ -526,6 +529,7 @@ fn build_template_node(
         refs,
         sources,
         macros_called,
+        depends_on_macros,
         rendered: None,
         introspective,
         database: relation
@@ -544,6 +548,7 @@ fn build_template_node(
         version: node.version.as_ref().map(|version| version.version.clone()),
         latest_version: node.version.as_ref().map(|version| version.latest.clone()),
         deprecation_date: patch.and_then(|patch| patch.deprecation_date.clone()),
+        time_spine: patch.and_then(|patch| patch.time_spine.clone()),
     };
     Some(BuiltTemplateNode {
         details,
@@ -741,4 +746,120 @@ fn missing_source_diagnostic(
         }
     }
     diagnostic
+}
+
+/// A node whose compile render read `graph` before the project was
+/// loaded: which template it is, its unique id and its compiled file.
+pub(super) struct DeferredRender {
+    template: usize,
+    unique_id: String,
+    compiled_path: String,
+}
+
+/// The deferred renders of the template nodes at `deferred` (indexes).
+pub(super) fn deferred_renders(
+    context: &LoadContext,
+    template_nodes: &[TemplateNode],
+    deferred: &[usize],
+) -> Vec<DeferredRender> {
+    deferred
+        .iter()
+        .map(|&template| {
+            let node = &template_nodes[template];
+            let unit = &context.units[node.unit];
+            DeferredRender {
+                template,
+                unique_id: node.unique_id(&unit.name),
+                compiled_path: format!(
+                    "{}/compiled/{}/{}",
+                    context.settings.target_path,
+                    unit.name,
+                    unit.own_path(&node.original_file_path)
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Renders the deferred nodes with the loaded project's `graph`, as the
+/// compile phase renders: their SQL, the macros they call, whether they
+/// read the warehouse, and their errors. (The `ref()` calls only this
+/// render makes add no edge: dbt's dependencies are those it parses.)
+pub(super) fn render_deferred_nodes(
+    project: &mut crate::project::Project,
+    template_nodes: &[TemplateNode],
+    deferred: Vec<DeferredRender>,
+    errors: &NodeErrorContext,
+    files: &mut SourceFiles,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for render in deferred {
+        let Some(id) = project.find_by_unique_id(&render.unique_id) else {
+            continue;
+        };
+        let Some(output) = project.render_at_compile_time(project.details(id)) else {
+            continue;
+        };
+        let node = &template_nodes[render.template];
+        let details = &mut project.nodes[id.index()];
+        for unique_id in output.recorded.macros {
+            if !details.macros_called.contains(&unique_id) {
+                details.macros_called.push(unique_id);
+            }
+        }
+        details.introspective |= output.recorded.introspective;
+        for missing in &output.recorded.missing_refs {
+            diagnostics.push(missing_ref_diagnostic(missing, node, errors.refable_names));
+        }
+        for missing in &output.recorded.missing_sources {
+            diagnostics.push(missing_source_diagnostic(
+                missing,
+                node,
+                errors.source_decls,
+            ));
+        }
+        for message in output.recorded.warnings {
+            diagnostics.push(Diagnostic::new(Code::JinjaWarning, message).with_primary(
+                node.file,
+                Span::EMPTY,
+                "warned while rendering this node",
+            ));
+        }
+        match output.result {
+            Ok(sql) => {
+                let sql = Arc::<str>::from(sql);
+                details.rendered = Some(Rendered {
+                    file: files.add(render.compiled_path, sql.clone()),
+                    source_map: LazySourceMap::new(node.raw.clone(), sql.clone()),
+                    sql,
+                });
+            }
+            Err(_) if output.recorded.introspective => {}
+            Err(error) => diagnostics.push(jinja_diagnostic(
+                &error,
+                errors.jinja_context,
+                files,
+                node.file,
+            )),
+        }
+    }
+}
+
+/// Sets aside the compile renders that read `graph` before it existed:
+/// those nodes are rendered again once the project, and so its graph, is
+/// loaded. Returns their template indexes.
+pub(super) fn set_graph_readers_aside(compile_outputs: &mut [Option<RenderOutput>]) -> Vec<usize> {
+    compile_outputs
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(index, output)| {
+            let reads_graph = output
+                .as_ref()
+                .is_some_and(|output| output.recorded.reads_graph);
+            reads_graph.then(|| {
+                *output = None;
+                index
+            })
+        })
+        .collect()
 }

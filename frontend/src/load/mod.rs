@@ -9,7 +9,6 @@
 mod declared;
 mod environment;
 mod files;
-mod flat_graph;
 mod generic_tests;
 mod graph;
 mod jinja_errors;
@@ -212,6 +211,13 @@ fn load_phases(
         &parse_outputs,
     );
     render_phases::report_unknown_config_call_keys(&template_nodes, &parse_outputs, diagnostics);
+    render_phases::record_hook_macros(
+        &context,
+        &environment,
+        &template_nodes,
+        &configs,
+        &mut parse_outputs,
+    );
     timer.finish("configs");
 
     // Only the nodes whose `config()` calls changed a naming input are named
@@ -244,31 +250,17 @@ fn load_phases(
         files,
         diagnostics,
     );
-    // The compile phase renders with dbt's `graph` of every node, built
-    // only when a template or macro mentions it (it costs a copy of every
-    // node's config).
+    // dbt's `graph` describes the whole loaded project: it is built once
+    // the project is (below), only when a template or macro mentions it (it
+    // costs a copy of every node's description).
     let mentions_graph = |text: &str| memchr::memmem::find(text.as_bytes(), b"graph").is_some();
     let graph_is_read = template_nodes.iter().any(|node| mentions_graph(&node.raw))
         || macros.iter().any(|info| mentions_graph(&info.macro_sql));
-    let _ = graph_is_read.then(|| {
-        shared.graph.set(flat_graph::flat_graph(
-            &context,
-            &flat_graph::GraphParts {
-                template_nodes: &template_nodes,
-                configs: &configs,
-                relations: &template_relations,
-                seeds: &seed_nodes,
-                source_decls: &source_decls,
-                model_patches: &model_patches,
-                declared: &declared,
-            },
-        ))
-    });
     timer.finish("relation naming");
 
     // The compile render, only for the nodes whose parse-phase text cannot
     // serve as their compiled SQL.
-    let compile_outputs = render_phases::render_compile_phase(
+    let mut compile_outputs = render_phases::render_compile_phase(
         &context,
         &template_nodes,
         templates,
@@ -282,6 +274,7 @@ fn load_phases(
         },
     );
     drop(rewritten_sources);
+    let deferred = graph::set_graph_readers_aside(&mut compile_outputs);
     timer.finish("render (compile phase)");
 
     // The graph once every node is rendered: its edges are the `ref()` and
@@ -361,6 +354,7 @@ fn load_phases(
     // dbt's warnings for deprecated model versions and their readers.
     declared::report_deprecated_models(&graph, &nodes, &model_patches, diagnostics);
 
+    let deferred_renders = graph::deferred_renders(&context, &template_nodes, &deferred);
     let LoadContext {
         root_dir,
         settings,
@@ -372,7 +366,7 @@ fn load_phases(
         relation_quoting,
         ..
     } = context;
-    Some(Project {
+    let mut project = Project {
         quote_character: adapter_naming.quote_character(),
         identifier_case: adapter_naming.identifier_case(),
         relation_quoting,
@@ -393,5 +387,30 @@ fn load_phases(
             environment,
             quote: adapter_naming.quote_character(),
         })),
-    })
+    };
+    // From here on `graph` is the whole project as the manifest describes
+    // it: the nodes whose compile render read it are rendered again, and
+    // so are run-time renders (hooks, nodes rendered just in time).
+    if graph_is_read {
+        let _ =
+            shared
+                .project_graph
+                .set(crate::jinja::to_value(crate::manifest_entries::flat_graph(
+                    &project,
+                )));
+        graph::render_deferred_nodes(
+            &mut project,
+            &template_nodes,
+            deferred_renders,
+            &graph::NodeErrorContext {
+                jinja_context: &jinja_context,
+                refable_names: &refable_names,
+                source_decls: &source_decls,
+            },
+            files,
+            diagnostics,
+        );
+        timer.finish("graph of the project");
+    }
+    Some(project)
 }

@@ -172,16 +172,39 @@ impl<'a> RelationNaming<'a> {
             "{{ generate_database_name(custom_name, node) }}",
         ];
         // dbt's own macros of these names are the default naming, which
-        // the loader does natively; only a macro of the project (or of a
-        // package, below) overrides it.
-        let overrides = std::array::from_fn(|index| {
-            let name = NAMING_MACROS[index];
+        // the loader does natively; a macro of the project (or of a
+        // package, below) overrides it. dbt's own `generate_x_name`
+        // dispatches in the `dbt` namespace, which searches the root project
+        // first: a root project that defines `default__generate_x_name` (or
+        // the adapter's) overrides it too.
+        let root_prefix = format!("macro.{}.", shared.project_name);
+        let root_defines = |name: &str| {
             shared
                 .macros
                 .get(name)
-                .is_some_and(|entry| entry.unique_id != format!("macro.dbt.{name}"))
-                .then(|| environment.template_from_str(CALLS[index]).ok())
-                .flatten()
+                .is_some_and(|entry| entry.unique_id.starts_with(&root_prefix))
+        };
+        const DISPATCHED_CALLS: [&str; 3] = [
+            "{{ adapter.dispatch('generate_schema_name', 'dbt')(custom_name, node) }}",
+            "{{ adapter.dispatch('generate_alias_name', 'dbt')(custom_name, node) }}",
+            "{{ adapter.dispatch('generate_database_name', 'dbt')(custom_name, node) }}",
+        ];
+        let overrides = std::array::from_fn(|index| {
+            let name = NAMING_MACROS[index];
+            let project_defines = shared
+                .macros
+                .get(name)
+                .is_some_and(|entry| entry.unique_id != format!("macro.dbt.{name}"));
+            let call = if project_defines {
+                CALLS[index]
+            } else if root_defines(&format!("default__{name}"))
+                || root_defines(&format!("{}__{name}", shared.adapter_type))
+            {
+                DISPATCHED_CALLS[index]
+            } else {
+                return None;
+            };
+            environment.template_from_str(call).ok()
         });
         let package_overrides = shared
             .packages

@@ -105,6 +105,54 @@ pub(super) fn render_parse_phase<'env, 'source>(
         .unzip()
 }
 
+/// dbt renders a node's hooks while it parses the node (`execute` false):
+/// the macros they call directly join its `depends_on.macros`, after those
+/// of its text. Only nodes with hooks render anything here.
+pub(super) fn record_hook_macros(
+    context: &LoadContext,
+    environment: &minijinja::Environment<'static>,
+    template_nodes: &[TemplateNode],
+    configs: &[NodeConfig],
+    parse_outputs: &mut [RenderOutput],
+) {
+    template_nodes
+        .par_iter()
+        .zip(configs)
+        .zip(parse_outputs)
+        .for_each(|((node, config), parse_output)| {
+            let hooks: Vec<String> = config
+                .pre_hooks()
+                .into_iter()
+                .chain(config.post_hooks())
+                .filter(|hook| hook.contains("{{") || hook.contains("{%"))
+                .collect();
+            if hooks.is_empty() || !config.enabled() {
+                return;
+            }
+            for hook in &hooks {
+                let output = crate::render::render_node_with(
+                    environment,
+                    &RenderInput {
+                        template_name: "<hook>",
+                        source: hook,
+                        this: unnamed_this(context, node),
+                        model: model_value(context, node, config),
+                        execute: false,
+                        quote: context.adapter_naming.quote_character(),
+                    },
+                    node_render_state(context, node.unit),
+                    compile_flags(),
+                );
+                let direct = &mut parse_output.recorded.direct_macros;
+                for unique_id in output.recorded.direct_macros {
+                    if !direct.contains(&unique_id) {
+                        direct.push(unique_id);
+                    }
+                }
+            }
+        });
+}
+
 /// The project's and YAML's configs, then the node's own `config()` calls;
 /// and whether those calls changed what names the node's relation.
 pub(super) fn apply_config_calls(
@@ -241,6 +289,7 @@ pub(super) fn render_compile_phase(
                         dependent.reading_model_config.contains(unique_id.as_str())
                     }));
             let reusable = !recorded.introspective
+                && !recorded.reads_graph
                 && !reads_phase(&node.raw)
                 && !config_read_changed
                 && recorded

@@ -96,6 +96,7 @@ pub(super) fn read_seeds(
             refs: Vec::new(),
             sources: Vec::new(),
             macros_called: Vec::new(),
+            depends_on_macros: Vec::new(),
             rendered: None,
             introspective: false,
             database: None,
@@ -108,6 +109,7 @@ pub(super) fn read_seeds(
             version: None,
             latest_version: None,
             deprecation_date: None,
+            time_spine: None,
             name,
         });
     }

@@ -236,6 +236,7 @@ fn add_unit_test(
         refs: Vec::new(),
         sources: Vec::new(),
         macros_called: Vec::new(),
+        depends_on_macros: Vec::new(),
         rendered: None,
         introspective: false,
         database: model_details.database.clone(),
@@ -248,6 +249,7 @@ fn add_unit_test(
         version: None,
         latest_version: None,
         deprecation_date: None,
+        time_spine: None,
         name: declaration.name.clone(),
     };
     if graph

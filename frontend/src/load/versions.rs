@@ -144,6 +144,7 @@ fn patch_of_version(patch: &NodePatch, version: &VersionDecl, key: String) -> No
             .deprecation_date
             .clone()
             .or_else(|| patch.deprecation_date.clone()),
+        time_spine: patch.time_spine.clone(),
         versions: Vec::new(),
     }
 }

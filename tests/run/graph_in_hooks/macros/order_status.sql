@@ -1,0 +1,1 @@
+{% macro order_status() %}'shipped'{% endmacro %}
