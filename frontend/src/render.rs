@@ -56,6 +56,13 @@ pub(crate) fn build_environment(
         }
     }
     register_dbt_context(&mut environment, shared);
+    // Python's `list(...)` is a new list of its own: `(nodes | list).pop()`.
+    environment.add_filter(
+        "list",
+        |state: &minijinja::State<'_, '_>, value: minijinja::Value| {
+            minijinja::filters::list(state, value).map(make_mutable)
+        },
+    );
     (environment, failures)
 }
 
