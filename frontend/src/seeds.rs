@@ -177,7 +177,8 @@ fn is_time_of_day(text: &str) -> bool {
 }
 
 /// Infers one column's type from its cells: empty cells are NULL and do not
-/// vote; a column with no values is VARCHAR. Integers mixed with decimals
+/// vote; a column with no values is INTEGER, as dbt's type tester makes it
+/// (every type accepts a NULL, and its first type, Integer, wins). Integers mixed with decimals
 /// widen to DOUBLE, dates mixed with datetimes to TIMESTAMP; any other mix is
 /// VARCHAR.
 pub fn infer_column_type<'a>(cells: impl IntoIterator<Item = &'a str>) -> SqlType {
@@ -202,13 +203,13 @@ pub fn infer_column_type<'a>(cells: impl IntoIterator<Item = &'a str>) -> SqlTyp
     }
     match widest {
         Some(CellKind::Boolean) => SqlType::Boolean,
-        Some(CellKind::Integer) => SqlType::Int { bits: 32 },
+        Some(CellKind::Integer) | None => SqlType::Int { bits: 32 },
         Some(CellKind::Double) => SqlType::Float64,
         Some(CellKind::Date) => SqlType::Date,
         Some(CellKind::Timestamp) => SqlType::Timestamp {
             zone: TimeZoneKind::Without,
         },
-        Some(CellKind::Text) | None => SqlType::String { max_len: None },
+        Some(CellKind::Text) => SqlType::String { max_len: None },
     }
 }
 
@@ -248,7 +249,7 @@ mod tests {
         );
         assert_eq!(infer_column_type(["true", "False"]), SqlType::Boolean);
         assert_eq!(infer_column_type(["1", "x"]), SqlType::STRING);
-        assert_eq!(infer_column_type(["", ""]), SqlType::STRING);
+        assert_eq!(infer_column_type(["", ""]), SqlType::Int { bits: 32 });
     }
 
     #[test]
