@@ -88,7 +88,7 @@ pub(super) fn execute_node(
     let mut is_incremental = context.incremental_exists[id.index()];
     let lease = context.state.get().and_then(|plan| {
         let leases = plan.leases.as_ref()?;
-        holds_relation(context.project.details(id)).then_some((plan, leases))
+        super::node::writes_relation(context.project.details(id)).then_some((plan, leases))
     });
     if let Some((plan, leases)) = lease {
         match take_lease(context, plan, leases, connection, id, waiting) {
@@ -232,16 +232,6 @@ fn build_prepared(
         }
     }
     result.finish(started)
-}
-
-/// Whether a node's build writes a relation, so that concurrent jobs
-/// take turns at it.
-fn holds_relation(details: &NodeDetails) -> bool {
-    match details.kind {
-        NodeKind::Model => !details.is_ephemeral(),
-        NodeKind::Seed | NodeKind::Snapshot => true,
-        _ => false,
-    }
 }
 
 fn is_incremental_model(details: &NodeDetails) -> bool {

@@ -9,7 +9,6 @@ use crate::cli::Output;
 use fusion_frontend::runtime::{RunRenderOptions, Warehouse};
 use fusion_ir::codes::Code;
 use fusion_ir::diagnostic::Diagnostic;
-use fusion_ir::graph::NodeKind;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -21,15 +20,7 @@ pub(crate) fn create_schemas(
 ) -> Result<(), Diagnostic> {
     let mut schemas: Vec<(Option<String>, String)> = Vec::new();
     for (index, details) in context.project.nodes.iter().enumerate() {
-        let writes = match details.kind {
-            NodeKind::Seed | NodeKind::Snapshot => true,
-            NodeKind::Model => {
-                details.config.materialization()
-                    != fusion_frontend::config::Materialization::Ephemeral
-            }
-            _ => false,
-        };
-        if !selected[index] || !writes {
+        if !selected[index] || !super::node::writes_relation(details) {
             continue;
         }
         let relation = relation_of(details);

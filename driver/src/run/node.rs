@@ -36,6 +36,16 @@ pub(crate) fn relation_of(details: &NodeDetails) -> RelationRef {
     }
 }
 
+/// Whether running the node writes a relation: a seed, a snapshot, a
+/// model that is not ephemeral.
+pub(crate) fn writes_relation(details: &NodeDetails) -> bool {
+    match details.kind {
+        NodeKind::Model => !details.is_ephemeral(),
+        NodeKind::Seed | NodeKind::Snapshot => true,
+        _ => false,
+    }
+}
+
 /// Whether a node is rebuilt from scratch: `--full-refresh`, unless the
 /// node's `full_refresh` config says otherwise.
 pub(crate) fn full_refresh_of(details: &NodeDetails, flag: bool) -> bool {

@@ -24,7 +24,7 @@ use crate::adapter::{AdapterError, Connection, SqlFlavor};
 use decide::{Decision, DecisionInputs};
 use fusion_dialects::Dialect;
 use fusion_frontend::Project;
-use fusion_ir::graph::{NodeId, NodeKind};
+use fusion_ir::graph::NodeId;
 use hash::NodeHash;
 use store::{NodeState, StoreLocation};
 
@@ -407,13 +407,7 @@ pub fn plan(
     let relation_exists: Vec<Option<bool>> = (0..count)
         .map(|index| {
             let details = &project.nodes[index];
-            let has_relation = planned[index]
-                && match details.kind {
-                    NodeKind::Model => !details.is_ephemeral(),
-                    NodeKind::Seed | NodeKind::Snapshot => true,
-                    _ => false,
-                };
-            if !has_relation {
+            if !planned[index] || !crate::run::node::writes_relation(details) {
                 return None;
             }
             let relation = crate::run::node::relation_of(details);
